@@ -1,0 +1,194 @@
+/* rounds-dataset.c: a named set of items with its rubric, scale and overlap
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-dataset"
+
+#include "config.h"
+
+#include "rounds-model-private.h"
+
+G_DEFINE_FINAL_TYPE (RoundsDataset, rounds_dataset, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_TITLE,
+  PROP_OVERLAP,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+static void
+rounds_dataset_finalize (GObject *object)
+{
+  RoundsDataset *self = (RoundsDataset *)object;
+
+  g_free (self->name);
+  g_free (self->title);
+  g_free (self->description);
+  g_free (self->instructions);
+  g_free (self->metadata_json);
+  g_clear_pointer (&self->rubric, rounds_rubric_unref);
+
+  G_OBJECT_CLASS (rounds_dataset_parent_class)->finalize (object);
+}
+
+static void
+rounds_dataset_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  RoundsDataset *self = ROUNDS_DATASET (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, rounds_dataset_get_title (self));
+      break;
+    case PROP_OVERLAP:
+      g_value_set_uint (value, self->overlap);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->n_items);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rounds_dataset_class_init (RoundsDatasetClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = rounds_dataset_finalize;
+  object_class->get_property = rounds_dataset_get_property;
+
+  properties [PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_OVERLAP] =
+    g_param_spec_uint ("overlap", NULL, NULL, 1, G_MAXUINT, 1,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+rounds_dataset_init (RoundsDataset *self)
+{
+  self->overlap = 1;
+  self->scale = 5;
+  self->dispute_spread = 2;
+  self->required = ROUNDS_REQUIRE_PREFERENCE;
+}
+
+gint64
+rounds_dataset_get_id (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), 0);
+  return self->id;
+}
+
+const char *
+rounds_dataset_get_name (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), NULL);
+  return self->name;
+}
+
+const char *
+rounds_dataset_get_title (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), NULL);
+  return self->title && *self->title ? self->title : self->name;
+}
+
+const char *
+rounds_dataset_get_description (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), NULL);
+  return self->description;
+}
+
+const char *
+rounds_dataset_get_instructions (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), NULL);
+  return self->instructions;
+}
+
+guint
+rounds_dataset_get_overlap (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), 1);
+  return self->overlap;
+}
+
+/* The number of points on the two-response preference scale: 3, 5 or 7. */
+guint
+rounds_dataset_get_scale (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), 5);
+  return self->scale;
+}
+
+/* The largest preference on either side: 2 on a 5-point scale. */
+int
+rounds_dataset_get_scale_k (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), 2);
+  return (int) (self->scale - 1) / 2;
+}
+
+guint
+rounds_dataset_get_dispute_spread (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), 2);
+  return self->dispute_spread;
+}
+
+RoundsRequire
+rounds_dataset_get_required (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), 0);
+  return self->required;
+}
+
+/* The dataset's rubric, or the clinical default in the user's language. */
+RoundsRubric *
+rounds_dataset_get_rubric (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), NULL);
+
+  if (self->rubric == NULL)
+    self->rubric = rounds_rubric_new_default ();
+  return self->rubric;
+}
+
+const char *
+rounds_dataset_get_metadata_json (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), NULL);
+  return self->metadata_json;
+}
+
+guint
+rounds_dataset_get_n_items (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), 0);
+  return self->n_items;
+}

@@ -1,0 +1,232 @@
+/* rounds-item.c: one scenario and its two or more model responses
+ *
+ * Model names are kept for export and review; the workstation never shows them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-item"
+
+#include "config.h"
+
+#include "rounds-model-private.h"
+
+G_DEFINE_FINAL_TYPE (RoundsItem, rounds_item, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_KEY,
+  PROP_TITLE,
+  PROP_SCENARIO,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+static void
+response_clear (gpointer data)
+{
+  RoundsResponse *response = data;
+
+  g_free (response->key);
+  g_free (response->text);
+  g_free (response->model);
+}
+
+static void
+rounds_item_finalize (GObject *object)
+{
+  RoundsItem *self = (RoundsItem *)object;
+
+  g_free (self->dataset_name);
+  g_free (self->key);
+  g_free (self->title);
+  g_free (self->scenario);
+  g_free (self->specialty);
+  g_free (self->language);
+  g_free (self->metadata_json);
+  g_clear_pointer (&self->responses, g_array_unref);
+
+  G_OBJECT_CLASS (rounds_item_parent_class)->finalize (object);
+}
+
+static void
+rounds_item_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  RoundsItem *self = ROUNDS_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEY:
+      g_value_set_string (value, self->key);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, rounds_item_get_title (self));
+      break;
+    case PROP_SCENARIO:
+      g_value_set_string (value, self->scenario);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rounds_item_class_init (RoundsItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = rounds_item_finalize;
+  object_class->get_property = rounds_item_get_property;
+
+  properties [PROP_KEY] =
+    g_param_spec_string ("key", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_SCENARIO] =
+    g_param_spec_string ("scenario", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+rounds_item_init (RoundsItem *self)
+{
+  self->responses = g_array_new (FALSE, TRUE, sizeof (RoundsResponse));
+  g_array_set_clear_func (self->responses, response_clear);
+}
+
+void
+_rounds_item_add_response (RoundsItem *self,
+                           const char *key,
+                           const char *text,
+                           const char *model)
+{
+  RoundsResponse response = { g_strdup (key), g_strdup (text), g_strdup (model) };
+
+  g_array_append_val (self->responses, response);
+}
+
+gint64
+rounds_item_get_id (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), 0);
+  return self->id;
+}
+
+gint64
+rounds_item_get_dataset_id (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), 0);
+  return self->dataset_id;
+}
+
+const char *
+rounds_item_get_dataset_name (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  return self->dataset_name;
+}
+
+const char *
+rounds_item_get_key (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  return self->key;
+}
+
+/* The title, or the item's key where the data gave none. */
+const char *
+rounds_item_get_title (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  return self->title && *self->title ? self->title : self->key;
+}
+
+const char *
+rounds_item_get_scenario (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  return self->scenario;
+}
+
+const char *
+rounds_item_get_specialty (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  return self->specialty;
+}
+
+const char *
+rounds_item_get_language (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  return self->language;
+}
+
+const char *
+rounds_item_get_metadata_json (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  return self->metadata_json;
+}
+
+guint
+rounds_item_get_overlap (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), 1);
+  return self->overlap;
+}
+
+guint
+rounds_item_get_n_responses (RoundsItem *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), 0);
+  return self->responses->len;
+}
+
+const char *
+rounds_item_get_response_key (RoundsItem *self,
+                              guint       index)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  g_return_val_if_fail (index < self->responses->len, NULL);
+  return g_array_index (self->responses, RoundsResponse, index).key;
+}
+
+const char *
+rounds_item_get_response_text (RoundsItem *self,
+                               guint       index)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  g_return_val_if_fail (index < self->responses->len, NULL);
+  return g_array_index (self->responses, RoundsResponse, index).text;
+}
+
+/* For export and for a reviewer who asks; never shown to annotators. */
+const char *
+rounds_item_get_response_model (RoundsItem *self,
+                                guint       index)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  g_return_val_if_fail (index < self->responses->len, NULL);
+  return g_array_index (self->responses, RoundsResponse, index).model;
+}
+
+/* The canonical index of the response with @key, or -1. */
+int
+rounds_item_find_response (RoundsItem *self,
+                           const char *key)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), -1);
+
+  for (guint i = 0; i < self->responses->len; i++)
+    if (g_strcmp0 (g_array_index (self->responses, RoundsResponse, i).key, key) == 0)
+      return (int) i;
+  return -1;
+}

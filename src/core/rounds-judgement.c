@@ -1,0 +1,269 @@
+/* rounds-judgement.c: one annotator's judgement of one item, as edited and as stored
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-judgement"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rounds-error.h"
+#include "rounds-judgement.h"
+
+G_DEFINE_BOXED_TYPE (RoundsJudgement, rounds_judgement, rounds_judgement_copy, rounds_judgement_free)
+
+static const struct { RoundsFlags flag; const char *name; const char *label; } flag_names[] = {
+  { ROUNDS_FLAG_UNSAFE,          "unsafe",          N_("Unsafe") },
+  { ROUNDS_FLAG_FACTUALLY_WRONG, "factually-wrong", N_("Factually wrong") },
+  { ROUNDS_FLAG_OUTDATED,        "outdated",        N_("Outdated guidance") },
+  { ROUNDS_FLAG_PRIVACY,         "privacy",         N_("Privacy leak") },
+  { ROUNDS_FLAG_BIAS,            "bias",            N_("Bias") },
+};
+
+static const char * const require_names[] = {
+  "preference", "rubric", "comment", "notes",
+};
+
+RoundsJudgement *
+rounds_judgement_new (guint         n_responses,
+                      RoundsRubric *rubric)
+{
+  RoundsJudgement *self;
+  guint n_criteria;
+
+  g_return_val_if_fail (n_responses >= 2, NULL);
+  g_return_val_if_fail (rubric != NULL, NULL);
+
+  n_criteria = rounds_rubric_get_n_criteria (rubric);
+  self = g_new0 (RoundsJudgement, 1);
+  self->status = ROUNDS_STATUS_DRAFT;
+  self->n_responses = n_responses;
+  self->n_criteria = n_criteria;
+  self->ranks = g_new0 (int, n_responses);
+  self->scores = g_new (int, n_responses * n_criteria);
+  for (guint i = 0; i < n_responses * n_criteria; i++)
+    self->scores[i] = -1;
+  self->criteria = g_new0 (char *, n_criteria + 1);
+  for (guint c = 0; c < n_criteria; c++)
+    self->criteria[c] = g_strdup (rounds_rubric_get_criterion (rubric, c)->id);
+  self->flags = g_new0 (guint, n_responses);
+  self->notes = g_new0 (char *, n_responses + 1);
+  self->shown_order = g_new (guint, n_responses);
+  for (guint i = 0; i < n_responses; i++)
+    self->shown_order[i] = i;
+  return self;
+}
+
+RoundsJudgement *
+rounds_judgement_copy (const RoundsJudgement *self)
+{
+  RoundsJudgement *copy;
+  guint n = self->n_responses;
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->ranks = g_memdup2 (self->ranks, sizeof (int) * n);
+  copy->scores = g_memdup2 (self->scores, sizeof (int) * n * self->n_criteria);
+  copy->criteria = g_strdupv (self->criteria);
+  copy->flags = g_memdup2 (self->flags, sizeof (guint) * n);
+  copy->notes = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    copy->notes[i] = g_strdup (self->notes[i]);
+  copy->comment = g_strdup (self->comment);
+  copy->skip_reason = g_strdup (self->skip_reason);
+  copy->shown_order = g_memdup2 (self->shown_order, sizeof (guint) * n);
+  copy->edit_id = g_strdup (self->edit_id);
+  copy->created_at = g_strdup (self->created_at);
+  copy->annotator = g_strdup (self->annotator);
+  return copy;
+}
+
+void
+rounds_judgement_free (RoundsJudgement *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->ranks);
+  g_free (self->scores);
+  g_strfreev (self->criteria);
+  g_free (self->flags);
+  for (guint i = 0; i < self->n_responses; i++)
+    g_free (self->notes[i]);
+  g_free (self->notes);
+  g_free (self->comment);
+  g_free (self->skip_reason);
+  g_free (self->shown_order);
+  g_free (self->edit_id);
+  g_free (self->created_at);
+  g_free (self->annotator);
+  g_free (self);
+}
+
+/* The score cell for a response and criterion; -1 means not scored. */
+int *
+rounds_judgement_score (RoundsJudgement *self,
+                        guint            response,
+                        guint            criterion)
+{
+  g_return_val_if_fail (response < self->n_responses, NULL);
+  g_return_val_if_fail (criterion < self->n_criteria, NULL);
+
+  return &self->scores[response * self->n_criteria + criterion];
+}
+
+/* Whether the annotator has said which is better: a preference, a full ranking, or "all
+ * unacceptable". */
+gboolean
+rounds_judgement_has_verdict (const RoundsJudgement *self)
+{
+  if (self->unacceptable)
+    return TRUE;
+  if (self->n_responses == 2)
+    return self->has_preference;
+  for (guint i = 0; i < self->n_responses; i++)
+    if (self->ranks[i] <= 0)
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * rounds_judgement_check_complete:
+ *
+ * Returns %FALSE with %ROUNDS_ERROR_INCOMPLETE and a message a clinician can act on when a
+ * field that @required names is empty.
+ */
+gboolean
+rounds_judgement_check_complete (const RoundsJudgement  *self,
+                                 RoundsRequire           required,
+                                 GError                **error)
+{
+  if ((required & ROUNDS_REQUIRE_PREFERENCE) && !rounds_judgement_has_verdict (self))
+    {
+      g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INCOMPLETE,
+                           self->n_responses == 2
+                           ? _("Choose which response is better, a tie, or both unacceptable")
+                           : _("Rank every response, or mark them all unacceptable"));
+      return FALSE;
+    }
+
+  if (required & ROUNDS_REQUIRE_RUBRIC)
+    for (guint i = 0; i < self->n_responses * self->n_criteria; i++)
+      if (self->scores[i] < 0)
+        {
+          g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INCOMPLETE,
+                       _("Score every rubric criterion for every response (“%s” of response %c is missing)"),
+                       self->criteria[i % self->n_criteria],
+                       (char) ('A' + (i / self->n_criteria)));
+          return FALSE;
+        }
+
+  if (required & ROUNDS_REQUIRE_COMMENT)
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (self->comment ? self->comment : ""));
+
+      if (*stripped == '\0')
+        {
+          g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INCOMPLETE,
+                               _("Write a comment"));
+          return FALSE;
+        }
+    }
+
+  if (required & ROUNDS_REQUIRE_NOTES)
+    for (guint i = 0; i < self->n_responses; i++)
+      if (self->notes[i] == NULL || *self->notes[i] == '\0')
+        {
+          g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INCOMPLETE,
+                       _("Write a note on response %c"), (char) ('A' + i));
+          return FALSE;
+        }
+
+  return TRUE;
+}
+
+const char *
+rounds_flag_to_string (RoundsFlags flag)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (flag_names[i].flag == flag)
+      return flag_names[i].name;
+  return NULL;
+}
+
+RoundsFlags
+rounds_flag_from_string (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (g_strcmp0 (flag_names[i].name, name) == 0)
+      return flag_names[i].flag;
+  return ROUNDS_FLAG_NONE;
+}
+
+const char *
+rounds_flag_get_label (RoundsFlags flag)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
+    if (flag_names[i].flag == flag)
+      return _(flag_names[i].label);
+  return NULL;
+}
+
+const char *
+rounds_status_to_string (RoundsStatus status)
+{
+  switch (status)
+    {
+    case ROUNDS_STATUS_DRAFT: return "draft";
+    case ROUNDS_STATUS_SUBMITTED: return "submitted";
+    case ROUNDS_STATUS_SKIPPED: return "skipped";
+    default: g_assert_not_reached ();
+    }
+}
+
+gboolean
+rounds_status_from_string (const char   *name,
+                           RoundsStatus *status)
+{
+  for (RoundsStatus s = ROUNDS_STATUS_DRAFT; s <= ROUNDS_STATUS_SKIPPED; s++)
+    if (g_strcmp0 (name, rounds_status_to_string (s)) == 0)
+      {
+        *status = s;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+rounds_require_to_string (RoundsRequire require)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (require_names); i++)
+    if (require == (RoundsRequire) (1 << i))
+      return require_names[i];
+  return NULL;
+}
+
+RoundsRequire
+rounds_require_from_string (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (require_names); i++)
+    if (g_strcmp0 (name, require_names[i]) == 0)
+      return 1 << i;
+  return 0;
+}
+
+/* A label for a point on a symmetric scale of 2k+1 points: "A much better" … "B much better". */
+const char *
+rounds_preference_get_label (int preference,
+                             int k)
+{
+  if (preference == 0)
+    return _("Tie");
+  if (preference == -k && k > 1)
+    return _("A much better");
+  if (preference == k && k > 1)
+    return _("B much better");
+  if (ABS (preference) == 1 && k == 3)
+    return preference < 0 ? _("A somewhat better") : _("B somewhat better");
+  return preference < 0 ? _("A better") : _("B better");
+}

@@ -1,0 +1,252 @@
+/* rounds-profile.c: who is working: an annotator, reviewer or curator on this machine
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-profile"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rounds-error.h"
+#include "rounds-profile.h"
+
+struct _RoundsProfile
+{
+  GObject      parent_instance;
+
+  char        *user_name;
+  char        *display_name;
+  char        *specialty;
+  RoundsRoles  roles;
+};
+
+G_DEFINE_FINAL_TYPE (RoundsProfile, rounds_profile, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_USER_NAME,
+  PROP_DISPLAY_NAME,
+  PROP_ROLES,
+  PROP_SPECIALTY,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+static const char * const role_names[] = { "annotator", "reviewer", "curator" };
+
+static void
+rounds_profile_finalize (GObject *object)
+{
+  RoundsProfile *self = (RoundsProfile *)object;
+
+  g_free (self->user_name);
+  g_free (self->display_name);
+  g_free (self->specialty);
+
+  G_OBJECT_CLASS (rounds_profile_parent_class)->finalize (object);
+}
+
+static void
+rounds_profile_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  RoundsProfile *self = ROUNDS_PROFILE (object);
+
+  switch (prop_id)
+    {
+    case PROP_USER_NAME:
+      g_value_set_string (value, self->user_name);
+      break;
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, rounds_profile_get_display_name (self));
+      break;
+    case PROP_ROLES:
+      g_value_set_uint (value, self->roles);
+      break;
+    case PROP_SPECIALTY:
+      g_value_set_string (value, self->specialty);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rounds_profile_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  RoundsProfile *self = ROUNDS_PROFILE (object);
+
+  switch (prop_id)
+    {
+    case PROP_USER_NAME:
+      self->user_name = g_value_dup_string (value);
+      break;
+    case PROP_DISPLAY_NAME:
+      self->display_name = g_value_dup_string (value);
+      break;
+    case PROP_ROLES:
+      self->roles = g_value_get_uint (value);
+      break;
+    case PROP_SPECIALTY:
+      self->specialty = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rounds_profile_class_init (RoundsProfileClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = rounds_profile_finalize;
+  object_class->get_property = rounds_profile_get_property;
+  object_class->set_property = rounds_profile_set_property;
+
+  properties [PROP_USER_NAME] =
+    g_param_spec_string ("user-name", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_ROLES] =
+    g_param_spec_uint ("roles", NULL, NULL, 0, 7, ROUNDS_ROLE_ANNOTATOR,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties [PROP_SPECIALTY] =
+    g_param_spec_string ("specialty", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+rounds_profile_init (RoundsProfile *self)
+{
+}
+
+RoundsProfile *
+rounds_profile_new (const char  *user_name,
+                    const char  *display_name,
+                    RoundsRoles  roles,
+                    const char  *specialty)
+{
+  g_return_val_if_fail (user_name != NULL, NULL);
+
+  return g_object_new (ROUNDS_TYPE_PROFILE,
+                       "user-name", user_name,
+                       "display-name", display_name,
+                       "roles", (guint) roles,
+                       "specialty", specialty,
+                       NULL);
+}
+
+const char *
+rounds_profile_get_user_name (RoundsProfile *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_PROFILE (self), NULL);
+  return self->user_name;
+}
+
+/* The display name, or the user name where none was given. */
+const char *
+rounds_profile_get_display_name (RoundsProfile *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_PROFILE (self), NULL);
+  return self->display_name && *self->display_name ? self->display_name : self->user_name;
+}
+
+RoundsRoles
+rounds_profile_get_roles (RoundsProfile *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_PROFILE (self), 0);
+  return self->roles;
+}
+
+gboolean
+rounds_profile_has_role (RoundsProfile *self,
+                         RoundsRoles    role)
+{
+  g_return_val_if_fail (ROUNDS_IS_PROFILE (self), FALSE);
+  return (self->roles & role) == role;
+}
+
+const char *
+rounds_profile_get_specialty (RoundsProfile *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_PROFILE (self), NULL);
+  return self->specialty;
+}
+
+/* "annotator,reviewer": the form stored in the database and shown by rounds-cli. */
+char *
+rounds_roles_to_string (RoundsRoles roles)
+{
+  GString *str = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
+    if (roles & (1 << i))
+      {
+        if (str->len > 0)
+          g_string_append_c (str, ',');
+        g_string_append (str, role_names[i]);
+      }
+  return g_string_free (str, FALSE);
+}
+
+gboolean
+rounds_roles_from_string (const char   *text,
+                          RoundsRoles  *roles,
+                          GError      **error)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text ? text : "", ", ", -1);
+  RoundsRoles result = 0;
+
+  for (guint p = 0; parts[p]; p++)
+    {
+      gboolean found = FALSE;
+
+      if (*parts[p] == '\0')
+        continue;
+      for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
+        if (g_ascii_strcasecmp (parts[p], role_names[i]) == 0)
+          {
+            result |= 1 << i;
+            found = TRUE;
+          }
+      if (!found)
+        {
+          g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                       _("Unknown role “%s”: use annotator, reviewer or curator"), parts[p]);
+          return FALSE;
+        }
+    }
+
+  *roles = result ? result : ROUNDS_ROLE_ANNOTATOR;
+  return TRUE;
+}
+
+/* User names go into curation-store document ids and CouchDB user names. */
+gboolean
+rounds_user_name_is_valid (const char  *user_name,
+                           GError     **error)
+{
+  gboolean ok = user_name != NULL && *user_name != '\0' && strlen (user_name) <= 64 &&
+                g_ascii_isalnum (*user_name);
+
+  for (const char *p = user_name; ok && *p; p++)
+    ok = g_ascii_isalnum (*p) || strchr ("._@-", *p) != NULL;
+
+  if (!ok)
+    g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                 _("“%s” is not a valid user name: use up to 64 letters, digits, “.”, “_”, “@” or “-”, starting with a letter or digit"),
+                 user_name ? user_name : "");
+  return ok;
+}

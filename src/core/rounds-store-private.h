@@ -1,0 +1,54 @@
+/* rounds-store-private.h: what import, export and sync need of the store's insides
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+#include <json-glib/json-glib.h>
+
+#include "rounds-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ROUNDS_ORIGIN_LOCAL,
+  ROUNDS_ORIGIN_IMPORT,
+  ROUNDS_ORIGIN_REMOTE,
+} RoundsOrigin;
+
+sqlite3      *_rounds_store_get_db            (RoundsStore      *self);
+sqlite3_stmt *_rounds_store_prepare           (RoundsStore      *self,
+                                               const char       *sql,
+                                               GError          **error);
+gboolean      _rounds_store_exec              (RoundsStore      *self,
+                                               const char       *sql,
+                                               GError          **error);
+gboolean      _rounds_store_set_sqlite_error  (RoundsStore      *self,
+                                               GError          **error);
+gboolean      _rounds_store_begin             (RoundsStore      *self,
+                                               GError          **error);
+gboolean      _rounds_store_commit            (RoundsStore      *self,
+                                               GError          **error);
+void          _rounds_store_rollback          (RoundsStore      *self);
+gint64        _rounds_store_ensure_annotator  (RoundsStore      *self,
+                                               const char       *user_name,
+                                               GError          **error);
+gboolean      _rounds_store_insert_judgement  (RoundsStore      *self,
+                                               RoundsItem       *item,
+                                               gint64            annotator_id,
+                                               RoundsJudgement  *judgement,
+                                               RoundsOrigin      origin,
+                                               gboolean         *inserted,
+                                               GError          **error);
+RoundsDataset *_rounds_dataset_new_from_row   (sqlite3_stmt     *stmt);
+
+char         *_rounds_judgement_ints_to_json  (const int        *values,
+                                               guint             n);
+char         *_rounds_judgement_scores_to_json (const RoundsJudgement *judgement);
+char         *_rounds_judgement_flags_to_json (const RoundsJudgement *judgement);
+char         *_rounds_judgement_notes_to_json (const RoundsJudgement *judgement);
+char         *_rounds_judgement_order_to_json (const RoundsJudgement *judgement);
+
+G_END_DECLS

@@ -1,0 +1,17 @@
+/* rounds-util-private.h: small helpers shared inside the core library
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *_rounds_now_iso8601       (void);
+char *_rounds_doc_id            (const char *kind,
+                                 ...) G_GNUC_NULL_TERMINATED;
+char *_rounds_sha256_hex        (const char *data,
+                                 gssize      len);
+
+G_END_DECLS
