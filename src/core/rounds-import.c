@@ -219,6 +219,15 @@ fail_with (Run     *run,
 /* Field readers ----------------------------------------------------------------------- */
 
 static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
 get_string (Run         *run,
             JsonObject  *object,
             const char  *member,
@@ -239,7 +248,7 @@ get_string (Run         *run,
   if (json_node_get_value_type (node) != G_TYPE_STRING)
     return fail (run, error, field, _("expected a string"));
   *out = g_strdup (json_node_get_string (node));
-  if (required && g_strstrip (g_strdup (*out)) != NULL && **out == '\0')
+  if (required && is_blank (*out))
     return fail (run, error, field, _("empty: it is required"));
   return TRUE;
 }
@@ -597,9 +606,8 @@ import_dataset (Run         *run,
                                           " WHERE name = ?1", error)))
         return FALSE;
       g_hash_table_remove (run->datasets, name);
-      if (g_strcmp0 (old_hash, "implicit") == 0)
-        run->result.n_datasets_added += 0;
-      else
+      /* A dataset first made implicitly by its items counts as added, not updated. */
+      if (g_strcmp0 (old_hash, "implicit") != 0)
         run->result.n_datasets_updated++;
     }
 
@@ -1074,13 +1082,12 @@ import_trl (Run         *run,
             return fail (run, error, "prompt", _("missing, and “chosen” and “rejected” do not share the conversation before their last messages"));
           json_array_add_element (prompt_messages, json_node_copy (json_array_get_element (chosen_messages, i)));
         }
-      json_array_remove_element (chosen_messages, n - 1 > 0 ? 0 : 0);
       {
         /* Keep only the final messages as the responses. */
         g_autoptr(JsonArray) last_chosen = json_array_new ();
         g_autoptr(JsonArray) last_rejected = json_array_new ();
 
-        json_array_add_element (last_chosen, json_node_copy (json_array_get_element (chosen_messages, json_array_get_length (chosen_messages) - 1)));
+        json_array_add_element (last_chosen, json_node_copy (json_array_get_element (chosen_messages, n - 1)));
         json_array_add_element (last_rejected, json_node_copy (json_array_get_element (rejected_messages, n - 1)));
         g_clear_pointer (&chosen_messages, json_array_unref);
         g_clear_pointer (&rejected_messages, json_array_unref);

@@ -1,0 +1,180 @@
+/* rounds-cli-stats.c: `rounds-cli stats [DATASET] [--json]`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "rounds-cli-private.h"
+
+static void
+annotator_stats_clear (gpointer data)
+{
+  RoundsAnnotatorStats *stats = data;
+
+  g_free (stats->user_name);
+  g_free (stats->display_name);
+  g_free (stats->last_at);
+}
+
+static gboolean
+add_dataset (RoundsStore    *store,
+             RoundsDataset  *dataset,
+             const char     *annotator,
+             JsonBuilder    *builder,
+             GString        *text,
+             GError        **error)
+{
+  g_autoptr(GArray) annotators = NULL;
+  RoundsProgress progress;
+  gint64 id = rounds_dataset_get_id (dataset);
+
+  if (!rounds_store_get_progress (store, id, annotator, &progress, error) ||
+      !(annotators = rounds_store_list_annotator_stats (store, id, error)))
+    return FALSE;
+  g_array_set_clear_func (annotators, annotator_stats_clear);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "dataset");
+  json_builder_add_string_value (builder, rounds_dataset_get_name (dataset));
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, rounds_dataset_get_title (dataset));
+  json_builder_set_member_name (builder, "overlap");
+  json_builder_add_int_value (builder, rounds_dataset_get_overlap (dataset));
+  json_builder_set_member_name (builder, "items");
+  json_builder_add_int_value (builder, progress.n_items);
+  json_builder_set_member_name (builder, "items_complete");
+  json_builder_add_int_value (builder, progress.n_complete);
+  json_builder_set_member_name (builder, "judgements_wanted");
+  json_builder_add_int_value (builder, progress.n_wanted);
+  json_builder_set_member_name (builder, "judgements_submitted");
+  json_builder_add_int_value (builder, progress.n_submitted);
+  if (annotator != NULL)
+    {
+      json_builder_set_member_name (builder, "mine");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "annotator");
+      json_builder_add_string_value (builder, annotator);
+      json_builder_set_member_name (builder, "submitted");
+      json_builder_add_int_value (builder, progress.n_mine);
+      json_builder_set_member_name (builder, "skipped");
+      json_builder_add_int_value (builder, progress.n_mine_skipped);
+      json_builder_set_member_name (builder, "open");
+      json_builder_add_int_value (builder, progress.n_mine_open);
+      json_builder_end_object (builder);
+    }
+
+  g_string_append_printf (text, "%s — %s\n", rounds_dataset_get_name (dataset), rounds_dataset_get_title (dataset));
+  g_string_append_printf (text, _("  items %u, complete %u (overlap %u)\n"),
+                          progress.n_items, progress.n_complete, rounds_dataset_get_overlap (dataset));
+  g_string_append_printf (text, _("  judgements %u of %u wanted\n"), progress.n_submitted, progress.n_wanted);
+  if (annotator != NULL)
+    g_string_append_printf (text, _("  %s: %u submitted, %u skipped, %u open\n"),
+                            annotator, progress.n_mine, progress.n_mine_skipped, progress.n_mine_open);
+
+  json_builder_set_member_name (builder, "annotators");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < annotators->len; i++)
+    {
+      const RoundsAnnotatorStats *stats = &g_array_index (annotators, RoundsAnnotatorStats, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "annotator");
+      json_builder_add_string_value (builder, stats->user_name);
+      json_builder_set_member_name (builder, "submitted");
+      json_builder_add_int_value (builder, stats->n_submitted);
+      json_builder_set_member_name (builder, "skipped");
+      json_builder_add_int_value (builder, stats->n_skipped);
+      json_builder_set_member_name (builder, "revised");
+      json_builder_add_int_value (builder, stats->n_revised);
+      json_builder_set_member_name (builder, "time_spent_ms");
+      json_builder_add_int_value (builder, stats->time_spent_ms);
+      json_builder_set_member_name (builder, "last_at");
+      json_builder_add_string_value (builder, stats->last_at);
+      json_builder_end_object (builder);
+
+      g_string_append_printf (text, _("  %-20s %5u submitted %4u skipped %4u revised  %5.1f min\n"),
+                              stats->user_name, stats->n_submitted, stats->n_skipped, stats->n_revised,
+                              stats->time_spent_ms / 60000.0);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return TRUE;
+}
+
+int
+rounds_cli_stats (RoundsCli  *cli,
+                  int         argc,
+                  char      **argv)
+{
+  gboolean as_json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON for scripts"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("[DATASET…] — progress and annotator figures (every dataset if none is named)"));
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RoundsProfile) profile = NULL;
+  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *annotator;
+  RoundsStore *store;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!rounds_cli_parse (context, "stats", &argc, &argv))
+    return ROUNDS_CLI_EXIT_USAGE;
+  if (!(store = rounds_cli_open_store (cli, &error)))
+    return rounds_cli_fail ("stats", error);
+
+  if (argc > 1)
+    {
+      for (int i = 1; i < argc; i++)
+        {
+          RoundsDataset *dataset = rounds_store_get_dataset (store, argv[i], &error);
+
+          if (dataset == NULL)
+            return rounds_cli_fail ("stats", error);
+          g_ptr_array_add (datasets, dataset);
+        }
+    }
+  else
+    {
+      g_autoptr(GListModel) all = rounds_store_list_datasets (store, &error);
+
+      if (all == NULL)
+        return rounds_cli_fail ("stats", error);
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        g_ptr_array_add (datasets, g_list_model_get_item (all, i));
+    }
+
+  profile = rounds_store_get_current_profile (store);
+  annotator = profile != NULL ? rounds_profile_get_user_name (profile) : NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "rounds_version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "datasets");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < datasets->len; i++)
+    if (!add_dataset (store, datasets->pdata[i], annotator, builder, text, &error))
+      return rounds_cli_fail ("stats", error);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  if (as_json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *json = json_to_string (root, TRUE);
+
+      g_print ("%s\n", json);
+    }
+  else
+    g_print ("%s", text->str);
+
+  return ROUNDS_CLI_EXIT_OK;
+}

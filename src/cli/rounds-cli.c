@@ -1,0 +1,199 @@
+/* rounds-cli.c: rounds-cli, the command-line tool for scripts, pipelines and servers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rounds-cli-private.h"
+#include "rounds-error.h"
+
+static const RoundsCliCommand commands[] = {
+  { "profile",  N_("Add, list and choose the annotator profiles of this database"), rounds_cli_profile },
+  { "import",   N_("Import datasets, items and judgements from JSONL or CSV files"), rounds_cli_import },
+  { "datasets", N_("List the datasets with their progress"), rounds_cli_datasets },
+  { "stats",    N_("Show progress and annotator figures for a dataset"), rounds_cli_stats },
+};
+
+RoundsStore *
+rounds_cli_open_store (RoundsCli  *cli,
+                       GError    **error)
+{
+  g_autofree char *path = NULL;
+
+  if (cli->store != NULL)
+    return cli->store;
+
+  path = cli->db_path != NULL ? g_strdup (cli->db_path) : rounds_store_default_path ();
+  cli->store = rounds_store_open (path, error);
+  return cli->store;
+}
+
+int
+rounds_cli_fail (const char   *command,
+                 const GError *error)
+{
+  g_printerr ("rounds-cli %s: %s\n", command, error->message);
+
+  if (error->domain == ROUNDS_ERROR)
+    {
+      switch ((RoundsError) error->code)
+        {
+        case ROUNDS_ERROR_INVALID_INPUT:
+        case ROUNDS_ERROR_CONFLICT:
+          return ROUNDS_CLI_EXIT_BAD_INPUT;
+        case ROUNDS_ERROR_DATABASE:
+        case ROUNDS_ERROR_SCHEMA_TOO_NEW:
+          return ROUNDS_CLI_EXIT_DATABASE;
+        case ROUNDS_ERROR_INVALID_ARGUMENT:
+          return ROUNDS_CLI_EXIT_USAGE;
+        case ROUNDS_ERROR_FAILED:
+        case ROUNDS_ERROR_NOT_FOUND:
+        case ROUNDS_ERROR_INCOMPLETE:
+        case ROUNDS_ERROR_NO_PROFILE:
+        default:
+          break;
+        }
+    }
+  else if (error->domain == G_OPTION_ERROR)
+    return ROUNDS_CLI_EXIT_USAGE;
+
+  return ROUNDS_CLI_EXIT_ERROR;
+}
+
+int
+rounds_cli_usage (const char *command,
+                  const char *format,
+                  ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("rounds-cli %s: %s\n", command, message);
+  g_printerr (_("Try “rounds-cli %s --help”.\n"), command);
+  return ROUNDS_CLI_EXIT_USAGE;
+}
+
+/* Parses a command's options; on error prints the reason and returns FALSE. */
+gboolean
+rounds_cli_parse (GOptionContext   *context,
+                  const char       *command,
+                  int              *argc,
+                  char           ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("rounds-cli %s", command);
+
+  /* GOption's usage line names the program; make it name the command too. */
+  g_set_prgname (prgname);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      rounds_cli_usage (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+print_help (FILE *stream)
+{
+  fprintf (stream, "%s\n", _("Usage: rounds-cli [--db PATH] COMMAND [OPTION…] [ARGUMENT…]"));
+  fprintf (stream, "\n%s\n\n", _("Rounds: clinicians’ judgements of language-model answers, for scripts and pipelines."));
+  fprintf (stream, "%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("Options:"));
+  fprintf (stream, "  %-22s %s\n", "--db PATH", _("The local database (default: the one the app uses)"));
+  fprintf (stream, "  %-22s %s\n", "--version", _("Show the version"));
+  fprintf (stream, "  %-22s %s\n", "-h, --help", _("Show this help; “rounds-cli COMMAND --help” shows a command’s"));
+  fprintf (stream, "\n%s\n", _("Exit status: 0 done, 1 failed, 2 bad command line, 3 input refused (nothing of it written), 4 database error."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  RoundsCli cli = { NULL, NULL };
+  g_autoptr(GPtrArray) rest = g_ptr_array_new ();
+  const RoundsCliCommand *command = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("rounds-cli");
+
+  /* --db is global and may stand anywhere, so scripts can append it. */
+  for (int i = 1; i < argc; i++)
+    {
+      if (strcmp (argv[i], "--db") == 0)
+        {
+          if (i + 1 >= argc)
+            {
+              g_printerr ("rounds-cli: %s\n", _("--db needs a path"));
+              return ROUNDS_CLI_EXIT_USAGE;
+            }
+          g_free (cli.db_path);
+          cli.db_path = g_strdup (argv[++i]);
+        }
+      else if (g_str_has_prefix (argv[i], "--db="))
+        {
+          g_free (cli.db_path);
+          cli.db_path = g_strdup (argv[i] + strlen ("--db="));
+        }
+      else
+        g_ptr_array_add (rest, argv[i]);
+    }
+
+  if (rest->len == 0)
+    {
+      print_help (stderr);
+      g_free (cli.db_path);
+      return ROUNDS_CLI_EXIT_USAGE;
+    }
+
+  if (strcmp (rest->pdata[0], "--help") == 0 || strcmp (rest->pdata[0], "-h") == 0 ||
+      strcmp (rest->pdata[0], "help") == 0)
+    {
+      print_help (stdout);
+      g_free (cli.db_path);
+      return ROUNDS_CLI_EXIT_OK;
+    }
+  if (strcmp (rest->pdata[0], "--version") == 0)
+    {
+      g_print ("rounds-cli %s\n", PACKAGE_VERSION);
+      g_free (cli.db_path);
+      return ROUNDS_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, rest->pdata[0]) == 0)
+      command = &commands[i];
+
+  if (command == NULL)
+    {
+      g_printerr (_("rounds-cli: no command “%s”\n"), (const char *) rest->pdata[0]);
+      g_printerr ("%s\n", _("Try “rounds-cli --help”."));
+      g_free (cli.db_path);
+      return ROUNDS_CLI_EXIT_USAGE;
+    }
+
+  g_ptr_array_add (rest, NULL);
+  status = command->func (&cli, rest->len - 1, (char **) rest->pdata);
+
+  g_clear_object (&cli.store);
+  g_free (cli.db_path);
+  return status;
+}
