@@ -1678,6 +1678,18 @@ import_judgement (Run         *run,
 
 /* Records ----------------------------------------------------------------------------- */
 
+/* json-glib says "<data>:1:25: Parse error: …" of the one line it was given; the file and
+ * line are in our prefix already, so keep the column and the reason. */
+static const char *
+json_error_without_place (const char *message)
+{
+  const char *reason = strstr (message, ": Parse error: ");
+
+  if (g_str_has_prefix (message, "<data>:") && reason != NULL)
+    return reason + strlen (": Parse error: ");
+  return message;
+}
+
 static gboolean
 import_json_record (Run         *run,
                     const char  *text,
@@ -1699,7 +1711,7 @@ import_json_record (Run         *run,
       if (!g_utf8_validate (text, length, &bad))
         return fail (run, error, NULL, _("not valid UTF-8 text (at byte %ld of the line)"),
                      (long) (bad - text) + 1);
-      return fail (run, error, NULL, _("not valid JSON: %s"), parse_error->message);
+      return fail (run, error, NULL, _("not valid JSON: %s"), json_error_without_place (parse_error->message));
     }
   root = json_parser_get_root (run->parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))

@@ -1,0 +1,392 @@
+/* test-cli.c: rounds-cli as a script sees it: arguments, output, exit codes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+typedef struct
+{
+  char *dir;
+  char *db;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Runs rounds-cli with the arguments, NULL-terminated, in the fixture's folder. */
+static void
+run_cli (Fixture    *fixture,
+         Run        *run,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("ROUNDS_CLI");
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_cwd (launcher, fixture->dir);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static void
+write_file (Fixture    *fixture,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static gint64
+count_rows (Fixture    *fixture,
+            const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static const char items_jsonl[] =
+  "{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"Ethics\", \"overlap\": 2}\n"
+  "{\"id\": \"c1\", \"scenario\": \"A 16-year-old asks for contraception.\", \"responses\": [{\"text\": \"Assess competence.\"}, {\"text\": \"Tell the parents.\"}]}\n"
+  "{\"id\": \"c2\", \"scenario\": \"患者要求隐瞒诊断。\", \"language\": \"zh-CN\", \"responses\": [{\"text\": \"尊重自主。\"}, {\"text\": \"告知家属。\"}]}\n";
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("rounds-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db = g_build_filename (fixture->dir, "rounds.db", NULL);
+  write_file (fixture, "items.jsonl", items_jsonl);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->db);
+}
+
+static void
+test_help (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) none = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) import_help = { 0 };
+
+  run_cli (fixture, &run, "--help", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  for (const char * const *word = (const char *[]) { "profile", "import", "datasets", "stats", "--db", "Exit status", NULL };
+       *word != NULL; word++)
+    g_assert_nonnull (strstr (run.out, *word));
+
+  run_cli (fixture, &none, NULL);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_nonnull (strstr (none.err, "Usage"));
+
+  run_cli (fixture, &unknown, "frobnicate", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "frobnicate"));
+
+  run_cli (fixture, &import_help, "import", "--help", NULL);
+  g_assert_cmpint (import_help.status, ==, 0);
+  g_assert_nonnull (strstr (import_help.out, "rounds-cli import"));
+  g_assert_nonnull (strstr (import_help.out, "--map"));
+}
+
+/* --db is global: before the command, after it, or after the files. */
+static void
+test_db_anywhere (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_auto(Run) before = { 0 };
+  g_auto(Run) after = { 0 };
+  g_auto(Run) last = { 0 };
+
+  run_cli (fixture, &before, "--db", fixture->db, "import", "items.jsonl", NULL);
+  g_assert_cmpint (before.status, ==, 0);
+  g_assert_nonnull (strstr (before.out, "items 2 added"));
+  g_assert_cmpint (count_rows (fixture, "items"), ==, 2);
+
+  run_cli (fixture, &after, "import", "--db", fixture->db, "items.jsonl", NULL);
+  g_assert_cmpint (after.status, ==, 0);
+  g_assert_nonnull (strstr (after.out, "2 unchanged"));
+
+  run_cli (fixture, &last, "datasets", "--db", fixture->db, NULL);
+  g_assert_cmpint (last.status, ==, 0);
+  g_assert_nonnull (strstr (last.out, "ethics"));
+  g_assert_cmpint (count_rows (fixture, "items"), ==, 2);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *contents;
+  const char *message;   /* what stderr must say, after the file name */
+  int         status;
+} BadInput;
+
+static const BadInput bad_inputs[] = {
+  { "one-response.jsonl",
+    "{\"id\": \"x1\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
+    "{\"id\": \"x2\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}]}\n",
+    ":2: field “responses”", 3 },
+  { "not-json.jsonl",
+    "{\"id\": \"x1\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
+    "\n"
+    "{\"id\": \"x3\", \"scenario\": \n",
+    ":3:", 3 },
+  { "no-scenario.jsonl",
+    "{\"id\": \"x1\", \"dataset\": \"d\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n",
+    ":1: field “scenario”", 3 },
+};
+
+static void
+test_bad_input (Fixture       *fixture,
+                gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
+    {
+      const BadInput *bad = &bad_inputs[i];
+      g_auto(Run) run = { 0 };
+      g_autofree char *expected = g_strconcat (bad->name, bad->message, NULL);
+
+      write_file (fixture, bad->name, bad->contents);
+      run_cli (fixture, &run, "--db", fixture->db, "import", bad->name, NULL);
+      g_test_message ("%s: %s", bad->name, run.err);
+      g_assert_cmpint (run.status, ==, bad->status);
+      g_assert_nonnull (strstr (run.err, expected));
+      g_assert_cmpint (count_rows (fixture, "items"), ==, 0);
+      g_assert_cmpint (count_rows (fixture, "datasets"), ==, 0);
+    }
+}
+
+/* Files are imported in order, each in its own transaction; the first refused one stops. */
+static void
+test_several_files (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+
+  write_file (fixture, "bad.jsonl", bad_inputs[0].contents);
+  run_cli (fixture, &run, "--db", fixture->db, "import", "items.jsonl", "bad.jsonl", NULL);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "bad.jsonl:2:"));
+  g_assert_nonnull (strstr (run.err, "before bad.jsonl were imported"));
+  g_assert_cmpint (count_rows (fixture, "items"), ==, 2);
+}
+
+static void
+test_conflict_and_update (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_auto(Run) first = { 0 };
+  g_auto(Run) conflict = { 0 };
+  g_auto(Run) update = { 0 };
+  g_autofree char *changed = NULL;
+
+  run_cli (fixture, &first, "--db", fixture->db, "import", "items.jsonl", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+
+  changed = g_strdup (items_jsonl);
+  memcpy (strstr (changed, "Assess competence."), "Assess capacity!!.", strlen ("Assess capacity!!."));
+  write_file (fixture, "changed.jsonl", changed);
+
+  run_cli (fixture, &conflict, "--db", fixture->db, "import", "changed.jsonl", NULL);
+  g_assert_cmpint (conflict.status, ==, 3);
+  g_assert_nonnull (strstr (conflict.err, "c1"));
+  g_assert_nonnull (strstr (conflict.err, "--update"));
+
+  run_cli (fixture, &update, "--db", fixture->db, "import", "--update", "changed.jsonl", NULL);
+  g_assert_cmpint (update.status, ==, 0);
+  g_assert_nonnull (strstr (update.out, "1 updated"));
+  g_assert_cmpint (count_rows (fixture, "items"), ==, 2);
+}
+
+static void
+test_mapped_csv (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) usage = { 0 };
+
+  write_file (fixture, "qa.csv",
+              "question,answer_1,answer_2,model_1,model_2\n"
+              "\"What is the adult maximum of paracetamol, \"\"per day\"\"?\",4 g,8 g,atlas-8b,sage-32b\n"
+              "布洛芬的儿童剂量？,每次10毫克/千克,每次50毫克/千克,atlas-8b,sage-32b\n");
+  run_cli (fixture, &run, "--db", fixture->db, "import", "--dataset", "qa",
+           "--map", "scenario=question", "--map", "responses=answer_1,answer_2",
+           "--map", "model=model_1,model_2", "qa.csv", NULL);
+  g_test_message ("%s%s", run.out, run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpint (count_rows (fixture, "items"), ==, 2);
+  g_assert_cmpint (count_rows (fixture, "responses"), ==, 4);
+
+  run_cli (fixture, &usage, "--db", fixture->db, "import", "--map", "nonsense", "qa.csv", NULL);
+  g_assert_cmpint (usage.status, ==, 2);
+}
+
+static void
+test_profiles (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_auto(Run) add = { 0 };
+  g_auto(Run) add2 = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) use = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) missing = { 0 };
+
+  run_cli (fixture, &add, "--db", fixture->db, "profile", "add", "dr-lin", "--name", "Dr Lin Wei",
+           "--role", "annotator,reviewer", "--specialty", "emergency medicine", NULL);
+  g_assert_cmpint (add.status, ==, 0);
+  run_cli (fixture, &add2, "--db", fixture->db, "profile", "add", "dr-amara", "--role", "curator", NULL);
+  g_assert_cmpint (add2.status, ==, 0);
+  run_cli (fixture, &bad, "--db", fixture->db, "profile", "add", "Dr Lin!", NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  run_cli (fixture, &use, "--db", fixture->db, "profile", "use", "dr-amara", NULL);
+  g_assert_cmpint (use.status, ==, 0);
+  run_cli (fixture, &missing, "--db", fixture->db, "profile", "use", "nobody", NULL);
+  g_assert_cmpint (missing.status, !=, 0);
+
+  run_cli (fixture, &list, "--db", fixture->db, "profile", "list", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "* dr-amara"));
+  g_assert_nonnull (strstr (list.out, "  dr-lin\tDr Lin Wei\tannotator,reviewer\temergency medicine"));
+  g_assert_cmpint (count_rows (fixture, "annotators"), ==, 2);
+}
+
+static void
+test_stats_json (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_auto(Run) import = { 0 };
+  g_auto(Run) stats = { 0 };
+  g_auto(Run) missing = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *dataset;
+
+  write_file (fixture, "judgements.jsonl",
+              "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", \"annotator\": \"dr-lin\", \"preference\": -1, \"time_spent_ms\": 60000}\n"
+              "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", \"annotator\": \"dr-okafor\", \"preference\": \"tie\"}\n");
+  run_cli (fixture, &import, "--db", fixture->db, "import", "items.jsonl", "judgements.jsonl", NULL);
+  g_assert_cmpint (import.status, ==, 0);
+
+  run_cli (fixture, &stats, "--db", fixture->db, "stats", "--json", "ethics", NULL);
+  g_assert_cmpint (stats.status, ==, 0);
+  json_parser_load_from_data (parser, stats.out, -1, &error);
+  g_assert_no_error (error);
+  dataset = json_array_get_object_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "datasets"), 0);
+  g_assert_cmpstr (json_object_get_string_member (dataset, "dataset"), ==, "ethics");
+  g_assert_cmpint (json_object_get_int_member (dataset, "items"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (dataset, "items_complete"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (dataset, "judgements_submitted"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (dataset, "judgements_wanted"), ==, 4);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (dataset, "annotators")), ==, 2);
+
+  run_cli (fixture, &missing, "--db", fixture->db, "stats", "no-such-dataset", NULL);
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_nonnull (strstr (missing.err, "no-such-dataset"));
+}
+
+static void
+test_bad_database (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+
+  write_file (fixture, "rounds.db", "this is not a database, it is a text file that is long enough");
+  run_cli (fixture, &run, "--db", fixture->db, "datasets", NULL);
+  g_assert_cmpint (run.status, ==, 4);
+  g_assert_nonnull (strstr (run.err, "rounds.db"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/rounds/cli/help", test_help);
+  ADD ("/rounds/cli/db-anywhere", test_db_anywhere);
+  ADD ("/rounds/cli/bad-input", test_bad_input);
+  ADD ("/rounds/cli/several-files", test_several_files);
+  ADD ("/rounds/cli/conflict-and-update", test_conflict_and_update);
+  ADD ("/rounds/cli/mapped-csv", test_mapped_csv);
+  ADD ("/rounds/cli/profiles", test_profiles);
+  ADD ("/rounds/cli/stats-json", test_stats_json);
+  ADD ("/rounds/cli/bad-database", test_bad_database);
+#undef ADD
+
+  return g_test_run ();
+}
