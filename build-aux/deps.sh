@@ -42,3 +42,17 @@ rounds_install_node () {
   fi
   rounds_install_packages nodejs npm
 }
+
+# The Chinese interface is tested and shown in screenshots, so the zh_CN.UTF-8 locale must exist.
+rounds_ensure_locales () {
+  if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+    return 0
+  fi
+  rounds_install_packages locales || return 1
+  local sudo=""
+  [ "$(id -u)" != 0 ] && sudo="sudo"
+  echo "build-aux: generating the zh_CN.UTF-8 and en_GB.UTF-8 locales" >&2
+  $sudo sed -i -E 's/^# *(zh_CN\.UTF-8 UTF-8|en_GB\.UTF-8 UTF-8)/\1/' /etc/locale.gen
+  grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' | $sudo tee -a /etc/locale.gen >/dev/null
+  $sudo locale-gen >&2
+}
