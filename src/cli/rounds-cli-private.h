@@ -56,5 +56,14 @@ int rounds_cli_profile   (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_import    (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_datasets  (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_stats     (RoundsCli *cli, int argc, char **argv);
+int rounds_cli_store     (RoundsCli *cli, int argc, char **argv);
+int rounds_cli_sync      (RoundsCli *cli, int argc, char **argv);
+
+/* The curation store's URL and password, shared by store and sync (rounds-cli-store.c). */
+gboolean rounds_cli_check_store_url (const char  *command,
+                                     const char  *url);
+char    *rounds_cli_get_password    (const char  *url,
+                                     const char  *user,
+                                     GError     **error);
 
 G_END_DECLS

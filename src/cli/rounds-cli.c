@@ -19,6 +19,8 @@ static const RoundsCliCommand commands[] = {
   { "import",   N_("Import datasets, items and judgements from JSONL or CSV files"), rounds_cli_import },
   { "datasets", N_("List the datasets with their progress"), rounds_cli_datasets },
   { "stats",    N_("Show progress and annotator figures for a dataset"), rounds_cli_stats },
+  { "store",    N_("Set up or check a curation store database (CouchDB)"), rounds_cli_store },
+  { "sync",     N_("Send judgements and verdicts to the curation store and bring the team’s back"), rounds_cli_sync },
 };
 
 RoundsStore *

@@ -1,0 +1,351 @@
+/* test-cli-store.c: `rounds-cli store init|check` and `rounds-cli sync` against a real
+ * pouchdb-server, as a script or an administrator runs them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rounds-import.h"
+#include "rounds-store-private.h"
+#include "rounds-test-couch.h"
+#include "rounds-util-private.h"
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  char *db_url;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* No controlling terminal: rounds-cli cannot ask for a password, as under cron. */
+static void
+detach_terminal (gpointer data)
+{
+  setsid ();
+}
+
+/* Runs rounds-cli with ROUNDS_STORE_PASSWORD set to @password (unset when NULL). */
+static void
+run_cli (Fixture    *fixture,
+         Run        *run,
+         const char *password,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("ROUNDS_CLI");
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, fixture->db);
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  if (password != NULL)
+    g_subprocess_launcher_setenv (launcher, "ROUNDS_STORE_PASSWORD", password, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "ROUNDS_STORE_PASSWORD");
+  g_subprocess_launcher_set_child_setup (launcher, detach_terminal, NULL, NULL);
+  g_subprocess_launcher_set_cwd (launcher, fixture->dir);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, "", NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = rounds_test_couch_new_db ("cli", GPOINTER_TO_INT (data));
+
+  fixture->dir = g_dir_make_tmp ("rounds-cli-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db = g_build_filename (fixture->dir, "rounds.db", NULL);
+  if (GPOINTER_TO_INT (data))
+    fixture->db_url = g_steal_pointer (&made);
+  else
+    {
+      /* A name nobody has made yet. */
+      rounds_test_couch_drop_db (made);
+      fixture->db_url = g_strconcat (made, "-new", NULL);
+    }
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  rounds_test_couch_drop_db (fixture->db_url);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->db);
+  g_free (fixture->db_url);
+}
+
+/* store --------------------------------------------------------------------------------- */
+
+static void
+test_init_and_check (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonObject) design = NULL;
+  g_autoptr(RoundsCouch) admin = rounds_test_couch_admin (fixture->db_url);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rev = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (rounds_test_couch_server (), G_URI_FLAGS_HAS_PASSWORD, NULL);
+  const char *user = g_uri_get_user (uri);
+  const char *password = g_uri_get_password (uri);
+
+  run_cli (fixture, &run, password, "store", "check", fixture->db_url, "--user", user, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "does not exist"));
+  g_assert_nonnull (strstr (run.err, "rounds-cli store init"));
+  run_clear (&run);
+
+  run_cli (fixture, &run, password, "store", "init", fixture->db_url, "--user", user, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Created the database"));
+  g_assert_nonnull (strstr (run.out, "role “curator” added to the members"));
+  g_assert_nonnull (strstr (run.out, "Installed the design document _design/rounds"));
+  run_clear (&run);
+
+  /* Idempotent: the second run changes nothing, and says so. */
+  run_cli (fixture, &run, password, "store", "init", fixture->db_url, "--user", user, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Nothing to change"));
+  g_assert_null (strstr (run.out, "Created"));
+  run_clear (&run);
+
+  run_cli (fixture, &run, password, "store", "check", fixture->db_url, "--user", user, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "is set up for Rounds"));
+  run_clear (&run);
+
+  /* A design document changed by hand is found, and put back. */
+  design = rounds_test_couch_get (fixture->db_url, "_design/rounds");
+  json_object_set_string_member (design, "validate_doc_update", "function (newDoc) {}");
+  rev = rounds_couch_put_doc (admin, "_design/rounds", design, NULL, &error);
+  g_assert_no_error (error);
+  run_cli (fixture, &run, password, "store", "check", fixture->db_url, "--user", user, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "another validate_doc_update"));
+  run_clear (&run);
+  run_cli (fixture, &run, password, "store", "init", fixture->db_url, "--user", user, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Updated the design document"));
+  run_clear (&run);
+  run_cli (fixture, &run, password, "store", "check", fixture->db_url, "--user", user, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+/* Refusals, table-driven: the exit status and what stderr must say. */
+typedef struct
+{
+  const char *password;   /* NULL: ROUNDS_STORE_PASSWORD unset */
+  const char *args[6];
+  int         status;
+  const char *err;
+} Refusal;
+
+static void
+test_refusals (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *with_password = g_strdup_printf ("http://admin:hunter2@%s", fixture->db_url + strlen ("http://"));
+  const Refusal cases[] = {
+    { "x", { "store", "init", with_password, "--user", "admin", NULL }, 2, "--user" },
+    { "x", { "store", "init", fixture->db_url, NULL }, 2, "--user" },
+    { "x", { "store", "init", NULL }, 2, "database URL" },
+    { "x", { "store", "frobnicate", NULL }, 2, "“init” or “check”" },
+    { "wrong", { "store", "check", fixture->db_url, "--user", "admin", NULL }, 1, "Wrong user name or password" },
+    { NULL, { "store", "check", fixture->db_url, "--user", "admin", NULL }, 2, "ROUNDS_STORE_PASSWORD" },
+    { "x", { "store", "check", "https://couch.example.org/", "--user", "admin", NULL }, 2, "names no database" },
+    { "x", { "sync", fixture->db_url, "--push", "--pull", NULL }, 2, "--push and --pull" },
+    { "x", { "sync", fixture->db_url, "--batch", "10", NULL }, 2, "500 to 1000" },
+    { "x", { "sync", with_password, NULL }, 2, "--user" },
+    { "x", { "sync", fixture->db_url, NULL }, 2, "--user" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0 };
+      const char * const *a = cases[i].args;
+
+      run_cli (fixture, &run, cases[i].password, a[0], a[1], a[2], a[3], a[4], a[5], NULL);
+      g_assert_cmpint (run.status, ==, cases[i].status);
+      g_assert_nonnull (strstr (run.err, cases[i].err));
+      g_assert_null (strstr (run.err, "hunter2"));
+      g_assert_null (strstr (run.out, "hunter2"));
+    }
+}
+
+/* sync ---------------------------------------------------------------------------------- */
+
+static const char dataset_jsonl[] =
+  "{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"Ethics\"}\n"
+  "{\"id\": \"c1\", \"scenario\": \"S1\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n"
+  "{\"id\": \"c2\", \"scenario\": \"S2\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n";
+
+/* A store like one the app leaves: a profile, a dataset and two judgements. */
+static void
+prepare_store (Fixture     *fixture,
+               RoundsRoles  roles)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "items.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(RoundsProfile) profile = rounds_profile_new (TEST_ANNOTATOR, "Dr Lin", roles, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RoundsStore) store = rounds_store_open (fixture->db, &error);
+
+  g_assert_no_error (error);
+  rounds_store_add_profile (store, profile, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (path, dataset_jsonl, -1, &error);
+  g_assert_no_error (error);
+  rounds_importer_run (importer, store, file, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("c%u", i);
+      g_autoptr(RoundsItem) item = rounds_store_find_item (store, "ethics", key, &error);
+      g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset (store, "ethics", &error);
+      g_autoptr(RoundsJudgement) j = rounds_judgement_new (2, rounds_dataset_get_rubric (dataset));
+
+      j->status = ROUNDS_STATUS_SUBMITTED;
+      j->has_preference = TRUE;
+      j->preference = 1;
+      rounds_store_save_judgement (store, item, TEST_ANNOTATOR, j, &error);
+      g_assert_no_error (error);
+    }
+
+  if (roles & ROUNDS_ROLE_REVIEWER)
+    {
+      g_autoptr(RoundsItem) item = rounds_store_find_item (store, "ethics", "c1", &error);
+      g_autofree char *doc_id = _rounds_doc_id ("verdict", "ethics", "c1", TEST_ANNOTATOR, "v1", NULL);
+      g_autofree char *sql = g_strdup_printf (
+        "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision, preference, rationale,"
+        " created_at, origin, is_current) VALUES ('v1', '%s', %" G_GINT64_FORMAT ","
+        " (SELECT id FROM annotators WHERE user_name = 'dr-lin'), 1, 1, 'because', '2026-01-01T00:00:00Z', 'local', 1)",
+        doc_id, rounds_item_get_id (item));
+
+      g_assert_cmpint (sqlite3_exec (_rounds_store_get_db (store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+}
+
+static void
+test_sync (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
+  g_auto(Run) run = { 0 };
+
+  prepare_store (fixture, ROUNDS_ROLE_ANNOTATOR);
+
+  /* The user defaults to the current profile. */
+  run_cli (fixture, &run, password, "sync", fixture->db_url, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Pushed 3, pulled 0"));
+  g_assert_nonnull (strstr (run.out, "0 edits waiting"));
+  g_assert_nonnull (strstr (run.err, "Pushing"));
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:dr-lin:ethics:"), ==, 2);
+  run_clear (&run);
+
+  run_cli (fixture, &run, password, "sync", fixture->db_url, "--user", TEST_ANNOTATOR, "--quiet", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Pushed 0"));
+  g_assert_cmpstr (run.err, ==, "");
+  run_clear (&run);
+
+  run_cli (fixture, &run, "wrong", "sync", fixture->db_url, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "Wrong user name or password"));
+  g_assert_null (strstr (run.err, password));
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 2);
+}
+
+/* A refused document: exit 1, listed with the store's reason, kept for the next time. */
+static void
+test_sync_forbidden (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
+  g_auto(Run) run = { 0 };
+
+  prepare_store (fixture, ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
+  run_cli (fixture, &run, password, "sync", fixture->db_url, "--push", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "forbidden\tverdict:ethics:c1:dr-lin:v1\t"));
+  g_assert_nonnull (strstr (run.out, "reviewer role"));
+  g_assert_nonnull (strstr (run.out, "1 edits waiting"));
+  g_assert_nonnull (strstr (run.err, "1 document did not go through"));
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 2);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "verdict:"), ==, 0);
+  run_clear (&run);
+
+  run_cli (fixture, &run, password, "sync", fixture->db_url, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "verdict:ethics:c1:dr-lin:v1"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/rounds/cli/store/init-and-check", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_init_and_check, fixture_tear_down);
+  g_test_add ("/rounds/cli/store/refusals", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_refusals, fixture_tear_down);
+  g_test_add ("/rounds/cli/sync/push-and-again", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_sync, fixture_tear_down);
+  g_test_add ("/rounds/cli/sync/forbidden", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_sync_forbidden, fixture_tear_down);
+
+  return g_test_run ();
+}
