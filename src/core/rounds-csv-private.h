@@ -17,6 +17,7 @@ GPtrArray       *_rounds_csv_reader_next       (RoundsCsvReader   *reader,
                                                 guint             *line,
                                                 GCancellable      *cancellable,
                                                 GError           **error);
+guint            _rounds_csv_reader_get_error_field (RoundsCsvReader *reader);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsCsvReader, _rounds_csv_reader_free)
 

@@ -19,6 +19,7 @@ struct _RoundsCsvReader
   GDataInputStream *stream;
   char              separator;
   guint             line;      /* lines read so far */
+  guint             error_field;
 };
 
 RoundsCsvReader *
@@ -57,9 +58,16 @@ read_line (RoundsCsvReader  *reader,
   return text;
 }
 
+/* The field, counted from 1, that the last error was found in; 0 if none. */
+guint
+_rounds_csv_reader_get_error_field (RoundsCsvReader *reader)
+{
+  return reader->error_field;
+}
+
 /**
  * _rounds_csv_reader_next:
- * @line: (out): the line the record starts on
+ * @line: (out): the line the record starts on, or on an error the line of the error
  *
  * Returns: (transfer full) (nullable): the fields of the next record as strings, or
  *   %NULL at the end (without an error) or on a malformed record (with one)
@@ -76,6 +84,7 @@ _rounds_csv_reader_next (RoundsCsvReader  *reader,
   gboolean quoted = FALSE;
   const char *p;
 
+  reader->error_field = 0;
   do
     {
       g_clear_pointer (&text, g_free);
@@ -99,10 +108,13 @@ _rounds_csv_reader_next (RoundsCsvReader  *reader,
           g_clear_pointer (&text, g_free);
           if (!(text = read_line (reader, cancellable, error)))
             {
+              /* The message leaves the file, line and field to the caller. */
               if (error && *error == NULL)
-                g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
-                             _("line %u: field %u: a quoted field is never closed"),
-                             *line, fields->len + 1);
+                {
+                  reader->error_field = fields->len + 1;
+                  g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
+                                       _("a quoted field is never closed"));
+                }
               return NULL;
             }
           g_string_append_c (field, '\n');
@@ -123,9 +135,10 @@ _rounds_csv_reader_next (RoundsCsvReader  *reader,
               p++;
               if (*p != '\0' && *p != reader->separator)
                 {
-                  g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
-                               _("line %u: field %u: text after a closing quote"),
-                               reader->line, fields->len + 1);
+                  reader->error_field = fields->len + 1;
+                  *line = reader->line;
+                  g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
+                                       _("text after a closing quote"));
                   return NULL;
                 }
             }

@@ -227,6 +227,16 @@ is_blank (const char *text)
   return TRUE;
 }
 
+/* The text of a string node; %NULL for a missing node or any other kind, where json-glib's
+ * string getters would warn. */
+static const char *
+node_string (JsonNode *node)
+{
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 static gboolean
 get_string (Run         *run,
             JsonObject  *object,
@@ -995,13 +1005,13 @@ read_messages (Run         *run,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return fail (run, error, field, _("expected a message with “role” and “content”"));
       message = json_node_get_object (element);
-      if (json_object_get_string_member_with_default (message, "role", NULL) == NULL)
+      if (node_string (json_object_get_member (message, "role")) == NULL)
         {
           g_autofree char *role = g_strconcat (field, ".role", NULL);
 
           return fail (run, error, role, _("expected a string"));
         }
-      if (json_object_get_string_member_with_default (message, "content", NULL) == NULL)
+      if (node_string (json_object_get_member (message, "content")) == NULL)
         {
           g_autofree char *content = g_strconcat (field, ".content", NULL);
 
@@ -1385,12 +1395,17 @@ parse_preference (Run         *run,
     for (int i = 0; i < (int) G_N_ELEMENTS (names); i++)
       if (g_strcmp0 (json_node_get_string (node), names[i]) == 0)
         {
-          /* On a 3-point scale "much better" is "better"; on 7 it is the far end. */
+          /* The names are the points rounds_preference_get_label() calls so: "much
+           * better" is the far end, "better" the point before it (on a 7-point scale ±1
+           * is "somewhat better"); on a 3-point scale both are ±1. */
           int value = i - 2;
 
-          *preference = value == -2 ? -k : value == 2 ? k : value;
-          if (k == 1)
+          if (k == 1 || value == 0)
             *preference = CLAMP (value, -1, 1);
+          else if (ABS (value) == 2)
+            *preference = value < 0 ? -k : k;
+          else
+            *preference = value * (k - 1);
           return TRUE;
         }
   return fail (run, error, "preference",
@@ -1581,9 +1596,11 @@ import_judgement (Run         *run,
             return fail (run, error, field, _("expected a list of flags"));
           for (guint f = 0; f < json_array_get_length (json_node_get_array (list)); f++)
             {
-              const char *name = json_array_get_string_element (json_node_get_array (list), f);
+              const char *name = node_string (json_array_get_element (json_node_get_array (list), f));
               RoundsFlags flag = rounds_flag_from_string (name);
 
+              if (name == NULL)
+                return fail (run, error, field, _("expected a list of flag names"));
               if (flag == ROUNDS_FLAG_NONE)
                 return fail (run, error, field,
                              _("unknown flag “%s”: use unsafe, factually-wrong, outdated, privacy or bias"),
@@ -1623,7 +1640,7 @@ import_judgement (Run         *run,
       for (guint i = 0; i < n; i++)
         {
           g_autofree char *field = g_strdup_printf ("shown_order[%u]", i);
-          const char *key = json_array_get_string_element (json_node_get_array (node), i);
+          const char *key = node_string (json_array_get_element (json_node_get_array (node), i));
           int r;
 
           if (key == NULL || (r = response_index (run, item, key, field, error)) < 0)
@@ -1656,7 +1673,8 @@ import_judgement (Run         *run,
   else
     {
       /* Derived from the content, so the same line imported twice is the same edit. */
-      g_autofree char *line = json_to_string (json_node_init_object (json_node_alloc (), object), FALSE);
+      g_autoptr(JsonNode) record = json_node_init_object (json_node_alloc (), object);
+      g_autofree char *line = json_to_string (record, FALSE);
       g_autofree char *input = g_strjoin ("\x1f", dataset, line, NULL);
       g_autofree char *hash = _rounds_sha256_hex (input, -1);
 
@@ -1721,7 +1739,10 @@ import_json_record (Run         *run,
   if (format == ROUNDS_IMPORT_FORMAT_MAPPED)
     return import_mapped (run, root, error);
 
-  type = json_object_get_string_member_with_default (object, "type", NULL);
+  type = node_string (json_object_get_member (object, "type"));
+  if (type == NULL && format != ROUNDS_IMPORT_FORMAT_TRL && json_object_has_member (object, "type") &&
+      !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "type")))
+    return fail (run, error, "type", _("expected a string: dataset, item or judgement"));
   if (format == ROUNDS_IMPORT_FORMAT_TRL ||
       (format == ROUNDS_IMPORT_FORMAT_AUTO && type == NULL &&
        json_object_has_member (object, "chosen") && json_object_has_member (object, "rejected")))
@@ -1835,6 +1856,12 @@ import_stream (Run               *run,
       run->csv_header = _rounds_csv_reader_next (reader, &run->line, cancellable, &local_error);
       if (run->csv_header == NULL)
         {
+          if (local_error != NULL && local_error->domain != ROUNDS_ERROR)
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", run->display);
+              return FALSE;
+            }
+          run->line = MAX (run->line, 1);
           if (local_error)
             return fail (run, error, NULL, "%s", local_error->message);
           return fail (run, error, NULL, _("the file is empty: expected a header row"));
@@ -1846,11 +1873,19 @@ import_stream (Run               *run,
 
           if (fields == NULL)
             {
+              if (local_error != NULL && local_error->domain != ROUNDS_ERROR)
+                {
+                  g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", run->display);
+                  return FALSE;
+                }
               if (local_error != NULL)
                 {
-                  g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT, "%s:%s",
-                               run->display, local_error->message + 4 /* "line" → ":N: …" */);
-                  return FALSE;
+                  guint column = _rounds_csv_reader_get_error_field (reader);
+
+                  return fail (run, error,
+                               column >= 1 && column <= run->csv_header->len
+                               ? g_ptr_array_index (run->csv_header, column - 1) : NULL,
+                               "%s", local_error->message);
                 }
               break;
             }
@@ -2018,6 +2053,10 @@ rounds_importer_run (RoundsImporter      *self,
       {
         ok = import_stream (&run, data, G_SEEKABLE (stream), info ? g_file_info_get_size (info) : 0,
                             cancellable, error);
+        /* The stream is checked every few hundred records; a cancellation that came after
+         * the last check must still keep the file out. */
+        if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
+          ok = FALSE;
         if (ok)
           {
             detail = result_to_json (&run, run.display);

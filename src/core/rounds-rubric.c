@@ -90,6 +90,25 @@ valid_id (const char *id)
   return TRUE;
 }
 
+/* A member that is a string when present: %FALSE for anything else, which json-glib's
+ * getters would warn about or silently read as %NULL. */
+static gboolean
+get_text (JsonObject  *object,
+          const char  *member,
+          const char  *fallback,
+          const char **out)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out = fallback;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
 /**
  * rounds_rubric_new_from_json:
  * @node: an array of criteria objects
@@ -133,8 +152,7 @@ rounds_rubric_new_from_json (JsonNode  *node,
           return NULL;
         }
       object = json_node_get_object (element);
-      id = json_object_get_string_member_with_default (object, "id", NULL);
-      if (!valid_id (id))
+      if (!get_text (object, "id", NULL, &id) || !valid_id (id))
         {
           g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
                        _("field “rubric[%u].id”: expected letters, digits, “-”, “_” or “.”"), i);
@@ -146,8 +164,17 @@ rounds_rubric_new_from_json (JsonNode  *node,
                        _("field “rubric[%u].id”: “%s” is listed twice"), i, id);
           return NULL;
         }
-      name = json_object_get_string_member_with_default (object, "name", id);
-      description = json_object_get_string_member_with_default (object, "description", "");
+      for (guint t = 0; t < 2; t++)
+        {
+          const char *member = t == 0 ? "name" : "description";
+
+          if (!get_text (object, member, t == 0 ? id : "", t == 0 ? &name : &description))
+            {
+              g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
+                           _("field “rubric[%u].%s”: expected a string"), i, member);
+              return NULL;
+            }
+        }
       for (guint b = 0; b < 2; b++)
         {
           const char *member = b == 0 ? "min" : "max";

@@ -189,8 +189,23 @@ static const char migration_1[] =
   " models_revealed, created_at, origin ON adjudications"
   " BEGIN SELECT RAISE (ABORT, 'a verdict edit is never changed: save a new one'); END;";
 
+/* Version 2: an edit cannot be deleted either, not even with its item, and
+ * items.n_submitted counts the annotators whose current edit is a submission (version 1
+ * counted anyone who had ever submitted, so a judgement turned into a skip kept the item
+ * out of the queue). */
+static const char migration_2[] =
+  "CREATE TRIGGER annotations_append_only_delete BEFORE DELETE ON annotations"
+  " BEGIN SELECT RAISE (ABORT, 'an edit is never deleted: save a new one'); END;"
+  "CREATE TRIGGER adjudications_append_only_delete BEFORE DELETE ON adjudications"
+  " BEGIN SELECT RAISE (ABORT, 'a verdict edit is never deleted: save a new one'); END;"
+  "UPDATE items SET n_submitted = (SELECT COUNT(*) FROM annotations a"
+  " WHERE a.item_id = items.id AND a.is_current = 1 AND a.status = 'submitted');";
+
+/* A new version adds its migration here and a dump of a database of the version before it
+ * as tests/fixtures/schema-vN.sql (see tests/test-migrations.c). */
 static const char * const migrations[] = {
   migration_1,
+  migration_2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == ROUNDS_SCHEMA_VERSION);

@@ -538,15 +538,31 @@ rounds_store_open (const char  *path,
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_busy_timeout (self->db, 10000);
 
+  /* A store from a newer Rounds is refused before anything writes to it: even turning
+   * WAL on rewrites the file's header. The migration refuses it with the error. */
+  if (_rounds_schema_get_version (self->db) > ROUNDS_SCHEMA_VERSION)
+    {
+      _rounds_schema_migrate (self->db, path, error);
+      goto fail;
+    }
+
   /* synchronous=FULL: a judgement that was reported saved survives a power cut too. */
   if (!_rounds_store_exec (self, "PRAGMA journal_mode = WAL", error) ||
       !_rounds_store_exec (self, "PRAGMA synchronous = FULL", error) ||
       !_rounds_store_exec (self, "PRAGMA foreign_keys = ON", error) ||
       !_rounds_store_exec (self, "PRAGMA trusted_schema = OFF", error) ||
       !_rounds_schema_migrate (self->db, path, error))
-    return NULL;
+    goto fail;
 
   return g_steal_pointer (&self);
+
+fail:
+  /* Closed here, so that finalize does not run PRAGMA optimize on a store it refused. */
+  g_hash_table_remove_all (self->by_address);
+  g_hash_table_remove_all (self->statements);
+  sqlite3_close_v2 (self->db);
+  self->db = NULL;
+  return NULL;
 }
 
 const char *
@@ -1231,7 +1247,7 @@ _rounds_store_insert_judgement (RoundsStore      *self,
   sqlite3_stmt *stmt;
   gint64 current_id = 0;
   int current_revision = 0;
-  gboolean had_submitted = FALSE;
+  gboolean current_submitted = FALSE;
   gboolean newest;
   int rc;
 
@@ -1252,7 +1268,7 @@ _rounds_store_insert_judgement (RoundsStore      *self,
     return _rounds_store_set_sqlite_error (self, error);
 
   if (!(stmt = _rounds_store_prepare (self,
-                                      "SELECT id, revision, created_at, edit_id FROM annotations"
+                                      "SELECT id, revision, created_at, edit_id, status = 'submitted' FROM annotations"
                                       " WHERE item_id = ?1 AND annotator_id = ?2 AND is_current = 1", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
@@ -1263,16 +1279,8 @@ _rounds_store_insert_judgement (RoundsStore      *self,
       current_revision = sqlite3_column_int (stmt, 1);
       current_at = column_dup (stmt, 2);
       current_edit = column_dup (stmt, 3);
+      current_submitted = sqlite3_column_int (stmt, 4) != 0;
     }
-  sqlite3_reset (stmt);
-
-  if (!(stmt = _rounds_store_prepare (self,
-                                      "SELECT 1 FROM annotations WHERE item_id = ?1 AND annotator_id = ?2"
-                                      " AND status = 'submitted' LIMIT 1", error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  sqlite3_bind_int64 (stmt, 2, annotator_id);
-  had_submitted = sqlite3_step (stmt) == SQLITE_ROW;
   sqlite3_reset (stmt);
 
   newest = current_id == 0 ||
@@ -1332,12 +1340,15 @@ _rounds_store_insert_judgement (RoundsStore      *self,
   if (!step_done (self, stmt, error))
     return FALSE;
 
-  if (j->status == ROUNDS_STATUS_SUBMITTED && !had_submitted)
+  /* items.n_submitted counts the annotators whose current edit is a submission, so a
+   * judgement turned into a skip gives the item back to the others' queues. */
+  if (newest && (j->status == ROUNDS_STATUS_SUBMITTED) != current_submitted)
     {
       if (!(stmt = _rounds_store_prepare (self,
-                                          "UPDATE items SET n_submitted = n_submitted + 1 WHERE id = ?1", error)))
+                                          "UPDATE items SET n_submitted = n_submitted + ?2 WHERE id = ?1", error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
+      sqlite3_bind_int (stmt, 2, current_submitted ? -1 : 1);
       if (!step_done (self, stmt, error))
         return FALSE;
     }
