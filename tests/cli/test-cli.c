@@ -358,6 +358,28 @@ test_stats_json (Fixture       *fixture,
   g_assert_nonnull (strstr (missing.err, "no-such-dataset"));
 }
 
+/* The demo dataset is what every new user sees first: it must import whole, twice. */
+static void
+test_demo_dataset (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo.jsonl", NULL);
+  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
+  g_auto(Run) first = { 0 };
+  g_auto(Run) again = { 0 };
+
+  run_cli (fixture, &first, "--db", fixture->db, "import", items, judgements, NULL);
+  g_test_message ("%s%s", first.out, first.err);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_cmpint (count_rows (fixture, "items"), >=, 40);
+  g_assert_cmpint (count_rows (fixture, "annotations"), >=, 50);
+
+  run_cli (fixture, &again, "--db", fixture->db, "import", items, judgements, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_nonnull (strstr (again.out, "items 0 added, 0 updated, 44 unchanged"));
+  g_assert_nonnull (strstr (again.out, "judgements 0 added"));
+}
+
 static void
 test_bad_database (Fixture       *fixture,
                    gconstpointer  data)
@@ -385,6 +407,7 @@ main (int    argc,
   ADD ("/rounds/cli/mapped-csv", test_mapped_csv);
   ADD ("/rounds/cli/profiles", test_profiles);
   ADD ("/rounds/cli/stats-json", test_stats_json);
+  ADD ("/rounds/cli/demo-dataset", test_demo_dataset);
   ADD ("/rounds/cli/bad-database", test_bad_database);
 #undef ADD
 
