@@ -44,6 +44,16 @@ gboolean      _rounds_store_insert_judgement  (RoundsStore      *self,
                                                GError          **error);
 RoundsDataset *_rounds_dataset_new_from_row   (sqlite3_stmt     *stmt);
 
+/* The columns of one judgement edit, from "annotations a JOIN annotators an". */
+#define _ROUNDS_ANNOTATION_COLUMNS \
+  "a.edit_id, a.revision, a.status, a.preference, a.ranking_json, a.unacceptable, " \
+  "a.scores_json, a.flags_json, a.notes_json, a.comment, a.skip_reason, a.shown_order, " \
+  "a.time_spent_ms, a.created_at, an.user_name"
+
+RoundsJudgement *_rounds_store_judgement_from_row (sqlite3_stmt     *stmt,
+                                                   guint             n_responses,
+                                                   RoundsRubric     *rubric);
+
 char         *_rounds_judgement_ints_to_json  (const int        *values,
                                                guint             n);
 char         *_rounds_judgement_scores_to_json (const RoundsJudgement *judgement);

@@ -37,10 +37,7 @@ G_DEFINE_FINAL_TYPE (RoundsStore, rounds_store, G_TYPE_OBJECT)
   "d.dispute_spread, d.required, d.metadata_json, " \
   "(SELECT COUNT(*) FROM items WHERE dataset_id = d.id)"
 
-#define ANNOTATION_COLUMNS \
-  "a.edit_id, a.revision, a.status, a.preference, a.ranking_json, a.unacceptable, " \
-  "a.scores_json, a.flags_json, a.notes_json, a.comment, a.skip_reason, a.shown_order, " \
-  "a.time_spent_ms, a.created_at, an.user_name"
+#define ANNOTATION_COLUMNS _ROUNDS_ANNOTATION_COLUMNS
 
 static void
 rounds_store_finalize (GObject *object)
@@ -454,13 +451,18 @@ judgement_fill_arrays (RoundsJudgement *j,
       j->shown_order[r] = (guint) json_array_get_int_element (order, r);
 }
 
-/* Reads a row selected with ANNOTATION_COLUMNS. */
-static RoundsJudgement *
-judgement_from_row (sqlite3_stmt *stmt,
-                    RoundsItem   *item,
-                    RoundsRubric *rubric)
+/**
+ * _rounds_store_judgement_from_row:
+ *
+ * Reads a row that starts with _ROUNDS_ANNOTATION_COLUMNS (more columns may follow), for
+ * an item with @n_responses responses.
+ */
+RoundsJudgement *
+_rounds_store_judgement_from_row (sqlite3_stmt *stmt,
+                                  guint         n_responses,
+                                  RoundsRubric *rubric)
 {
-  RoundsJudgement *j = rounds_judgement_new (rounds_item_get_n_responses (item), rubric);
+  RoundsJudgement *j = rounds_judgement_new (n_responses, rubric);
 
   j->edit_id = column_dup (stmt, 0);
   j->revision = sqlite3_column_int (stmt, 1);
@@ -481,6 +483,14 @@ judgement_from_row (sqlite3_stmt *stmt,
   j->created_at = column_dup (stmt, 13);
   j->annotator = column_dup (stmt, 14);
   return j;
+}
+
+static RoundsJudgement *
+judgement_from_row (sqlite3_stmt *stmt,
+                    RoundsItem   *item,
+                    RoundsRubric *rubric)
+{
+  return _rounds_store_judgement_from_row (stmt, rounds_item_get_n_responses (item), rubric);
 }
 
 /* Opening ----------------------------------------------------------------------------- */

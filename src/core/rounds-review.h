@@ -1,0 +1,200 @@
+/* rounds-review.h: what ethics review needs of the store: disputes, verdicts, agreement
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "rounds-agreement.h"
+#include "rounds-dispute.h"
+#include "rounds-store.h"
+
+G_BEGIN_DECLS
+
+/**
+ * RoundsVerdict:
+ *
+ * A reviewer's decision on an item, relative to its canonical response order like a
+ * judgement: @preference on the dataset's scale for two responses, @ranks (1 is best) for
+ * more, or @unacceptable. @rationale is required. @resolves lists the edit ids of the
+ * judgements the verdict settles; left %NULL, the store fills in the item's current
+ * submitted judgements when the verdict is saved.
+ */
+typedef struct
+{
+  guint      n_responses;
+  gboolean   has_preference;
+  int        preference;
+  int       *ranks;              /* n_responses */
+  gboolean   unacceptable;
+  char      *rationale;
+  char     **resolves;           /* NULL-terminated edit ids, or NULL */
+  gboolean   models_revealed;    /* the reviewer saw the model names */
+
+  /* Set by the store when the verdict is saved or read back. */
+  char      *edit_id;
+  int        revision;
+  char      *created_at;
+  char      *reviewer;
+  gboolean   is_current;
+} RoundsVerdict;
+
+#define ROUNDS_TYPE_VERDICT (rounds_verdict_get_type ())
+
+GType          rounds_verdict_get_type  (void) G_GNUC_CONST;
+RoundsVerdict *rounds_verdict_new       (guint                 n_responses);
+RoundsVerdict *rounds_verdict_copy      (const RoundsVerdict  *self);
+void           rounds_verdict_free      (RoundsVerdict        *self);
+
+/**
+ * RoundsItemJudgements:
+ * @judgements: (element-type RoundsJudgement): the current submitted judgement of every
+ *   annotator who submitted one, by user name
+ *
+ * One item with its judgements, for analysis.
+ */
+typedef struct
+{
+  gint64     item_id;
+  char      *item_key;
+  char      *title;
+  guint      overlap;
+  guint      n_responses;
+  GPtrArray *judgements;
+} RoundsItemJudgements;
+
+void           rounds_item_judgements_free (RoundsItemJudgements *self);
+
+/**
+ * RoundsDisputeFilter:
+ * @ROUNDS_DISPUTE_FILTER_DISPUTED: list disputed items
+ * @ROUNDS_DISPUTE_FILTER_WAITING: list items still waiting for their overlap
+ * @ROUNDS_DISPUTE_FILTER_AGREED: list items whose judgements agree
+ * @ROUNDS_DISPUTE_FILTER_UNRESOLVED: leave out items that have a verdict
+ */
+typedef enum
+{
+  ROUNDS_DISPUTE_FILTER_DISPUTED   = 1 << 0,
+  ROUNDS_DISPUTE_FILTER_WAITING    = 1 << 1,
+  ROUNDS_DISPUTE_FILTER_AGREED     = 1 << 2,
+  ROUNDS_DISPUTE_FILTER_UNRESOLVED = 1 << 3,
+} RoundsDisputeFilter;
+
+/**
+ * RoundsAgreementMeasure:
+ * @alpha: Krippendorff's alpha and the units and values it rests on
+ * @n_items: the items behind it: those with at least one pairable unit
+ */
+typedef struct
+{
+  RoundsAlphaResult alpha;
+  guint             n_items;
+} RoundsAgreementMeasure;
+
+typedef struct
+{
+  char                   *id;
+  char                   *name;
+  RoundsAgreementMeasure  measure;    /* interval; units are (item, response) */
+} RoundsCriterionAgreement;
+
+/**
+ * RoundsPairAgreement:
+ * @n_items: two-response items both annotators gave a preference for
+ * @alpha: ordinal alpha over those items and these two annotators
+ * @kappa_linear, @kappa_quadratic: Cohen's weighted kappa on the same items (NaN when
+ *   undefined)
+ */
+typedef struct
+{
+  char              *annotator_a;
+  char              *annotator_b;
+  guint              n_items;
+  RoundsAlphaResult  alpha;
+  double             kappa_linear;
+  double             kappa_quadratic;
+} RoundsPairAgreement;
+
+/**
+ * RoundsAgreementReport:
+ * @n_items: items with at least one submitted judgement
+ * @preference: ordinal alpha on the preference scale, over two-response items (units are
+ *   items)
+ * @direction: nominal alpha on {first better, tie, second better}: two-response items by
+ *   the sign of the preference (units are items) and ranked items by every pair of
+ *   responses (units are (item, pair))
+ * @ranking: ordinal alpha on the ranks of items with more than two responses (units are
+ *   (item, response))
+ * @criteria: (element-type RoundsCriterionAgreement): per rubric criterion, in rubric order
+ * @pairs: (element-type RoundsPairAgreement): per pair of annotators with an item in
+ *   common, ordered by user names
+ */
+typedef struct
+{
+  gint64                  dataset_id;
+  guint                   n_items;
+  guint                   n_judgements;
+  guint                   n_annotators;
+  RoundsAgreementMeasure  preference;
+  RoundsAgreementMeasure  direction;
+  RoundsAgreementMeasure  ranking;
+  GArray                 *criteria;
+  GArray                 *pairs;
+} RoundsAgreementReport;
+
+void           rounds_agreement_report_free (RoundsAgreementReport *self);
+
+/* Disputes and analysis. */
+GPtrArray     *rounds_store_list_current_judgements (RoundsStore              *self,
+                                                     gint64                    dataset_id,
+                                                     GError                  **error);
+GPtrArray     *rounds_store_list_disputes           (RoundsStore              *self,
+                                                     gint64                    dataset_id,
+                                                     RoundsDisputeFilter       filter,
+                                                     GError                  **error);
+gboolean       rounds_store_compute_agreement       (RoundsStore              *self,
+                                                     gint64                    dataset_id,
+                                                     RoundsAgreementReport   **out,
+                                                     GError                  **error);
+
+/* Verdicts: every save is an edit of its own. */
+gboolean       rounds_store_save_verdict            (RoundsStore              *self,
+                                                     RoundsItem               *item,
+                                                     const char               *reviewer,
+                                                     RoundsVerdict            *verdict,
+                                                     GError                  **error);
+RoundsVerdict *rounds_store_get_verdict             (RoundsStore              *self,
+                                                     RoundsItem               *item,
+                                                     GError                  **error);
+GPtrArray     *rounds_store_list_verdicts           (RoundsStore              *self,
+                                                     RoundsItem               *item,
+                                                     GError                  **error);
+gboolean       rounds_store_send_back               (RoundsStore              *self,
+                                                     RoundsItem               *item,
+                                                     guint                     new_overlap,
+                                                     const char               *actor,
+                                                     GError                  **error);
+
+/* The slow ones in a thread, on a connection of their own to @db_path. */
+void           rounds_review_list_disputes_async    (const char               *db_path,
+                                                     gint64                    dataset_id,
+                                                     RoundsDisputeFilter       filter,
+                                                     GCancellable             *cancellable,
+                                                     GAsyncReadyCallback       callback,
+                                                     gpointer                  user_data);
+GPtrArray     *rounds_review_list_disputes_finish   (GAsyncResult             *result,
+                                                     GError                  **error);
+void           rounds_review_compute_agreement_async (const char              *db_path,
+                                                     gint64                    dataset_id,
+                                                     GCancellable             *cancellable,
+                                                     GAsyncReadyCallback       callback,
+                                                     gpointer                  user_data);
+RoundsAgreementReport *rounds_review_compute_agreement_finish (GAsyncResult       *result,
+                                                     GError                  **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsVerdict, rounds_verdict_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsItemJudgements, rounds_item_judgements_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsAgreementReport, rounds_agreement_report_free)
+
+G_END_DECLS
