@@ -5,7 +5,9 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
+#include "rounds-review.h"
 #include "rounds-store.h"
 
 G_BEGIN_DECLS
@@ -58,6 +60,15 @@ int rounds_cli_datasets  (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_stats     (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_store     (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_sync      (RoundsCli *cli, int argc, char **argv);
+int rounds_cli_agreement (RoundsCli *cli, int argc, char **argv);
+
+/* The datasets named on the command line, or every dataset when none is: RoundsDataset*. */
+GPtrArray *rounds_cli_get_datasets        (RoundsStore                  *store,
+                                           int                           n_names,
+                                           char                        **names,
+                                           GError                      **error);
+void       rounds_cli_add_agreement_json  (JsonBuilder                  *builder,
+                                           const RoundsAgreementReport  *report);
 
 /* The curation store's URL and password, shared by store and sync (rounds-cli-store.c). */
 gboolean rounds_cli_check_store_url (const char  *command,

@@ -30,6 +30,7 @@ add_dataset (RoundsStore    *store,
              GError        **error)
 {
   g_autoptr(GArray) annotators = NULL;
+  g_autoptr(RoundsAgreementReport) report = NULL;
   RoundsProgress progress;
   gint64 id = rounds_dataset_get_id (dataset);
 
@@ -76,6 +77,14 @@ add_dataset (RoundsStore    *store,
     g_string_append_printf (text, _("  %s: %u submitted, %u skipped, %u open\n"),
                             annotator, progress.n_mine, progress.n_mine_skipped, progress.n_mine_open);
 
+  if (!rounds_store_compute_agreement (store, id, &report, error))
+    return FALSE;
+  json_builder_set_member_name (builder, "agreement");
+  rounds_cli_add_agreement_json (builder, report);
+  if (report->preference.alpha.status == ROUNDS_ALPHA_OK)
+    g_string_append_printf (text, _("  agreement: preference α = %.3f over %u items (see “rounds-cli agreement”)\n"),
+                            report->preference.alpha.alpha, report->preference.n_items);
+
   json_builder_set_member_name (builder, "annotators");
   json_builder_begin_array (builder);
   for (guint i = 0; i < annotators->len; i++)
@@ -121,7 +130,7 @@ rounds_cli_stats (RoundsCli  *cli,
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(RoundsProfile) profile = NULL;
-  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) datasets = NULL;
   const char *annotator;
   RoundsStore *store;
 
@@ -131,26 +140,8 @@ rounds_cli_stats (RoundsCli  *cli,
   if (!(store = rounds_cli_open_store (cli, &error)))
     return rounds_cli_fail ("stats", error);
 
-  if (argc > 1)
-    {
-      for (int i = 1; i < argc; i++)
-        {
-          RoundsDataset *dataset = rounds_store_get_dataset (store, argv[i], &error);
-
-          if (dataset == NULL)
-            return rounds_cli_fail ("stats", error);
-          g_ptr_array_add (datasets, dataset);
-        }
-    }
-  else
-    {
-      g_autoptr(GListModel) all = rounds_store_list_datasets (store, &error);
-
-      if (all == NULL)
-        return rounds_cli_fail ("stats", error);
-      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
-        g_ptr_array_add (datasets, g_list_model_get_item (all, i));
-    }
+  if (!(datasets = rounds_cli_get_datasets (store, argc - 1, argv + 1, &error)))
+    return rounds_cli_fail ("stats", error);
 
   profile = rounds_store_get_current_profile (store);
   annotator = profile != NULL ? rounds_profile_get_user_name (profile) : NULL;

@@ -20,6 +20,7 @@ static const RoundsCliCommand commands[] = {
   { "datasets", N_("List the datasets with their progress"), rounds_cli_datasets },
   { "stats",    N_("Show progress and annotator figures for a dataset"), rounds_cli_stats },
   { "store",    N_("Set up or check a curation store database (CouchDB)"), rounds_cli_store },
+  { "agreement", N_("Measure how far the annotators agree (Krippendorff’s alpha, weighted kappa)"), rounds_cli_agreement },
   { "sync",     N_("Send judgements and verdicts to the curation store and bring the team’s back"), rounds_cli_sync },
 };
 
@@ -35,6 +36,37 @@ rounds_cli_open_store (RoundsCli  *cli,
   path = cli->db_path != NULL ? g_strdup (cli->db_path) : rounds_store_default_path ();
   cli->store = rounds_store_open (path, error);
   return cli->store;
+}
+
+GPtrArray *
+rounds_cli_get_datasets (RoundsStore  *store,
+                         int           n_names,
+                         char        **names,
+                         GError      **error)
+{
+  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (n_names > 0)
+    {
+      for (int i = 0; i < n_names; i++)
+        {
+          RoundsDataset *dataset = rounds_store_get_dataset (store, names[i], error);
+
+          if (dataset == NULL)
+            return NULL;
+          g_ptr_array_add (datasets, dataset);
+        }
+    }
+  else
+    {
+      g_autoptr(GListModel) all = rounds_store_list_datasets (store, error);
+
+      if (all == NULL)
+        return NULL;
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        g_ptr_array_add (datasets, g_list_model_get_item (all, i));
+    }
+  return g_steal_pointer (&datasets);
 }
 
 int
@@ -114,7 +146,7 @@ print_help (FILE *stream)
   fprintf (stream, "\n%s\n\n", _("Rounds: clinicians’ judgements of language-model answers, for scripts and pipelines."));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (stream, "  %-11s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (stream, "\n%s\n", _("Options:"));
   fprintf (stream, "  %-22s %s\n", "--db PATH", _("The local database (default: the one the app uses)"));
   fprintf (stream, "  %-22s %s\n", "--version", _("Show the version"));

@@ -352,6 +352,7 @@ test_stats_json (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (dataset, "judgements_submitted"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (dataset, "judgements_wanted"), ==, 4);
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (dataset, "annotators")), ==, 2);
+  g_assert_true (json_object_has_member (json_object_get_object_member (dataset, "agreement"), "preference_ordinal"));
 
   run_cli (fixture, &missing, "--db", fixture->db, "stats", "no-such-dataset", NULL);
   g_assert_cmpint (missing.status, ==, 1);
@@ -378,6 +379,46 @@ test_demo_dataset (Fixture       *fixture,
   g_assert_cmpint (again.status, ==, 0);
   g_assert_nonnull (strstr (again.out, "items 0 added, 0 updated, 44 unchanged"));
   g_assert_nonnull (strstr (again.out, "judgements 0 added"));
+}
+
+/* Agreement over the demo: 18 items judged by three clinicians, 14 of them pairs. */
+static void
+test_agreement (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo.jsonl", NULL);
+  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) import = { 0 };
+  g_auto(Run) text = { 0 };
+  g_auto(Run) json = { 0 };
+  JsonObject *agreement;
+  JsonObject *preference;
+
+  run_cli (fixture, &import, "--db", fixture->db, "import", items, judgements, NULL);
+  g_assert_cmpint (import.status, ==, 0);
+
+  run_cli (fixture, &text, "--db", fixture->db, "agreement", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "clinical-ethics-demo"));
+  g_assert_nonnull (strstr (text.out, "(14 items)"));
+  g_assert_nonnull (strstr (text.out, "dr-lin"));
+
+  run_cli (fixture, &json, "--db", fixture->db, "agreement", "--json", "clinical-ethics-demo", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  json_parser_load_from_data (parser, json.out, -1, &error);
+  g_assert_no_error (error);
+  agreement = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "datasets"), 0), "agreement");
+  g_assert_cmpint (json_object_get_int_member (agreement, "items"), ==, 18);
+  g_assert_cmpint (json_object_get_int_member (agreement, "annotators"), ==, 3);
+  preference = json_object_get_object_member (agreement, "preference_ordinal");
+  g_assert_cmpstr (json_object_get_string_member (preference, "status"), ==, "ok");
+  g_assert_cmpint (json_object_get_int_member (preference, "items"), ==, 14);
+  g_assert_cmpfloat (json_object_get_double_member (preference, "alpha"), >, -1.0);
+  g_assert_cmpfloat (json_object_get_double_member (preference, "alpha"), <, 1.0);
+  g_assert_cmpint (json_object_get_size (json_object_get_object_member (agreement, "criteria_interval")), ==, 6);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (agreement, "pairs")), ==, 3);
 }
 
 static void
@@ -408,6 +449,7 @@ main (int    argc,
   ADD ("/rounds/cli/profiles", test_profiles);
   ADD ("/rounds/cli/stats-json", test_stats_json);
   ADD ("/rounds/cli/demo-dataset", test_demo_dataset);
+  ADD ("/rounds/cli/agreement", test_agreement);
   ADD ("/rounds/cli/bad-database", test_bad_database);
 #undef ADD
 

@@ -1,0 +1,229 @@
+/* rounds-cli-agreement.c: `rounds-cli agreement [DATASET…] [--json]`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "rounds-cli-private.h"
+#include "rounds-review.h"
+
+static void
+add_number (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isnan (value))
+    json_builder_add_null_value (builder);   /* undefined: JSON has no NaN */
+  else
+    json_builder_add_double_value (builder, value);
+}
+
+static const char *
+status_to_string (RoundsAlphaStatus status)
+{
+  switch (status)
+    {
+    case ROUNDS_ALPHA_OK:
+      return "ok";
+    case ROUNDS_ALPHA_NO_PAIRABLE_VALUES:
+      return "no-pairable-values";
+    case ROUNDS_ALPHA_NO_VARIATION:
+      return "no-variation";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+add_alpha (JsonBuilder             *builder,
+           const char              *name,
+           const RoundsAlphaResult *alpha,
+           guint                    n_items)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  add_number (builder, "alpha", alpha->alpha);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, status_to_string (alpha->status));
+  json_builder_set_member_name (builder, "items");
+  json_builder_add_int_value (builder, n_items);
+  json_builder_set_member_name (builder, "pairable_values");
+  json_builder_add_int_value (builder, alpha->n_values);
+  json_builder_end_object (builder);
+}
+
+/* The agreement report as a JSON object: shared by `agreement --json` and `stats --json`. */
+void
+rounds_cli_add_agreement_json (JsonBuilder                 *builder,
+                               const RoundsAgreementReport *report)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_add_int_value (builder, report->n_items);
+  json_builder_set_member_name (builder, "judgements");
+  json_builder_add_int_value (builder, report->n_judgements);
+  json_builder_set_member_name (builder, "annotators");
+  json_builder_add_int_value (builder, report->n_annotators);
+  add_alpha (builder, "preference_ordinal", &report->preference.alpha, report->preference.n_items);
+  add_alpha (builder, "direction_nominal", &report->direction.alpha, report->direction.n_items);
+  add_alpha (builder, "ranking_ordinal", &report->ranking.alpha, report->ranking.n_items);
+
+  json_builder_set_member_name (builder, "criteria_interval");
+  json_builder_begin_object (builder);
+  for (guint i = 0; report->criteria != NULL && i < report->criteria->len; i++)
+    {
+      const RoundsCriterionAgreement *criterion = &g_array_index (report->criteria, RoundsCriterionAgreement, i);
+
+      add_alpha (builder, criterion->id, &criterion->measure.alpha, criterion->measure.n_items);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "pairs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; report->pairs != NULL && i < report->pairs->len; i++)
+    {
+      const RoundsPairAgreement *pair = &g_array_index (report->pairs, RoundsPairAgreement, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "annotators");
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, pair->annotator_a);
+      json_builder_add_string_value (builder, pair->annotator_b);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "items");
+      json_builder_add_int_value (builder, pair->n_items);
+      add_number (builder, "alpha_ordinal", pair->alpha.alpha);
+      add_number (builder, "kappa_linear", pair->kappa_linear);
+      add_number (builder, "kappa_quadratic", pair->kappa_quadratic);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static char *
+format_alpha (const RoundsAlphaResult *alpha)
+{
+  switch (alpha->status)
+    {
+    case ROUNDS_ALPHA_OK:
+      return g_strdup_printf ("%6.3f", alpha->alpha);
+    case ROUNDS_ALPHA_NO_VARIATION:
+      /* TRANSLATORS: alpha is undefined because every value is the same */
+      return g_strdup (_("all agree"));
+    case ROUNDS_ALPHA_NO_PAIRABLE_VALUES:
+    default:
+      /* TRANSLATORS: alpha is undefined: no item has two judgements yet */
+      return g_strdup (_("—"));
+    }
+}
+
+static void
+print_measure (const char              *label,
+               const RoundsAlphaResult *alpha,
+               guint                    n_items)
+{
+  g_autofree char *value = format_alpha (alpha);
+
+  g_print (_("  %-34s %10s   (%u items)\n"), label, value, n_items);
+}
+
+static void
+print_report (RoundsDataset               *dataset,
+              const RoundsAgreementReport *report)
+{
+  g_print ("%s — %s\n", rounds_dataset_get_name (dataset), rounds_dataset_get_title (dataset));
+  g_print (_("  %u items with judgements, %u judgements, %u annotators\n"),
+           report->n_items, report->n_judgements, report->n_annotators);
+  print_measure (_("preference (ordinal α)"), &report->preference.alpha, report->preference.n_items);
+  print_measure (_("direction A/tie/B (nominal α)"), &report->direction.alpha, report->direction.n_items);
+  print_measure (_("ranking (ordinal α)"), &report->ranking.alpha, report->ranking.n_items);
+  for (guint i = 0; report->criteria != NULL && i < report->criteria->len; i++)
+    {
+      const RoundsCriterionAgreement *criterion = &g_array_index (report->criteria, RoundsCriterionAgreement, i);
+      g_autofree char *label = g_strdup_printf (_("%s (interval α)"), criterion->name);
+
+      print_measure (label, &criterion->measure.alpha, criterion->measure.n_items);
+    }
+  if (report->pairs != NULL && report->pairs->len > 0)
+    g_print (_("  annotator pairs: ordinal α, weighted κ (linear, quadratic)\n"));
+  for (guint i = 0; report->pairs != NULL && i < report->pairs->len; i++)
+    {
+      const RoundsPairAgreement *pair = &g_array_index (report->pairs, RoundsPairAgreement, i);
+      g_autofree char *alpha = format_alpha (&pair->alpha);
+
+      g_print (_("    %-16s %-16s %10s %7.3f %7.3f   (%u items)\n"),
+               pair->annotator_a, pair->annotator_b, alpha,
+               pair->kappa_linear, pair->kappa_quadratic, pair->n_items);
+    }
+}
+
+int
+rounds_cli_agreement (RoundsCli  *cli,
+                      int         argc,
+                      char      **argv)
+{
+  gboolean as_json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON for scripts (undefined figures are null)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("[DATASET…] — how far the annotators agree: Krippendorff’s alpha and weighted kappa"));
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) datasets = NULL;
+  g_autoptr(GError) error = NULL;
+  RoundsStore *store;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Alpha is ordinal on the preference scale and on rankings, nominal on the direction\n"
+      "(A better, tie, B better) and interval on each rubric criterion; every figure comes with\n"
+      "the number of items behind it. Only items with two or more current submitted\n"
+      "judgements count. “all agree” means alpha is undefined because every value is the same."));
+  if (!rounds_cli_parse (context, "agreement", &argc, &argv))
+    return ROUNDS_CLI_EXIT_USAGE;
+  if (!(store = rounds_cli_open_store (cli, &error)) ||
+      !(datasets = rounds_cli_get_datasets (store, argc - 1, argv + 1, &error)))
+    return rounds_cli_fail ("agreement", error);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "datasets");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < datasets->len; i++)
+    {
+      RoundsDataset *dataset = datasets->pdata[i];
+      g_autoptr(RoundsAgreementReport) report = NULL;
+
+      if (!rounds_store_compute_agreement (store, rounds_dataset_get_id (dataset), &report, &error))
+        return rounds_cli_fail ("agreement", error);
+
+      if (as_json)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "dataset");
+          json_builder_add_string_value (builder, rounds_dataset_get_name (dataset));
+          json_builder_set_member_name (builder, "agreement");
+          rounds_cli_add_agreement_json (builder, report);
+          json_builder_end_object (builder);
+        }
+      else
+        print_report (dataset, report);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  if (as_json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *json = json_to_string (root, TRUE);
+
+      g_print ("%s\n", json);
+    }
+  return ROUNDS_CLI_EXIT_OK;
+}
