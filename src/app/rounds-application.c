@@ -1,0 +1,183 @@
+/* rounds-application.c: the Rounds application: its store, its actions, its windows
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rounds-application.h"
+#include "rounds-window.h"
+
+struct _RoundsApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *db_path;
+  char           *dataset;
+  RoundsStore    *store;
+};
+
+G_DEFINE_FINAL_TYPE (RoundsApplication, rounds_application, ADW_TYPE_APPLICATION)
+
+RoundsApplication *
+rounds_application_new (void)
+{
+  return g_object_new (ROUNDS_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       NULL);
+}
+
+/* The store, opened on first use; NULL (with a dialog shown by the window) if it cannot be. */
+RoundsStore *
+rounds_application_get_store (RoundsApplication *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_APPLICATION (self), NULL);
+  return self->store;
+}
+
+static int
+rounds_application_handle_local_options (GApplication *app,
+                                         GVariantDict *options)
+{
+  RoundsApplication *self = ROUNDS_APPLICATION (app);
+  const char *path = NULL;
+
+  if (g_variant_dict_lookup (options, "version", "b", NULL))
+    {
+      g_print ("rounds %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_lookup (options, "db", "^&ay", &path))
+    self->db_path = g_strdup (path);
+  g_variant_dict_lookup (options, "dataset", "s", &self->dataset);
+  return -1;
+}
+
+static void
+rounds_application_activate (GApplication *app)
+{
+  RoundsApplication *self = ROUNDS_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autoptr(GError) error = NULL;
+
+  if (window == NULL)
+    {
+      if (self->store == NULL)
+        {
+          g_autofree char *path = self->db_path ? g_strdup (self->db_path) : rounds_store_default_path ();
+
+          self->store = rounds_store_open (path, &error);
+        }
+      window = GTK_WINDOW (rounds_window_new (self, self->store, error));
+      if (self->store != NULL && self->dataset != NULL)
+        rounds_window_open_dataset (ROUNDS_WINDOW (window), self->dataset);
+    }
+  gtk_window_present (window);
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  const char *developers[] = { _("The Rounds developers"), NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Rounds"),
+                         "application-icon", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Judge language-model answers to clinical scenarios"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         "website", "https://github.com/rounds/rounds",
+                         "issue-url", "https://github.com/rounds/rounds/issues",
+                         "copyright", "© 2026 The Rounds developers",
+                         /* TRANSLATORS: your name(s), one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GList *windows = gtk_application_get_windows (app);
+
+  /* Closing each window first lets it keep its draft. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+
+      gtk_window_close (windows->data);
+      windows = next;
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_activated },
+  { "quit", quit_activated },
+};
+
+static void
+rounds_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (rounds_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.submit",
+                                         (const char *[]) { "<Control>Return", "<Control>KP_Enter", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-datasets",
+                                         (const char *[]) { "<Alt>Home", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-in",
+                                         (const char *[]) { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-out",
+                                         (const char *[]) { "<Control>minus", "<Control>KP_Subtract", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-reset",
+                                         (const char *[]) { "<Control>0", NULL });
+}
+
+static void
+rounds_application_finalize (GObject *object)
+{
+  RoundsApplication *self = ROUNDS_APPLICATION (object);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->dataset, g_free);
+
+  G_OBJECT_CLASS (rounds_application_parent_class)->finalize (object);
+}
+
+static void
+rounds_application_class_init (RoundsApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = rounds_application_finalize;
+  app_class->handle_local_options = rounds_application_handle_local_options;
+  app_class->activate = rounds_application_activate;
+  app_class->startup = rounds_application_startup;
+}
+
+static void
+rounds_application_init (RoundsApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The local database (default: ~/.local/share/rounds/rounds.db)"), N_("PATH") },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Open this dataset at the next item"), N_("NAME") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}

@@ -1,0 +1,803 @@
+/* rounds-window.c: the main window: who is working, the datasets, the compare page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rounds-window.h"
+
+#define MAX_SCORE 5
+
+struct _RoundsWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwWindowTitle       *window_title;
+  GtkWidget            *back_button;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  AdwEntryRow          *display_name_row;
+  AdwEntryRow          *user_name_row;
+  AdwEntryRow          *specialty_row;
+  GtkListBox           *datasets_list;
+  AdwStatusPage        *finished_page;
+  AdwStatusPage        *error_page;
+  GtkLabel             *item_title;
+  GtkLabel             *item_meta;
+  GtkLabel             *scenario;
+  GtkBox               *responses_box;
+  GtkWidget            *preference_box;
+  GtkLabel             *preference_heading;
+  GtkBox               *preference_buttons;
+  GtkGrid              *rubric_grid;
+  GtkEntry             *comment_entry;
+  GtkLabel             *status_label;
+
+  /* Borrowed */
+  RoundsStore          *store;
+
+  /* Owned */
+  RoundsProfile        *profile;
+  RoundsDataset        *dataset;
+  RoundsItem           *item;
+  RoundsJudgement      *judgement;
+  guint                *order;              /* screen position → canonical response */
+  GPtrArray            *preference_toggles; /* GtkToggleButton, screen order */
+  GPtrArray            *score_dropdowns;    /* GtkDropDown, response × criterion */
+  GPtrArray            *rank_dropdowns;     /* GtkDropDown, canonical order, for N > 2 */
+  GTimer               *timer;              /* time on task, paused while the window is inactive */
+  GtkCssProvider       *zoom_css;
+  double                zoom;
+};
+
+G_DEFINE_FINAL_TYPE (RoundsWindow, rounds_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+toast (RoundsWindow *self,
+       const char   *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+clear_item (RoundsWindow *self)
+{
+  GtkWidget *child;
+
+  g_clear_object (&self->item);
+  g_clear_pointer (&self->judgement, rounds_judgement_free);
+  g_clear_pointer (&self->order, g_free);
+  g_ptr_array_set_size (self->preference_toggles, 0);
+  g_ptr_array_set_size (self->score_dropdowns, 0);
+  g_ptr_array_set_size (self->rank_dropdowns, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->responses_box))) != NULL)
+    gtk_box_remove (self->responses_box, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->preference_buttons))) != NULL)
+    gtk_box_remove (self->preference_buttons, child);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->rubric_grid))) != NULL)
+    gtk_grid_remove (self->rubric_grid, child);
+  gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
+  gtk_label_set_text (self->status_label, "");
+}
+
+/* Datasets ----------------------------------------------------------------------------- */
+
+static void
+show_datasets (RoundsWindow *self)
+{
+  g_autoptr(GListModel) datasets = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  clear_item (self);
+  g_clear_object (&self->dataset);
+  adw_window_title_set_subtitle (self->window_title, self->profile ? rounds_profile_get_display_name (self->profile) : NULL);
+  gtk_widget_set_visible (self->back_button, FALSE);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->datasets_list))) != NULL)
+    gtk_list_box_remove (self->datasets_list, child);
+
+  if (!(datasets = rounds_store_list_datasets (self->store, &error)))
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (g_list_model_get_n_items (datasets) == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (datasets); i++)
+    {
+      g_autoptr(RoundsDataset) dataset = g_list_model_get_item (datasets, i);
+      g_autofree char *subtitle = NULL;
+      RoundsProgress progress = { 0 };
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *level = gtk_level_bar_new ();
+
+      rounds_store_get_progress (self->store, rounds_dataset_get_id (dataset),
+                                 rounds_profile_get_user_name (self->profile), &progress, NULL);
+      /* TRANSLATORS: progress of a dataset: mine, then everyone's */
+      subtitle = g_strdup_printf (_("Mine: %u done, %u to do · Everyone: %u of %u judgements (%u per item)"),
+                                  progress.n_mine, progress.n_mine_open, progress.n_submitted, progress.n_wanted,
+                                  rounds_dataset_get_overlap (dataset));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), rounds_dataset_get_title (dataset));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-dataset");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", rounds_dataset_get_name (dataset));
+
+      gtk_level_bar_set_value (GTK_LEVEL_BAR (level), progress.n_wanted ? (double) progress.n_submitted / progress.n_wanted : 0);
+      gtk_widget_set_size_request (level, 120, -1);
+      gtk_widget_set_valign (level, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (level), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Judgements done"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), level);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_append (self->datasets_list, row);
+    }
+  gtk_stack_set_visible_child_name (self->stack, "datasets");
+}
+
+/* The compare page -------------------------------------------------------------------- */
+
+static int
+screen_to_canonical_preference (RoundsWindow *self,
+                                int           screen)
+{
+  /* Negative on screen means the left response (A) is better; stored, negative means the
+   * first canonical response is better. */
+  return self->order[0] == 0 ? screen : -screen;
+}
+
+static void
+update_status (RoundsWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->judgement == NULL)
+    return;
+  if (rounds_judgement_check_complete (self->judgement, rounds_dataset_get_required (self->dataset), &error))
+    gtk_label_set_text (self->status_label, _("Ready to submit (Ctrl+Enter)"));
+  else
+    gtk_label_set_text (self->status_label, error->message);
+}
+
+static void
+sync_preference_toggles (RoundsWindow *self)
+{
+  int k = rounds_dataset_get_scale_k (self->dataset);
+
+  for (guint i = 0; i < self->preference_toggles->len; i++)
+    {
+      GtkToggleButton *toggle = self->preference_toggles->pdata[i];
+      gboolean active;
+
+      if (i == self->preference_toggles->len - 1)
+        active = self->judgement->unacceptable;
+      else
+        active = !self->judgement->unacceptable && self->judgement->has_preference &&
+                 screen_to_canonical_preference (self, (int) i - k) == self->judgement->preference;
+      gtk_toggle_button_set_active (toggle, active);
+    }
+  update_status (self);
+}
+
+static void
+set_preference (RoundsWindow *self,
+                int           screen)
+{
+  self->judgement->unacceptable = FALSE;
+  self->judgement->has_preference = TRUE;
+  self->judgement->preference = screen_to_canonical_preference (self, screen);
+  sync_preference_toggles (self);
+}
+
+static void
+on_preference_clicked (GtkButton    *button,
+                       RoundsWindow *self)
+{
+  guint index;
+
+  if (!g_ptr_array_find (self->preference_toggles, button, &index))
+    return;
+  if (index == self->preference_toggles->len - 1)
+    {
+      self->judgement->unacceptable = !self->judgement->unacceptable;
+      sync_preference_toggles (self);
+    }
+  else
+    set_preference (self, (int) index - rounds_dataset_get_scale_k (self->dataset));
+}
+
+static void
+on_score_selected (GtkDropDown  *dropdown,
+                   GParamSpec   *pspec,
+                   RoundsWindow *self)
+{
+  guint index;
+  guint n_criteria = self->judgement->n_criteria;
+
+  if (!g_ptr_array_find (self->score_dropdowns, dropdown, &index))
+    return;
+  /* Item 0 is "–", not scored. */
+  *rounds_judgement_score (self->judgement, index / n_criteria, index % n_criteria) =
+    gtk_drop_down_get_selected (dropdown) == 0 ? -1 : (int) gtk_drop_down_get_selected (dropdown);
+  update_status (self);
+}
+
+static char *
+response_label (guint position)
+{
+  /* TRANSLATORS: the label of a response on screen: Response A, Response B… */
+  return g_strdup_printf (_("Response %c"), 'A' + position);
+}
+
+static void
+build_responses (RoundsWindow *self)
+{
+  guint n = rounds_item_get_n_responses (self->item);
+
+  for (guint position = 0; position < n; position++)
+    {
+      guint index = self->order[position];
+      g_autofree char *label = response_label (position);
+      GtkWidget *frame = gtk_frame_new (NULL);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+      GtkWidget *title = gtk_label_new (label);
+      GtkWidget *text = gtk_label_new (rounds_item_get_response_text (self->item, index));
+
+      gtk_widget_add_css_class (box, "response-card");
+      gtk_widget_add_css_class (title, "response-label");
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_label_set_xalign (GTK_LABEL (text), 0);
+      gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (text), 70);
+      gtk_widget_set_valign (text, GTK_ALIGN_START);
+      gtk_widget_add_css_class (text, "reading");
+      gtk_box_append (GTK_BOX (box), title);
+      gtk_box_append (GTK_BOX (box), text);
+      gtk_frame_set_child (GTK_FRAME (frame), box);
+      gtk_widget_add_css_class (frame, "view");
+      gtk_box_append (self->responses_box, frame);
+    }
+}
+
+static void
+on_rank_selected (GtkDropDown  *dropdown,
+                  GParamSpec   *pspec,
+                  RoundsWindow *self)
+{
+  guint index;
+
+  if (!g_ptr_array_find (self->rank_dropdowns, dropdown, &index))
+    return;
+  /* Item 0 is "–", not ranked; equal ranks are ties. */
+  self->judgement->ranks[index] = gtk_drop_down_get_selected (dropdown) == 0 ? 0 : (int) gtk_drop_down_get_selected (dropdown);
+  update_status (self);
+}
+
+/* More than two responses: a rank for each, 1 the best, equal ranks for ties. */
+static void
+build_ranking (RoundsWindow *self)
+{
+  guint n = rounds_item_get_n_responses (self->item);
+  g_autoptr(GPtrArray) ranks = g_ptr_array_new_with_free_func (g_free);
+
+  gtk_label_set_text (self->preference_heading, _("Rank the responses: 1 is the best; give equal ranks for a tie"));
+  g_ptr_array_add (ranks, g_strdup ("–"));
+  for (guint r = 1; r <= n; r++)
+    g_ptr_array_add (ranks, g_strdup_printf ("%u", r));
+  g_ptr_array_add (ranks, NULL);
+
+  g_ptr_array_set_size (self->rank_dropdowns, n);
+  for (guint position = 0; position < n; position++)
+    {
+      guint index = self->order[position];
+      g_autofree char *label = response_label (position);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *dropdown = gtk_drop_down_new_from_strings ((const char * const *) ranks->pdata);
+
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), self->judgement->ranks[index] > 0 ? (guint) self->judgement->ranks[index] : 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_rank_selected), self);
+      gtk_box_append (GTK_BOX (box), gtk_label_new (label));
+      gtk_box_append (GTK_BOX (box), dropdown);
+      gtk_box_append (self->preference_buttons, box);
+      g_ptr_array_index (self->rank_dropdowns, index) = dropdown;
+    }
+}
+
+static void
+build_preference (RoundsWindow *self)
+{
+  int k = rounds_dataset_get_scale_k (self->dataset);
+  guint n = rounds_item_get_n_responses (self->item);
+
+  if (n != 2)
+    {
+      build_ranking (self);
+      return;
+    }
+  gtk_label_set_text (self->preference_heading, _("Which response is better? (keys 1–5; 0 or U: both unacceptable)"));
+
+  for (int screen = -k; screen <= k + 1; screen++)
+    {
+      g_autofree char *label = NULL;
+      GtkWidget *toggle;
+
+      if (screen <= k)
+        {
+          /* The label of the on-screen preference: negative means A (left) better. */
+          g_autofree char *key = g_strdup_printf ("%d", screen + k + 1);
+          label = g_strdup_printf ("%s  %s", key, rounds_preference_get_label (screen, k));
+        }
+      else
+        label = g_strdup_printf ("0  %s", _("Both unacceptable"));
+      toggle = gtk_toggle_button_new_with_label (label);
+      g_signal_connect (toggle, "clicked", G_CALLBACK (on_preference_clicked), self);
+      gtk_box_append (self->preference_buttons, toggle);
+      g_ptr_array_add (self->preference_toggles, toggle);
+    }
+}
+
+static void
+build_rubric (RoundsWindow *self)
+{
+  RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
+  guint n = rounds_item_get_n_responses (self->item);
+  const char *scores[] = { "–", "1", "2", "3", "4", "5", NULL };
+
+  for (guint position = 0; position < n; position++)
+    {
+      g_autofree char *label = response_label (position);
+      GtkWidget *heading = gtk_label_new (label);
+
+      gtk_widget_add_css_class (heading, "dim-label");
+      gtk_grid_attach (self->rubric_grid, heading, position + 1, 0, 1, 1);
+    }
+
+  g_ptr_array_set_size (self->score_dropdowns, n * rounds_rubric_get_n_criteria (rubric));
+  for (guint c = 0; c < rounds_rubric_get_n_criteria (rubric); c++)
+    {
+      const RoundsCriterion *criterion = rounds_rubric_get_criterion (rubric, c);
+      GtkWidget *name = gtk_label_new (criterion->name);
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_widget_set_tooltip_text (name, criterion->description);
+      gtk_grid_attach (self->rubric_grid, name, 0, c + 1, 1, 1);
+
+      for (guint position = 0; position < n; position++)
+        {
+          guint index = self->order[position];
+          g_autofree char *response = response_label (position);
+          g_autofree char *accessible = g_strdup_printf ("%s: %s", response, criterion->name);
+          GtkWidget *dropdown = gtk_drop_down_new_from_strings (scores);
+          int score = *rounds_judgement_score (self->judgement, index, c);
+
+          gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), score > 0 ? (guint) score : 0);
+          gtk_widget_set_tooltip_text (dropdown, criterion->description);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+          g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_score_selected), self);
+          gtk_grid_attach (self->rubric_grid, dropdown, position + 1, c + 1, 1, 1);
+          g_ptr_array_index (self->score_dropdowns, index * rounds_rubric_get_n_criteria (rubric) + c) = dropdown;
+        }
+    }
+}
+
+static void
+show_item (RoundsWindow *self,
+           RoundsItem   *item)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RoundsJudgement) draft = NULL;
+  const char *user = rounds_profile_get_user_name (self->profile);
+  g_autofree char *meta = NULL;
+  guint n = rounds_item_get_n_responses (item);
+
+  clear_item (self);
+  self->item = g_object_ref (item);
+  self->order = g_new0 (guint, n);
+  if (!rounds_store_get_shown_order (self->store, item, user, self->order, &error))
+    {
+      toast (self, error->message);
+      for (guint i = 0; i < n; i++)
+        self->order[i] = i;
+    }
+
+  draft = rounds_store_get_draft (self->store, item, user, NULL);
+  self->judgement = draft ? g_steal_pointer (&draft) : rounds_judgement_new (n, rounds_dataset_get_rubric (self->dataset));
+  memcpy (self->judgement->shown_order, self->order, n * sizeof (guint));
+
+  gtk_label_set_text (self->item_title, rounds_item_get_title (item) ? rounds_item_get_title (item) : rounds_item_get_key (item));
+  meta = g_strjoin (" · ",
+                    rounds_item_get_specialty (item) ? rounds_item_get_specialty (item) : _("General"),
+                    rounds_item_get_language (item) ? rounds_item_get_language (item) : "",
+                    rounds_item_get_key (item), NULL);
+  gtk_label_set_text (self->item_meta, meta);
+  gtk_label_set_text (self->scenario, rounds_item_get_scenario (item));
+  build_responses (self);
+  build_preference (self);
+  build_rubric (self);
+  if (self->judgement->comment)
+    gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), self->judgement->comment);
+  if (self->preference_toggles->len > 0)
+    sync_preference_toggles (self);
+  update_status (self);
+
+  adw_window_title_set_subtitle (self->window_title, rounds_dataset_get_title (self->dataset));
+  gtk_widget_set_visible (self->back_button, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "compare");
+  g_timer_start (self->timer);
+}
+
+static void
+show_next (RoundsWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RoundsItem) item = rounds_store_next_item (self->store, rounds_dataset_get_id (self->dataset),
+                                                       rounds_profile_get_user_name (self->profile), &error);
+
+  if (item != NULL)
+    {
+      show_item (self, item);
+      return;
+    }
+  if (error != NULL)
+    toast (self, error->message);
+
+  clear_item (self);
+  adw_status_page_set_description (self->finished_page, _("There is nothing more for you in this dataset. Thank you."));
+  gtk_stack_set_visible_child_name (self->stack, "finished");
+}
+
+void
+rounds_window_open_dataset (RoundsWindow *self,
+                            const char   *name)
+{
+  g_autoptr(GError) error = NULL;
+  RoundsDataset *dataset;
+
+  g_return_if_fail (ROUNDS_IS_WINDOW (self));
+
+  if (!(dataset = rounds_store_get_dataset (self->store, name, &error)))
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_set_object (&self->dataset, dataset);
+  g_object_unref (dataset);
+  show_next (self);
+}
+
+/* Keeps what the clinician has done so far, so that nothing is lost on leaving. */
+static void
+keep_draft (RoundsWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->item == NULL || self->judgement == NULL)
+    return;
+  g_free (self->judgement->comment);
+  self->judgement->comment = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->comment_entry)));
+  self->judgement->time_spent_ms += (gint64) (g_timer_elapsed (self->timer, NULL) * 1000);
+  g_timer_start (self->timer);
+  if (!rounds_store_save_draft (self->store, self->item, rounds_profile_get_user_name (self->profile),
+                                self->judgement, &error))
+    g_warning ("Could not keep the draft: %s", error->message);
+}
+
+/* Actions ------------------------------------------------------------------------------ */
+
+static void
+submit_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  const char *comment;
+
+  if (self->item == NULL)
+    return;
+
+  comment = gtk_editable_get_text (GTK_EDITABLE (self->comment_entry));
+  g_free (self->judgement->comment);
+  self->judgement->comment = *comment ? g_strdup (comment) : NULL;
+  self->judgement->status = ROUNDS_STATUS_SUBMITTED;
+
+  if (!rounds_judgement_check_complete (self->judgement, rounds_dataset_get_required (self->dataset), &error))
+    {
+      self->judgement->status = ROUNDS_STATUS_DRAFT;
+      gtk_label_set_text (self->status_label, error->message);
+      toast (self, error->message);
+      return;
+    }
+
+  self->judgement->time_spent_ms += (gint64) (g_timer_elapsed (self->timer, NULL) * 1000);
+  g_timer_start (self->timer);
+  if (!rounds_store_save_judgement (self->store, self->item, rounds_profile_get_user_name (self->profile),
+                                    self->judgement, &error))
+    {
+      self->judgement->status = ROUNDS_STATUS_DRAFT;
+      toast (self, error->message);
+      return;
+    }
+  toast (self, _("Judgement saved"));
+  show_next (self);
+}
+
+static void
+prefer_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  int key = g_variant_get_int32 (parameter);
+  int k;
+
+  if (self->item == NULL || self->preference_toggles->len == 0)
+    return;
+  k = rounds_dataset_get_scale_k (self->dataset);
+  if (key < 1 || key > 2 * k + 1)
+    return;
+  set_preference (self, key - k - 1);
+}
+
+static void
+unacceptable_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+
+  if (self->item == NULL || self->preference_toggles->len == 0)
+    return;
+  self->judgement->unacceptable = !self->judgement->unacceptable;
+  sync_preference_toggles (self);
+}
+
+static void
+show_datasets_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+
+  if (self->profile == NULL)
+    return;
+  keep_draft (self);
+  show_datasets (self);
+}
+
+static void
+open_dataset_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  rounds_window_open_dataset (ROUNDS_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+create_profile_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  const char *user = gtk_editable_get_text (GTK_EDITABLE (self->user_name_row));
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->display_name_row));
+  const char *specialty = gtk_editable_get_text (GTK_EDITABLE (self->specialty_row));
+  g_autoptr(RoundsProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!rounds_user_name_is_valid (user, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  profile = rounds_profile_new (user, *name ? name : user, ROUNDS_ROLE_ANNOTATOR, *specialty ? specialty : NULL);
+  if (!rounds_store_add_profile (self->store, profile, &error) ||
+      !rounds_store_set_current_profile (self->store, user, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_set_object (&self->profile, profile);
+  show_datasets (self);
+}
+
+static void
+apply_zoom (RoundsWindow *self)
+{
+  g_autofree char *css = NULL;
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (number, sizeof number, "%.2f", 1.08 * self->zoom);
+  css = g_strdup_printf (".reading { font-size: %sem; }", number);
+  gtk_css_provider_load_from_data (self->zoom_css, css, -1);
+}
+
+static void
+zoom_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.zoom-in"))
+    self->zoom = MIN (self->zoom + 0.1, 2.5);
+  else if (g_str_equal (action_name, "win.zoom-out"))
+    self->zoom = MAX (self->zoom - 0.1, 0.6);
+  else
+    self->zoom = 1.0;
+  apply_zoom (self);
+}
+
+/* Time on task counts only while the window has the focus. */
+static void
+on_is_active_changed (RoundsWindow *self)
+{
+  if (self->judgement == NULL)
+    return;
+  if (gtk_window_is_active (GTK_WINDOW (self)) && !g_timer_is_active (self->timer))
+    g_timer_continue (self->timer);
+  else if (!gtk_window_is_active (GTK_WINDOW (self)) && g_timer_is_active (self->timer))
+    g_timer_stop (self->timer);
+}
+
+static gboolean
+rounds_window_close_request (GtkWindow *window)
+{
+  keep_draft (ROUNDS_WINDOW (window));
+  return GTK_WINDOW_CLASS (rounds_window_parent_class)->close_request (window);
+}
+
+/* ------------------------------------------------------------------------------------- */
+
+RoundsItem *
+rounds_window_get_item (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
+  return self->item;
+}
+
+const char *
+rounds_window_get_page (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+RoundsWindow *
+rounds_window_new (RoundsApplication *app,
+                   RoundsStore       *store,
+                   const GError      *open_error)
+{
+  RoundsWindow *self = g_object_new (ROUNDS_TYPE_WINDOW, "application", app, NULL);
+
+  self->store = store;
+  if (store == NULL)
+    {
+      adw_status_page_set_description (self->error_page, open_error ? open_error->message : NULL);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return self;
+    }
+
+  self->profile = rounds_store_get_current_profile (store);
+  if (self->profile == NULL)
+    {
+      gtk_widget_set_visible (self->back_button, FALSE);
+      gtk_stack_set_visible_child_name (self->stack, "profile");
+    }
+  else
+    show_datasets (self);
+  return self;
+}
+
+static void
+rounds_window_dispose (GObject *object)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (object);
+
+  gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                                 GTK_STYLE_PROVIDER (self->zoom_css));
+  clear_item (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (rounds_window_parent_class)->dispose (object);
+}
+
+static void
+rounds_window_finalize (GObject *object)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (object);
+
+  g_clear_object (&self->profile);
+  g_clear_object (&self->dataset);
+  g_clear_pointer (&self->preference_toggles, g_ptr_array_unref);
+  g_clear_pointer (&self->score_dropdowns, g_ptr_array_unref);
+  g_clear_pointer (&self->rank_dropdowns, g_ptr_array_unref);
+  g_clear_pointer (&self->timer, g_timer_destroy);
+  g_clear_object (&self->zoom_css);
+
+  G_OBJECT_CLASS (rounds_window_parent_class)->finalize (object);
+}
+
+static void
+rounds_window_class_init (RoundsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = rounds_window_dispose;
+  object_class->finalize = rounds_window_finalize;
+  window_class->close_request = rounds_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rounds-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, display_name_row);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, user_name_row);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, specialty_row);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, datasets_list);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, finished_page);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, item_title);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, item_meta);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, scenario);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, responses_box);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, preference_box);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, preference_heading);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, preference_buttons);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, rubric_grid);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, comment_entry);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, status_label);
+
+  gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_activated);
+  gtk_widget_class_install_action (widget_class, "win.prefer", "i", prefer_activated);
+  gtk_widget_class_install_action (widget_class, "win.unacceptable", NULL, unacceptable_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-datasets", NULL, show_datasets_activated);
+  gtk_widget_class_install_action (widget_class, "win.open-dataset", "s", open_dataset_activated);
+  gtk_widget_class_install_action (widget_class, "win.create-profile", NULL, create_profile_activated);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_activated);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_activated);
+  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_activated);
+
+  for (int key = 1; key <= 7; key++)
+    {
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + key, 0, "win.prefer", "i", key);
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0 + key, 0, "win.prefer", "i", key);
+    }
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "win.unacceptable", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, 0, "win.unacceptable", NULL);
+}
+
+static void
+rounds_window_init (RoundsWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->preference_toggles = g_ptr_array_new ();
+  self->score_dropdowns = g_ptr_array_new ();
+  self->rank_dropdowns = g_ptr_array_new ();
+  self->timer = g_timer_new ();
+  g_timer_stop (self->timer);
+  self->zoom = 1.0;
+  self->zoom_css = gtk_css_provider_new ();
+  gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
+                                              GTK_STYLE_PROVIDER (self->zoom_css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+  apply_zoom (self);
+  g_signal_connect_swapped (self, "notify::is-active", G_CALLBACK (on_is_active_changed), self);
+}

@@ -1,0 +1,25 @@
+/* rounds-window.h: the main window: who is working, the datasets, the compare page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "rounds-application.h"
+
+G_BEGIN_DECLS
+
+#define ROUNDS_TYPE_WINDOW (rounds_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (RoundsWindow, rounds_window, ROUNDS, WINDOW, AdwApplicationWindow)
+
+RoundsWindow *rounds_window_new           (RoundsApplication *app,
+                                           RoundsStore       *store,
+                                           const GError      *open_error);
+void          rounds_window_open_dataset  (RoundsWindow      *self,
+                                           const char        *name);
+RoundsItem   *rounds_window_get_item      (RoundsWindow      *self);
+const char   *rounds_window_get_page      (RoundsWindow      *self);
+
+G_END_DECLS
