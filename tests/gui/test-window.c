@@ -1,0 +1,240 @@
+/* test-window.c: the main window as a clinician uses it, driven through its actions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "rounds-application.h"
+#include "rounds-import.h"
+#include "rounds-window.h"
+
+static const char fixture_jsonl[] =
+  "{\"type\": \"dataset\", \"id\": \"pairs\", \"title\": \"Pairs\", \"overlap\": 1, \"required\": [\"preference\"]}\n"
+  "{\"id\": \"p1\", \"title\": \"Paracetamol ceiling\", \"scenario\": \"What is the adult daily maximum of paracetamol?\", \"responses\": [{\"text\": \"4 g a day.\", \"model\": \"m1\"}, {\"text\": \"8 g a day.\", \"model\": \"m2\"}]}\n"
+  "{\"id\": \"p2\", \"scenario\": \"患者要求查看配偶的病历。\", \"language\": \"zh-CN\", \"responses\": [{\"text\": \"不可以，需要授权。\"}, {\"text\": \"可以。\"}]}\n"
+  "{\"type\": \"dataset\", \"id\": \"commented\", \"title\": \"Commented\", \"overlap\": 1, \"required\": [\"preference\", \"comment\"]}\n"
+  "{\"id\": \"c1\", \"scenario\": \"A relative asks for a diagnosis by phone.\", \"responses\": [{\"text\": \"Verify identity and consent first.\"}, {\"text\": \"Tell them.\"}]}\n";
+
+/* One application for the whole run: it is exported on the session bus once. */
+static RoundsApplication *shared_app;
+
+typedef struct
+{
+  char              *dir;
+  char              *db_path;
+  RoundsStore       *store;
+  RoundsApplication *app;
+  RoundsWindow      *window;
+} Fixture;
+
+static void
+spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(RoundsProfile) profile = rounds_profile_new ("dr-test", "Dr Test", ROUNDS_ROLE_ANNOTATOR, NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  RoundsImportResult result;
+
+  fixture->dir = g_dir_make_tmp ("rounds-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
+  path = g_build_filename (fixture->dir, "fixture.jsonl", NULL);
+  g_file_set_contents (path, fixture_jsonl, -1, &error);
+  g_assert_no_error (error);
+
+  fixture->store = rounds_store_open (fixture->db_path, &error);
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+  rounds_importer_run (importer, fixture->store, file, &result, NULL, &error);
+  g_assert_no_error (error);
+  rounds_store_add_profile (fixture->store, profile, &error);
+  g_assert_no_error (error);
+  rounds_store_set_current_profile (fixture->store, "dr-test", &error);
+  g_assert_no_error (error);
+
+  fixture->app = g_object_ref (shared_app);
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  spin ();
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+  spin ();
+  g_clear_object (&fixture->app);
+  g_assert_finalize_object (fixture->store);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->db_path);
+}
+
+/* One value of the newest edit of the test annotator for an item. */
+static char *
+query (Fixture    *fixture,
+       const char *sql,
+       const char *item)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, item, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+activate (Fixture    *fixture,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), action, parameter));
+  spin ();
+}
+
+/* Key 2 means "A better" on screen; what is stored is relative to the canonical order. */
+static void
+test_submit_by_keyboard_actions (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *preference = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *time_spent = NULL;
+  g_autofree char *audit = NULL;
+  RoundsItem *item;
+  guint order[2];
+  int expected;
+
+  rounds_window_open_dataset (fixture->window, "pairs");
+  spin ();
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "compare");
+  item = rounds_window_get_item (fixture->window);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (rounds_item_get_key (item), ==, "p1");
+  g_assert_true (rounds_store_get_shown_order (fixture->store, item, "dr-test", order, NULL));
+  expected = order[0] == 0 ? -1 : 1;
+
+  activate (fixture, "win.prefer", g_variant_new_int32 (2));
+  g_usleep (20000);
+  activate (fixture, "win.submit", NULL);
+
+  preference = query (fixture, "SELECT a.preference FROM annotations a JOIN items i ON i.id = a.item_id"
+                               " WHERE i.key = ?1 AND a.is_current = 1", "p1");
+  g_assert_nonnull (preference);
+  g_assert_cmpint (atoi (preference), ==, expected);
+  shown = query (fixture, "SELECT a.shown_order FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  g_assert_nonnull (shown);
+  g_assert_nonnull (strstr (shown, order[0] == 0 ? "0" : "1"));
+  time_spent = query (fixture, "SELECT a.time_spent_ms FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  g_assert_nonnull (time_spent);
+  g_assert_cmpint (atoi (time_spent), >=, 0);
+  audit = query (fixture, "SELECT action FROM audit_log WHERE action LIKE 'judgement.%' AND ?1 IS NOT NULL", "x");
+  g_assert_cmpstr (audit, ==, "judgement.submit");
+
+  /* The next item is on screen at once, and after it the dataset is finished. */
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
+  activate (fixture, "win.unacceptable", NULL);
+  activate (fixture, "win.submit", NULL);
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "finished");
+}
+
+static void
+test_submit_refused_until_complete (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *count = NULL;
+
+  rounds_window_open_dataset (fixture->window, "commented");
+  spin ();
+  activate (fixture, "win.prefer", g_variant_new_int32 (1));
+  activate (fixture, "win.submit", NULL);
+
+  count = query (fixture, "SELECT count(*) FROM annotations WHERE status = ?1", "submitted");
+  g_assert_cmpstr (count, ==, "0");
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "compare");
+}
+
+static void
+test_draft_kept_on_close (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(RoundsJudgement) draft = NULL;
+  g_autoptr(RoundsItem) item = NULL;
+
+  rounds_window_open_dataset (fixture->window, "pairs");
+  spin ();
+  item = g_object_ref (rounds_window_get_item (fixture->window));
+  activate (fixture, "win.prefer", g_variant_new_int32 (5));
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+  spin ();
+
+  draft = rounds_store_get_draft (fixture->store, item, "dr-test", NULL);
+  g_assert_nonnull (draft);
+  g_assert_true (draft->has_preference);
+  g_assert_cmpint (ABS (draft->preference), ==, 2);
+
+  /* Reopened, the window shows the same item with the draft. */
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  rounds_window_open_dataset (fixture->window, "pairs");
+  spin ();
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, rounds_item_get_key (item));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  shared_app = rounds_application_new ();
+  g_application_register (G_APPLICATION (shared_app), NULL, &error);
+  g_assert_no_error (error);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/rounds/window/submit-by-keyboard-actions", test_submit_by_keyboard_actions);
+  ADD ("/rounds/window/submit-refused-until-complete", test_submit_refused_until_complete);
+  ADD ("/rounds/window/draft-kept-on-close", test_draft_kept_on_close);
+#undef ADD
+
+  status = g_test_run ();
+  g_clear_object (&shared_app);
+  return status;
+}
