@@ -17,6 +17,7 @@ struct _RoundsApplication
 
   char           *db_path;
   char           *dataset;
+  char           *review;
   RoundsStore    *store;
 };
 
@@ -55,6 +56,7 @@ rounds_application_handle_local_options (GApplication *app,
   if (g_variant_dict_lookup (options, "db", "^&ay", &path))
     self->db_path = g_strdup (path);
   g_variant_dict_lookup (options, "dataset", "s", &self->dataset);
+  g_variant_dict_lookup (options, "review", "s", &self->review);
   return -1;
 }
 
@@ -76,6 +78,9 @@ rounds_application_activate (GApplication *app)
       window = GTK_WINDOW (rounds_window_new (self, self->store, error));
       if (self->store != NULL && self->dataset != NULL)
         rounds_window_open_dataset (ROUNDS_WINDOW (window), self->dataset);
+      if (self->store != NULL && self->review != NULL &&
+          !rounds_window_review_dataset (ROUNDS_WINDOW (window), self->review, &error))
+        g_printerr ("rounds: %s\n", error->message);
     }
   gtk_window_present (window);
 }
@@ -153,6 +158,7 @@ rounds_application_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->db_path, g_free);
   g_clear_pointer (&self->dataset, g_free);
+  g_clear_pointer (&self->review, g_free);
 
   G_OBJECT_CLASS (rounds_application_parent_class)->finalize (object);
 }
@@ -175,6 +181,7 @@ rounds_application_init (RoundsApplication *self)
   const GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The local database (default: ~/.local/share/rounds/rounds.db)"), N_("PATH") },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Open this dataset at the next item"), N_("NAME") },
+    { "review", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Open the review of this dataset’s disagreements (reviewers)"), N_("NAME") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
     { NULL }
   };

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "rounds-error.h"
+#include "rounds-review-page.h"
 #include "rounds-window.h"
 
 #define MAX_SCORE 5
@@ -24,6 +26,8 @@ struct _RoundsWindow
   AdwEntryRow          *display_name_row;
   AdwEntryRow          *user_name_row;
   AdwEntryRow          *specialty_row;
+  AdwComboRow          *role_row;
+  GtkWidget            *review_page;
   GtkListBox           *datasets_list;
   AdwStatusPage        *finished_page;
   AdwStatusPage        *error_page;
@@ -63,6 +67,8 @@ toast (RoundsWindow *self,
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
+
+static void keep_draft (RoundsWindow *self);
 
 static void
 clear_item (RoundsWindow *self)
@@ -139,6 +145,16 @@ show_datasets (RoundsWindow *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (level), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       _("Judgements done"), -1);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), level);
+      if (rounds_profile_has_role (self->profile, ROUNDS_ROLE_REVIEWER))
+        {
+          GtkWidget *review = gtk_button_new_with_mnemonic (_("_Review"));
+
+          gtk_widget_set_valign (review, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (review, _("Review where the annotators disagree"));
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (review), "win.review-dataset");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (review), "s", rounds_dataset_get_name (dataset));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), review);
+        }
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
       gtk_list_box_append (self->datasets_list, row);
     }
@@ -478,6 +494,63 @@ rounds_window_open_dataset (RoundsWindow *self,
   show_next (self);
 }
 
+/* The review page is offered only to a profile with the reviewer role. */
+static void
+update_role_actions (RoundsWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.review-dataset",
+                                 self->profile != NULL && rounds_profile_has_role (self->profile, ROUNDS_ROLE_REVIEWER));
+}
+
+gboolean
+rounds_window_review_dataset (RoundsWindow  *self,
+                              const char    *name,
+                              GError       **error)
+{
+  g_autoptr(RoundsDataset) dataset = NULL;
+
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), FALSE);
+
+  if (self->profile == NULL || !rounds_profile_has_role (self->profile, ROUNDS_ROLE_REVIEWER))
+    {
+      g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                   _("Only a profile with the reviewer role can review disagreements"));
+      return FALSE;
+    }
+  if (!(dataset = rounds_store_get_dataset (self->store, name, error)) ||
+      !rounds_review_page_load (ROUNDS_REVIEW_PAGE (self->review_page), self->store, dataset, self->profile, error))
+    return FALSE;
+
+  keep_draft (self);
+  clear_item (self);
+  /* TRANSLATORS: the window subtitle on the review page */
+  adw_window_title_set_subtitle (self->window_title, _("Review of disagreements"));
+  gtk_widget_set_visible (self->back_button, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "review");
+  if (rounds_review_page_get_n_items (ROUNDS_REVIEW_PAGE (self->review_page)) > 0)
+    rounds_review_page_select (ROUNDS_REVIEW_PAGE (self->review_page), 0);
+  return TRUE;
+}
+
+GtkWidget *
+rounds_window_get_review_page (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
+  return self->review_page;
+}
+
+static void
+review_dataset_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!rounds_window_review_dataset (self, g_variant_get_string (parameter, NULL), &error))
+    toast (self, error->message);
+}
+
 /* Keeps what the clinician has done so far, so that nothing is lost on leaving. */
 static void
 keep_draft (RoundsWindow *self)
@@ -597,13 +670,26 @@ create_profile_activated (GtkWidget  *widget,
   const char *specialty = gtk_editable_get_text (GTK_EDITABLE (self->specialty_row));
   g_autoptr(RoundsProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
+  RoundsRoles roles;
 
   if (!rounds_user_name_is_valid (user, &error))
     {
       toast (self, error->message);
       return;
     }
-  profile = rounds_profile_new (user, *name ? name : user, ROUNDS_ROLE_ANNOTATOR, *specialty ? specialty : NULL);
+  switch (adw_combo_row_get_selected (self->role_row))
+    {
+    case 1:
+      roles = ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER;
+      break;
+    case 2:
+      roles = ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_CURATOR;
+      break;
+    default:
+      roles = ROUNDS_ROLE_ANNOTATOR;
+      break;
+    }
+  profile = rounds_profile_new (user, *name ? name : user, roles, *specialty ? specialty : NULL);
   if (!rounds_store_add_profile (self->store, profile, &error) ||
       !rounds_store_set_current_profile (self->store, user, &error))
     {
@@ -611,6 +697,7 @@ create_profile_activated (GtkWidget  *widget,
       return;
     }
   g_set_object (&self->profile, profile);
+  update_role_actions (self);
   show_datasets (self);
 }
 
@@ -692,6 +779,7 @@ rounds_window_new (RoundsApplication *app,
     }
 
   self->profile = rounds_store_get_current_profile (store);
+  update_role_actions (self);
   if (self->profile == NULL)
     {
       gtk_widget_set_visible (self->back_button, FALSE);
@@ -750,6 +838,7 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, display_name_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, user_name_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, specialty_row);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, role_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, datasets_list);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, finished_page);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, error_page);
@@ -770,6 +859,7 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-datasets", NULL, show_datasets_activated);
   gtk_widget_class_install_action (widget_class, "win.open-dataset", "s", open_dataset_activated);
   gtk_widget_class_install_action (widget_class, "win.create-profile", NULL, create_profile_activated);
+  gtk_widget_class_install_action (widget_class, "win.review-dataset", "s", review_dataset_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_activated);
@@ -787,6 +877,9 @@ static void
 rounds_window_init (RoundsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->review_page = rounds_review_page_new ();
+  gtk_stack_add_named (self->stack, self->review_page, "review");
 
   self->preference_toggles = g_ptr_array_new ();
   self->score_dropdowns = g_ptr_array_new ();

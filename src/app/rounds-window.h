@@ -21,5 +21,9 @@ void          rounds_window_open_dataset  (RoundsWindow      *self,
                                            const char        *name);
 RoundsItem   *rounds_window_get_item      (RoundsWindow      *self);
 const char   *rounds_window_get_page      (RoundsWindow      *self);
+gboolean      rounds_window_review_dataset (RoundsWindow     *self,
+                                            const char       *name,
+                                            GError          **error);
+GtkWidget    *rounds_window_get_review_page (RoundsWindow    *self);
 
 G_END_DECLS

@@ -6,7 +6,9 @@
 #include <sqlite3.h>
 
 #include "rounds-application.h"
+#include "rounds-error.h"
 #include "rounds-import.h"
+#include "rounds-review-page.h"
 #include "rounds-window.h"
 
 static const char fixture_jsonl[] =
@@ -215,6 +217,86 @@ test_draft_kept_on_close (Fixture       *fixture,
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, rounds_item_get_key (item));
 }
 
+static const char disputed_jsonl[] =
+  "{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"Ethics\", \"overlap\": 3}\n"
+  "{\"id\": \"e1\", \"title\": \"Disclosure to a relative\", \"scenario\": \"A daughter asks for her father's diagnosis.\", \"responses\": [{\"text\": \"Ask the father first.\", \"model\": \"m1\"}, {\"text\": \"Tell her.\", \"model\": \"m2\"}]}\n"
+  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": \"dr-amara\", \"preference\": -2, \"comment\": \"Confidentiality first.\"}\n"
+  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": \"dr-lin\", \"preference\": 2, \"comment\": \"Family-centred culture.\"}\n"
+  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": \"dr-okafor\", \"preference\": 0}\n";
+
+static void
+import_text (Fixture    *fixture,
+             const char *text)
+{
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autofree char *path = g_build_filename (fixture->dir, "more.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  RoundsImportResult result;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  rounds_importer_run (importer, fixture->store, file, &result, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Three annotators disagree; only a reviewer reaches the page, and a verdict needs a rationale. */
+static void
+test_review_verdict (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
+                                                          ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *preference = NULL;
+  g_autofree char *rationale = NULL;
+  g_autofree char *audit = NULL;
+  GtkWidget *page;
+
+  import_text (fixture, disputed_jsonl);
+
+  /* An annotator profile cannot reach the page. */
+  g_assert_false (rounds_window_review_dataset (fixture->window, "ethics", &error));
+  g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), !=, "review");
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.review-dataset", "s", "ethics") &&
+                  g_strcmp0 (rounds_window_get_page (fixture->window), "review") == 0);
+
+  /* A reviewer can. */
+  rounds_store_add_profile (fixture->store, reviewer, &error);
+  g_assert_no_error (error);
+  rounds_store_set_current_profile (fixture->store, "dr-rev", &error);
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  spin ();
+  activate (fixture, "win.review-dataset", g_variant_new_string ("ethics"));
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "review");
+  page = rounds_window_get_review_page (fixture->window);
+  g_assert_cmpuint (rounds_review_page_get_n_items (ROUNDS_REVIEW_PAGE (page)), ==, 1);
+  g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (ROUNDS_REVIEW_PAGE (page))), ==, "e1");
+
+  /* Without a rationale nothing is recorded. */
+  rounds_review_page_set_verdict (ROUNDS_REVIEW_PAGE (page), -1, "");
+  g_assert_true (gtk_widget_activate_action (page, "review.save-verdict", NULL));
+  spin ();
+  count = query (fixture, "SELECT count(*) FROM adjudications WHERE ?1 IS NOT NULL", "x");
+  g_assert_cmpstr (count, ==, "0");
+
+  rounds_review_page_set_verdict (ROUNDS_REVIEW_PAGE (page), -1, "Consent of a capable patient comes first (GMC).");
+  g_assert_true (gtk_widget_activate_action (page, "review.save-verdict", NULL));
+  spin ();
+  preference = query (fixture, "SELECT preference FROM adjudications WHERE reviewer_id = (SELECT id FROM annotators WHERE user_name = ?1)", "dr-rev");
+  g_assert_cmpstr (preference, ==, "-1");
+  rationale = query (fixture, "SELECT rationale FROM adjudications WHERE ?1 IS NOT NULL", "x");
+  g_assert_cmpstr (rationale, ==, "Consent of a capable patient comes first (GMC).");
+  audit = query (fixture, "SELECT actor FROM audit_log WHERE action = ?1", "verdict.submit");
+  g_assert_cmpstr (audit, ==, "dr-rev");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -232,6 +314,7 @@ main (int    argc,
   ADD ("/rounds/window/submit-by-keyboard-actions", test_submit_by_keyboard_actions);
   ADD ("/rounds/window/submit-refused-until-complete", test_submit_refused_until_complete);
   ADD ("/rounds/window/draft-kept-on-close", test_draft_kept_on_close);
+  ADD ("/rounds/window/review-verdict", test_review_verdict);
 #undef ADD
 
   status = g_test_run ();
