@@ -23,6 +23,7 @@ struct _RoundsReviewPage
 
   /* Template widgets */
   GtkListBox       *queue_list;
+  GtkLabel         *agreement_label;
   GtkStack         *detail_stack;
   GtkLabel         *item_title;
   GtkLabel         *rules_label;
@@ -310,6 +311,39 @@ fill_queue (RoundsReviewPage *self)
   gtk_stack_set_visible_child_name (self->detail_stack, "none");
 }
 
+static char *
+format_alpha (const RoundsAgreementMeasure *measure)
+{
+  if (measure->alpha.status == ROUNDS_ALPHA_OK)
+    /* TRANSLATORS: Krippendorff's alpha and the number of items behind it */
+    return g_strdup_printf (_("%.2f (%u items)"), measure->alpha.alpha, measure->n_items);
+  if (measure->alpha.status == ROUNDS_ALPHA_NO_VARIATION)
+    return g_strdup (_("all agree"));
+  return g_strdup (_("not enough judgements"));
+}
+
+/* The agreement of the dataset, above the queue: the figures a reviewer reports. */
+static void
+show_agreement (RoundsReviewPage *self)
+{
+  g_autoptr(RoundsAgreementReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *preference = NULL;
+  g_autofree char *direction = NULL;
+  g_autofree char *text = NULL;
+
+  if (!rounds_store_compute_agreement (self->store, rounds_dataset_get_id (self->dataset), &report, &error))
+    {
+      gtk_label_set_text (self->agreement_label, error->message);
+      return;
+    }
+  preference = format_alpha (&report->preference);
+  direction = format_alpha (&report->direction);
+  text = g_strdup_printf (_("%u disputed of %u judged items\nKrippendorff’s α, preference: %s\nα, direction A/tie/B: %s"),
+                          self->disputes->len, report->n_items, preference, direction);
+  gtk_label_set_text (self->agreement_label, text);
+}
+
 gboolean
 rounds_review_page_load (RoundsReviewPage  *self,
                          RoundsStore       *store,
@@ -342,6 +376,7 @@ rounds_review_page_load (RoundsReviewPage  *self,
   self->disputes = g_steal_pointer (&disputes);
   self->all_judgements = g_steal_pointer (&all);
   fill_queue (self);
+  show_agreement (self);
   return TRUE;
 }
 
@@ -509,6 +544,7 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rounds-review-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_list);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, agreement_label);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, item_title);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rules_label);
