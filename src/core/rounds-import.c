@@ -372,17 +372,6 @@ node_to_json (JsonNode *node)
 
 /* Datasets ---------------------------------------------------------------------------- */
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
 static gboolean
 step (Run           *run,
       sqlite3_stmt  *stmt,
@@ -415,7 +404,7 @@ find_dataset (Run         *run,
                                       " EXISTS (SELECT 1 FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.dataset_id = d.id)"
                                       " FROM datasets d WHERE d.name = ?1", error)))
     return NULL;
-  bind_text (stmt, 1, name);
+  _rounds_store_bind_text (stmt, 1, name);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -473,8 +462,8 @@ ensure_dataset (Run         *run,
                                       "INSERT INTO datasets (name, content_hash, created_at, updated_at)"
                                       " VALUES (?1, 'implicit', ?2, ?2)", error)))
     return NULL;
-  bind_text (stmt, 1, name);
-  bind_text (stmt, 2, now);
+  _rounds_store_bind_text (stmt, 1, name);
+  _rounds_store_bind_text (stmt, 2, now);
   if (!step (run, stmt, error))
     return NULL;
   run->result.n_datasets_added++;
@@ -563,7 +552,7 @@ import_dataset (Run         *run,
                                       "SELECT id, content_hash, overlap, scale, rubric_json FROM datasets WHERE name = ?1",
                                       error)))
     return FALSE;
-  bind_text (stmt, 1, name);
+  _rounds_store_bind_text (stmt, 1, name);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -621,18 +610,18 @@ import_dataset (Run         *run,
         run->result.n_datasets_updated++;
     }
 
-  bind_text (stmt, 1, name);
-  bind_text (stmt, 2, title);
-  bind_text (stmt, 3, description);
-  bind_text (stmt, 4, instructions);
-  bind_text (stmt, 5, rubric_json);
+  _rounds_store_bind_text (stmt, 1, name);
+  _rounds_store_bind_text (stmt, 2, title);
+  _rounds_store_bind_text (stmt, 3, description);
+  _rounds_store_bind_text (stmt, 4, instructions);
+  _rounds_store_bind_text (stmt, 5, rubric_json);
   sqlite3_bind_int64 (stmt, 6, scale);
   sqlite3_bind_int64 (stmt, 7, overlap);
   sqlite3_bind_int64 (stmt, 8, spread);
-  bind_text (stmt, 9, required_text);
-  bind_text (stmt, 10, metadata_json);
-  bind_text (stmt, 11, hash);
-  bind_text (stmt, 12, now);
+  _rounds_store_bind_text (stmt, 9, required_text);
+  _rounds_store_bind_text (stmt, 10, metadata_json);
+  _rounds_store_bind_text (stmt, 11, hash);
+  _rounds_store_bind_text (stmt, 12, now);
   if (!step (run, stmt, error))
     return FALSE;
 
@@ -725,10 +714,10 @@ insert_responses (Run          *run,
 
       sqlite3_bind_int64 (stmt, 1, item_id);
       sqlite3_bind_int (stmt, 2, (int) i);
-      bind_text (stmt, 3, r->key);
-      bind_text (stmt, 4, r->text);
-      bind_text (stmt, 5, r->model);
-      bind_text (stmt, 6, metadata);
+      _rounds_store_bind_text (stmt, 3, r->key);
+      _rounds_store_bind_text (stmt, 4, r->text);
+      _rounds_store_bind_text (stmt, 5, r->model);
+      _rounds_store_bind_text (stmt, 6, metadata);
       if (!step (run, stmt, error))
         return FALSE;
     }
@@ -767,7 +756,7 @@ store_item (Run         *run,
                                       " FROM items i WHERE i.dataset_id = ?1 AND i.key = ?2", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, info->id);
-  bind_text (stmt, 2, item->key);
+  _rounds_store_bind_text (stmt, 2, item->key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -805,13 +794,13 @@ store_item (Run         *run,
                                           " WHERE id = ?1", error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, item_id);
-      bind_text (stmt, 2, item->title);
-      bind_text (stmt, 3, item->scenario);
-      bind_text (stmt, 4, item->specialty);
-      bind_text (stmt, 5, item->language);
-      bind_text (stmt, 6, metadata);
-      bind_text (stmt, 7, reference);
-      bind_text (stmt, 8, hash);
+      _rounds_store_bind_text (stmt, 2, item->title);
+      _rounds_store_bind_text (stmt, 3, item->scenario);
+      _rounds_store_bind_text (stmt, 4, item->specialty);
+      _rounds_store_bind_text (stmt, 5, item->language);
+      _rounds_store_bind_text (stmt, 6, metadata);
+      _rounds_store_bind_text (stmt, 7, reference);
+      _rounds_store_bind_text (stmt, 8, hash);
       if (!step (run, stmt, error))
         return FALSE;
       if (!(stmt = _rounds_store_prepare (run->store, "DELETE FROM responses WHERE item_id = ?1", error)))
@@ -830,15 +819,15 @@ store_item (Run         *run,
                                       " (SELECT overlap FROM datasets WHERE id = ?1))", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, info->id);
-  bind_text (stmt, 2, item->key);
+  _rounds_store_bind_text (stmt, 2, item->key);
   sqlite3_bind_int64 (stmt, 3, info->next_position++);
-  bind_text (stmt, 4, item->title);
-  bind_text (stmt, 5, item->scenario);
-  bind_text (stmt, 6, item->specialty);
-  bind_text (stmt, 7, item->language);
-  bind_text (stmt, 8, metadata);
-  bind_text (stmt, 9, reference);
-  bind_text (stmt, 10, hash);
+  _rounds_store_bind_text (stmt, 4, item->title);
+  _rounds_store_bind_text (stmt, 5, item->scenario);
+  _rounds_store_bind_text (stmt, 6, item->specialty);
+  _rounds_store_bind_text (stmt, 7, item->language);
+  _rounds_store_bind_text (stmt, 8, metadata);
+  _rounds_store_bind_text (stmt, 9, reference);
+  _rounds_store_bind_text (stmt, 10, hash);
   if (!step (run, stmt, error))
     return FALSE;
   item_id = sqlite3_last_insert_rowid (_rounds_store_get_db (run->store));

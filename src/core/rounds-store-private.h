@@ -19,6 +19,14 @@ typedef enum
 } RoundsOrigin;
 
 sqlite3      *_rounds_store_get_db            (RoundsStore      *self);
+void          _rounds_store_bind_text        (sqlite3_stmt     *stmt,
+                                             int               index,
+                                             const char       *text);
+char         *_rounds_store_column_dup       (sqlite3_stmt     *stmt,
+                                             int               index);
+gboolean      _rounds_store_step_done        (RoundsStore      *self,
+                                             sqlite3_stmt     *stmt,
+                                             GError          **error);
 sqlite3_stmt *_rounds_store_prepare           (RoundsStore      *self,
                                                const char       *sql,
                                                GError          **error);

@@ -34,37 +34,6 @@ G_DEFINE_BOXED_TYPE (RoundsVerdict, rounds_verdict, rounds_verdict_copy, rounds_
 
 /* Helpers ----------------------------------------------------------------------------- */
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           index)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, index));
-}
-
-static gboolean
-step_done (RoundsStore   *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return _rounds_store_set_sqlite_error (self, error);
-  return TRUE;
-}
-
 static char *
 builder_to_string (JsonBuilder *builder)
 {
@@ -218,8 +187,8 @@ rounds_store_list_current_judgements (RoundsStore  *self,
         {
           current = g_new0 (RoundsItemJudgements, 1);
           current->item_id = item_id;
-          current->item_key = column_dup (stmt, 16);
-          current->title = column_dup (stmt, 17);
+          current->item_key = _rounds_store_column_dup (stmt, 16);
+          current->title = _rounds_store_column_dup (stmt, 17);
           current->overlap = (guint) sqlite3_column_int (stmt, 18);
           current->n_responses = (guint) sqlite3_column_int (stmt, 19);
           current->judgements = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_judgement_free);
@@ -354,16 +323,16 @@ verdict_from_row (sqlite3_stmt *stmt,
   const char *ranking = (const char *) sqlite3_column_text (stmt, 3);
   const char *resolves = (const char *) sqlite3_column_text (stmt, 6);
 
-  v->edit_id = column_dup (stmt, 0);
+  v->edit_id = _rounds_store_column_dup (stmt, 0);
   v->revision = sqlite3_column_int (stmt, 1);
   v->has_preference = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
   v->preference = sqlite3_column_int (stmt, 2);
   v->unacceptable = sqlite3_column_int (stmt, 4) != 0;
-  v->rationale = column_dup (stmt, 5);
+  v->rationale = _rounds_store_column_dup (stmt, 5);
   v->models_revealed = sqlite3_column_int (stmt, 7) != 0;
-  v->created_at = column_dup (stmt, 8);
+  v->created_at = _rounds_store_column_dup (stmt, 8);
   v->is_current = sqlite3_column_int (stmt, 9) != 0;
-  v->reviewer = column_dup (stmt, 10);
+  v->reviewer = _rounds_store_column_dup (stmt, 10);
 
   if (ranking != NULL)
     {
@@ -413,7 +382,7 @@ lookup_reviewer (RoundsStore  *self,
 
   if (!(stmt = _rounds_store_prepare (self, "SELECT id, roles FROM annotators WHERE user_name = ?1", error)))
     return 0;
-  bind_text (stmt, 1, user_name);
+  _rounds_store_bind_text (stmt, 1, user_name);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -592,7 +561,7 @@ rounds_store_save_verdict (RoundsStore    *self,
       goto fail;
     }
   revision = sqlite3_column_int (stmt, 0);
-  previous_edit = column_dup (stmt, 1);
+  previous_edit = _rounds_store_column_dup (stmt, 1);
   sqlite3_reset (stmt);
 
   if (verdict->resolves != NULL)
@@ -614,7 +583,7 @@ rounds_store_save_verdict (RoundsStore    *self,
                                       error)))
     goto fail;
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  if (!step_done (self, stmt, error))
+  if (!_rounds_store_step_done (self, stmt, error))
     goto fail;
 
   if (!(stmt = _rounds_store_prepare (self,
@@ -624,20 +593,20 @@ rounds_store_save_verdict (RoundsStore    *self,
                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10, ?11, ?12, 'local', 1, 0)",
                                       error)))
     goto fail;
-  bind_text (stmt, 1, edit_id);
-  bind_text (stmt, 2, doc_id);
+  _rounds_store_bind_text (stmt, 1, edit_id);
+  _rounds_store_bind_text (stmt, 2, doc_id);
   sqlite3_bind_int64 (stmt, 3, rounds_item_get_id (item));
   sqlite3_bind_int64 (stmt, 4, reviewer_id);
   sqlite3_bind_int (stmt, 5, revision);
   if (verdict->n_responses == 2 && verdict->has_preference)
     sqlite3_bind_int (stmt, 6, verdict->preference);
-  bind_text (stmt, 7, ranking_json);
+  _rounds_store_bind_text (stmt, 7, ranking_json);
   sqlite3_bind_int (stmt, 8, verdict->unacceptable ? 1 : 0);
-  bind_text (stmt, 9, verdict->rationale);
-  bind_text (stmt, 10, resolves_json);
+  _rounds_store_bind_text (stmt, 9, verdict->rationale);
+  _rounds_store_bind_text (stmt, 10, resolves_json);
   sqlite3_bind_int (stmt, 11, verdict->models_revealed ? 1 : 0);
-  bind_text (stmt, 12, created_at);
-  if (!step_done (self, stmt, error))
+  _rounds_store_bind_text (stmt, 12, created_at);
+  if (!_rounds_store_step_done (self, stmt, error))
     goto fail;
 
   builder = json_builder_new ();
@@ -807,7 +776,7 @@ rounds_store_send_back (RoundsStore  *self,
     goto fail;
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
   sqlite3_bind_int (stmt, 2, (int) new_overlap);
-  if (!step_done (self, stmt, error))
+  if (!_rounds_store_step_done (self, stmt, error))
     goto fail;
 
   builder = json_builder_new ();

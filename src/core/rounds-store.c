@@ -167,10 +167,10 @@ _rounds_store_rollback (RoundsStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
+void
+_rounds_store_bind_text (sqlite3_stmt *stmt,
+                         int           index,
+                         const char   *text)
 {
   if (text == NULL)
     sqlite3_bind_null (stmt, index);
@@ -178,18 +178,18 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           index)
+char *
+_rounds_store_column_dup (sqlite3_stmt *stmt,
+                          int           index)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, index));
 }
 
 /* Steps a statement that returns no row; %FALSE with the error set on failure. */
-static gboolean
-step_done (RoundsStore   *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+gboolean
+_rounds_store_step_done (RoundsStore   *self,
+                         sqlite3_stmt  *stmt,
+                         GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -210,7 +210,7 @@ lookup_annotator (RoundsStore  *self,
 
   if (!(stmt = _rounds_store_prepare (self, "SELECT id FROM annotators WHERE user_name = ?1", error)))
     return 0;
-  bind_text (stmt, 1, user_name);
+  _rounds_store_bind_text (stmt, 1, user_name);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);
@@ -252,9 +252,9 @@ _rounds_store_ensure_annotator (RoundsStore  *self,
                                       "INSERT INTO annotators (user_name, created_at) VALUES (?1, ?2)",
                                       error)))
     return 0;
-  bind_text (stmt, 1, user_name);
-  bind_text (stmt, 2, now);
-  if (!step_done (self, stmt, error))
+  _rounds_store_bind_text (stmt, 1, user_name);
+  _rounds_store_bind_text (stmt, 2, now);
+  if (!_rounds_store_step_done (self, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (self->db);
 }
@@ -464,7 +464,7 @@ _rounds_store_judgement_from_row (sqlite3_stmt *stmt,
 {
   RoundsJudgement *j = rounds_judgement_new (n_responses, rubric);
 
-  j->edit_id = column_dup (stmt, 0);
+  j->edit_id = _rounds_store_column_dup (stmt, 0);
   j->revision = sqlite3_column_int (stmt, 1);
   if (!rounds_status_from_string ((const char *) sqlite3_column_text (stmt, 2), &j->status))
     j->status = ROUNDS_STATUS_SUBMITTED;
@@ -477,11 +477,11 @@ _rounds_store_judgement_from_row (sqlite3_stmt *stmt,
                          (const char *) sqlite3_column_text (stmt, 7),
                          (const char *) sqlite3_column_text (stmt, 8),
                          (const char *) sqlite3_column_text (stmt, 11));
-  j->comment = column_dup (stmt, 9);
-  j->skip_reason = column_dup (stmt, 10);
+  j->comment = _rounds_store_column_dup (stmt, 9);
+  j->skip_reason = _rounds_store_column_dup (stmt, 10);
   j->time_spent_ms = sqlite3_column_int64 (stmt, 12);
-  j->created_at = column_dup (stmt, 13);
-  j->annotator = column_dup (stmt, 14);
+  j->created_at = _rounds_store_column_dup (stmt, 13);
+  j->annotator = _rounds_store_column_dup (stmt, 14);
   return j;
 }
 
@@ -602,7 +602,7 @@ rounds_store_check_integrity (RoundsStore  *self,
   if (!(stmt = _rounds_store_prepare (self, "PRAGMA integrity_check", error)))
     return FALSE;
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    result = column_dup (stmt, 0);
+    result = _rounds_store_column_dup (stmt, 0);
   sqlite3_reset (stmt);
   if (g_strcmp0 (result, "ok") != 0)
     {
@@ -652,12 +652,12 @@ rounds_store_audit (RoundsStore  *self,
                                       "INSERT INTO audit_log (at, actor, action, target, detail_json)"
                                       " VALUES (?1, ?2, ?3, ?4, ?5)", error)))
     return FALSE;
-  bind_text (stmt, 1, now);
-  bind_text (stmt, 2, actor);
-  bind_text (stmt, 3, action);
-  bind_text (stmt, 4, target);
-  bind_text (stmt, 5, detail_json);
-  return step_done (self, stmt, error);
+  _rounds_store_bind_text (stmt, 1, now);
+  _rounds_store_bind_text (stmt, 2, actor);
+  _rounds_store_bind_text (stmt, 3, action);
+  _rounds_store_bind_text (stmt, 4, target);
+  _rounds_store_bind_text (stmt, 5, detail_json);
+  return _rounds_store_step_done (self, stmt, error);
 }
 
 /* Profiles ---------------------------------------------------------------------------- */
@@ -708,12 +708,12 @@ rounds_store_add_profile (RoundsStore    *self,
                                       " ON CONFLICT (user_name) DO UPDATE SET display_name = ?2, roles = ?3,"
                                       " specialty = ?4, is_local = 1", error)))
     goto fail;
-  bind_text (stmt, 1, rounds_profile_get_user_name (profile));
-  bind_text (stmt, 2, rounds_profile_get_display_name (profile));
-  bind_text (stmt, 3, roles);
-  bind_text (stmt, 4, rounds_profile_get_specialty (profile));
-  bind_text (stmt, 5, now);
-  if (!step_done (self, stmt, error))
+  _rounds_store_bind_text (stmt, 1, rounds_profile_get_user_name (profile));
+  _rounds_store_bind_text (stmt, 2, rounds_profile_get_display_name (profile));
+  _rounds_store_bind_text (stmt, 3, roles);
+  _rounds_store_bind_text (stmt, 4, rounds_profile_get_specialty (profile));
+  _rounds_store_bind_text (stmt, 5, now);
+  if (!_rounds_store_step_done (self, stmt, error))
     goto fail;
 
   detail = g_strdup_printf ("{\"roles\":\"%s\"}", roles);
@@ -778,7 +778,7 @@ rounds_store_get_profile (RoundsStore  *self,
                                       "SELECT user_name, display_name, roles, specialty FROM annotators"
                                       " WHERE user_name = ?1 AND is_local = 1", error)))
     return NULL;
-  bind_text (stmt, 1, user_name);
+  _rounds_store_bind_text (stmt, 1, user_name);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     profile = profile_from_row (stmt);
@@ -808,8 +808,8 @@ rounds_store_set_current_profile (RoundsStore  *self,
                                       "INSERT INTO meta (key, value) VALUES ('current_profile', ?1)"
                                       " ON CONFLICT (key) DO UPDATE SET value = ?1", error)))
     return FALSE;
-  bind_text (stmt, 1, user_name);
-  return step_done (self, stmt, error);
+  _rounds_store_bind_text (stmt, 1, user_name);
+  return _rounds_store_step_done (self, stmt, error);
 }
 
 /* The profile chosen last, or %NULL when none has been added. */
@@ -824,7 +824,7 @@ rounds_store_get_current_profile (RoundsStore *self)
   if (!(stmt = _rounds_store_prepare (self, "SELECT value FROM meta WHERE key = 'current_profile'", NULL)))
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    user_name = column_dup (stmt, 0);
+    user_name = _rounds_store_column_dup (stmt, 0);
   sqlite3_reset (stmt);
   return user_name ? rounds_store_get_profile (self, user_name, NULL) : NULL;
 }
@@ -850,10 +850,10 @@ _rounds_dataset_new_from_row (sqlite3_stmt *stmt)
   const char *rubric_json = (const char *) sqlite3_column_text (stmt, 5);
 
   dataset->id = sqlite3_column_int64 (stmt, 0);
-  dataset->name = column_dup (stmt, 1);
-  dataset->title = column_dup (stmt, 2);
-  dataset->description = column_dup (stmt, 3);
-  dataset->instructions = column_dup (stmt, 4);
+  dataset->name = _rounds_store_column_dup (stmt, 1);
+  dataset->title = _rounds_store_column_dup (stmt, 2);
+  dataset->description = _rounds_store_column_dup (stmt, 3);
+  dataset->instructions = _rounds_store_column_dup (stmt, 4);
   if (rubric_json != NULL)
     {
       g_autoptr(JsonNode) node = json_from_string (rubric_json, NULL);
@@ -867,7 +867,7 @@ _rounds_dataset_new_from_row (sqlite3_stmt *stmt)
   dataset->overlap = sqlite3_column_int (stmt, 7);
   dataset->dispute_spread = sqlite3_column_int (stmt, 8);
   dataset->required = parse_required ((const char *) sqlite3_column_text (stmt, 9));
-  dataset->metadata_json = column_dup (stmt, 10);
+  dataset->metadata_json = _rounds_store_column_dup (stmt, 10);
   dataset->n_items = sqlite3_column_int (stmt, 11);
   return dataset;
 }
@@ -914,7 +914,7 @@ get_dataset (RoundsStore  *self,
   if (!(stmt = _rounds_store_prepare (self, sql, error)))
     return NULL;
   if (name != NULL)
-    bind_text (stmt, 1, name);
+    _rounds_store_bind_text (stmt, 1, name);
   else
     sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
@@ -971,8 +971,8 @@ load_item (RoundsStore  *self,
     return NULL;
   if (key != NULL)
     {
-      bind_text (stmt, 1, dataset);
-      bind_text (stmt, 2, key);
+      _rounds_store_bind_text (stmt, 1, dataset);
+      _rounds_store_bind_text (stmt, 2, key);
     }
   else
     sqlite3_bind_int64 (stmt, 1, item_id);
@@ -983,13 +983,13 @@ load_item (RoundsStore  *self,
       item = g_object_new (ROUNDS_TYPE_ITEM, NULL);
       item->id = sqlite3_column_int64 (stmt, 0);
       item->dataset_id = sqlite3_column_int64 (stmt, 1);
-      item->dataset_name = column_dup (stmt, 2);
-      item->key = column_dup (stmt, 3);
-      item->title = column_dup (stmt, 4);
-      item->scenario = column_dup (stmt, 5);
-      item->specialty = column_dup (stmt, 6);
-      item->language = column_dup (stmt, 7);
-      item->metadata_json = column_dup (stmt, 8);
+      item->dataset_name = _rounds_store_column_dup (stmt, 2);
+      item->key = _rounds_store_column_dup (stmt, 3);
+      item->title = _rounds_store_column_dup (stmt, 4);
+      item->scenario = _rounds_store_column_dup (stmt, 5);
+      item->specialty = _rounds_store_column_dup (stmt, 6);
+      item->language = _rounds_store_column_dup (stmt, 7);
+      item->metadata_json = _rounds_store_column_dup (stmt, 8);
       item->overlap = sqlite3_column_int (stmt, 9);
     }
   else if (rc == SQLITE_DONE)
@@ -1171,7 +1171,7 @@ rounds_store_get_shown_order (RoundsStore  *self,
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
   sqlite3_bind_int64 (stmt, 2, annotator_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    stored = column_dup (stmt, 0);
+    stored = _rounds_store_column_dup (stmt, 0);
   sqlite3_reset (stmt);
 
   if (stored != NULL)
@@ -1215,8 +1215,8 @@ rounds_store_get_shown_order (RoundsStore  *self,
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
   sqlite3_bind_int64 (stmt, 2, annotator_id);
   sqlite3_bind_int (stmt, 3, (int) slot);
-  bind_text (stmt, 4, order_json);
-  bind_text (stmt, 5, now);
+  _rounds_store_bind_text (stmt, 4, order_json);
+  _rounds_store_bind_text (stmt, 5, now);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -1269,7 +1269,7 @@ _rounds_store_insert_judgement (RoundsStore      *self,
 
   if (!(stmt = _rounds_store_prepare (self, "SELECT 1 FROM annotations WHERE edit_id = ?1", error)))
     return FALSE;
-  bind_text (stmt, 1, j->edit_id);
+  _rounds_store_bind_text (stmt, 1, j->edit_id);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc == SQLITE_ROW)
@@ -1287,8 +1287,8 @@ _rounds_store_insert_judgement (RoundsStore      *self,
     {
       current_id = sqlite3_column_int64 (stmt, 0);
       current_revision = sqlite3_column_int (stmt, 1);
-      current_at = column_dup (stmt, 2);
-      current_edit = column_dup (stmt, 3);
+      current_at = _rounds_store_column_dup (stmt, 2);
+      current_edit = _rounds_store_column_dup (stmt, 3);
       current_submitted = sqlite3_column_int (stmt, 4) != 0;
     }
   sqlite3_reset (stmt);
@@ -1304,7 +1304,7 @@ _rounds_store_insert_judgement (RoundsStore      *self,
       if (!(stmt = _rounds_store_prepare (self, "UPDATE annotations SET is_current = 0 WHERE id = ?1", error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, current_id);
-      if (!step_done (self, stmt, error))
+      if (!_rounds_store_step_done (self, stmt, error))
         return FALSE;
     }
 
@@ -1325,29 +1325,29 @@ _rounds_store_insert_judgement (RoundsStore      *self,
                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
                                       " ?17, ?18, ?19, ?20)", error)))
     return FALSE;
-  bind_text (stmt, 1, j->edit_id);
-  bind_text (stmt, 2, doc_id);
+  _rounds_store_bind_text (stmt, 1, j->edit_id);
+  _rounds_store_bind_text (stmt, 2, doc_id);
   sqlite3_bind_int64 (stmt, 3, rounds_item_get_id (item));
   sqlite3_bind_int64 (stmt, 4, annotator_id);
   sqlite3_bind_int (stmt, 5, j->revision);
-  bind_text (stmt, 6, rounds_status_to_string (j->status));
+  _rounds_store_bind_text (stmt, 6, rounds_status_to_string (j->status));
   if (j->has_preference && j->n_responses == 2)
     sqlite3_bind_int (stmt, 7, j->preference);
-  bind_text (stmt, 8, ranking);
+  _rounds_store_bind_text (stmt, 8, ranking);
   sqlite3_bind_int (stmt, 9, j->unacceptable ? 1 : 0);
-  bind_text (stmt, 10, scores);
-  bind_text (stmt, 11, flags);
-  bind_text (stmt, 12, notes);
-  bind_text (stmt, 13, j->comment && *j->comment ? j->comment : NULL);
-  bind_text (stmt, 14, j->skip_reason && *j->skip_reason ? j->skip_reason : NULL);
-  bind_text (stmt, 15, order);
+  _rounds_store_bind_text (stmt, 10, scores);
+  _rounds_store_bind_text (stmt, 11, flags);
+  _rounds_store_bind_text (stmt, 12, notes);
+  _rounds_store_bind_text (stmt, 13, j->comment && *j->comment ? j->comment : NULL);
+  _rounds_store_bind_text (stmt, 14, j->skip_reason && *j->skip_reason ? j->skip_reason : NULL);
+  _rounds_store_bind_text (stmt, 15, order);
   sqlite3_bind_int64 (stmt, 16, MAX (j->time_spent_ms, 0));
-  bind_text (stmt, 17, j->created_at);
-  bind_text (stmt, 18, origins[origin]);
+  _rounds_store_bind_text (stmt, 17, j->created_at);
+  _rounds_store_bind_text (stmt, 18, origins[origin]);
   sqlite3_bind_int (stmt, 19, newest ? 1 : 0);
   /* Events pulled from the store are there already. */
   sqlite3_bind_int (stmt, 20, origin == ROUNDS_ORIGIN_REMOTE ? 1 : 0);
-  if (!step_done (self, stmt, error))
+  if (!_rounds_store_step_done (self, stmt, error))
     return FALSE;
 
   /* items.n_submitted counts the annotators whose current edit is a submission, so a
@@ -1359,7 +1359,7 @@ _rounds_store_insert_judgement (RoundsStore      *self,
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
       sqlite3_bind_int (stmt, 2, current_submitted ? -1 : 1);
-      if (!step_done (self, stmt, error))
+      if (!_rounds_store_step_done (self, stmt, error))
         return FALSE;
     }
 
@@ -1380,7 +1380,7 @@ delete_draft (RoundsStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, item_id);
   sqlite3_bind_int64 (stmt, 2, annotator_id);
-  return step_done (self, stmt, error);
+  return _rounds_store_step_done (self, stmt, error);
 }
 
 /**
@@ -1450,7 +1450,7 @@ rounds_store_save_judgement (RoundsStore      *self,
       goto fail;
     }
   judgement->revision = sqlite3_column_int (stmt, 0);
-  previous_edit = column_dup (stmt, 1);
+  previous_edit = _rounds_store_column_dup (stmt, 1);
   sqlite3_reset (stmt);
 
   g_free (judgement->edit_id);
@@ -1530,7 +1530,7 @@ rounds_store_get_judgement (RoundsStore  *self,
                                       " WHERE a.item_id = ?1 AND an.user_name = ?2 AND a.is_current = 1", error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  bind_text (stmt, 2, annotator);
+  _rounds_store_bind_text (stmt, 2, annotator);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     judgement = judgement_from_row (stmt, item, rubric);
@@ -1564,7 +1564,7 @@ rounds_store_list_edits (RoundsStore  *self,
                                       " ORDER BY a.revision, a.created_at, a.edit_id", error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  bind_text (stmt, 2, annotator);
+  _rounds_store_bind_text (stmt, 2, annotator);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (edits, judgement_from_row (stmt, item, rubric));
   sqlite3_reset (stmt);
@@ -1618,16 +1618,16 @@ rounds_store_list_history (RoundsStore  *self,
                                       " ORDER BY first_at, a.item_id", error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
-  bind_text (stmt, 2, annotator);
+  _rounds_store_bind_text (stmt, 2, annotator);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       RoundsHistoryEntry entry = {
         .item_id = sqlite3_column_int64 (stmt, 0),
-        .item_key = column_dup (stmt, 1),
-        .title = column_dup (stmt, 2),
-        .edit_id = column_dup (stmt, 3),
+        .item_key = _rounds_store_column_dup (stmt, 1),
+        .title = _rounds_store_column_dup (stmt, 2),
+        .edit_id = _rounds_store_column_dup (stmt, 3),
         .revision = sqlite3_column_int (stmt, 4),
-        .created_at = column_dup (stmt, 6),
+        .created_at = _rounds_store_column_dup (stmt, 6),
       };
 
       if (!rounds_status_from_string ((const char *) sqlite3_column_text (stmt, 5), &entry.status))
@@ -1734,9 +1734,9 @@ rounds_store_save_draft (RoundsStore      *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
   sqlite3_bind_int64 (stmt, 2, annotator_id);
-  bind_text (stmt, 3, state);
-  bind_text (stmt, 4, now);
-  return step_done (self, stmt, error);
+  _rounds_store_bind_text (stmt, 3, state);
+  _rounds_store_bind_text (stmt, 4, now);
+  return _rounds_store_step_done (self, stmt, error);
 }
 
 /* The annotator's draft of @item, or %NULL without an error if there is none. */
@@ -1762,9 +1762,9 @@ rounds_store_get_draft (RoundsStore  *self,
                                       " WHERE d.item_id = ?1 AND an.user_name = ?2", error)))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  bind_text (stmt, 2, annotator);
+  _rounds_store_bind_text (stmt, 2, annotator);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    state = column_dup (stmt, 0);
+    state = _rounds_store_column_dup (stmt, 0);
   sqlite3_reset (stmt);
   if (state == NULL)
     return NULL;
@@ -1856,7 +1856,7 @@ rounds_store_get_progress (RoundsStore     *self,
                                       " WHERE an.user_name = ?2 AND a.is_current = 1 AND i.dataset_id = ?1", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
-  bind_text (stmt, 2, annotator);
+  _rounds_store_bind_text (stmt, 2, annotator);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -1874,7 +1874,7 @@ rounds_store_get_progress (RoundsStore     *self,
                                       "                   WHERE a.item_id = i.id AND an.user_name = ?2)", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
-  bind_text (stmt, 2, annotator);
+  _rounds_store_bind_text (stmt, 2, annotator);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     progress->n_mine_open = sqlite3_column_int (stmt, 0);
@@ -1927,13 +1927,13 @@ rounds_store_list_annotator_stats (RoundsStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       RoundsAnnotatorStats stats = {
-        .user_name = column_dup (stmt, 0),
-        .display_name = column_dup (stmt, 1),
+        .user_name = _rounds_store_column_dup (stmt, 0),
+        .display_name = _rounds_store_column_dup (stmt, 1),
         .n_submitted = (guint) sqlite3_column_double (stmt, 2),
         .n_skipped = (guint) sqlite3_column_double (stmt, 3),
         .n_revised = (guint) sqlite3_column_double (stmt, 4),
         .time_spent_ms = (gint64) sqlite3_column_double (stmt, 5),
-        .last_at = column_dup (stmt, 6),
+        .last_at = _rounds_store_column_dup (stmt, 6),
       };
 
       g_array_append_val (list, stats);

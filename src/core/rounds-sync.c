@@ -373,41 +373,6 @@ report (Run             *run,
 
 /* SQL --------------------------------------------------------------------------------- */
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           index)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, index));
-}
-
-static gboolean
-step_done (RoundsStore   *store,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      _rounds_store_set_sqlite_error (store, error);
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-  sqlite3_reset (stmt);
-  return TRUE;
-}
-
 static char *
 meta_get (RoundsStore  *store,
           const char   *key,
@@ -419,10 +384,10 @@ meta_get (RoundsStore  *store,
 
   if (!(stmt = _rounds_store_prepare (store, "SELECT value FROM meta WHERE key = ?1", error)))
     return NULL;
-  bind_text (stmt, 1, key);
+  _rounds_store_bind_text (stmt, 1, key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    value = column_dup (stmt, 0);
+    value = _rounds_store_column_dup (stmt, 0);
   else if (rc != SQLITE_DONE)
     _rounds_store_set_sqlite_error (store, error);
   sqlite3_reset (stmt);
@@ -441,9 +406,9 @@ meta_set (RoundsStore  *store,
                                       "INSERT INTO meta (key, value) VALUES (?1, ?2)"
                                       " ON CONFLICT (key) DO UPDATE SET value = ?2", error)))
     return FALSE;
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
-  return step_done (store, stmt, error);
+  _rounds_store_bind_text (stmt, 1, key);
+  _rounds_store_bind_text (stmt, 2, value);
+  return _rounds_store_step_done (store, stmt, error);
 }
 
 static gboolean
@@ -455,8 +420,8 @@ meta_delete (RoundsStore  *store,
 
   if (!(stmt = _rounds_store_prepare (store, "DELETE FROM meta WHERE key = ?1", error)))
     return FALSE;
-  bind_text (stmt, 1, key);
-  return step_done (store, stmt, error);
+  _rounds_store_bind_text (stmt, 1, key);
+  return _rounds_store_step_done (store, stmt, error);
 }
 
 static char *
@@ -658,7 +623,7 @@ rounds_sync_count_waiting (RoundsStore  *store,
                                       "    WHERE j.synced = 0 AND j.origin = 'local' AND (?1 IS NULL OR an.user_name = ?1))",
                                       error)))
     return FALSE;
-  bind_text (stmt, 1, user_name);
+  _rounds_store_bind_text (stmt, 1, user_name);
   rc = sqlite3_step (stmt);
   *n_waiting = rc == SQLITE_ROW ? (guint) sqlite3_column_int64 (stmt, 0) : 0;
   sqlite3_reset (stmt);
@@ -836,7 +801,7 @@ read_judgements (Run        *run,
                                       " WHERE a.synced = 0 AND a.origin = 'local' AND a.id > ?2 AND an.user_name = ?1"
                                       " ORDER BY a.id LIMIT ?3", error)))
     return FALSE;
-  bind_text (stmt, 1, run->profile);
+  _rounds_store_bind_text (stmt, 1, run->profile);
   sqlite3_bind_int64 (stmt, 2, run->cursor);
   sqlite3_bind_int (stmt, 3, (int) max);
 
@@ -926,7 +891,7 @@ read_verdicts (Run        *run,
                                       " WHERE j.synced = 0 AND j.origin = 'local' AND j.id > ?2 AND an.user_name = ?1"
                                       " ORDER BY j.id LIMIT ?3", error)))
     return FALSE;
-  bind_text (stmt, 1, run->profile);
+  _rounds_store_bind_text (stmt, 1, run->profile);
   sqlite3_bind_int64 (stmt, 2, run->cursor);
   sqlite3_bind_int (stmt, 3, (int) max);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1003,7 +968,7 @@ read_datasets (Run        *run,
       set_text (doc, "content_hash", (const char *) sqlite3_column_text (stmt, 11));
 
       out = outgoing_new (KIND_DATASET, sqlite3_column_int64 (stmt, 0), doc);
-      out->content_hash = column_dup (stmt, 11);
+      out->content_hash = _rounds_store_column_dup (stmt, 11);
       run->cursor = out->row_id;
       g_ptr_array_add (batch, out);
     }
@@ -1084,7 +1049,7 @@ read_items (Run        *run,
       set_text (doc, "content_hash", (const char *) sqlite3_column_text (stmt, 10));
 
       out = outgoing_new (KIND_ITEM, sqlite3_column_int64 (stmt, 0), doc);
-      out->content_hash = column_dup (stmt, 10);
+      out->content_hash = _rounds_store_column_dup (stmt, 10);
       run->cursor = out->row_id;
       g_ptr_array_add (batch, out);
     }
@@ -1287,8 +1252,8 @@ mark_pushed (Run         *run,
                                           error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, out->row_id);
-      bind_text (stmt, 2, rev);
-      bind_text (stmt, 3, out->content_hash);
+      _rounds_store_bind_text (stmt, 2, rev);
+      _rounds_store_bind_text (stmt, 3, out->content_hash);
       break;
     case KIND_PROFILE:
       {
@@ -1309,7 +1274,7 @@ mark_pushed (Run         *run,
       g_assert_not_reached ();
     }
 
-  if (stmt != NULL && !step_done (run->store, stmt, error))
+  if (stmt != NULL && !_rounds_store_step_done (run->store, stmt, error))
     return FALSE;
   return clear_problem (run, out->doc_id, error);
 }
@@ -2183,7 +2148,7 @@ apply_verdict (Run         *run,
 
   if (!(stmt = _rounds_store_prepare (run->store, "SELECT 1 FROM adjudications WHERE edit_id = ?1", error)))
     return FALSE;
-  bind_text (stmt, 1, edit);
+  _rounds_store_bind_text (stmt, 1, edit);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if (rc == SQLITE_ROW)
@@ -2232,8 +2197,8 @@ apply_verdict (Run         *run,
     {
       current_id = sqlite3_column_int64 (stmt, 0);
       current_revision = sqlite3_column_int (stmt, 1);
-      current_at = column_dup (stmt, 2);
-      current_edit = column_dup (stmt, 3);
+      current_at = _rounds_store_column_dup (stmt, 2);
+      current_edit = _rounds_store_column_dup (stmt, 3);
     }
   sqlite3_reset (stmt);
 
@@ -2246,7 +2211,7 @@ apply_verdict (Run         *run,
       if (!(stmt = _rounds_store_prepare (run->store, "UPDATE adjudications SET is_current = 0 WHERE id = ?1", error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, current_id);
-      if (!step_done (run->store, stmt, error))
+      if (!_rounds_store_step_done (run->store, stmt, error))
         return FALSE;
     }
 
@@ -2257,22 +2222,22 @@ apply_verdict (Run         *run,
                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'remote', ?14, 1)",
                                       error)))
     return FALSE;
-  bind_text (stmt, 1, edit);
-  bind_text (stmt, 2, doc_id);
+  _rounds_store_bind_text (stmt, 1, edit);
+  _rounds_store_bind_text (stmt, 2, doc_id);
   sqlite3_bind_int64 (stmt, 3, rounds_item_get_id (item));
   sqlite3_bind_int64 (stmt, 4, reviewer_id);
   sqlite3_bind_int64 (stmt, 5, revision);
   if (has_preference && rounds_item_get_n_responses (item) == 2)
     sqlite3_bind_int64 (stmt, 6, preference);
-  bind_text (stmt, 7, ranking_json);
+  _rounds_store_bind_text (stmt, 7, ranking_json);
   sqlite3_bind_int (stmt, 8, json_object_get_boolean_member_with_default (doc, "unacceptable", FALSE) ? 1 : 0);
-  bind_text (stmt, 9, scores_json);
-  bind_text (stmt, 10, rationale);
-  bind_text (stmt, 11, resolves_json);
+  _rounds_store_bind_text (stmt, 9, scores_json);
+  _rounds_store_bind_text (stmt, 10, rationale);
+  _rounds_store_bind_text (stmt, 11, resolves_json);
   sqlite3_bind_int (stmt, 12, json_object_get_boolean_member_with_default (doc, "models_revealed", FALSE) ? 1 : 0);
-  bind_text (stmt, 13, created_at);
+  _rounds_store_bind_text (stmt, 13, created_at);
   sqlite3_bind_int (stmt, 14, newest ? 1 : 0);
-  if (!step_done (run->store, stmt, error))
+  if (!_rounds_store_step_done (run->store, stmt, error))
     return FALSE;
   run->result->n_pulled++;
   return TRUE;
@@ -2318,12 +2283,12 @@ apply_annotator (Run         *run,
   {
     g_autofree char *now = _rounds_now_iso8601 ();
 
-    bind_text (stmt, 1, user);
-    bind_text (stmt, 2, get_string (doc, "display_name"));
-    bind_text (stmt, 3, roles->str);
-    bind_text (stmt, 4, get_string (doc, "specialty"));
-    bind_text (stmt, 5, now);
-    if (!step_done (run->store, stmt, error))
+    _rounds_store_bind_text (stmt, 1, user);
+    _rounds_store_bind_text (stmt, 2, get_string (doc, "display_name"));
+    _rounds_store_bind_text (stmt, 3, roles->str);
+    _rounds_store_bind_text (stmt, 4, get_string (doc, "specialty"));
+    _rounds_store_bind_text (stmt, 5, now);
+    if (!_rounds_store_step_done (run->store, stmt, error))
       return FALSE;
   }
   if (sqlite3_changes (_rounds_store_get_db (run->store)) > 0)
@@ -2451,14 +2416,14 @@ apply_dataset (Run         *run,
                                       "SELECT id, remote_rev, published, content_hash, overlap FROM datasets WHERE name = ?1",
                                       error)))
     return FALSE;
-  bind_text (stmt, 1, name);
+  _rounds_store_bind_text (stmt, 1, name);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       id = sqlite3_column_int64 (stmt, 0);
-      local_rev = column_dup (stmt, 1);
+      local_rev = _rounds_store_column_dup (stmt, 1);
       published = sqlite3_column_int (stmt, 2) != 0;
-      local_hash = column_dup (stmt, 3);
+      local_hash = _rounds_store_column_dup (stmt, 3);
       old_overlap = sqlite3_column_int (stmt, 4);
     }
   sqlite3_reset (stmt);
@@ -2482,8 +2447,8 @@ apply_dataset (Run         *run,
                                           "UPDATE datasets SET remote_rev = ?2, published = 1 WHERE id = ?1", error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, id);
-      bind_text (stmt, 2, rev);
-      return step_done (run->store, stmt, error);
+      _rounds_store_bind_text (stmt, 2, rev);
+      return _rounds_store_step_done (run->store, stmt, error);
     }
 
   now = _rounds_now_iso8601 ();
@@ -2502,20 +2467,20 @@ apply_dataset (Run         *run,
                                   " WHERE name = ?1", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, name);
-  bind_text (stmt, 2, get_string (doc, "title"));
-  bind_text (stmt, 3, get_string (doc, "description"));
-  bind_text (stmt, 4, get_string (doc, "instructions"));
-  bind_text (stmt, 5, rubric_json);
+  _rounds_store_bind_text (stmt, 1, name);
+  _rounds_store_bind_text (stmt, 2, get_string (doc, "title"));
+  _rounds_store_bind_text (stmt, 3, get_string (doc, "description"));
+  _rounds_store_bind_text (stmt, 4, get_string (doc, "instructions"));
+  _rounds_store_bind_text (stmt, 5, rubric_json);
   sqlite3_bind_int64 (stmt, 6, scale);
   sqlite3_bind_int64 (stmt, 7, overlap);
   sqlite3_bind_int64 (stmt, 8, spread);
-  bind_text (stmt, 9, required->str);
-  bind_text (stmt, 10, metadata_json);
-  bind_text (stmt, 11, hash);
-  bind_text (stmt, 12, rev);
-  bind_text (stmt, 13, now);
-  if (!step_done (run->store, stmt, error))
+  _rounds_store_bind_text (stmt, 9, required->str);
+  _rounds_store_bind_text (stmt, 10, metadata_json);
+  _rounds_store_bind_text (stmt, 11, hash);
+  _rounds_store_bind_text (stmt, 12, rev);
+  _rounds_store_bind_text (stmt, 13, now);
+  if (!_rounds_store_step_done (run->store, stmt, error))
     return FALSE;
 
   /* Items follow the dataset's overlap, except those a reviewer sent back for more. */
@@ -2527,7 +2492,7 @@ apply_dataset (Run         *run,
       sqlite3_bind_int64 (stmt, 1, id);
       sqlite3_bind_int64 (stmt, 2, overlap);
       sqlite3_bind_int64 (stmt, 3, old_overlap);
-      if (!step_done (run->store, stmt, error))
+      if (!_rounds_store_step_done (run->store, stmt, error))
         return FALSE;
     }
 
@@ -2551,7 +2516,7 @@ ensure_dataset (Run         *run,
 
   if (!(stmt = _rounds_store_prepare (run->store, "SELECT id FROM datasets WHERE name = ?1", error)))
     return 0;
-  bind_text (stmt, 1, name);
+  _rounds_store_bind_text (stmt, 1, name);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     id = sqlite3_column_int64 (stmt, 0);
@@ -2566,9 +2531,9 @@ ensure_dataset (Run         *run,
                                       "INSERT INTO datasets (name, content_hash, published, created_at, updated_at)"
                                       " VALUES (?1, 'implicit', 1, ?2, ?2)", error)))
     return 0;
-  bind_text (stmt, 1, name);
-  bind_text (stmt, 2, now);
-  if (!step_done (run->store, stmt, error))
+  _rounds_store_bind_text (stmt, 1, name);
+  _rounds_store_bind_text (stmt, 2, now);
+  if (!_rounds_store_step_done (run->store, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (_rounds_store_get_db (run->store));
 }
@@ -2636,14 +2601,14 @@ apply_item (Run         *run,
                                       " FROM items i WHERE i.dataset_id = ?1 AND i.key = ?2", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
-  bind_text (stmt, 2, key);
+  _rounds_store_bind_text (stmt, 2, key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       item_id = sqlite3_column_int64 (stmt, 0);
-      local_rev = column_dup (stmt, 1);
+      local_rev = _rounds_store_column_dup (stmt, 1);
       published = sqlite3_column_int (stmt, 2) != 0;
-      local_hash = column_dup (stmt, 3);
+      local_hash = _rounds_store_column_dup (stmt, 3);
       old_n_responses = sqlite3_column_int (stmt, 4);
       judged = sqlite3_column_int (stmt, 5) != 0;
     }
@@ -2671,8 +2636,8 @@ apply_item (Run         *run,
                                           "UPDATE items SET remote_rev = ?2, published = 1 WHERE id = ?1", error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, item_id);
-      bind_text (stmt, 2, rev);
-      return step_done (run->store, stmt, error);
+      _rounds_store_bind_text (stmt, 2, rev);
+      return _rounds_store_step_done (run->store, stmt, error);
     }
 
   if (state == LOCAL_NONE)
@@ -2696,18 +2661,18 @@ apply_item (Run         *run,
                                            " WHERE dataset_id = ?1 AND key = ?2", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
-  bind_text (stmt, 2, key);
+  _rounds_store_bind_text (stmt, 2, key);
   sqlite3_bind_int64 (stmt, 3, position);
-  bind_text (stmt, 4, get_string (doc, "title"));
-  bind_text (stmt, 5, scenario);
-  bind_text (stmt, 6, get_string (doc, "specialty"));
-  bind_text (stmt, 7, get_string (doc, "language"));
-  bind_text (stmt, 8, metadata_json);
-  bind_text (stmt, 9, reference_json);
-  bind_text (stmt, 10, hash);
+  _rounds_store_bind_text (stmt, 4, get_string (doc, "title"));
+  _rounds_store_bind_text (stmt, 5, scenario);
+  _rounds_store_bind_text (stmt, 6, get_string (doc, "specialty"));
+  _rounds_store_bind_text (stmt, 7, get_string (doc, "language"));
+  _rounds_store_bind_text (stmt, 8, metadata_json);
+  _rounds_store_bind_text (stmt, 9, reference_json);
+  _rounds_store_bind_text (stmt, 10, hash);
   sqlite3_bind_int64 (stmt, 11, overlap);
-  bind_text (stmt, 12, rev);
-  if (!step_done (run->store, stmt, error))
+  _rounds_store_bind_text (stmt, 12, rev);
+  if (!_rounds_store_step_done (run->store, stmt, error))
     return FALSE;
   if (item_id == 0)
     item_id = sqlite3_last_insert_rowid (_rounds_store_get_db (run->store));
@@ -2715,7 +2680,7 @@ apply_item (Run         *run,
   if (!(stmt = _rounds_store_prepare (run->store, "DELETE FROM responses WHERE item_id = ?1", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, item_id);
-  if (!step_done (run->store, stmt, error))
+  if (!_rounds_store_step_done (run->store, stmt, error))
     return FALSE;
   if (!(stmt = _rounds_store_prepare (run->store,
                                       "INSERT INTO responses (item_id, idx, key, text, model, metadata_json)"
@@ -2728,11 +2693,11 @@ apply_item (Run         *run,
 
       sqlite3_bind_int64 (stmt, 1, item_id);
       sqlite3_bind_int (stmt, 2, (int) i);
-      bind_text (stmt, 3, get_string (response, "id"));
-      bind_text (stmt, 4, get_string (response, "text"));
-      bind_text (stmt, 5, get_string (response, "model"));
-      bind_text (stmt, 6, response_metadata);
-      if (!step_done (run->store, stmt, error))
+      _rounds_store_bind_text (stmt, 3, get_string (response, "id"));
+      _rounds_store_bind_text (stmt, 4, get_string (response, "text"));
+      _rounds_store_bind_text (stmt, 5, get_string (response, "model"));
+      _rounds_store_bind_text (stmt, 6, response_metadata);
+      if (!_rounds_store_step_done (run->store, stmt, error))
         return FALSE;
     }
 
@@ -2896,11 +2861,11 @@ load_checkpoint (Run     *run,
   if (!(stmt = _rounds_store_prepare (run->store,
                                       "SELECT since FROM sync_checkpoints WHERE server_uuid = ?1 AND db_name = ?2", error)))
     return FALSE;
-  bind_text (stmt, 1, run->server_uuid);
-  bind_text (stmt, 2, rounds_couch_get_db_name (run->couch));
+  _rounds_store_bind_text (stmt, 1, run->server_uuid);
+  _rounds_store_bind_text (stmt, 2, rounds_couch_get_db_name (run->couch));
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    *since = column_dup (stmt, 0);
+    *since = _rounds_store_column_dup (stmt, 0);
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return _rounds_store_set_sqlite_error (run->store, error);
@@ -2920,11 +2885,11 @@ save_checkpoint (Run         *run,
                                       " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (server_uuid, db_name)"
                                       " DO UPDATE SET since = ?3, updated_at = ?4", error)))
     return FALSE;
-  bind_text (stmt, 1, run->server_uuid);
-  bind_text (stmt, 2, rounds_couch_get_db_name (run->couch));
-  bind_text (stmt, 3, since);
-  bind_text (stmt, 4, now);
-  return step_done (run->store, stmt, error);
+  _rounds_store_bind_text (stmt, 1, run->server_uuid);
+  _rounds_store_bind_text (stmt, 2, rounds_couch_get_db_name (run->couch));
+  _rounds_store_bind_text (stmt, 3, since);
+  _rounds_store_bind_text (stmt, 4, now);
+  return _rounds_store_step_done (run->store, stmt, error);
 }
 
 /* The server's copy of the checkpoint, or %NULL (with *rev %NULL) when it has none. */
@@ -3159,9 +3124,9 @@ resolve_one (Run               *run,
       ok = stmt != NULL;
       if (ok)
         {
-          bind_text (stmt, 1, resolution->doc_id);
-          bind_text (stmt, 2, rev);
-          ok = step_done (run->store, stmt, error);
+          _rounds_store_bind_text (stmt, 1, resolution->doc_id);
+          _rounds_store_bind_text (stmt, 2, rev);
+          ok = _rounds_store_step_done (run->store, stmt, error);
         }
       ok = ok && clear_problem (run, resolution->doc_id, error) && _rounds_store_commit (run->store, error);
     }
