@@ -54,6 +54,8 @@ struct _RoundsWindow
   GPtrArray            *preference_toggles; /* GtkToggleButton, screen order */
   GPtrArray            *score_dropdowns;    /* GtkDropDown, response × criterion */
   GPtrArray            *rank_dropdowns;     /* GtkDropDown, canonical order, for N > 2 */
+  GPtrArray            *note_entries;       /* GtkEntry, canonical order */
+  GPtrArray            *flag_toggles;       /* GtkToggleButton with "response" and "flag" data */
   GTimer               *timer;              /* time on task, paused while the window is inactive */
   GtkCssProvider       *zoom_css;
   double                zoom;
@@ -81,6 +83,8 @@ clear_item (RoundsWindow *self)
   g_ptr_array_set_size (self->preference_toggles, 0);
   g_ptr_array_set_size (self->score_dropdowns, 0);
   g_ptr_array_set_size (self->rank_dropdowns, 0);
+  g_ptr_array_set_size (self->note_entries, 0);
+  g_ptr_array_set_size (self->flag_toggles, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->responses_box))) != NULL)
     gtk_box_remove (self->responses_box, child);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->preference_buttons))) != NULL)
@@ -256,6 +260,81 @@ response_label (guint position)
 }
 
 static void
+on_flag_toggled (GtkToggleButton *toggle,
+                 RoundsWindow    *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "response"));
+  guint flag = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "flag"));
+
+  if (self->judgement == NULL)
+    return;
+  if (gtk_toggle_button_get_active (toggle))
+    self->judgement->flags[index] |= flag;
+  else
+    self->judgement->flags[index] &= ~flag;
+}
+
+static void
+on_note_changed (GtkEditable  *entry,
+                 RoundsWindow *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (entry), "response"));
+  const char *text = gtk_editable_get_text (entry);
+
+  if (self->judgement == NULL)
+    return;
+  g_free (self->judgement->notes[index]);
+  self->judgement->notes[index] = *text ? g_strdup (text) : NULL;
+  update_status (self);
+}
+
+/* The flags of one response (unsafe, factually wrong, outdated, privacy, bias) and its note. */
+static GtkWidget *
+build_flags (RoundsWindow *self,
+             guint         position,
+             guint         index)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *flags = gtk_flow_box_new ();
+  GtkWidget *note = gtk_entry_new ();
+  g_autofree char *label = response_label (position);
+  g_autofree char *note_label = g_strdup_printf (_("Note on %s"), label);
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flags), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flags), 5);
+  for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
+    {
+      RoundsFlags flag = 1u << f;
+      GtkWidget *toggle = gtk_toggle_button_new_with_label (rounds_flag_get_label (flag));
+      g_autofree char *accessible = g_strdup_printf ("%s: %s", label, rounds_flag_get_label (flag));
+
+      gtk_widget_add_css_class (toggle, "flag");
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), (self->judgement->flags[index] & flag) != 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      g_object_set_data (G_OBJECT (toggle), "response", GUINT_TO_POINTER (index));
+      g_object_set_data (G_OBJECT (toggle), "flag", GUINT_TO_POINTER (flag));
+      g_signal_connect (toggle, "toggled", G_CALLBACK (on_flag_toggled), self);
+      g_ptr_array_add (self->flag_toggles, toggle);
+      gtk_flow_box_append (GTK_FLOW_BOX (flags), toggle);
+    }
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (note), _("Note on this response (optional)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (note), GTK_ACCESSIBLE_PROPERTY_LABEL, note_label, -1);
+  if (self->judgement->notes[index] != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (note), self->judgement->notes[index]);
+  g_object_set_data (G_OBJECT (note), "response", GUINT_TO_POINTER (index));
+  g_signal_connect (note, "changed", G_CALLBACK (on_note_changed), self);
+  g_ptr_array_add (self->note_entries, note);
+
+  gtk_widget_set_vexpand (flags, TRUE);
+  gtk_widget_set_valign (flags, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (box), flags);
+  gtk_box_append (GTK_BOX (box), note);
+  gtk_widget_set_vexpand (box, TRUE);
+  return box;
+}
+
+static void
 build_responses (RoundsWindow *self)
 {
   guint n = rounds_item_get_n_responses (self->item);
@@ -281,6 +360,7 @@ build_responses (RoundsWindow *self)
       gtk_widget_add_css_class (text, "reading");
       gtk_box_append (GTK_BOX (box), title);
       gtk_box_append (GTK_BOX (box), text);
+      gtk_box_append (GTK_BOX (box), build_flags (self, position, index));
       gtk_frame_set_child (GTK_FRAME (frame), box);
       gtk_widget_add_css_class (frame, "view");
       gtk_box_append (self->responses_box, frame);
@@ -625,6 +705,35 @@ prefer_activated (GtkWidget  *widget,
   set_preference (self, key - k - 1);
 }
 
+/* win.toggle-flag ((position, flag)): a flag of the response at a screen position. */
+static void
+toggle_flag_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  const char *name = NULL;
+  RoundsFlags flag;
+  gint32 position;
+
+  g_variant_get (parameter, "(i&s)", &position, &name);
+  flag = rounds_flag_from_string (name);
+  if (self->item == NULL || flag == ROUNDS_FLAG_NONE ||
+      position < 0 || (guint) position >= rounds_item_get_n_responses (self->item))
+    return;
+  self->judgement->flags[self->order[position]] ^= flag;
+  /* The toggle button follows the judgement; its handler sets the same value again. */
+  for (guint i = 0; i < self->flag_toggles->len; i++)
+    {
+      GObject *toggle = self->flag_toggles->pdata[i];
+
+      if (GPOINTER_TO_UINT (g_object_get_data (toggle, "response")) == self->order[position] &&
+          GPOINTER_TO_UINT (g_object_get_data (toggle, "flag")) == flag)
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), (self->judgement->flags[self->order[position]] & flag) != 0);
+    }
+  update_status (self);
+}
+
 static void
 unacceptable_activated (GtkWidget  *widget,
                         const char *action_name,
@@ -813,6 +922,8 @@ rounds_window_finalize (GObject *object)
   g_clear_pointer (&self->preference_toggles, g_ptr_array_unref);
   g_clear_pointer (&self->score_dropdowns, g_ptr_array_unref);
   g_clear_pointer (&self->rank_dropdowns, g_ptr_array_unref);
+  g_clear_pointer (&self->note_entries, g_ptr_array_unref);
+  g_clear_pointer (&self->flag_toggles, g_ptr_array_unref);
   g_clear_pointer (&self->timer, g_timer_destroy);
   g_clear_object (&self->zoom_css);
 
@@ -856,6 +967,7 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_activated);
   gtk_widget_class_install_action (widget_class, "win.prefer", "i", prefer_activated);
   gtk_widget_class_install_action (widget_class, "win.unacceptable", NULL, unacceptable_activated);
+  gtk_widget_class_install_action (widget_class, "win.toggle-flag", "(is)", toggle_flag_activated);
   gtk_widget_class_install_action (widget_class, "win.show-datasets", NULL, show_datasets_activated);
   gtk_widget_class_install_action (widget_class, "win.open-dataset", "s", open_dataset_activated);
   gtk_widget_class_install_action (widget_class, "win.create-profile", NULL, create_profile_activated);
@@ -884,6 +996,8 @@ rounds_window_init (RoundsWindow *self)
   self->preference_toggles = g_ptr_array_new ();
   self->score_dropdowns = g_ptr_array_new ();
   self->rank_dropdowns = g_ptr_array_new ();
+  self->note_entries = g_ptr_array_new ();
+  self->flag_toggles = g_ptr_array_new ();
   self->timer = g_timer_new ();
   g_timer_stop (self->timer);
   self->zoom = 1.0;

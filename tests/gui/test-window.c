@@ -136,6 +136,7 @@ test_submit_by_keyboard_actions (Fixture       *fixture,
   g_autofree char *preference = NULL;
   g_autofree char *shown = NULL;
   g_autofree char *time_spent = NULL;
+  g_autofree char *flags = NULL;
   g_autofree char *audit = NULL;
   RoundsItem *item;
   guint order[2];
@@ -151,6 +152,7 @@ test_submit_by_keyboard_actions (Fixture       *fixture,
   expected = order[0] == 0 ? -1 : 1;
 
   activate (fixture, "win.prefer", g_variant_new_int32 (2));
+  activate (fixture, "win.toggle-flag", g_variant_new ("(is)", 1, "unsafe"));
   g_usleep (20000);
   activate (fixture, "win.submit", NULL);
 
@@ -161,6 +163,12 @@ test_submit_by_keyboard_actions (Fixture       *fixture,
   shown = query (fixture, "SELECT a.shown_order FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
   g_assert_nonnull (shown);
   g_assert_nonnull (strstr (shown, order[0] == 0 ? "0" : "1"));
+  flags = query (fixture, "SELECT a.flags_json FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  g_test_message ("flags: %s", flags);
+  g_assert_nonnull (flags);
+  g_assert_nonnull (strstr (flags, "unsafe"));
+  /* Flags are stored per canonical response; Response B on screen is canonical order[1]. */
+  g_assert_cmpstr (flags, ==, order[1] == 0 ? "[[\"unsafe\"],[]]" : "[[],[\"unsafe\"]]");
   time_spent = query (fixture, "SELECT a.time_spent_ms FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
   g_assert_nonnull (time_spent);
   g_assert_cmpint (atoi (time_spent), >=, 0);
