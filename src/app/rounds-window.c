@@ -56,6 +56,8 @@ struct _RoundsWindow
   GPtrArray            *rank_dropdowns;     /* GtkDropDown, canonical order, for N > 2 */
   GPtrArray            *note_entries;       /* GtkEntry, canonical order */
   GPtrArray            *flag_toggles;       /* GtkToggleButton with "response" and "flag" data */
+  GArray               *history;            /* RoundsHistoryEntry, oldest first */
+  int                   history_pos;        /* into history, or -1 at the queue */
   GTimer               *timer;              /* time on task, paused while the window is inactive */
   GtkCssProvider       *zoom_css;
   double                zoom;
@@ -490,8 +492,22 @@ build_rubric (RoundsWindow *self)
 }
 
 static void
+show_item_full (RoundsWindow    *self,
+                RoundsItem      *item,
+                RoundsJudgement *revising);
+
+static void
 show_item (RoundsWindow *self,
            RoundsItem   *item)
+{
+  show_item_full (self, item, NULL);
+}
+
+/* @revising: a submitted judgement brought back from the history, to revise */
+static void
+show_item_full (RoundsWindow    *self,
+                RoundsItem      *item,
+                RoundsJudgement *revising)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RoundsJudgement) draft = NULL;
@@ -510,6 +526,8 @@ show_item (RoundsWindow *self,
     }
 
   draft = rounds_store_get_draft (self->store, item, user, NULL);
+  if (draft == NULL && revising != NULL)
+    draft = rounds_judgement_copy (revising);
   self->judgement = draft ? g_steal_pointer (&draft) : rounds_judgement_new (n, rounds_dataset_get_rubric (self->dataset));
   memcpy (self->judgement->shown_order, self->order, n * sizeof (guint));
 
@@ -542,6 +560,8 @@ show_next (RoundsWindow *self)
   g_autoptr(RoundsItem) item = rounds_store_next_item (self->store, rounds_dataset_get_id (self->dataset),
                                                        rounds_profile_get_user_name (self->profile), &error);
 
+  self->history_pos = -1;
+
   if (item != NULL)
     {
       show_item (self, item);
@@ -572,6 +592,82 @@ rounds_window_open_dataset (RoundsWindow *self,
   g_set_object (&self->dataset, dataset);
   g_object_unref (dataset);
   show_next (self);
+}
+
+static void
+show_history_entry (RoundsWindow *self)
+{
+  const RoundsHistoryEntry *entry = &g_array_index (self->history, RoundsHistoryEntry, self->history_pos);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RoundsItem) item = rounds_store_get_item (self->store, entry->item_id, &error);
+  g_autoptr(RoundsJudgement) judgement = NULL;
+  g_autofree char *status = NULL;
+
+  if (item == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  judgement = rounds_store_get_judgement (self->store, item, rounds_profile_get_user_name (self->profile), NULL);
+  show_item_full (self, item, judgement);
+  /* TRANSLATORS: shown when a judgement from the history is on screen */
+  status = g_strdup_printf (_("Revising your judgement (revision %d): submitting saves revision %d"),
+                            entry->revision, entry->revision + 1);
+  gtk_label_set_text (self->status_label, status);
+}
+
+/* Alt+Left: the judgement before, from my history of this dataset, to revise. */
+static void
+history_back_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->dataset == NULL || self->profile == NULL)
+    return;
+  if (self->history_pos < 0)
+    {
+      keep_draft (self);
+      g_clear_pointer (&self->history, g_array_unref);
+      if (!(self->history = rounds_store_list_history (self->store, rounds_dataset_get_id (self->dataset),
+                                                       rounds_profile_get_user_name (self->profile), &error)))
+        {
+          toast (self, error->message);
+          return;
+        }
+      self->history_pos = self->history->len;
+    }
+  else
+    keep_draft (self);
+  if (self->history_pos == 0)
+    {
+      toast (self, _("This is your first judgement in this dataset"));
+      return;
+    }
+  self->history_pos--;
+  show_history_entry (self);
+}
+
+/* Alt+Right: the next judgement of my history, and after the last, the queue again. */
+static void
+history_forward_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+
+  if (self->dataset == NULL || self->history_pos < 0)
+    return;
+  keep_draft (self);
+  if ((guint) self->history_pos + 1 >= self->history->len)
+    {
+      show_next (self);
+      return;
+    }
+  self->history_pos++;
+  show_history_entry (self);
 }
 
 /* The review page is offered only to a profile with the reviewer role. */
@@ -925,6 +1021,7 @@ rounds_window_finalize (GObject *object)
   g_clear_pointer (&self->note_entries, g_ptr_array_unref);
   g_clear_pointer (&self->flag_toggles, g_ptr_array_unref);
   g_clear_pointer (&self->timer, g_timer_destroy);
+  g_clear_pointer (&self->history, g_array_unref);
   g_clear_object (&self->zoom_css);
 
   G_OBJECT_CLASS (rounds_window_parent_class)->finalize (object);
@@ -968,6 +1065,10 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.prefer", "i", prefer_activated);
   gtk_widget_class_install_action (widget_class, "win.unacceptable", NULL, unacceptable_activated);
   gtk_widget_class_install_action (widget_class, "win.toggle-flag", "(is)", toggle_flag_activated);
+  gtk_widget_class_install_action (widget_class, "win.history-back", NULL, history_back_activated);
+  gtk_widget_class_install_action (widget_class, "win.history-forward", NULL, history_forward_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.history-back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.history-forward", NULL);
   gtk_widget_class_install_action (widget_class, "win.show-datasets", NULL, show_datasets_activated);
   gtk_widget_class_install_action (widget_class, "win.open-dataset", "s", open_dataset_activated);
   gtk_widget_class_install_action (widget_class, "win.create-profile", NULL, create_profile_activated);
@@ -1001,6 +1102,7 @@ rounds_window_init (RoundsWindow *self)
   self->timer = g_timer_new ();
   g_timer_stop (self->timer);
   self->zoom = 1.0;
+  self->history_pos = -1;
   self->zoom_css = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                               GTK_STYLE_PROVIDER (self->zoom_css),

@@ -182,6 +182,43 @@ test_submit_by_keyboard_actions (Fixture       *fixture,
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "finished");
 }
 
+/* Alt+Left brings back a submitted judgement; submitting it again saves revision 2 and the
+ * audit log keeps both. */
+static void
+test_revise_from_history (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *revision = NULL;
+  g_autofree char *edits = NULL;
+  g_autofree char *revise = NULL;
+  g_autofree char *first = NULL;
+
+  rounds_window_open_dataset (fixture->window, "pairs");
+  spin ();
+  activate (fixture, "win.prefer", g_variant_new_int32 (1));
+  activate (fixture, "win.submit", NULL);
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
+
+  activate (fixture, "win.history-back", NULL);
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p1");
+  activate (fixture, "win.prefer", g_variant_new_int32 (3));
+  activate (fixture, "win.submit", NULL);
+
+  revision = query (fixture, "SELECT a.revision FROM annotations a JOIN items i ON i.id = a.item_id"
+                             " WHERE i.key = ?1 AND a.is_current = 1", "p1");
+  g_assert_cmpstr (revision, ==, "2");
+  first = query (fixture, "SELECT a.preference FROM annotations a JOIN items i ON i.id = a.item_id"
+                          " WHERE i.key = ?1 AND a.revision = 1", "p1");
+  g_assert_cmpint (ABS (atoi (first)), ==, 2);
+  edits = query (fixture, "SELECT count(*) FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  g_assert_cmpstr (edits, ==, "2");
+  revise = query (fixture, "SELECT count(*) FROM audit_log WHERE action = ?1", "judgement.revise");
+  g_assert_cmpstr (revise, ==, "1");
+
+  /* Back at the queue: the next open item. */
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
+}
+
 static void
 test_submit_refused_until_complete (Fixture       *fixture,
                                     gconstpointer  data)
@@ -322,6 +359,7 @@ main (int    argc,
   ADD ("/rounds/window/submit-by-keyboard-actions", test_submit_by_keyboard_actions);
   ADD ("/rounds/window/submit-refused-until-complete", test_submit_refused_until_complete);
   ADD ("/rounds/window/draft-kept-on-close", test_draft_kept_on_close);
+  ADD ("/rounds/window/revise-from-history", test_revise_from_history);
   ADD ("/rounds/window/review-verdict", test_review_verdict);
 #undef ADD
 
