@@ -785,6 +785,80 @@ submit_activated (GtkWidget  *widget,
 }
 
 static void
+skip_with_reason (RoundsWindow *self,
+                  const char   *reason)
+{
+  g_autoptr(RoundsJudgement) skip = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (reason ? reason : ""));
+
+  if (self->item == NULL)
+    return;
+  if (*stripped == '\0')
+    {
+      toast (self, _("Say why you skip this item"));
+      return;
+    }
+  skip = rounds_judgement_copy (self->judgement);
+  skip->status = ROUNDS_STATUS_SKIPPED;
+  g_free (skip->skip_reason);
+  skip->skip_reason = g_steal_pointer (&stripped);
+  skip->time_spent_ms += (gint64) (g_timer_elapsed (self->timer, NULL) * 1000);
+  if (!rounds_store_save_judgement (self->store, self->item, rounds_profile_get_user_name (self->profile), skip, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  toast (self, _("Skipped"));
+  show_next (self);
+}
+
+/* win.skip-with-reason (reason): skips the item on screen, with the reason given. */
+static void
+skip_with_reason_activated (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  skip_with_reason (ROUNDS_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+on_skip_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  RoundsWindow     *self)
+{
+  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
+
+  if (g_strcmp0 (response, "skip") == 0)
+    skip_with_reason (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+/* win.skip (Alt+S): asks for the reason, then skips. */
+static void
+skip_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  if (self->item == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Skip This Item?"),
+                                   _("Say why, for the curators: for example outside your specialty, or the scenario is unclear."));
+  entry = gtk_entry_new ();
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason for skipping"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "skip", _("_Skip"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "skip");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_skip_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 prefer_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -1065,6 +1139,9 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.prefer", "i", prefer_activated);
   gtk_widget_class_install_action (widget_class, "win.unacceptable", NULL, unacceptable_activated);
   gtk_widget_class_install_action (widget_class, "win.toggle-flag", "(is)", toggle_flag_activated);
+  gtk_widget_class_install_action (widget_class, "win.skip", NULL, skip_activated);
+  gtk_widget_class_install_action (widget_class, "win.skip-with-reason", "s", skip_with_reason_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_ALT_MASK, "win.skip", NULL);
   gtk_widget_class_install_action (widget_class, "win.history-back", NULL, history_back_activated);
   gtk_widget_class_install_action (widget_class, "win.history-forward", NULL, history_forward_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.history-back", NULL);

@@ -220,6 +220,28 @@ test_revise_from_history (Fixture       *fixture,
 }
 
 static void
+test_skip_with_reason (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *none = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *reason = NULL;
+
+  rounds_window_open_dataset (fixture->window, "pairs");
+  spin ();
+  activate (fixture, "win.skip-with-reason", g_variant_new_string ("  "));
+  none = query (fixture, "SELECT count(*) FROM annotations WHERE ?1 IS NOT NULL", "x");
+  g_assert_cmpstr (none, ==, "0");
+
+  activate (fixture, "win.skip-with-reason", g_variant_new_string ("Outside my specialty"));
+  status = query (fixture, "SELECT a.status FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  g_assert_cmpstr (status, ==, "skipped");
+  reason = query (fixture, "SELECT a.skip_reason FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  g_assert_cmpstr (reason, ==, "Outside my specialty");
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
+}
+
+static void
 test_submit_refused_until_complete (Fixture       *fixture,
                                     gconstpointer  data)
 {
@@ -360,6 +382,7 @@ main (int    argc,
   ADD ("/rounds/window/submit-refused-until-complete", test_submit_refused_until_complete);
   ADD ("/rounds/window/draft-kept-on-close", test_draft_kept_on_close);
   ADD ("/rounds/window/revise-from-history", test_revise_from_history);
+  ADD ("/rounds/window/skip-with-reason", test_skip_with_reason);
   ADD ("/rounds/window/review-verdict", test_review_verdict);
 #undef ADD
 
