@@ -146,6 +146,8 @@ rounds_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-out",
                                          (const char *[]) { "<Control>minus", "<Control>KP_Subtract", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
+                                         (const char *[]) { "<Control>question", "question", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-reset",
                                          (const char *[]) { "<Control>0", NULL });
 }
