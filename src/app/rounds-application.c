@@ -76,8 +76,22 @@ rounds_application_activate (GApplication *app)
           self->store = rounds_store_open (path, &error);
         }
       window = GTK_WINDOW (rounds_window_new (self, self->store, error));
+      if (self->dataset == NULL)
+        {
+          g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+          g_autofree char *preferred = g_settings_get_string (settings, "default-dataset");
+
+          if (*preferred != '\0')
+            self->dataset = g_steal_pointer (&preferred);
+        }
       if (self->store != NULL && self->dataset != NULL)
-        rounds_window_open_dataset (ROUNDS_WINDOW (window), self->dataset);
+        {
+          g_autoptr(RoundsProfile) profile = rounds_store_get_current_profile (self->store);
+
+          /* At first start the profile comes first. */
+          if (profile != NULL)
+            rounds_window_open_dataset (ROUNDS_WINDOW (window), self->dataset);
+        }
       if (self->store != NULL && self->review != NULL &&
           !rounds_window_review_dataset (ROUNDS_WINDOW (window), self->review, &error))
         g_printerr ("rounds: %s\n", error->message);
@@ -146,6 +160,8 @@ rounds_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-out",
                                          (const char *[]) { "<Control>minus", "<Control>KP_Subtract", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.sync", (const char *[]) { "<Control>r", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.preferences", (const char *[]) { "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
                                          (const char *[]) { "<Control>question", "question", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-reset",

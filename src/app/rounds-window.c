@@ -9,7 +9,12 @@
 #include <glib/gi18n.h>
 
 #include "rounds-error.h"
+#include "rounds-preferences.h"
 #include "rounds-review-page.h"
+#include "rounds-secret.h"
+#include <libsecret/secret.h>
+#include "rounds-sync.h"
+#include "rounds-couch.h"
 #include "rounds-window.h"
 
 #define MAX_SCORE 5
@@ -22,6 +27,8 @@ struct _RoundsWindow
   AdwWindowTitle       *window_title;
   GtkWidget            *back_button;
   AdwToastOverlay      *toast_overlay;
+  GtkWidget            *sync_button;
+  GtkLabel             *sync_label;
   GtkStack             *stack;
   AdwEntryRow          *display_name_row;
   AdwEntryRow          *user_name_row;
@@ -60,7 +67,10 @@ struct _RoundsWindow
   int                   history_pos;        /* into history, or -1 at the queue */
   GTimer               *timer;              /* time on task, paused while the window is inactive */
   GtkCssProvider       *zoom_css;
-  double                zoom;
+  GSettings            *settings;
+  GCancellable         *cancellable;        /* cancelled in dispose */
+  RoundsSync           *sync;               /* while a sync runs */
+  guint                 sync_timeout_id;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsWindow, rounds_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -986,9 +996,29 @@ apply_zoom (RoundsWindow *self)
   g_autofree char *css = NULL;
   char number[G_ASCII_DTOSTR_BUF_SIZE];
 
-  g_ascii_formatd (number, sizeof number, "%.2f", 1.08 * self->zoom);
+  g_ascii_formatd (number, sizeof number, "%.4f", 1.08 * g_settings_get_double (self->settings, "text-scale"));
   css = g_strdup_printf (".reading { font-size: %sem; }", number);
   gtk_css_provider_load_from_data (self->zoom_css, css, -1);
+}
+
+double
+rounds_window_get_text_scale (RoundsWindow *self)
+{
+  g_autofree char *css = NULL;
+
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), 1.0);
+  /* What the page is drawn with: parsed back from the provider, not read from GSettings. */
+  css = gtk_css_provider_to_string (self->zoom_css);
+  return g_ascii_strtod (strstr (css, "font-size:") + strlen ("font-size:"), NULL) / 1.08;
+}
+
+static void
+apply_style (RoundsWindow *self)
+{
+  const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
+  int style = g_settings_get_enum (self->settings, "style");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), schemes[CLAMP (style, 0, 2)]);
 }
 
 static void
@@ -997,14 +1027,204 @@ zoom_activated (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   RoundsWindow *self = ROUNDS_WINDOW (widget);
+  double scale = g_settings_get_double (self->settings, "text-scale");
 
   if (g_str_equal (action_name, "win.zoom-in"))
-    self->zoom = MIN (self->zoom + 0.1, 2.5);
+    scale = MIN (scale + 0.1, 2.5);
   else if (g_str_equal (action_name, "win.zoom-out"))
-    self->zoom = MAX (self->zoom - 0.1, 0.6);
+    scale = MAX (scale - 0.1, 0.6);
   else
-    self->zoom = 1.0;
-  apply_zoom (self);
+    scale = 1.0;
+  g_settings_set_double (self->settings, "text-scale", scale);
+}
+
+static void
+preferences_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+
+  gtk_window_present (rounds_preferences_new (GTK_WINDOW (self), self->settings));
+}
+
+/* Sync ------------------------------------------------------------------------------- */
+
+static void
+set_sync_status (RoundsWindow *self,
+                 const char   *label,
+                 const char   *tooltip)
+{
+  gtk_label_set_text (self->sync_label, label);
+  gtk_widget_set_tooltip_text (self->sync_button, tooltip);
+}
+
+/* The status when no sync runs: what waits in the outbox, from the local store alone. */
+static void
+update_sync_status (RoundsWindow *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "store-url");
+  guint n_waiting = 0;
+
+  if (self->store == NULL || self->sync != NULL)
+    return;
+  if (*url == '\0')
+    {
+      set_sync_status (self, _("Not set up"), _("Set the curation store in Preferences to share your judgements"));
+      return;
+    }
+  if (self->profile != NULL &&
+      rounds_sync_count_waiting (self->store, rounds_profile_get_user_name (self->profile), &n_waiting, NULL) &&
+      n_waiting > 0)
+    {
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u waiting", "%u waiting", n_waiting), n_waiting);
+
+      set_sync_status (self, label, _("Judgements saved here that have not reached the curation store yet (Ctrl+R to sync)"));
+      return;
+    }
+  set_sync_status (self, _("Synced"), _("Everything saved here is on the curation store (Ctrl+R to sync)"));
+}
+
+static void
+on_sync_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(RoundsWindow) self = user_data;
+  g_autoptr(RoundsSyncResult) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  outcome = rounds_sync_run_finish (ROUNDS_SYNC (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->sync);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", TRUE);
+
+  if (outcome == NULL)
+    {
+      if (g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNREACHABLE) ||
+          g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_TIMEOUT))
+        set_sync_status (self, _("Offline"), error->message);
+      else
+        set_sync_status (self, _("Sync error"), error->message);
+      return;
+    }
+  update_sync_status (self);
+  if (outcome->forbidden != NULL && outcome->forbidden->len > 0)
+    {
+      RoundsSyncProblem *problem = outcome->forbidden->pdata[0];
+      g_autofree char *message = g_strdup_printf (_("The store refused %u documents: %s"), outcome->forbidden->len,
+                                                  problem->reason ? problem->reason : problem->error);
+
+      set_sync_status (self, _("Sync error"), message);
+    }
+  else if (outcome->n_pulled > 0 && gtk_stack_get_visible_child_name (self->stack) != NULL &&
+           g_str_equal (gtk_stack_get_visible_child_name (self->stack), "datasets"))
+    show_datasets (self);
+}
+
+static void
+start_sync (RoundsWindow *self,
+            const char   *password)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "store-url");
+  g_autofree char *user = g_settings_get_string (self->settings, "store-user");
+
+  self->sync = rounds_sync_new (url);
+  rounds_sync_set_credentials (self->sync, *user ? user : rounds_profile_get_user_name (self->profile), password);
+  rounds_sync_set_profile (self->sync, rounds_profile_get_user_name (self->profile));
+  set_sync_status (self, _("Syncing…"), url);
+  rounds_sync_run_async (self->sync, rounds_store_get_path (self->store), self->cancellable,
+                         on_sync_done, g_object_ref (self));
+}
+
+static void
+on_password_found (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(RoundsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password = rounds_secret_lookup_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (password == NULL)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", TRUE);
+      set_sync_status (self, _("Sync error"),
+                       error ? error->message : _("No password in the keyring: give it in Preferences"));
+      return;
+    }
+  start_sync (self, password);
+  secret_password_free (password);
+}
+
+static void
+sync_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  g_autofree char *url = g_settings_get_string (self->settings, "store-url");
+  g_autofree char *user = g_settings_get_string (self->settings, "store-user");
+
+  if (self->store == NULL || self->profile == NULL || self->sync != NULL)
+    return;
+  if (*url == '\0')
+    {
+      update_sync_status (self);
+      toast (self, _("Set the curation store in Preferences first"));
+      return;
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
+  /* ROUNDS_STORE_PASSWORD, as for rounds-cli, serves kiosks and tests without a keyring. */
+  if (g_getenv ("ROUNDS_STORE_PASSWORD") != NULL)
+    start_sync (self, g_getenv ("ROUNDS_STORE_PASSWORD"));
+  else
+    rounds_secret_lookup_async (url, *user ? user : rounds_profile_get_user_name (self->profile),
+                                self->cancellable, on_password_found, g_object_ref (self));
+}
+
+static gboolean
+on_sync_timeout (gpointer user_data)
+{
+  RoundsWindow *self = user_data;
+  g_autofree char *url = g_settings_get_string (self->settings, "store-url");
+
+  if (*url != '\0')
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.sync", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+schedule_sync (RoundsWindow *self)
+{
+  guint minutes = g_settings_get_uint (self->settings, "sync-interval");
+
+  g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
+  if (minutes > 0)
+    self->sync_timeout_id = g_timeout_add_seconds (minutes * 60, on_sync_timeout, self);
+  update_sync_status (self);
+}
+
+const char *
+rounds_window_get_sync_status (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->sync_label);
+}
+
+static void
+on_settings_changed (RoundsWindow *self,
+                     const char   *key)
+{
+  if (g_str_equal (key, "text-scale"))
+    apply_zoom (self);
+  else if (g_str_equal (key, "style"))
+    apply_style (self);
+  else if (g_str_equal (key, "sync-interval") || g_str_equal (key, "store-url"))
+    schedule_sync (self);
 }
 
 /* Time on task counts only while the window has the focus. */
@@ -1022,7 +1242,14 @@ on_is_active_changed (RoundsWindow *self)
 static gboolean
 rounds_window_close_request (GtkWindow *window)
 {
-  keep_draft (ROUNDS_WINDOW (window));
+  RoundsWindow *self = ROUNDS_WINDOW (window);
+  int width, height;
+
+  keep_draft (self);
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
   return GTK_WINDOW_CLASS (rounds_window_parent_class)->close_request (window);
 }
 
@@ -1059,6 +1286,7 @@ rounds_window_new (RoundsApplication *app,
 
   self->profile = rounds_store_get_current_profile (store);
   update_role_actions (self);
+  schedule_sync (self);
   if (self->profile == NULL)
     {
       gtk_widget_set_visible (self->back_button, FALSE);
@@ -1074,6 +1302,10 @@ rounds_window_dispose (GObject *object)
 {
   RoundsWindow *self = ROUNDS_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                                  GTK_STYLE_PROVIDER (self->zoom_css));
   clear_item (self);
@@ -1097,6 +1329,9 @@ rounds_window_finalize (GObject *object)
   g_clear_pointer (&self->timer, g_timer_destroy);
   g_clear_pointer (&self->history, g_array_unref);
   g_clear_object (&self->zoom_css);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->sync);
 
   G_OBJECT_CLASS (rounds_window_parent_class)->finalize (object);
 }
@@ -1116,6 +1351,8 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, display_name_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, user_name_row);
@@ -1150,6 +1387,8 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-dataset", "s", open_dataset_activated);
   gtk_widget_class_install_action (widget_class, "win.create-profile", NULL, create_profile_activated);
   gtk_widget_class_install_action (widget_class, "win.review-dataset", "s", review_dataset_activated);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_activated);
@@ -1178,8 +1417,15 @@ rounds_window_init (RoundsWindow *self)
   self->flag_toggles = g_ptr_array_new ();
   self->timer = g_timer_new ();
   g_timer_stop (self->timer);
-  self->zoom = 1.0;
   self->history_pos = -1;
+  self->settings = g_settings_new (APPLICATION_ID);
+  self->cancellable = g_cancellable_new ();
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_signal_connect_swapped (self->settings, "changed", G_CALLBACK (on_settings_changed), self);
+  apply_style (self);
   self->zoom_css = gtk_css_provider_new ();
   gtk_style_context_add_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
                                               GTK_STYLE_PROVIDER (self->zoom_css),

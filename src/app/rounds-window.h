@@ -25,5 +25,7 @@ gboolean      rounds_window_review_dataset (RoundsWindow     *self,
                                             const char       *name,
                                             GError          **error);
 GtkWidget    *rounds_window_get_review_page (RoundsWindow    *self);
+double        rounds_window_get_text_scale  (RoundsWindow    *self);
+const char   *rounds_window_get_sync_status (RoundsWindow    *self);
 
 G_END_DECLS

@@ -364,6 +364,94 @@ test_review_verdict (Fixture       *fixture,
   g_assert_cmpstr (audit, ==, "dr-rev");
 }
 
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The preferences window changes GSettings, and the compare page and the style follow. */
+static void
+test_preferences (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.rounds.Rounds");
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+  GtkWidget *preferences = NULL;
+  GtkWidget *scale;
+  GtkWidget *style;
+
+  rounds_window_open_dataset (fixture->window, "pairs");
+  activate (fixture, "win.preferences", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_PREFERENCES_WINDOW (window))
+        preferences = window;
+    }
+  g_assert_nonnull (preferences);
+
+  scale = find_widget (preferences, GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (scale);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (scale), 1.5);
+  spin ();
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "text-scale"), 1.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (rounds_window_get_text_scale (fixture->window), 1.5, 1e-3);
+
+  /* Ctrl+minus goes back a step, through the same setting. */
+  activate (fixture, "win.zoom-out", NULL);
+  g_assert_cmpfloat_with_epsilon (rounds_window_get_text_scale (fixture->window), 1.4, 1e-3);
+
+  style = find_widget (preferences, ADW_TYPE_COMBO_ROW);
+  g_assert_nonnull (style);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (style), 2);
+  spin ();
+  g_assert_cmpstr (g_settings_get_string (settings, "style"), ==, "dark");
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_settings_reset (settings, "text-scale");
+  g_settings_reset (settings, "style");
+  spin ();
+}
+
+/* The header says what sync can do: not set up, or offline with the reason in a tooltip. */
+static void
+test_sync_status (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.rounds.Rounds");
+  gint64 deadline;
+
+  g_assert_cmpstr (rounds_window_get_sync_status (fixture->window), ==, "Not set up");
+
+  /* Nothing listens on port 9 of loopback. */
+  g_setenv ("ROUNDS_STORE_PASSWORD", "secret", TRUE);
+  g_settings_set_string (settings, "store-url", "http://127.0.0.1:9/rounds");
+  spin ();
+  activate (fixture, "win.sync", NULL);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (g_strcmp0 (rounds_window_get_sync_status (fixture->window), "Offline") != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (rounds_window_get_sync_status (fixture->window), ==, "Offline");
+
+  g_settings_reset (settings, "store-url");
+  g_unsetenv ("ROUNDS_STORE_PASSWORD");
+  spin ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -384,6 +472,8 @@ main (int    argc,
   ADD ("/rounds/window/revise-from-history", test_revise_from_history);
   ADD ("/rounds/window/skip-with-reason", test_skip_with_reason);
   ADD ("/rounds/window/review-verdict", test_review_verdict);
+  ADD ("/rounds/window/preferences", test_preferences);
+  ADD ("/rounds/window/sync-status", test_sync_status);
 #undef ADD
 
   status = g_test_run ();
