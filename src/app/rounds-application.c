@@ -160,6 +160,7 @@ rounds_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-out",
                                          (const char *[]) { "<Control>minus", "<Control>KP_Subtract", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.import", (const char *[]) { "<Control>o", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.sync", (const char *[]) { "<Control>r", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.preferences", (const char *[]) { "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-error.h"
+#include "rounds-import.h"
 #include "rounds-preferences.h"
 #include "rounds-review-page.h"
 #include "rounds-secret.h"
@@ -71,6 +72,10 @@ struct _RoundsWindow
   GCancellable         *cancellable;        /* cancelled in dispose */
   RoundsSync           *sync;               /* while a sync runs */
   guint                 sync_timeout_id;
+  GtkWidget            *import_dialog;      /* while an import runs */
+  GtkProgressBar       *import_progress;
+  GCancellable         *import_cancellable;
+  char                 *last_import_error;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsWindow, rounds_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1048,6 +1053,150 @@ preferences_activated (GtkWidget  *widget,
   gtk_window_present (rounds_preferences_new (GTK_WINDOW (self), self->settings));
 }
 
+/* Import ----------------------------------------------------------------------------- */
+
+static void
+on_import_fraction (RoundsImporter *importer,
+                    GParamSpec     *pspec,
+                    RoundsWindow   *self)
+{
+  if (self->import_progress != NULL)
+    gtk_progress_bar_set_fraction (self->import_progress, rounds_importer_get_fraction (importer));
+}
+
+static void
+on_import_dialog_response (AdwMessageDialog *dialog,
+                           const char       *response,
+                           RoundsWindow     *self)
+{
+  if (g_strcmp0 (response, "cancel") == 0 && self->import_cancellable != NULL)
+    g_cancellable_cancel (self->import_cancellable);
+}
+
+static void
+on_import_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(RoundsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  RoundsImportResult outcome = { 0 };
+
+  if (self->import_dialog != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (self->import_dialog));
+      self->import_dialog = NULL;
+      self->import_progress = NULL;
+    }
+  g_clear_object (&self->import_cancellable);
+  g_clear_pointer (&self->last_import_error, g_free);
+
+  if (!rounds_importer_run_finish (ROUNDS_IMPORTER (object), result, &outcome, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          if (!g_cancellable_is_cancelled (self->cancellable))
+            toast (self, _("Import cancelled: nothing was written"));
+          return;
+        }
+      self->last_import_error = g_strdup (error->message);
+      {
+        /* The message names the file, the line and the field; nothing of the file was written. */
+        GtkWidget *alert = adw_message_dialog_new (GTK_WINDOW (self), _("The File Was Not Imported"), error->message);
+
+        adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (alert), "close", _("_Close"));
+        gtk_window_present (GTK_WINDOW (alert));
+      }
+      return;
+    }
+
+  {
+    g_autofree char *message = g_strdup_printf (_("Imported: %u items added, %u unchanged; %u judgements added"),
+                                                outcome.n_items_added, outcome.n_items_unchanged, outcome.n_judgements_added);
+    toast (self, message);
+  }
+  if (self->profile != NULL)
+    show_datasets (self);
+}
+
+void
+rounds_window_import_file (RoundsWindow *self,
+                           GFile        *file)
+{
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autofree char *name = g_file_get_basename (file);
+  GtkWidget *dialog;
+
+  g_return_if_fail (ROUNDS_IS_WINDOW (self));
+  if (self->store == NULL || self->import_cancellable != NULL)
+    return;
+
+  rounds_importer_set_actor (importer, self->profile ? rounds_profile_get_user_name (self->profile) : g_get_user_name ());
+  self->import_cancellable = g_cancellable_new ();
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Importing"), name);
+  self->import_progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->import_progress), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Import progress"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (self->import_progress));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_import_dialog_response), self);
+  self->import_dialog = dialog;
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  g_signal_connect_object (importer, "notify::fraction", G_CALLBACK (on_import_fraction), self, 0);
+  rounds_importer_run_async (importer, rounds_store_get_path (self->store), file, self->import_cancellable,
+                             on_import_done, g_object_ref (self));
+}
+
+const char *
+rounds_window_get_last_import_error (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
+  return self->last_import_error;
+}
+
+gboolean
+rounds_window_is_importing (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), FALSE);
+  return self->import_cancellable != NULL;
+}
+
+static void
+on_import_chosen (GtkNativeDialog *chooser,
+                  int              response,
+                  RoundsWindow    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      rounds_window_import_file (self, file);
+    }
+  g_object_unref (chooser);
+}
+
+/* win.import (Ctrl+O): Rounds JSONL, TRL pairs or judgements, chosen through the portal. */
+static void
+import_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Import a Dataset or Judgements"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("JSON Lines and CSV"));
+  gtk_file_filter_add_suffix (filter, "jsonl");
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_import_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* Sync ------------------------------------------------------------------------------- */
 
 static void
@@ -1303,6 +1452,8 @@ rounds_window_dispose (GObject *object)
   RoundsWindow *self = ROUNDS_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->import_cancellable != NULL)
+    g_cancellable_cancel (self->import_cancellable);
   g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
@@ -1331,6 +1482,8 @@ rounds_window_finalize (GObject *object)
   g_clear_object (&self->zoom_css);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->import_cancellable);
+  g_clear_pointer (&self->last_import_error, g_free);
   g_clear_object (&self->sync);
 
   G_OBJECT_CLASS (rounds_window_parent_class)->finalize (object);
@@ -1388,6 +1541,7 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.create-profile", NULL, create_profile_activated);
   gtk_widget_class_install_action (widget_class, "win.review-dataset", "s", review_dataset_activated);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_activated);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_activated);

@@ -27,5 +27,9 @@ gboolean      rounds_window_review_dataset (RoundsWindow     *self,
 GtkWidget    *rounds_window_get_review_page (RoundsWindow    *self);
 double        rounds_window_get_text_scale  (RoundsWindow    *self);
 const char   *rounds_window_get_sync_status (RoundsWindow    *self);
+void          rounds_window_import_file     (RoundsWindow    *self,
+                                             GFile           *file);
+gboolean      rounds_window_is_importing    (RoundsWindow    *self);
+const char   *rounds_window_get_last_import_error (RoundsWindow *self);
 
 G_END_DECLS

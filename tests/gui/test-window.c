@@ -452,6 +452,54 @@ test_sync_status (Fixture       *fixture,
   spin ();
 }
 
+static void
+wait_for_import (Fixture *fixture)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (rounds_window_is_importing (fixture->window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (rounds_window_is_importing (fixture->window));
+  spin ();
+}
+
+/* Import from the app: a good file lands, a bad one names its line and field and writes nothing. */
+static void
+test_import_from_app (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *good_path = g_build_filename (fixture->dir, "good.jsonl", NULL);
+  g_autofree char *bad_path = g_build_filename (fixture->dir, "bad.jsonl", NULL);
+  g_autoptr(GFile) good = g_file_new_for_path (good_path);
+  g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *items = NULL;
+  g_autofree char *after = NULL;
+
+  g_file_set_contents (good_path,
+                       "{\"id\": \"g1\", \"dataset\": \"imported\", \"scenario\": \"糖尿病患者询问胰岛素剂量。\", \"responses\": [{\"text\": \"请咨询医生。\"}, {\"text\": \"加倍剂量。\"}]}\n", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (bad_path,
+                       "{\"id\": \"b1\", \"dataset\": \"broken\", \"scenario\": \"x\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
+                       "{\"id\": \"b2\", \"dataset\": \"broken\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n", -1, &error);
+  g_assert_no_error (error);
+
+  rounds_window_import_file (fixture->window, good);
+  g_assert_true (rounds_window_is_importing (fixture->window));
+  wait_for_import (fixture);
+  g_assert_null (rounds_window_get_last_import_error (fixture->window));
+  items = query (fixture, "SELECT count(*) FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE d.name = ?1", "imported");
+  g_assert_cmpstr (items, ==, "1");
+
+  rounds_window_import_file (fixture->window, bad);
+  wait_for_import (fixture);
+  g_assert_nonnull (rounds_window_get_last_import_error (fixture->window));
+  g_assert_nonnull (strstr (rounds_window_get_last_import_error (fixture->window), "bad.jsonl:2:"));
+  g_assert_nonnull (strstr (rounds_window_get_last_import_error (fixture->window), "scenario"));
+  after = query (fixture, "SELECT count(*) FROM datasets WHERE name = ?1", "broken");
+  g_assert_cmpstr (after, ==, "0");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -473,6 +521,7 @@ main (int    argc,
   ADD ("/rounds/window/skip-with-reason", test_skip_with_reason);
   ADD ("/rounds/window/review-verdict", test_review_verdict);
   ADD ("/rounds/window/preferences", test_preferences);
+  ADD ("/rounds/window/import-from-app", test_import_from_app);
   ADD ("/rounds/window/sync-status", test_sync_status);
 #undef ADD
 
