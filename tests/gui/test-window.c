@@ -500,6 +500,84 @@ test_import_from_app (Fixture       *fixture,
   g_assert_cmpstr (after, ==, "0");
 }
 
+static gboolean
+has_visible_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_widget_get_mapped (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0';
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (has_visible_text (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* Every control of ours without visible text needs an accessible name. The insides of
+ * composite widgets (rows, drop-downs, entries, window controls) are GTK's own. */
+static void
+check_accessible_names (GtkWidget *widget,
+                        GPtrArray *missing)
+{
+  gboolean control = GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) ||
+                     GTK_IS_ENTRY (widget) || GTK_IS_SPIN_BUTTON (widget) || GTK_IS_LEVEL_BAR (widget);
+
+  if (control && gtk_widget_get_mapped (widget) && !has_visible_text (widget) &&
+      !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    g_ptr_array_add (missing, g_strdup_printf ("%s%s%s", G_OBJECT_TYPE_NAME (widget),
+                                               gtk_widget_get_name (widget) ? " " : "",
+                                               gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : ""));
+  if (control || ADW_IS_PREFERENCES_ROW (widget) || GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    check_accessible_names (child, missing);
+}
+
+static void
+assert_accessible_names (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
+
+  check_accessible_names (root, missing);
+  for (guint i = 0; i < missing->len; i++)
+    g_test_message ("no accessible name: %s", (char *) missing->pdata[i]);
+  g_assert_cmpuint (missing->len, ==, 0);
+}
+
+static void
+test_accessible_names (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
+                                                          ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* The datasets, a two-response item, a three-response item. */
+  assert_accessible_names (GTK_WIDGET (fixture->window));
+  rounds_window_open_dataset (fixture->window, "pairs");
+  spin ();
+  assert_accessible_names (GTK_WIDGET (fixture->window));
+  import_text (fixture, disputed_jsonl);
+  import_text (fixture,
+               "{\"id\": \"t1\", \"dataset\": \"triple\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}, {\"text\": \"c\"}]}\n");
+  rounds_window_open_dataset (fixture->window, "triple");
+  spin ();
+  assert_accessible_names (GTK_WIDGET (fixture->window));
+
+  /* The review page. */
+  rounds_store_add_profile (fixture->store, reviewer, &error);
+  g_assert_no_error (error);
+  rounds_store_set_current_profile (fixture->store, "dr-rev", &error);
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  spin ();
+  assert_accessible_names (GTK_WIDGET (fixture->window));
+  g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
+  g_assert_no_error (error);
+  spin ();
+  assert_accessible_names (GTK_WIDGET (fixture->window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -522,6 +600,7 @@ main (int    argc,
   ADD ("/rounds/window/review-verdict", test_review_verdict);
   ADD ("/rounds/window/preferences", test_preferences);
   ADD ("/rounds/window/import-from-app", test_import_from_app);
+  ADD ("/rounds/window/accessible-names", test_accessible_names);
   ADD ("/rounds/window/sync-status", test_sync_status);
 #undef ADD
 
