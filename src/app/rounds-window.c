@@ -890,6 +890,56 @@ prefer_activated (GtkWidget  *widget,
   set_preference (self, key - k - 1);
 }
 
+/* win.score ((position, criterion, score)): a rubric score of the response at a screen
+ * position; 0 clears it. The drop-down follows, and its handler sets the same value. */
+static void
+score_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  RoundsRubric *rubric;
+  const char *criterion_id = NULL;
+  gint32 position, score;
+  int criterion;
+  guint index;
+
+  g_variant_get (parameter, "(i&si)", &position, &criterion_id, &score);
+  if (self->item == NULL || position < 0 || (guint) position >= rounds_item_get_n_responses (self->item))
+    return;
+  rubric = rounds_dataset_get_rubric (self->dataset);
+  if ((criterion = rounds_rubric_find (rubric, criterion_id)) < 0 || score < 0 || score > 5)
+    return;
+  index = self->order[position];
+  *rounds_judgement_score (self->judgement, index, criterion) = score == 0 ? -1 : score;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (g_ptr_array_index (self->score_dropdowns,
+                                                                index * rounds_rubric_get_n_criteria (rubric) + criterion)),
+                              (guint) score);
+  update_status (self);
+}
+
+/* win.rank ((position, rank)): the rank of the response at a screen position, 1 the best;
+ * equal ranks are ties, 0 clears it. */
+static void
+rank_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  gint32 position, rank;
+  guint n;
+
+  g_variant_get (parameter, "(ii)", &position, &rank);
+  if (self->item == NULL || self->rank_dropdowns->len == 0)
+    return;
+  n = rounds_item_get_n_responses (self->item);
+  if (position < 0 || (guint) position >= n || rank < 0 || (guint) rank > n)
+    return;
+  self->judgement->ranks[self->order[position]] = rank;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->rank_dropdowns->pdata[self->order[position]]), (guint) rank);
+  update_status (self);
+}
+
 /* win.toggle-flag ((position, flag)): a flag of the response at a screen position. */
 static void
 toggle_flag_activated (GtkWidget  *widget,
@@ -1529,6 +1579,8 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.prefer", "i", prefer_activated);
   gtk_widget_class_install_action (widget_class, "win.unacceptable", NULL, unacceptable_activated);
   gtk_widget_class_install_action (widget_class, "win.toggle-flag", "(is)", toggle_flag_activated);
+  gtk_widget_class_install_action (widget_class, "win.score", "(isi)", score_activated);
+  gtk_widget_class_install_action (widget_class, "win.rank", "(ii)", rank_activated);
   gtk_widget_class_install_action (widget_class, "win.skip", NULL, skip_activated);
   gtk_widget_class_install_action (widget_class, "win.skip-with-reason", "s", skip_with_reason_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_ALT_MASK, "win.skip", NULL);

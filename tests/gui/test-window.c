@@ -30,6 +30,25 @@ typedef struct
   RoundsWindow      *window;
 } Fixture;
 
+static void import_text (Fixture    *fixture,
+                         const char *text);
+
+static GtkWidget *
+find_entry (GtkWidget  *root,
+            const char *placeholder)
+{
+  if (GTK_IS_ENTRY (root) && g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (root)), placeholder) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry (child, placeholder);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 spin (void)
 {
@@ -182,6 +201,22 @@ test_submit_by_keyboard_actions (Fixture       *fixture,
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "finished");
 }
 
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Alt+Left brings back a submitted judgement; submitting it again saves revision 2 and the
  * audit log keeps both. */
 static void
@@ -239,6 +274,114 @@ test_skip_with_reason (Fixture       *fixture,
   reason = query (fixture, "SELECT a.skip_reason FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
   g_assert_cmpstr (reason, ==, "Outside my specialty");
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
+}
+
+/* Five items, each judged through actions only: preference, the whole rubric, a flag, a
+ * comment; every row holds the canonical preference, the shown order, the scores, the flag,
+ * the comment and a time. */
+static void
+test_five_items_by_keyboard (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  const char *criteria[] = { "accuracy", "safety", "ethics", "privacy", "fairness", "clarity" };
+  g_autoptr(GString) jsonl = g_string_new ("{\"type\": \"dataset\", \"id\": \"five\", \"overlap\": 1, \"required\": [\"preference\", \"rubric\"]}\n");
+  GtkWidget *comment;
+
+  for (guint i = 1; i <= 5; i++)
+    g_string_append_printf (jsonl, "{\"id\": \"f%u\", \"scenario\": \"Scenario %u\", \"responses\": [{\"text\": \"first\"}, {\"text\": \"second\"}]}\n", i, i);
+  import_text (fixture, jsonl->str);
+  rounds_window_open_dataset (fixture->window, "five");
+  spin ();
+
+  for (guint i = 1; i <= 5; i++)
+    {
+      RoundsItem *item = rounds_window_get_item (fixture->window);
+      g_autofree char *key = g_strdup (rounds_item_get_key (item));
+      g_autofree char *preference = NULL;
+      g_autofree char *shown = NULL;
+      g_autofree char *scores = NULL;
+      g_autofree char *flags = NULL;
+      g_autofree char *stored_comment = NULL;
+      g_autofree char *time_spent = NULL;
+      g_autofree char *expected_shown = NULL;
+      g_autofree char *text = g_strdup_printf ("Comment %u", i);
+      guint order[2];
+
+      g_assert_true (rounds_store_get_shown_order (fixture->store, item, "dr-test", order, NULL));
+      activate (fixture, "win.prefer", g_variant_new_int32 (1 + (i % 5)));
+      for (guint c = 0; c < G_N_ELEMENTS (criteria); c++)
+        for (int position = 0; position < 2; position++)
+          activate (fixture, "win.score", g_variant_new ("(isi)", position, criteria[c], position == 0 ? 5 : 2));
+
+      /* Submit is refused until every score is there: the last one cleared. */
+      activate (fixture, "win.score", g_variant_new ("(isi)", 1, "clarity", 0));
+      activate (fixture, "win.submit", NULL);
+      g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, key);
+      activate (fixture, "win.score", g_variant_new ("(isi)", 1, "clarity", 2));
+
+      activate (fixture, "win.toggle-flag", g_variant_new ("(is)", 1, "outdated"));
+      comment = find_entry (GTK_WIDGET (fixture->window), "Comment for the reviewers (optional)");
+      g_assert_nonnull (comment);
+      g_usleep (5000);
+      gtk_editable_set_text (GTK_EDITABLE (comment), text);
+      activate (fixture, "win.submit", NULL);
+
+      preference = query (fixture, "SELECT a.preference FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1 AND a.is_current", key);
+      g_assert_nonnull (preference);
+      g_assert_cmpint (atoi (preference), ==, (order[0] == 0 ? 1 : -1) * ((int) (i % 5) - 2));
+      shown = query (fixture, "SELECT a.shown_order FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", key);
+      expected_shown = g_strdup_printf ("[%u,%u]", order[0], order[1]);
+      g_test_message ("%s: preference %s shown %s", key, preference, shown);
+      g_assert_cmpstr (shown, ==, expected_shown);
+      scores = query (fixture, "SELECT a.scores_json FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", key);
+      g_assert_nonnull (scores);
+      g_assert_nonnull (strstr (scores, order[0] == 0 ? "\"accuracy\":5" : "\"accuracy\":2"));
+      flags = query (fixture, "SELECT a.flags_json FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", key);
+      g_assert_cmpstr (flags, ==, order[1] == 0 ? "[[\"outdated\"],[]]" : "[[],[\"outdated\"]]");
+      stored_comment = query (fixture, "SELECT a.comment FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", key);
+      g_assert_cmpstr (stored_comment, ==, text);
+      time_spent = query (fixture, "SELECT a.time_spent_ms FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", key);
+      g_assert_cmpint (atoi (time_spent), >=, 0);
+    }
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "finished");
+}
+
+/* Three responses ranked with a tie: two share the first rank. */
+static void
+test_rank_with_tie (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *ranking = NULL;
+  g_autofree char *expected = NULL;
+  RoundsItem *item;
+  guint order[3];
+  int ranks[3];
+
+  import_text (fixture,
+               "{\"type\": \"dataset\", \"id\": \"triple\", \"overlap\": 1}\n"
+               "{\"id\": \"t1\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}, {\"text\": \"c\"}]}\n");
+  rounds_window_open_dataset (fixture->window, "triple");
+  spin ();
+  item = rounds_window_get_item (fixture->window);
+  g_assert_true (rounds_store_get_shown_order (fixture->store, item, "dr-test", order, NULL));
+
+  /* On screen: A and B tie for first, C third. */
+  activate (fixture, "win.rank", g_variant_new ("(ii)", 0, 1));
+  activate (fixture, "win.rank", g_variant_new ("(ii)", 1, 1));
+  activate (fixture, "win.submit", NULL);
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "compare");   /* C unranked */
+  activate (fixture, "win.rank", g_variant_new ("(ii)", 2, 3));
+  activate (fixture, "win.submit", NULL);
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "finished");
+
+  ranks[order[0]] = 1;
+  ranks[order[1]] = 1;
+  ranks[order[2]] = 3;
+  ranking = query (fixture, "SELECT a.ranking_json FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "t1");
+  g_test_message ("ranking %s", ranking);
+  g_assert_nonnull (ranking);
+  expected = g_strdup_printf ("[%d,%d,%d]", ranks[0], ranks[1], ranks[2]);
+  g_assert_cmpstr (ranking, ==, expected);
 }
 
 static void
@@ -362,22 +505,6 @@ test_review_verdict (Fixture       *fixture,
   g_assert_cmpstr (rationale, ==, "Consent of a capable patient comes first (GMC).");
   audit = query (fixture, "SELECT actor FROM audit_log WHERE action = ?1", "verdict.submit");
   g_assert_cmpstr (audit, ==, "dr-rev");
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The preferences window changes GSettings, and the compare page and the style follow. */
@@ -597,6 +724,8 @@ main (int    argc,
   ADD ("/rounds/window/draft-kept-on-close", test_draft_kept_on_close);
   ADD ("/rounds/window/revise-from-history", test_revise_from_history);
   ADD ("/rounds/window/skip-with-reason", test_skip_with_reason);
+  ADD ("/rounds/window/five-items-by-keyboard", test_five_items_by_keyboard);
+  ADD ("/rounds/window/rank-with-tie", test_rank_with_tie);
   ADD ("/rounds/window/review-verdict", test_review_verdict);
   ADD ("/rounds/window/preferences", test_preferences);
   ADD ("/rounds/window/import-from-app", test_import_from_app);
