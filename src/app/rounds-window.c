@@ -73,6 +73,9 @@ struct _RoundsWindow
   RoundsSync           *sync;               /* while a sync runs */
   guint                 sync_timeout_id;
   GtkWidget            *import_dialog;      /* while an import runs */
+  gint64                last_input_us;
+  gboolean              idle;
+  guint                 idle_check_id;
   GtkProgressBar       *import_progress;
   GCancellable         *import_cancellable;
   char                 *last_import_error;
@@ -88,6 +91,7 @@ toast (RoundsWindow *self,
 }
 
 static void keep_draft (RoundsWindow *self);
+static void update_layout (RoundsWindow *self);
 
 static void
 clear_item (RoundsWindow *self)
@@ -554,6 +558,7 @@ show_item_full (RoundsWindow    *self,
   gtk_label_set_text (self->item_meta, meta);
   gtk_label_set_text (self->scenario, rounds_item_get_scenario (item));
   build_responses (self);
+  update_layout (self);
   build_preference (self);
   build_rubric (self);
   if (self->judgement->comment)
@@ -565,6 +570,8 @@ show_item_full (RoundsWindow    *self,
   adw_window_title_set_subtitle (self->window_title, rounds_dataset_get_title (self->dataset));
   gtk_widget_set_visible (self->back_button, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "compare");
+  self->idle = FALSE;
+  self->last_input_us = g_get_monotonic_time ();
   g_timer_start (self->timer);
 }
 
@@ -1426,13 +1433,64 @@ on_settings_changed (RoundsWindow *self,
     schedule_sync (self);
 }
 
+/* Responses side by side when there is room for a comfortable measure each, stacked when
+ * the window is narrow. GTK 4.8 has no breakpoints, so the window's width decides. */
+static void
+update_layout (RoundsWindow *self)
+{
+  int width = 0, height = 0;
+  guint n = self->item ? rounds_item_get_n_responses (self->item) : 2;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
+    width = gtk_widget_get_width (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->responses_box),
+                                  width > 0 && width < (int) (360 * n + 80) ? GTK_ORIENTATION_VERTICAL
+                                                                             : GTK_ORIENTATION_HORIZONTAL);
+}
+
+gboolean
+rounds_window_responses_are_stacked (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), FALSE);
+  return gtk_orientable_get_orientation (GTK_ORIENTABLE (self->responses_box)) == GTK_ORIENTATION_VERTICAL;
+}
+
+/* Idle time is left out of the time on task: two minutes without a key or a pointer move
+ * stop the clock, the next input starts it again. */
+#define IDLE_AFTER_US (120 * G_USEC_PER_SEC)
+
+static void
+on_input (RoundsWindow *self)
+{
+  self->last_input_us = g_get_monotonic_time ();
+  if (self->judgement != NULL && self->idle && gtk_window_is_active (GTK_WINDOW (self)))
+    {
+      self->idle = FALSE;
+      g_timer_continue (self->timer);
+    }
+}
+
+static gboolean
+on_idle_check (gpointer user_data)
+{
+  RoundsWindow *self = user_data;
+
+  if (!self->idle && g_get_monotonic_time () - self->last_input_us > IDLE_AFTER_US && g_timer_is_active (self->timer))
+    {
+      self->idle = TRUE;
+      g_timer_stop (self->timer);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 /* Time on task counts only while the window has the focus. */
 static void
 on_is_active_changed (RoundsWindow *self)
 {
   if (self->judgement == NULL)
     return;
-  if (gtk_window_is_active (GTK_WINDOW (self)) && !g_timer_is_active (self->timer))
+  if (gtk_window_is_active (GTK_WINDOW (self)) && !self->idle && !g_timer_is_active (self->timer))
     g_timer_continue (self->timer);
   else if (!gtk_window_is_active (GTK_WINDOW (self)) && g_timer_is_active (self->timer))
     g_timer_stop (self->timer);
@@ -1505,6 +1563,7 @@ rounds_window_dispose (GObject *object)
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
   g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->idle_check_id, g_source_remove);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
@@ -1638,4 +1697,19 @@ rounds_window_init (RoundsWindow *self)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
   apply_zoom (self);
   g_signal_connect_swapped (self, "notify::is-active", G_CALLBACK (on_is_active_changed), self);
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+    GtkEventController *motion = gtk_event_controller_motion_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_input), self);
+    g_signal_connect_swapped (motion, "motion", G_CALLBACK (on_input), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+    gtk_widget_add_controller (GTK_WIDGET (self), motion);
+    self->last_input_us = g_get_monotonic_time ();
+    self->idle_check_id = g_timeout_add_seconds (5, on_idle_check, self);
+  }
+  g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (update_layout), self);
+  g_signal_connect_swapped (self, "notify::maximized", G_CALLBACK (update_layout), self);
 }

@@ -30,6 +30,7 @@ const char   *rounds_window_get_sync_status (RoundsWindow    *self);
 void          rounds_window_import_file     (RoundsWindow    *self,
                                              GFile           *file);
 gboolean      rounds_window_is_importing    (RoundsWindow    *self);
+gboolean      rounds_window_responses_are_stacked (RoundsWindow *self);
 const char   *rounds_window_get_last_import_error (RoundsWindow *self);
 
 G_END_DECLS

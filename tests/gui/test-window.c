@@ -384,6 +384,26 @@ test_rank_with_tie (Fixture       *fixture,
   g_assert_cmpstr (ranking, ==, expected);
 }
 
+/* Side by side in a wide window, stacked in a narrow one. */
+static void
+test_narrow_stacks (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  rounds_window_open_dataset (fixture->window, "pairs");
+  spin ();
+  g_assert_false (rounds_window_responses_are_stacked (fixture->window));
+
+  /* A window opened narrow (Xvfb has no window manager to resize one). */
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 600, 800);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  spin ();
+  rounds_window_open_dataset (fixture->window, "pairs");
+  spin ();
+  g_assert_true (rounds_window_responses_are_stacked (fixture->window));
+}
+
 static void
 test_submit_refused_until_complete (Fixture       *fixture,
                                     gconstpointer  data)
@@ -726,6 +746,7 @@ main (int    argc,
   ADD ("/rounds/window/skip-with-reason", test_skip_with_reason);
   ADD ("/rounds/window/five-items-by-keyboard", test_five_items_by_keyboard);
   ADD ("/rounds/window/rank-with-tie", test_rank_with_tie);
+  ADD ("/rounds/window/narrow-stacks", test_narrow_stacks);
   ADD ("/rounds/window/review-verdict", test_review_verdict);
   ADD ("/rounds/window/preferences", test_preferences);
   ADD ("/rounds/window/import-from-app", test_import_from_app);
