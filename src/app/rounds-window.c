@@ -35,6 +35,8 @@ struct _RoundsWindow
   AdwEntryRow          *user_name_row;
   AdwEntryRow          *specialty_row;
   AdwComboRow          *role_row;
+  GtkWidget            *profiles_group;
+  GtkListBox           *profiles_list;
   GtkWidget            *review_page;
   GtkListBox           *datasets_list;
   AdwStatusPage        *finished_page;
@@ -92,6 +94,8 @@ toast (RoundsWindow *self,
 
 static void keep_draft (RoundsWindow *self);
 static void update_layout (RoundsWindow *self);
+static void update_sync_status (RoundsWindow *self);
+static void update_role_actions (RoundsWindow *self);
 
 static void
 clear_item (RoundsWindow *self)
@@ -690,6 +694,75 @@ history_forward_activated (GtkWidget  *widget,
     }
   self->history_pos++;
   show_history_entry (self);
+}
+
+/* Who is working: the profiles of this database to choose from, and a form for a new one. */
+static void
+show_profiles (RoundsWindow *self)
+{
+  g_autoptr(GListModel) profiles = rounds_store_list_profiles (self->store, NULL);
+  GtkWidget *child;
+  guint n = profiles ? g_list_model_get_n_items (profiles) : 0;
+
+  keep_draft (self);
+  clear_item (self);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->profiles_list))) != NULL)
+    gtk_list_box_remove (self->profiles_list, child);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(RoundsProfile) profile = g_list_model_get_item (profiles, i);
+      g_autofree char *roles = rounds_roles_to_string (rounds_profile_get_roles (profile));
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s", rounds_profile_get_user_name (profile), roles,
+                                                   rounds_profile_get_specialty (profile) ? " · " : "",
+                                                   rounds_profile_get_specialty (profile) ? rounds_profile_get_specialty (profile) : "");
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), rounds_profile_get_display_name (profile));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.use-profile");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", rounds_profile_get_user_name (profile));
+      gtk_list_box_append (self->profiles_list, row);
+    }
+  gtk_widget_set_visible (self->profiles_group, n > 0);
+  gtk_widget_set_visible (self->back_button, self->profile != NULL);
+  gtk_stack_set_visible_child_name (self->stack, "profile");
+}
+
+static void
+switch_profile_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+
+  if (self->store != NULL)
+    show_profiles (self);
+}
+
+static void
+use_profile_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  const char *user = g_variant_get_string (parameter, NULL);
+  g_autoptr(GError) error = NULL;
+  RoundsProfile *profile;
+
+  if (!rounds_store_set_current_profile (self->store, user, &error) ||
+      !(profile = rounds_store_get_profile (self->store, user, &error)))
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_clear_object (&self->profile);
+  self->profile = profile;
+  g_clear_pointer (&self->history, g_array_unref);
+  self->history_pos = -1;
+  update_role_actions (self);
+  update_sync_status (self);
+  show_datasets (self);
 }
 
 /* The review page is offered only to a profile with the reviewer role. */
@@ -1620,6 +1693,8 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, user_name_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, specialty_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, role_row);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, profiles_group);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, profiles_list);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, datasets_list);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, finished_page);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, error_page);
@@ -1651,6 +1726,8 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-dataset", "s", open_dataset_activated);
   gtk_widget_class_install_action (widget_class, "win.create-profile", NULL, create_profile_activated);
   gtk_widget_class_install_action (widget_class, "win.review-dataset", "s", review_dataset_activated);
+  gtk_widget_class_install_action (widget_class, "win.switch-profile", NULL, switch_profile_activated);
+  gtk_widget_class_install_action (widget_class, "win.use-profile", "s", use_profile_activated);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_activated);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);

@@ -32,6 +32,7 @@ typedef struct
 
 static void import_text (Fixture    *fixture,
                          const char *text);
+static const char disputed_jsonl[];
 
 static GtkWidget *
 find_entry (GtkWidget  *root,
@@ -404,6 +405,31 @@ test_narrow_stacks (Fixture       *fixture,
   g_assert_true (rounds_window_responses_are_stacked (fixture->window));
 }
 
+/* The profile decides the queue and the pages: switching to a reviewer opens the review. */
+static void
+test_switch_profile (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
+                                                          ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, NULL);
+  g_autoptr(RoundsProfile) current = NULL;
+  g_autoptr(GError) error = NULL;
+
+  import_text (fixture, disputed_jsonl);
+  rounds_store_add_profile (fixture->store, reviewer, &error);
+  g_assert_no_error (error);
+  g_assert_false (rounds_window_review_dataset (fixture->window, "ethics", NULL));
+
+  activate (fixture, "win.switch-profile", NULL);
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "profile");
+  activate (fixture, "win.use-profile", g_variant_new_string ("dr-rev"));
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
+  current = rounds_store_get_current_profile (fixture->store);
+  g_assert_cmpstr (rounds_profile_get_user_name (current), ==, "dr-rev");
+  g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_submit_refused_until_complete (Fixture       *fixture,
                                     gconstpointer  data)
@@ -747,6 +773,7 @@ main (int    argc,
   ADD ("/rounds/window/five-items-by-keyboard", test_five_items_by_keyboard);
   ADD ("/rounds/window/rank-with-tie", test_rank_with_tie);
   ADD ("/rounds/window/narrow-stacks", test_narrow_stacks);
+  ADD ("/rounds/window/switch-profile", test_switch_profile);
   ADD ("/rounds/window/review-verdict", test_review_verdict);
   ADD ("/rounds/window/preferences", test_preferences);
   ADD ("/rounds/window/import-from-app", test_import_from_app);
