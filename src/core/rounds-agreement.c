@@ -389,9 +389,9 @@ prepare (RoundsReliability  *self,
           if (stamp[coder_of[i]] == u)
             {
               g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
-                           _("Coder %" G_GINT64_FORMAT " gave unit %" G_GINT64_FORMAT " more than one value"),
-                           g_array_index (self->coder_ids, gint64, coder_of[i]),
-                           g_array_index (self->unit_ids, gint64, u));
+                           _("Coder %lld gave unit %lld more than one value"),
+                           (long long) g_array_index (self->coder_ids, gint64, coder_of[i]),
+                           (long long) g_array_index (self->unit_ids, gint64, u));
               return FALSE;
             }
           stamp[coder_of[i]] = u;

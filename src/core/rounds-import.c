@@ -314,8 +314,8 @@ get_int (Run         *run,
   if (json_node_get_value_type (node) != G_TYPE_INT64)
     return fail (run, error, field, _("expected an integer"));
   if (json_node_get_int (node) < min || json_node_get_int (node) > max)
-    return fail (run, error, field, _("expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
-                 min, max);
+    return fail (run, error, field, _("expected an integer from %lld to %lld"),
+                 (long long) min, (long long) max);
   *out = json_node_get_int (node);
   return TRUE;
 }
@@ -595,8 +595,8 @@ import_dataset (Run         *run,
         return FALSE;
       if (info->has_judgements && scale != old_scale)
         return fail (run, error, "scale",
-                     _("dataset “%s” has judgements on a %" G_GINT64_FORMAT "-point scale; its scale cannot change"),
-                     name, old_scale);
+                     _("dataset “%s” has judgements on a %lld-point scale; its scale cannot change"),
+                     name, (long long) old_scale);
       if (!(stmt = _rounds_store_prepare (run->store,
                                           "UPDATE datasets SET title = ?2, description = ?3, instructions = ?4, rubric_json = ?5,"
                                           " scale = ?6, overlap = ?7, dispute_spread = ?8, required = ?9, metadata_json = ?10,"

@@ -757,7 +757,7 @@ rounds_store_send_back (RoundsStore  *self,
     old_overlap = (guint) sqlite3_column_int (stmt, 0);
   else if (rc == SQLITE_DONE)
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
-                 _("No item with id %" G_GINT64_FORMAT), rounds_item_get_id (item));
+                 _("No item with id %lld"), (long long) rounds_item_get_id (item));
   else
     _rounds_store_set_sqlite_error (self, error);
   sqlite3_reset (stmt);

@@ -925,7 +925,7 @@ get_dataset (RoundsStore  *self,
                  _("No dataset “%s”: “rounds-cli datasets” lists them"), name);
   else if (rc == SQLITE_DONE)
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
-                 _("No dataset with id %" G_GINT64_FORMAT), id);
+                 _("No dataset with id %lld"), (long long) id);
   else
     _rounds_store_set_sqlite_error (self, error);
   sqlite3_reset (stmt);
@@ -999,7 +999,7 @@ load_item (RoundsStore  *self,
                      _("No item “%s” in dataset “%s”"), key, dataset);
       else
         g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
-                     _("No item with id %" G_GINT64_FORMAT), item_id);
+                     _("No item with id %lld"), (long long) item_id);
     }
   else
     _rounds_store_set_sqlite_error (self, error);
