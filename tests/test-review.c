@@ -395,6 +395,48 @@ test_verdict_rationale_required (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'verdict.%'"), ==, 0);
 }
 
+/* An optional corrected rubric is kept with the verdict; one off the rubric is refused. */
+static const char * const bad_corrections[] = {
+  "[{\"accuracy\": 4}]",                          /* one response of two */
+  "[{\"accuracy\": 9}, {}]",                      /* off the 1–5 scale */
+  "[{\"bedside-manner\": 3}, {}]",                /* not a criterion of the rubric */
+  "[{\"accuracy\": \"high\"}, {}]",             /* not an integer */
+  "[{\"accuracy\": {\"x\": 1}}, {}]",           /* not a value */
+  "not json",
+};
+
+static void
+test_verdict_corrected_rubric (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(RoundsItem) item = NULL;
+  g_autoptr(RoundsVerdict) verdict = NULL;
+  g_autoptr(RoundsVerdict) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  set_up_disputed (fixture);
+  item = find_item (fixture, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_corrections); i++)
+    {
+      g_autoptr(RoundsVerdict) bad = new_verdict (-1, "A is safer");
+      g_autoptr(GError) bad_error = NULL;
+
+      bad->scores_json = g_strdup (bad_corrections[i]);
+      g_assert_false (rounds_store_save_verdict (fixture->store, item, "rev", bad, &bad_error));
+      g_assert_error (bad_error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
+    }
+  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
+
+  verdict = new_verdict (-1, "A is safer; B misses the dose ceiling");
+  verdict->scores_json = g_strdup ("[{\"accuracy\":5,\"safety\":5},{\"accuracy\":2,\"safety\":1}]");
+  g_assert_true (rounds_store_save_verdict (fixture->store, item, "rev", verdict, &error));
+  g_assert_no_error (error);
+  stored = rounds_store_get_verdict (fixture->store, item, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored->scores_json, ==, "[{\"accuracy\":5,\"safety\":5},{\"accuracy\":2,\"safety\":1}]");
+}
+
 static void
 test_verdict_decision_required (Fixture       *fixture,
                                 gconstpointer  data)
@@ -1007,6 +1049,7 @@ main (int   argc,
   ADD ("verdict/revise", test_verdict_revise);
   ADD ("verdict/rationale-required", test_verdict_rationale_required);
   ADD ("verdict/decision-required", test_verdict_decision_required);
+  ADD ("verdict/corrected-rubric", test_verdict_corrected_rubric);
   ADD ("verdict/reviewer-role", test_verdict_reviewer_role);
   ADD ("verdict/ranking", test_verdict_ranking);
   ADD ("verdict/immutable", test_verdict_immutable);

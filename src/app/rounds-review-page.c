@@ -33,6 +33,7 @@ struct _RoundsReviewPage
   GtkButton        *models_button;
   GtkBox           *judgements_box;
   GtkBox           *verdict_box;
+  GtkGrid          *rubric_grid;
   GtkEntry         *rationale_entry;
 
   /* Borrowed */
@@ -47,6 +48,7 @@ struct _RoundsReviewPage
   GPtrArray        *all_judgements;  /* RoundsItemJudgements */
   GtkWidget        *preference_dropdown;
   GPtrArray        *rank_dropdowns;
+  GPtrArray        *score_dropdowns;  /* GtkDropDown, response × criterion, canonical */
   gboolean          models_shown;
 };
 
@@ -192,6 +194,115 @@ show_responses (RoundsReviewPage *self)
     }
 }
 
+/* The optional corrected rubric: "–" leaves a score out. */
+static void
+build_rubric_controls (RoundsReviewPage    *self,
+                       const RoundsVerdict *current)
+{
+  RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
+  guint n = rounds_item_get_n_responses (self->item);
+  guint n_criteria = rounds_rubric_get_n_criteria (rubric);
+  g_autoptr(JsonNode) stored = current && current->scores_json ? json_from_string (current->scores_json, NULL) : NULL;
+
+  remove_children (GTK_WIDGET (self->rubric_grid));
+  g_ptr_array_set_size (self->score_dropdowns, 0);
+  for (guint r = 0; r < n; r++)
+    {
+      g_autofree char *name = response_name (r);
+
+      gtk_grid_attach (self->rubric_grid, gtk_label_new (name), r + 1, 0, 1, 1);
+    }
+  for (guint c = 0; c < n_criteria; c++)
+    {
+      const RoundsCriterion *criterion = rounds_rubric_get_criterion (rubric, c);
+      GtkWidget *label = gtk_label_new (criterion->name);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_tooltip_text (label, criterion->description);
+      gtk_grid_attach (self->rubric_grid, label, 0, c + 1, 1, 1);
+    }
+  g_ptr_array_set_size (self->score_dropdowns, n * n_criteria);
+  for (guint r = 0; r < n; r++)
+    for (guint c = 0; c < n_criteria; c++)
+      {
+        const RoundsCriterion *criterion = rounds_rubric_get_criterion (rubric, c);
+        g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+        g_autofree char *name = response_name (r);
+        g_autofree char *accessible = g_strdup_printf ("%s: %s", name, criterion->name);
+        GtkWidget *dropdown;
+
+        g_ptr_array_add (values, g_strdup ("–"));
+        for (int v = criterion->min; v <= criterion->max; v++)
+          g_ptr_array_add (values, g_strdup_printf ("%d", v));
+        g_ptr_array_add (values, NULL);
+        dropdown = gtk_drop_down_new_from_strings ((const char * const *) values->pdata);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+        if (stored != NULL && JSON_NODE_HOLDS_ARRAY (stored) && r < json_array_get_length (json_node_get_array (stored)))
+          {
+            JsonObject *scores = json_array_get_object_element (json_node_get_array (stored), r);
+
+            if (scores != NULL && json_object_has_member (scores, criterion->id))
+              gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown),
+                                          (guint) (json_object_get_int_member (scores, criterion->id) - criterion->min + 1));
+          }
+        gtk_grid_attach (self->rubric_grid, dropdown, r + 1, c + 1, 1, 1);
+        g_ptr_array_index (self->score_dropdowns, r * n_criteria + c) = dropdown;
+      }
+}
+
+/* The corrected rubric as annotations.scores_json, or NULL when nothing is scored. */
+static char *
+corrected_rubric_json (RoundsReviewPage *self)
+{
+  RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
+  guint n_criteria = rounds_rubric_get_n_criteria (rubric);
+  guint n = rounds_item_get_n_responses (self->item);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gboolean any = FALSE;
+
+  json_builder_begin_array (builder);
+  for (guint r = 0; r < n; r++)
+    {
+      json_builder_begin_object (builder);
+      for (guint c = 0; c < n_criteria; c++)
+        {
+          guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->score_dropdowns->pdata[r * n_criteria + c]));
+
+          if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+            continue;
+          any = TRUE;
+          json_builder_set_member_name (builder, rounds_rubric_get_criterion (rubric, c)->id);
+          json_builder_add_int_value (builder, rounds_rubric_get_criterion (rubric, c)->min + (int) selected - 1);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  if (!any)
+    return NULL;
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+void
+rounds_review_page_set_correction (RoundsReviewPage *self,
+                                   guint             response,
+                                   const char       *criterion_id,
+                                   int               score)
+{
+  RoundsRubric *rubric;
+  int c;
+
+  g_return_if_fail (ROUNDS_IS_REVIEW_PAGE (self));
+  if (self->item == NULL)
+    return;
+  rubric = rounds_dataset_get_rubric (self->dataset);
+  if ((c = rounds_rubric_find (rubric, criterion_id)) < 0 || response >= rounds_item_get_n_responses (self->item))
+    return;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->score_dropdowns->pdata[response * rounds_rubric_get_n_criteria (rubric) + c]),
+                              (guint) (score - rounds_rubric_get_criterion (rubric, c)->min + 1));
+}
+
 static void
 build_verdict_controls (RoundsReviewPage *self)
 {
@@ -201,6 +312,7 @@ build_verdict_controls (RoundsReviewPage *self)
   remove_children (GTK_WIDGET (self->verdict_box));
   self->preference_dropdown = NULL;
   g_ptr_array_set_size (self->rank_dropdowns, 0);
+  build_rubric_controls (self, current);
 
   if (n == 2)
     {
@@ -438,6 +550,7 @@ save_verdict_activated (GtkWidget  *widget,
   verdict = rounds_verdict_new (n);
   verdict->rationale = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->rationale_entry)));
   verdict->models_revealed = self->models_shown;
+  verdict->scores_json = corrected_rubric_json (self);
   if (self->preference_dropdown != NULL)
     {
       int k = rounds_dataset_get_scale_k (self->dataset);
@@ -529,6 +642,7 @@ rounds_review_page_dispose (GObject *object)
   g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
   g_clear_pointer (&self->disputes, g_ptr_array_unref);
   g_clear_pointer (&self->rank_dropdowns, g_ptr_array_unref);
+  g_clear_pointer (&self->score_dropdowns, g_ptr_array_unref);
 
   G_OBJECT_CLASS (rounds_review_page_parent_class)->dispose (object);
 }
@@ -554,6 +668,7 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, models_button);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, judgements_box);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, verdict_box);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rubric_grid);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rationale_entry);
 
   gtk_widget_class_install_action (widget_class, "review.save-verdict", NULL, save_verdict_activated);
@@ -565,6 +680,7 @@ rounds_review_page_init (RoundsReviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rank_dropdowns = g_ptr_array_new ();
+  self->score_dropdowns = g_ptr_array_new ();
   g_signal_connect (self->queue_list, "row-selected", G_CALLBACK (on_row_selected), self);
   g_signal_connect_swapped (self->names_toggle, "toggled", G_CALLBACK (on_names_toggled), self);
   g_signal_connect_swapped (self->models_button, "clicked", G_CALLBACK (on_models_clicked), self);

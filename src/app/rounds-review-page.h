@@ -24,6 +24,10 @@ guint       rounds_review_page_get_n_items  (RoundsReviewPage  *self);
 RoundsItem *rounds_review_page_get_item     (RoundsReviewPage  *self);
 gboolean    rounds_review_page_select       (RoundsReviewPage  *self,
                                              guint              position);
+void        rounds_review_page_set_correction (RoundsReviewPage *self,
+                                               guint             response,
+                                               const char       *criterion_id,
+                                               int               score);
 void        rounds_review_page_set_verdict  (RoundsReviewPage  *self,
                                              int                preference,
                                              const char        *rationale);

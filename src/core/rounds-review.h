@@ -31,6 +31,8 @@ typedef struct
   char      *rationale;
   char     **resolves;           /* NULL-terminated edit ids, or NULL */
   gboolean   models_revealed;    /* the reviewer saw the model names */
+  char      *scores_json;        /* an optional corrected rubric, as annotations.scores_json:
+                                  * [{"accuracy": 4, …}, …] per canonical response, or NULL */
 
   /* Set by the store when the verdict is saved or read back. */
   char      *edit_id;

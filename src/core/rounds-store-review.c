@@ -79,6 +79,7 @@ rounds_verdict_copy (const RoundsVerdict *self)
   copy->edit_id = g_strdup (self->edit_id);
   copy->created_at = g_strdup (self->created_at);
   copy->reviewer = g_strdup (self->reviewer);
+  copy->scores_json = g_strdup (self->scores_json);
   return copy;
 }
 
@@ -94,6 +95,7 @@ rounds_verdict_free (RoundsVerdict *self)
   g_free (self->edit_id);
   g_free (self->created_at);
   g_free (self->reviewer);
+  g_free (self->scores_json);
   g_free (self);
 }
 
@@ -313,7 +315,7 @@ rounds_store_list_disputes (RoundsStore          *self,
 
 #define VERDICT_COLUMNS \
   "j.edit_id, j.revision, j.preference, j.ranking_json, j.unacceptable, j.rationale, " \
-  "j.resolves_json, j.models_revealed, j.created_at, j.is_current, an.user_name"
+  "j.resolves_json, j.models_revealed, j.created_at, j.is_current, an.user_name, j.scores_json"
 
 static RoundsVerdict *
 verdict_from_row (sqlite3_stmt *stmt,
@@ -333,6 +335,7 @@ verdict_from_row (sqlite3_stmt *stmt,
   v->created_at = _rounds_store_column_dup (stmt, 8);
   v->is_current = sqlite3_column_int (stmt, 9) != 0;
   v->reviewer = _rounds_store_column_dup (stmt, 10);
+  v->scores_json = _rounds_store_column_dup (stmt, 11);
 
   if (ranking != NULL)
     {
@@ -412,6 +415,54 @@ lookup_reviewer (RoundsStore  *self,
   return id;
 }
 
+/* A corrected rubric: one object per canonical response, each score an integer on its
+ * criterion's scale of the dataset's rubric. */
+static gboolean
+check_corrected_rubric (const RoundsVerdict  *verdict,
+                        RoundsDataset        *dataset,
+                        GError              **error)
+{
+  RoundsRubric *rubric = rounds_dataset_get_rubric (dataset);
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *responses;
+
+  if (verdict->scores_json == NULL)
+    return TRUE;
+  root = json_from_string (verdict->scores_json, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root) ||
+      json_array_get_length (responses = json_node_get_array (root)) != verdict->n_responses)
+    goto invalid;
+  for (guint r = 0; r < verdict->n_responses; r++)
+    {
+      JsonNode *element = json_array_get_element (responses, r);
+      g_autoptr(GList) members = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        goto invalid;
+      members = json_object_get_members (json_node_get_object (element));
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *value = json_object_get_member (json_node_get_object (element), l->data);
+          int index = rounds_rubric_find (rubric, l->data);
+          const RoundsCriterion *criterion;
+          gint64 score;
+
+          if (index < 0 || !JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_INT64)
+            goto invalid;
+          criterion = rounds_rubric_get_criterion (rubric, index);
+          score = json_node_get_int (value);
+          if (score < criterion->min || score > criterion->max)
+            goto invalid;
+        }
+    }
+  return TRUE;
+
+invalid:
+  g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                       _("The corrected rubric must give, for each response, scores on the dataset’s criteria and scales"));
+  return FALSE;
+}
+
 static gboolean
 check_verdict (const RoundsVerdict  *verdict,
                RoundsDataset        *dataset,
@@ -459,7 +510,7 @@ check_verdict (const RoundsVerdict  *verdict,
                      _("Rank %d is not between 1 and %u"), verdict->ranks[r], verdict->n_responses);
         return FALSE;
       }
-  return TRUE;
+  return check_corrected_rubric (verdict, dataset, error);
 }
 
 /* The edit ids of the item's current submitted judgements: what the reviewer saw. */
@@ -590,7 +641,7 @@ rounds_store_save_verdict (RoundsStore    *self,
                                       "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision,"
                                       " preference, ranking_json, unacceptable, scores_json, rationale, resolves_json,"
                                       " models_revealed, created_at, origin, is_current, synced)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?10, ?11, ?12, 'local', 1, 0)",
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?13, ?9, ?10, ?11, ?12, 'local', 1, 0)",
                                       error)))
     goto fail;
   _rounds_store_bind_text (stmt, 1, edit_id);
@@ -606,6 +657,7 @@ rounds_store_save_verdict (RoundsStore    *self,
   _rounds_store_bind_text (stmt, 10, resolves_json);
   sqlite3_bind_int (stmt, 11, verdict->models_revealed ? 1 : 0);
   _rounds_store_bind_text (stmt, 12, created_at);
+  _rounds_store_bind_text (stmt, 13, verdict->scores_json);
   if (!_rounds_store_step_done (self, stmt, error))
     goto fail;
 

@@ -508,6 +508,7 @@ test_review_verdict (Fixture       *fixture,
   g_autofree char *preference = NULL;
   g_autofree char *rationale = NULL;
   g_autofree char *audit = NULL;
+  g_autofree char *corrected = NULL;
   GtkWidget *page;
 
   import_text (fixture, disputed_jsonl);
@@ -543,6 +544,7 @@ test_review_verdict (Fixture       *fixture,
   g_assert_cmpstr (count, ==, "0");
 
   rounds_review_page_set_verdict (ROUNDS_REVIEW_PAGE (page), -1, "Consent of a capable patient comes first (GMC).");
+  rounds_review_page_set_correction (ROUNDS_REVIEW_PAGE (page), 1, "ethics", 1);
   g_assert_true (gtk_widget_activate_action (page, "review.save-verdict", NULL));
   spin ();
   preference = query (fixture, "SELECT preference FROM adjudications WHERE reviewer_id = (SELECT id FROM annotators WHERE user_name = ?1)", "dr-rev");
@@ -551,6 +553,8 @@ test_review_verdict (Fixture       *fixture,
   g_assert_cmpstr (rationale, ==, "Consent of a capable patient comes first (GMC).");
   audit = query (fixture, "SELECT actor FROM audit_log WHERE action = ?1", "verdict.submit");
   g_assert_cmpstr (audit, ==, "dr-rev");
+  corrected = query (fixture, "SELECT scores_json FROM adjudications WHERE ?1 IS NOT NULL", "x");
+  g_assert_cmpstr (corrected, ==, "[{},{\"ethics\":1}]");
 }
 
 /* The preferences window changes GSettings, and the compare page and the style follow. */
