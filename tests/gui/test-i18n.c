@@ -1,0 +1,95 @@
+/* test-i18n.c: Rounds in Simplified Chinese: rounds-cli --help and the main window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "rounds-application.h"
+#include "rounds-window.h"
+
+static void
+test_cli_help (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "zh_CN.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANG", "zh_CN.UTF-8", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("ROUNDS_CLI"), "--help", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", out);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_nonnull (strstr (out, "命令："));
+  g_assert_nonnull (strstr (out, "从 JSONL 或 CSV 文件导入数据集、条目和评判"));
+  g_assert_null (strstr (out, "Commands:"));
+}
+
+static void
+test_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rounds-i18n-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "rounds.db", NULL);
+  g_autoptr(RoundsProfile) profile = rounds_profile_new ("dr-lin", "林医生", ROUNDS_ROLE_ANNOTATOR, "急诊医学");
+  g_autoptr(RoundsApplication) app = rounds_application_new ();
+  g_autoptr(RoundsStore) store = NULL;
+  RoundsWindow *window;
+
+  g_assert_no_error (error);
+  store = rounds_store_open (path, &error);
+  g_assert_no_error (error);
+  rounds_store_add_profile (store, profile, &error);
+  g_assert_no_error (error);
+  rounds_store_set_current_profile (store, "dr-lin", &error);
+  g_assert_no_error (error);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  window = rounds_window_new (app, store, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Rounds");
+  g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "尚未设置");
+  g_assert_cmpstr (rounds_window_get_page (window), ==, "empty");
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&store);
+  g_unlink (path);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* The whole process in Chinese, as under LANG=zh_CN.UTF-8 on a desktop. */
+  g_setenv ("LC_ALL", "zh_CN.UTF-8", TRUE);
+  g_assert_nonnull (setlocale (LC_ALL, "zh_CN.UTF-8"));
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ROUNDS_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/rounds/i18n/cli-help", test_cli_help);
+  g_test_add_func ("/rounds/i18n/window", test_window);
+  return g_test_run ();
+}
