@@ -98,9 +98,18 @@ spin_row (const char *title,
   return row;
 }
 
+static void
+on_switch_profile (GtkButton *button,
+                   GtkWindow *parent)
+{
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))));
+  gtk_widget_activate_action (GTK_WIDGET (parent), "win.switch-profile", NULL);
+}
+
 GtkWindow *
-rounds_preferences_new (GtkWindow *parent,
-                        GSettings *settings)
+rounds_preferences_new (GtkWindow  *parent,
+                        GSettings  *settings,
+                        const char *profile)
 {
   AdwPreferencesWindow *window = ADW_PREFERENCES_WINDOW (adw_preferences_window_new ());
   AdwPreferencesPage *page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
@@ -155,6 +164,18 @@ rounds_preferences_new (GtkWindow *parent,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (dataset_row), _("Dataset opened at start (its id)"));
   g_settings_bind (settings, "default-dataset", dataset_row, "text", G_SETTINGS_BIND_DEFAULT);
   adw_preferences_group_add (work, dataset_row);
+  {
+    /* The profile lives in the database, which the app and rounds-cli share. */
+    GtkWidget *row = adw_action_row_new ();
+    GtkWidget *button = gtk_button_new_with_mnemonic (_("_Switch…"));
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Annotator profile"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), profile ? profile : _("None yet"));
+    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+    g_signal_connect (button, "clicked", G_CALLBACK (on_switch_profile), parent);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    adw_preferences_group_add (work, row);
+  }
 
   adw_preferences_page_add (page, reading);
   adw_preferences_page_add (page, store);

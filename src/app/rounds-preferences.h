@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-GtkWindow *rounds_preferences_new (GtkWindow *parent,
-                                   GSettings *settings);
+GtkWindow *rounds_preferences_new (GtkWindow  *parent,
+                                   GSettings  *settings,
+                                   const char *profile);
 
 G_END_DECLS

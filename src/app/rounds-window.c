@@ -1180,7 +1180,8 @@ preferences_activated (GtkWidget  *widget,
 {
   RoundsWindow *self = ROUNDS_WINDOW (widget);
 
-  gtk_window_present (rounds_preferences_new (GTK_WINDOW (self), self->settings));
+  gtk_window_present (rounds_preferences_new (GTK_WINDOW (self), self->settings,
+                                              self->profile ? rounds_profile_get_display_name (self->profile) : NULL));
 }
 
 /* Import ----------------------------------------------------------------------------- */
