@@ -75,6 +75,32 @@ on_password_apply (AdwEntryRow *row,
   gtk_editable_set_text (GTK_EDITABLE (row), "");
 }
 
+static void
+on_password_cleared (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(AdwPreferencesWindow) window = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (rounds_secret_clear_finish (result, &error))
+    adw_preferences_window_add_toast (window, adw_toast_new (_("Signed out: the password is gone from the keyring")));
+  else
+    adw_preferences_window_add_toast (window, adw_toast_new (error->message));
+}
+
+/* Sign out: the password leaves the keyring; the next sync asks for it again. */
+static void
+on_sign_out (GtkButton *button,
+             GSettings *settings)
+{
+  g_autofree char *url = g_settings_get_string (settings, "store-url");
+  g_autofree char *user = g_settings_get_string (settings, "store-user");
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_PREFERENCES_WINDOW);
+
+  rounds_secret_clear_async (url, user, NULL, on_password_cleared, g_object_ref (window));
+}
+
 static GtkWidget *
 spin_row (const char *title,
           const char *subtitle,
@@ -155,6 +181,17 @@ rounds_preferences_new (GtkWindow  *parent,
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (password_row), TRUE);
   g_signal_connect (password_row, "apply", G_CALLBACK (on_password_apply), settings);
   adw_preferences_group_add (store, password_row);
+  {
+    GtkWidget *row = adw_action_row_new ();
+    GtkWidget *button = gtk_button_new_with_mnemonic (_("Sign _Out"));
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Forget the password on this computer"));
+    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (button, "destructive-action");
+    g_signal_connect (button, "clicked", G_CALLBACK (on_sign_out), settings);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    adw_preferences_group_add (store, row);
+  }
   adw_preferences_group_add (store, spin_row (_("Sync every"), _("Minutes; 0 syncs only with Ctrl+R"),
                                               0, 1440, 1, 0, &interval_spin));
   g_settings_bind (settings, "sync-interval", interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
