@@ -34,20 +34,39 @@ static void import_text (Fixture    *fixture,
                          const char *text);
 static const char disputed_jsonl[];
 
+/* The first widget of @type under @root (itself included) whose placeholder, for an
+ * entry, is @placeholder when one is given. */
 static GtkWidget *
-find_entry (GtkWidget  *root,
-            const char *placeholder)
+find_widget_full (GtkWidget  *root,
+                  GType       type,
+                  const char *placeholder)
 {
-  if (GTK_IS_ENTRY (root) && g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (root)), placeholder) == 0)
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (placeholder == NULL ||
+       (GTK_IS_ENTRY (root) && g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (root)), placeholder) == 0)))
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_entry (child, placeholder);
+      GtkWidget *found = find_widget_full (child, type, placeholder);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static GtkWidget *
+find_entry (GtkWidget  *root,
+            const char *placeholder)
+{
+  return find_widget_full (root, GTK_TYPE_ENTRY, placeholder);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  return find_widget_full (root, type, NULL);
 }
 
 static void
@@ -200,22 +219,6 @@ test_submit_by_keyboard_actions (Fixture       *fixture,
   activate (fixture, "win.unacceptable", NULL);
   activate (fixture, "win.submit", NULL);
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "finished");
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* Alt+Left brings back a submitted judgement; submitting it again saves revision 2 and the
