@@ -876,6 +876,7 @@ submit_activated (GtkWidget  *widget,
       return;
     }
   toast (self, _("Judgement saved"));
+  update_sync_status (self);
   show_next (self);
 }
 
@@ -905,6 +906,7 @@ skip_with_reason (RoundsWindow *self,
       return;
     }
   toast (self, _("Skipped"));
+  update_sync_status (self);
   show_next (self);
 }
 
