@@ -75,6 +75,8 @@ struct _RoundsWindow
   RoundsSync           *sync;               /* while a sync runs */
   guint                 sync_timeout_id;
   GtkWidget            *import_dialog;      /* while an import runs */
+  GtkWidget            *password_dialog;    /* while the password is asked for */
+  char                 *session_password;   /* without a keyring: for this run only */
   gint64                last_input_us;
   gboolean              idle;
   guint                 idle_check_id;
@@ -93,6 +95,8 @@ toast (RoundsWindow *self,
 }
 
 static void keep_draft (RoundsWindow *self);
+static void wipe_free (char *secret);
+static void ask_password (RoundsWindow *self);
 static void update_layout (RoundsWindow *self);
 static void update_sync_status (RoundsWindow *self);
 static void update_role_actions (RoundsWindow *self);
@@ -1223,6 +1227,7 @@ on_import_done (GObject      *object,
     }
   g_clear_object (&self->import_cancellable);
   g_clear_pointer (&self->last_import_error, g_free);
+  g_clear_pointer (&self->session_password, wipe_free);
 
   if (!rounds_importer_run_finish (ROUNDS_IMPORTER (object), result, &outcome, &error))
     {
@@ -1420,6 +1425,72 @@ start_sync (RoundsWindow *self,
                          on_sync_done, g_object_ref (self));
 }
 
+/* A password held in memory is overwritten before it is freed. */
+static void
+wipe_free (char *secret)
+{
+  for (volatile char *p = secret; p != NULL && *p != '\0'; p++)
+    *p = '\0';
+  g_free (secret);
+}
+
+static void
+on_password_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      RoundsWindow     *self)
+{
+  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
+
+  self->password_dialog = NULL;
+  if (g_strcmp0 (response, "sync") != 0 || *gtk_editable_get_text (GTK_EDITABLE (entry)) == '\0')
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", TRUE);
+      update_sync_status (self);
+      return;
+    }
+  g_clear_pointer (&self->session_password, wipe_free);
+  self->session_password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  start_sync (self, self->session_password);
+}
+
+/* Asked once per run where no keyring service runs; kept in memory, never written. */
+static void
+ask_password (RoundsWindow *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "store-url");
+  GtkWidget *entry = gtk_password_entry_new ();
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Password for the Curation Store"),
+                                   _("The keyring is not available, so Rounds asks once and keeps the password until it quits."));
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("The keyring is not available, so Rounds asks once and keeps the password for %s until it quits."), url);
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Password"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "sync", _("_Sync"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sync");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_password_response), self);
+  self->password_dialog = dialog;
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+rounds_window_answer_password (RoundsWindow *self,
+                               const char   *password)
+{
+  GtkWidget *entry;
+
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), FALSE);
+  if (self->password_dialog == NULL)
+    return FALSE;
+  entry = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (self->password_dialog));
+  gtk_editable_set_text (GTK_EDITABLE (entry), password);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (self->password_dialog), "sync");
+  return TRUE;
+}
+
 static void
 on_password_found (GObject      *object,
                    GAsyncResult *result,
@@ -1431,11 +1502,17 @@ on_password_found (GObject      *object,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (password == NULL && error != NULL)
+    {
+      /* No keyring service (a kiosk, a server session): ask, and keep it for this run only. */
+      g_debug ("No keyring: %s", error->message);
+      ask_password (self);
+      return;
+    }
   if (password == NULL)
     {
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", TRUE);
-      set_sync_status (self, _("Sync error"),
-                       error ? error->message : _("No password in the keyring: give it in Preferences"));
+      set_sync_status (self, _("Sync error"), _("No password in the keyring: give it in Preferences"));
       return;
     }
   start_sync (self, password);
@@ -1463,6 +1540,8 @@ sync_activated (GtkWidget  *widget,
   /* ROUNDS_STORE_PASSWORD, as for rounds-cli, serves kiosks and tests without a keyring. */
   if (g_getenv ("ROUNDS_STORE_PASSWORD") != NULL)
     start_sync (self, g_getenv ("ROUNDS_STORE_PASSWORD"));
+  else if (self->session_password != NULL)
+    start_sync (self, self->session_password);
   else
     rounds_secret_lookup_async (url, *user ? user : rounds_profile_get_user_name (self->profile),
                                 self->cancellable, on_password_found, g_object_ref (self));
