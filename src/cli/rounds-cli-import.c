@@ -22,6 +22,9 @@ print_result (const char               *path,
            result->n_datasets_added, result->n_datasets_updated,
            result->n_items_added, result->n_items_updated, result->n_items_unchanged,
            result->n_judgements_added, result->n_judgements_unchanged);
+  if (result->n_verdicts_added + result->n_verdicts_unchanged + result->n_audit_added > 0)
+    g_print (_("%s: verdicts %u added, %u unchanged; audit facts %u added\n"), path,
+             result->n_verdicts_added, result->n_verdicts_unchanged, result->n_audit_added);
 }
 
 int

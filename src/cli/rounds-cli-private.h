@@ -61,6 +61,7 @@ int rounds_cli_stats     (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_store     (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_sync      (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_agreement (RoundsCli *cli, int argc, char **argv);
+int rounds_cli_export    (RoundsCli *cli, int argc, char **argv);
 
 /* The datasets named on the command line, or every dataset when none is: RoundsDataset*. */
 GPtrArray *rounds_cli_get_datasets        (RoundsStore                  *store,

@@ -20,6 +20,7 @@ static const RoundsCliCommand commands[] = {
   { "datasets", N_("List the datasets with their progress"), rounds_cli_datasets },
   { "stats",    N_("Show progress and annotator figures for a dataset"), rounds_cli_stats },
   { "store",    N_("Set up or check a curation store database (CouchDB)"), rounds_cli_store },
+  { "export",   N_("Export rated pairs for training (TRL, KTO, OpenAI, HH-RLHF, CSV) or the full archive"), rounds_cli_export },
   { "agreement", N_("Measure how far the annotators agree (Krippendorff’s alpha, weighted kappa)"), rounds_cli_agreement },
   { "sync",     N_("Send judgements and verdicts to the curation store and bring the team’s back"), rounds_cli_sync },
 };

@@ -1431,6 +1431,119 @@ for_each_response (Run         *run,
   return TRUE;
 }
 
+/* An ISO 8601 time as the store keeps it: UTC with milliseconds. No time is the epoch. */
+static gboolean
+normalise_time (Run         *run,
+                const char  *field,
+                const char  *text,
+                char       **out,
+                GError     **error)
+{
+  g_autoptr(GDateTime) parsed = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autofree char *base = NULL;
+
+  if (text == NULL)
+    {
+      *out = g_strdup ("1970-01-01T00:00:00.000Z");
+      return TRUE;
+    }
+  if (!(parsed = g_date_time_new_from_iso8601 (text, NULL)))
+    return fail (run, error, field, _("expected an ISO 8601 time such as 2026-10-01T09:30:00Z"));
+  utc = g_date_time_to_utc (parsed);
+  base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+  *out = g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
+  return TRUE;
+}
+
+/* "ranking": {"a": 1, "b": 2, "c": 3}, by response id, for items of three or more. */
+static gboolean
+parse_ranking (Run         *run,
+               JsonObject  *object,
+               RoundsItem  *item,
+               const char  *item_key,
+               int         *ranks,
+               GError     **error)
+{
+  JsonNode *node;
+  guint n = rounds_item_get_n_responses (item);
+
+  if ((node = json_object_get_member (object, "ranking")) != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonObject *ranking;
+      g_autoptr(GList) keys = NULL;
+
+      if (n == 2)
+        return fail (run, error, "ranking", _("item “%s” has two responses: give a “preference”"), item_key);
+      if (!for_each_response (run, object, "ranking", item, &ranking, error))
+        return FALSE;
+      keys = json_object_get_members (ranking);
+      for (const GList *l = keys; l; l = l->next)
+        {
+          g_autofree char *field = g_strdup_printf ("ranking.%s", (const char *) l->data);
+          JsonNode *rank = json_object_get_member (ranking, l->data);
+
+          if (json_node_get_value_type (rank) != G_TYPE_INT64 ||
+              json_node_get_int (rank) < 1 || json_node_get_int (rank) > n)
+            return fail (run, error, field, _("expected a rank from 1 (best) to %u"), n);
+          ranks[rounds_item_find_response (item, l->data)] = (int) json_node_get_int (rank);
+        }
+    }
+  return TRUE;
+}
+
+/* "scores": {"a": {"accuracy": 4, …}, …}, checked against the dataset's rubric. */
+static gboolean
+parse_scores (Run              *run,
+              JsonObject       *object,
+              RoundsItem       *item,
+              DatasetInfo      *info,
+              RoundsJudgement  *j,
+              GError          **error)
+{
+  JsonObject *scores;
+
+  if (!for_each_response (run, object, "scores", item, &scores, error))
+    return FALSE;
+  if (scores != NULL)
+    {
+      g_autoptr(GList) keys = json_object_get_members (scores);
+
+      for (const GList *l = keys; l; l = l->next)
+        {
+          JsonNode *per = json_object_get_member (scores, l->data);
+          g_autoptr(GList) criteria = NULL;
+          int r = rounds_item_find_response (item, l->data);
+
+          if (!JSON_NODE_HOLDS_OBJECT (per))
+            {
+              g_autofree char *field = g_strdup_printf ("scores.%s", (const char *) l->data);
+
+              return fail (run, error, field, _("expected an object from criterion to score"));
+            }
+          criteria = json_object_get_members (json_node_get_object (per));
+          for (const GList *c = criteria; c; c = c->next)
+            {
+              g_autofree char *field = g_strdup_printf ("scores.%s.%s", (const char *) l->data, (const char *) c->data);
+              JsonNode *value = json_object_get_member (json_node_get_object (per), c->data);
+              int index = rounds_rubric_find (info->rubric, c->data);
+              const RoundsCriterion *criterion;
+
+              if (index < 0)
+                return fail (run, error, field, _("the dataset’s rubric has no criterion “%s”"),
+                             (const char *) c->data);
+              criterion = rounds_rubric_get_criterion (info->rubric, index);
+              if (json_node_get_value_type (value) != G_TYPE_INT64 ||
+                  json_node_get_int (value) < criterion->min || json_node_get_int (value) > criterion->max)
+                return fail (run, error, field, _("expected an integer from %d to %d"),
+                             criterion->min, criterion->max);
+              *rounds_judgement_score (j, r, index) = (int) json_node_get_int (value);
+            }
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 import_judgement (Run         *run,
                   JsonObject  *object,
@@ -1446,7 +1559,7 @@ import_judgement (Run         *run,
   g_autoptr(RoundsItem) item = NULL;
   g_autoptr(RoundsJudgement) j = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonObject *scores, *flags, *notes;
+  JsonObject *flags, *notes;
   JsonNode *node;
   DatasetInfo *info;
   gint64 annotator_id;
@@ -1503,71 +1616,16 @@ import_judgement (Run         *run,
       j->has_preference = TRUE;
     }
 
-  if ((node = json_object_get_member (object, "ranking")) != NULL && !JSON_NODE_HOLDS_NULL (node))
-    {
-      JsonObject *ranking;
-      g_autoptr(GList) keys = NULL;
-
-      if (n == 2)
-        return fail (run, error, "ranking", _("item “%s” has two responses: give a “preference”"), item_key);
-      if (!for_each_response (run, object, "ranking", item, &ranking, error))
-        return FALSE;
-      keys = json_object_get_members (ranking);
-      for (const GList *l = keys; l; l = l->next)
-        {
-          g_autofree char *field = g_strdup_printf ("ranking.%s", (const char *) l->data);
-          JsonNode *rank = json_object_get_member (ranking, l->data);
-
-          if (json_node_get_value_type (rank) != G_TYPE_INT64 ||
-              json_node_get_int (rank) < 1 || json_node_get_int (rank) > n)
-            return fail (run, error, field, _("expected a rank from 1 (best) to %u"), n);
-          j->ranks[rounds_item_find_response (item, l->data)] = (int) json_node_get_int (rank);
-        }
-    }
+  if (!parse_ranking (run, object, item, item_key, j->ranks, error))
+    return FALSE;
 
   if (j->status == ROUNDS_STATUS_SUBMITTED && !rounds_judgement_has_verdict (j))
     return fail (run, error, n == 2 ? "preference" : "ranking",
                  n == 2 ? _("missing: a submitted judgement needs a preference, or “unacceptable”: true")
                         : _("every response must be ranked, or “unacceptable”: true"));
 
-  if (!for_each_response (run, object, "scores", item, &scores, error))
+  if (!parse_scores (run, object, item, info, j, error))
     return FALSE;
-  if (scores != NULL)
-    {
-      g_autoptr(GList) keys = json_object_get_members (scores);
-
-      for (const GList *l = keys; l; l = l->next)
-        {
-          JsonNode *per = json_object_get_member (scores, l->data);
-          g_autoptr(GList) criteria = NULL;
-          int r = rounds_item_find_response (item, l->data);
-
-          if (!JSON_NODE_HOLDS_OBJECT (per))
-            {
-              g_autofree char *field = g_strdup_printf ("scores.%s", (const char *) l->data);
-
-              return fail (run, error, field, _("expected an object from criterion to score"));
-            }
-          criteria = json_object_get_members (json_node_get_object (per));
-          for (const GList *c = criteria; c; c = c->next)
-            {
-              g_autofree char *field = g_strdup_printf ("scores.%s.%s", (const char *) l->data, (const char *) c->data);
-              JsonNode *value = json_object_get_member (json_node_get_object (per), c->data);
-              int index = rounds_rubric_find (info->rubric, c->data);
-              const RoundsCriterion *criterion;
-
-              if (index < 0)
-                return fail (run, error, field, _("the dataset’s rubric has no criterion “%s”"),
-                             (const char *) c->data);
-              criterion = rounds_rubric_get_criterion (info->rubric, index);
-              if (json_node_get_value_type (value) != G_TYPE_INT64 ||
-                  json_node_get_int (value) < criterion->min || json_node_get_int (value) > criterion->max)
-                return fail (run, error, field, _("expected an integer from %d to %d"),
-                             criterion->min, criterion->max);
-              *rounds_judgement_score (j, r, index) = (int) json_node_get_int (value);
-            }
-        }
-    }
 
   if (!for_each_response (run, object, "flags", item, &flags, error))
     return FALSE;
@@ -1641,20 +1699,8 @@ import_judgement (Run         *run,
         }
     }
 
-  if (created_at != NULL)
-    {
-      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (created_at, NULL);
-      g_autoptr(GDateTime) utc = NULL;
-      g_autofree char *base = NULL;
-
-      if (parsed == NULL)
-        return fail (run, error, "created_at", _("expected an ISO 8601 time such as 2026-10-01T09:30:00Z"));
-      utc = g_date_time_to_utc (parsed);
-      base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
-      j->created_at = g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
-    }
-  else
-    j->created_at = g_strdup ("1970-01-01T00:00:00.000Z");
+  if (!normalise_time (run, "created_at", created_at, &j->created_at, error))
+    return FALSE;
 
   j->annotator = g_strdup (annotator);
   if (edit != NULL)
@@ -1680,6 +1726,179 @@ import_judgement (Run         *run,
     run->result.n_judgements_added++;
   else
     run->result.n_judgements_unchanged++;
+  return TRUE;
+}
+
+/* A reviewer's verdict edit, as the full export writes it. Edits are immutable: one
+ * that is there already is left alone. */
+static gboolean
+import_verdict (Run         *run,
+                JsonObject  *object,
+                GError     **error)
+{
+  static const char * const allowed[] = {
+    "type", "dataset", "item", "reviewer", "edit", "revision", "preference", "ranking",
+    "unacceptable", "scores", "rationale", "resolves", "models_revealed", "created_at", NULL
+  };
+  g_autofree char *dataset = NULL, *item_key = NULL, *reviewer = NULL, *edit = NULL;
+  g_autofree char *created_at = NULL, *resolves_json = NULL;
+  g_autoptr(RoundsItem) item = NULL;
+  g_autoptr(RoundsJudgement) scores = NULL;
+  g_autoptr(RoundsVerdict) verdict = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *node;
+  DatasetInfo *info;
+  gint64 reviewer_id, revision = 1;
+  gboolean inserted;
+  guint n;
+
+  if (!check_members (run, object, allowed, error) ||
+      !get_key (run, object, "dataset", "dataset", FALSE, &dataset, error) ||
+      !get_key (run, object, "item", "item", TRUE, &item_key, error) ||
+      !get_key (run, object, "reviewer", "reviewer", TRUE, &reviewer, error) ||
+      !get_key (run, object, "edit", "edit", TRUE, &edit, error) ||
+      !get_string (run, object, "created_at", "created_at", TRUE, &created_at, error) ||
+      !get_int (run, object, "revision", "revision", 1, G_MAXINT, &revision, error))
+    return FALSE;
+
+  if (dataset == NULL)
+    dataset = g_strdup (run->header_dataset ? run->header_dataset : run->base_dataset);
+  if (!(info = find_dataset (run, dataset, error)))
+    {
+      if (error && *error)
+        return FALSE;
+      return fail (run, error, "dataset", _("no dataset “%s”: import its items first"), dataset);
+    }
+  if (!(item = rounds_store_find_item (run->store, dataset, item_key, &local_error)))
+    return fail (run, error, "item", _("no item “%s” in dataset “%s”: import its items first"), item_key, dataset);
+  if (!rounds_user_name_is_valid (reviewer, NULL))
+    return fail (run, error, "reviewer",
+                 _("“%s” is not a user name: use letters, digits, “.”, “_”, “@” or “-”"), reviewer);
+
+  n = rounds_item_get_n_responses (item);
+  verdict = rounds_verdict_new (n);
+  verdict->revision = (int) revision;
+  verdict->edit_id = g_steal_pointer (&edit);
+  verdict->reviewer = g_strdup (reviewer);
+  if (!normalise_time (run, "created_at", created_at, &verdict->created_at, error) ||
+      !get_string (run, object, "rationale", "rationale", TRUE, &verdict->rationale, error))
+    return FALSE;
+  {
+    g_autofree char *stripped = g_strstrip (g_strdup (verdict->rationale));
+
+    if (*stripped == '\0')
+      return fail (run, error, "rationale", _("a verdict needs a rationale"));
+  }
+  if ((node = json_object_get_member (object, "unacceptable")) != NULL)
+    {
+      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        return fail (run, error, "unacceptable", _("expected true or false"));
+      verdict->unacceptable = json_node_get_boolean (node);
+    }
+  if ((node = json_object_get_member (object, "models_revealed")) != NULL)
+    {
+      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        return fail (run, error, "models_revealed", _("expected true or false"));
+      verdict->models_revealed = json_node_get_boolean (node);
+    }
+  if ((node = json_object_get_member (object, "preference")) != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (n != 2)
+        return fail (run, error, "preference", _("item “%s” has %u responses: give a “ranking”"), item_key, n);
+      if (!parse_preference (run, node, info->scale_k, &verdict->preference, error))
+        return FALSE;
+      verdict->has_preference = TRUE;
+    }
+  if (!parse_ranking (run, object, item, item_key, verdict->ranks, error))
+    return FALSE;
+  if (!verdict->has_preference && !verdict->unacceptable && (n == 2 || verdict->ranks[0] == 0))
+    return fail (run, error, n == 2 ? "preference" : "ranking",
+                 _("missing: a verdict needs a preference, a ranking or “unacceptable”: true"));
+
+  scores = rounds_judgement_new (n, info->rubric);
+  if (!parse_scores (run, object, item, info, scores, error))
+    return FALSE;
+  verdict->scores_json = _rounds_judgement_scores_to_json (scores);
+
+  if ((node = json_object_get_member (object, "resolves")) != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonArray *array = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+        if (node_string (json_array_get_element (array, i)) == NULL)
+          array = NULL;
+      if (array == NULL)
+        return fail (run, error, "resolves", _("expected a list of judgement edit ids"));
+      resolves_json = json_to_string (node, FALSE);
+    }
+
+  if (!(reviewer_id = _rounds_store_ensure_annotator (run->store, reviewer, &local_error)))
+    return fail_with (run, error, g_steal_pointer (&local_error));
+  if (!_rounds_store_insert_verdict (run->store, item, reviewer_id, verdict, resolves_json,
+                                     ROUNDS_ORIGIN_IMPORT, &inserted, error))
+    return FALSE;
+  if (inserted)
+    run->result.n_verdicts_added++;
+  else
+    run->result.n_verdicts_unchanged++;
+  return TRUE;
+}
+
+/* A fact of the audit trail, as the full export writes it. The log is append-only, so a
+ * fact is added once: the same line imported again changes nothing. */
+static gboolean
+import_audit (Run         *run,
+              JsonObject  *object,
+              GError     **error)
+{
+  static const char * const allowed[] = { "type", "at", "actor", "action", "target", "detail", NULL };
+  g_autofree char *at = NULL, *actor = NULL, *action = NULL, *target = NULL, *detail_json = NULL;
+  g_autofree char *time = NULL;
+  JsonNode *detail = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!check_members (run, object, allowed, error) ||
+      !get_string (run, object, "at", "at", TRUE, &at, error) ||
+      !get_string (run, object, "actor", "actor", FALSE, &actor, error) ||
+      !get_string (run, object, "action", "action", TRUE, &action, error) ||
+      !get_string (run, object, "target", "target", FALSE, &target, error) ||
+      !get_object (run, object, "detail", "detail", &detail, error))
+    return FALSE;
+  if (detail != NULL)
+    detail_json = json_to_string (detail, FALSE);
+  g_clear_pointer (&detail, json_node_unref);
+  if (!normalise_time (run, "at", at, &time, error))
+    return FALSE;
+
+  if (!(stmt = _rounds_store_prepare (run->store,
+                                      "SELECT 1 FROM audit_log WHERE at = ?1 AND actor IS ?2 AND action = ?3"
+                                      " AND target IS ?4 AND detail_json IS ?5", error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, time);
+  _rounds_store_bind_text (stmt, 2, actor);
+  _rounds_store_bind_text (stmt, 3, action);
+  _rounds_store_bind_text (stmt, 4, target);
+  _rounds_store_bind_text (stmt, 5, detail_json);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    return _rounds_store_set_sqlite_error (run->store, error);
+
+  if (!(stmt = _rounds_store_prepare (run->store,
+                                      "INSERT INTO audit_log (at, actor, action, target, detail_json)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5)", error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, time);
+  _rounds_store_bind_text (stmt, 2, actor);
+  _rounds_store_bind_text (stmt, 3, action);
+  _rounds_store_bind_text (stmt, 4, target);
+  _rounds_store_bind_text (stmt, 5, detail_json);
+  if (!_rounds_store_step_done (run->store, stmt, error))
+    return FALSE;
+  run->result.n_audit_added++;
   return TRUE;
 }
 
@@ -1731,7 +1950,7 @@ import_json_record (Run         *run,
   type = node_string (json_object_get_member (object, "type"));
   if (type == NULL && format != ROUNDS_IMPORT_FORMAT_TRL && json_object_has_member (object, "type") &&
       !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "type")))
-    return fail (run, error, "type", _("expected a string: dataset, item or judgement"));
+    return fail (run, error, "type", _("expected a string: dataset, item, judgement, verdict or audit"));
   if (format == ROUNDS_IMPORT_FORMAT_TRL ||
       (format == ROUNDS_IMPORT_FORMAT_AUTO && type == NULL &&
        json_object_has_member (object, "chosen") && json_object_has_member (object, "rejected")))
@@ -1745,9 +1964,13 @@ import_json_record (Run         *run,
     return import_dataset (run, object, error);
   if (g_strcmp0 (type, "judgement") == 0)
     return import_judgement (run, object, error);
+  if (g_strcmp0 (type, "verdict") == 0)
+    return import_verdict (run, object, error);
+  if (g_strcmp0 (type, "audit") == 0)
+    return import_audit (run, object, error);
 
   if (type != NULL)
-    return fail (run, error, "type", _("unknown type “%s”: expected dataset, item or judgement"), type);
+    return fail (run, error, "type", _("unknown type “%s”: expected dataset, item, judgement, verdict or audit"), type);
   return fail (run, error, NULL,
                _("not a Rounds record (it has no “type”) nor a TRL pair (“prompt”, “chosen”, “rejected”): give --map to read other layouts"));
 }

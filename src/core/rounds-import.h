@@ -28,6 +28,9 @@ typedef struct
   guint n_items_unchanged;
   guint n_judgements_added;
   guint n_judgements_unchanged;
+  guint n_verdicts_added;
+  guint n_verdicts_unchanged;
+  guint n_audit_added;
 } RoundsImportResult;
 
 #define ROUNDS_TYPE_IMPORTER (rounds_importer_get_type ())

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <json-glib/json-glib.h>
 
+#include "rounds-review.h"
 #include "rounds-store.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,13 @@ gboolean      _rounds_store_begin             (RoundsStore      *self,
 gboolean      _rounds_store_commit            (RoundsStore      *self,
                                                GError          **error);
 void          _rounds_store_rollback          (RoundsStore      *self);
+char         *_rounds_store_get_meta          (RoundsStore      *self,
+                                               const char       *key,
+                                               GError          **error);
+gboolean      _rounds_store_set_meta          (RoundsStore      *self,
+                                               const char       *key,
+                                               const char       *value,
+                                               GError          **error);
 gint64        _rounds_store_ensure_annotator  (RoundsStore      *self,
                                                const char       *user_name,
                                                GError          **error);
@@ -50,6 +58,14 @@ gboolean      _rounds_store_insert_judgement  (RoundsStore      *self,
                                                RoundsOrigin      origin,
                                                gboolean         *inserted,
                                                GError          **error);
+gboolean      _rounds_store_insert_verdict    (RoundsStore          *self,
+                                               RoundsItem           *item,
+                                               gint64                reviewer_id,
+                                               const RoundsVerdict  *verdict,
+                                               const char           *resolves_json,
+                                               RoundsOrigin          origin,
+                                               gboolean             *inserted,
+                                               GError              **error);
 RoundsDataset *_rounds_dataset_new_from_row   (sqlite3_stmt     *stmt);
 
 /* The columns of one judgement edit, from "annotations a JOIN annotators an". */

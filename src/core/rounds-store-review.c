@@ -698,6 +698,111 @@ fail:
   return FALSE;
 }
 
+/**
+ * _rounds_store_insert_verdict:
+ * @resolves_json: (nullable): the edit ids it resolves, as a JSON array
+ * @inserted: (out): whether the edit was new
+ *
+ * Adds a verdict edit made elsewhere (pulled or imported), inside the caller's
+ * transaction. An edit that is there already is left alone, so a replayed feed or a file
+ * imported twice changes nothing. The item's current verdict is its newest edit: revision,
+ * then time, then edit id, whoever recorded it, the rule of judgements.
+ */
+gboolean
+_rounds_store_insert_verdict (RoundsStore          *self,
+                              RoundsItem           *item,
+                              gint64                reviewer_id,
+                              const RoundsVerdict  *verdict,
+                              const char           *resolves_json,
+                              RoundsOrigin          origin,
+                              gboolean             *inserted,
+                              GError              **error)
+{
+  static const char * const origins[] = { "local", "import", "remote" };
+  g_autofree char *doc_id = NULL;
+  g_autofree char *ranking_json = NULL;
+  g_autofree char *current_at = NULL;
+  g_autofree char *current_edit = NULL;
+  sqlite3_stmt *stmt;
+  gint64 current_id = 0;
+  int current_revision = 0;
+  gboolean newest;
+  int rc;
+
+  *inserted = FALSE;
+  if (!(stmt = _rounds_store_prepare (self, "SELECT 1 FROM adjudications WHERE edit_id = ?1", error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, verdict->edit_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    return _rounds_store_set_sqlite_error (self, error);
+
+  if (!(stmt = _rounds_store_prepare (self,
+                                      "SELECT id, revision, created_at, edit_id FROM adjudications"
+                                      " WHERE item_id = ?1 AND is_current = 1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      current_id = sqlite3_column_int64 (stmt, 0);
+      current_revision = sqlite3_column_int (stmt, 1);
+      current_at = _rounds_store_column_dup (stmt, 2);
+      current_edit = _rounds_store_column_dup (stmt, 3);
+    }
+  sqlite3_reset (stmt);
+
+  newest = current_id == 0 || verdict->revision > current_revision ||
+           (verdict->revision == current_revision &&
+            (g_strcmp0 (verdict->created_at, current_at) > 0 ||
+             (g_strcmp0 (verdict->created_at, current_at) == 0 &&
+              g_strcmp0 (verdict->edit_id, current_edit) > 0)));
+  if (newest && current_id != 0)
+    {
+      if (!(stmt = _rounds_store_prepare (self, "UPDATE adjudications SET is_current = 0 WHERE id = ?1", error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, current_id);
+      if (!_rounds_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  doc_id = _rounds_doc_id ("verdict", rounds_item_get_dataset_name (item), rounds_item_get_key (item),
+                           verdict->reviewer, verdict->edit_id, NULL);
+  if (verdict->n_responses > 2 && verdict->ranks != NULL && verdict->ranks[0] > 0)
+    ranking_json = _rounds_judgement_ints_to_json (verdict->ranks, verdict->n_responses);
+  if (!(stmt = _rounds_store_prepare (self,
+                                      "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision,"
+                                      " preference, ranking_json, unacceptable, scores_json, rationale, resolves_json,"
+                                      " models_revealed, created_at, origin, is_current, synced)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                      error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, verdict->edit_id);
+  _rounds_store_bind_text (stmt, 2, doc_id);
+  sqlite3_bind_int64 (stmt, 3, rounds_item_get_id (item));
+  sqlite3_bind_int64 (stmt, 4, reviewer_id);
+  sqlite3_bind_int64 (stmt, 5, verdict->revision);
+  if (verdict->has_preference && verdict->n_responses == 2)
+    sqlite3_bind_int64 (stmt, 6, verdict->preference);
+  _rounds_store_bind_text (stmt, 7, ranking_json);
+  sqlite3_bind_int (stmt, 8, verdict->unacceptable ? 1 : 0);
+  _rounds_store_bind_text (stmt, 9, verdict->scores_json);
+  _rounds_store_bind_text (stmt, 10, verdict->rationale);
+  _rounds_store_bind_text (stmt, 11, resolves_json);
+  sqlite3_bind_int (stmt, 12, verdict->models_revealed ? 1 : 0);
+  _rounds_store_bind_text (stmt, 13, verdict->created_at);
+  _rounds_store_bind_text (stmt, 14, origins[origin]);
+  sqlite3_bind_int (stmt, 15, newest ? 1 : 0);
+  /* Pulled edits are in the curation store already; imported ones are not. */
+  sqlite3_bind_int (stmt, 16, origin == ROUNDS_ORIGIN_REMOTE ? 1 : 0);
+  if (!_rounds_store_step_done (self, stmt, error))
+    return FALSE;
+  *inserted = TRUE;
+  return TRUE;
+}
+
 /* The item's current verdict, or %NULL without an error when it has none. */
 RoundsVerdict *
 rounds_store_get_verdict (RoundsStore  *self,

@@ -660,6 +660,45 @@ rounds_store_audit (RoundsStore  *self,
   return _rounds_store_step_done (self, stmt, error);
 }
 
+/* The meta table: small facts about this database, by key. */
+char *
+_rounds_store_get_meta (RoundsStore  *self,
+                        const char   *key,
+                        GError      **error)
+{
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+  int rc;
+
+  if (!(stmt = _rounds_store_prepare (self, "SELECT value FROM meta WHERE key = ?1", error)))
+    return NULL;
+  _rounds_store_bind_text (stmt, 1, key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = _rounds_store_column_dup (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    _rounds_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+gboolean
+_rounds_store_set_meta (RoundsStore  *self,
+                        const char   *key,
+                        const char   *value,
+                        GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _rounds_store_prepare (self,
+                                      "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+                                      " ON CONFLICT (key) DO UPDATE SET value = ?2", error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, key);
+  _rounds_store_bind_text (stmt, 2, value);
+  return _rounds_store_step_done (self, stmt, error);
+}
+
 /* Profiles ---------------------------------------------------------------------------- */
 
 static RoundsProfile *

@@ -373,44 +373,6 @@ report (Run             *run,
 
 /* SQL --------------------------------------------------------------------------------- */
 
-static char *
-meta_get (RoundsStore  *store,
-          const char   *key,
-          GError      **error)
-{
-  sqlite3_stmt *stmt;
-  char *value = NULL;
-  int rc;
-
-  if (!(stmt = _rounds_store_prepare (store, "SELECT value FROM meta WHERE key = ?1", error)))
-    return NULL;
-  _rounds_store_bind_text (stmt, 1, key);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    value = _rounds_store_column_dup (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    _rounds_store_set_sqlite_error (store, error);
-  sqlite3_reset (stmt);
-  return value;
-}
-
-static gboolean
-meta_set (RoundsStore  *store,
-          const char   *key,
-          const char   *value,
-          GError      **error)
-{
-  sqlite3_stmt *stmt;
-
-  if (!(stmt = _rounds_store_prepare (store,
-                                      "INSERT INTO meta (key, value) VALUES (?1, ?2)"
-                                      " ON CONFLICT (key) DO UPDATE SET value = ?2", error)))
-    return FALSE;
-  _rounds_store_bind_text (stmt, 1, key);
-  _rounds_store_bind_text (stmt, 2, value);
-  return _rounds_store_step_done (store, stmt, error);
-}
-
 static gboolean
 meta_delete (RoundsStore  *store,
              const char   *key,
@@ -452,7 +414,7 @@ ensure_client_id (RoundsStore  *store,
                   GError      **error)
 {
   g_autoptr(GError) local_error = NULL;
-  char *id = meta_get (store, META_CLIENT_ID, &local_error);
+  char *id = _rounds_store_get_meta (store, META_CLIENT_ID, &local_error);
 
   if (local_error != NULL)
     {
@@ -462,7 +424,7 @@ ensure_client_id (RoundsStore  *store,
   if (id != NULL)
     return id;
   id = g_uuid_string_random ();
-  if (!meta_set (store, META_CLIENT_ID, id, error))
+  if (!_rounds_store_set_meta (store, META_CLIENT_ID, id, error))
     g_clear_pointer (&id, g_free);
   return id;
 }
@@ -505,7 +467,7 @@ persist_problem (Run                      *run,
   json_object_set_string_member (object, "at", problem->at);
   value = object_to_string (object);
   g_debug ("%s: %s: %s", problem->doc_id, problem->error, problem->reason);
-  return meta_set (run->store, key, value, error);
+  return _rounds_store_set_meta (run->store, key, value, error);
 }
 
 /* Lists the problem in the run's result, which takes it. */
@@ -1108,7 +1070,7 @@ read_profile (Run        *run,
   hash = _rounds_sha256_hex (content, -1);
   key = g_strdup_printf ("%s%s/%s:%s", META_PROFILE, run->server_uuid,
                          rounds_couch_get_db_name (run->couch), run->profile);
-  if (!(state = meta_get (run->store, key, &local_error)) && local_error)
+  if (!(state = _rounds_store_get_meta (run->store, key, &local_error)) && local_error)
     {
       json_object_unref (doc);
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1265,7 +1227,7 @@ mark_pushed (Run         *run,
         json_object_set_string_member (state, "rev", rev);
         json_object_set_string_member (state, "hash", out->content_hash);
         value = object_to_string (state);
-        if (!meta_set (run->store, key, value, error))
+        if (!_rounds_store_set_meta (run->store, key, value, error))
           return FALSE;
       }
       break;
@@ -2053,7 +2015,7 @@ park (Run         *run,
   g_autofree char *value = object_to_string (doc);
 
   g_debug ("%s: its item is not here yet; keeping it until it is", doc_id);
-  return meta_set (run->store, key, value, error);
+  return _rounds_store_set_meta (run->store, key, value, error);
 }
 
 static gboolean
@@ -2110,11 +2072,8 @@ apply_verdict (Run         *run,
                GError     **error)
 {
   g_autofree char *expected_id = NULL;
-  g_autofree char *ranking_json = NULL;
-  g_autofree char *scores_json = NULL;
   g_autofree char *resolves_json = NULL;
-  g_autofree char *current_at = NULL;
-  g_autofree char *current_edit = NULL;
+  g_autoptr(RoundsVerdict) verdict = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *dataset = get_string (doc, "dataset");
   const char *key = get_string (doc, "item");
@@ -2126,9 +2085,8 @@ apply_verdict (Run         *run,
   JsonArray *resolves;
   RoundsItem *item;
   sqlite3_stmt *stmt;
-  gint64 reviewer_id, revision, preference = 0, current_id = 0;
-  gboolean has_preference, newest;
-  int current_revision = 0;
+  gint64 reviewer_id, revision, preference = 0;
+  gboolean inserted;
   int rc;
 
   if (!valid_name (dataset) || !valid_key (key) || !rounds_user_name_is_valid (reviewer, NULL) ||
@@ -2169,77 +2127,33 @@ apply_verdict (Run         *run,
   if (!check_responses (doc, doc_id, item, error))
     return FALSE;
 
-  has_preference = get_int (doc, "preference", &preference);
-  if (has_preference && (preference < -3 || preference > 3))
+  verdict = rounds_verdict_new (rounds_item_get_n_responses (item));
+  verdict->has_preference = get_int (doc, "preference", &preference);
+  if (verdict->has_preference && (preference < -3 || preference > 3))
     return invalid (error, doc_id, "“preference” is off every scale");
-  if ((object = get_object (doc, "ranking")))
-    {
-      g_autofree int *ranks = g_new0 (int, rounds_item_get_n_responses (item));
-
-      if (!keyed_ints (object, doc_id, item, ranks, error))
-        return FALSE;
-      ranking_json = _rounds_judgement_ints_to_json (ranks, rounds_item_get_n_responses (item));
-    }
+  verdict->preference = (int) preference;
+  if ((object = get_object (doc, "ranking")) && !keyed_ints (object, doc_id, item, verdict->ranks, error))
+    return FALSE;
   if ((object = get_object (doc, "scores")) &&
-      !(scores_json = keyed_scores_to_json (object, doc_id, item, error)))
+      !(verdict->scores_json = keyed_scores_to_json (object, doc_id, item, error)))
     return FALSE;
   if ((resolves = get_array (doc, "resolves")))
     resolves_json = member_json (doc, "resolves");
-  if (!(reviewer_id = _rounds_store_ensure_annotator (run->store, reviewer, error)))
+  verdict->unacceptable = json_object_get_boolean_member_with_default (doc, "unacceptable", FALSE);
+  verdict->models_revealed = json_object_get_boolean_member_with_default (doc, "models_revealed", FALSE);
+  verdict->rationale = g_strdup (rationale);
+  verdict->edit_id = g_strdup (edit);
+  verdict->revision = (int) revision;
+  verdict->created_at = g_strdup (created_at);
+  verdict->reviewer = g_strdup (reviewer);
+  if (!(reviewer_id = _rounds_store_ensure_annotator (run->store, reviewer, error)) ||
+      !_rounds_store_insert_verdict (run->store, item, reviewer_id, verdict, resolves_json,
+                                     ROUNDS_ORIGIN_REMOTE, &inserted, error))
     return FALSE;
-
-  if (!(stmt = _rounds_store_prepare (run->store,
-                                      "SELECT id, revision, created_at, edit_id FROM adjudications"
-                                      " WHERE item_id = ?1 AND is_current = 1", error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      current_id = sqlite3_column_int64 (stmt, 0);
-      current_revision = sqlite3_column_int (stmt, 1);
-      current_at = _rounds_store_column_dup (stmt, 2);
-      current_edit = _rounds_store_column_dup (stmt, 3);
-    }
-  sqlite3_reset (stmt);
-
-  newest = current_id == 0 || revision > current_revision ||
-           (revision == current_revision &&
-            (g_strcmp0 (created_at, current_at) > 0 ||
-             (g_strcmp0 (created_at, current_at) == 0 && g_strcmp0 (edit, current_edit) > 0)));
-  if (newest && current_id != 0)
-    {
-      if (!(stmt = _rounds_store_prepare (run->store, "UPDATE adjudications SET is_current = 0 WHERE id = ?1", error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, current_id);
-      if (!_rounds_store_step_done (run->store, stmt, error))
-        return FALSE;
-    }
-
-  if (!(stmt = _rounds_store_prepare (run->store,
-                                      "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision,"
-                                      " preference, ranking_json, unacceptable, scores_json, rationale, resolves_json,"
-                                      " models_revealed, created_at, origin, is_current, synced)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 'remote', ?14, 1)",
-                                      error)))
-    return FALSE;
-  _rounds_store_bind_text (stmt, 1, edit);
-  _rounds_store_bind_text (stmt, 2, doc_id);
-  sqlite3_bind_int64 (stmt, 3, rounds_item_get_id (item));
-  sqlite3_bind_int64 (stmt, 4, reviewer_id);
-  sqlite3_bind_int64 (stmt, 5, revision);
-  if (has_preference && rounds_item_get_n_responses (item) == 2)
-    sqlite3_bind_int64 (stmt, 6, preference);
-  _rounds_store_bind_text (stmt, 7, ranking_json);
-  sqlite3_bind_int (stmt, 8, json_object_get_boolean_member_with_default (doc, "unacceptable", FALSE) ? 1 : 0);
-  _rounds_store_bind_text (stmt, 9, scores_json);
-  _rounds_store_bind_text (stmt, 10, rationale);
-  _rounds_store_bind_text (stmt, 11, resolves_json);
-  sqlite3_bind_int (stmt, 12, json_object_get_boolean_member_with_default (doc, "models_revealed", FALSE) ? 1 : 0);
-  _rounds_store_bind_text (stmt, 13, created_at);
-  sqlite3_bind_int (stmt, 14, newest ? 1 : 0);
-  if (!_rounds_store_step_done (run->store, stmt, error))
-    return FALSE;
-  run->result->n_pulled++;
+  if (inserted)
+    run->result->n_pulled++;
+  else
+    run->result->n_unchanged++;
   return TRUE;
 }
 
