@@ -814,7 +814,7 @@ static const BadCase bad_cases[] = {
   { "two-objects", "bad.jsonl", { NULL }, PREFIX "{} {}\n", 3, NULL, NULL, ROUNDS_ERROR_INVALID_INPUT },
   { "bad-utf8", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"x\", \"scenario\": \"caf\xE9\", " PAIR "}\n", 3, NULL, "UTF-8", ROUNDS_ERROR_INVALID_INPUT },
   { "no-type", "bad.jsonl", { NULL }, PREFIX "{\"question\": \"?\"}\n", 3, NULL, "--map", ROUNDS_ERROR_INVALID_INPUT },
-  { "type-unknown", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"verdict\"}\n", 3, "type", "verdict", ROUNDS_ERROR_INVALID_INPUT },
+  { "type-unknown", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"review\"}\n", 3, "type", "review", ROUNDS_ERROR_INVALID_INPUT },
   { "type-object", "bad.jsonl", { NULL }, PREFIX "{\"type\": {}, " PAIR "}\n", 3, "type", NULL, ROUNDS_ERROR_INVALID_INPUT },
   { "type-number", "bad.jsonl", { NULL }, PREFIX "{\"type\": 1, \"id\": \"x\", \"scenario\": \"S\", " PAIR "}\n", 3, "type", NULL, ROUNDS_ERROR_INVALID_INPUT },
   /* Judgements */

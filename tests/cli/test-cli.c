@@ -433,6 +433,60 @@ test_bad_database (Fixture       *fixture,
   g_assert_nonnull (strstr (run.err, "rounds.db"));
 }
 
+/* Export from the command line: the demo as TRL pairs, split by scenario; bad options
+ * exit 2 with the option named and leave no file. */
+static void
+test_export (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo.jsonl", NULL);
+  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
+  g_autofree char *train = g_build_filename (fixture->dir, "pairs.train.jsonl", NULL);
+  g_autofree char *test = g_build_filename (fixture->dir, "pairs.test.jsonl", NULL);
+  g_autofree char *bad = g_build_filename (fixture->dir, "bad.jsonl", NULL);
+  g_autofree char *train_text = NULL, *test_text = NULL;
+  g_auto(Run) import = { 0 };
+  g_auto(Run) export = { 0 };
+  g_auto(Run) count = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) unknown = { 0 };
+  guint lines = 0;
+
+  run_cli (fixture, &import, "--db", fixture->db, "import", items, judgements, NULL);
+  g_assert_cmpint (import.status, ==, 0);
+
+  run_cli (fixture, &count, "--db", fixture->db, "export", "--format", "trl", "--count", NULL);
+  g_assert_cmpint (count.status, ==, 0);
+  g_assert_true (g_str_has_prefix (count.out, "25 records written from 44 items"));
+
+  run_cli (fixture, &export, "--db", fixture->db, "export", "--format", "trl", "--split", "test=0.3",
+           "--seed", "11", "-o", "pairs.jsonl", NULL);
+  g_test_message ("%s", export.err);
+  g_assert_cmpint (export.status, ==, 0);
+  g_assert_nonnull (strstr (export.err, "25 records written"));
+  g_assert_nonnull (strstr (export.err, "by consensus (mean preference)"));
+  g_assert_nonnull (strstr (export.err, "not judged yet"));
+  g_assert_true (g_file_get_contents (train, &train_text, NULL, NULL));
+  g_assert_true (g_file_get_contents (test, &test_text, NULL, NULL));
+  for (const char *p = train_text; *p; p++)
+    lines += *p == '\n';
+  for (const char *p = test_text; *p; p++)
+    lines += *p == '\n';
+  g_assert_cmpuint (lines, ==, 25);
+  g_assert_cmpint (count_rows (fixture, "audit_log WHERE action = 'export.write'"), ==, 1);
+
+  run_cli (fixture, &refused, "--db", fixture->db, "export", "--format", "trl", "--min-agreement", "1.5",
+           "-o", "bad.jsonl", NULL);
+  g_assert_cmpint (refused.status, ==, 2);
+  g_assert_nonnull (strstr (refused.err, "--min-agreement"));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+
+  run_cli (fixture, &unknown, "--db", fixture->db, "export", "--format", "dpo", "-o", "bad.jsonl", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_nonnull (strstr (unknown.err, "unknown format “dpo”"));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -451,6 +505,7 @@ main (int    argc,
   ADD ("/rounds/cli/demo-dataset", test_demo_dataset);
   ADD ("/rounds/cli/agreement", test_agreement);
   ADD ("/rounds/cli/bad-database", test_bad_database);
+  ADD ("/rounds/cli/export", test_export);
 #undef ADD
 
   return g_test_run ();
