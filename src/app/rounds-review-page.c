@@ -506,6 +506,13 @@ rounds_review_page_get_item (RoundsReviewPage *self)
   return self->item;
 }
 
+RoundsDataset *
+rounds_review_page_get_dataset (RoundsReviewPage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), NULL);
+  return self->dataset;
+}
+
 gboolean
 rounds_review_page_select (RoundsReviewPage *self,
                            guint             position)

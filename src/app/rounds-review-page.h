@@ -22,6 +22,7 @@ gboolean    rounds_review_page_load         (RoundsReviewPage  *self,
                                              GError           **error);
 guint       rounds_review_page_get_n_items  (RoundsReviewPage  *self);
 RoundsItem *rounds_review_page_get_item     (RoundsReviewPage  *self);
+RoundsDataset *rounds_review_page_get_dataset (RoundsReviewPage *self);
 gboolean    rounds_review_page_select       (RoundsReviewPage  *self,
                                              guint              position);
 void        rounds_review_page_set_correction (RoundsReviewPage *self,

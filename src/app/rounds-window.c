@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-error.h"
+#include "rounds-export-dialog.h"
 #include "rounds-import.h"
 #include "rounds-preferences.h"
 #include "rounds-review-page.h"
@@ -1335,6 +1336,26 @@ import_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* Export ----------------------------------------------------------------------------- */
+
+/* win.export (Ctrl+E): rated pairs for training, of every dataset or of the one open. */
+static void
+export_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  RoundsDataset *current = self->dataset;
+
+  if (self->store == NULL)
+    return;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "review") == 0)
+    current = rounds_review_page_get_dataset (ROUNDS_REVIEW_PAGE (self->review_page));
+  gtk_window_present (GTK_WINDOW (rounds_export_dialog_new (GTK_WINDOW (self), self->store, current,
+                                                            self->profile ? rounds_profile_get_user_name (self->profile)
+                                                                          : g_get_user_name ())));
+}
+
 /* Sync ------------------------------------------------------------------------------- */
 
 static void
@@ -1692,6 +1713,7 @@ rounds_window_new (RoundsApplication *app,
   if (store == NULL)
     {
       adw_status_page_set_description (self->error_page, open_error ? open_error->message : NULL);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
       gtk_stack_set_visible_child_name (self->stack, "error");
       return self;
     }
@@ -1812,6 +1834,7 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.use-profile", "s", use_profile_activated);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_activated);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_activated);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_activated);
