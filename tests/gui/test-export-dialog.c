@@ -1,0 +1,390 @@
+/* test-export-dialog.c: exporting the demo's rated pairs from the window, as a data engineer does
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+
+#include "rounds-application.h"
+#include "rounds-export-dialog.h"
+#include "rounds-import.h"
+#include "rounds-window.h"
+
+#define DEMO_DATASET "clinical-ethics-demo"
+
+/* One application for the whole run: it is exported on the session bus once. */
+static RoundsApplication *shared_app;
+
+typedef struct
+{
+  char               *dir;
+  char               *db_path;
+  RoundsStore        *store;
+  RoundsApplication  *app;
+  RoundsWindow       *window;
+  RoundsExportDialog *dialog;    /* weak */
+} Fixture;
+
+static void
+spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static void
+wait_until (Fixture   *fixture,
+            Condition  condition)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!condition (fixture) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (condition (fixture));
+}
+
+static gboolean
+counted (Fixture *fixture)
+{
+  return rounds_export_dialog_get_n_records (fixture->dialog) >= 0;
+}
+
+static gboolean
+exported (Fixture *fixture)
+{
+  return !rounds_export_dialog_is_exporting (fixture->dialog);
+}
+
+static gboolean
+dialog_gone (Fixture *fixture)
+{
+  return fixture->dialog == NULL;
+}
+
+static void
+import_demo (RoundsStore *store)
+{
+  const char *files[] = { "rounds-demo.jsonl", "rounds-demo-judgements.jsonl" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", files[i], NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+      g_autoptr(GError) error = NULL;
+      RoundsImportResult result;
+
+      rounds_importer_run (importer, store, file, &result, NULL, &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RoundsProfile) profile = rounds_profile_new ("dr-data", "Dr Data", ROUNDS_ROLE_CURATOR, NULL);
+
+  fixture->dir = g_dir_make_tmp ("rounds-export-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
+  fixture->store = rounds_store_open (fixture->db_path, &error);
+  g_assert_no_error (error);
+  import_demo (fixture->store);
+  rounds_store_add_profile (fixture->store, profile, &error);
+  g_assert_no_error (error);
+  rounds_store_set_current_profile (fixture->store, "dr-data", &error);
+  g_assert_no_error (error);
+
+  fixture->app = g_object_ref (shared_app);
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  spin ();
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->dialog));
+  /* The dialog is freed once its last count or export has come back. */
+  wait_until (fixture, dialog_gone);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  spin ();
+  g_clear_object (&fixture->app);
+  g_assert_finalize_object (fixture->store);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->db_path);
+}
+
+/* Ctrl+E's action opens the dialog over the window; it counts at once. */
+static void
+open_dialog (Fixture *fixture)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export", NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ROUNDS_IS_EXPORT_DIALOG (window))
+        fixture->dialog = ROUNDS_EXPORT_DIALOG (window);
+    }
+  g_assert_nonnull (fixture->dialog);
+  g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (fixture->dialog)));
+  wait_until (fixture, counted);
+}
+
+static GtkWidget *
+find_widget (GtkWidget                 *root,
+             gboolean (*match) (GtkWidget *, gconstpointer),
+             gconstpointer              data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_label_starting (GtkWidget     *widget,
+                   gconstpointer  prefix)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+         g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
+is_label_containing (GtkWidget     *widget,
+                     gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static GtkWidget *
+find_row (Fixture    *fixture,
+          const char *title)
+{
+  GtkWidget *row = find_widget (GTK_WIDGET (fixture->dialog), is_row_titled, title);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static void
+export (Fixture *fixture)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "export.run", NULL));
+  g_assert_true (rounds_export_dialog_is_exporting (fixture->dialog));
+  wait_until (fixture, exported);
+  spin ();
+}
+
+/* Lines of a JSONL file, each checked to be an object. */
+static guint
+count_records (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0')
+      {
+        g_assert_true (g_str_has_prefix (lines[i], "{"));
+        n++;
+      }
+  return n;
+}
+
+/* The count appears on its own, and Export writes exactly that many records. */
+static void
+test_preview_then_export (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "pairs.jsonl", NULL);
+  g_autofree char *shown = NULL;
+  const RoundsExportSummary *summary;
+  gint64 n;
+
+  open_dialog (fixture);
+  n = rounds_export_dialog_get_n_records (fixture->dialog);
+  g_test_message ("preview: %" G_GINT64_FORMAT " records", n);
+  g_assert_cmpint (n, >, 0);
+  /* What the person reads, not only what the dialog knows. */
+  shown = g_strdup_printf ("%" G_GINT64_FORMAT " records", n);
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_label_starting, shown));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->dialog)));
+
+  rounds_export_dialog_set_path (fixture->dialog, path);
+  export (fixture);
+  g_assert_null (rounds_export_dialog_get_error (fixture->dialog));
+  summary = rounds_export_dialog_get_summary (fixture->dialog);
+  g_assert_nonnull (summary);
+  g_assert_cmpuint (summary->n_written, ==, (guint64) n);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_records (path), ==, (guint) n);
+}
+
+/* Opened on a dataset, the dialog offers that dataset; a stricter threshold counts again. */
+static void
+test_current_dataset_and_live_count (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  GtkWidget *dataset_row;
+  GtkWidget *agreement;
+  gint64 all, strict;
+
+  rounds_window_open_dataset (fixture->window, DEMO_DATASET);
+  spin ();
+  open_dialog (fixture);
+  dataset_row = find_row (fixture, "Dataset");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (dataset_row)), ==, 1);
+  all = rounds_export_dialog_get_n_records (fixture->dialog);
+  g_assert_cmpint (all, >, 0);
+
+  /* Every annotator must agree on the direction: the demo has disagreements. */
+  agreement = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (find_row (fixture, "Minimum agreement")));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (agreement), 1.0);
+  g_assert_cmpint (rounds_export_dialog_get_n_records (fixture->dialog), ==, -1);
+  wait_until (fixture, counted);
+  strict = rounds_export_dialog_get_n_records (fixture->dialog);
+  g_test_message ("all %" G_GINT64_FORMAT ", full agreement %" G_GINT64_FORMAT, all, strict);
+  g_assert_cmpint (strict, <, all);
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_label_containing, "items skipped"));
+}
+
+/* A test share writes two files, named from the chosen one, that hold every record once. */
+static void
+test_split (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "pairs.jsonl", NULL);
+  g_autofree char *train = g_build_filename (fixture->dir, "pairs.train.jsonl", NULL);
+  g_autofree char *test = g_build_filename (fixture->dir, "pairs.test.jsonl", NULL);
+  const RoundsExportSummary *summary;
+  GtkWidget *share;
+  gint64 n;
+
+  open_dialog (fixture);
+  share = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (find_row (fixture, "Test share")));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (share), 0.5);
+  wait_until (fixture, counted);
+  n = rounds_export_dialog_get_n_records (fixture->dialog);
+  g_assert_cmpint (n, >, 0);
+
+  rounds_export_dialog_set_path (fixture->dialog, path);
+  export (fixture);
+  g_assert_null (rounds_export_dialog_get_error (fixture->dialog));
+  summary = rounds_export_dialog_get_summary (fixture->dialog);
+  g_assert_nonnull (summary);
+  g_assert_cmpuint (summary->n_written, ==, (guint64) n);
+  g_assert_cmpuint (summary->n_test, >, 0);
+  g_assert_cmpuint (summary->n_test, <, summary->n_written);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_records (train) + count_records (test), ==, (guint) n);
+  g_assert_cmpuint (count_records (test), ==, (guint) summary->n_test);
+}
+
+/* Cancel leaves no file behind and says so. */
+static void
+test_cancel_writes_nothing (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "pairs.jsonl", NULL);
+
+  open_dialog (fixture);
+  rounds_export_dialog_set_path (fixture->dialog, path);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "export.run", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "export.cancel", NULL));
+  wait_until (fixture, exported);
+  spin ();
+  g_assert_null (rounds_export_dialog_get_error (fixture->dialog));
+  g_assert_null (rounds_export_dialog_get_summary (fixture->dialog));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_label_starting, "Export cancelled"));
+}
+
+/* A file that cannot be written is named in the dialog, in the core's words. */
+static void
+test_error_shown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "no-such-folder", "pairs.jsonl", NULL);
+  const char *error;
+
+  open_dialog (fixture);
+  rounds_export_dialog_set_path (fixture->dialog, path);
+  export (fixture);
+  error = rounds_export_dialog_get_error (fixture->dialog);
+  g_test_message ("error: %s", error);
+  g_assert_nonnull (error);
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_label_starting, error));
+  g_assert_null (rounds_export_dialog_get_summary (fixture->dialog));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  shared_app = rounds_application_new ();
+  g_application_register (G_APPLICATION (shared_app), NULL, &error);
+  g_assert_no_error (error);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/rounds/export-dialog/preview-then-export", test_preview_then_export);
+  ADD ("/rounds/export-dialog/current-dataset-and-live-count", test_current_dataset_and_live_count);
+  ADD ("/rounds/export-dialog/split", test_split);
+  ADD ("/rounds/export-dialog/cancel-writes-nothing", test_cancel_writes_nothing);
+  ADD ("/rounds/export-dialog/error-shown", test_error_shown);
+#undef ADD
+
+  status = g_test_run ();
+  g_clear_object (&shared_app);
+  return status;
+}
