@@ -239,43 +239,7 @@ set_exporting (RoundsExportDialog *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPORTING]);
 }
 
-static const char *
-skip_label (RoundsExportSkip skip)
-{
-  switch (skip)
-    {
-    case ROUNDS_EXPORT_SKIP_UNLABELLED:
-      return _("no judgement or verdict");
-    case ROUNDS_EXPORT_SKIP_NOT_ADJUDICATED:
-      return _("no verdict");
-    case ROUNDS_EXPORT_SKIP_FEW_ANNOTATORS:
-      return _("too few annotators");
-    case ROUNDS_EXPORT_SKIP_LOW_AGREEMENT:
-      return _("low agreement");
-    case ROUNDS_EXPORT_SKIP_UNACCEPTABLE:
-      return _("all unacceptable");
-    case ROUNDS_EXPORT_SKIP_NO_MAJORITY:
-      return _("no majority");
-    case ROUNDS_EXPORT_SKIP_TIE:
-      return _("tie");
-    case ROUNDS_EXPORT_SKIP_LOW_MARGIN:
-      return _("small margin");
-    case ROUNDS_EXPORT_SKIP_FLAGGED:
-      return _("flagged");
-    case ROUNDS_EXPORT_SKIP_UNSCORED:
-      return _("not scored");
-    default:
-      return rounds_export_skip_to_string (skip);
-    }
-}
-
-static gboolean
-skip_counts_items (RoundsExportSkip skip)
-{
-  return skip <= ROUNDS_EXPORT_SKIP_UNACCEPTABLE;
-}
-
-/* "tie" when it is the only reason of its kind, "tie 3, small margin 2" when there are more. */
+/* "tied" when it is the only reason of its kind, "3 tied, 2 flagged" when there are more. */
 static void
 append_reasons (GString                   *text,
                 const RoundsExportSummary *summary,
@@ -284,18 +248,18 @@ append_reasons (GString                   *text,
   guint n_reasons = 0;
 
   for (guint i = 0; i < ROUNDS_EXPORT_N_SKIPS; i++)
-    n_reasons += skip_counts_items (i) == items && summary->n_skipped[i] > 0;
+    n_reasons += rounds_export_skip_counts_items (i) == items && summary->n_skipped[i] > 0;
   for (guint i = 0, listed = 0; i < ROUNDS_EXPORT_N_SKIPS; i++)
     {
-      if (skip_counts_items (i) != items || summary->n_skipped[i] == 0)
+      if (rounds_export_skip_counts_items (i) != items || summary->n_skipped[i] == 0)
         continue;
       if (listed++ > 0)
         g_string_append (text, _(", "));
       if (n_reasons == 1)
-        g_string_append (text, skip_label (i));
+        g_string_append (text, rounds_export_skip_get_label (i));
       else
-        /* TRANSLATORS: why some were left out, and how many: "tie 3" */
-        g_string_append_printf (text, _("%s %lld"), skip_label (i), (long long) summary->n_skipped[i]);
+        /* TRANSLATORS: how many were left out, and why: "3 tied" */
+        g_string_append_printf (text, _("%lld %s"), (long long) summary->n_skipped[i], rounds_export_skip_get_label (i));
     }
 }
 
@@ -310,7 +274,7 @@ describe_summary (const RoundsExportSummary *summary,
 
   for (guint i = 0; i < ROUNDS_EXPORT_N_SKIPS; i++)
     {
-      if (skip_counts_items (i))
+      if (rounds_export_skip_counts_items (i))
         n_item_skips += summary->n_skipped[i];
       else
         n_record_skips += summary->n_skipped[i];

@@ -212,27 +212,33 @@ rounds_export_skip_to_string (RoundsExportSkip skip)
   return names[skip];
 }
 
-static gboolean
-skip_counts_items (RoundsExportSkip skip)
+/* Whether a reason counts items (the first ones) or the records they would have given. */
+gboolean
+rounds_export_skip_counts_items (RoundsExportSkip skip)
 {
   return skip <= ROUNDS_EXPORT_SKIP_UNACCEPTABLE;
 }
 
-static const char *
-skip_get_label (RoundsExportSkip skip)
+/**
+ * rounds_export_skip_get_label:
+ *
+ * Why records were left out, in words that read after a number: "3 tied".
+ */
+const char *
+rounds_export_skip_get_label (RoundsExportSkip skip)
 {
   switch (skip)
     {
     case ROUNDS_EXPORT_SKIP_UNLABELLED: return _("not judged yet");
-    case ROUNDS_EXPORT_SKIP_NOT_ADJUDICATED: return _("no verdict");
-    case ROUNDS_EXPORT_SKIP_FEW_ANNOTATORS: return _("too few annotators");
-    case ROUNDS_EXPORT_SKIP_LOW_AGREEMENT: return _("agreement too low");
-    case ROUNDS_EXPORT_SKIP_UNACCEPTABLE: return _("every response unacceptable");
-    case ROUNDS_EXPORT_SKIP_NO_MAJORITY: return _("no majority");
-    case ROUNDS_EXPORT_SKIP_TIE: return _("ties");
-    case ROUNDS_EXPORT_SKIP_LOW_MARGIN: return _("margin too small");
+    case ROUNDS_EXPORT_SKIP_NOT_ADJUDICATED: return _("without a verdict");
+    case ROUNDS_EXPORT_SKIP_FEW_ANNOTATORS: return _("with too few annotators");
+    case ROUNDS_EXPORT_SKIP_LOW_AGREEMENT: return _("with too little agreement");
+    case ROUNDS_EXPORT_SKIP_UNACCEPTABLE: return _("with every response unacceptable");
+    case ROUNDS_EXPORT_SKIP_NO_MAJORITY: return _("without a majority");
+    case ROUNDS_EXPORT_SKIP_TIE: return _("tied");
+    case ROUNDS_EXPORT_SKIP_LOW_MARGIN: return _("with too small a margin");
     case ROUNDS_EXPORT_SKIP_FLAGGED: return _("flagged");
-    case ROUNDS_EXPORT_SKIP_UNSCORED: return _("no rubric scores");
+    case ROUNDS_EXPORT_SKIP_UNSCORED: return _("without rubric scores");
     default: g_assert_not_reached ();
     }
 }
@@ -248,47 +254,36 @@ rounds_export_summary_to_string (const RoundsExportSummary *summary,
                                  const RoundsExportOptions *options)
 {
   GString *str = g_string_new (NULL);
-  const char *unit = options->format == ROUNDS_EXPORT_KTO ? _("responses") : _("pairs");
-  guint64 items = 0, records = 0;
+  unsigned long long written = summary->n_written, n_items = summary->n_items;
+  unsigned long long items = 0, records = 0;
 
+  g_return_val_if_fail (summary != NULL && options != NULL, NULL);
+
+  g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, "%llu record written", "%llu records written", written),
+                          written);
+  g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, " from %llu item", " from %llu items", n_items), n_items);
   if (options->format == ROUNDS_EXPORT_FULL)
-    {
-      g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " record written",
-                                                "%" G_GUINT64_FORMAT " records written", summary->n_written),
-                              summary->n_written);
-      g_string_append_printf (str, _(" from %" G_GUINT64_FORMAT " items"), summary->n_items);
-      return g_string_free (str, FALSE);
-    }
-
-  g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " record written",
-                                            "%" G_GUINT64_FORMAT " records written", summary->n_written),
-                          summary->n_written);
+    return g_string_free (str, FALSE);
   if (options->test_fraction > 0.0)
-    g_string_append_printf (str, _(" (%" G_GUINT64_FORMAT " train, %" G_GUINT64_FORMAT " test)"),
-                            summary->n_written - summary->n_test, summary->n_test);
-  g_string_append_printf (str, _(" from %" G_GUINT64_FORMAT " items"), summary->n_items);
+    g_string_append_printf (str, _(" (%llu for training, %llu for testing)"),
+                            (unsigned long long) (summary->n_written - summary->n_test),
+                            (unsigned long long) summary->n_test);
   g_string_append_c (str, '\n');
 
-  g_string_append_printf (str, _("Labels: %" G_GUINT64_FORMAT " items by verdict, %" G_GUINT64_FORMAT
-                                 " by consensus (%s)"),
-                          summary->n_labelled[ROUNDS_LABEL_VERDICT], summary->n_labelled[ROUNDS_LABEL_CONSENSUS],
+  g_string_append_printf (str, _("Labels: %llu items by verdict, %llu by consensus (%s)"),
+                          (unsigned long long) summary->n_labelled[ROUNDS_LABEL_VERDICT],
+                          (unsigned long long) summary->n_labelled[ROUNDS_LABEL_CONSENSUS],
                           options->rule == ROUNDS_CONSENSUS_MEAN ? _("mean preference") : _("majority direction"));
   if (options->include_reference)
-    g_string_append_printf (str, _(", %" G_GUINT64_FORMAT " by reference label"),
-                            summary->n_labelled[ROUNDS_LABEL_REFERENCE]);
-  g_string_append_c (str, '\n');
+    g_string_append_printf (str, _(", %llu by reference label"),
+                            (unsigned long long) summary->n_labelled[ROUNDS_LABEL_REFERENCE]);
 
   for (guint s = 0; s < ROUNDS_EXPORT_N_SKIPS; s++)
     {
-      if (skip_counts_items (s))
+      if (rounds_export_skip_counts_items (s))
         items += summary->n_skipped[s];
       else
         records += summary->n_skipped[s];
-    }
-  if (items == 0 && records == 0)
-    {
-      g_string_append (str, _("Nothing skipped"));
-      return g_string_free (str, FALSE);
     }
   for (guint pass = 0; pass < 2; pass++)
     {
@@ -296,40 +291,72 @@ rounds_export_summary_to_string (const RoundsExportSummary *summary,
 
       if ((pass == 0 ? items : records) == 0)
         continue;
-      g_string_append_printf (str, _("Skipped %" G_GUINT64_FORMAT " %s: "),
-                              pass == 0 ? items : records, pass == 0 ? _("items") : unit);
+      g_string_append_c (str, '\n');
+      g_string_append (str, pass == 0 ? _("Items left out:") :
+                            options->format == ROUNDS_EXPORT_KTO ? _("Responses left out:") : _("Pairs left out:"));
       for (guint s = 0; s < ROUNDS_EXPORT_N_SKIPS; s++)
         {
-          if (skip_counts_items (s) != (pass == 0) || summary->n_skipped[s] == 0)
+          if (rounds_export_skip_counts_items (s) != (pass == 0) || summary->n_skipped[s] == 0)
             continue;
-          g_string_append_printf (str, "%s%" G_GUINT64_FORMAT " %s", first ? "" : ", ",
-                                  summary->n_skipped[s], skip_get_label (s));
+          g_string_append_printf (str, "%s %llu %s", first ? "" : ",",
+                                  (unsigned long long) summary->n_skipped[s], rounds_export_skip_get_label (s));
           first = FALSE;
         }
-      g_string_append_c (str, '\n');
     }
-  g_string_truncate (str, str->len - 1);
+  if (items == 0 && records == 0)
+    g_string_append_printf (str, "\n%s", _("Nothing left out"));
   return g_string_free (str, FALSE);
 }
 
 /* Writing JSON by hand ---------------------------------------------------------------- */
 
+/* Characters that stop the copying loop: the end, controls, quote and backslash. */
+static const guint8 json_stop[256] = {
+  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+  [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+  [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+  [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+  ['"'] = 1, ['\\'] = 1,
+};
+
+/* g_string_append_len without the call when the buffer has room, which it nearly always
+ * has: the output buffers are allocated a little over their flush size. */
+static inline void
+append_len (GString    *out,
+            const char *text,
+            gsize       len)
+{
+  if (G_LIKELY (out->len + len < out->allocated_len))
+    {
+      memcpy (out->str + out->len, text, len);
+      out->len += len;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, text, len);
+}
+
+#define APPEND_LITERAL(out, literal) append_len ((out), "" literal, sizeof (literal) - 1)
+
 static void
 append_json_string (GString    *out,
                     const char *text)
 {
-  const char *p = text, *run = text;
+  const unsigned char *p = (const unsigned char *) text;
 
   g_string_append_c (out, '"');
-  for (; *p; p++)
+  for (;;)
     {
-      unsigned char c = (unsigned char) *p;
-      const char *escape = NULL;
+      const unsigned char *run = p;
       char buffer[8];
+      const char *escape;
 
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
-      switch (c)
+      while (!json_stop[*p])
+        p++;
+      append_len (out, (const char *) run, p - run);
+      if (*p == '\0')
+        break;
+      switch (*p)
         {
         case '"': escape = "\\\""; break;
         case '\\': escape = "\\\\"; break;
@@ -339,15 +366,26 @@ append_json_string (GString    *out,
         case '\b': escape = "\\b"; break;
         case '\f': escape = "\\f"; break;
         default:
-          g_snprintf (buffer, sizeof buffer, "\\u%04x", c);
+          g_snprintf (buffer, sizeof buffer, "\\u%04x", *p);
           escape = buffer;
         }
-      g_string_append_len (out, run, p - run);
       g_string_append (out, escape);
-      run = p + 1;
+      p++;
     }
-  g_string_append_len (out, run, p - run);
   g_string_append_c (out, '"');
+}
+
+static void
+append_uint (GString *out,
+             guint64  value)
+{
+  char buffer[24];
+  int i = sizeof buffer;
+
+  do
+    buffer[--i] = (char) ('0' + value % 10);
+  while ((value /= 10) != 0);
+  g_string_append_len (out, buffer + i, sizeof buffer - i);
 }
 
 static void
@@ -372,7 +410,7 @@ append_number (GString *out,
 
   if (!isfinite (value))
     {
-      g_string_append (out, "null");
+      APPEND_LITERAL (out, "null");
       return;
     }
   value = round (value * 10000.0) / 10000.0;
@@ -400,6 +438,11 @@ append_raw (GString    *out,
 
 /* Splits a JSON array the store wrote ("[{…},{…}]", "[[\"unsafe\"],[]]") into its
  * top-level elements, without a parser: the store's own output is trusted. */
+/* Characters split_array stops at; everything else is copied over. */
+static const guint8 split_stop[256] = {
+  [0] = 1, ['"'] = 1, ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1, [','] = 1,
+};
+
 static guint
 split_array (const char  *json,
              const char **starts,
@@ -408,28 +451,31 @@ split_array (const char  *json,
 {
   const char *p = json;
   const char *start = NULL;
-  gboolean in_string = FALSE;
   int depth = 0;
   guint n = 0;
 
   if (json == NULL)
     return 0;
-  for (; *p; p++)
+  for (;; p++)
     {
-      if (in_string)
+      while (!split_stop[(unsigned char) *p])
         {
-          if (*p == '\\' && p[1])
-            p++;
-          else if (*p == '"')
-            in_string = FALSE;
-          continue;
+          if (depth == 1 && start == NULL && *p != ' ')
+            start = p;
+          p++;
         }
       switch (*p)
         {
+        case '\0':
+          return n;
         case '"':
-          in_string = TRUE;
           if (depth == 1 && start == NULL)
             start = p;
+          for (p++; *p && *p != '"'; p++)
+            if (*p == '\\' && p[1])
+              p++;
+          if (!*p)
+            return n;
           break;
         case '[': case '{':
           if (depth == 1 && start == NULL)
@@ -453,14 +499,10 @@ split_array (const char  *json,
               start = NULL;
             }
           break;
-        case ' ': case '\n': case '\t': case '\r':
-          break;
         default:
-          if (depth == 1 && start == NULL)
-            start = p;
+          g_assert_not_reached ();
         }
     }
-  return n;
 }
 
 static guint
@@ -538,7 +580,8 @@ typedef struct
   char     *name;                     /* as written out: a pseudonym unless asked */
   gboolean  has_preference;
   int       preference;
-  gboolean  has_ranks;
+  gboolean  has_ranks;               /* a complete ranking of the item's responses */
+  guint     n_ranks;
   int       ranks[MAX_RESPONSES];
   gboolean  unacceptable;
   char     *scores_json;
@@ -566,6 +609,22 @@ vote_clear (Vote *vote)
   g_free (vote->name);
   g_free (vote->scores_json);
   memset (vote, 0, sizeof *vote);
+}
+
+static void
+vote_free (gpointer data)
+{
+  vote_clear (data);
+  g_free (data);
+}
+
+static void
+vote_check_ranks (Vote  *vote,
+                  guint  n)
+{
+  vote->has_ranks = n > 0 && vote->n_ranks == n;
+  for (guint r = 0; vote->has_ranks && r < n; r++)
+    vote->has_ranks = vote->ranks[r] > 0;
 }
 
 static void
@@ -612,7 +671,7 @@ typedef struct
   FILE                      *files[2];     /* train (or all), test */
   char                      *temp_paths[2];
   GString                   *buffers[2];
-  GString                   *record;
+  GString                   *record;       /* the buffer the record goes to */
 
   GHashTable                *pseudonyms;   /* user name → name written */
   char                      *key;
@@ -789,7 +848,8 @@ finish_outputs (Exporter    *e,
   return TRUE;
 }
 
-/* Ends the record being built and puts it in the train or the test file. */
+/* Counts the record just built in e->record, the buffer of its file, and writes the
+ * buffer out when it is full. */
 static gboolean
 emit (Exporter  *e,
       gboolean   test,
@@ -800,13 +860,9 @@ emit (Exporter  *e,
   e->summary->n_written++;
   if (test)
     e->summary->n_test++;
-  if (e->counting)
+  if (e->counting || e->buffers[index]->len < FLUSH_AT)
     return TRUE;
-  g_string_append_len (e->buffers[index], e->record->str, e->record->len);
-  g_string_truncate (e->record, 0);
-  if (e->buffers[index]->len >= FLUSH_AT)
-    return flush_output (e, index, error);
-  return TRUE;
+  return flush_output (e, index, error);
 }
 
 /* Labels ------------------------------------------------------------------------------ */
@@ -1164,7 +1220,7 @@ append_metadata (Exporter        *e,
   if (label->unacceptable)
     {
       append_member (out, &inner, "unacceptable");
-      g_string_append (out, "true");
+      APPEND_LITERAL (out, "true");
     }
   if (pair != NULL && label->source != ROUNDS_LABEL_REFERENCE)
     {
@@ -1173,7 +1229,7 @@ append_metadata (Exporter        *e,
       if (item->n == 2)
         {
           append_member (out, &inner, "scale");
-          g_string_append_printf (out, "%u", rounds_dataset_get_scale (e->dataset));
+          append_uint (out, rounds_dataset_get_scale (e->dataset));
         }
       if (label->source == ROUNDS_LABEL_CONSENSUS)
         {
@@ -1181,8 +1237,13 @@ append_metadata (Exporter        *e,
           gboolean flipped = n_responses == 2 && responses[0] > responses[1];
 
           append_member (out, &inner, "votes");
-          g_string_append_printf (out, "[%u,%u,%u]", pair->votes[flipped ? 2 : 0], pair->votes[1],
-                                  pair->votes[flipped ? 0 : 2]);
+          g_string_append_c (out, '[');
+          append_uint (out, pair->votes[flipped ? 2 : 0]);
+          g_string_append_c (out, ',');
+          append_uint (out, pair->votes[1]);
+          g_string_append_c (out, ',');
+          append_uint (out, pair->votes[flipped ? 0 : 2]);
+          g_string_append_c (out, ']');
         }
     }
   g_string_append_c (out, '}');
@@ -1289,7 +1350,7 @@ append_metadata (Exporter        *e,
       append_raw (out, item->reference_json);
     }
   append_member (out, &first, "rubric_version");
-  g_string_append_printf (out, "%d", e->rubric_version);
+  append_uint (out, e->rubric_version);
   append_member (out, &first, "rounds_version");
   append_json_string (out, PACKAGE_VERSION);
   g_string_append_c (out, '}');
@@ -1300,11 +1361,11 @@ append_message_list (GString    *out,
                      const char *role,
                      const char *content)
 {
-  g_string_append (out, "[{\"role\":");
+  APPEND_LITERAL (out, "[{\"role\":");
   append_json_string (out, role);
-  g_string_append (out, ",\"content\":");
+  APPEND_LITERAL (out, ",\"content\":");
   append_json_string (out, content);
-  g_string_append (out, "}]");
+  APPEND_LITERAL (out, "}]");
 }
 
 static void
@@ -1354,7 +1415,7 @@ append_csv_header (Exporter *e,
     for (guint c = 0; c < e->criteria->len; c++)
       g_string_append_printf (out, ",%s_%s", side ? "rejected" : "chosen",
                               (const char *) g_ptr_array_index (e->criteria, c));
-  g_string_append (out, ",rubric_version,rounds_version,prompt,chosen,rejected\r\n");
+  APPEND_LITERAL (out, ",rubric_version,rounds_version,prompt,chosen,rejected\r\n");
 }
 
 static void
@@ -1418,7 +1479,7 @@ append_csv_row (Exporter        *e,
   append_csv_field (out, item->responses[chosen].text);
   g_string_append_c (out, ',');
   append_csv_field (out, item->responses[rejected].text);
-  g_string_append (out, "\r\n");
+  APPEND_LITERAL (out, "\r\n");
 }
 
 static void
@@ -1438,47 +1499,47 @@ append_pair_record (Exporter        *e,
   switch (e->options->format)
     {
     case ROUNDS_EXPORT_TRL:
-      g_string_append (out, "{\"prompt\":");
+      APPEND_LITERAL (out, "{\"prompt\":");
       append_json_string (out, prompt);
-      g_string_append (out, ",\"chosen\":");
+      APPEND_LITERAL (out, ",\"chosen\":");
       append_json_string (out, chosen_text);
-      g_string_append (out, ",\"rejected\":");
+      APPEND_LITERAL (out, ",\"rejected\":");
       append_json_string (out, rejected_text);
       break;
 
     case ROUNDS_EXPORT_TRL_CHAT:
-      g_string_append (out, "{\"prompt\":");
+      APPEND_LITERAL (out, "{\"prompt\":");
       append_message_list (out, "user", prompt);
-      g_string_append (out, ",\"chosen\":");
+      APPEND_LITERAL (out, ",\"chosen\":");
       append_message_list (out, "assistant", chosen_text);
-      g_string_append (out, ",\"rejected\":");
+      APPEND_LITERAL (out, ",\"rejected\":");
       append_message_list (out, "assistant", rejected_text);
       break;
 
     case ROUNDS_EXPORT_OPENAI:
       /* OpenAI's validator takes only these members: no metadata here. */
-      g_string_append (out, "{\"input\":{\"messages\":");
+      APPEND_LITERAL (out, "{\"input\":{\"messages\":");
       append_message_list (out, "user", prompt);
-      g_string_append (out, "},\"preferred_output\":");
+      APPEND_LITERAL (out, "},\"preferred_output\":");
       append_message_list (out, "assistant", chosen_text);
-      g_string_append (out, ",\"non_preferred_output\":");
+      APPEND_LITERAL (out, ",\"non_preferred_output\":");
       append_message_list (out, "assistant", rejected_text);
-      g_string_append (out, "}\n");
+      APPEND_LITERAL (out, "}\n");
       return;
 
     case ROUNDS_EXPORT_HH:
-      g_string_append (out, "{\"chosen\":");
+      APPEND_LITERAL (out, "{\"chosen\":");
       append_hh (out, prompt, chosen_text);
-      g_string_append (out, ",\"rejected\":");
+      APPEND_LITERAL (out, ",\"rejected\":");
       append_hh (out, prompt, rejected_text);
       break;
 
     default:
       g_assert_not_reached ();
     }
-  g_string_append (out, ",\"metadata\":");
+  APPEND_LITERAL (out, ",\"metadata\":");
   append_metadata (e, item, label, pair, responses, 2, out);
-  g_string_append (out, "}\n");
+  APPEND_LITERAL (out, "}\n");
 }
 
 static gboolean
@@ -1572,13 +1633,13 @@ export_kto (Exporter        *e,
         }
       if (!e->counting)
         {
-          g_string_append (e->record, "{\"prompt\":");
+          APPEND_LITERAL (e->record, "{\"prompt\":");
           append_json_string (e->record, item->scenario);
-          g_string_append (e->record, ",\"completion\":");
+          APPEND_LITERAL (e->record, ",\"completion\":");
           append_json_string (e->record, item->responses[r].text);
           g_string_append (e->record, desirable[r] ? ",\"label\":true,\"metadata\":" : ",\"label\":false,\"metadata\":");
           append_metadata (e, item, label, NULL, &r, 1, e->record);
-          g_string_append (e->record, "}\n");
+          APPEND_LITERAL (e->record, "}\n");
         }
       if (!emit (e, test, error))
         return FALSE;
@@ -1636,6 +1697,8 @@ export_item (Exporter  *e,
 
   e->summary->n_labelled[label.source]++;
   test = is_test (e, item);
+  if (!e->counting)
+    e->record = e->buffers[test && e->files[1] != NULL ? 1 : 0];
 
   if (format == ROUNDS_EXPORT_KTO)
     return export_kto (e, item, &label, test, error);
@@ -1742,10 +1805,9 @@ vote_from_row (Exporter     *e,
   vote->name = g_strdup (written_name (e, (const char *) sqlite3_column_text (stmt, 1)));
   vote->has_preference = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
   vote->preference = sqlite3_column_int (stmt, 2);
-  vote->has_ranks = sqlite3_column_type (stmt, 3) != SQLITE_NULL &&
-                    parse_ints ((const char *) sqlite3_column_text (stmt, 3), vote->ranks, MAX_RESPONSES) == n;
-  for (guint r = 0; vote->has_ranks && r < n; r++)
-    vote->has_ranks = vote->ranks[r] > 0;
+  if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
+    vote->n_ranks = parse_ints ((const char *) sqlite3_column_text (stmt, 3), vote->ranks, MAX_RESPONSES);
+  vote_check_ranks (vote, n);
   vote->unacceptable = sqlite3_column_int (stmt, 4) != 0;
   vote->scores_json = _rounds_store_column_dup (stmt, 5);
   if (flags != NULL)
@@ -1776,6 +1838,7 @@ export_dataset (Exporter  *e,
                 guint64   *items_done,
                 GError   **error)
 {
+  g_autoptr(GHashTable) verdicts = NULL;
   Cursors c = { NULL };
   Item item = { 0 };
   gboolean ok = FALSE;
@@ -1794,15 +1857,32 @@ export_dataset (Exporter  *e,
                    " JOIN annotators an ON an.id = a.annotator_id"
                    " WHERE i.dataset_id = ?1 ORDER BY i.position, i.id", &c.votes, error) ||
       !prepare (e, "SELECT j.item_id, an.user_name, j.preference, j.ranking_json, j.unacceptable,"
-                   " j.scores_json, NULL, NULL FROM items i"
-                   " JOIN adjudications j ON j.item_id = i.id AND j.is_current = 1"
-                   " JOIN annotators an ON an.id = j.reviewer_id"
-                   " WHERE i.dataset_id = ?1 ORDER BY i.position, i.id", &c.verdicts, error))
+                   " j.scores_json, NULL, NULL, i.id FROM adjudications j"
+                   " JOIN items i ON i.id = j.item_id JOIN annotators an ON an.id = j.reviewer_id"
+                   " WHERE j.is_current = 1 AND i.dataset_id = ?1", &c.verdicts, error))
     goto out;
+
+  /* Verdicts are few (disputed items): read them first, by item, rather than probe for
+   * one at every item. Their responses count is known once the item is read. */
+  verdicts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, vote_free);
+  while ((rc = sqlite3_step (c.verdicts)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+      Vote *vote = g_new0 (Vote, 1);
+
+      *id = sqlite3_column_int64 (c.verdicts, 0);
+      vote_from_row (e, c.verdicts, 0, vote);
+      g_hash_table_insert (verdicts, id, vote);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _rounds_store_set_sqlite_error (e->store, error);
+      goto out;
+    }
 
   c.rc_responses = sqlite3_step (c.responses);
   c.rc_votes = sqlite3_step (c.votes);
-  c.rc_verdicts = sqlite3_step (c.verdicts);
+  c.rc_verdicts = SQLITE_DONE;
 
   while ((rc = sqlite3_step (c.items)) == SQLITE_ROW)
     {
@@ -1827,13 +1907,18 @@ export_dataset (Exporter  *e,
           g_array_set_size (item.votes, item.votes->len + 1);
           vote_from_row (e, c.votes, item.n, &g_array_index (item.votes, Vote, item.votes->len - 1));
         }
-      for (; c.rc_verdicts == SQLITE_ROW && sqlite3_column_int64 (c.verdicts, 0) == item.id;
-           c.rc_verdicts = sqlite3_step (c.verdicts))
+      if (g_hash_table_size (verdicts) > 0)
         {
-          if (item.has_verdict)
-            vote_clear (&item.verdict);
-          vote_from_row (e, c.verdicts, item.n, &item.verdict);
-          item.has_verdict = TRUE;
+          gpointer key, vote;
+
+          if (g_hash_table_steal_extended (verdicts, &item.id, &key, &vote))
+            {
+              item.verdict = *(Vote *) vote;
+              item.has_verdict = TRUE;
+              vote_check_ranks (&item.verdict, item.n);
+              g_free (key);
+              g_free (vote);
+            }
         }
       if (item.votes->len > 1)
         g_array_sort (item.votes, compare_votes);
@@ -2005,7 +2090,8 @@ write_line (Exporter  *e,
             GString   *line,
             GError   **error)
 {
-  g_string_append_len (e->record, line->str, line->len);
+  if (!e->counting)
+    g_string_append_len (e->record, line->str, line->len);
   return emit (e, FALSE, error);
 }
 
@@ -2070,7 +2156,7 @@ full_dataset (Exporter  *e,
   g_string_append_c (line, ']');
   member_raw (line, &first, "rubric", dataset, 8);
   member_raw (line, &first, "metadata", dataset, 9);
-  g_string_append (line, "}\n");
+  APPEND_LITERAL (line, "}\n");
   if (!write_line (e, line, error))
     goto out;
 
@@ -2120,7 +2206,7 @@ full_dataset (Exporter  *e,
       g_string_append_c (line, ']');
       if (e->options->include_reference)
         member_raw (line, &first, "reference", items, 7);
-      g_string_append (line, "}\n");
+      APPEND_LITERAL (line, "}\n");
       if (!write_line (e, line, error))
         goto out;
 
@@ -2155,7 +2241,7 @@ full_dataset (Exporter  *e,
             g_string_append_printf (line, ",\"preference\":%d", sqlite3_column_int (edits, 5));
           member_ranking (line, &first, edits, 6, keys, n);
           if (sqlite3_column_int (edits, 7))
-            g_string_append (line, ",\"unacceptable\":true");
+            APPEND_LITERAL (line, ",\"unacceptable\":true");
           member_keyed (line, &first, "scores", edits, 8, keys, n);
           member_keyed (line, &first, "flags", edits, 9, keys, n);
           member_keyed (line, &first, "notes", edits, 10, keys, n);
@@ -2166,7 +2252,7 @@ full_dataset (Exporter  *e,
               int shown[MAX_RESPONSES];
               guint n_shown = parse_ints ((const char *) sqlite3_column_text (edits, 13), shown, MAX_RESPONSES);
 
-              g_string_append (line, ",\"shown_order\":[");
+              APPEND_LITERAL (line, ",\"shown_order\":[");
               for (guint s = 0; s < n_shown; s++)
                 {
                   if (s)
@@ -2178,7 +2264,7 @@ full_dataset (Exporter  *e,
           g_string_append_printf (line, ",\"time_spent_ms\":%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (edits, 14));
           append_member (line, &first, "created_at");
           append_json_string (line, l->created_at);
-          g_string_append (line, "}\n");
+          APPEND_LITERAL (line, "}\n");
           l->line = g_strdup (line->str);
           g_ptr_array_add (lines, l);
         }
@@ -2222,15 +2308,15 @@ full_dataset (Exporter  *e,
             g_string_append_printf (line, ",\"preference\":%d", sqlite3_column_int (verdicts, 4));
           member_ranking (line, &first, verdicts, 5, keys, n);
           if (sqlite3_column_int (verdicts, 6))
-            g_string_append (line, ",\"unacceptable\":true");
+            APPEND_LITERAL (line, ",\"unacceptable\":true");
           member_keyed (line, &first, "scores", verdicts, 7, keys, n);
           member_text (line, &first, "rationale", verdicts, 8);
           member_raw (line, &first, "resolves", verdicts, 9);
           if (sqlite3_column_int (verdicts, 10))
-            g_string_append (line, ",\"models_revealed\":true");
+            APPEND_LITERAL (line, ",\"models_revealed\":true");
           append_member (line, &first, "created_at");
           append_json_string (line, l->created_at);
-          g_string_append (line, "}\n");
+          APPEND_LITERAL (line, "}\n");
           l->line = g_strdup (line->str);
           g_ptr_array_add (lines, l);
         }
@@ -2313,7 +2399,7 @@ full_audit (Exporter   *e,
       member_text (line, &first, "action", stmt, 2);
       member_text (line, &first, "target", stmt, 3);
       member_raw (line, &first, "detail", stmt, 4);
-      g_string_append (line, "}\n");
+      APPEND_LITERAL (line, "}\n");
       if (!write_line (e, line, error))
         {
           sqlite3_finalize (stmt);
@@ -2416,7 +2502,6 @@ run (RoundsStore                *store,
   e.progress = progress;
   e.progress_data = progress_data;
   e.counting = path == NULL;
-  e.record = g_string_sized_new (16384);
   e.pseudonyms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   e.criteria = criteria;
 
@@ -2446,6 +2531,7 @@ run (RoundsStore                *store,
         for (guint i = 0; i < 2; i++)
           if (e.files[i] != NULL)
             append_csv_header (&e, e.buffers[i]);
+      e.record = e.buffers[0];
     }
 
   /* One read transaction: the export is one consistent picture even while the app saves. */
@@ -2523,7 +2609,6 @@ run (RoundsStore                *store,
 
 out:
   discard_outputs (&e);
-  g_string_free (e.record, TRUE);
   g_hash_table_unref (e.pseudonyms);
   g_free (e.key);
   return ok;
@@ -2692,6 +2777,9 @@ start_job (const char                 *db_path,
   job->context = g_main_context_ref_thread_default ();
   g_task_set_source_tag (task, tag);
   g_task_set_task_data (task, job, job_free);
+  /* A cancel that comes after the files took their names must not report "nothing
+   * written": the result is what the thread did. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_run_in_thread (task, export_thread);
 }
 

@@ -156,6 +156,8 @@ typedef struct
 } RoundsExportSummary;
 
 const char *rounds_export_skip_to_string   (RoundsExportSkip  skip);
+const char *rounds_export_skip_get_label   (RoundsExportSkip  skip);
+gboolean    rounds_export_skip_counts_items (RoundsExportSkip skip);
 char       *rounds_export_summary_to_string (const RoundsExportSummary *summary,
                                              const RoundsExportOptions *options);
 
@@ -180,8 +182,10 @@ gboolean    rounds_export_write   (RoundsStore                *store,
 char       *rounds_export_split_path (const char              *path,
                                       const char              *part);
 
-/* Off the main thread, on a connection of its own to the database at @db_path. @progress
- * is called on the calling thread's main context. */
+/* Off the main thread, on a connection of its own to the database at @db_path, with a copy
+ * of @options. @progress (no destroy function: @progress_data must outlive the call) is
+ * called on the calling thread's main context, never after @callback. A cancel reported
+ * as an error means nothing was written. */
 void        rounds_export_write_async  (const char                 *db_path,
                                         const RoundsExportOptions  *options,
                                         const char                 *path,
