@@ -634,6 +634,9 @@ test_round_trip (Fixture       *fixture,
   verdict->scores_json = g_strdup ("[{\"accuracy\":4},{\"accuracy\":3}]");
   g_assert_true (rounds_store_save_verdict (fixture->store, item, "rev-eli", verdict, &error));
   g_assert_no_error (error);
+  /* A rubric revised twice since: the archive keeps the version the scores were given under. */
+  g_assert_cmpint (sqlite3_exec (_rounds_store_get_db (fixture->store), "UPDATE datasets SET rubric_version = 3",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
 
   options_for (&options, ROUNDS_EXPORT_FULL);
   options.include_reference = TRUE;
@@ -642,6 +645,8 @@ test_round_trip (Fixture       *fixture,
   first = rounds_test_read_file (archive);
   g_assert_nonnull (strstr (first, "\"action\":\"verdict.submit\""));
   g_assert_nonnull (strstr (first, "Consent first"));
+  g_assert_true (g_str_has_prefix (first, "{\"type\":\"export\",\"format\":\"full\""));
+  g_assert_nonnull (strstr (first, "\"rubric_version\":3"));
 
   rounds_test_store_import (copy, archive);
   second = export_to_string (fixture, copy, &options, NULL);

@@ -2155,6 +2155,8 @@ full_dataset (Exporter  *e,
   }
   g_string_append_c (line, ']');
   member_raw (line, &first, "rubric", dataset, 8);
+  APPEND_LITERAL (line, ",\"rubric_version\":");
+  append_uint (line, e->rubric_version);
   member_raw (line, &first, "metadata", dataset, 9);
   APPEND_LITERAL (line, "}\n");
   if (!write_line (e, line, error))
@@ -2351,6 +2353,23 @@ out:
   return ok;
 }
 
+/* How the archive was made: what importing it cannot tell from the records. No time, so
+ * the same database gives the same bytes. */
+static gboolean
+full_header (Exporter  *e,
+             GError   **error)
+{
+  g_autoptr(GString) line = g_string_new ("{\"type\":\"export\",\"format\":\"full\",\"rounds_version\":");
+
+  append_json_string (line, PACKAGE_VERSION);
+  APPEND_LITERAL (line, ",\"schema\":");
+  append_uint (line, (guint64) rounds_store_get_schema_version (e->store));
+  g_string_append_printf (line, ",\"annotators\":\"%s\",\"reference\":%s}\n",
+                          e->options->real_names ? "user-names" : "pseudonyms",
+                          e->options->include_reference ? "true" : "false");
+  return write_line (e, line, error);
+}
+
 /* The audit facts about the labelled data: who submitted, revised, adjudicated, sent back
  * and revealed what. A machine's own log (files imported, sync runs, exports, profiles)
  * stays with that machine. */
@@ -2537,6 +2556,11 @@ run (RoundsStore                *store,
   /* One read transaction: the export is one consistent picture even while the app saves. */
   if (!_rounds_store_exec (store, "BEGIN", error))
     goto out;
+  if (options->format == ROUNDS_EXPORT_FULL && !full_header (&e, error))
+    {
+      _rounds_store_exec (store, "ROLLBACK", NULL);
+      goto out;
+    }
   for (guint d = 0; d < datasets->len; d++)
     {
       e.dataset = g_ptr_array_index (datasets, d);

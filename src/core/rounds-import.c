@@ -477,7 +477,7 @@ import_dataset (Run         *run,
 {
   static const char * const allowed[] = {
     "type", "id", "title", "description", "instructions", "overlap", "scale", "dispute_spread",
-    "required", "rubric", "metadata", NULL
+    "required", "rubric", "rubric_version", "metadata", NULL
   };
   g_autofree char *name = NULL, *title = NULL, *description = NULL, *instructions = NULL;
   g_autofree char *rubric_json = NULL, *metadata_json = NULL, *required_text = NULL;
@@ -486,7 +486,7 @@ import_dataset (Run         *run,
   g_autoptr(RoundsRubric) rubric = NULL;
   g_autoptr(GString) canonical = NULL;
   g_autoptr(GString) required = g_string_new (NULL);
-  gint64 overlap = 1, scale = 5, spread = 2;
+  gint64 overlap = 1, scale = 5, spread = 2, rubric_version = 0;
   gint64 id = 0, old_overlap = 1, old_scale = 5;
   JsonNode *node;
   sqlite3_stmt *stmt;
@@ -498,6 +498,7 @@ import_dataset (Run         *run,
       !get_string (run, object, "title", "title", FALSE, &title, error) ||
       !get_string (run, object, "description", "description", FALSE, &description, error) ||
       !get_string (run, object, "instructions", "instructions", FALSE, &instructions, error) ||
+      !get_int (run, object, "rubric_version", "rubric_version", 1, G_MAXINT, &rubric_version, error) ||
       !get_int (run, object, "overlap", "overlap", 1, 50, &overlap, error) ||
       !get_int (run, object, "scale", "scale", 3, 7, &scale, error) ||
       !get_int (run, object, "dispute_spread", "dispute_spread", 1, 6, &spread, error) ||
@@ -624,6 +625,17 @@ import_dataset (Run         *run,
   _rounds_store_bind_text (stmt, 12, now);
   if (!step (run, stmt, error))
     return FALSE;
+
+  /* An archive says under which version of its rubric the scores were given. */
+  if (rubric_version > 0)
+    {
+      if (!(stmt = _rounds_store_prepare (run->store, "UPDATE datasets SET rubric_version = ?2 WHERE name = ?1", error)))
+        return FALSE;
+      _rounds_store_bind_text (stmt, 1, name);
+      sqlite3_bind_int64 (stmt, 2, rubric_version);
+      if (!step (run, stmt, error))
+        return FALSE;
+    }
 
   /* Items follow the dataset's overlap, except those a reviewer sent back for more. */
   if (id != 0 && overlap != old_overlap)
@@ -1950,7 +1962,7 @@ import_json_record (Run         *run,
   type = node_string (json_object_get_member (object, "type"));
   if (type == NULL && format != ROUNDS_IMPORT_FORMAT_TRL && json_object_has_member (object, "type") &&
       !JSON_NODE_HOLDS_NULL (json_object_get_member (object, "type")))
-    return fail (run, error, "type", _("expected a string: dataset, item, judgement, verdict or audit"));
+    return fail (run, error, "type", _("expected a string: dataset, item, judgement, verdict, audit or export"));
   if (format == ROUNDS_IMPORT_FORMAT_TRL ||
       (format == ROUNDS_IMPORT_FORMAT_AUTO && type == NULL &&
        json_object_has_member (object, "chosen") && json_object_has_member (object, "rejected")))
@@ -1968,9 +1980,11 @@ import_json_record (Run         *run,
     return import_verdict (run, object, error);
   if (g_strcmp0 (type, "audit") == 0)
     return import_audit (run, object, error);
+  if (g_strcmp0 (type, "export") == 0)
+    return TRUE;    /* the header of a full archive: how it was made, nothing to store */
 
   if (type != NULL)
-    return fail (run, error, "type", _("unknown type “%s”: expected dataset, item, judgement, verdict or audit"), type);
+    return fail (run, error, "type", _("unknown type “%s”: expected dataset, item, judgement, verdict, audit or export"), type);
   return fail (run, error, NULL,
                _("not a Rounds record (it has no “type”) nor a TRL pair (“prompt”, “chosen”, “rejected”): give --map to read other layouts"));
 }
