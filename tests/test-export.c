@@ -602,6 +602,8 @@ test_split (Fixture       *fixture,
     again = rounds_test_read_file (test2);
     g_assert_cmpstr (again, ==, test_bytes);
     g_clear_pointer (&again, g_free);
+    g_clear_pointer (&train2, g_free);
+    g_clear_pointer (&test2, g_free);
     write_split (fixture, 8, &train2, &test2);
     again = rounds_test_read_file (test2);
     g_assert_cmpstr (again, !=, test_bytes);
