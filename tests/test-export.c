@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rounds-error.h"
 #include "rounds-export.h"
@@ -767,6 +768,26 @@ test_audit (Fixture       *fixture,
   rounds_export_options_clear (&options);
 }
 
+/* An export is a file like any other the person writes: their umask decides who reads it. */
+static void
+test_permissions (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "pairs.jsonl", NULL);
+  g_autoptr(GError) error = NULL;
+  RoundsExportOptions options;
+  GStatBuf st;
+  mode_t mask = umask (022);
+
+  options_for (&options, ROUNDS_EXPORT_TRL);
+  g_assert_true (rounds_export_write (fixture->store, &options, path, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+  umask (mask);
+  rounds_export_options_clear (&options);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -797,6 +818,7 @@ main (int   argc,
   g_test_add ("/rounds/export/round-trip", Fixture, NULL, golden_set_up, test_round_trip, rounds_test_store_tear_down);
   g_test_add ("/rounds/export/bad-options", Fixture, NULL, golden_set_up, test_bad_options, rounds_test_store_tear_down);
   g_test_add ("/rounds/export/no-partial-file", Fixture, NULL, golden_set_up, test_no_partial_file, rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/permissions", Fixture, NULL, golden_set_up, test_permissions, rounds_test_store_tear_down);
   g_test_add ("/rounds/export/audit", Fixture, NULL, golden_set_up, test_audit, rounds_test_store_tear_down);
 
   return g_test_run ();

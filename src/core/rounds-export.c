@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -769,7 +770,8 @@ open_output (Exporter    *e,
       return TRUE;
     }
   e->temp_paths[index] = g_strdup_printf ("%s.XXXXXX", path);
-  if ((fd = g_mkstemp (e->temp_paths[index])) < 0)
+  /* Like any file the person writes: 0666 less their umask (g_mkstemp would give 0600). */
+  if ((fd = g_mkstemp_full (e->temp_paths[index], O_RDWR, 0666)) < 0)
     {
       int errsv = errno;
 
