@@ -75,30 +75,13 @@ on_password_apply (AdwEntryRow *row,
   gtk_editable_set_text (GTK_EDITABLE (row), "");
 }
 
-static void
-on_password_cleared (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(AdwPreferencesWindow) window = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (rounds_secret_clear_finish (result, &error))
-    adw_preferences_window_add_toast (window, adw_toast_new (_("Signed out: the password is gone from the keyring")));
-  else
-    adw_preferences_window_add_toast (window, adw_toast_new (error->message));
-}
-
-/* Sign out: the password leaves the keyring; the next sync asks for it again. */
+/* Sign out is the window's (win.sign-out): it also forgets a password held for this run,
+ * and says so here. */
 static void
 on_sign_out (GtkButton *button,
-             GSettings *settings)
+             GtkWindow *parent)
 {
-  g_autofree char *url = g_settings_get_string (settings, "store-url");
-  g_autofree char *user = g_settings_get_string (settings, "store-user");
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_PREFERENCES_WINDOW);
-
-  rounds_secret_clear_async (url, user, NULL, on_password_cleared, g_object_ref (window));
+  gtk_widget_activate_action (GTK_WIDGET (parent), "win.sign-out", NULL);
 }
 
 static GtkWidget *
@@ -188,7 +171,7 @@ rounds_preferences_new (GtkWindow  *parent,
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Forget the password on this computer"));
     gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
     gtk_widget_add_css_class (button, "destructive-action");
-    g_signal_connect (button, "clicked", G_CALLBACK (on_sign_out), settings);
+    g_signal_connect (button, "clicked", G_CALLBACK (on_sign_out), parent);
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     adw_preferences_group_add (store, row);
   }

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "rounds-conflicts-dialog.h"
+#include "rounds-connect-dialog.h"
 #include "rounds-error.h"
 #include "rounds-export-dialog.h"
 #include "rounds-import.h"
@@ -78,6 +80,13 @@ struct _RoundsWindow
   GtkWidget            *import_dialog;      /* while an import runs */
   GtkWidget            *password_dialog;    /* while the password is asked for */
   char                 *session_password;   /* without a keyring: for this run only */
+  GtkWidget            *connect_dialog;     /* weak: while the store is set up or signed in to */
+  GtkWidget            *conflicts_dialog;   /* weak: while the conflicts are listed */
+  GtkWidget            *preferences;        /* weak: while Preferences is open */
+  GHashTable           *chosen;             /* doc id → resolution + 1, for the next sync */
+  GHashTable           *resolving;          /* the same, handed to the running sync */
+  gboolean              looking_up;         /* while the keyring is asked for the password */
+  guint                 n_conflicts;        /* as the header last said */
   gint64                last_input_us;
   gboolean              idle;
   guint                 idle_check_id;
@@ -1187,8 +1196,14 @@ preferences_activated (GtkWidget  *widget,
 {
   RoundsWindow *self = ROUNDS_WINDOW (widget);
 
-  gtk_window_present (rounds_preferences_new (GTK_WINDOW (self), self->settings,
-                                              self->profile ? rounds_profile_get_display_name (self->profile) : NULL));
+  if (self->preferences == NULL)
+    {
+      self->preferences = GTK_WIDGET (rounds_preferences_new (GTK_WINDOW (self), self->settings,
+                                                              self->profile ? rounds_profile_get_display_name (self->profile)
+                                                                            : NULL));
+      g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
+    }
+  gtk_window_present (GTK_WINDOW (self->preferences));
 }
 
 /* Import ----------------------------------------------------------------------------- */
@@ -1365,20 +1380,80 @@ set_sync_status (RoundsWindow *self,
 {
   gtk_label_set_text (self->sync_label, label);
   gtk_widget_set_tooltip_text (self->sync_button, tooltip);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_button), "win.sync");
 }
 
-/* The status when no sync runs: what waits in the outbox, from the local store alone. */
+/* Conflicts are kept in the local store until settled, so they are counted from there,
+ * not from the last run: the header says the same after a restart. */
+static guint
+count_conflicts (RoundsWindow *self)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  if (self->store == NULL)
+    return 0;
+  if (!(problems = rounds_sync_list_problems (self->store, &error)))
+    {
+      g_debug ("Cannot list the sync problems: %s", error->message);
+      return 0;
+    }
+  for (guint i = 0; i < problems->len; i++)
+    if (((RoundsSyncProblem *) g_ptr_array_index (problems, i))->kind == ROUNDS_SYNC_PROBLEM_CONFLICT)
+      n++;
+  return n;
+}
+
+static void
+update_conflicts_dialog (RoundsWindow *self,
+                         const char   *message)
+{
+  g_autoptr(GHashTable) shown = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->conflicts_dialog == NULL || self->store == NULL)
+    return;
+  /* Chosen and not settled yet: both those waiting for a sync and those in the running one. */
+  shown = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_iter_init (&iter, self->resolving);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (shown, key, value);
+  g_hash_table_iter_init (&iter, self->chosen);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (shown, key, value);
+  rounds_conflicts_dialog_update (ROUNDS_CONFLICTS_DIALOG (self->conflicts_dialog), self->store, shown);
+  rounds_conflicts_dialog_set_message (ROUNDS_CONFLICTS_DIALOG (self->conflicts_dialog), message);
+}
+
+/* The status when no sync runs: conflicts to settle, or what waits in the outbox, from the
+ * local store alone. */
 static void
 update_sync_status (RoundsWindow *self)
 {
   g_autofree char *url = g_settings_get_string (self->settings, "store-url");
   guint n_waiting = 0;
+  guint n_conflicts;
 
   if (self->store == NULL || self->sync != NULL)
     return;
+  n_conflicts = self->n_conflicts = count_conflicts (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", n_conflicts > 0);
   if (*url == '\0')
     {
-      set_sync_status (self, _("Not set up"), _("Set the curation store in Preferences to share your judgements"));
+      set_sync_status (self, _("Not set up"), _("Connect to the curation store to share your judgements (Ctrl+R)"));
+      return;
+    }
+  if (n_conflicts > 0)
+    {
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conflict", "%u conflicts", n_conflicts),
+                                                n_conflicts);
+
+      set_sync_status (self, label,
+                       _("Changed both here and in the curation store by two curators: click to choose which version to keep"));
+      /* The status is the way to the list: a sync alone settles nothing. */
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_button), "win.show-conflicts");
       return;
     }
   if (self->profile != NULL &&
@@ -1401,23 +1476,43 @@ on_sync_done (GObject      *object,
   g_autoptr(RoundsWindow) self = user_data;
   g_autoptr(RoundsSyncResult) outcome = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean resolved = g_hash_table_size (self->resolving) > 0;
+  guint n_conflicts_before = self->n_conflicts;
 
   outcome = rounds_sync_run_finish (ROUNDS_SYNC (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->sync);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", TRUE);
+  /* A choice goes with one run only: if that run failed, the conflict is still listed and
+   * the person chooses again, rather than every later sync failing on it. */
+  g_hash_table_remove_all (self->resolving);
 
   if (outcome == NULL)
     {
+      g_autofree char *message = resolved ? g_strdup_printf (_("Your choice was not applied: %s"), error->message) : NULL;
+
+      update_sync_status (self);
       if (g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNREACHABLE) ||
           g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_TIMEOUT))
         set_sync_status (self, _("Offline"), error->message);
       else
         set_sync_status (self, _("Sync error"), error->message);
+      update_conflicts_dialog (self, message);
       return;
     }
   update_sync_status (self);
+  update_conflicts_dialog (self, NULL);
+  if (self->n_conflicts > n_conflicts_before && self->conflicts_dialog == NULL)
+    {
+      /* Said once, when a conflict is new; the header keeps saying it until it is settled. */
+      AdwToast *notice = adw_toast_new (_("Another curator changed what you changed: choose which version to keep"));
+
+      adw_toast_set_button_label (notice, _("_Show"));
+      adw_toast_set_action_name (notice, "win.show-conflicts");
+      adw_toast_set_timeout (notice, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, notice);
+    }
   if (outcome->forbidden != NULL && outcome->forbidden->len > 0)
     {
       RoundsSyncProblem *problem = outcome->forbidden->pdata[0];
@@ -1429,6 +1524,36 @@ on_sync_done (GObject      *object,
   else if (outcome->n_pulled > 0 && gtk_stack_get_visible_child_name (self->stack) != NULL &&
            g_str_equal (gtk_stack_get_visible_child_name (self->stack), "datasets"))
     show_datasets (self);
+
+  /* Chosen while this run was on its way: settle them now. */
+  if (g_hash_table_size (self->chosen) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.sync", NULL);
+}
+
+/* Hands the chosen settlements to @sync, for the conflicts that the store still lists. */
+static void
+hand_over_resolutions (RoundsWindow *self,
+                       RoundsSync   *sync)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_hash_table_size (self->chosen) == 0)
+    return;
+  if (!(problems = rounds_sync_list_problems (self->store, &error)))
+    g_debug ("Cannot list the sync problems: %s", error->message);
+  for (guint i = 0; problems != NULL && i < problems->len; i++)
+    {
+      RoundsSyncProblem *problem = g_ptr_array_index (problems, i);
+      gpointer value = g_hash_table_lookup (self->chosen, problem->doc_id);
+
+      if (value == NULL || problem->kind != ROUNDS_SYNC_PROBLEM_CONFLICT)
+        continue;
+      rounds_sync_resolve (sync, problem->doc_id, GPOINTER_TO_INT (value) - 1);
+      g_hash_table_insert (self->resolving, g_strdup (problem->doc_id), value);
+    }
+  /* A choice for a conflict that is gone (settled elsewhere) has nothing left to do. */
+  g_hash_table_remove_all (self->chosen);
 }
 
 static void
@@ -1441,7 +1566,9 @@ start_sync (RoundsWindow *self,
   self->sync = rounds_sync_new (url);
   rounds_sync_set_credentials (self->sync, *user ? user : rounds_profile_get_user_name (self->profile), password);
   rounds_sync_set_profile (self->sync, rounds_profile_get_user_name (self->profile));
+  hand_over_resolutions (self, self->sync);
   set_sync_status (self, _("Syncing…"), url);
+  update_conflicts_dialog (self, NULL);
   rounds_sync_run_async (self->sync, rounds_store_get_path (self->store), self->cancellable,
                          on_sync_done, g_object_ref (self));
 }
@@ -1512,6 +1639,46 @@ rounds_window_answer_password (RoundsWindow *self,
   return TRUE;
 }
 
+/* The address and the user are saved and the password is in the keyring (or, without a
+ * keyring, given for this run): sync with it. */
+static void
+on_connected (RoundsConnectDialog *dialog,
+              const char          *password,
+              gboolean             in_keyring,
+              RoundsWindow        *self)
+{
+  if (!in_keyring)
+    {
+      g_clear_pointer (&self->session_password, wipe_free);
+      self->session_password = g_strdup (password);
+      toast (self, _("The keyring is not available: Rounds keeps the password until it quits"));
+    }
+  if (self->store == NULL || self->profile == NULL || self->sync != NULL)
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
+  start_sync (self, password);
+}
+
+/* First run (no address yet) or no password in the keyring (@sign_in): one dialog for both. */
+static void
+show_connect_dialog (RoundsWindow *self,
+                     gboolean      sign_in)
+{
+  if (self->connect_dialog == NULL)
+    {
+      RoundsConnectDialog *dialog = rounds_connect_dialog_new (GTK_WINDOW (self), self->settings,
+                                                               self->profile ? rounds_profile_get_user_name (self->profile)
+                                                                             : NULL);
+
+      if (sign_in)
+        rounds_connect_dialog_set_sign_in (dialog);
+      g_signal_connect_object (dialog, "connected", G_CALLBACK (on_connected), self, 0);
+      self->connect_dialog = GTK_WIDGET (dialog);
+      g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->connect_dialog);
+    }
+  gtk_window_present (GTK_WINDOW (self->connect_dialog));
+}
+
 static void
 on_password_found (GObject      *object,
                    GAsyncResult *result,
@@ -1521,6 +1688,7 @@ on_password_found (GObject      *object,
   g_autoptr(GError) error = NULL;
   char *password = rounds_secret_lookup_finish (result, &error);
 
+  self->looking_up = FALSE;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (password == NULL && error != NULL)
@@ -1532,8 +1700,10 @@ on_password_found (GObject      *object,
     }
   if (password == NULL)
     {
+      /* A keyring without our password: never given here, or signed out. */
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", TRUE);
-      set_sync_status (self, _("Sync error"), _("No password in the keyring: give it in Preferences"));
+      update_sync_status (self);
+      show_connect_dialog (self, TRUE);
       return;
     }
   start_sync (self, password);
@@ -1554,7 +1724,7 @@ sync_activated (GtkWidget  *widget,
   if (*url == '\0')
     {
       update_sync_status (self);
-      toast (self, _("Set the curation store in Preferences first"));
+      show_connect_dialog (self, FALSE);
       return;
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
@@ -1564,8 +1734,109 @@ sync_activated (GtkWidget  *widget,
   else if (self->session_password != NULL)
     start_sync (self, self->session_password);
   else
-    rounds_secret_lookup_async (url, *user ? user : rounds_profile_get_user_name (self->profile),
-                                self->cancellable, on_password_found, g_object_ref (self));
+    {
+      self->looking_up = TRUE;
+      rounds_secret_lookup_async (url, *user ? user : rounds_profile_get_user_name (self->profile),
+                                  self->cancellable, on_password_found, g_object_ref (self));
+    }
+}
+
+/* A curator's choice for a conflict: it goes with the next sync, started now unless one
+ * runs, in which case it follows that one. */
+static void
+resolve_conflict (RoundsWindow         *self,
+                  const char           *doc_id,
+                  RoundsSyncResolution  resolution)
+{
+  g_hash_table_insert (self->chosen, g_strdup (doc_id), GINT_TO_POINTER (resolution + 1));
+  update_conflicts_dialog (self, NULL);
+  if (self->sync == NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.sync", NULL);
+}
+
+static void
+resolve_conflict_activated (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  const char *doc_id, *choice;
+
+  g_variant_get (parameter, "(&s&s)", &doc_id, &choice);
+  if (g_str_equal (choice, "keep-mine"))
+    resolve_conflict (self, doc_id, ROUNDS_SYNC_KEEP_MINE);
+  else if (g_str_equal (choice, "take-theirs"))
+    resolve_conflict (self, doc_id, ROUNDS_SYNC_TAKE_THEIRS);
+  else
+    g_debug ("win.resolve-conflict: “%s” is neither keep-mine nor take-theirs", choice);
+}
+
+static void
+on_conflict_chosen (RoundsConflictsDialog *dialog,
+                    const char            *doc_id,
+                    int                    resolution,
+                    RoundsWindow          *self)
+{
+  resolve_conflict (self, doc_id, resolution);
+}
+
+static void
+show_conflicts_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+  if (self->conflicts_dialog == NULL)
+    {
+      RoundsConflictsDialog *dialog = rounds_conflicts_dialog_new (GTK_WINDOW (self));
+
+      g_signal_connect_object (dialog, "resolve", G_CALLBACK (on_conflict_chosen), self, 0);
+      self->conflicts_dialog = GTK_WIDGET (dialog);
+      g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->conflicts_dialog);
+    }
+  update_conflicts_dialog (self, NULL);
+  gtk_window_present (GTK_WINDOW (self->conflicts_dialog));
+}
+
+static void
+on_signed_out (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(RoundsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  if (!rounds_secret_clear_finish (result, &error) && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  message = error ? error->message : _("Signed out: the password is gone from the keyring");
+  /* Said where the person pressed Sign Out. */
+  if (self->preferences != NULL)
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self->preferences), adw_toast_new (message));
+  else
+    toast (self, message);
+}
+
+/* Sign out: the password leaves the keyring and this run's memory; the next sync asks. */
+static void
+sign_out_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  g_autofree char *url = g_settings_get_string (self->settings, "store-url");
+  g_autofree char *user = g_settings_get_string (self->settings, "store-user");
+
+  g_clear_pointer (&self->session_password, wipe_free);
+  if (*user == '\0' && self->profile != NULL)
+    {
+      g_free (user);
+      user = g_strdup (rounds_profile_get_user_name (self->profile));
+    }
+  rounds_secret_clear_async (url, user, self->cancellable, on_signed_out, g_object_ref (self));
 }
 
 static gboolean
@@ -1595,6 +1866,14 @@ rounds_window_get_sync_status (RoundsWindow *self)
 {
   g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
   return gtk_label_get_text (self->sync_label);
+}
+
+/* Whether a sync runs, or waits for its password from the keyring. */
+gboolean
+rounds_window_is_syncing (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), FALSE);
+  return self->sync != NULL || self->looking_up;
 }
 
 static void
@@ -1741,6 +2020,9 @@ rounds_window_dispose (GObject *object)
     g_cancellable_cancel (self->import_cancellable);
   g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
   g_clear_handle_id (&self->idle_check_id, g_source_remove);
+  g_clear_weak_pointer (&self->connect_dialog);
+  g_clear_weak_pointer (&self->conflicts_dialog);
+  g_clear_weak_pointer (&self->preferences);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   gtk_style_context_remove_provider_for_display (gtk_widget_get_display (GTK_WIDGET (self)),
@@ -1770,6 +2052,9 @@ rounds_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->import_cancellable);
   g_clear_pointer (&self->last_import_error, g_free);
+  g_clear_pointer (&self->session_password, wipe_free);
+  g_clear_pointer (&self->chosen, g_hash_table_unref);
+  g_clear_pointer (&self->resolving, g_hash_table_unref);
   g_clear_object (&self->sync);
 
   G_OBJECT_CLASS (rounds_window_parent_class)->finalize (object);
@@ -1836,6 +2121,9 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_activated);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_activated);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_activated);
+  gtk_widget_class_install_action (widget_class, "win.resolve-conflict", "(ss)", resolve_conflict_activated);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_activated);
@@ -1867,6 +2155,9 @@ rounds_window_init (RoundsWindow *self)
   self->history_pos = -1;
   self->settings = g_settings_new (APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
+  self->chosen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->resolving = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", FALSE);
   gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
