@@ -4,7 +4,10 @@
  */
 #include <glib/gstdio.h>
 
+#include <string.h>
+
 #include "rounds-application.h"
+#include "rounds-connect-dialog.h"
 #include "rounds-import.h"
 #include "rounds-secret.h"
 #include "rounds-test-couch.h"
@@ -47,6 +50,202 @@ wait_for_status (RoundsWindow *window,
 
   while (g_strcmp0 (rounds_window_get_sync_status (window), busy) == 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* The dialog that asks for the store (first run) or the password (no password in the
+ * keyring), if one is open. */
+static RoundsConnectDialog *
+connect_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ROUNDS_IS_CONNECT_DIALOG (window) && gtk_widget_get_visible (window))
+        return ROUNDS_CONNECT_DIALOG (window);
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+set_row (RoundsConnectDialog *dialog,
+         const char          *title,
+         const char          *text)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (dialog), title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static const char *
+row_text (RoundsConnectDialog *dialog,
+          const char          *title)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (dialog), title);
+
+  g_assert_nonnull (row);
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static void
+wait_until_synced (RoundsWindow *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (rounds_window_is_syncing (window) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (rounds_window_is_syncing (window));
+  spin ();
+}
+
+static void
+on_looked_up (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  char *password = rounds_secret_lookup_finish (result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, password, g_free);
+  g_object_unref (task);
+}
+
+/* What the keyring holds for @url and @user, through the app's own lookup; %NULL when it
+ * holds nothing. A keyring must run: these tests are about it. */
+static char *
+keyring_password (const char *url,
+                  const char *user)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  rounds_secret_lookup_async (url, user, NULL, on_looked_up, g_object_ref (task));
+  while (!g_task_get_completed (task))
+    g_main_context_iteration (NULL, TRUE);
+  password = g_task_propagate_pointer (task, &error);
+  g_assert_no_error (error);
+  return password;
+}
+
+static void
+on_cleared (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  rounds_secret_clear_finish (result, NULL);
+  *done = TRUE;
+}
+
+static void
+forget_password (const char *url,
+                 const char *user)
+{
+  gboolean done = FALSE;
+
+  rounds_secret_clear_async (url, user, NULL, on_cleared, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Whether @secret is anywhere in the file at @path (a missing file holds nothing). */
+static gboolean
+file_contains (const char *path,
+               const char *secret)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  gsize n = strlen (secret);
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return FALSE;
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (contents + i, secret, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether any string setting of Rounds holds @secret. */
+static gboolean
+settings_contain (GSettings  *settings,
+                  const char *secret)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (settings, keys[i]);
+      g_autofree char *text = g_variant_print (value, FALSE);
+
+      if (strstr (text, secret) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+remove_dir (const char *dir)
+{
+  const char *names[] = { "rounds.db", "rounds.db-wal", "rounds.db-shm", "ward.jsonl" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
 }
 
 /* Ctrl+R pushes the judgement saved through the window; the header says "Synced", and the
@@ -184,18 +383,23 @@ test_sync_password (void)
       if (g_strcmp0 (rounds_window_get_sync_status (window), "Syncing…") == 0)
         syncing = TRUE;
       else if ((syncing && g_strcmp0 (rounds_window_get_sync_status (window), "Synced") == 0) ||
-               g_strcmp0 (rounds_window_get_sync_status (window), "Sync error") == 0)
+               g_strcmp0 (rounds_window_get_sync_status (window), "Sync error") == 0 ||
+               connect_dialog () != NULL)
         break;
       g_usleep (10000);
     }
 
   if (!asked)
     {
-      /* A keyring runs: it had no password yet, so store one as Preferences does. */
+      /* A keyring runs and has no password yet: the window asks to sign in. Cancel that,
+       * and store one as Preferences does. */
       gboolean done = FALSE;
 
       g_test_message ("a keyring runs: storing the password in it");
-      g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Sync error");
+      g_assert_nonnull (connect_dialog ());
+      g_assert_false (rounds_window_is_syncing (window));
+      gtk_window_destroy (GTK_WINDOW (connect_dialog ()));
+      spin ();
       rounds_secret_store_async (db_url, TEST_ANNOTATOR, password, NULL, on_stored, &done);
       while (!done && g_get_monotonic_time () < deadline)
         g_main_context_iteration (NULL, TRUE);
@@ -228,6 +432,215 @@ test_sync_password (void)
   g_rmdir (dir);
 }
 
+/* First run: no store yet. Ctrl+R asks for the address, the user (the profile's name
+ * offered) and the password; a wrong address is refused in place; Connect keeps the
+ * address and the user in GSettings, the password in the keyring and nowhere else, and
+ * syncs. */
+static void
+test_first_run (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rounds-first-run-XXXXXX", &error);
+  g_autofree char *db_path = g_build_filename (dir, "rounds.db", NULL);
+  g_autofree char *wal_path = g_build_filename (dir, "rounds.db-wal", NULL);
+  g_autofree char *db_url = rounds_test_couch_new_db ("first", TRUE);
+  g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
+  g_autofree char *kept = NULL;
+  g_autofree char *setting = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.rounds.Rounds");
+  g_autoptr(RoundsProfile) profile = rounds_profile_new (TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR, NULL);
+  g_autoptr(RoundsStore) store = NULL;
+  RoundsConnectDialog *dialog;
+  RoundsWindow *window;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  g_unsetenv ("ROUNDS_STORE_PASSWORD");
+  g_settings_reset (settings, "store-url");
+  g_settings_reset (settings, "store-user");
+  store = rounds_store_open (db_path, &error);
+  g_assert_no_error (error);
+  rounds_store_add_profile (store, profile, &error);
+  g_assert_no_error (error);
+  rounds_store_set_current_profile (store, TEST_ANNOTATOR, &error);
+  g_assert_no_error (error);
+
+  window = rounds_window_new (shared_app, store, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+  g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Not set up");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
+  spin ();
+  dialog = connect_dialog ();
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_assert_cmpstr (row_text (dialog, "_Address"), ==, "");
+  g_assert_cmpstr (row_text (dialog, "_User name"), ==, TEST_ANNOTATOR);
+  g_assert_null (rounds_connect_dialog_get_message (dialog));
+
+  /* Refused in place, with the reason; nothing is saved. */
+  set_row (dialog, "_Password (kept in the keyring)", password);
+  {
+    const struct { const char *url; const char *says; } bad[] = {
+      { "", "Give the store’s address" },
+      { "ftp://127.0.0.1/rounds", "https:// or http://" },
+      { "couch.example.org/rounds", "" },
+      { "http://dr-lin:dr-lin-pw@127.0.0.1:5984/rounds", "in their own fields" },
+      { "https://couch.example.org/", "names no database" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        set_row (dialog, "_Address", bad[i].url);
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "connect.connect", NULL));
+        spin ();
+        g_assert_nonnull (dialog);
+        g_assert_nonnull (rounds_connect_dialog_get_message (dialog));
+        g_test_message ("%s: %s", bad[i].url, rounds_connect_dialog_get_message (dialog));
+        g_assert_nonnull (strstr (rounds_connect_dialog_get_message (dialog), bad[i].says));
+        g_assert_false (rounds_connect_dialog_is_busy (dialog));
+        setting = g_settings_get_string (settings, "store-url");
+        g_assert_cmpstr (setting, ==, "");
+        g_clear_pointer (&setting, g_free);
+      }
+  }
+
+  set_row (dialog, "_Address", db_url);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "connect.connect", NULL));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (dialog != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (dialog);
+  g_assert_true (rounds_window_is_syncing (window));
+  wait_until_synced (window);
+  g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
+  /* The sync ran as the profile: its profile document is on the store. */
+  g_assert_cmpuint (rounds_test_couch_count_docs (db_url, "annotator:" TEST_ANNOTATOR), ==, 1);
+
+  setting = g_settings_get_string (settings, "store-url");
+  g_assert_cmpstr (setting, ==, db_url);
+  g_clear_pointer (&setting, g_free);
+  setting = g_settings_get_string (settings, "store-user");
+  g_assert_cmpstr (setting, ==, TEST_ANNOTATOR);
+  kept = keyring_password (db_url, TEST_ANNOTATOR);
+  g_assert_cmpstr (kept, ==, password);
+  g_assert_false (settings_contain (settings, password));
+  g_assert_false (file_contains (db_path, password));
+  g_assert_false (file_contains (wal_path, password));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+  forget_password (db_url, TEST_ANNOTATOR);
+  g_settings_reset (settings, "store-url");
+  g_settings_reset (settings, "store-user");
+  rounds_test_couch_drop_db (db_url);
+  g_clear_object (&store);
+  remove_dir (dir);
+}
+
+/* Sign Out in Preferences takes the password out of the real keyring; the next sync asks
+ * for it (and, given, it is kept again). */
+static void
+test_sign_out (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rounds-sign-out-XXXXXX", &error);
+  g_autofree char *db_path = g_build_filename (dir, "rounds.db", NULL);
+  g_autofree char *db_url = rounds_test_couch_new_db ("signout", TRUE);
+  g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
+  g_autofree char *kept = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.rounds.Rounds");
+  g_autoptr(RoundsProfile) profile = rounds_profile_new (TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR, NULL);
+  g_autoptr(RoundsStore) store = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+  GtkWidget *preferences = NULL;
+  GtkWidget *button;
+  RoundsConnectDialog *dialog;
+  RoundsWindow *window;
+  gboolean stored = FALSE;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  g_unsetenv ("ROUNDS_STORE_PASSWORD");
+  store = rounds_store_open (db_path, &error);
+  g_assert_no_error (error);
+  rounds_store_add_profile (store, profile, &error);
+  g_assert_no_error (error);
+  rounds_store_set_current_profile (store, TEST_ANNOTATOR, &error);
+  g_assert_no_error (error);
+  g_settings_set_string (settings, "store-url", db_url);
+  g_settings_set_string (settings, "store-user", TEST_ANNOTATOR);
+  rounds_secret_store_async (db_url, TEST_ANNOTATOR, password, NULL, on_stored, &stored);
+  while (!stored)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Signed in: the sync takes the password from the keyring without asking. */
+  window = rounds_window_new (shared_app, store, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  spin ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
+  wait_until_synced (window);
+  g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
+  g_assert_null (connect_dialog ());
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
+  spin ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_PREFERENCES_WINDOW (toplevel))
+        preferences = toplevel;
+    }
+  g_assert_nonnull (preferences);
+  button = find_button (preferences, "Sign _Out");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while ((kept = keyring_password (db_url, TEST_ANNOTATOR)) != NULL && g_get_monotonic_time () < deadline)
+    {
+      g_clear_pointer (&kept, g_free);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_null (kept);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  spin ();
+
+  /* The next sync asks: the sign-in dialog, the address and the user filled in. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while ((dialog = connect_dialog ()) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_assert_false (rounds_window_is_syncing (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Sign In to the Curation Store");
+  g_assert_cmpstr (row_text (dialog, "_Address"), ==, db_url);
+  g_assert_cmpstr (row_text (dialog, "_User name"), ==, TEST_ANNOTATOR);
+  g_assert_cmpstr (row_text (dialog, "_Password (kept in the keyring)"), ==, "");
+
+  set_row (dialog, "_Password (kept in the keyring)", password);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "connect.connect", NULL));
+  while (dialog != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (dialog);
+  wait_until_synced (window);
+  g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
+  kept = keyring_password (db_url, TEST_ANNOTATOR);
+  g_assert_cmpstr (kept, ==, password);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin ();
+  forget_password (db_url, TEST_ANNOTATOR);
+  g_settings_reset (settings, "store-url");
+  g_settings_reset (settings, "store-user");
+  rounds_test_couch_drop_db (db_url);
+  g_clear_object (&store);
+  remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -243,6 +656,8 @@ main (int    argc,
 
   g_test_add_func ("/rounds/sync-app/round-trip", test_sync_round_trip);
   g_test_add_func ("/rounds/sync-app/password", test_sync_password);
+  g_test_add_func ("/rounds/sync-app/first-run", test_first_run);
+  g_test_add_func ("/rounds/sync-app/sign-out", test_sign_out);
   status = g_test_run ();
   g_clear_object (&shared_app);
   return status;
