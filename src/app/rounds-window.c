@@ -32,6 +32,7 @@ struct _RoundsWindow
   GtkWidget            *back_button;
   AdwToastOverlay      *toast_overlay;
   GtkWidget            *sync_button;
+  GtkImage             *sync_icon;
   GtkLabel             *sync_label;
   GtkStack             *stack;
   AdwEntryRow          *display_name_row;
@@ -1380,6 +1381,7 @@ set_sync_status (RoundsWindow *self,
 {
   gtk_label_set_text (self->sync_label, label);
   gtk_widget_set_tooltip_text (self->sync_button, tooltip);
+  gtk_image_set_from_icon_name (self->sync_icon, "emblem-synchronizing-symbolic");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_button), "win.sync");
 }
 
@@ -1453,6 +1455,7 @@ update_sync_status (RoundsWindow *self)
       set_sync_status (self, label,
                        _("Changed both here and in the curation store by two curators: click to choose which version to keep"));
       /* The status is the way to the list: a sync alone settles nothing. */
+      gtk_image_set_from_icon_name (self->sync_icon, "dialog-warning-symbolic");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_button), "win.show-conflicts");
       return;
     }
@@ -2076,6 +2079,7 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, display_name_row);
