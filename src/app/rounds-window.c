@@ -1244,7 +1244,6 @@ on_import_done (GObject      *object,
     }
   g_clear_object (&self->import_cancellable);
   g_clear_pointer (&self->last_import_error, g_free);
-  g_clear_pointer (&self->session_password, wipe_free);
 
   if (!rounds_importer_run_finish (ROUNDS_IMPORTER (object), result, &outcome, &error))
     {
