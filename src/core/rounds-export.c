@@ -1005,7 +1005,7 @@ label_pair (Exporter        *e,
 
     case ROUNDS_LABEL_REFERENCE:
       pair->direction = label->reference == (int) i ? -1 : label->reference == (int) j ? 1 : NO_MAJORITY;
-      pair->margin = n == 2 ? 1.0 : 1.0;
+      pair->margin = 1.0;
       break;
 
     case ROUNDS_LABEL_CONSENSUS:
@@ -1037,14 +1037,12 @@ label_pair (Exporter        *e,
     }
 }
 
-/* Per-response facts from every annotator: flags, and mean scores for CSV and KTO. */
+/* Mean scores per response for CSV and KTO: sums and counts by criterion column. */
 typedef struct
 {
   Exporter *e;
-  double   *sums;      /* [criterion column] */
+  double   *sums;
   guint    *counts;
-  guint     n_columns;
-  int       kind;      /* unused */
 } ScoreSum;
 
 static void
@@ -1080,7 +1078,7 @@ response_scores (Exporter *e,
 {
   g_autofree double *sums = g_new0 (double, e->criteria->len);
   g_autofree guint *counts = g_new0 (guint, e->criteria->len);
-  ScoreSum sum = { e, sums, counts, e->criteria->len, 0 };
+  ScoreSum sum = { e, sums, counts };
   const char *starts[MAX_RESPONSES];
   guint lengths[MAX_RESPONSES];
   double total = 0;
@@ -1656,7 +1654,7 @@ export_item (Exporter  *e,
 {
   RoundsExportFormat format = e->options->format;
   gboolean pairs_only = format != ROUNDS_EXPORT_CSV && format != ROUNDS_EXPORT_KTO;
-  guint n = item->n, n_pairs = n * (n - 1) / 2;
+  guint n = item->n;
   gboolean test;
   ItemLabel label;
 
@@ -1681,7 +1679,6 @@ export_item (Exporter  *e,
             label.reference = (int) r;
         if (label.reference < 0)
           return skip (e, ROUNDS_EXPORT_SKIP_UNLABELLED, 1);
-        n_pairs = n - 1;
       }
     }
   else if (label.source == ROUNDS_LABEL_CONSENSUS)
@@ -1753,7 +1750,6 @@ export_item (Exporter  *e,
         if (!emit (e, test, error))
           return FALSE;
       }
-  (void) n_pairs;
   return TRUE;
 }
 
@@ -1767,7 +1763,6 @@ typedef struct
   sqlite3_stmt *verdicts;
   int           rc_responses;
   int           rc_votes;
-  int           rc_verdicts;
 } Cursors;
 
 static void
@@ -1859,7 +1854,7 @@ export_dataset (Exporter  *e,
                    " JOIN annotators an ON an.id = a.annotator_id"
                    " WHERE i.dataset_id = ?1 ORDER BY i.position, i.id", &c.votes, error) ||
       !prepare (e, "SELECT j.item_id, an.user_name, j.preference, j.ranking_json, j.unacceptable,"
-                   " j.scores_json, NULL, NULL, i.id FROM adjudications j"
+                   " j.scores_json, NULL, NULL FROM adjudications j"
                    " JOIN items i ON i.id = j.item_id JOIN annotators an ON an.id = j.reviewer_id"
                    " WHERE j.is_current = 1 AND i.dataset_id = ?1", &c.verdicts, error))
     goto out;
@@ -1884,7 +1879,6 @@ export_dataset (Exporter  *e,
 
   c.rc_responses = sqlite3_step (c.responses);
   c.rc_votes = sqlite3_step (c.votes);
-  c.rc_verdicts = SQLITE_DONE;
 
   while ((rc = sqlite3_step (c.items)) == SQLITE_ROW)
     {
@@ -1939,8 +1933,7 @@ export_dataset (Exporter  *e,
     }
   if (rc != SQLITE_DONE ||
       (c.rc_responses != SQLITE_DONE && c.rc_responses != SQLITE_ROW) ||
-      (c.rc_votes != SQLITE_DONE && c.rc_votes != SQLITE_ROW) ||
-      (c.rc_verdicts != SQLITE_DONE && c.rc_verdicts != SQLITE_ROW))
+      (c.rc_votes != SQLITE_DONE && c.rc_votes != SQLITE_ROW))
     {
       _rounds_store_set_sqlite_error (e->store, error);
       goto out;
@@ -2097,6 +2090,120 @@ write_line (Exporter  *e,
   return emit (e, FALSE, error);
 }
 
+/* A preference, ranking, "unacceptable" and scores, from four columns from @column on:
+ * what judgement and verdict lines share. */
+static void
+append_decision (GString      *line,
+                 gboolean     *first,
+                 sqlite3_stmt *stmt,
+                 int           column,
+                 char * const *keys,
+                 guint         n)
+{
+  if (sqlite3_column_type (stmt, column) != SQLITE_NULL)
+    g_string_append_printf (line, ",\"preference\":%d", sqlite3_column_int (stmt, column));
+  member_ranking (line, first, stmt, column + 1, keys, n);
+  if (sqlite3_column_int (stmt, column + 2))
+    APPEND_LITERAL (line, ",\"unacceptable\":true");
+  member_keyed (line, first, "scores", stmt, column + 3, keys, n);
+}
+
+/* Every edit of one item's judgements (@type "judgement") or verdict ("verdict"), as the
+ * importer reads them, oldest first per annotator: the order does not depend on the names
+ * being pseudonyms, so an archive imported elsewhere exports the same again. @stmt's
+ * first columns are user name, revision, time and edit id. */
+static gboolean
+write_edits (Exporter      *e,
+             sqlite3_stmt  *stmt,
+             const char    *type,
+             gint64         item_id,
+             const char    *item_key,
+             char * const  *keys,
+             guint          n,
+             GPtrArray     *lines,
+             GError       **error)
+{
+  gboolean judgement = g_str_equal (type, "judgement");
+  g_autoptr(GString) line = g_string_new (NULL);
+  int rc;
+
+  g_ptr_array_set_size (lines, 0);
+  sqlite3_reset (stmt);
+  sqlite3_bind_int64 (stmt, 2, item_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Line *l = g_new0 (Line, 1);
+      gboolean first = TRUE;
+
+      l->name = g_strdup (written_name (e, (const char *) sqlite3_column_text (stmt, 0)));
+      l->revision = sqlite3_column_int (stmt, 1);
+      l->created_at = _rounds_store_column_dup (stmt, 2);
+      l->edit = _rounds_store_column_dup (stmt, 3);
+      g_ptr_array_add (lines, l);
+
+      g_string_truncate (line, 0);
+      g_string_append_c (line, '{');
+      append_member (line, &first, "type");
+      append_json_string (line, type);
+      append_member (line, &first, "dataset");
+      append_json_string (line, rounds_dataset_get_name (e->dataset));
+      append_member (line, &first, "item");
+      append_json_string (line, item_key);
+      append_member (line, &first, judgement ? "annotator" : "reviewer");
+      append_json_string (line, l->name);
+      append_member (line, &first, "edit");
+      append_json_string (line, l->edit);
+      g_string_append_printf (line, ",\"revision\":%d", l->revision);
+      if (judgement)
+        {
+          member_text (line, &first, "status", stmt, 4);
+          append_decision (line, &first, stmt, 5, keys, n);
+          member_keyed (line, &first, "flags", stmt, 9, keys, n);
+          member_keyed (line, &first, "notes", stmt, 10, keys, n);
+          member_text (line, &first, "comment", stmt, 11);
+          member_text (line, &first, "skip_reason", stmt, 12);
+          if (sqlite3_column_type (stmt, 13) != SQLITE_NULL)
+            {
+              int shown[MAX_RESPONSES];
+              guint n_shown = parse_ints ((const char *) sqlite3_column_text (stmt, 13), shown, MAX_RESPONSES);
+
+              APPEND_LITERAL (line, ",\"shown_order\":[");
+              for (guint k = 0; k < n_shown; k++)
+                {
+                  if (k)
+                    g_string_append_c (line, ',');
+                  append_json_string (line, shown[k] >= 0 && (guint) shown[k] < n ? keys[shown[k]] : "?");
+                }
+              g_string_append_c (line, ']');
+            }
+          g_string_append_printf (line, ",\"time_spent_ms\":%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 14));
+        }
+      else
+        {
+          append_decision (line, &first, stmt, 4, keys, n);
+          member_text (line, &first, "rationale", stmt, 8);
+          member_raw (line, &first, "resolves", stmt, 9);
+          if (sqlite3_column_int (stmt, 10))
+            APPEND_LITERAL (line, ",\"models_revealed\":true");
+        }
+      append_member (line, &first, "created_at");
+      append_json_string (line, l->created_at);
+      APPEND_LITERAL (line, "}\n");
+      l->line = g_strdup (line->str);
+    }
+  if (!step_error (e, rc, error))
+    return FALSE;
+
+  g_ptr_array_sort (lines, compare_lines);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      g_string_assign (line, ((Line *) g_ptr_array_index (lines, i))->line);
+      if (!write_line (e, line, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 full_dataset (Exporter  *e,
               guint64   *items_done,
@@ -2214,125 +2321,10 @@ full_dataset (Exporter  *e,
       if (!write_line (e, line, error))
         goto out;
 
-      /* Every edit of every judgement, oldest first per annotator. */
-      g_ptr_array_set_size (lines, 0);
-      sqlite3_reset (edits);
-      sqlite3_bind_int64 (edits, 2, item_id);
-      while ((rc = sqlite3_step (edits)) == SQLITE_ROW)
-        {
-          Line *l = g_new0 (Line, 1);
-
-          l->name = g_strdup (written_name (e, (const char *) sqlite3_column_text (edits, 0)));
-          l->revision = sqlite3_column_int (edits, 1);
-          l->created_at = _rounds_store_column_dup (edits, 2);
-          l->edit = _rounds_store_column_dup (edits, 3);
-          g_string_truncate (line, 0);
-          first = TRUE;
-          g_string_append_c (line, '{');
-          append_member (line, &first, "type");
-          append_json_string (line, "judgement");
-          append_member (line, &first, "dataset");
-          append_json_string (line, rounds_dataset_get_name (e->dataset));
-          append_member (line, &first, "item");
-          append_json_string (line, item_key);
-          append_member (line, &first, "annotator");
-          append_json_string (line, l->name);
-          append_member (line, &first, "edit");
-          append_json_string (line, l->edit);
-          g_string_append_printf (line, ",\"revision\":%d", l->revision);
-          member_text (line, &first, "status", edits, 4);
-          if (sqlite3_column_type (edits, 5) != SQLITE_NULL)
-            g_string_append_printf (line, ",\"preference\":%d", sqlite3_column_int (edits, 5));
-          member_ranking (line, &first, edits, 6, keys, n);
-          if (sqlite3_column_int (edits, 7))
-            APPEND_LITERAL (line, ",\"unacceptable\":true");
-          member_keyed (line, &first, "scores", edits, 8, keys, n);
-          member_keyed (line, &first, "flags", edits, 9, keys, n);
-          member_keyed (line, &first, "notes", edits, 10, keys, n);
-          member_text (line, &first, "comment", edits, 11);
-          member_text (line, &first, "skip_reason", edits, 12);
-          if (sqlite3_column_type (edits, 13) != SQLITE_NULL)
-            {
-              int shown[MAX_RESPONSES];
-              guint n_shown = parse_ints ((const char *) sqlite3_column_text (edits, 13), shown, MAX_RESPONSES);
-
-              APPEND_LITERAL (line, ",\"shown_order\":[");
-              for (guint s = 0; s < n_shown; s++)
-                {
-                  if (s)
-                    g_string_append_c (line, ',');
-                  append_json_string (line, shown[s] >= 0 && (guint) shown[s] < n ? keys[shown[s]] : "?");
-                }
-              g_string_append_c (line, ']');
-            }
-          g_string_append_printf (line, ",\"time_spent_ms\":%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (edits, 14));
-          append_member (line, &first, "created_at");
-          append_json_string (line, l->created_at);
-          APPEND_LITERAL (line, "}\n");
-          l->line = g_strdup (line->str);
-          g_ptr_array_add (lines, l);
-        }
-      if (!step_error (e, rc, error))
+      /* Every edit of every judgement, then of the verdict. */
+      if (!write_edits (e, edits, "judgement", item_id, item_key, keys, n, lines, error) ||
+          !write_edits (e, verdicts, "verdict", item_id, item_key, keys, n, lines, error))
         goto out;
-      g_ptr_array_sort (lines, compare_lines);
-      for (guint i = 0; i < lines->len; i++)
-        {
-          g_string_assign (line, ((Line *) g_ptr_array_index (lines, i))->line);
-          if (!write_line (e, line, error))
-            goto out;
-        }
-
-      /* Every edit of the verdict. */
-      g_ptr_array_set_size (lines, 0);
-      sqlite3_reset (verdicts);
-      sqlite3_bind_int64 (verdicts, 2, item_id);
-      while ((rc = sqlite3_step (verdicts)) == SQLITE_ROW)
-        {
-          Line *l = g_new0 (Line, 1);
-
-          l->name = g_strdup (written_name (e, (const char *) sqlite3_column_text (verdicts, 0)));
-          l->revision = sqlite3_column_int (verdicts, 1);
-          l->created_at = _rounds_store_column_dup (verdicts, 2);
-          l->edit = _rounds_store_column_dup (verdicts, 3);
-          g_string_truncate (line, 0);
-          first = TRUE;
-          g_string_append_c (line, '{');
-          append_member (line, &first, "type");
-          append_json_string (line, "verdict");
-          append_member (line, &first, "dataset");
-          append_json_string (line, rounds_dataset_get_name (e->dataset));
-          append_member (line, &first, "item");
-          append_json_string (line, item_key);
-          append_member (line, &first, "reviewer");
-          append_json_string (line, l->name);
-          append_member (line, &first, "edit");
-          append_json_string (line, l->edit);
-          g_string_append_printf (line, ",\"revision\":%d", l->revision);
-          if (sqlite3_column_type (verdicts, 4) != SQLITE_NULL)
-            g_string_append_printf (line, ",\"preference\":%d", sqlite3_column_int (verdicts, 4));
-          member_ranking (line, &first, verdicts, 5, keys, n);
-          if (sqlite3_column_int (verdicts, 6))
-            APPEND_LITERAL (line, ",\"unacceptable\":true");
-          member_keyed (line, &first, "scores", verdicts, 7, keys, n);
-          member_text (line, &first, "rationale", verdicts, 8);
-          member_raw (line, &first, "resolves", verdicts, 9);
-          if (sqlite3_column_int (verdicts, 10))
-            APPEND_LITERAL (line, ",\"models_revealed\":true");
-          append_member (line, &first, "created_at");
-          append_json_string (line, l->created_at);
-          APPEND_LITERAL (line, "}\n");
-          l->line = g_strdup (line->str);
-          g_ptr_array_add (lines, l);
-        }
-      if (!step_error (e, rc, error))
-        goto out;
-      g_ptr_array_sort (lines, compare_lines);
-      for (guint i = 0; i < lines->len; i++)
-        {
-          g_string_assign (line, ((Line *) g_ptr_array_index (lines, i))->line);
-          if (!write_line (e, line, error))
-            goto out;
-        }
 
       if ((++*items_done & 63) == 0)
         {
@@ -2699,7 +2691,6 @@ typedef struct
   gpointer                  progress_data;
   GMainContext             *context;
   gint                      pending;      /* a progress report is on its way */
-  double                    fraction;
 } Job;
 
 static void

@@ -1556,6 +1556,76 @@ parse_scores (Run              *run,
   return TRUE;
 }
 
+/* The item a judgement or verdict line is about, in the line's dataset (or the file's),
+ * and the user who made it, checked. */
+static gboolean
+find_judged_item (Run          *run,
+                  char        **dataset,
+                  const char   *item_key,
+                  const char   *user_field,
+                  const char   *user,
+                  DatasetInfo **info,
+                  RoundsItem  **item,
+                  GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (*dataset == NULL)
+    *dataset = g_strdup (run->header_dataset ? run->header_dataset : run->base_dataset);
+  if (!(*info = find_dataset (run, *dataset, error)))
+    {
+      if (error && *error)
+        return FALSE;
+      return fail (run, error, "dataset", _("no dataset “%s”: import its items first"), *dataset);
+    }
+  if (!(*item = rounds_store_find_item (run->store, *dataset, item_key, &local_error)))
+    return fail (run, error, "item", _("no item “%s” in dataset “%s”: import its items first"), item_key, *dataset);
+  if (!rounds_user_name_is_valid (user, NULL))
+    return fail (run, error, user_field,
+                 _("“%s” is not a user name: use letters, digits, “.”, “_”, “@” or “-”"), user);
+  return TRUE;
+}
+
+static gboolean
+get_bool (Run         *run,
+          JsonObject  *object,
+          const char  *member,
+          gboolean    *out,
+          GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fail (run, error, member, _("expected true or false"));
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* "preference", for an item of two responses only. */
+static gboolean
+get_preference (Run          *run,
+                JsonObject   *object,
+                const char   *item_key,
+                guint         n,
+                DatasetInfo  *info,
+                gboolean     *has_preference,
+                int          *preference,
+                GError      **error)
+{
+  JsonNode *node = json_object_get_member (object, "preference");
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (n != 2)
+    return fail (run, error, "preference", _("item “%s” has %u responses: give a “ranking”"), item_key, n);
+  if (!parse_preference (run, node, info->scale_k, preference, error))
+    return FALSE;
+  *has_preference = TRUE;
+  return TRUE;
+}
+
 static gboolean
 import_judgement (Run         *run,
                   JsonObject  *object,
@@ -1590,19 +1660,8 @@ import_judgement (Run         *run,
       !get_int (run, object, "time_spent_ms", "time_spent_ms", 0, G_MAXINT64, &time_spent, error))
     return FALSE;
 
-  if (dataset == NULL)
-    dataset = g_strdup (run->header_dataset ? run->header_dataset : run->base_dataset);
-  if (!(info = find_dataset (run, dataset, error)))
-    {
-      if (error && *error)
-        return FALSE;
-      return fail (run, error, "dataset", _("no dataset “%s”: import its items first"), dataset);
-    }
-  if (!(item = rounds_store_find_item (run->store, dataset, item_key, &local_error)))
-    return fail (run, error, "item", _("no item “%s” in dataset “%s”: import its items first"), item_key, dataset);
-  if (!rounds_user_name_is_valid (annotator, NULL))
-    return fail (run, error, "annotator",
-                 _("“%s” is not a user name: use letters, digits, “.”, “_”, “@” or “-”"), annotator);
+  if (!find_judged_item (run, &dataset, item_key, "annotator", annotator, &info, &item, error))
+    return FALSE;
 
   n = rounds_item_get_n_responses (item);
   j = rounds_judgement_new (n, info->rubric);
@@ -1612,23 +1671,9 @@ import_judgement (Run         *run,
   j->revision = (int) revision;
   j->time_spent_ms = time_spent;
 
-  if ((node = json_object_get_member (object, "unacceptable")) != NULL)
-    {
-      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        return fail (run, error, "unacceptable", _("expected true or false"));
-      j->unacceptable = json_node_get_boolean (node);
-    }
-
-  if ((node = json_object_get_member (object, "preference")) != NULL && !JSON_NODE_HOLDS_NULL (node))
-    {
-      if (n != 2)
-        return fail (run, error, "preference", _("item “%s” has %u responses: give a “ranking”"), item_key, n);
-      if (!parse_preference (run, node, info->scale_k, &j->preference, error))
-        return FALSE;
-      j->has_preference = TRUE;
-    }
-
-  if (!parse_ranking (run, object, item, item_key, j->ranks, error))
+  if (!get_bool (run, object, "unacceptable", &j->unacceptable, error) ||
+      !get_preference (run, object, item_key, n, info, &j->has_preference, &j->preference, error) ||
+      !parse_ranking (run, object, item, item_key, j->ranks, error))
     return FALSE;
 
   if (j->status == ROUNDS_STATUS_SUBMITTED && !rounds_judgement_has_verdict (j))
@@ -1773,19 +1818,8 @@ import_verdict (Run         *run,
       !get_int (run, object, "revision", "revision", 1, G_MAXINT, &revision, error))
     return FALSE;
 
-  if (dataset == NULL)
-    dataset = g_strdup (run->header_dataset ? run->header_dataset : run->base_dataset);
-  if (!(info = find_dataset (run, dataset, error)))
-    {
-      if (error && *error)
-        return FALSE;
-      return fail (run, error, "dataset", _("no dataset “%s”: import its items first"), dataset);
-    }
-  if (!(item = rounds_store_find_item (run->store, dataset, item_key, &local_error)))
-    return fail (run, error, "item", _("no item “%s” in dataset “%s”: import its items first"), item_key, dataset);
-  if (!rounds_user_name_is_valid (reviewer, NULL))
-    return fail (run, error, "reviewer",
-                 _("“%s” is not a user name: use letters, digits, “.”, “_”, “@” or “-”"), reviewer);
+  if (!find_judged_item (run, &dataset, item_key, "reviewer", reviewer, &info, &item, error))
+    return FALSE;
 
   n = rounds_item_get_n_responses (item);
   verdict = rounds_verdict_new (n);
@@ -1801,27 +1835,10 @@ import_verdict (Run         *run,
     if (*stripped == '\0')
       return fail (run, error, "rationale", _("a verdict needs a rationale"));
   }
-  if ((node = json_object_get_member (object, "unacceptable")) != NULL)
-    {
-      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        return fail (run, error, "unacceptable", _("expected true or false"));
-      verdict->unacceptable = json_node_get_boolean (node);
-    }
-  if ((node = json_object_get_member (object, "models_revealed")) != NULL)
-    {
-      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        return fail (run, error, "models_revealed", _("expected true or false"));
-      verdict->models_revealed = json_node_get_boolean (node);
-    }
-  if ((node = json_object_get_member (object, "preference")) != NULL && !JSON_NODE_HOLDS_NULL (node))
-    {
-      if (n != 2)
-        return fail (run, error, "preference", _("item “%s” has %u responses: give a “ranking”"), item_key, n);
-      if (!parse_preference (run, node, info->scale_k, &verdict->preference, error))
-        return FALSE;
-      verdict->has_preference = TRUE;
-    }
-  if (!parse_ranking (run, object, item, item_key, verdict->ranks, error))
+  if (!get_bool (run, object, "unacceptable", &verdict->unacceptable, error) ||
+      !get_bool (run, object, "models_revealed", &verdict->models_revealed, error) ||
+      !get_preference (run, object, item_key, n, info, &verdict->has_preference, &verdict->preference, error) ||
+      !parse_ranking (run, object, item, item_key, verdict->ranks, error))
     return FALSE;
   if (!verdict->has_preference && !verdict->unacceptable && (n == 2 || verdict->ranks[0] == 0))
     return fail (run, error, n == 2 ? "preference" : "ranking",

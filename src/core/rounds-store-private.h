@@ -58,6 +58,17 @@ gboolean      _rounds_store_insert_judgement  (RoundsStore      *self,
                                                RoundsOrigin      origin,
                                                gboolean         *inserted,
                                                GError          **error);
+gboolean      _rounds_store_has_edit          (RoundsStore      *self,
+                                               const char       *table,
+                                               const char       *edit_id,
+                                               gboolean         *found,
+                                               GError          **error);
+gboolean      _rounds_edit_is_newer           (int               revision,
+                                               const char       *created_at,
+                                               const char       *edit_id,
+                                               int               than_revision,
+                                               const char       *than_created_at,
+                                               const char       *than_edit_id);
 gboolean      _rounds_store_insert_verdict    (RoundsStore          *self,
                                                RoundsItem           *item,
                                                gint64                reviewer_id,

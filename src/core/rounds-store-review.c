@@ -726,19 +726,13 @@ _rounds_store_insert_verdict (RoundsStore          *self,
   sqlite3_stmt *stmt;
   gint64 current_id = 0;
   int current_revision = 0;
-  gboolean newest;
-  int rc;
+  gboolean newest, found;
 
   *inserted = FALSE;
-  if (!(stmt = _rounds_store_prepare (self, "SELECT 1 FROM adjudications WHERE edit_id = ?1", error)))
+  if (!_rounds_store_has_edit (self, "adjudications", verdict->edit_id, &found, error))
     return FALSE;
-  _rounds_store_bind_text (stmt, 1, verdict->edit_id);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
+  if (found)
     return TRUE;
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (self, error);
 
   if (!(stmt = _rounds_store_prepare (self,
                                       "SELECT id, revision, created_at, edit_id FROM adjudications"
@@ -754,11 +748,9 @@ _rounds_store_insert_verdict (RoundsStore          *self,
     }
   sqlite3_reset (stmt);
 
-  newest = current_id == 0 || verdict->revision > current_revision ||
-           (verdict->revision == current_revision &&
-            (g_strcmp0 (verdict->created_at, current_at) > 0 ||
-             (g_strcmp0 (verdict->created_at, current_at) == 0 &&
-              g_strcmp0 (verdict->edit_id, current_edit) > 0)));
+  newest = current_id == 0 ||
+           _rounds_edit_is_newer (verdict->revision, verdict->created_at, verdict->edit_id,
+                                  current_revision, current_at, current_edit);
   if (newest && current_id != 0)
     {
       if (!(stmt = _rounds_store_prepare (self, "UPDATE adjudications SET is_current = 0 WHERE id = ?1", error)))

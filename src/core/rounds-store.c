@@ -660,6 +660,58 @@ rounds_store_audit (RoundsStore  *self,
   return _rounds_store_step_done (self, stmt, error);
 }
 
+/* Edits ------------------------------------------------------------------------------- */
+
+/**
+ * _rounds_store_has_edit:
+ * @table: "annotations" or "adjudications"
+ *
+ * Whether the edit is stored already: an edit is immutable, so applying it again (a
+ * replayed feed, a file imported twice) is a no-op.
+ */
+gboolean
+_rounds_store_has_edit (RoundsStore  *self,
+                        const char   *table,
+                        const char   *edit_id,
+                        gboolean     *found,
+                        GError      **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE edit_id = ?1", table);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_assert (g_str_equal (table, "annotations") || g_str_equal (table, "adjudications"));
+
+  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, edit_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _rounds_store_set_sqlite_error (self, error);
+  *found = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* DESIGN.md's rule for the current edit of a judgement or a verdict: the higher revision,
+ * then the later time, then the greater edit id, so every machine picks the same one. */
+gboolean
+_rounds_edit_is_newer (int         revision,
+                       const char *created_at,
+                       const char *edit_id,
+                       int         than_revision,
+                       const char *than_created_at,
+                       const char *than_edit_id)
+{
+  int cmp;
+
+  if (revision != than_revision)
+    return revision > than_revision;
+  if ((cmp = g_strcmp0 (created_at, than_created_at)) != 0)
+    return cmp > 0;
+  return g_strcmp0 (edit_id, than_edit_id) > 0;
+}
+
 /* The meta table: small facts about this database, by key. */
 char *
 _rounds_store_get_meta (RoundsStore  *self,
@@ -1297,8 +1349,7 @@ _rounds_store_insert_judgement (RoundsStore      *self,
   gint64 current_id = 0;
   int current_revision = 0;
   gboolean current_submitted = FALSE;
-  gboolean newest;
-  int rc;
+  gboolean newest, found;
 
   g_assert (j->edit_id != NULL && j->created_at != NULL && j->annotator != NULL);
   g_assert (j->status != ROUNDS_STATUS_DRAFT);
@@ -1306,15 +1357,10 @@ _rounds_store_insert_judgement (RoundsStore      *self,
   if (inserted)
     *inserted = FALSE;
 
-  if (!(stmt = _rounds_store_prepare (self, "SELECT 1 FROM annotations WHERE edit_id = ?1", error)))
+  if (!_rounds_store_has_edit (self, "annotations", j->edit_id, &found, error))
     return FALSE;
-  _rounds_store_bind_text (stmt, 1, j->edit_id);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
+  if (found)
     return TRUE;
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (self, error);
 
   if (!(stmt = _rounds_store_prepare (self,
                                       "SELECT id, revision, created_at, edit_id, status = 'submitted' FROM annotations"
@@ -1333,10 +1379,7 @@ _rounds_store_insert_judgement (RoundsStore      *self,
   sqlite3_reset (stmt);
 
   newest = current_id == 0 ||
-           j->revision > current_revision ||
-           (j->revision == current_revision &&
-            (g_strcmp0 (j->created_at, current_at) > 0 ||
-             (g_strcmp0 (j->created_at, current_at) == 0 && g_strcmp0 (j->edit_id, current_edit) > 0)));
+           _rounds_edit_is_newer (j->revision, j->created_at, j->edit_id, current_revision, current_at, current_edit);
 
   if (newest && current_id != 0)
     {

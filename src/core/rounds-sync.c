@@ -2084,10 +2084,8 @@ apply_verdict (Run         *run,
   JsonObject *object;
   JsonArray *resolves;
   RoundsItem *item;
-  sqlite3_stmt *stmt;
   gint64 reviewer_id, revision, preference = 0;
-  gboolean inserted;
-  int rc;
+  gboolean inserted, found;
 
   if (!valid_name (dataset) || !valid_key (key) || !rounds_user_name_is_valid (reviewer, NULL) ||
       edit == NULL || *edit == '\0' || created_at == NULL)
@@ -2104,18 +2102,13 @@ apply_verdict (Run         *run,
       return invalid (error, doc_id, "a verdict needs a rationale");
   }
 
-  if (!(stmt = _rounds_store_prepare (run->store, "SELECT 1 FROM adjudications WHERE edit_id = ?1", error)))
+  if (!_rounds_store_has_edit (run->store, "adjudications", edit, &found, error))
     return FALSE;
-  _rounds_store_bind_text (stmt, 1, edit);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
+  if (found)
     {
       run->result->n_unchanged++;
       return TRUE;
     }
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
 
   if (!(item = lookup_item (run, dataset, key, &local_error)))
     {
