@@ -16,6 +16,7 @@
 #include "rounds-sync.h"
 #include "rounds-test-couch.h"
 #include "rounds-test-proxy.h"
+#include "rounds-test-util.h"
 #include "rounds-util-private.h"
 
 typedef struct
@@ -54,30 +55,12 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_ptr_array_unref (fixture->stores);
   rounds_test_couch_drop_db (fixture->db_url);
-  remove_tree (fixture->dir);
+  rounds_test_remove_tree (fixture->dir);
   g_free (fixture->db_url);
   g_free (fixture->dir);
 }

@@ -11,6 +11,8 @@
 #include "rounds-import.h"
 #include "rounds-sync.h"
 #include "rounds-test-couch.h"
+#include "rounds-test-gui.h"
+#include "rounds-test-util.h"
 #include "rounds-window.h"
 
 /* One application for the run: it is exported on the session bus once. */
@@ -27,13 +29,6 @@ typedef struct
   RoundsConflictsDialog *dialog;      /* weak */
   GSettings             *settings;
 } Fixture;
-
-static void
-spin (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 /* The dataset with one item; only the dataset's title changes between versions. */
 static void
@@ -101,7 +96,7 @@ wait_for_sync (Fixture *fixture)
   while (rounds_window_is_syncing (fixture->window) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (rounds_window_is_syncing (fixture->window));
-  spin ();
+  rounds_test_spin ();
 }
 
 static RoundsConflictsDialog *
@@ -109,7 +104,7 @@ listed_conflicts (void)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
 
-  spin ();
+  rounds_test_spin ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
@@ -133,7 +128,7 @@ open_window (Fixture *fixture)
 {
   fixture->window = rounds_window_new (shared_app, fixture->mine, NULL);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
+  rounds_test_spin ();
 }
 
 static void
@@ -141,7 +136,7 @@ close_window (Fixture *fixture)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   fixture->window = NULL;
-  spin ();
+  rounds_test_spin ();
   g_assert_null (fixture->dialog);
 }
 
@@ -201,20 +196,6 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -227,7 +208,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->settings);
   g_unsetenv ("ROUNDS_STORE_PASSWORD");
   rounds_test_couch_drop_db (fixture->db_url);
-  remove_tree (fixture->dir);
+  rounds_test_remove_tree (fixture->dir);
   g_free (fixture->db_url);
   g_free (fixture->mine_path);
   g_free (fixture->dir);
@@ -271,22 +252,6 @@ find_dialog (Fixture *fixture)
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) == GTK_WINDOW (fixture->window));
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *action_name)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Take theirs, with the button in the list: the store's title replaces ours, the conflict
  * is gone from the header and the list. The conflict outlives a restart of the window. */
 static void
@@ -310,7 +275,7 @@ test_take_theirs (Fixture       *fixture,
   g_assert_cmpstr (rounds_window_get_sync_status (fixture->window), ==, "1 conflict");
 
   /* The header's status button leads to the list. */
-  status_button = find_button (GTK_WIDGET (fixture->window), "win.show-conflicts");
+  status_button = rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_button_for_action, "win.show-conflicts");
   g_assert_nonnull (status_button);
   g_assert_nonnull (gtk_widget_get_tooltip_text (status_button));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (status_button), "choose which version to keep"));
@@ -338,7 +303,7 @@ test_take_theirs (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (problems->len, ==, 0);
   g_assert_cmpuint (rounds_conflicts_dialog_get_n_conflicts (fixture->dialog), ==, 0);
-  g_assert_null (find_button (GTK_WIDGET (fixture->window), "win.show-conflicts"));
+  g_assert_null (rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_button_for_action, "win.show-conflicts"));
 
   /* Settled for good: another sync finds nothing to say. */
   sync_window (fixture);

@@ -7,6 +7,8 @@
 #include "rounds-application.h"
 #include "rounds-export-dialog.h"
 #include "rounds-import.h"
+#include "rounds-test-gui.h"
+#include "rounds-test-util.h"
 #include "rounds-window.h"
 
 #define DEMO_DATASET "clinical-ethics-demo"
@@ -23,13 +25,6 @@ typedef struct
   RoundsWindow       *window;
   RoundsExportDialog *dialog;    /* weak */
 } Fixture;
-
-static void
-spin (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 typedef gboolean (*Condition) (Fixture *fixture);
 
@@ -101,21 +96,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->app = g_object_ref (shared_app);
   fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
+  rounds_test_spin ();
 }
 
 static void
@@ -127,10 +108,10 @@ fixture_tear_down (Fixture       *fixture,
   /* The dialog is freed once its last count or export has come back. */
   wait_until (fixture, dialog_gone);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin ();
+  rounds_test_spin ();
   g_clear_object (&fixture->app);
   g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
+  rounds_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->db_path);
 }
@@ -157,51 +138,10 @@ open_dialog (Fixture *fixture)
 }
 
 static GtkWidget *
-find_widget (GtkWidget                 *root,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer              data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_label_starting (GtkWidget     *widget,
-                   gconstpointer  prefix)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
-         g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
-}
-
-static gboolean
-is_label_containing (GtkWidget     *widget,
-                     gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
-         strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
-}
-
-static gboolean
-is_row_titled (GtkWidget     *widget,
-               gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static GtkWidget *
 find_row (Fixture    *fixture,
           const char *title)
 {
-  GtkWidget *row = find_widget (GTK_WIDGET (fixture->dialog), is_row_titled, title);
+  GtkWidget *row = rounds_test_find_widget (GTK_WIDGET (fixture->dialog), rounds_test_is_row_titled, title);
 
   g_assert_nonnull (row);
   return row;
@@ -213,7 +153,7 @@ export (Fixture *fixture)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "export.run", NULL));
   g_assert_true (rounds_export_dialog_is_exporting (fixture->dialog));
   wait_until (fixture, exported);
-  spin ();
+  rounds_test_spin ();
 }
 
 /* Lines of a JSONL file, each checked to be an object. */
@@ -253,7 +193,7 @@ test_preview_then_export (Fixture       *fixture,
   g_assert_cmpint (n, >, 0);
   /* What the person reads, not only what the dialog knows. */
   shown = g_strdup_printf ("%" G_GINT64_FORMAT " records", n);
-  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_label_starting, shown));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog), rounds_test_is_label_starting, shown));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->dialog)));
 
   rounds_export_dialog_set_path (fixture->dialog, path);
@@ -276,7 +216,7 @@ test_current_dataset_and_live_count (Fixture       *fixture,
   gint64 all, strict;
 
   rounds_window_open_dataset (fixture->window, DEMO_DATASET);
-  spin ();
+  rounds_test_spin ();
   open_dialog (fixture);
   dataset_row = find_row (fixture, "Dataset");
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (dataset_row)), ==, 1);
@@ -291,7 +231,7 @@ test_current_dataset_and_live_count (Fixture       *fixture,
   strict = rounds_export_dialog_get_n_records (fixture->dialog);
   g_test_message ("all %" G_GINT64_FORMAT ", full agreement %" G_GINT64_FORMAT, all, strict);
   g_assert_cmpint (strict, <, all);
-  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_label_containing, "items skipped"));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog), rounds_test_is_label_containing, "items skipped"));
 }
 
 /* A test share writes two files, named from the chosen one, that hold every record once. */
@@ -363,11 +303,11 @@ test_cancel_writes_nothing (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "export.run", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "export.cancel", NULL));
   wait_until (fixture, exported);
-  spin ();
+  rounds_test_spin ();
   g_assert_null (rounds_export_dialog_get_error (fixture->dialog));
   g_assert_null (rounds_export_dialog_get_summary (fixture->dialog));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_label_starting, "Export cancelled"));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog), rounds_test_is_label_starting, "Export cancelled"));
 }
 
 /* A file that cannot be written is named in the dialog, in the core's words. */
@@ -384,7 +324,7 @@ test_error_shown (Fixture       *fixture,
   error = rounds_export_dialog_get_error (fixture->dialog);
   g_test_message ("error: %s", error);
   g_assert_nonnull (error);
-  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_label_starting, error));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog), rounds_test_is_label_starting, error));
   g_assert_null (rounds_export_dialog_get_summary (fixture->dialog));
 }
 

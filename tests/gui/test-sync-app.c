@@ -11,6 +11,7 @@
 #include "rounds-import.h"
 #include "rounds-secret.h"
 #include "rounds-test-couch.h"
+#include "rounds-test-gui.h"
 #include "rounds-window.h"
 
 static const char fixture_jsonl[] =
@@ -52,13 +53,6 @@ wait_for_status (RoundsWindow *window,
     g_main_context_iteration (NULL, TRUE);
 }
 
-static void
-spin (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 /* The dialog that asks for the store (first run) or the password (no password in the
  * keyring), if one is open. */
 static RoundsConnectDialog *
@@ -76,44 +70,12 @@ connect_dialog (void)
   return NULL;
 }
 
-static GtkWidget *
-find_row (GtkWidget  *root,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 set_row (RoundsConnectDialog *dialog,
          const char          *title,
          const char          *text)
 {
-  GtkWidget *row = find_row (GTK_WIDGET (dialog), title);
+  GtkWidget *row = rounds_test_find_widget (GTK_WIDGET (dialog), rounds_test_is_row_titled, title);
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), text);
@@ -123,7 +85,7 @@ static const char *
 row_text (RoundsConnectDialog *dialog,
           const char          *title)
 {
-  GtkWidget *row = find_row (GTK_WIDGET (dialog), title);
+  GtkWidget *row = rounds_test_find_widget (GTK_WIDGET (dialog), rounds_test_is_row_titled, title);
 
   g_assert_nonnull (row);
   return gtk_editable_get_text (GTK_EDITABLE (row));
@@ -137,7 +99,7 @@ wait_until_synced (RoundsWindow *window)
   while (rounds_window_is_syncing (window) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (rounds_window_is_syncing (window));
-  spin ();
+  rounds_test_spin ();
 }
 
 static void
@@ -399,7 +361,7 @@ test_sync_password (void)
       g_assert_nonnull (connect_dialog ());
       g_assert_false (rounds_window_is_syncing (window));
       gtk_window_destroy (GTK_WINDOW (connect_dialog ()));
-      spin ();
+      rounds_test_spin ();
       rounds_secret_store_async (db_url, TEST_ANNOTATOR, password, NULL, on_stored, &done);
       while (!done && g_get_monotonic_time () < deadline)
         g_main_context_iteration (NULL, TRUE);
@@ -467,10 +429,10 @@ test_first_run (void)
 
   window = rounds_window_new (shared_app, store, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  spin ();
+  rounds_test_spin ();
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Not set up");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
-  spin ();
+  rounds_test_spin ();
   dialog = connect_dialog ();
   g_assert_nonnull (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
@@ -495,7 +457,7 @@ test_first_run (void)
       {
         set_row (dialog, "_Address", bad[i].url);
         g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "connect.connect", NULL));
-        spin ();
+        rounds_test_spin ();
         g_assert_nonnull (dialog);
         g_assert_nonnull (rounds_connect_dialog_get_message (dialog));
         g_test_message ("%s: %s", bad[i].url, rounds_connect_dialog_get_message (dialog));
@@ -531,7 +493,7 @@ test_first_run (void)
   g_assert_false (file_contains (wal_path, password));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin ();
+  rounds_test_spin ();
   forget_password (db_url, TEST_ANNOTATOR);
   g_settings_reset (settings, "store-url");
   g_settings_reset (settings, "store-user");
@@ -579,14 +541,14 @@ test_sign_out (void)
   /* Signed in: the sync takes the password from the keyring without asking. */
   window = rounds_window_new (shared_app, store, NULL);
   gtk_window_present (GTK_WINDOW (window));
-  spin ();
+  rounds_test_spin ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
   wait_until_synced (window);
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
   g_assert_null (connect_dialog ());
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
-  spin ();
+  rounds_test_spin ();
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
@@ -595,7 +557,7 @@ test_sign_out (void)
         preferences = toplevel;
     }
   g_assert_nonnull (preferences);
-  button = find_button (preferences, "Sign _Out");
+  button = rounds_test_find_widget (preferences, rounds_test_is_button_labelled, "Sign _Out");
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
@@ -606,7 +568,7 @@ test_sign_out (void)
     }
   g_assert_null (kept);
   gtk_window_destroy (GTK_WINDOW (preferences));
-  spin ();
+  rounds_test_spin ();
 
   /* The next sync asks: the sign-in dialog, the address and the user filled in. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
@@ -632,7 +594,7 @@ test_sign_out (void)
   g_assert_cmpstr (kept, ==, password);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin ();
+  rounds_test_spin ();
   forget_password (db_url, TEST_ANNOTATOR);
   g_settings_reset (settings, "store-url");
   g_settings_reset (settings, "store-user");

@@ -9,6 +9,8 @@
 #include "rounds-error.h"
 #include "rounds-import.h"
 #include "rounds-review-page.h"
+#include "rounds-test-gui.h"
+#include "rounds-test-util.h"
 #include "rounds-window.h"
 
 static const char fixture_jsonl[] =
@@ -70,13 +72,6 @@ find_widget (GtkWidget *root,
 }
 
 static void
-spin (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -107,21 +102,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->app = g_object_ref (shared_app);
   fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (path);
+  rounds_test_spin ();
 }
 
 static void
@@ -130,10 +111,10 @@ fixture_tear_down (Fixture       *fixture,
 {
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin ();
+  rounds_test_spin ();
   g_clear_object (&fixture->app);
   g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->dir);
+  rounds_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->db_path);
 }
@@ -164,7 +145,7 @@ activate (Fixture    *fixture,
           GVariant   *parameter)
 {
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), action, parameter));
-  spin ();
+  rounds_test_spin ();
 }
 
 /* Key 2 means "A better" on screen; what is stored is relative to the canonical order. */
@@ -182,7 +163,7 @@ test_submit_by_keyboard_actions (Fixture       *fixture,
   int expected;
 
   rounds_window_open_dataset (fixture->window, "pairs");
-  spin ();
+  rounds_test_spin ();
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "compare");
   item = rounds_window_get_item (fixture->window);
   g_assert_nonnull (item);
@@ -233,7 +214,7 @@ test_revise_from_history (Fixture       *fixture,
   g_autofree char *first = NULL;
 
   rounds_window_open_dataset (fixture->window, "pairs");
-  spin ();
+  rounds_test_spin ();
   activate (fixture, "win.prefer", g_variant_new_int32 (1));
   activate (fixture, "win.submit", NULL);
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
@@ -267,7 +248,7 @@ test_skip_with_reason (Fixture       *fixture,
   g_autofree char *reason = NULL;
 
   rounds_window_open_dataset (fixture->window, "pairs");
-  spin ();
+  rounds_test_spin ();
   activate (fixture, "win.skip-with-reason", g_variant_new_string ("  "));
   none = query (fixture, "SELECT count(*) FROM annotations WHERE ?1 IS NOT NULL", "x");
   g_assert_cmpstr (none, ==, "0");
@@ -295,7 +276,7 @@ test_five_items_by_keyboard (Fixture       *fixture,
     g_string_append_printf (jsonl, "{\"id\": \"f%u\", \"scenario\": \"Scenario %u\", \"responses\": [{\"text\": \"first\"}, {\"text\": \"second\"}]}\n", i, i);
   import_text (fixture, jsonl->str);
   rounds_window_open_dataset (fixture->window, "five");
-  spin ();
+  rounds_test_spin ();
 
   for (guint i = 1; i <= 5; i++)
     {
@@ -365,7 +346,7 @@ test_rank_with_tie (Fixture       *fixture,
                "{\"type\": \"dataset\", \"id\": \"triple\", \"overlap\": 1}\n"
                "{\"id\": \"t1\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}, {\"text\": \"c\"}]}\n");
   rounds_window_open_dataset (fixture->window, "triple");
-  spin ();
+  rounds_test_spin ();
   item = rounds_window_get_item (fixture->window);
   g_assert_true (rounds_store_get_shown_order (fixture->store, item, "dr-test", order, NULL));
 
@@ -394,7 +375,7 @@ test_narrow_stacks (Fixture       *fixture,
                     gconstpointer  data)
 {
   rounds_window_open_dataset (fixture->window, "pairs");
-  spin ();
+  rounds_test_spin ();
   g_assert_false (rounds_window_responses_are_stacked (fixture->window));
 
   /* A window opened narrow (Xvfb has no window manager to resize one). */
@@ -402,9 +383,9 @@ test_narrow_stacks (Fixture       *fixture,
   fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 600, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
+  rounds_test_spin ();
   rounds_window_open_dataset (fixture->window, "pairs");
-  spin ();
+  rounds_test_spin ();
   g_assert_true (rounds_window_responses_are_stacked (fixture->window));
 }
 
@@ -440,7 +421,7 @@ test_submit_refused_until_complete (Fixture       *fixture,
   g_autofree char *count = NULL;
 
   rounds_window_open_dataset (fixture->window, "commented");
-  spin ();
+  rounds_test_spin ();
   activate (fixture, "win.prefer", g_variant_new_int32 (1));
   activate (fixture, "win.submit", NULL);
 
@@ -457,12 +438,12 @@ test_draft_kept_on_close (Fixture       *fixture,
   g_autoptr(RoundsItem) item = NULL;
 
   rounds_window_open_dataset (fixture->window, "pairs");
-  spin ();
+  rounds_test_spin ();
   item = g_object_ref (rounds_window_get_item (fixture->window));
   activate (fixture, "win.prefer", g_variant_new_int32 (5));
   gtk_window_close (GTK_WINDOW (fixture->window));
   fixture->window = NULL;
-  spin ();
+  rounds_test_spin ();
 
   draft = rounds_store_get_draft (fixture->store, item, "dr-test", NULL);
   g_assert_nonnull (draft);
@@ -472,7 +453,7 @@ test_draft_kept_on_close (Fixture       *fixture,
   /* Reopened, the window shows the same item with the draft. */
   fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
   rounds_window_open_dataset (fixture->window, "pairs");
-  spin ();
+  rounds_test_spin ();
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, rounds_item_get_key (item));
 }
 
@@ -532,7 +513,7 @@ test_review_verdict (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
+  rounds_test_spin ();
   activate (fixture, "win.review-dataset", g_variant_new_string ("ethics"));
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "review");
   page = rounds_window_get_review_page (fixture->window);
@@ -542,14 +523,14 @@ test_review_verdict (Fixture       *fixture,
   /* Without a rationale nothing is recorded. */
   rounds_review_page_set_verdict (ROUNDS_REVIEW_PAGE (page), -1, "");
   g_assert_true (gtk_widget_activate_action (page, "review.save-verdict", NULL));
-  spin ();
+  rounds_test_spin ();
   count = query (fixture, "SELECT count(*) FROM adjudications WHERE ?1 IS NOT NULL", "x");
   g_assert_cmpstr (count, ==, "0");
 
   rounds_review_page_set_verdict (ROUNDS_REVIEW_PAGE (page), -1, "Consent of a capable patient comes first (GMC).");
   rounds_review_page_set_correction (ROUNDS_REVIEW_PAGE (page), 1, "ethics", 1);
   g_assert_true (gtk_widget_activate_action (page, "review.save-verdict", NULL));
-  spin ();
+  rounds_test_spin ();
   preference = query (fixture, "SELECT preference FROM adjudications WHERE reviewer_id = (SELECT id FROM annotators WHERE user_name = ?1)", "dr-rev");
   g_assert_cmpstr (preference, ==, "-1");
   rationale = query (fixture, "SELECT rationale FROM adjudications WHERE ?1 IS NOT NULL", "x");
@@ -585,7 +566,7 @@ test_preferences (Fixture       *fixture,
   scale = find_widget (preferences, GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (scale);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (scale), 1.5);
-  spin ();
+  rounds_test_spin ();
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "text-scale"), 1.5, 1e-9);
   g_assert_cmpfloat_with_epsilon (rounds_window_get_text_scale (fixture->window), 1.5, 1e-3);
 
@@ -596,14 +577,14 @@ test_preferences (Fixture       *fixture,
   style = find_widget (preferences, ADW_TYPE_COMBO_ROW);
   g_assert_nonnull (style);
   adw_combo_row_set_selected (ADW_COMBO_ROW (style), 2);
-  spin ();
+  rounds_test_spin ();
   g_assert_cmpstr (g_settings_get_string (settings, "style"), ==, "dark");
   g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==, ADW_COLOR_SCHEME_FORCE_DARK);
 
   gtk_window_destroy (GTK_WINDOW (preferences));
   g_settings_reset (settings, "text-scale");
   g_settings_reset (settings, "style");
-  spin ();
+  rounds_test_spin ();
 }
 
 /* The header says what sync can do: not set up, or offline with the reason in a tooltip. */
@@ -619,7 +600,7 @@ test_sync_status (Fixture       *fixture,
   /* Nothing listens on port 9 of loopback. */
   g_setenv ("ROUNDS_STORE_PASSWORD", "secret", TRUE);
   g_settings_set_string (settings, "store-url", "http://127.0.0.1:9/rounds");
-  spin ();
+  rounds_test_spin ();
   activate (fixture, "win.sync", NULL);
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (g_strcmp0 (rounds_window_get_sync_status (fixture->window), "Offline") != 0 &&
@@ -629,7 +610,7 @@ test_sync_status (Fixture       *fixture,
 
   g_settings_reset (settings, "store-url");
   g_unsetenv ("ROUNDS_STORE_PASSWORD");
-  spin ();
+  rounds_test_spin ();
 }
 
 static void
@@ -640,7 +621,7 @@ wait_for_import (Fixture *fixture)
   while (rounds_window_is_importing (fixture->window) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (rounds_window_is_importing (fixture->window));
-  spin ();
+  rounds_test_spin ();
 }
 
 /* Import from the app: a good file lands, a bad one names its line and field and writes nothing. */
@@ -733,13 +714,13 @@ test_accessible_names (Fixture       *fixture,
   /* The datasets, a two-response item, a three-response item. */
   assert_accessible_names (GTK_WIDGET (fixture->window));
   rounds_window_open_dataset (fixture->window, "pairs");
-  spin ();
+  rounds_test_spin ();
   assert_accessible_names (GTK_WIDGET (fixture->window));
   import_text (fixture, disputed_jsonl);
   import_text (fixture,
                "{\"id\": \"t1\", \"dataset\": \"triple\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}, {\"text\": \"c\"}]}\n");
   rounds_window_open_dataset (fixture->window, "triple");
-  spin ();
+  rounds_test_spin ();
   assert_accessible_names (GTK_WIDGET (fixture->window));
 
   /* The review page. */
@@ -750,11 +731,11 @@ test_accessible_names (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin ();
+  rounds_test_spin ();
   assert_accessible_names (GTK_WIDGET (fixture->window));
   g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
   g_assert_no_error (error);
-  spin ();
+  rounds_test_spin ();
   assert_accessible_names (GTK_WIDGET (fixture->window));
 }
 

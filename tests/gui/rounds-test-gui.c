@@ -1,0 +1,72 @@
+/* rounds-test-gui.c: what the window tests share: the main loop and finding widgets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "rounds-test-gui.h"
+
+/* Runs what is pending in the main loop, without waiting. */
+void
+rounds_test_spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* The first widget under @root, itself included, that @match accepts. */
+GtkWidget *
+rounds_test_find_widget (GtkWidget       *root,
+                         RoundsTestMatch  match,
+                         gconstpointer    data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = rounds_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+rounds_test_is_row_titled (GtkWidget     *widget,
+                           gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+gboolean
+rounds_test_is_button_labelled (GtkWidget     *widget,
+                                gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+gboolean
+rounds_test_is_button_for_action (GtkWidget     *widget,
+                                  gconstpointer  action_name)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
+gboolean
+rounds_test_is_label_starting (GtkWidget     *widget,
+                               gconstpointer  prefix)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+         g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+gboolean
+rounds_test_is_label_containing (GtkWidget     *widget,
+                                 gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
