@@ -1452,8 +1452,6 @@ normalise_time (Run         *run,
                 GError     **error)
 {
   g_autoptr(GDateTime) parsed = NULL;
-  g_autoptr(GDateTime) utc = NULL;
-  g_autofree char *base = NULL;
 
   if (text == NULL)
     {
@@ -1462,9 +1460,7 @@ normalise_time (Run         *run,
     }
   if (!(parsed = g_date_time_new_from_iso8601 (text, NULL)))
     return fail (run, error, field, _("expected an ISO 8601 time such as 2026-10-01T09:30:00Z"));
-  utc = g_date_time_to_utc (parsed);
-  base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
-  *out = g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
+  *out = _rounds_format_iso8601 (parsed);
   return TRUE;
 }
 

@@ -9,6 +9,7 @@
 G_BEGIN_DECLS
 
 char *_rounds_now_iso8601       (void);
+char *_rounds_format_iso8601    (GDateTime  *time);
 char *_rounds_doc_id            (const char *kind,
                                  ...) G_GNUC_NULL_TERMINATED;
 char *_rounds_sha256_hex        (const char *data,

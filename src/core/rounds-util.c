@@ -13,9 +13,19 @@ char *
 _rounds_now_iso8601 (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *base = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
 
-  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (now) / 1000);
+  return _rounds_format_iso8601 (now);
+}
+
+/* A time as the store keeps every time: UTC with milliseconds, "2026-10-01T09:30:00.000Z",
+ * so that times compare as strings. */
+char *
+_rounds_format_iso8601 (GDateTime *time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
+  g_autofree char *base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
 }
 
 /* A curation-store document id, "kind:part:part…". The parts are escaped so that a colon
