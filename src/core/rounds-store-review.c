@@ -23,6 +23,7 @@
 #include "rounds-review.h"
 #include "rounds-store-private.h"
 #include "rounds-util-private.h"
+#include "rounds-worker-private.h"
 
 /* Unit keys for alpha: an item and a response (or a pair of responses) within it. At most
  * 8 responses, so 28 pairs: 64 slots an item are plenty. */
@@ -1231,9 +1232,10 @@ rounds_store_compute_agreement (RoundsStore             *self,
 
 typedef struct
 {
-  char                *db_path;
-  gint64               dataset_id;
-  RoundsDisputeFilter  filter;
+  gint64                 dataset_id;
+  RoundsDisputeFilter    filter;
+  GPtrArray             *disputes;
+  RoundsAgreementReport *report;
 } ReviewTask;
 
 static void
@@ -1241,28 +1243,22 @@ review_task_free (gpointer data)
 {
   ReviewTask *task = data;
 
-  g_free (task->db_path);
+  g_clear_pointer (&task->disputes, g_ptr_array_unref);
+  g_clear_pointer (&task->report, rounds_agreement_report_free);
   g_free (task);
 }
 
-static void
-list_disputes_thread (GTask        *task,
-                      gpointer      source_object,
-                      gpointer      task_data,
-                      GCancellable *cancellable)
+static gboolean
+list_disputes_thread (GTask         *task,
+                      RoundsStore   *store,
+                      gpointer       data,
+                      GCancellable  *cancellable,
+                      GError       **error)
 {
-  ReviewTask *data = task_data;
-  g_autoptr(RoundsStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *disputes;
+  ReviewTask *review = data;
 
-  if (!(store = rounds_store_open (data->db_path, &error)) ||
-      !(disputes = rounds_store_list_disputes (store, data->dataset_id, data->filter, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, disputes, (GDestroyNotify) g_ptr_array_unref);
+  review->disputes = rounds_store_list_disputes (store, review->dataset_id, review->filter, error);
+  return review->disputes != NULL;
 }
 
 /**
@@ -1279,21 +1275,18 @@ rounds_review_list_disputes_async (const char          *db_path,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ReviewTask *data;
+  GTask *task;
+  ReviewTask *review;
 
   g_return_if_fail (db_path != NULL);
 
-  data = g_new0 (ReviewTask, 1);
-  data->db_path = g_strdup (db_path);
-  data->dataset_id = dataset_id;
-  data->filter = filter;
+  review = g_new0 (ReviewTask, 1);
+  review->dataset_id = dataset_id;
+  review->filter = filter;
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rounds_review_list_disputes_async);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_set_task_data (task, data, review_task_free);
-  g_task_run_in_thread (task, list_disputes_thread);
+  task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_RETURN_ON_CANCEL, cancellable,
+                             callback, user_data, rounds_review_list_disputes_async);
+  _rounds_worker_run (task, list_disputes_thread, review, review_task_free);
 }
 
 /* Returns: (transfer full) (element-type RoundsDispute) */
@@ -1301,30 +1294,22 @@ GPtrArray *
 rounds_review_list_disputes_finish (GAsyncResult  *result,
                                     GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == rounds_review_list_disputes_async, NULL);
+  ReviewTask *review = _rounds_worker_finish (result, NULL, rounds_review_list_disputes_async,
+                                              error);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return review != NULL ? g_steal_pointer (&review->disputes) : NULL;
 }
 
-static void
-compute_agreement_thread (GTask        *task,
-                          gpointer      source_object,
-                          gpointer      task_data,
-                          GCancellable *cancellable)
+static gboolean
+compute_agreement_thread (GTask         *task,
+                          RoundsStore   *store,
+                          gpointer       data,
+                          GCancellable  *cancellable,
+                          GError       **error)
 {
-  ReviewTask *data = task_data;
-  g_autoptr(RoundsStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  RoundsAgreementReport *report = NULL;
+  ReviewTask *review = data;
 
-  if (!(store = rounds_store_open (data->db_path, &error)) ||
-      !rounds_store_compute_agreement (store, data->dataset_id, &report, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, report, (GDestroyNotify) rounds_agreement_report_free);
+  return rounds_store_compute_agreement (store, review->dataset_id, &review->report, error);
 }
 
 /**
@@ -1340,28 +1325,25 @@ rounds_review_compute_agreement_async (const char          *db_path,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ReviewTask *data;
+  GTask *task;
+  ReviewTask *review;
 
   g_return_if_fail (db_path != NULL);
 
-  data = g_new0 (ReviewTask, 1);
-  data->db_path = g_strdup (db_path);
-  data->dataset_id = dataset_id;
+  review = g_new0 (ReviewTask, 1);
+  review->dataset_id = dataset_id;
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, rounds_review_compute_agreement_async);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_set_task_data (task, data, review_task_free);
-  g_task_run_in_thread (task, compute_agreement_thread);
+  task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_RETURN_ON_CANCEL, cancellable,
+                             callback, user_data, rounds_review_compute_agreement_async);
+  _rounds_worker_run (task, compute_agreement_thread, review, review_task_free);
 }
 
 RoundsAgreementReport *
 rounds_review_compute_agreement_finish (GAsyncResult  *result,
                                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == rounds_review_compute_agreement_async, NULL);
+  ReviewTask *review = _rounds_worker_finish (result, NULL,
+                                              rounds_review_compute_agreement_async, error);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return review != NULL ? g_steal_pointer (&review->report) : NULL;
 }
