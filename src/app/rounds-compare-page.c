@@ -415,9 +415,15 @@ static void
 rounds_compare_page_dispose (GObject *object)
 {
   RoundsComparePage *self = ROUNDS_COMPARE_PAGE (object);
+  GtkWidget *child;
 
-  rounds_compare_page_clear (self);
+  /* Dispose may run twice; the template widgets are gone the second time. */
+  if (self->responses_box != NULL)
+    rounds_compare_page_clear (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_COMPARE_PAGE);
+  /* The root of the template has no name to be cleared by. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (rounds_compare_page_parent_class)->dispose (object);
 }

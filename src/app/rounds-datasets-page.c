@@ -57,7 +57,12 @@ rounds_datasets_page_load (RoundsDatasetsPage  *self,
 static void
 rounds_datasets_page_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_DATASETS_PAGE);
+  /* The root of the template has no name to be cleared by. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (rounds_datasets_page_parent_class)->dispose (object);
 }

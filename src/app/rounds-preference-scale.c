@@ -207,7 +207,9 @@ rounds_preference_scale_dispose (GObject *object)
 {
   RoundsPreferenceScale *self = ROUNDS_PREFERENCE_SCALE (object);
 
-  rounds_preference_scale_clear (self);
+  /* Dispose may run twice; the template widgets are gone the second time. */
+  if (self->buttons != NULL)
+    rounds_preference_scale_clear (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_PREFERENCE_SCALE);
 
   G_OBJECT_CLASS (rounds_preference_scale_parent_class)->dispose (object);

@@ -95,7 +95,12 @@ rounds_profile_page_new_profile (RoundsProfilePage  *self,
 static void
 rounds_profile_page_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_PROFILE_PAGE);
+  /* The root of the template has no name to be cleared by. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (rounds_profile_page_parent_class)->dispose (object);
 }
