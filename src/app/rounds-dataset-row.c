@@ -34,7 +34,8 @@ rounds_dataset_row_new (RoundsDataset        *dataset,
   g_autofree char *subtitle = NULL;
 
   /* TRANSLATORS: progress of a dataset: mine, then everyone's */
-  subtitle = g_strdup_printf (_("Mine: %u done, %u to do · Everyone: %u of %u judgements (%u per item)"),
+  subtitle = g_strdup_printf (_("Mine: %u done, %u to do · "
+                                "Everyone: %u of %u judgements (%u per item)"),
                               progress->n_mine, progress->n_mine_open, progress->n_submitted,
                               progress->n_wanted, rounds_dataset_get_overlap (dataset));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), rounds_dataset_get_title (dataset));

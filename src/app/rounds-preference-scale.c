@@ -113,13 +113,13 @@ on_rank_selected (GtkDropDown           *dropdown,
                   RoundsPreferenceScale *self)
 {
   guint position;
+  guint selected;
 
   if (!g_ptr_array_find (self->dropdowns, dropdown, &position))
     return;
+  selected = gtk_drop_down_get_selected (dropdown);
   /* Item 0 is "–", not ranked; equal ranks are ties. */
-  g_signal_emit (self, signals[RANK_CHANGED], 0, position,
-                 gtk_drop_down_get_selected (dropdown) == 0 ? 0
-                                                            : (int) gtk_drop_down_get_selected (dropdown));
+  g_signal_emit (self, signals[RANK_CHANGED], 0, position, (int) selected);
 }
 
 /* More than two responses: a rank for each, 1 the best, equal ranks for ties. */

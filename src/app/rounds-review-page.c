@@ -201,8 +201,10 @@ build_rubric_controls (RoundsReviewPage    *self,
 {
   RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
   guint n = rounds_item_get_n_responses (self->item);
-  g_autoptr(JsonNode) stored = current && current->scores_json ? json_from_string (current->scores_json, NULL) : NULL;
+  g_autoptr(JsonNode) stored = NULL;
 
+  if (current != NULL && current->scores_json != NULL)
+    stored = json_from_string (current->scores_json, NULL);
   rounds_rubric_grid_set_rubric (self->rubric_grid, rubric, n, NULL);
   if (stored == NULL || !JSON_NODE_HOLDS_ARRAY (stored))
     return;
@@ -265,7 +267,8 @@ rounds_review_page_set_correction (RoundsReviewPage *self,
   if (self->item == NULL)
     return;
   rubric = rounds_dataset_get_rubric (self->dataset);
-  if ((c = rounds_rubric_find (rubric, criterion_id)) < 0 || response >= rounds_item_get_n_responses (self->item))
+  if ((c = rounds_rubric_find (rubric, criterion_id)) < 0 ||
+      response >= rounds_item_get_n_responses (self->item))
     return;
   rounds_rubric_grid_set_score (self->rubric_grid, response, (guint) c, score);
 }

@@ -135,7 +135,7 @@ rounds_rubric_grid_set_rubric (RoundsRubricGrid *self,
           guint index = order != NULL ? order[position] : position;
           g_autofree char *response = response_label (position);
           g_autofree char *accessible = g_strdup_printf ("%s: %s", response, criterion->name);
-          GtkWidget *dropdown = gtk_drop_down_new_from_strings ((const char * const *) values->pdata);
+          GtkWidget *dropdown = gtk_drop_down_new_from_strings ((const char **) values->pdata);
 
           gtk_widget_set_tooltip_text (dropdown, criterion->description);
           gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -153,6 +153,7 @@ rounds_rubric_grid_get_score (RoundsRubricGrid *self,
                               guint             response,
                               guint             criterion)
 {
+  GtkDropDown *dropdown;
   guint n_criteria;
 
   g_return_val_if_fail (ROUNDS_IS_RUBRIC_GRID (self), -1);
@@ -160,9 +161,9 @@ rounds_rubric_grid_get_score (RoundsRubricGrid *self,
 
   n_criteria = rounds_rubric_get_n_criteria (self->rubric);
   g_return_val_if_fail (criterion < n_criteria, -1);
+  dropdown = self->dropdowns->pdata[response * n_criteria + criterion];
   return score_of_selection (rounds_rubric_get_criterion (self->rubric, criterion),
-                             gtk_drop_down_get_selected (self->dropdowns->pdata[response * n_criteria
-                                                                                + criterion]));
+                             gtk_drop_down_get_selected (dropdown));
 }
 
 /* A score outside the criterion's range clears it. */

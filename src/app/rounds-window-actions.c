@@ -31,8 +31,10 @@ history_back_activated (GtkWidget  *widget,
     {
       _rounds_window_keep_draft (self);
       g_clear_pointer (&self->history, g_array_unref);
-      if (!(self->history = rounds_store_list_history (self->store, rounds_dataset_get_id (self->dataset),
-                                                       rounds_profile_get_user_name (self->profile), &error)))
+      self->history = rounds_store_list_history (self->store, rounds_dataset_get_id (self->dataset),
+                                                 rounds_profile_get_user_name (self->profile),
+                                                 &error);
+      if (self->history == NULL)
         {
           _rounds_window_toast (self, error->message);
           return;
@@ -225,12 +227,15 @@ skip_activated (GtkWidget  *widget,
   if (rounds_compare_page_get_item (self->compare_page) == NULL)
     return;
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Skip This Item?"),
-                                   _("Say why, for the curators: for example outside your specialty, or the scenario is unclear."));
+                                   _("Say why, for the curators: for example outside your "
+                                     "specialty, or the scenario is unclear."));
   entry = gtk_entry_new ();
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason for skipping"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reason for skipping"), -1);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "skip", _("_Skip"), NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "skip",
+                                    _("_Skip"), NULL);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "skip");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (on_skip_response), self);
@@ -310,9 +315,10 @@ preferences_activated (GtkWidget  *widget,
 
   if (self->preferences == NULL)
     {
+      const char *name = self->profile ? rounds_profile_get_display_name (self->profile) : NULL;
+
       self->preferences = GTK_WIDGET (rounds_preferences_new (GTK_WINDOW (self), self->settings,
-                                                              self->profile ? rounds_profile_get_display_name (self->profile)
-                                                                            : NULL));
+                                                              name));
       g_object_add_weak_pointer (G_OBJECT (self->preferences), (gpointer *) &self->preferences);
     }
   gtk_window_present (GTK_WINDOW (self->preferences));
@@ -339,8 +345,10 @@ import_activated (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   RoundsWindow *self = ROUNDS_WINDOW (widget);
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Import a Dataset or Judgements"), GTK_WINDOW (self),
-                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Import a Dataset or Judgements"),
+                                                               GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                               _("_Import"), _("_Cancel"));
   GtkFileFilter *filter = gtk_file_filter_new ();
 
   gtk_file_filter_set_name (filter, _("JSON Lines and CSV"));
@@ -361,14 +369,15 @@ export_activated (GtkWidget  *widget,
 {
   RoundsWindow *self = ROUNDS_WINDOW (widget);
   RoundsDataset *current = self->dataset;
+  const char *actor;
 
   if (self->store == NULL)
     return;
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "review") == 0)
     current = rounds_review_page_get_dataset (ROUNDS_REVIEW_PAGE (self->review_page));
+  actor = self->profile ? rounds_profile_get_user_name (self->profile) : g_get_user_name ();
   gtk_window_present (GTK_WINDOW (rounds_export_dialog_new (GTK_WINDOW (self), self->store, current,
-                                                            self->profile ? rounds_profile_get_user_name (self->profile)
-                                                                          : g_get_user_name ())));
+                                                            actor)));
 }
 
 /* The compare page -------------------------------------------------------------------- */
@@ -378,7 +387,8 @@ prefer_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  rounds_compare_page_prefer (ROUNDS_WINDOW (widget)->compare_page, g_variant_get_int32 (parameter));
+  rounds_compare_page_prefer (ROUNDS_WINDOW (widget)->compare_page,
+                              g_variant_get_int32 (parameter));
 }
 
 static void
@@ -486,24 +496,34 @@ _rounds_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.score", "(isi)", score_activated);
   gtk_widget_class_install_action (widget_class, "win.rank", "(ii)", rank_activated);
   gtk_widget_class_install_action (widget_class, "win.skip", NULL, skip_activated);
-  gtk_widget_class_install_action (widget_class, "win.skip-with-reason", "s", skip_with_reason_activated);
+  gtk_widget_class_install_action (widget_class, "win.skip-with-reason", "s",
+                                   skip_with_reason_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_ALT_MASK, "win.skip", NULL);
   gtk_widget_class_install_action (widget_class, "win.history-back", NULL, history_back_activated);
-  gtk_widget_class_install_action (widget_class, "win.history-forward", NULL, history_forward_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.history-back", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.history-forward", NULL);
-  gtk_widget_class_install_action (widget_class, "win.show-datasets", NULL, show_datasets_activated);
+  gtk_widget_class_install_action (widget_class, "win.history-forward", NULL,
+                                   history_forward_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.history-back",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK,
+                                       "win.history-forward", NULL);
+  gtk_widget_class_install_action (widget_class, "win.show-datasets", NULL,
+                                   show_datasets_activated);
   gtk_widget_class_install_action (widget_class, "win.open-dataset", "s", open_dataset_activated);
-  gtk_widget_class_install_action (widget_class, "win.create-profile", NULL, create_profile_activated);
-  gtk_widget_class_install_action (widget_class, "win.review-dataset", "s", review_dataset_activated);
-  gtk_widget_class_install_action (widget_class, "win.switch-profile", NULL, switch_profile_activated);
+  gtk_widget_class_install_action (widget_class, "win.create-profile", NULL,
+                                   create_profile_activated);
+  gtk_widget_class_install_action (widget_class, "win.review-dataset", "s",
+                                   review_dataset_activated);
+  gtk_widget_class_install_action (widget_class, "win.switch-profile", NULL,
+                                   switch_profile_activated);
   gtk_widget_class_install_action (widget_class, "win.use-profile", "s", use_profile_activated);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_activated);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_activated);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);
-  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL, show_conflicts_activated);
-  gtk_widget_class_install_action (widget_class, "win.resolve-conflict", "(ss)", resolve_conflict_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL,
+                                   show_conflicts_activated);
+  gtk_widget_class_install_action (widget_class, "win.resolve-conflict", "(ss)",
+                                   resolve_conflict_activated);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_activated);
@@ -511,8 +531,10 @@ _rounds_window_class_add_actions (GtkWidgetClass *widget_class)
 
   for (int key = 1; key <= 7; key++)
     {
-      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + key, 0, "win.prefer", "i", key);
-      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0 + key, 0, "win.prefer", "i", key);
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + key, 0, "win.prefer", "i",
+                                           key);
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0 + key, 0, "win.prefer", "i",
+                                           key);
     }
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "win.unacceptable", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, 0, "win.unacceptable", NULL);

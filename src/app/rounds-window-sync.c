@@ -45,7 +45,8 @@ count_conflicts (RoundsWindow *self)
       return 0;
     }
   for (guint i = 0; i < problems->len; i++)
-    if (((RoundsSyncProblem *) g_ptr_array_index (problems, i))->kind == ROUNDS_SYNC_PROBLEM_CONFLICT)
+    if (((RoundsSyncProblem *) g_ptr_array_index (problems,
+                                                  i))->kind == ROUNDS_SYNC_PROBLEM_CONFLICT)
       n++;
   return n;
 }
@@ -68,7 +69,8 @@ update_conflicts_dialog (RoundsWindow *self,
   g_hash_table_iter_init (&iter, self->chosen);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_hash_table_insert (shown, key, value);
-  rounds_conflicts_dialog_update (ROUNDS_CONFLICTS_DIALOG (self->conflicts_dialog), self->store, shown);
+  rounds_conflicts_dialog_update (ROUNDS_CONFLICTS_DIALOG (self->conflicts_dialog), self->store,
+                                  shown);
   rounds_conflicts_dialog_set_message (ROUNDS_CONFLICTS_DIALOG (self->conflicts_dialog), message);
 }
 
@@ -87,31 +89,39 @@ _rounds_window_update_sync_status (RoundsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", n_conflicts > 0);
   if (*url == '\0')
     {
-      set_sync_status (self, _("Not set up"), _("Connect to the curation store to share your judgements (Ctrl+R)"));
+      set_sync_status (self, _("Not set up"),
+                       _("Connect to the curation store to share your judgements (Ctrl+R)"));
       return;
     }
   if (n_conflicts > 0)
     {
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conflict", "%u conflicts", n_conflicts),
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conflict",
+                                                             "%u conflicts", n_conflicts),
                                                 n_conflicts);
 
       set_sync_status (self, label,
-                       _("Changed both here and in the curation store by two curators: click to choose which version to keep"));
+                       _("Changed both here and in the curation store by two curators: "
+                         "click to choose which version to keep"));
       /* The status is the way to the list: a sync alone settles nothing. */
       gtk_image_set_from_icon_name (self->sync_icon, "dialog-warning-symbolic");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_button), "win.show-conflicts");
       return;
     }
   if (self->profile != NULL &&
-      rounds_sync_count_waiting (self->store, rounds_profile_get_user_name (self->profile), &n_waiting, NULL) &&
+      rounds_sync_count_waiting (self->store, rounds_profile_get_user_name (self->profile),
+                                 &n_waiting, NULL) &&
       n_waiting > 0)
     {
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u waiting", "%u waiting", n_waiting), n_waiting);
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u waiting",
+                                                             "%u waiting", n_waiting), n_waiting);
 
-      set_sync_status (self, label, _("Judgements saved here that have not reached the curation store yet (Ctrl+R to sync)"));
+      set_sync_status (self, label,
+                       _("Judgements saved here that have not reached the curation store yet "
+                         "(Ctrl+R to sync)"));
       return;
     }
-  set_sync_status (self, _("Synced"), _("Everything saved here is on the curation store (Ctrl+R to sync)"));
+  set_sync_status (self, _("Synced"),
+                   _("Everything saved here is on the curation store (Ctrl+R to sync)"));
 }
 
 static void
@@ -136,7 +146,8 @@ on_sync_done (GObject      *object,
 
   if (outcome == NULL)
     {
-      g_autofree char *message = resolved ? g_strdup_printf (_("Your choice was not applied: %s"), error->message) : NULL;
+      g_autofree char *message = resolved ? g_strdup_printf (_("Your choice was not applied: %s"),
+                                                             error->message) : NULL;
 
       _rounds_window_update_sync_status (self);
       if (g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNREACHABLE) ||
@@ -152,7 +163,8 @@ on_sync_done (GObject      *object,
   if (self->n_conflicts > n_conflicts_before && self->conflicts_dialog == NULL)
     {
       /* Said once, when a conflict is new; the header keeps saying it until it is settled. */
-      AdwToast *notice = adw_toast_new (_("Another curator changed what you changed: choose which version to keep"));
+      AdwToast *notice = adw_toast_new (_("Another curator changed what you changed: "
+                                          "choose which version to keep"));
 
       adw_toast_set_button_label (notice, _("_Show"));
       adw_toast_set_action_name (notice, "win.show-conflicts");
@@ -162,8 +174,10 @@ on_sync_done (GObject      *object,
   if (outcome->forbidden != NULL && outcome->forbidden->len > 0)
     {
       RoundsSyncProblem *problem = outcome->forbidden->pdata[0];
-      g_autofree char *message = g_strdup_printf (_("The store refused %u documents: %s"), outcome->forbidden->len,
-                                                  problem->reason ? problem->reason : problem->error);
+      g_autofree char *message = g_strdup_printf (_("The store refused %u documents: %s"),
+                                                  outcome->forbidden->len,
+                                                  problem->reason ? problem->reason
+                                                                  : problem->error);
 
       set_sync_status (self, _("Sync error"), message);
     }
@@ -210,7 +224,9 @@ start_sync (RoundsWindow *self,
   g_autofree char *user = g_settings_get_string (self->settings, "store-user");
 
   self->sync = rounds_sync_new (url);
-  rounds_sync_set_credentials (self->sync, *user ? user : rounds_profile_get_user_name (self->profile), password);
+  rounds_sync_set_credentials (self->sync,
+                               *user ? user : rounds_profile_get_user_name (self->profile),
+                               password);
   rounds_sync_set_profile (self->sync, rounds_profile_get_user_name (self->profile));
   hand_over_resolutions (self, self->sync);
   set_sync_status (self, _("Syncing…"), url);
@@ -256,13 +272,17 @@ ask_password (RoundsWindow *self)
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Password for the Curation Store"),
-                                   _("The keyring is not available, so Rounds asks once and keeps the password until it quits."));
+                                   _("The keyring is not available, so Rounds asks once and "
+                                     "keeps the password until it quits."));
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("The keyring is not available, so Rounds asks once and keeps the password for %s until it quits."), url);
+                                  _("The keyring is not available, so Rounds asks once and "
+                                    "keeps the password for %s until it quits."), url);
   gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Password"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Password"), -1);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "sync", _("_Sync"), NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "sync",
+                                    _("_Sync"), NULL);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sync");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (on_password_response), self);
@@ -297,7 +317,9 @@ on_connected (RoundsConnectDialog *dialog,
     {
       g_clear_pointer (&self->session_password, wipe_free);
       self->session_password = g_strdup (password);
-      _rounds_window_toast (self, _("The keyring is not available: Rounds keeps the password until it quits"));
+      _rounds_window_toast (self,
+                            _("The keyring is not available: "
+                              "Rounds keeps the password until it quits"));
     }
   if (self->store == NULL || self->profile == NULL || self->sync != NULL)
     return;
@@ -312,9 +334,9 @@ show_connect_dialog (RoundsWindow *self,
 {
   if (self->connect_dialog == NULL)
     {
+      const char *user = self->profile ? rounds_profile_get_user_name (self->profile) : NULL;
       RoundsConnectDialog *dialog = rounds_connect_dialog_new (GTK_WINDOW (self), self->settings,
-                                                               self->profile ? rounds_profile_get_user_name (self->profile)
-                                                                             : NULL);
+                                                               user);
 
       if (sign_in)
         rounds_connect_dialog_set_sign_in (dialog);
@@ -432,12 +454,14 @@ on_signed_out (GObject      *object,
   g_autoptr(GError) error = NULL;
   const char *message;
 
-  if (!rounds_secret_clear_finish (result, &error) && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!rounds_secret_clear_finish (result, &error) && g_error_matches (error, G_IO_ERROR,
+                                                                       G_IO_ERROR_CANCELLED))
     return;
   message = error ? error->message : _("Signed out: the password is gone from the keyring");
   /* Said where the person pressed Sign Out. */
   if (self->preferences != NULL)
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self->preferences), adw_toast_new (message));
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self->preferences),
+                                      adw_toast_new (message));
   else
     _rounds_window_toast (self, message);
 }

@@ -152,7 +152,8 @@ _rounds_window_show_history_entry (RoundsWindow *self)
                                           rounds_profile_get_user_name (self->profile), NULL);
   show_item (self, item, judgement);
   /* TRANSLATORS: shown when a judgement from the history is on screen */
-  status = g_strdup_printf (_("Revising your judgement (revision %d): submitting saves revision %d"),
+  status = g_strdup_printf (_("Revising your judgement (revision %d): "
+                              "submitting saves revision %d"),
                             entry->revision, entry->revision + 1);
   rounds_compare_page_set_status (self->compare_page, status);
 }
@@ -245,7 +246,8 @@ apply_zoom (RoundsWindow *self)
   g_autofree char *css = NULL;
   char number[G_ASCII_DTOSTR_BUF_SIZE];
 
-  g_ascii_formatd (number, sizeof number, "%.4f", 1.08 * g_settings_get_double (self->settings, "text-scale"));
+  g_ascii_formatd (number, sizeof number, "%.4f", 1.08 * g_settings_get_double (self->settings,
+                                                                                "text-scale"));
   css = g_strdup_printf (".reading { font-size: %sem; }", number);
   gtk_css_provider_load_from_data (self->zoom_css, css, -1);
 }
@@ -264,10 +266,13 @@ rounds_window_get_text_scale (RoundsWindow *self)
 static void
 apply_style (RoundsWindow *self)
 {
-  const AdwColorScheme schemes[] = { ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK };
+  const AdwColorScheme schemes[] = {
+    ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK
+  };
   int style = g_settings_get_enum (self->settings, "style");
 
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), schemes[CLAMP (style, 0, 2)]);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), schemes[CLAMP (style, 0,
+                                                                                       2)]);
 }
 
 /* Import ----------------------------------------------------------------------------- */
@@ -319,7 +324,8 @@ on_import_done (GObject      *object,
       self->last_import_error = g_strdup (error->message);
       {
         /* The message names the file, the line and the field; nothing of the file was written. */
-        GtkWidget *alert = adw_message_dialog_new (GTK_WINDOW (self), _("The File Was Not Imported"), error->message);
+        GtkWidget *alert = adw_message_dialog_new (GTK_WINDOW (self),
+                                                   _("The File Was Not Imported"), error->message);
 
         adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (alert), "close", _("_Close"));
         gtk_window_present (GTK_WINDOW (alert));
@@ -328,8 +334,10 @@ on_import_done (GObject      *object,
     }
 
   {
-    g_autofree char *message = g_strdup_printf (_("Imported: %u items added, %u unchanged; %u judgements added"),
-                                                outcome.n_items_added, outcome.n_items_unchanged, outcome.n_judgements_added);
+    g_autofree char *message = g_strdup_printf (_("Imported: %u items added, %u unchanged; "
+                                                  "%u judgements added"),
+                                                outcome.n_items_added, outcome.n_items_unchanged,
+                                                outcome.n_judgements_added);
     _rounds_window_toast (self, message);
   }
   if (self->profile != NULL)
@@ -348,7 +356,9 @@ rounds_window_import_file (RoundsWindow *self,
   if (self->store == NULL || self->import_cancellable != NULL)
     return;
 
-  rounds_importer_set_actor (importer, self->profile ? rounds_profile_get_user_name (self->profile) : g_get_user_name ());
+  rounds_importer_set_actor (importer,
+                             self->profile ? rounds_profile_get_user_name (self->profile)
+                                           : g_get_user_name ());
   self->import_cancellable = g_cancellable_new ();
   dialog = GTK_WIDGET (rounds_import_dialog_new (GTK_WINDOW (self), name));
   g_signal_connect (dialog, "response", G_CALLBACK (on_import_dialog_response), self);
@@ -356,7 +366,8 @@ rounds_window_import_file (RoundsWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 
   g_signal_connect_object (importer, "notify::fraction", G_CALLBACK (on_import_fraction), self, 0);
-  rounds_importer_run_async (importer, rounds_store_get_path (self->store), file, self->import_cancellable,
+  rounds_importer_run_async (importer, rounds_store_get_path (self->store), file,
+                             self->import_cancellable,
                              on_import_done, g_object_ref (self));
 }
 
@@ -418,7 +429,8 @@ static void
 on_input (RoundsWindow *self)
 {
   self->last_input_us = g_get_monotonic_time ();
-  if (rounds_compare_page_get_judgement (self->compare_page) != NULL && self->idle && gtk_window_is_active (GTK_WINDOW (self)))
+  if (rounds_compare_page_get_judgement (self->compare_page) != NULL && self->idle &&
+      gtk_window_is_active (GTK_WINDOW (self)))
     {
       self->idle = FALSE;
       g_timer_continue (self->timer);
@@ -430,7 +442,8 @@ on_idle_check (gpointer user_data)
 {
   RoundsWindow *self = user_data;
 
-  if (!self->idle && g_get_monotonic_time () - self->last_input_us > IDLE_AFTER_US && g_timer_is_active (self->timer))
+  if (!self->idle && g_get_monotonic_time () - self->last_input_us > IDLE_AFTER_US &&
+      g_timer_is_active (self->timer))
     {
       self->idle = TRUE;
       g_timer_stop (self->timer);
@@ -565,7 +578,8 @@ rounds_window_class_init (RoundsWindowClass *klass)
   g_type_ensure (ROUNDS_TYPE_PROFILE_PAGE);
   g_type_ensure (ROUNDS_TYPE_DATASETS_PAGE);
   g_type_ensure (ROUNDS_TYPE_COMPARE_PAGE);
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rounds-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rounds-window.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, toast_overlay);
@@ -598,7 +612,8 @@ rounds_window_init (RoundsWindow *self)
   self->chosen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->resolving = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-conflicts", FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings,
+                                                                      "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
