@@ -16,6 +16,7 @@
 #include "rounds-error.h"
 #include "rounds-review-page.h"
 #include "rounds-review.h"
+#include "rounds-rubric-grid.h"
 
 struct _RoundsReviewPage
 {
@@ -33,7 +34,7 @@ struct _RoundsReviewPage
   GtkButton        *models_button;
   GtkBox           *judgements_box;
   GtkBox           *verdict_box;
-  GtkGrid          *rubric_grid;
+  RoundsRubricGrid *rubric_grid;
   GtkEntry         *rationale_entry;
 
   /* Borrowed */
@@ -48,7 +49,6 @@ struct _RoundsReviewPage
   GPtrArray        *all_judgements;  /* RoundsItemJudgements */
   GtkWidget        *preference_dropdown;
   GPtrArray        *rank_dropdowns;
-  GPtrArray        *score_dropdowns;  /* GtkDropDown, response × criterion, canonical */
   gboolean          models_shown;
 };
 
@@ -201,52 +201,22 @@ build_rubric_controls (RoundsReviewPage    *self,
 {
   RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
   guint n = rounds_item_get_n_responses (self->item);
-  guint n_criteria = rounds_rubric_get_n_criteria (rubric);
-  g_autoptr(JsonNode) stored = current && current->scores_json ? json_from_string (current->scores_json, NULL) : NULL;
+  g_autoptr(JsonNode) stored = NULL;
 
-  remove_children (GTK_WIDGET (self->rubric_grid));
-  g_ptr_array_set_size (self->score_dropdowns, 0);
-  for (guint r = 0; r < n; r++)
-    {
-      g_autofree char *name = response_name (r);
-
-      gtk_grid_attach (self->rubric_grid, gtk_label_new (name), r + 1, 0, 1, 1);
-    }
-  for (guint c = 0; c < n_criteria; c++)
-    {
-      const RoundsCriterion *criterion = rounds_rubric_get_criterion (rubric, c);
-      GtkWidget *label = gtk_label_new (criterion->name);
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_set_tooltip_text (label, criterion->description);
-      gtk_grid_attach (self->rubric_grid, label, 0, c + 1, 1, 1);
-    }
-  g_ptr_array_set_size (self->score_dropdowns, n * n_criteria);
-  for (guint r = 0; r < n; r++)
-    for (guint c = 0; c < n_criteria; c++)
+  if (current != NULL && current->scores_json != NULL)
+    stored = json_from_string (current->scores_json, NULL);
+  rounds_rubric_grid_set_rubric (self->rubric_grid, rubric, n, NULL);
+  if (stored == NULL || !JSON_NODE_HOLDS_ARRAY (stored))
+    return;
+  for (guint r = 0; r < n && r < json_array_get_length (json_node_get_array (stored)); r++)
+    for (guint c = 0; c < rounds_rubric_get_n_criteria (rubric); c++)
       {
-        const RoundsCriterion *criterion = rounds_rubric_get_criterion (rubric, c);
-        g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-        g_autofree char *name = response_name (r);
-        g_autofree char *accessible = g_strdup_printf ("%s: %s", name, criterion->name);
-        GtkWidget *dropdown;
+        JsonObject *scores = json_array_get_object_element (json_node_get_array (stored), r);
+        const char *id = rounds_rubric_get_criterion (rubric, c)->id;
 
-        g_ptr_array_add (values, g_strdup ("–"));
-        for (int v = criterion->min; v <= criterion->max; v++)
-          g_ptr_array_add (values, g_strdup_printf ("%d", v));
-        g_ptr_array_add (values, NULL);
-        dropdown = gtk_drop_down_new_from_strings ((const char * const *) values->pdata);
-        gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-        if (stored != NULL && JSON_NODE_HOLDS_ARRAY (stored) && r < json_array_get_length (json_node_get_array (stored)))
-          {
-            JsonObject *scores = json_array_get_object_element (json_node_get_array (stored), r);
-
-            if (scores != NULL && json_object_has_member (scores, criterion->id))
-              gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown),
-                                          (guint) (json_object_get_int_member (scores, criterion->id) - criterion->min + 1));
-          }
-        gtk_grid_attach (self->rubric_grid, dropdown, r + 1, c + 1, 1, 1);
-        g_ptr_array_index (self->score_dropdowns, r * n_criteria + c) = dropdown;
+        if (scores != NULL && json_object_has_member (scores, id))
+          rounds_rubric_grid_set_score (self->rubric_grid, r, c,
+                                        (int) json_object_get_int_member (scores, id));
       }
 }
 
@@ -267,13 +237,13 @@ corrected_rubric_json (RoundsReviewPage *self)
       json_builder_begin_object (builder);
       for (guint c = 0; c < n_criteria; c++)
         {
-          guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->score_dropdowns->pdata[r * n_criteria + c]));
+          int score = rounds_rubric_grid_get_score (self->rubric_grid, r, c);
 
-          if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+          if (score < 0)
             continue;
           any = TRUE;
           json_builder_set_member_name (builder, rounds_rubric_get_criterion (rubric, c)->id);
-          json_builder_add_int_value (builder, rounds_rubric_get_criterion (rubric, c)->min + (int) selected - 1);
+          json_builder_add_int_value (builder, score);
         }
       json_builder_end_object (builder);
     }
@@ -297,10 +267,10 @@ rounds_review_page_set_correction (RoundsReviewPage *self,
   if (self->item == NULL)
     return;
   rubric = rounds_dataset_get_rubric (self->dataset);
-  if ((c = rounds_rubric_find (rubric, criterion_id)) < 0 || response >= rounds_item_get_n_responses (self->item))
+  if ((c = rounds_rubric_find (rubric, criterion_id)) < 0 ||
+      response >= rounds_item_get_n_responses (self->item))
     return;
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->score_dropdowns->pdata[response * rounds_rubric_get_n_criteria (rubric) + c]),
-                              (guint) (score - rounds_rubric_get_criterion (rubric, c)->min + 1));
+  rounds_rubric_grid_set_score (self->rubric_grid, response, (guint) c, score);
 }
 
 static void
@@ -649,7 +619,6 @@ rounds_review_page_dispose (GObject *object)
   g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
   g_clear_pointer (&self->disputes, g_ptr_array_unref);
   g_clear_pointer (&self->rank_dropdowns, g_ptr_array_unref);
-  g_clear_pointer (&self->score_dropdowns, g_ptr_array_unref);
 
   G_OBJECT_CLASS (rounds_review_page_parent_class)->dispose (object);
 }
@@ -662,6 +631,7 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
 
   object_class->dispose = rounds_review_page_dispose;
 
+  g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rounds-review-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_list);
@@ -687,7 +657,6 @@ rounds_review_page_init (RoundsReviewPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rank_dropdowns = g_ptr_array_new ();
-  self->score_dropdowns = g_ptr_array_new ();
   g_signal_connect (self->queue_list, "row-selected", G_CALLBACK (on_row_selected), self);
   g_signal_connect_swapped (self->names_toggle, "toggled", G_CALLBACK (on_names_toggled), self);
   g_signal_connect_swapped (self->models_button, "clicked", G_CALLBACK (on_models_clicked), self);

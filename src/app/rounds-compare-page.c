@@ -1,0 +1,475 @@
+/* rounds-compare-page.c: one item, its responses side by side, and the judgement of them
+ *
+ * The page edits the judgement it is given as the person works; the window stores it (as a
+ * draft or submitted) and decides what comes next. Responses appear in the order this
+ * annotator was shown; the judgement is kept in the canonical order.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-compare-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rounds-compare-page.h"
+#include "rounds-preference-scale.h"
+#include "rounds-response-card.h"
+#include "rounds-rubric-grid.h"
+
+struct _RoundsComparePage
+{
+  GtkWidget              parent_instance;
+
+  /* Template widgets */
+  GtkLabel              *item_title;
+  GtkLabel              *item_meta;
+  GtkLabel              *scenario;
+  GtkBox                *responses_box;
+  RoundsPreferenceScale *preference_scale;
+  GtkLabel              *rubric_heading;
+  RoundsRubricGrid      *rubric_grid;
+  GtkEntry              *comment_entry;
+  GtkLabel              *status_label;
+
+  /* Owned */
+  RoundsDataset         *dataset;
+  RoundsItem            *item;
+  RoundsJudgement       *judgement;
+  guint                 *order;      /* screen position → canonical response */
+  GPtrArray             *cards;      /* RoundsResponseCard, screen order */
+};
+
+G_DEFINE_FINAL_TYPE (RoundsComparePage, rounds_compare_page, GTK_TYPE_WIDGET)
+
+static int
+screen_to_canonical_preference (RoundsComparePage *self,
+                                int                screen)
+{
+  /* Negative on screen means the left response (A) is better; stored, negative means the
+   * first canonical response is better. */
+  return self->order[0] == 0 ? screen : -screen;
+}
+
+static void
+update_status (RoundsComparePage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->judgement == NULL)
+    return;
+  if (rounds_judgement_check_complete (self->judgement, rounds_dataset_get_required (self->dataset),
+                                       &error))
+    gtk_label_set_text (self->status_label, _("Ready to submit (Ctrl+Enter)"));
+  else
+    gtk_label_set_text (self->status_label, error->message);
+}
+
+static void
+sync_preference_toggles (RoundsComparePage *self)
+{
+  /* The canonical preference seen from the screen: the mapping is its own inverse. */
+  rounds_preference_scale_show_choice (self->preference_scale, self->judgement->has_preference,
+                                       screen_to_canonical_preference (self,
+                                                                       self->judgement->preference),
+                                       self->judgement->unacceptable);
+  update_status (self);
+}
+
+static void
+set_preference (RoundsComparePage *self,
+                int                screen)
+{
+  self->judgement->unacceptable = FALSE;
+  self->judgement->has_preference = TRUE;
+  self->judgement->preference = screen_to_canonical_preference (self, screen);
+  sync_preference_toggles (self);
+}
+
+static void
+on_preference_clicked (RoundsComparePage *self,
+                       int                screen)
+{
+  if (self->judgement != NULL)
+    set_preference (self, screen);
+}
+
+static void
+on_unacceptable_clicked (RoundsComparePage *self)
+{
+  rounds_compare_page_toggle_unacceptable (self);
+}
+
+static void
+on_rank_changed (RoundsComparePage *self,
+                 guint              position,
+                 int                rank)
+{
+  if (self->judgement == NULL)
+    return;
+  self->judgement->ranks[self->order[position]] = rank;
+  update_status (self);
+}
+
+static void
+on_score_changed (RoundsComparePage *self,
+                  guint              response,
+                  guint              criterion,
+                  int                score)
+{
+  if (self->judgement == NULL)
+    return;
+  *rounds_judgement_score (self->judgement, response, criterion) = score;
+  update_status (self);
+}
+
+static void
+on_card_flags (RoundsResponseCard *card,
+               GParamSpec         *pspec,
+               RoundsComparePage  *self)
+{
+  guint position;
+
+  if (self->judgement == NULL || !g_ptr_array_find (self->cards, card, &position))
+    return;
+  self->judgement->flags[self->order[position]] = rounds_response_card_get_flags (card);
+}
+
+static void
+on_card_note (RoundsResponseCard *card,
+              GParamSpec         *pspec,
+              RoundsComparePage  *self)
+{
+  const char *text = rounds_response_card_get_note (card);
+  guint position, index;
+
+  if (self->judgement == NULL || !g_ptr_array_find (self->cards, card, &position))
+    return;
+  index = self->order[position];
+  g_free (self->judgement->notes[index]);
+  self->judgement->notes[index] = *text ? g_strdup (text) : NULL;
+  update_status (self);
+}
+
+void
+rounds_compare_page_clear (RoundsComparePage *self)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+
+  g_clear_object (&self->item);
+  g_clear_object (&self->dataset);
+  g_clear_pointer (&self->judgement, rounds_judgement_free);
+  g_clear_pointer (&self->order, g_free);
+  g_ptr_array_set_size (self->cards, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->responses_box))) != NULL)
+    gtk_box_remove (self->responses_box, child);
+  rounds_preference_scale_clear (self->preference_scale);
+  rounds_rubric_grid_clear (self->rubric_grid);
+  gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
+  gtk_label_set_text (self->status_label, "");
+}
+
+static void
+build_responses (RoundsComparePage *self)
+{
+  guint n = rounds_item_get_n_responses (self->item);
+
+  for (guint position = 0; position < n; position++)
+    {
+      guint index = self->order[position];
+      GtkWidget *card = rounds_response_card_new (position,
+                                                  rounds_item_get_response_text (self->item, index),
+                                                  self->judgement->flags[index],
+                                                  self->judgement->notes[index]);
+
+      g_signal_connect (card, "notify::flags", G_CALLBACK (on_card_flags), self);
+      g_signal_connect (card, "notify::note", G_CALLBACK (on_card_note), self);
+      g_ptr_array_add (self->cards, card);
+      gtk_box_append (self->responses_box, card);
+    }
+}
+
+static void
+build_preference (RoundsComparePage *self)
+{
+  guint n = rounds_item_get_n_responses (self->item);
+
+  if (n == 2)
+    {
+      rounds_preference_scale_set_pair (self->preference_scale,
+                                        rounds_dataset_get_scale_k (self->dataset));
+      sync_preference_toggles (self);
+      return;
+    }
+  rounds_preference_scale_set_ranking (self->preference_scale, n);
+  for (guint position = 0; position < n; position++)
+    rounds_preference_scale_set_rank (self->preference_scale, position,
+                                      self->judgement->ranks[self->order[position]]);
+}
+
+static void
+build_rubric (RoundsComparePage *self)
+{
+  RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
+  guint n = rounds_item_get_n_responses (self->item);
+  guint n_criteria = rounds_rubric_get_n_criteria (rubric);
+  int min = n_criteria > 0 ? rounds_rubric_get_criterion (rubric, 0)->min : 1;
+  int max = n_criteria > 0 ? rounds_rubric_get_criterion (rubric, 0)->max : 5;
+  g_autofree char *heading = NULL;
+
+  /* The heading names the range when every criterion shares one other than 1–5. */
+  for (guint c = 1; c < n_criteria; c++)
+    if (rounds_rubric_get_criterion (rubric, c)->min != min ||
+        rounds_rubric_get_criterion (rubric, c)->max != max)
+      min = 1, max = 5;
+  if (min == 1 && max == 5)
+    heading = g_strdup (_("Rubric: score each response from 1 (poor) to 5 (excellent)"));
+  else
+    /* TRANSLATORS: the heading of the rubric when its scores run from %d to %d */
+    heading = g_strdup_printf (_("Rubric: score each response from %d (poor) to %d (excellent)"),
+                               min, max);
+  gtk_label_set_text (self->rubric_heading, heading);
+
+  rounds_rubric_grid_set_rubric (self->rubric_grid, rubric, n, self->order);
+  for (guint r = 0; r < n; r++)
+    for (guint c = 0; c < n_criteria; c++)
+      rounds_rubric_grid_set_score (self->rubric_grid, r, c,
+                                    *rounds_judgement_score (self->judgement, r, c));
+}
+
+/* @judgement (transfer full): what has been done so far; @order: screen position →
+ * canonical response, as this annotator is shown the item. */
+void
+rounds_compare_page_show (RoundsComparePage *self,
+                          RoundsDataset     *dataset,
+                          RoundsItem        *item,
+                          RoundsJudgement   *judgement,
+                          const guint       *order)
+{
+  guint n = rounds_item_get_n_responses (item);
+  g_autofree char *meta = NULL;
+
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+
+  rounds_compare_page_clear (self);
+  self->dataset = g_object_ref (dataset);
+  self->item = g_object_ref (item);
+  self->order = g_memdup2 (order, n * sizeof (guint));
+  self->judgement = judgement;
+  memcpy (self->judgement->shown_order, self->order, n * sizeof (guint));
+
+  gtk_label_set_text (self->item_title, rounds_item_get_title (item) ? rounds_item_get_title (item)
+                                                                     : rounds_item_get_key (item));
+  meta = g_strjoin (" · ",
+                    rounds_item_get_specialty (item) ? rounds_item_get_specialty (item)
+                                                     : _("General"),
+                    rounds_item_get_language (item) ? rounds_item_get_language (item) : "",
+                    rounds_item_get_key (item), NULL);
+  gtk_label_set_text (self->item_meta, meta);
+  gtk_label_set_text (self->scenario, rounds_item_get_scenario (item));
+  build_responses (self);
+  build_preference (self);
+  build_rubric (self);
+  if (self->judgement->comment)
+    gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), self->judgement->comment);
+  update_status (self);
+}
+
+RoundsItem *
+rounds_compare_page_get_item (RoundsComparePage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_COMPARE_PAGE (self), NULL);
+  return self->item;
+}
+
+RoundsJudgement *
+rounds_compare_page_get_judgement (RoundsComparePage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_COMPARE_PAGE (self), NULL);
+  return self->judgement;
+}
+
+const char *
+rounds_compare_page_get_comment (RoundsComparePage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_COMPARE_PAGE (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->comment_entry));
+}
+
+void
+rounds_compare_page_set_status (RoundsComparePage *self,
+                                const char        *status)
+{
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  gtk_label_set_text (self->status_label, status);
+}
+
+/* Responses one above the other (a narrow window), or side by side. */
+void
+rounds_compare_page_set_stacked (RoundsComparePage *self,
+                                 gboolean           stacked)
+{
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->responses_box),
+                                  stacked ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+}
+
+gboolean
+rounds_compare_page_get_stacked (RoundsComparePage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_COMPARE_PAGE (self), FALSE);
+  return gtk_orientable_get_orientation (GTK_ORIENTABLE (self->responses_box)) ==
+         GTK_ORIENTATION_VERTICAL;
+}
+
+/* @key: 1 to 2k + 1, as on the keyboard, for two responses. */
+void
+rounds_compare_page_prefer (RoundsComparePage *self,
+                            int                key)
+{
+  int k;
+
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  if (self->item == NULL || !rounds_preference_scale_is_pair (self->preference_scale))
+    return;
+  k = rounds_dataset_get_scale_k (self->dataset);
+  if (key < 1 || key > 2 * k + 1)
+    return;
+  set_preference (self, key - k - 1);
+}
+
+void
+rounds_compare_page_toggle_unacceptable (RoundsComparePage *self)
+{
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  if (self->item == NULL || !rounds_preference_scale_is_pair (self->preference_scale))
+    return;
+  self->judgement->unacceptable = !self->judgement->unacceptable;
+  sync_preference_toggles (self);
+}
+
+/* A rubric score of the response at a screen position; a score below the criterion's
+ * minimum clears it, one above its maximum is ignored. The drop-down follows, and says so. */
+void
+rounds_compare_page_score (RoundsComparePage *self,
+                           int                position,
+                           const char        *criterion_id,
+                           int                score)
+{
+  RoundsRubric *rubric;
+  int criterion;
+
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  if (self->item == NULL || position < 0 ||
+      (guint) position >= rounds_item_get_n_responses (self->item))
+    return;
+  rubric = rounds_dataset_get_rubric (self->dataset);
+  if ((criterion = rounds_rubric_find (rubric, criterion_id)) < 0 ||
+      score > rounds_rubric_get_criterion (rubric, criterion)->max)
+    return;
+  rounds_rubric_grid_set_score (self->rubric_grid, self->order[position], (guint) criterion, score);
+}
+
+/* The rank of the response at a screen position, 1 the best; equal ranks are ties, 0 clears
+ * it. */
+void
+rounds_compare_page_rank (RoundsComparePage *self,
+                          int                position,
+                          int                rank)
+{
+  guint n;
+
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  if (self->item == NULL || !rounds_preference_scale_is_ranking (self->preference_scale))
+    return;
+  n = rounds_item_get_n_responses (self->item);
+  if (position < 0 || (guint) position >= n || rank < 0 || (guint) rank > n)
+    return;
+  self->judgement->ranks[self->order[position]] = rank;
+  rounds_preference_scale_set_rank (self->preference_scale, (guint) position, rank);
+  update_status (self);
+}
+
+/* A flag of the response at a screen position. */
+void
+rounds_compare_page_toggle_flag (RoundsComparePage *self,
+                                 int                position,
+                                 const char        *flag_name)
+{
+  RoundsFlags flag = rounds_flag_from_string (flag_name);
+  RoundsResponseCard *card;
+
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  if (self->item == NULL || flag == ROUNDS_FLAG_NONE ||
+      position < 0 || (guint) position >= rounds_item_get_n_responses (self->item))
+    return;
+  /* The toggle button follows, and the card tells the judgement. */
+  card = self->cards->pdata[position];
+  rounds_response_card_set_flags (card, rounds_response_card_get_flags (card) ^ flag);
+  update_status (self);
+}
+
+static void
+rounds_compare_page_dispose (GObject *object)
+{
+  RoundsComparePage *self = ROUNDS_COMPARE_PAGE (object);
+  GtkWidget *child;
+
+  /* Dispose may run twice; the template widgets are gone the second time. */
+  if (self->responses_box != NULL)
+    rounds_compare_page_clear (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_COMPARE_PAGE);
+  /* The root of the template has no name to be cleared by. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (rounds_compare_page_parent_class)->dispose (object);
+}
+
+static void
+rounds_compare_page_finalize (GObject *object)
+{
+  RoundsComparePage *self = ROUNDS_COMPARE_PAGE (object);
+
+  g_clear_pointer (&self->cards, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (rounds_compare_page_parent_class)->finalize (object);
+}
+
+static void
+rounds_compare_page_class_init (RoundsComparePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rounds_compare_page_dispose;
+  object_class->finalize = rounds_compare_page_finalize;
+
+  g_type_ensure (ROUNDS_TYPE_PREFERENCE_SCALE);
+  g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rounds-compare-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, item_title);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, item_meta);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, scenario);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, responses_box);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, preference_scale);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, rubric_heading);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, rubric_grid);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, comment_entry);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_preference_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_unacceptable_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_rank_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_score_changed);
+}
+
+static void
+rounds_compare_page_init (RoundsComparePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cards = g_ptr_array_new ();
+}

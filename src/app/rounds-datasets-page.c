@@ -1,0 +1,88 @@
+/* rounds-datasets-page.c: the datasets of this database, with my progress and everyone's
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-datasets-page"
+
+#include "config.h"
+
+#include "rounds-dataset-row.h"
+#include "rounds-datasets-page.h"
+
+struct _RoundsDatasetsPage
+{
+  GtkWidget   parent_instance;
+
+  /* Template widgets */
+  GtkListBox *datasets_list;
+};
+
+G_DEFINE_FINAL_TYPE (RoundsDatasetsPage, rounds_datasets_page, GTK_TYPE_WIDGET)
+
+/* A row per dataset, with the progress of @profile; a Review button where @profile reviews. */
+gboolean
+rounds_datasets_page_load (RoundsDatasetsPage  *self,
+                           RoundsStore         *store,
+                           RoundsProfile       *profile,
+                           guint               *n_datasets,
+                           GError             **error)
+{
+  g_autoptr(GListModel) datasets = NULL;
+  GtkWidget *child;
+
+  g_return_val_if_fail (ROUNDS_IS_DATASETS_PAGE (self), FALSE);
+
+  *n_datasets = 0;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->datasets_list))) != NULL)
+    gtk_list_box_remove (self->datasets_list, child);
+  if (!(datasets = rounds_store_list_datasets (store, error)))
+    return FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (datasets); i++)
+    {
+      g_autoptr(RoundsDataset) dataset = g_list_model_get_item (datasets, i);
+      RoundsProgress progress = { 0 };
+
+      rounds_store_get_progress (store, rounds_dataset_get_id (dataset),
+                                 rounds_profile_get_user_name (profile), &progress, NULL);
+      gtk_list_box_append (self->datasets_list,
+                           rounds_dataset_row_new (dataset, &progress,
+                                                   rounds_profile_has_role (profile,
+                                                                            ROUNDS_ROLE_REVIEWER)));
+    }
+  *n_datasets = g_list_model_get_n_items (datasets);
+  return TRUE;
+}
+
+static void
+rounds_datasets_page_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_DATASETS_PAGE);
+  /* The root of the template has no name to be cleared by. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (rounds_datasets_page_parent_class)->dispose (object);
+}
+
+static void
+rounds_datasets_page_class_init (RoundsDatasetsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rounds_datasets_page_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rounds-datasets-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, RoundsDatasetsPage, datasets_list);
+}
+
+static void
+rounds_datasets_page_init (RoundsDatasetsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

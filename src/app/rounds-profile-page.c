@@ -1,0 +1,131 @@
+/* rounds-profile-page.c: who is working: the profiles of this database and a form for a new one
+ *
+ * A row activates win.use-profile with its user name; Start activates win.create-profile,
+ * and the window asks this page for the profile the form describes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-profile-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rounds-profile-page.h"
+
+struct _RoundsProfilePage
+{
+  GtkWidget     parent_instance;
+
+  /* Template widgets */
+  GtkWidget    *profiles_group;
+  GtkListBox   *profiles_list;
+  AdwEntryRow  *display_name_row;
+  AdwEntryRow  *user_name_row;
+  AdwComboRow  *role_row;
+  AdwEntryRow  *specialty_row;
+};
+
+G_DEFINE_FINAL_TYPE (RoundsProfilePage, rounds_profile_page, GTK_TYPE_WIDGET)
+
+/* @profiles: RoundsProfile, or NULL for none */
+void
+rounds_profile_page_set_profiles (RoundsProfilePage *self,
+                                  GListModel        *profiles)
+{
+  GtkWidget *child;
+  guint n = profiles ? g_list_model_get_n_items (profiles) : 0;
+
+  g_return_if_fail (ROUNDS_IS_PROFILE_PAGE (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->profiles_list))) != NULL)
+    gtk_list_box_remove (self->profiles_list, child);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(RoundsProfile) profile = g_list_model_get_item (profiles, i);
+      const char *specialty = rounds_profile_get_specialty (profile);
+      g_autofree char *roles = rounds_roles_to_string (rounds_profile_get_roles (profile));
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s",
+                                                   rounds_profile_get_user_name (profile), roles,
+                                                   specialty ? " · " : "",
+                                                   specialty ? specialty : "");
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     rounds_profile_get_display_name (profile));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.use-profile");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s",
+                                        rounds_profile_get_user_name (profile));
+      gtk_list_box_append (self->profiles_list, row);
+    }
+  gtk_widget_set_visible (self->profiles_group, n > 0);
+}
+
+/* The profile the form describes, or NULL with an error that says what to correct. */
+RoundsProfile *
+rounds_profile_page_new_profile (RoundsProfilePage  *self,
+                                 GError            **error)
+{
+  const char *user = gtk_editable_get_text (GTK_EDITABLE (self->user_name_row));
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->display_name_row));
+  const char *specialty = gtk_editable_get_text (GTK_EDITABLE (self->specialty_row));
+  RoundsRoles roles;
+
+  g_return_val_if_fail (ROUNDS_IS_PROFILE_PAGE (self), NULL);
+
+  if (!rounds_user_name_is_valid (user, error))
+    return NULL;
+  switch (adw_combo_row_get_selected (self->role_row))
+    {
+    case 1:
+      roles = ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER;
+      break;
+    case 2:
+      roles = ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_CURATOR;
+      break;
+    default:
+      roles = ROUNDS_ROLE_ANNOTATOR;
+      break;
+    }
+  return rounds_profile_new (user, *name ? name : user, roles, *specialty ? specialty : NULL);
+}
+
+static void
+rounds_profile_page_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_PROFILE_PAGE);
+  /* The root of the template has no name to be cleared by. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (rounds_profile_page_parent_class)->dispose (object);
+}
+
+static void
+rounds_profile_page_class_init (RoundsProfilePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = rounds_profile_page_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rounds-profile-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, profiles_group);
+  gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, profiles_list);
+  gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, display_name_row);
+  gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, user_name_row);
+  gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, role_row);
+  gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, specialty_row);
+}
+
+static void
+rounds_profile_page_init (RoundsProfilePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,216 @@
+/* rounds-response-card.c: one response on the compare page, with its flags and note
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-response-card"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rounds-judgement.h"
+#include "rounds-response-card.h"
+
+struct _RoundsResponseCard
+{
+  GtkFrame        parent_instance;
+
+  /* Template widgets */
+  GtkLabel       *title;
+  GtkLabel       *text;
+  GtkFlowBox     *flags_box;
+  GtkEntry       *note_entry;
+
+  /* Owned */
+  GPtrArray      *toggles;    /* GtkToggleButton, one per flag, in flag order */
+  guint           flags;      /* RoundsFlags */
+};
+
+G_DEFINE_FINAL_TYPE (RoundsResponseCard, rounds_response_card, GTK_TYPE_FRAME)
+
+enum {
+  PROP_0,
+  PROP_FLAGS,
+  PROP_NOTE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+on_flag_toggled (GtkToggleButton    *toggle,
+                 RoundsResponseCard *self)
+{
+  guint flag = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (toggle), "flag"));
+  guint flags = gtk_toggle_button_get_active (toggle) ? self->flags | flag : self->flags & ~flag;
+
+  if (flags == self->flags)
+    return;
+  self->flags = flags;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLAGS]);
+}
+
+static void
+on_note_changed (RoundsResponseCard *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
+}
+
+/* @position: on screen, for the label (Response A, B…); @flags: RoundsFlags */
+GtkWidget *
+rounds_response_card_new (guint       position,
+                          const char *text,
+                          guint       flags,
+                          const char *note)
+{
+  RoundsResponseCard *self = g_object_new (ROUNDS_TYPE_RESPONSE_CARD, NULL);
+  /* TRANSLATORS: the label of a response on screen: Response A, Response B… */
+  g_autofree char *label = g_strdup_printf (_("Response %c"), 'A' + position);
+  g_autofree char *note_label = g_strdup_printf (_("Note on %s"), label);
+
+  gtk_label_set_text (self->title, label);
+  gtk_label_set_text (self->text, text);
+  for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
+    {
+      RoundsFlags flag = 1u << f;
+      GtkWidget *toggle = gtk_toggle_button_new_with_label (rounds_flag_get_label (flag));
+      g_autofree char *accessible = g_strdup_printf ("%s: %s", label, rounds_flag_get_label (flag));
+
+      gtk_widget_add_css_class (toggle, "flag");
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), (flags & flag) != 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      accessible, -1);
+      g_object_set_data (G_OBJECT (toggle), "flag", GUINT_TO_POINTER (flag));
+      g_signal_connect (toggle, "toggled", G_CALLBACK (on_flag_toggled), self);
+      g_ptr_array_add (self->toggles, toggle);
+      gtk_flow_box_append (self->flags_box, toggle);
+    }
+  self->flags = flags;
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  note_label, -1);
+  if (note != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->note_entry), note);
+  g_signal_connect_swapped (self->note_entry, "changed", G_CALLBACK (on_note_changed), self);
+  return GTK_WIDGET (self);
+}
+
+guint
+rounds_response_card_get_flags (RoundsResponseCard *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_RESPONSE_CARD (self), 0);
+  return self->flags;
+}
+
+/* The toggle buttons follow; each notifies as it changes. */
+void
+rounds_response_card_set_flags (RoundsResponseCard *self,
+                                guint               flags)
+{
+  g_return_if_fail (ROUNDS_IS_RESPONSE_CARD (self));
+
+  for (guint f = 0; f < self->toggles->len; f++)
+    gtk_toggle_button_set_active (self->toggles->pdata[f], (flags & (1u << f)) != 0);
+}
+
+/* The note as typed: "" when there is none. */
+const char *
+rounds_response_card_get_note (RoundsResponseCard *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_RESPONSE_CARD (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->note_entry));
+}
+
+static void
+rounds_response_card_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  RoundsResponseCard *self = ROUNDS_RESPONSE_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_FLAGS:
+      g_value_set_uint (value, self->flags);
+      break;
+    case PROP_NOTE:
+      g_value_set_string (value, rounds_response_card_get_note (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rounds_response_card_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  RoundsResponseCard *self = ROUNDS_RESPONSE_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_FLAGS:
+      rounds_response_card_set_flags (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rounds_response_card_dispose (GObject *object)
+{
+  RoundsResponseCard *self = ROUNDS_RESPONSE_CARD (object);
+
+  g_ptr_array_set_size (self->toggles, 0);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_RESPONSE_CARD);
+
+  G_OBJECT_CLASS (rounds_response_card_parent_class)->dispose (object);
+}
+
+static void
+rounds_response_card_finalize (GObject *object)
+{
+  RoundsResponseCard *self = ROUNDS_RESPONSE_CARD (object);
+
+  g_clear_pointer (&self->toggles, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (rounds_response_card_parent_class)->finalize (object);
+}
+
+static void
+rounds_response_card_class_init (RoundsResponseCardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = rounds_response_card_get_property;
+  object_class->set_property = rounds_response_card_set_property;
+  object_class->dispose = rounds_response_card_dispose;
+  object_class->finalize = rounds_response_card_finalize;
+
+  properties[PROP_FLAGS] =
+    g_param_spec_uint ("flags", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_NOTE] =
+    g_param_spec_string ("note", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rounds-response-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, RoundsResponseCard, title);
+  gtk_widget_class_bind_template_child (widget_class, RoundsResponseCard, text);
+  gtk_widget_class_bind_template_child (widget_class, RoundsResponseCard, flags_box);
+  gtk_widget_class_bind_template_child (widget_class, RoundsResponseCard, note_entry);
+}
+
+static void
+rounds_response_card_init (RoundsResponseCard *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->toggles = g_ptr_array_new ();
+}

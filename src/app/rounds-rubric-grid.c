@@ -1,0 +1,311 @@
+/* rounds-rubric-grid.c: a score for every response on every criterion of a rubric
+ *
+ * One drop-down per response and criterion, offering "–" (not scored) and the criterion's
+ * own min..max, so that a 0–10 rubric is scored 0–10. Responses are given in canonical
+ * order; the columns follow the order on screen.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-rubric-grid"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rounds-rubric-grid.h"
+
+struct _RoundsRubricGrid
+{
+  GtkGrid        parent_instance;
+
+  /* Owned */
+  RoundsRubric  *rubric;
+  guint          n_responses;
+  GPtrArray     *dropdowns;     /* GtkDropDown, canonical response × criterion */
+  gboolean       dim_headings;
+};
+
+G_DEFINE_FINAL_TYPE (RoundsRubricGrid, rounds_rubric_grid, GTK_TYPE_GRID)
+
+enum {
+  PROP_0,
+  PROP_DIM_HEADINGS,
+  N_PROPS
+};
+
+enum {
+  SCORE_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static char *
+response_label (guint position)
+{
+  /* TRANSLATORS: the label of a response on screen: Response A, Response B… */
+  return g_strdup_printf (_("Response %c"), 'A' + position);
+}
+
+static int
+score_of_selection (const RoundsCriterion *criterion,
+                    guint                  selected)
+{
+  /* Item 0 is "–", not scored. */
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return -1;
+  return criterion->min + (int) selected - 1;
+}
+
+static void
+on_score_selected (GtkDropDown      *dropdown,
+                   GParamSpec       *pspec,
+                   RoundsRubricGrid *self)
+{
+  guint n_criteria = rounds_rubric_get_n_criteria (self->rubric);
+  guint index;
+
+  if (!g_ptr_array_find (self->dropdowns, dropdown, &index))
+    return;
+  g_signal_emit (self, signals[SCORE_CHANGED], 0, index / n_criteria, index % n_criteria,
+                 rounds_rubric_grid_get_score (self, index / n_criteria, index % n_criteria));
+}
+
+void
+rounds_rubric_grid_clear (RoundsRubricGrid *self)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (ROUNDS_IS_RUBRIC_GRID (self));
+
+  g_ptr_array_set_size (self->dropdowns, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_grid_remove (GTK_GRID (self), child);
+  g_clear_pointer (&self->rubric, rounds_rubric_unref);
+  self->n_responses = 0;
+}
+
+/* @order: screen position → canonical response, or NULL when the screen shows them in
+ * canonical order. Every score starts unscored. */
+void
+rounds_rubric_grid_set_rubric (RoundsRubricGrid *self,
+                               RoundsRubric     *rubric,
+                               guint             n_responses,
+                               const guint      *order)
+{
+  guint n_criteria;
+
+  g_return_if_fail (ROUNDS_IS_RUBRIC_GRID (self));
+  g_return_if_fail (rubric != NULL);
+
+  rounds_rubric_grid_clear (self);
+  self->rubric = rounds_rubric_ref (rubric);
+  self->n_responses = n_responses;
+  n_criteria = rounds_rubric_get_n_criteria (rubric);
+
+  for (guint position = 0; position < n_responses; position++)
+    {
+      g_autofree char *label = response_label (position);
+      GtkWidget *heading = gtk_label_new (label);
+
+      if (self->dim_headings)
+        gtk_widget_add_css_class (heading, "dim-label");
+      gtk_grid_attach (GTK_GRID (self), heading, position + 1, 0, 1, 1);
+    }
+
+  g_ptr_array_set_size (self->dropdowns, n_responses * n_criteria);
+  for (guint c = 0; c < n_criteria; c++)
+    {
+      const RoundsCriterion *criterion = rounds_rubric_get_criterion (rubric, c);
+      g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+      GtkWidget *name = gtk_label_new (criterion->name);
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_widget_set_tooltip_text (name, criterion->description);
+      gtk_grid_attach (GTK_GRID (self), name, 0, c + 1, 1, 1);
+
+      g_ptr_array_add (values, g_strdup ("–"));
+      for (int v = criterion->min; v <= criterion->max; v++)
+        g_ptr_array_add (values, g_strdup_printf ("%d", v));
+      g_ptr_array_add (values, NULL);
+
+      for (guint position = 0; position < n_responses; position++)
+        {
+          guint index = order != NULL ? order[position] : position;
+          g_autofree char *response = response_label (position);
+          g_autofree char *accessible = g_strdup_printf ("%s: %s", response, criterion->name);
+          GtkWidget *dropdown = gtk_drop_down_new_from_strings ((const char **) values->pdata);
+
+          gtk_widget_set_tooltip_text (dropdown, criterion->description);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          accessible, -1);
+          g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_score_selected), self);
+          gtk_grid_attach (GTK_GRID (self), dropdown, position + 1, c + 1, 1, 1);
+          g_ptr_array_index (self->dropdowns, index * n_criteria + c) = dropdown;
+        }
+    }
+}
+
+/* -1 when not scored. */
+int
+rounds_rubric_grid_get_score (RoundsRubricGrid *self,
+                              guint             response,
+                              guint             criterion)
+{
+  GtkDropDown *dropdown;
+  guint n_criteria;
+
+  g_return_val_if_fail (ROUNDS_IS_RUBRIC_GRID (self), -1);
+  g_return_val_if_fail (response < self->n_responses, -1);
+
+  n_criteria = rounds_rubric_get_n_criteria (self->rubric);
+  g_return_val_if_fail (criterion < n_criteria, -1);
+  dropdown = self->dropdowns->pdata[response * n_criteria + criterion];
+  return score_of_selection (rounds_rubric_get_criterion (self->rubric, criterion),
+                             gtk_drop_down_get_selected (dropdown));
+}
+
+/* A score outside the criterion's range clears it. */
+void
+rounds_rubric_grid_set_score (RoundsRubricGrid *self,
+                              guint             response,
+                              guint             criterion,
+                              int               score)
+{
+  const RoundsCriterion *c;
+  guint n_criteria;
+
+  g_return_if_fail (ROUNDS_IS_RUBRIC_GRID (self));
+  g_return_if_fail (response < self->n_responses);
+
+  n_criteria = rounds_rubric_get_n_criteria (self->rubric);
+  g_return_if_fail (criterion < n_criteria);
+  c = rounds_rubric_get_criterion (self->rubric, criterion);
+  gtk_drop_down_set_selected (self->dropdowns->pdata[response * n_criteria + criterion],
+                              score < c->min || score > c->max ? 0 : (guint) (score - c->min + 1));
+}
+
+gboolean
+rounds_rubric_grid_get_dim_headings (RoundsRubricGrid *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_RUBRIC_GRID (self), FALSE);
+  return self->dim_headings;
+}
+
+/* Dim column headings (Response A, B…), for a page where the rubric is not the main thing. */
+void
+rounds_rubric_grid_set_dim_headings (RoundsRubricGrid *self,
+                                     gboolean          dim_headings)
+{
+  g_return_if_fail (ROUNDS_IS_RUBRIC_GRID (self));
+
+  dim_headings = !!dim_headings;
+  if (self->dim_headings == dim_headings)
+    return;
+  self->dim_headings = dim_headings;
+  for (guint position = 0; position < self->n_responses; position++)
+    {
+      GtkWidget *heading = gtk_grid_get_child_at (GTK_GRID (self), position + 1, 0);
+
+      if (dim_headings)
+        gtk_widget_add_css_class (heading, "dim-label");
+      else
+        gtk_widget_remove_css_class (heading, "dim-label");
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIM_HEADINGS]);
+}
+
+static void
+rounds_rubric_grid_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  RoundsRubricGrid *self = ROUNDS_RUBRIC_GRID (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIM_HEADINGS:
+      g_value_set_boolean (value, self->dim_headings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rounds_rubric_grid_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  RoundsRubricGrid *self = ROUNDS_RUBRIC_GRID (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIM_HEADINGS:
+      rounds_rubric_grid_set_dim_headings (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+rounds_rubric_grid_dispose (GObject *object)
+{
+  RoundsRubricGrid *self = ROUNDS_RUBRIC_GRID (object);
+
+  rounds_rubric_grid_clear (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_RUBRIC_GRID);
+
+  G_OBJECT_CLASS (rounds_rubric_grid_parent_class)->dispose (object);
+}
+
+static void
+rounds_rubric_grid_finalize (GObject *object)
+{
+  RoundsRubricGrid *self = ROUNDS_RUBRIC_GRID (object);
+
+  g_clear_pointer (&self->dropdowns, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (rounds_rubric_grid_parent_class)->finalize (object);
+}
+
+static void
+rounds_rubric_grid_class_init (RoundsRubricGridClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = rounds_rubric_grid_get_property;
+  object_class->set_property = rounds_rubric_grid_set_property;
+  object_class->dispose = rounds_rubric_grid_dispose;
+  object_class->finalize = rounds_rubric_grid_finalize;
+
+  properties[PROP_DIM_HEADINGS] =
+    g_param_spec_boolean ("dim-headings", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * RoundsRubricGrid::score-changed:
+   * @response: the response, canonical
+   * @criterion: the index of the criterion in the rubric
+   * @score: the score, or -1 when cleared
+   */
+  signals[SCORE_CHANGED] =
+    g_signal_new ("score-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_INT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rounds-rubric-grid.ui");
+}
+
+static void
+rounds_rubric_grid_init (RoundsRubricGrid *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->dropdowns = g_ptr_array_new ();
+}
