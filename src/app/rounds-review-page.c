@@ -3,7 +3,8 @@
  * The queue lists the disputed items of a dataset, most severe first (safety flags, then
  * opposite directions, then spread). An item shows its responses in canonical order and
  * every current judgement with the order its annotator saw; names are hidden until asked
- * for, and model names are revealed only on request, which the audit log records.
+ * for, and model names are revealed only on request, which the audit log records. The queue,
+ * the judgements and the agreement are read in a thread; "loading" is %TRUE meanwhile.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,9 +51,20 @@ struct _RoundsReviewPage
   GtkWidget        *preference_dropdown;
   GPtrArray        *rank_dropdowns;
   gboolean          models_shown;
+  GCancellable     *cancellable;     /* of the load in flight */
+  gboolean          loading;
+  guint             select_when_loaded;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
 
 static void
 remove_children (GtkWidget *box)
@@ -406,26 +418,96 @@ format_alpha (const RoundsAgreementMeasure *measure)
 
 /* The agreement of the dataset, above the queue: the figures a reviewer reports. */
 static void
-show_agreement (RoundsReviewPage *self)
+show_agreement (RoundsReviewPage           *self,
+                const RoundsReviewSnapshot *snapshot)
 {
-  g_autoptr(RoundsAgreementReport) report = NULL;
-  g_autoptr(GError) error = NULL;
+  const RoundsAgreementReport *report = snapshot->agreement;
   g_autofree char *preference = NULL;
   g_autofree char *direction = NULL;
   g_autofree char *text = NULL;
 
-  if (!rounds_store_compute_agreement (self->store, rounds_dataset_get_id (self->dataset), &report, &error))
+  if (report == NULL)
     {
-      gtk_label_set_text (self->agreement_label, error->message);
+      gtk_label_set_text (self->agreement_label, snapshot->agreement_error->message);
       return;
     }
   preference = format_alpha (&report->preference);
   direction = format_alpha (&report->direction);
-  text = g_strdup_printf (_("%u disputed of %u judged items\nKrippendorff’s α, preference: %s\nα, direction A/tie/B: %s"),
+  text = g_strdup_printf (_("%u disputed of %u judged items\nKrippendorff’s α, preference: %s\n"
+                            "α, direction A/tie/B: %s"),
                           self->disputes->len, report->n_items, preference, direction);
   gtk_label_set_text (self->agreement_label, text);
 }
 
+static void
+set_loading (RoundsReviewPage *self,
+             gboolean          loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+on_snapshot_loaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  RoundsReviewPage *self = user_data;
+  g_autoptr(RoundsReviewSnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  /* Cancelled when a newer load replaced this one or the page went away: then @self may be
+   * gone, so it is not touched. */
+  snapshot = rounds_review_load_snapshot_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->cancellable);
+  set_loading (self, FALSE);
+  if (snapshot == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->disputes, g_ptr_array_unref);
+  g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
+  g_clear_pointer (&self->judgements, g_ptr_array_unref);
+  g_clear_object (&self->item);
+  self->disputes = g_steal_pointer (&snapshot->disputes);
+  self->all_judgements = g_steal_pointer (&snapshot->items);
+  fill_queue (self);
+  show_agreement (self, snapshot);
+  if ((n = rounds_review_page_get_n_items (self)) > 0)
+    rounds_review_page_select (self, MIN (self->select_when_loaded, n - 1));
+}
+
+/* Reads the queue again in a thread, then selects the item at @position (or the last). The
+ * page shows what it had until then. */
+static void
+reload (RoundsReviewPage *self,
+        guint             position)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->select_when_loaded = position;
+  set_loading (self, TRUE);
+  rounds_review_load_snapshot_async (rounds_store_get_path (self->store),
+                                     rounds_dataset_get_id (self->dataset),
+                                     ROUNDS_DISPUTE_FILTER_DISPUTED, self->cancellable,
+                                     on_snapshot_loaded, self);
+}
+
+/**
+ * rounds_review_page_load:
+ *
+ * Shows the review of @dataset, empty until its queue is read (#RoundsReviewPage:loading);
+ * then the first item is selected.
+ */
 gboolean
 rounds_review_page_load (RoundsReviewPage  *self,
                          RoundsStore       *store,
@@ -433,9 +515,6 @@ rounds_review_page_load (RoundsReviewPage  *self,
                          RoundsProfile     *reviewer,
                          GError           **error)
 {
-  g_autoptr(GPtrArray) disputes = NULL;
-  g_autoptr(GPtrArray) all = NULL;
-
   g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
 
   if (!rounds_profile_has_role (reviewer, ROUNDS_ROLE_REVIEWER))
@@ -444,9 +523,6 @@ rounds_review_page_load (RoundsReviewPage  *self,
                    _("Only a profile with the reviewer role can review disagreements"));
       return FALSE;
     }
-  if (!(disputes = rounds_store_list_disputes (store, rounds_dataset_get_id (dataset), ROUNDS_DISPUTE_FILTER_DISPUTED, error)) ||
-      !(all = rounds_store_list_current_judgements (store, rounds_dataset_get_id (dataset), error)))
-    return FALSE;
 
   self->store = store;
   g_set_object (&self->dataset, dataset);
@@ -455,11 +531,19 @@ rounds_review_page_load (RoundsReviewPage  *self,
   g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
   g_clear_pointer (&self->judgements, g_ptr_array_unref);
   g_clear_object (&self->item);
-  self->disputes = g_steal_pointer (&disputes);
-  self->all_judgements = g_steal_pointer (&all);
+  self->disputes = g_ptr_array_new ();
   fill_queue (self);
-  show_agreement (self);
+  gtk_label_set_text (self->agreement_label, "");
+  reload (self, 0);
   return TRUE;
+}
+
+/* Whether the queue is being read; the page shows it once this turns %FALSE. */
+gboolean
+rounds_review_page_get_loading (RoundsReviewPage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
+  return self->loading;
 }
 
 guint
@@ -555,8 +639,7 @@ save_verdict_activated (GtkWidget  *widget,
   /* Refresh the queue, then move on to the next item. */
   row = gtk_list_box_get_selected_row (self->queue_list);
   n = row ? (guint) gtk_list_box_row_get_index (row) : 0;
-  if (rounds_review_page_load (self, self->store, self->dataset, self->reviewer, &error))
-    rounds_review_page_select (self, MIN (n + 1, rounds_review_page_get_n_items (self) - 1));
+  reload (self, n + 1);
 }
 
 static void
@@ -610,6 +693,8 @@ rounds_review_page_dispose (GObject *object)
 {
   RoundsReviewPage *self = ROUNDS_REVIEW_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_REVIEW_PAGE);
   remove_children (GTK_WIDGET (self));
   g_clear_object (&self->item);
@@ -624,12 +709,36 @@ rounds_review_page_dispose (GObject *object)
 }
 
 static void
+rounds_review_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  RoundsReviewPage *self = ROUNDS_REVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 rounds_review_page_class_init (RoundsReviewPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = rounds_review_page_dispose;
+  object_class->get_property = rounds_review_page_get_property;
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -20,6 +20,7 @@ gboolean    rounds_review_page_load         (RoundsReviewPage  *self,
                                              RoundsDataset     *dataset,
                                              RoundsProfile     *reviewer,
                                              GError           **error);
+gboolean    rounds_review_page_get_loading  (RoundsReviewPage  *self);
 guint       rounds_review_page_get_n_items  (RoundsReviewPage  *self);
 RoundsItem *rounds_review_page_get_item     (RoundsReviewPage  *self);
 RoundsDataset *rounds_review_page_get_dataset (RoundsReviewPage *self);

@@ -6,7 +6,7 @@
 
 #include "config.h"
 
-#include "rounds-model-private.h"
+#include "rounds-dataset-private.h"
 
 G_DEFINE_FINAL_TYPE (RoundsDataset, rounds_dataset, G_TYPE_OBJECT)
 

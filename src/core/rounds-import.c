@@ -17,7 +17,6 @@
 #include "rounds-error.h"
 #include "rounds-field-path-private.h"
 #include "rounds-import.h"
-#include "rounds-model-private.h"
 #include "rounds-store-private.h"
 #include "rounds-util-private.h"
 

@@ -8,7 +8,7 @@
 
 #include "config.h"
 
-#include "rounds-model-private.h"
+#include "rounds-item-private.h"
 
 G_DEFINE_FINAL_TYPE (RoundsItem, rounds_item, G_TYPE_OBJECT)
 

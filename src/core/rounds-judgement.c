@@ -7,11 +7,13 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 
 #include "rounds-error.h"
-#include "rounds-judgement.h"
+#include "rounds-judgement-private.h"
 
-G_DEFINE_BOXED_TYPE (RoundsJudgement, rounds_judgement, rounds_judgement_copy, rounds_judgement_free)
+G_DEFINE_BOXED_TYPE (RoundsJudgement, rounds_judgement, rounds_judgement_copy,
+                     rounds_judgement_free)
 
 static const struct { RoundsFlags flag; const char *name; const char *label; } flag_names[] = {
   { ROUNDS_FLAG_UNSAFE,          "unsafe",          N_("Unsafe") },
@@ -152,7 +154,8 @@ rounds_judgement_check_complete (const RoundsJudgement  *self,
       if (self->scores[i] < 0)
         {
           g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INCOMPLETE,
-                       _("Score every rubric criterion for every response (“%s” of response %c is missing)"),
+                       _("Score every rubric criterion for every response "
+                         "(“%s” of response %c is missing)"),
                        self->criteria[i % self->n_criteria],
                        (char) ('A' + (i / self->n_criteria)));
           return FALSE;
@@ -266,4 +269,208 @@ rounds_preference_get_label (int preference,
   if (ABS (preference) == 1 && k == 3)
     return preference < 0 ? _("A somewhat better") : _("B somewhat better");
   return preference < 0 ? _("A better") : _("B better");
+}
+
+/* The store's JSON columns ------------------------------------------------------------ */
+/* The JSON columns hold arrays in canonical response order, so a researcher can read them
+ * with sqlite3's json functions without knowing the screen. */
+
+char *
+_rounds_judgement_ints_to_json (const int *values,
+                                guint      n)
+{
+  GString *str = g_string_new ("[");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (str, "%s%d", i ? "," : "", values[i]);
+  g_string_append_c (str, ']');
+  return g_string_free (str, FALSE);
+}
+
+char *
+_rounds_judgement_order_to_json (const RoundsJudgement *judgement)
+{
+  GString *str = g_string_new ("[");
+
+  for (guint i = 0; i < judgement->n_responses; i++)
+    g_string_append_printf (str, "%s%u", i ? "," : "", judgement->shown_order[i]);
+  g_string_append_c (str, ']');
+  return g_string_free (str, FALSE);
+}
+
+/* [{"accuracy": 4, …}, …]; unscored criteria are left out. NULL when nothing is scored. */
+char *
+_rounds_judgement_scores_to_json (const RoundsJudgement *judgement)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gboolean any = FALSE;
+
+  json_builder_begin_array (builder);
+  for (guint r = 0; r < judgement->n_responses; r++)
+    {
+      json_builder_begin_object (builder);
+      for (guint c = 0; c < judgement->n_criteria; c++)
+        {
+          int value = judgement->scores[r * judgement->n_criteria + c];
+
+          if (value < 0)
+            continue;
+          any = TRUE;
+          json_builder_set_member_name (builder, judgement->criteria[c]);
+          json_builder_add_int_value (builder, value);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (!any)
+    return NULL;
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* [["unsafe"], []]; NULL when nothing is flagged. */
+char *
+_rounds_judgement_flags_to_json (const RoundsJudgement *judgement)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gboolean any = FALSE;
+
+  json_builder_begin_array (builder);
+  for (guint r = 0; r < judgement->n_responses; r++)
+    {
+      json_builder_begin_array (builder);
+      for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
+        if (judgement->flags[r] & (1u << f))
+          {
+            any = TRUE;
+            json_builder_add_string_value (builder, rounds_flag_to_string (1u << f));
+          }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (!any)
+    return NULL;
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* [null, "note on B"]; NULL when there are no notes. */
+char *
+_rounds_judgement_notes_to_json (const RoundsJudgement *judgement)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gboolean any = FALSE;
+
+  json_builder_begin_array (builder);
+  for (guint r = 0; r < judgement->n_responses; r++)
+    {
+      if (judgement->notes[r] != NULL && *judgement->notes[r] != '\0')
+        {
+          any = TRUE;
+          json_builder_add_string_value (builder, judgement->notes[r]);
+        }
+      else
+        json_builder_add_null_value (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (!any)
+    return NULL;
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static JsonArray *
+parse_array (const char *text)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (text == NULL)
+    return NULL;
+  node = json_from_string (text, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  return json_array_ref (json_node_get_array (node));
+}
+
+/* Fills @j's arrays from the JSON columns; what is missing or unreadable stays unset. */
+void
+_rounds_judgement_fill_from_json (RoundsJudgement *j,
+                                  const char      *ranking_json,
+                                  const char      *scores_json,
+                                  const char      *flags_json,
+                                  const char      *notes_json,
+                                  const char      *order_json)
+{
+  g_autoptr(JsonArray) ranking = parse_array (ranking_json);
+  g_autoptr(JsonArray) scores = parse_array (scores_json);
+  g_autoptr(JsonArray) flags = parse_array (flags_json);
+  g_autoptr(JsonArray) notes = parse_array (notes_json);
+  g_autoptr(JsonArray) order = parse_array (order_json);
+  guint n = j->n_responses;
+
+  for (guint r = 0; ranking && r < MIN (n, json_array_get_length (ranking)); r++)
+    j->ranks[r] = (int) json_array_get_int_element (ranking, r);
+
+  for (guint r = 0; scores && r < MIN (n, json_array_get_length (scores)); r++)
+    {
+      JsonNode *element = json_array_get_element (scores, r);
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      for (guint c = 0; c < j->n_criteria; c++)
+        {
+          JsonObject *object = json_node_get_object (element);
+
+          if (json_object_has_member (object, j->criteria[c]))
+            j->scores[r * j->n_criteria + c] =
+              (int) json_object_get_int_member (object, j->criteria[c]);
+        }
+    }
+
+  for (guint r = 0; flags && r < MIN (n, json_array_get_length (flags)); r++)
+    {
+      JsonNode *element = json_array_get_element (flags, r);
+      JsonArray *names;
+
+      if (!JSON_NODE_HOLDS_ARRAY (element))
+        continue;
+      names = json_node_get_array (element);
+      for (guint f = 0; f < json_array_get_length (names); f++)
+        j->flags[r] |= rounds_flag_from_string (json_array_get_string_element (names, f));
+    }
+
+  for (guint r = 0; notes && r < MIN (n, json_array_get_length (notes)); r++)
+    {
+      JsonNode *element = json_array_get_element (notes, r);
+
+      if (JSON_NODE_HOLDS_VALUE (element))
+        j->notes[r] = g_strdup (json_node_get_string (element));
+    }
+
+  if (order && json_array_get_length (order) == n)
+    for (guint r = 0; r < n; r++)
+      j->shown_order[r] = (guint) json_array_get_int_element (order, r);
+}
+
+/* Reads a screen order: %TRUE when @order_json holds @n indexes below @n, written to @order. */
+gboolean
+_rounds_judgement_order_from_json (const char *order_json,
+                                   guint       n,
+                                   guint      *order)
+{
+  g_autoptr(JsonArray) array = parse_array (order_json);
+  gboolean valid = array != NULL && json_array_get_length (array) == n;
+
+  for (guint i = 0; valid && i < n; i++)
+    {
+      order[i] = (guint) json_array_get_int_element (array, i);
+      valid = order[i] < n;
+    }
+  return valid;
 }

@@ -246,7 +246,8 @@ rounds_user_name_is_valid (const char  *user_name,
 
   if (!ok)
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
-                 _("“%s” is not a valid user name: use up to 64 letters, digits, “.”, “_”, “@” or “-”, starting with a letter or digit"),
+                 _("“%s” is not a valid user name: use up to 64 letters, digits, “.”, “_”, “@” "
+                   "or “-”, starting with a letter or digit"),
                  user_name ? user_name : "");
   return ok;
 }

@@ -147,6 +147,26 @@ typedef struct
 
 void           rounds_agreement_report_free (RoundsAgreementReport *self);
 
+/**
+ * RoundsReviewSnapshot:
+ * @disputes: (element-type RoundsDispute): the items the filter asks for, in review order
+ * @items: (element-type RoundsItemJudgements): every item of the dataset with its current
+ *   judgements
+ * @agreement: (nullable): the dataset's agreement, or %NULL when it could not be computed
+ * @agreement_error: (nullable): why it could not be
+ *
+ * What the review of a dataset shows, read at one moment.
+ */
+typedef struct
+{
+  GPtrArray              *disputes;
+  GPtrArray              *items;
+  RoundsAgreementReport  *agreement;
+  GError                 *agreement_error;
+} RoundsReviewSnapshot;
+
+void           rounds_review_snapshot_free  (RoundsReviewSnapshot  *self);
+
 /* Disputes and analysis. */
 GPtrArray     *rounds_store_list_current_judgements (RoundsStore              *self,
                                                      gint64                    dataset_id,
@@ -194,9 +214,18 @@ void           rounds_review_compute_agreement_async (const char              *d
                                                      gpointer                  user_data);
 RoundsAgreementReport *rounds_review_compute_agreement_finish (GAsyncResult       *result,
                                                      GError                  **error);
+void           rounds_review_load_snapshot_async    (const char               *db_path,
+                                                     gint64                    dataset_id,
+                                                     RoundsDisputeFilter       filter,
+                                                     GCancellable             *cancellable,
+                                                     GAsyncReadyCallback       callback,
+                                                     gpointer                  user_data);
+RoundsReviewSnapshot *rounds_review_load_snapshot_finish (GAsyncResult        *result,
+                                                     GError                  **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsVerdict, rounds_verdict_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsItemJudgements, rounds_item_judgements_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsAgreementReport, rounds_agreement_report_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsReviewSnapshot, rounds_review_snapshot_free)
 
 G_END_DECLS

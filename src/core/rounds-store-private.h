@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <json-glib/json-glib.h>
 
+#include "rounds-judgement-private.h"
 #include "rounds-review.h"
 #include "rounds-store.h"
 
@@ -38,6 +39,8 @@ gboolean      _rounds_store_set_sqlite_error  (RoundsStore      *self,
                                                GError          **error);
 gboolean      _rounds_store_begin             (RoundsStore      *self,
                                                GError          **error);
+gboolean      _rounds_store_begin_read        (RoundsStore      *self,
+                                               GError          **error);
 gboolean      _rounds_store_commit            (RoundsStore      *self,
                                                GError          **error);
 void          _rounds_store_rollback          (RoundsStore      *self);
@@ -48,9 +51,20 @@ gboolean      _rounds_store_set_meta          (RoundsStore      *self,
                                                const char       *key,
                                                const char       *value,
                                                GError          **error);
+gint64        _rounds_store_lookup_annotator  (RoundsStore      *self,
+                                               const char       *user_name,
+                                               GError          **error);
 gint64        _rounds_store_ensure_annotator  (RoundsStore      *self,
                                                const char       *user_name,
                                                GError          **error);
+gint64        _rounds_store_lookup_reviewer   (RoundsStore      *self,
+                                               const char       *user_name,
+                                               GError          **error);
+const char   *_rounds_origin_to_string        (RoundsOrigin      origin);
+char         *_rounds_store_item_target       (RoundsItem       *item);
+char         *_rounds_store_edit_detail       (const char       *edit_id,
+                                               int               revision,
+                                               const char       *previous_edit);
 gboolean      _rounds_store_insert_judgement  (RoundsStore      *self,
                                                RoundsItem       *item,
                                                gint64            annotator_id,
@@ -79,7 +93,8 @@ gboolean      _rounds_store_insert_verdict    (RoundsStore          *self,
                                                GError              **error);
 RoundsDataset *_rounds_dataset_new_from_row   (sqlite3_stmt     *stmt);
 
-/* The columns of one judgement edit, from "annotations a JOIN annotators an". */
+/* The columns of one judgement edit, from "annotations a JOIN annotators an"; read by name,
+ * so a query that adds columns must not reuse these names. */
 #define _ROUNDS_ANNOTATION_COLUMNS \
   "a.edit_id, a.revision, a.status, a.preference, a.ranking_json, a.unacceptable, " \
   "a.scores_json, a.flags_json, a.notes_json, a.comment, a.skip_reason, a.shown_order, " \
@@ -88,12 +103,5 @@ RoundsDataset *_rounds_dataset_new_from_row   (sqlite3_stmt     *stmt);
 RoundsJudgement *_rounds_store_judgement_from_row (sqlite3_stmt     *stmt,
                                                    guint             n_responses,
                                                    RoundsRubric     *rubric);
-
-char         *_rounds_judgement_ints_to_json  (const int        *values,
-                                               guint             n);
-char         *_rounds_judgement_scores_to_json (const RoundsJudgement *judgement);
-char         *_rounds_judgement_flags_to_json (const RoundsJudgement *judgement);
-char         *_rounds_judgement_notes_to_json (const RoundsJudgement *judgement);
-char         *_rounds_judgement_order_to_json (const RoundsJudgement *judgement);
 
 G_END_DECLS

@@ -176,7 +176,8 @@ static const char migration_1[] =
   ") WITHOUT ROWID;"
 
   /* History is append-only: only the bookkeeping flags may change. */
-  "CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE OF at, actor, action, target, detail_json ON audit_log"
+  "CREATE TRIGGER audit_log_append_only_update"
+  " BEFORE UPDATE OF at, actor, action, target, detail_json ON audit_log"
   " BEGIN SELECT RAISE (ABORT, 'audit_log is append-only'); END;"
   "CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log"
   " BEGIN SELECT RAISE (ABORT, 'audit_log is append-only'); END;"
@@ -264,7 +265,8 @@ _rounds_schema_migrate (sqlite3     *db,
   if (version > ROUNDS_SCHEMA_VERSION)
     {
       g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_SCHEMA_TOO_NEW,
-                   _("%s was written by a newer Rounds (schema %d; this one reads up to %d): upgrade Rounds"),
+                   _("%s was written by a newer Rounds (schema %d; this one reads up to %d): "
+                     "upgrade Rounds"),
                    path, version, ROUNDS_SCHEMA_VERSION);
       return FALSE;
     }

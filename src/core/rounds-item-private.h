@@ -1,31 +1,12 @@
-/* rounds-model-private.h: the insides of the model objects, for the store that fills them
+/* rounds-item-private.h: the insides of an item, for the store that fills it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "rounds-dataset.h"
 #include "rounds-item.h"
 
 G_BEGIN_DECLS
-
-struct _RoundsDataset
-{
-  GObject        parent_instance;
-
-  gint64         id;
-  char          *name;
-  char          *title;
-  char          *description;
-  char          *instructions;
-  char          *metadata_json;
-  RoundsRubric  *rubric;          /* NULL until asked for when the default applies */
-  guint          overlap;
-  guint          scale;
-  guint          dispute_spread;
-  RoundsRequire  required;
-  guint          n_items;
-};
 
 typedef struct
 {

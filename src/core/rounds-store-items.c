@@ -1,0 +1,496 @@
+/* rounds-store-items.c: datasets, their items and responses, and each annotator's queue
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "rounds-dataset-private.h"
+#include "rounds-error.h"
+#include "rounds-item-private.h"
+#include "rounds-sql-private.h"
+#include "rounds-store-private.h"
+#include "rounds-util-private.h"
+
+/* Datasets ---------------------------------------------------------------------------- */
+
+#define DATASET_COLUMNS \
+  "d.id, d.name, d.title, d.description, d.instructions, d.rubric_json, d.scale, d.overlap, " \
+  "d.dispute_spread, d.required, d.metadata_json, " \
+  "(SELECT COUNT(*) FROM items WHERE dataset_id = d.id) AS n_items"
+
+static RoundsRequire
+parse_required (const char *text)
+{
+  g_auto(GStrv) names = g_strsplit (text ? text : "", ",", -1);
+  RoundsRequire required = 0;
+
+  for (guint i = 0; names[i]; i++)
+    required |= rounds_require_from_string (names[i]);
+  return required;
+}
+
+/* Reads a row selected with DATASET_COLUMNS. */
+RoundsDataset *
+_rounds_dataset_new_from_row (sqlite3_stmt *stmt)
+{
+  RoundsDataset *dataset = g_object_new (ROUNDS_TYPE_DATASET, NULL);
+  const char *rubric_json = _rounds_sql_text (stmt, "rubric_json");
+
+  dataset->id = _rounds_sql_int64 (stmt, "id");
+  dataset->name = _rounds_sql_dup (stmt, "name");
+  dataset->title = _rounds_sql_dup (stmt, "title");
+  dataset->description = _rounds_sql_dup (stmt, "description");
+  dataset->instructions = _rounds_sql_dup (stmt, "instructions");
+  if (rubric_json != NULL)
+    {
+      g_autoptr(JsonNode) node = json_from_string (rubric_json, NULL);
+
+      if (node != NULL)
+        dataset->rubric = rounds_rubric_new_from_json (node, NULL);
+      if (dataset->rubric == NULL)
+        g_warning ("Dataset %s has an unreadable rubric; using the clinical default",
+                   dataset->name);
+    }
+  dataset->scale = _rounds_sql_int (stmt, "scale");
+  dataset->overlap = _rounds_sql_int (stmt, "overlap");
+  dataset->dispute_spread = _rounds_sql_int (stmt, "dispute_spread");
+  dataset->required = parse_required (_rounds_sql_text (stmt, "required"));
+  dataset->metadata_json = _rounds_sql_dup (stmt, "metadata_json");
+  dataset->n_items = _rounds_sql_int (stmt, "n_items");
+  return dataset;
+}
+
+/* Every dataset, by name, as a GListModel of RoundsDataset. */
+GListModel *
+rounds_store_list_datasets (RoundsStore  *self,
+                            GError      **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (ROUNDS_TYPE_DATASET);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
+
+  if (!(stmt = _rounds_store_prepare (self, "SELECT " DATASET_COLUMNS " FROM datasets d"
+                                            " ORDER BY d.name", error)))
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(RoundsDataset) dataset = _rounds_dataset_new_from_row (stmt);
+
+      g_list_store_append (list, dataset);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _rounds_store_set_sqlite_error (self, error);
+      return NULL;
+    }
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+static RoundsDataset *
+get_dataset (RoundsStore  *self,
+             const char   *sql,
+             const char   *name,
+             gint64        id,
+             GError      **error)
+{
+  RoundsDataset *dataset = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+    return NULL;
+  if (name != NULL)
+    _rounds_store_bind_text (stmt, 1, name);
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    dataset = _rounds_dataset_new_from_row (stmt);
+  else if (rc == SQLITE_DONE && name != NULL)
+    g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
+                 _("No dataset “%s”: “rounds-cli datasets” lists them"), name);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
+                 _("No dataset with id %lld"), (long long) id);
+  else
+    _rounds_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  return dataset;
+}
+
+RoundsDataset *
+rounds_store_get_dataset (RoundsStore  *self,
+                          const char   *name,
+                          GError      **error)
+{
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return get_dataset (self, "SELECT " DATASET_COLUMNS " FROM datasets d WHERE d.name = ?1",
+                      name, 0, error);
+}
+
+RoundsDataset *
+rounds_store_get_dataset_by_id (RoundsStore  *self,
+                                gint64        dataset_id,
+                                GError      **error)
+{
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
+
+  return get_dataset (self, "SELECT " DATASET_COLUMNS " FROM datasets d WHERE d.id = ?1",
+                      NULL, dataset_id, error);
+}
+
+static RoundsItem *
+load_item (RoundsStore  *self,
+           const char   *sql,
+           gint64        item_id,
+           const char   *dataset,
+           const char   *key,
+           GError      **error)
+{
+  g_autoptr(RoundsItem) item = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+    return NULL;
+  if (key != NULL)
+    {
+      _rounds_store_bind_text (stmt, 1, dataset);
+      _rounds_store_bind_text (stmt, 2, key);
+    }
+  else
+    sqlite3_bind_int64 (stmt, 1, item_id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      item = g_object_new (ROUNDS_TYPE_ITEM, NULL);
+      item->id = _rounds_sql_int64 (stmt, "id");
+      item->dataset_id = _rounds_sql_int64 (stmt, "dataset_id");
+      item->dataset_name = _rounds_sql_dup (stmt, "dataset_name");
+      item->key = _rounds_sql_dup (stmt, "key");
+      item->title = _rounds_sql_dup (stmt, "title");
+      item->scenario = _rounds_sql_dup (stmt, "scenario");
+      item->specialty = _rounds_sql_dup (stmt, "specialty");
+      item->language = _rounds_sql_dup (stmt, "language");
+      item->metadata_json = _rounds_sql_dup (stmt, "metadata_json");
+      item->overlap = _rounds_sql_int (stmt, "overlap");
+    }
+  else if (rc == SQLITE_DONE)
+    {
+      if (key != NULL)
+        g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
+                     _("No item “%s” in dataset “%s”"), key, dataset);
+      else
+        g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
+                     _("No item with id %lld"), (long long) item_id);
+    }
+  else
+    _rounds_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  if (item == NULL)
+    return NULL;
+
+  if (!(stmt = _rounds_store_prepare (self, "SELECT key, text, model FROM responses"
+                                            " WHERE item_id = ?1 ORDER BY idx", error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, item->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    _rounds_item_add_response (item,
+                               _rounds_sql_text (stmt, "key"),
+                               _rounds_sql_text (stmt, "text"),
+                               _rounds_sql_text (stmt, "model"));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _rounds_store_set_sqlite_error (self, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&item);
+}
+
+/* Items ------------------------------------------------------------------------------- */
+
+#define ITEM_COLUMNS \
+  "i.id, i.dataset_id, d.name AS dataset_name, i.key, i.title, i.scenario, i.specialty, " \
+  "i.language, i.metadata_json, i.overlap FROM items i JOIN datasets d ON d.id = i.dataset_id"
+
+RoundsItem *
+rounds_store_get_item (RoundsStore  *self,
+                       gint64        item_id,
+                       GError      **error)
+{
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
+
+  return load_item (self, "SELECT " ITEM_COLUMNS " WHERE i.id = ?1", item_id, NULL, NULL,
+                    error);
+}
+
+RoundsItem *
+rounds_store_find_item (RoundsStore  *self,
+                        const char   *dataset,
+                        const char   *key,
+                        GError      **error)
+{
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
+  g_return_val_if_fail (dataset != NULL && key != NULL, NULL);
+
+  return load_item (self, "SELECT " ITEM_COLUMNS " WHERE d.name = ?1 AND i.key = ?2",
+                    0, dataset, key, error);
+}
+
+/* The queue --------------------------------------------------------------------------- */
+
+/**
+ * rounds_store_next_item:
+ *
+ * The item @annotator should do next in @dataset_id: first one they left with a draft,
+ * then the first in dataset order that still wants judgements (fewer annotators have
+ * submitted it than its overlap) and that they have neither submitted nor skipped.
+ *
+ * Returns: (transfer full) (nullable): the item, or %NULL without an error when the
+ *   annotator's queue is empty.
+ */
+RoundsItem *
+rounds_store_next_item (RoundsStore  *self,
+                        gint64        dataset_id,
+                        const char   *annotator,
+                        GError      **error)
+{
+  static const char open_sql[] =
+    "SELECT i.id FROM items i INDEXED BY items_open"
+    " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap"
+    "   AND NOT EXISTS (SELECT 1 FROM annotations a"
+    "                   WHERE a.item_id = i.id AND a.annotator_id = ?2)"
+    " ORDER BY i.position LIMIT 1";
+  static const char draft_sql[] =
+    "SELECT dr.item_id FROM drafts dr JOIN items i ON i.id = dr.item_id"
+    " WHERE dr.annotator_id = ?2 AND i.dataset_id = ?1"
+    "   AND NOT EXISTS (SELECT 1 FROM annotations a"
+    "                   WHERE a.item_id = dr.item_id AND a.annotator_id = ?2)"
+    " ORDER BY i.position LIMIT 1";
+  sqlite3_stmt *stmt;
+  gint64 annotator_id;
+  gint64 item_id = 0;
+  int rc;
+
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
+  g_return_val_if_fail (annotator != NULL, NULL);
+
+  if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)))
+    return NULL;
+
+  if (!(stmt = _rounds_store_prepare (self, draft_sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  sqlite3_bind_int64 (stmt, 2, annotator_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    item_id = _rounds_sql_int64 (stmt, "item_id");
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _rounds_store_set_sqlite_error (self, error);
+      return NULL;
+    }
+
+  if (item_id == 0)
+    {
+      if (!(stmt = _rounds_store_prepare (self, open_sql, error)))
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, dataset_id);
+      sqlite3_bind_int64 (stmt, 2, annotator_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        item_id = _rounds_sql_int64 (stmt, "id");
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          _rounds_store_set_sqlite_error (self, error);
+          return NULL;
+        }
+    }
+
+  if (item_id == 0)
+    return NULL;
+  return rounds_store_get_item (self, item_id, error);
+}
+
+/**
+ * rounds_store_get_shown_order:
+ * @order: (out caller-allocates): one canonical index per screen position
+ *
+ * The order @annotator sees @item's responses in. It is fixed the first time they open
+ * the item, so it is the same on every return. Successive annotators of an item get
+ * successive rotations (a Latin square), so each response stands in each position equally
+ * often; where the rotation starts depends on the item, so the first annotator's order is
+ * random across items.
+ */
+gboolean
+rounds_store_get_shown_order (RoundsStore  *self,
+                              RoundsItem   *item,
+                              const char   *annotator,
+                              guint        *order,
+                              GError      **error)
+{
+  static const char insert_sql[] =
+    "INSERT OR REPLACE INTO assignments (item_id, annotator_id, slot, shown_order, first_seen)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
+  static const char count_sql[] =
+    "SELECT COUNT(*) AS n_before FROM (SELECT annotator_id FROM assignments WHERE item_id = ?1"
+    " UNION SELECT annotator_id FROM annotations WHERE item_id = ?1)";
+  static const char select_sql[] =
+    "SELECT shown_order FROM assignments WHERE item_id = ?1 AND annotator_id = ?2";
+  guint n = rounds_item_get_n_responses (item);
+  g_autofree char *stored = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *order_json = NULL;
+  g_autofree char *now = NULL;
+  sqlite3_stmt *stmt;
+  gint64 annotator_id;
+  guint slot = 0;
+  guint rotation;
+  int rc;
+
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ROUNDS_IS_ITEM (item), FALSE);
+  g_return_val_if_fail (order != NULL, FALSE);
+
+  if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)))
+    return FALSE;
+
+  if (!(stmt = _rounds_store_prepare (self, select_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
+  sqlite3_bind_int64 (stmt, 2, annotator_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    stored = _rounds_sql_dup (stmt, "shown_order");
+  sqlite3_reset (stmt);
+
+  if (stored != NULL)
+    {
+      if (_rounds_judgement_order_from_json (stored, n, order))
+        return TRUE;
+      g_warning ("Stored order %s of item %s is unreadable; assigning a new one", stored,
+                 rounds_item_get_key (item));
+    }
+
+  /* The slot counts the annotators before this one, here or from other machines. */
+  if (!(stmt = _rounds_store_prepare (self, count_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    slot = (guint) _rounds_sql_int (stmt, "n_before");
+  sqlite3_reset (stmt);
+
+  key = g_strconcat (rounds_item_get_dataset_name (item), "\n", rounds_item_get_key (item), NULL);
+  rotation = (g_str_hash (key) + slot) % n;
+  for (guint i = 0; i < n; i++)
+    order[i] = (i + rotation) % n;
+
+  order_json = _rounds_judgement_ints_to_json ((const int *) order, n);
+  now = _rounds_now_iso8601 ();
+  if (!(stmt = _rounds_store_prepare (self, insert_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
+  sqlite3_bind_int64 (stmt, 2, annotator_id);
+  sqlite3_bind_int (stmt, 3, (int) slot);
+  _rounds_store_bind_text (stmt, 4, order_json);
+  _rounds_store_bind_text (stmt, 5, now);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _rounds_store_set_sqlite_error (self, error);
+  return TRUE;
+}
+
+/* Progress ---------------------------------------------------------------------------- */
+
+gboolean
+rounds_store_get_progress (RoundsStore     *self,
+                           gint64           dataset_id,
+                           const char      *annotator,
+                           RoundsProgress  *progress,
+                           GError         **error)
+{
+  static const char open_sql[] =
+    "SELECT COUNT(*) AS n_mine_open FROM items i INDEXED BY items_open"
+    " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap"
+    "   AND NOT EXISTS (SELECT 1 FROM annotations a JOIN annotators an ON an.id = a.annotator_id"
+    "                   WHERE a.item_id = i.id AND an.user_name = ?2)";
+  static const char mine_sql[] =
+    "SELECT TOTAL (a.status = 'submitted') AS n_mine,"
+    " TOTAL (a.status = 'skipped') AS n_mine_skipped"
+    " FROM annotations a JOIN items i ON i.id = a.item_id"
+    " JOIN annotators an ON an.id = a.annotator_id"
+    " WHERE an.user_name = ?2 AND a.is_current = 1 AND i.dataset_id = ?1";
+  static const char items_sql[] =
+    "SELECT COUNT(*) AS n_items, TOTAL (n_submitted >= overlap) AS n_complete,"
+    " TOTAL (overlap) AS n_wanted,"
+    " TOTAL (MIN (n_submitted, overlap)) AS n_submitted_to_overlap"
+    " FROM items WHERE dataset_id = ?1";
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (progress != NULL, FALSE);
+
+  memset (progress, 0, sizeof *progress);
+
+  if (!(stmt = _rounds_store_prepare (self, items_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      progress->n_items = _rounds_sql_int (stmt, "n_items");
+      progress->n_complete = (guint) _rounds_sql_double (stmt, "n_complete");
+      progress->n_wanted = (guint) _rounds_sql_double (stmt, "n_wanted");
+      progress->n_submitted = (guint) _rounds_sql_double (stmt, "n_submitted_to_overlap");
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return _rounds_store_set_sqlite_error (self, error);
+
+  if (annotator == NULL)
+    return TRUE;
+
+  if (!(stmt = _rounds_store_prepare (self, mine_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  _rounds_store_bind_text (stmt, 2, annotator);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      progress->n_mine = (guint) _rounds_sql_double (stmt, "n_mine");
+      progress->n_mine_skipped = (guint) _rounds_sql_double (stmt, "n_mine_skipped");
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return _rounds_store_set_sqlite_error (self, error);
+
+  if (!(stmt = _rounds_store_prepare (self, open_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  _rounds_store_bind_text (stmt, 2, annotator);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    progress->n_mine_open = _rounds_sql_int (stmt, "n_mine_open");
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return _rounds_store_set_sqlite_error (self, error);
+
+  return TRUE;
+}
+
