@@ -17,7 +17,8 @@ main (int    argc,
 
   setlocale (LC_ALL, "");
   /* ROUNDS_LOCALEDIR lets build-aux/run and the tests use the translations in the build tree. */
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ROUNDS_LOCALEDIR") ? g_getenv ("ROUNDS_LOCALEDIR") : LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE,
+                  g_getenv ("ROUNDS_LOCALEDIR") ? g_getenv ("ROUNDS_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -71,7 +71,8 @@ rounds_application_activate (GApplication *app)
     {
       if (self->store == NULL)
         {
-          g_autofree char *path = self->db_path ? g_strdup (self->db_path) : rounds_store_default_path ();
+          g_autofree char *path = self->db_path ? g_strdup (self->db_path)
+                                                : rounds_store_default_path ();
 
           self->store = rounds_store_open (path, &error);
         }
@@ -145,29 +146,34 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
 };
 
+static const struct
+{
+  const char *action;
+  const char *accels[4];   /* NULL-terminated */
+} app_accels[] = {
+  { "app.quit", { "<Control>q", NULL } },
+  { "win.submit", { "<Control>Return", "<Control>KP_Enter", NULL } },
+  { "win.show-datasets", { "<Alt>Home", NULL } },
+  { "win.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
+  { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
+  { "win.import", { "<Control>o", NULL } },
+  { "win.export", { "<Control>e", NULL } },
+  { "win.sync", { "<Control>r", NULL } },
+  { "win.preferences", { "<Control>comma", NULL } },
+  { "win.show-help-overlay", { "<Control>question", "question", NULL } },
+  { "win.zoom-reset", { "<Control>0", NULL } },
+};
+
 static void
 rounds_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (rounds_application_parent_class)->startup (app);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", (const char *[]) { "<Control>q", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.submit",
-                                         (const char *[]) { "<Control>Return", "<Control>KP_Enter", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-datasets",
-                                         (const char *[]) { "<Alt>Home", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-in",
-                                         (const char *[]) { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-out",
-                                         (const char *[]) { "<Control>minus", "<Control>KP_Subtract", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.import", (const char *[]) { "<Control>o", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.export", (const char *[]) { "<Control>e", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.sync", (const char *[]) { "<Control>r", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.preferences", (const char *[]) { "<Control>comma", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay",
-                                         (const char *[]) { "<Control>question", "question", NULL });
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.zoom-reset",
-                                         (const char *[]) { "<Control>0", NULL });
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
+                                   app);
+  for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), app_accels[i].action,
+                                           app_accels[i].accels);
 }
 
 static void
@@ -199,9 +205,12 @@ static void
 rounds_application_init (RoundsApplication *self)
 {
   const GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The local database (default: ~/.local/share/rounds/rounds.db)"), N_("PATH") },
-    { "dataset", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Open this dataset at the next item"), N_("NAME") },
-    { "review", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Open the review of this dataset’s disagreements (reviewers)"), N_("NAME") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("The local database (default: ~/.local/share/rounds/rounds.db)"), N_("PATH") },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Open this dataset at the next item"), N_("NAME") },
+    { "review", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Open the review of this dataset’s disagreements (reviewers)"), N_("NAME") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
     { NULL }
   };

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 
 #define ROUNDS_TYPE_CONFLICTS_DIALOG (rounds_conflicts_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (RoundsConflictsDialog, rounds_conflicts_dialog, ROUNDS, CONFLICTS_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (RoundsConflictsDialog, rounds_conflicts_dialog,
+                      ROUNDS, CONFLICTS_DIALOG, AdwWindow)
 
 RoundsConflictsDialog *rounds_conflicts_dialog_new             (GtkWindow             *parent);
 void                   rounds_conflicts_dialog_update          (RoundsConflictsDialog *self,

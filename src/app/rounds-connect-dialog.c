@@ -84,7 +84,8 @@ check_url (const char  *text,
   if (*text == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("Give the store’s address, for example https://couch.example.org/ethics-study"));
+                           _("Give the store’s address, for example "
+                             "https://couch.example.org/ethics-study"));
       return NULL;
     }
   if (!(uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL)) || g_uri_get_host (uri) == NULL ||
@@ -104,7 +105,8 @@ check_url (const char  *text,
   if (g_uri_get_userinfo (uri) != NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("Give the user name and the password in their own fields, not in the address"));
+                           _("Give the user name and the password in their own fields, not in "
+                             "the address"));
       return NULL;
     }
   if (!(couch = rounds_couch_new (text, &local_error)))
@@ -133,14 +135,21 @@ on_password_stored (GObject      *object,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+/* What a row holds, without the spaces a paste brings along. */
+static char *
+stripped_text (GtkEditable *editable)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+}
+
 static void
 connect_activated (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
   RoundsConnectDialog *self = ROUNDS_CONNECT_DIALOG (widget);
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
-  g_autofree char *user = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_row))));
+  g_autofree char *text = stripped_text (GTK_EDITABLE (self->url_row));
+  g_autofree char *user = stripped_text (GTK_EDITABLE (self->user_row));
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
@@ -171,7 +180,8 @@ connect_activated (GtkWidget  *widget,
   /* The values are taken: only Connect waits for the keyring. (Making the focused row
    * insensitive here would leave GTK 4.8's text without its focus-out.) */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "connect.connect", FALSE);
-  rounds_secret_store_async (url, user, self->password, self->cancellable, on_password_stored, g_object_ref (self));
+  rounds_secret_store_async (url, user, self->password, self->cancellable,
+                             on_password_stored, g_object_ref (self));
 }
 
 /**
@@ -212,8 +222,9 @@ rounds_connect_dialog_set_sign_in (RoundsConnectDialog *self)
   g_return_if_fail (ROUNDS_IS_CONNECT_DIALOG (self));
 
   url = g_settings_get_string (self->settings, "store-url");
-  text = g_strdup_printf (_("Sign in to the curation store at %s. The password is kept in the keyring, "
-                            "until you sign out in Preferences."), url);
+  text = g_strdup_printf (_("Sign in to the curation store at %s. The password is kept in the "
+                            "keyring, until you sign out in Preferences."),
+                          url);
   gtk_window_set_title (GTK_WINDOW (self), _("Sign In to the Curation Store"));
   gtk_label_set_text (self->description_label, text);
   gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
@@ -278,9 +289,11 @@ rounds_connect_dialog_class_init (RoundsConnectDialogClass *klass)
    * The address and the user name are saved: sync now.
    */
   signals[CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
+                                     NULL, NULL, NULL,
+                                     G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rounds-connect-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rounds-connect-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsConnectDialog, description_label);
   gtk_widget_class_bind_template_child (widget_class, RoundsConnectDialog, url_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsConnectDialog, user_row);

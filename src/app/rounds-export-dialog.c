@@ -120,7 +120,9 @@ selected_format (RoundsExportDialog *self)
 static double
 test_share (RoundsExportDialog *self)
 {
-  return selected_format (self) == ROUNDS_EXPORT_FULL ? 0 : gtk_spin_button_get_value (self->test_share_spin);
+  if (selected_format (self) == ROUNDS_EXPORT_FULL)
+    return 0;
+  return gtk_spin_button_get_value (self->test_share_spin);
 }
 
 /* What the widgets say, over the core's defaults for what they do not show. */
@@ -137,7 +139,8 @@ options_from_widgets (RoundsExportDialog  *self,
       options->datasets = g_new0 (char *, 2);
       options->datasets[0] = g_strdup (g_ptr_array_index (self->dataset_names, dataset - 1));
     }
-  options->rule = adw_combo_row_get_selected (self->rule_row) == 1 ? ROUNDS_CONSENSUS_MAJORITY : ROUNDS_CONSENSUS_MEAN;
+  options->rule = adw_combo_row_get_selected (self->rule_row) == 1 ? ROUNDS_CONSENSUS_MAJORITY
+                                                                   : ROUNDS_CONSENSUS_MEAN;
   options->min_annotators = (guint) gtk_spin_button_get_value_as_int (self->annotators_spin);
   options->min_agreement = gtk_spin_button_get_value (self->agreement_spin);
   options->min_margin = gtk_spin_button_get_value (self->margin_spin);
@@ -145,7 +148,8 @@ options_from_widgets (RoundsExportDialog  *self,
   options->exclude_ties = gtk_switch_get_active (self->ties_switch);
   options->exclude_flags = (options->exclude_flags & ~(guint) ROUNDS_FLAG_UNSAFE) |
                            (gtk_switch_get_active (self->unsafe_switch) ? ROUNDS_FLAG_UNSAFE : 0);
-  options->kto_rule = adw_combo_row_get_selected (self->kto_rule_row) == 1 ? ROUNDS_KTO_SCORE : ROUNDS_KTO_WINNER;
+  options->kto_rule = adw_combo_row_get_selected (self->kto_rule_row) == 1 ? ROUNDS_KTO_SCORE
+                                                                          : ROUNDS_KTO_WINNER;
   options->kto_min_score = gtk_spin_button_get_value (self->kto_score_spin);
   options->include_reference = gtk_switch_get_active (self->reference_switch);
   options->real_names = gtk_switch_get_active (self->real_names_switch);
@@ -217,7 +221,8 @@ update_actions (RoundsExportDialog *self)
   gboolean exporting = self->export_cancellable != NULL;
   gboolean on_options = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "options") == 0;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.run", !exporting && self->options_valid && on_options);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.run",
+                                 !exporting && self->options_valid && on_options);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.cancel", exporting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.choose-file", !exporting);
   gtk_widget_set_visible (self->cancel_button, exporting);
@@ -259,7 +264,8 @@ append_reasons (GString                   *text,
         g_string_append (text, rounds_export_skip_get_label (i));
       else
         /* TRANSLATORS: how many were left out, and why: "3 tied" */
-        g_string_append_printf (text, _("%lld %s"), (long long) summary->n_skipped[i], rounds_export_skip_get_label (i));
+        g_string_append_printf (text, _("%lld %s"), (long long) summary->n_skipped[i],
+                                rounds_export_skip_get_label (i));
     }
 }
 
@@ -280,7 +286,9 @@ describe_summary (const RoundsExportSummary *summary,
         n_record_skips += summary->n_skipped[i];
     }
 
-  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%lld record", "%lld records", summary->n_written),
+  g_string_append_printf (text,
+                          g_dngettext (GETTEXT_PACKAGE, "%lld record", "%lld records",
+                                       summary->n_written),
                           (long long) summary->n_written);
   if (test_fraction > 0)
     {
@@ -290,7 +298,9 @@ describe_summary (const RoundsExportSummary *summary,
     }
   if (n_item_skips > 0)
     {
-      g_string_append_printf (detail, g_dngettext (GETTEXT_PACKAGE, "%lld item skipped", "%lld items skipped", n_item_skips),
+      g_string_append_printf (detail,
+                              g_dngettext (GETTEXT_PACKAGE, "%lld item skipped",
+                                           "%lld items skipped", n_item_skips),
                               (long long) n_item_skips);
       g_string_append (detail, _(": "));
       append_reasons (detail, summary, TRUE);
@@ -299,7 +309,9 @@ describe_summary (const RoundsExportSummary *summary,
     {
       if (detail->len > 0)
         g_string_append (detail, _("; "));
-      g_string_append_printf (detail, g_dngettext (GETTEXT_PACKAGE, "%lld record left out", "%lld records left out", n_record_skips),
+      g_string_append_printf (detail,
+                              g_dngettext (GETTEXT_PACKAGE, "%lld record left out",
+                                           "%lld records left out", n_record_skips),
                               (long long) n_record_skips);
       g_string_append (detail, _(": "));
       append_reasons (detail, summary, FALSE);
@@ -314,6 +326,19 @@ describe_summary (const RoundsExportSummary *summary,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The names to show of the training and test files that a split makes of @path. */
+static void
+split_display_names (const char  *path,
+                     char       **train_name,
+                     char       **test_name)
+{
+  g_autofree char *train = rounds_export_split_path (path, "train");
+  g_autofree char *test = rounds_export_split_path (path, "test");
+
+  *train_name = g_filename_display_name (train);
+  *test_name = g_filename_display_name (test);
+}
+
 /* The file row says where the export goes: one file, or the two of a split. */
 static void
 update_file_row (RoundsExportDialog *self)
@@ -324,11 +349,10 @@ update_file_row (RoundsExportDialog *self)
     subtitle = g_strdup (_("Not chosen yet: Export asks for it"));
   else if (test_share (self) > 0)
     {
-      g_autofree char *train = rounds_export_split_path (self->path, "train");
-      g_autofree char *test = rounds_export_split_path (self->path, "test");
-      g_autofree char *train_name = g_filename_display_name (train);
-      g_autofree char *test_name = g_filename_display_name (test);
+      g_autofree char *train_name = NULL;
+      g_autofree char *test_name = NULL;
 
+      split_display_names (self->path, &train_name, &test_name);
       /* TRANSLATORS: the two files of a split: training, then test */
       subtitle = g_strdup_printf (_("%s and %s"), train_name, test_name);
     }
@@ -468,7 +492,9 @@ find_toast_overlay (GtkWidget *widget)
 {
   if (ADW_IS_TOAST_OVERLAY (widget))
     return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_toast_overlay (child);
 
@@ -526,17 +552,18 @@ on_exported (GObject      *object,
   path = g_filename_display_name (self->export_path);
   if (self->export_options.test_fraction > 0)
     {
-      g_autofree char *train = rounds_export_split_path (self->export_path, "train");
-      g_autofree char *test = rounds_export_split_path (self->export_path, "test");
-      g_autofree char *train_name = g_filename_display_name (train);
-      g_autofree char *test_name = g_filename_display_name (test);
+      g_autofree char *train_name = NULL;
+      g_autofree char *test_name = NULL;
 
+      split_display_names (self->export_path, &train_name, &test_name);
       /* TRANSLATORS: the records written, then the training and test files */
-      description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld record in %s and %s", "%lld records in %s and %s", summary.n_written),
+      description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld record in %s and %s",
+                                                  "%lld records in %s and %s", summary.n_written),
                                      (long long) summary.n_written, train_name, test_name);
     }
   else
-    description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld record in %s", "%lld records in %s", summary.n_written),
+    description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld record in %s",
+                                                "%lld records in %s", summary.n_written),
                                    (long long) summary.n_written, path);
   adw_status_page_set_description (self->done_page, description);
   gtk_stack_set_visible_child_name (self->stack, "done");
@@ -546,7 +573,10 @@ on_exported (GObject      *object,
   parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   if (parent != NULL && (overlay = find_toast_overlay (GTK_WIDGET (parent))) != NULL)
     {
-      g_autofree char *toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %lld record", "Exported %lld records", summary.n_written),
+      g_autofree char *toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "Exported %lld record",
+                                                             "Exported %lld records",
+                                                             summary.n_written),
                                                 (long long) summary.n_written);
 
       adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (toast));
@@ -586,7 +616,8 @@ start_export (RoundsExportDialog *self)
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   set_exporting (self, cancellable);
   rounds_export_write_async (self->db_path, &self->export_options, path, test_path,
-                             on_export_progress, self, cancellable, on_exported, g_object_ref (self));
+                             on_export_progress, self,
+                             cancellable, on_exported, g_object_ref (self));
 }
 
 static void
@@ -616,10 +647,11 @@ static void
 choose_file (RoundsExportDialog *self,
              gboolean            then_export)
 {
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Export To"), GTK_WINDOW (self),
-                                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                               then_export ? _("_Export") : _("_Select"),
-                                                               _("_Cancel"));
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Export To"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SAVE,
+                                 then_export ? _("_Export") : _("_Select"),
+                                 _("_Cancel"));
   g_autofree char *name = suggested_name (selected_format (self));
 
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
@@ -717,15 +749,17 @@ rounds_export_dialog_new (GtkWindow     *parent,
   for (guint i = 0; list != NULL && i < g_list_model_get_n_items (list); i++)
     {
       g_autoptr(RoundsDataset) dataset = g_list_model_get_item (list, i);
+      const char *name = rounds_dataset_get_name (dataset);
 
       gtk_string_list_append (datasets, rounds_dataset_get_title (dataset));
-      g_ptr_array_add (self->dataset_names, g_strdup (rounds_dataset_get_name (dataset)));
-      if (current != NULL && g_str_equal (rounds_dataset_get_name (dataset), rounds_dataset_get_name (current)))
+      g_ptr_array_add (self->dataset_names, g_strdup (name));
+      if (current != NULL && g_str_equal (name, rounds_dataset_get_name (current)))
         selected = i + 1;
     }
   adw_combo_row_set_model (self->dataset_row, G_LIST_MODEL (datasets));
   adw_combo_row_set_selected (self->dataset_row, selected);
-  g_signal_connect_swapped (self->dataset_row, "notify::selected", G_CALLBACK (on_option_changed), self);
+  g_signal_connect_swapped (self->dataset_row, "notify::selected",
+                            G_CALLBACK (on_option_changed), self);
 
   /* Count at once: the person opened the dialog to see this number. */
   g_clear_handle_id (&self->count_timeout_id, g_source_remove);
@@ -906,7 +940,8 @@ rounds_export_dialog_class_init (RoundsExportDialogClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rounds-export-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rounds-export-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, options_page);
   gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, format_row);
@@ -977,10 +1012,9 @@ rounds_export_dialog_init (RoundsExportDialog *self)
   update_file_row (self);
   update_actions (self);
 
-  g_signal_connect_swapped (self->format_row, "notify::selected", G_CALLBACK (on_option_changed), self);
-  g_signal_connect_swapped (self->rule_row, "notify::selected", G_CALLBACK (on_option_changed), self);
-  g_signal_connect_swapped (self->kto_rule_row, "notify::selected", G_CALLBACK (on_option_changed), self);
   {
+    AdwComboRow *combo_rows[] = { self->format_row, self->rule_row, self->kto_rule_row };
+
     /* Each control is named by its row, for screen readers. */
     const struct { AdwActionRow *row; GtkWidget *control; } rows[] = {
       { self->annotators_row, GTK_WIDGET (self->annotators_spin) },
@@ -996,14 +1030,18 @@ rounds_export_dialog_init (RoundsExportDialog *self)
       { self->seed_row, GTK_WIDGET (self->seed_spin) },
     };
 
+    for (guint i = 0; i < G_N_ELEMENTS (combo_rows); i++)
+      g_signal_connect_swapped (combo_rows[i], "notify::selected",
+                                G_CALLBACK (on_option_changed), self);
     for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
       {
-        gtk_accessible_update_property (GTK_ACCESSIBLE (rows[i].control), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                        adw_preferences_row_get_title (ADW_PREFERENCES_ROW (rows[i].row)), -1);
-        if (GTK_IS_SPIN_BUTTON (rows[i].control))
-          g_signal_connect_swapped (rows[i].control, "value-changed", G_CALLBACK (on_option_changed), self);
-        else
-          g_signal_connect_swapped (rows[i].control, "notify::active", G_CALLBACK (on_option_changed), self);
+        const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (rows[i].row));
+        const char *signal = GTK_IS_SPIN_BUTTON (rows[i].control) ? "value-changed"
+                                                                  : "notify::active";
+
+        gtk_accessible_update_property (GTK_ACCESSIBLE (rows[i].control),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+        g_signal_connect_swapped (rows[i].control, signal, G_CALLBACK (on_option_changed), self);
       }
   }
 }

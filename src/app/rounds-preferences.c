@@ -66,8 +66,9 @@ on_password_apply (AdwEntryRow *row,
 
   if (*url == '\0' || *user == '\0')
     {
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window),
-                                        adw_toast_new (_("Give the store’s address and your user name first")));
+      const char *message = _("Give the store’s address and your user name first");
+
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (message));
       return;
     }
   rounds_secret_store_async (url, user, gtk_editable_get_text (GTK_EDITABLE (row)), NULL,
@@ -107,6 +108,42 @@ spin_row (const char *title,
   return row;
 }
 
+/* An entry row bound both ways to the string setting @key. */
+static GtkWidget *
+entry_row (GSettings  *settings,
+           const char *key,
+           const char *title)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  g_settings_bind (settings, key, row, "text", G_SETTINGS_BIND_DEFAULT);
+  return row;
+}
+
+/* A row with a button at its end that calls @clicked with @parent, the app's window. */
+static GtkWidget *
+button_row (const char *title,
+            const char *subtitle,
+            const char *label,
+            const char *css_class,
+            GCallback   clicked,
+            GtkWindow  *parent)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (button, css_class);
+  g_signal_connect (button, "clicked", clicked, parent);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  return row;
+}
+
 static void
 on_switch_profile (GtkButton *button,
                    GtkWindow *parent)
@@ -128,10 +165,7 @@ rounds_preferences_new (GtkWindow  *parent,
   const char *styles[] = { N_("Follow the system"), N_("Light"), N_("Dark"), NULL };
   g_autoptr(GtkStringList) style_list = gtk_string_list_new (NULL);
   GtkWidget *style_row = adw_combo_row_new ();
-  GtkWidget *url_row = adw_entry_row_new ();
-  GtkWidget *user_row = adw_entry_row_new ();
   GtkWidget *password_row = adw_password_entry_row_new ();
-  GtkWidget *dataset_row = adw_entry_row_new ();
   GtkWidget *scale_spin;
   GtkWidget *interval_spin;
 
@@ -140,8 +174,10 @@ rounds_preferences_new (GtkWindow  *parent,
 
   /* Reading */
   adw_preferences_group_set_title (reading, _("Reading"));
-  adw_preferences_group_add (reading, spin_row (_("Text size"), _("Of scenarios and responses (Ctrl+plus, Ctrl+minus)"),
-                                                0.6, 2.5, 0.1, 1, &scale_spin));
+  adw_preferences_group_add (reading,
+                             spin_row (_("Text size"),
+                                       _("Of scenarios and responses (Ctrl+plus, Ctrl+minus)"),
+                                       0.6, 2.5, 0.1, 1, &scale_spin));
   g_settings_bind (settings, "text-scale", scale_spin, "value", G_SETTINGS_BIND_DEFAULT);
   for (guint i = 0; styles[i] != NULL; i++)
     gtk_string_list_append (style_list, _(styles[i]));
@@ -153,49 +189,34 @@ rounds_preferences_new (GtkWindow  *parent,
 
   /* The curation store */
   adw_preferences_group_set_title (store, _("Curation Store"));
-  adw_preferences_group_set_description (store, _("Where your judgements go and your team’s come from. Ask your curator for the address."));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (url_row), _("Address"));
-  g_settings_bind (settings, "store-url", url_row, "text", G_SETTINGS_BIND_DEFAULT);
-  adw_preferences_group_add (store, url_row);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (user_row), _("User name"));
-  g_settings_bind (settings, "store-user", user_row, "text", G_SETTINGS_BIND_DEFAULT);
-  adw_preferences_group_add (store, user_row);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (password_row), _("Password (kept in the keyring)"));
+  adw_preferences_group_set_description (store,
+                                         _("Where your judgements go and your team’s come from. "
+                                           "Ask your curator for the address."));
+  adw_preferences_group_add (store, entry_row (settings, "store-url", _("Address")));
+  adw_preferences_group_add (store, entry_row (settings, "store-user", _("User name")));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (password_row),
+                                 _("Password (kept in the keyring)"));
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (password_row), TRUE);
   g_signal_connect (password_row, "apply", G_CALLBACK (on_password_apply), settings);
   adw_preferences_group_add (store, password_row);
-  {
-    GtkWidget *row = adw_action_row_new ();
-    GtkWidget *button = gtk_button_new_with_mnemonic (_("Sign _Out"));
-
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Forget the password on this computer"));
-    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-    gtk_widget_add_css_class (button, "destructive-action");
-    g_signal_connect (button, "clicked", G_CALLBACK (on_sign_out), parent);
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    adw_preferences_group_add (store, row);
-  }
-  adw_preferences_group_add (store, spin_row (_("Sync every"), _("Minutes; 0 syncs only with Ctrl+R"),
-                                              0, 1440, 1, 0, &interval_spin));
+  adw_preferences_group_add (store,
+                             button_row (_("Forget the password on this computer"), NULL,
+                                         _("Sign _Out"), "destructive-action",
+                                         G_CALLBACK (on_sign_out), parent));
+  adw_preferences_group_add (store,
+                             spin_row (_("Sync every"), _("Minutes; 0 syncs only with Ctrl+R"),
+                                       0, 1440, 1, 0, &interval_spin));
   g_settings_bind (settings, "sync-interval", interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
 
   /* Work */
   adw_preferences_group_set_title (work, _("Work"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (dataset_row), _("Dataset opened at start (its id)"));
-  g_settings_bind (settings, "default-dataset", dataset_row, "text", G_SETTINGS_BIND_DEFAULT);
-  adw_preferences_group_add (work, dataset_row);
-  {
-    /* The profile lives in the database, which the app and rounds-cli share. */
-    GtkWidget *row = adw_action_row_new ();
-    GtkWidget *button = gtk_button_new_with_mnemonic (_("_Switch…"));
-
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Annotator profile"));
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), profile ? profile : _("None yet"));
-    gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-    g_signal_connect (button, "clicked", G_CALLBACK (on_switch_profile), parent);
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    adw_preferences_group_add (work, row);
-  }
+  adw_preferences_group_add (work, entry_row (settings, "default-dataset",
+                                              _("Dataset opened at start (its id)")));
+  /* The profile lives in the database, which the app and rounds-cli share. */
+  adw_preferences_group_add (work,
+                             button_row (_("Annotator profile"), profile ? profile : _("None yet"),
+                                         _("_Switch…"), NULL,
+                                         G_CALLBACK (on_switch_profile), parent));
 
   adw_preferences_page_add (page, reading);
   adw_preferences_page_add (page, store);

@@ -49,12 +49,9 @@ add_alpha (JsonBuilder             *builder,
   json_builder_set_member_name (builder, name);
   json_builder_begin_object (builder);
   add_number (builder, "alpha", alpha->alpha);
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, status_to_string (alpha->status));
-  json_builder_set_member_name (builder, "items");
-  json_builder_add_int_value (builder, n_items);
-  json_builder_set_member_name (builder, "pairable_values");
-  json_builder_add_int_value (builder, alpha->n_values);
+  rounds_cli_json_add_string (builder, "status", status_to_string (alpha->status));
+  rounds_cli_json_add_int (builder, "items", n_items);
+  rounds_cli_json_add_int (builder, "pairable_values", alpha->n_values);
   json_builder_end_object (builder);
 }
 
@@ -64,21 +61,22 @@ rounds_cli_add_agreement_json (JsonBuilder                 *builder,
                                const RoundsAgreementReport *report)
 {
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "items");
-  json_builder_add_int_value (builder, report->n_items);
-  json_builder_set_member_name (builder, "judgements");
-  json_builder_add_int_value (builder, report->n_judgements);
-  json_builder_set_member_name (builder, "annotators");
-  json_builder_add_int_value (builder, report->n_annotators);
-  add_alpha (builder, "preference_ordinal", &report->preference.alpha, report->preference.n_items);
-  add_alpha (builder, "direction_nominal", &report->direction.alpha, report->direction.n_items);
-  add_alpha (builder, "ranking_ordinal", &report->ranking.alpha, report->ranking.n_items);
+  rounds_cli_json_add_int (builder, "items", report->n_items);
+  rounds_cli_json_add_int (builder, "judgements", report->n_judgements);
+  rounds_cli_json_add_int (builder, "annotators", report->n_annotators);
+  add_alpha (builder, "preference_ordinal",
+             &report->preference.alpha, report->preference.n_items);
+  add_alpha (builder, "direction_nominal",
+             &report->direction.alpha, report->direction.n_items);
+  add_alpha (builder, "ranking_ordinal",
+             &report->ranking.alpha, report->ranking.n_items);
 
   json_builder_set_member_name (builder, "criteria_interval");
   json_builder_begin_object (builder);
   for (guint i = 0; report->criteria != NULL && i < report->criteria->len; i++)
     {
-      const RoundsCriterionAgreement *criterion = &g_array_index (report->criteria, RoundsCriterionAgreement, i);
+      const RoundsCriterionAgreement *criterion =
+        &g_array_index (report->criteria, RoundsCriterionAgreement, i);
 
       add_alpha (builder, criterion->id, &criterion->measure.alpha, criterion->measure.n_items);
     }
@@ -96,8 +94,7 @@ rounds_cli_add_agreement_json (JsonBuilder                 *builder,
       json_builder_add_string_value (builder, pair->annotator_a);
       json_builder_add_string_value (builder, pair->annotator_b);
       json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "items");
-      json_builder_add_int_value (builder, pair->n_items);
+      rounds_cli_json_add_int (builder, "items", pair->n_items);
       add_number (builder, "alpha_ordinal", pair->alpha.alpha);
       add_number (builder, "kappa_linear", pair->kappa_linear);
       add_number (builder, "kappa_quadratic", pair->kappa_quadratic);
@@ -141,12 +138,16 @@ print_report (RoundsDataset               *dataset,
   g_print ("%s — %s\n", rounds_dataset_get_name (dataset), rounds_dataset_get_title (dataset));
   g_print (_("  %u items with judgements, %u judgements, %u annotators\n"),
            report->n_items, report->n_judgements, report->n_annotators);
-  print_measure (_("preference (ordinal α)"), &report->preference.alpha, report->preference.n_items);
-  print_measure (_("direction A/tie/B (nominal α)"), &report->direction.alpha, report->direction.n_items);
-  print_measure (_("ranking (ordinal α)"), &report->ranking.alpha, report->ranking.n_items);
+  print_measure (_("preference (ordinal α)"),
+                 &report->preference.alpha, report->preference.n_items);
+  print_measure (_("direction A/tie/B (nominal α)"),
+                 &report->direction.alpha, report->direction.n_items);
+  print_measure (_("ranking (ordinal α)"),
+                 &report->ranking.alpha, report->ranking.n_items);
   for (guint i = 0; report->criteria != NULL && i < report->criteria->len; i++)
     {
-      const RoundsCriterionAgreement *criterion = &g_array_index (report->criteria, RoundsCriterionAgreement, i);
+      const RoundsCriterionAgreement *criterion =
+        &g_array_index (report->criteria, RoundsCriterionAgreement, i);
       g_autofree char *label = g_strdup_printf (_("%s (interval α)"), criterion->name);
 
       print_measure (label, &criterion->measure.alpha, criterion->measure.n_items);
@@ -171,22 +172,24 @@ rounds_cli_agreement (RoundsCli  *cli,
 {
   gboolean as_json = FALSE;
   const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON for scripts (undefined figures are null)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json,
+      N_("Print JSON for scripts (undefined figures are null)"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("[DATASET…] — how far the annotators agree: Krippendorff’s alpha and weighted kappa"));
+  const char *parameters =
+    _("[DATASET…] — how far the annotators agree: Krippendorff’s alpha and weighted kappa");
+  const char *description =
+    _("Alpha is ordinal on the preference scale and on rankings, nominal on the direction\n"
+      "(A better, tie, B better) and interval on each rubric criterion; every figure comes with\n"
+      "the number of items behind it. Only items with two or more current submitted\n"
+      "judgements count. “all agree” means alpha is undefined because every value is the "
+      "same.");
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) datasets = NULL;
   g_autoptr(GError) error = NULL;
   RoundsStore *store;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_description (context,
-    _("Alpha is ordinal on the preference scale and on rankings, nominal on the direction\n"
-      "(A better, tie, B better) and interval on each rubric criterion; every figure comes with\n"
-      "the number of items behind it. Only items with two or more current submitted\n"
-      "judgements count. “all agree” means alpha is undefined because every value is the same."));
-  if (!rounds_cli_parse (context, "agreement", &argc, &argv))
+  if (!rounds_cli_parse ("agreement", parameters, entries, description, &argc, &argv))
     return ROUNDS_CLI_EXIT_USAGE;
   if (!(store = rounds_cli_open_store (cli, &error)) ||
       !(datasets = rounds_cli_get_datasets (store, argc - 1, argv + 1, &error)))
@@ -200,14 +203,14 @@ rounds_cli_agreement (RoundsCli  *cli,
       RoundsDataset *dataset = datasets->pdata[i];
       g_autoptr(RoundsAgreementReport) report = NULL;
 
-      if (!rounds_store_compute_agreement (store, rounds_dataset_get_id (dataset), &report, &error))
+      if (!rounds_store_compute_agreement (store, rounds_dataset_get_id (dataset),
+                                           &report, &error))
         return rounds_cli_fail ("agreement", error);
 
       if (as_json)
         {
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "dataset");
-          json_builder_add_string_value (builder, rounds_dataset_get_name (dataset));
+          rounds_cli_json_add_string (builder, "dataset", rounds_dataset_get_name (dataset));
           json_builder_set_member_name (builder, "agreement");
           rounds_cli_add_agreement_json (builder, report);
           json_builder_end_object (builder);
@@ -219,11 +222,6 @@ rounds_cli_agreement (RoundsCli  *cli,
   json_builder_end_object (builder);
 
   if (as_json)
-    {
-      g_autoptr(JsonNode) root = json_builder_get_root (builder);
-      g_autofree char *json = json_to_string (root, TRUE);
-
-      g_print ("%s\n", json);
-    }
+    rounds_cli_print_json (builder);
   return ROUNDS_CLI_EXIT_OK;
 }

@@ -43,7 +43,8 @@ parse_split (const char *text,
     return TRUE;
   if (!g_str_has_prefix (text, "test="))
     {
-      rounds_cli_usage ("export", _("--split: expected test=SHARE, such as test=0.1, not “%s”"), text);
+      rounds_cli_usage ("export", _("--split: expected test=SHARE, such as test=0.1, not “%s”"),
+                        text);
       return FALSE;
     }
   return parse_double ("--split", text + strlen ("test="), fraction);
@@ -64,7 +65,8 @@ parse_flags (char  **names,
           if (flag == ROUNDS_FLAG_NONE)
             {
               rounds_cli_usage ("export",
-                                _("--exclude-flag: unknown flag “%s”: use unsafe, factually-wrong, outdated, privacy or bias"),
+                                _("--exclude-flag: unknown flag “%s”: use unsafe, "
+                                  "factually-wrong, outdated, privacy or bias"),
                                 parts[p]);
               return FALSE;
             }
@@ -87,29 +89,55 @@ rounds_cli_export (RoundsCli  *cli,
   gboolean real_names = FALSE, count_only = FALSE, quiet = FALSE;
   int min_annotators = 1;
   const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("trl, trl-chat, kto, openai, hh, csv or full"), N_("FORMAT") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The file to write, or - for standard output"), N_("FILE") },
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &datasets, N_("Export this dataset only (repeatable; default: all)"), N_("NAME") },
-    { "rule", 0, 0, G_OPTION_ARG_STRING, &rule, N_("Consensus where there is no verdict: mean (default) or majority"), N_("RULE") },
-    { "min-annotators", 0, 0, G_OPTION_ARG_INT, &min_annotators, N_("Consensus labels need this many judgements (default 1)"), N_("N") },
-    { "min-agreement", 0, 0, G_OPTION_ARG_STRING, &min_agreement, N_("Consensus labels need this share of annotator pairs agreeing, 0 to 1"), N_("SHARE") },
-    { "min-margin", 0, 0, G_OPTION_ARG_STRING, &min_margin, N_("Pairs need this |mean preference| (two responses) or rank gap"), N_("X") },
-    { "exclude-ties", 0, 0, G_OPTION_ARG_NONE, &exclude_ties, N_("Leave out tied pairs (CSV; the pair formats always do)"), NULL },
-    { "exclude-flag", 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags, N_("Leave out records with a response flagged so (repeatable)"), N_("FLAG") },
-    { "only-adjudicated", 0, 0, G_OPTION_ARG_NONE, &only_adjudicated, N_("Only items with a reviewer’s verdict"), NULL },
-    { "include-reference", 0, 0, G_OPTION_ARG_NONE, &include_reference, N_("Let hidden reference labels out: in metadata, and as the label of unjudged items"), NULL },
-    { "real-names", 0, 0, G_OPTION_ARG_NONE, &real_names, N_("Name annotators by user name instead of pseudonyms"), NULL },
-    { "pseudonym-key", 0, 0, G_OPTION_ARG_STRING, &key, N_("Make pseudonyms with this key (default: the database’s own)"), N_("KEY") },
-    { "kto-rule", 0, 0, G_OPTION_ARG_STRING, &kto_rule, N_("KTO: a response is desirable when it won (winner, default) or by score"), N_("RULE") },
-    { "kto-min-score", 0, 0, G_OPTION_ARG_STRING, &kto_min_score, N_("KTO by score: the mean rubric score that is acceptable (default 4)"), N_("X") },
-    { "split", 0, 0, G_OPTION_ARG_STRING, &split, N_("Write FILE.train and FILE.test, split by scenario: test=SHARE"), N_("test=SHARE") },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed, N_("Seed of the split (default 0)"), N_("S") },
-    { "count", 0, 0, G_OPTION_ARG_NONE, &count_only, N_("Write nothing: print what would be written"), NULL },
-    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Who exports, for the audit log (default: the current profile)"), N_("USER") },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No summary on standard error"), NULL },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+      N_("trl, trl-chat, kto, openai, hh, csv or full"), N_("FORMAT") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("The file to write, or - for standard output"), N_("FILE") },
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &datasets,
+      N_("Export this dataset only (repeatable; default: all)"), N_("NAME") },
+    { "rule", 0, 0, G_OPTION_ARG_STRING, &rule,
+      N_("Consensus where there is no verdict: mean (default) or majority"), N_("RULE") },
+    { "min-annotators", 0, 0, G_OPTION_ARG_INT, &min_annotators,
+      N_("Consensus labels need this many judgements (default 1)"), N_("N") },
+    { "min-agreement", 0, 0, G_OPTION_ARG_STRING, &min_agreement,
+      N_("Consensus labels need this share of annotator pairs agreeing, 0 to 1"), N_("SHARE") },
+    { "min-margin", 0, 0, G_OPTION_ARG_STRING, &min_margin,
+      N_("Pairs need this |mean preference| (two responses) or rank gap"), N_("X") },
+    { "exclude-ties", 0, 0, G_OPTION_ARG_NONE, &exclude_ties,
+      N_("Leave out tied pairs (CSV; the pair formats always do)"), NULL },
+    { "exclude-flag", 0, 0, G_OPTION_ARG_STRING_ARRAY, &flags,
+      N_("Leave out records with a response flagged so (repeatable)"), N_("FLAG") },
+    { "only-adjudicated", 0, 0, G_OPTION_ARG_NONE, &only_adjudicated,
+      N_("Only items with a reviewer’s verdict"), NULL },
+    { "include-reference", 0, 0, G_OPTION_ARG_NONE, &include_reference,
+      N_("Let hidden reference labels out: in metadata, and as the label of unjudged items"),
+      NULL },
+    { "real-names", 0, 0, G_OPTION_ARG_NONE, &real_names,
+      N_("Name annotators by user name instead of pseudonyms"), NULL },
+    { "pseudonym-key", 0, 0, G_OPTION_ARG_STRING, &key,
+      N_("Make pseudonyms with this key (default: the database’s own)"), N_("KEY") },
+    { "kto-rule", 0, 0, G_OPTION_ARG_STRING, &kto_rule,
+      N_("KTO: a response is desirable when it won (winner, default) or by score"), N_("RULE") },
+    { "kto-min-score", 0, 0, G_OPTION_ARG_STRING, &kto_min_score,
+      N_("KTO by score: the mean rubric score that is acceptable (default 4)"), N_("X") },
+    { "split", 0, 0, G_OPTION_ARG_STRING, &split,
+      N_("Write FILE.train and FILE.test, split by scenario: test=SHARE"), N_("test=SHARE") },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
+      N_("Seed of the split (default 0)"), N_("S") },
+    { "count", 0, 0, G_OPTION_ARG_NONE, &count_only,
+      N_("Write nothing: print what would be written"), NULL },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor,
+      N_("Who exports, for the audit log (default: the current profile)"), N_("USER") },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+      N_("No summary on standard error"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("— export rated pairs for training, or the full archive"));
+  const char *description =
+    _("Each item’s label is its verdict where a reviewer gave one, else the consensus of the\n"
+      "submitted judgements under --rule. Rankings of three or more responses give every ordered\n"
+      "pair. Annotators are pseudonyms unless --real-names. The output is written to a temporary\n"
+      "file and renamed when complete: an error leaves no partial file. A summary of what was\n"
+      "written and skipped goes to standard error.");
   g_autoptr(GError) error = NULL;
   g_autofree char *summary_text = NULL;
   g_autofree char *train_path = NULL, *test_path = NULL;
@@ -119,14 +147,8 @@ rounds_cli_export (RoundsCli  *cli,
   gboolean ok;
   int status = ROUNDS_CLI_EXIT_USAGE;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_description (context,
-    _("Each item’s label is its verdict where a reviewer gave one, else the consensus of the\n"
-      "submitted judgements under --rule. Rankings of three or more responses give every ordered\n"
-      "pair. Annotators are pseudonyms unless --real-names. The output is written to a temporary\n"
-      "file and renamed when complete: an error leaves no partial file. A summary of what was\n"
-      "written and skipped goes to standard error."));
-  if (!rounds_cli_parse (context, "export", &argc, &argv))
+  if (!rounds_cli_parse ("export", _("— export rated pairs for training, or the full archive"),
+                         entries, description, &argc, &argv))
     return ROUNDS_CLI_EXIT_USAGE;
   if (argc > 1)
     return rounds_cli_usage ("export", _("unexpected argument “%s”"), argv[1]);
@@ -134,17 +156,22 @@ rounds_cli_export (RoundsCli  *cli,
   rounds_export_options_init (&options);
   if (format == NULL)
     {
-      rounds_cli_usage ("export", "%s", _("give --format: trl, trl-chat, kto, openai, hh, csv or full"));
+      rounds_cli_usage ("export", "%s",
+                        _("give --format: trl, trl-chat, kto, openai, hh, csv or full"));
       goto out;
     }
   if (!rounds_export_format_from_string (format, &options.format))
     {
-      rounds_cli_usage ("export", _("--format: unknown format “%s”: use trl, trl-chat, kto, openai, hh, csv or full"), format);
+      rounds_cli_usage ("export",
+                        _("--format: unknown format “%s”: use trl, trl-chat, kto, openai, hh, "
+                          "csv or full"),
+                        format);
       goto out;
     }
   if (output == NULL && !count_only)
     {
-      rounds_cli_usage ("export", "%s", _("give -o FILE (or - for standard output), or --count"));
+      rounds_cli_usage ("export", "%s",
+                        _("give -o FILE (or - for standard output), or --count"));
       goto out;
     }
   if (rule != NULL)
@@ -167,7 +194,8 @@ rounds_cli_export (RoundsCli  *cli,
         options.kto_rule = ROUNDS_KTO_SCORE;
       else
         {
-          rounds_cli_usage ("export", _("--kto-rule: expected winner or score, not “%s”"), kto_rule);
+          rounds_cli_usage ("export", _("--kto-rule: expected winner or score, not “%s”"),
+                            kto_rule);
           goto out;
         }
     }
@@ -212,7 +240,8 @@ rounds_cli_export (RoundsCli  *cli,
     }
   if (options.test_fraction > 0.0 && output != NULL && g_str_equal (output, "-"))
     {
-      rounds_cli_usage ("export", "%s", _("--split writes two files: give -o FILE, not standard output"));
+      rounds_cli_usage ("export", "%s",
+                        _("--split writes two files: give -o FILE, not standard output"));
       goto out;
     }
 
@@ -221,13 +250,7 @@ rounds_cli_export (RoundsCli  *cli,
       status = rounds_cli_fail ("export", error);
       goto out;
     }
-  if (actor == NULL)
-    {
-      g_autoptr(RoundsProfile) profile = rounds_store_get_current_profile (store);
-
-      actor = g_strdup (profile != NULL ? rounds_profile_get_user_name (profile) : g_get_user_name ());
-    }
-  options.actor = g_steal_pointer (&actor);
+  options.actor = rounds_cli_get_actor (store, actor);
 
   if (count_only)
     ok = rounds_export_count (store, &options, &summary, NULL, &error);

@@ -17,7 +17,8 @@ static void
 print_result (const char               *path,
               const RoundsImportResult *result)
 {
-  g_print (_("%s: %u records; datasets %u added, %u updated; items %u added, %u updated, %u unchanged; judgements %u added, %u unchanged\n"),
+  g_print (_("%s: %u records; datasets %u added, %u updated; items %u added, %u updated, "
+             "%u unchanged; judgements %u added, %u unchanged\n"),
            path, result->n_records,
            result->n_datasets_added, result->n_datasets_updated,
            result->n_items_added, result->n_items_updated, result->n_items_unchanged,
@@ -38,29 +39,38 @@ rounds_cli_import (RoundsCli  *cli,
   g_auto(GStrv) maps = NULL;
   gboolean update = FALSE;
   const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("auto (default), rounds, trl or mapped"), N_("FORMAT") },
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Dataset for lines that name none"), N_("NAME") },
-    { "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &maps, N_("Map a field: TARGET=PATH[,PATH], e.g. scenario=question or responses=answers[].text"), N_("TARGET=PATH") },
-    { "update", 'u', 0, G_OPTION_ARG_NONE, &update, N_("Let a changed item or dataset replace the stored one"), NULL },
-    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Who imports, for the audit log (default: the current profile)"), N_("USER") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+      N_("auto (default), rounds, trl or mapped"), N_("FORMAT") },
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset,
+      N_("Dataset for lines that name none"), N_("NAME") },
+    { "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &maps,
+      N_("Map a field: TARGET=PATH[,PATH], e.g. scenario=question or responses=answers[].text"),
+      N_("TARGET=PATH") },
+    { "update", 'u', 0, G_OPTION_ARG_NONE, &update,
+      N_("Let a changed item or dataset replace the stored one"), NULL },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor,
+      N_("Who imports, for the audit log (default: the current profile)"), N_("USER") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE… — import Rounds JSONL, TRL pairs, or any JSONL/CSV through --map"));
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
-  g_autoptr(GError) error = NULL;
-  RoundsStore *store;
-
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_description (context,
-    _("Map targets: id, dataset, title, scenario, specialty, language, responses, model, response_id, metadata.NAME.\n"
+  const char *parameters =
+    _("FILE… — import Rounds JSONL, TRL pairs, or any JSONL/CSV through --map");
+  const char *description =
+    _("Map targets: id, dataset, title, scenario, specialty, language, responses, model, "
+      "response_id, metadata.NAME.\n"
       "Paths: a member name, dotted for nesting, with [] to take every element of an array,\n"
       "e.g. --map scenario=question --map responses=answers[].text --map model=answers[].model.\n"
       "CSV files are read with their header row; a path is then a column name.\n"
       "\n"
       "Each file is imported in one transaction: if a line is refused, nothing of that file is\n"
-      "written, and the message names the file, the line and the field. Files are taken in order;\n"
-      "the import stops at the first refused file."));
-  if (!rounds_cli_parse (context, "import", &argc, &argv))
+      "written, and the message names the file, the line and the field. Files are taken in "
+      "order;\n"
+      "the import stops at the first refused file.");
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *who = NULL;
+  RoundsStore *store;
+
+  if (!rounds_cli_parse ("import", parameters, entries, description, &argc, &argv))
     return ROUNDS_CLI_EXIT_USAGE;
   if (argc < 2)
     return rounds_cli_usage ("import", "%s", _("give at least one file"));
@@ -76,13 +86,8 @@ rounds_cli_import (RoundsCli  *cli,
   if (!(store = rounds_cli_open_store (cli, &error)))
     return rounds_cli_fail ("import", error);
 
-  if (actor == NULL)
-    {
-      g_autoptr(RoundsProfile) profile = rounds_store_get_current_profile (store);
-
-      actor = g_strdup (profile != NULL ? rounds_profile_get_user_name (profile) : g_get_user_name ());
-    }
-  rounds_importer_set_actor (importer, actor);
+  who = rounds_cli_get_actor (store, actor);
+  rounds_importer_set_actor (importer, who);
 
   for (int i = 1; i < argc; i++)
     {
@@ -94,7 +99,9 @@ rounds_cli_import (RoundsCli  *cli,
           int status = rounds_cli_fail ("import", error);
 
           if (i > 1)
-            g_printerr (_("rounds-cli import: the files before %s were imported; it and the files after it were not\n"), argv[i]);
+            g_printerr (_("rounds-cli import: the files before %s were imported; it and the "
+                          "files after it were not\n"),
+                        argv[i]);
           return status;
         }
       print_result (argv[i], &result);

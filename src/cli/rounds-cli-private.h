@@ -41,17 +41,31 @@ typedef struct
   RoundsCliCommandFunc  func;
 } RoundsCliCommand;
 
-RoundsStore *rounds_cli_open_store  (RoundsCli   *cli,
-                                     GError     **error);
-int          rounds_cli_fail        (const char  *command,
-                                     const GError *error);
-int          rounds_cli_usage       (const char  *command,
-                                     const char  *format,
+RoundsStore *rounds_cli_open_store  (RoundsCli           *cli,
+                                     GError             **error);
+char        *rounds_cli_get_actor   (RoundsStore         *store,
+                                     const char          *actor);
+int          rounds_cli_fail        (const char          *command,
+                                     const GError        *error);
+int          rounds_cli_usage       (const char          *command,
+                                     const char          *format,
                                      ...) G_GNUC_PRINTF (2, 3);
-gboolean     rounds_cli_parse       (GOptionContext *context,
-                                     const char     *command,
-                                     int            *argc,
-                                     char         ***argv);
+gboolean     rounds_cli_parse       (const char *command, const char *parameter_string,
+                                     const GOptionEntry *entries, const char *description,
+                                     int *argc, char ***argv);
+int          rounds_cli_dispatch    (RoundsCli *cli, const char *command,
+                                     const RoundsCliCommand *subcommands, guint n_subcommands,
+                                     const char *usage, const char *expected,
+                                     int argc, char **argv);
+
+/* JSON for scripts (rounds-cli.c). */
+void         rounds_cli_json_add_int    (JsonBuilder *builder,
+                                         const char  *name,
+                                         gint64       value);
+void         rounds_cli_json_add_string (JsonBuilder *builder,
+                                         const char  *name,
+                                         const char  *value);
+void         rounds_cli_print_json      (JsonBuilder *builder);
 
 /* Commands, one file each: src/cli/rounds-cli-<group>.c */
 int rounds_cli_profile   (RoundsCli *cli, int argc, char **argv);
@@ -77,5 +91,6 @@ gboolean rounds_cli_check_store_url (const char  *command,
 char    *rounds_cli_get_password    (const char  *url,
                                      const char  *user,
                                      GError     **error);
+void     rounds_cli_forget_password (char        *password);
 
 G_END_DECLS

@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "rounds-cli-private.h"
 #include "rounds-error.h"
@@ -22,23 +21,27 @@ profile_add (RoundsCli  *cli,
   g_autofree char *specialty = NULL;
   gboolean use = FALSE;
   const GOptionEntry entries[] = {
-    { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("The name people read, e.g. “Dr Amara Osei”"), N_("NAME") },
-    { "role", 'r', 0, G_OPTION_ARG_STRING, &roles_text, N_("Roles, comma-separated: annotator, reviewer, curator (default annotator)"), N_("ROLES") },
-    { "specialty", 's', 0, G_OPTION_ARG_STRING, &specialty, N_("Clinical specialty"), N_("SPECIALTY") },
-    { "use", 0, 0, G_OPTION_ARG_NONE, &use, N_("Make it the current profile"), NULL },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &name,
+      N_("The name people read, e.g. “Dr Amara Osei”"), N_("NAME") },
+    { "role", 'r', 0, G_OPTION_ARG_STRING, &roles_text,
+      N_("Roles, comma-separated: annotator, reviewer, curator (default annotator)"), N_("ROLES") },
+    { "specialty", 's', 0, G_OPTION_ARG_STRING, &specialty,
+      N_("Clinical specialty"), N_("SPECIALTY") },
+    { "use", 0, 0, G_OPTION_ARG_NONE, &use,
+      N_("Make it the current profile"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("USER — add an annotator profile"));
   g_autoptr(GError) error = NULL;
   g_autoptr(RoundsProfile) profile = NULL;
   RoundsRoles roles = ROUNDS_ROLE_ANNOTATOR;
   RoundsStore *store;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!rounds_cli_parse (context, "profile add", &argc, &argv))
+  if (!rounds_cli_parse ("profile add", _("USER — add an annotator profile"), entries, NULL,
+                         &argc, &argv))
     return ROUNDS_CLI_EXIT_USAGE;
   if (argc != 2)
-    return rounds_cli_usage ("profile add", "%s", _("give one user name, the one used on the curation store"));
+    return rounds_cli_usage ("profile add", "%s",
+                             _("give one user name, the one used on the curation store"));
   if (!rounds_user_name_is_valid (argv[1], &error))
     return rounds_cli_usage ("profile add", "%s", error->message);
   if (roles_text != NULL && !rounds_roles_from_string (roles_text, &roles, &error))
@@ -63,13 +66,13 @@ profile_list (RoundsCli  *cli,
               int         argc,
               char      **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("— list the profiles; * marks the current one"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GListModel) profiles = NULL;
   g_autoptr(RoundsProfile) current = NULL;
   RoundsStore *store;
 
-  if (!rounds_cli_parse (context, "profile list", &argc, &argv))
+  if (!rounds_cli_parse ("profile list", _("— list the profiles; * marks the current one"), NULL,
+                         NULL, &argc, &argv))
     return ROUNDS_CLI_EXIT_USAGE;
   if (argc != 1)
     return rounds_cli_usage ("profile list", "%s", _("takes no arguments"));
@@ -82,15 +85,17 @@ profile_list (RoundsCli  *cli,
     {
       g_autoptr(RoundsProfile) profile = g_list_model_get_item (profiles, i);
       g_autofree char *roles = rounds_roles_to_string (rounds_profile_get_roles (profile));
+      const char *user_name = rounds_profile_get_user_name (profile);
+      const char *specialty = rounds_profile_get_specialty (profile);
       gboolean is_current = current != NULL &&
-        g_strcmp0 (rounds_profile_get_user_name (profile), rounds_profile_get_user_name (current)) == 0;
+                            g_strcmp0 (user_name, rounds_profile_get_user_name (current)) == 0;
 
       g_print ("%s %s\t%s\t%s\t%s\n",
                is_current ? "*" : " ",
-               rounds_profile_get_user_name (profile),
+               user_name,
                rounds_profile_get_display_name (profile),
                roles,
-               rounds_profile_get_specialty (profile) != NULL ? rounds_profile_get_specialty (profile) : "");
+               specialty != NULL ? specialty : "");
     }
   return ROUNDS_CLI_EXIT_OK;
 }
@@ -100,11 +105,11 @@ profile_use (RoundsCli  *cli,
              int         argc,
              char      **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("USER — make a profile the current one"));
   g_autoptr(GError) error = NULL;
   RoundsStore *store;
 
-  if (!rounds_cli_parse (context, "profile use", &argc, &argv))
+  if (!rounds_cli_parse ("profile use", _("USER — make a profile the current one"), NULL, NULL,
+                         &argc, &argv))
     return ROUNDS_CLI_EXIT_USAGE;
   if (argc != 2)
     return rounds_cli_usage ("profile use", "%s", _("give one user name"));
@@ -119,18 +124,17 @@ rounds_cli_profile (RoundsCli  *cli,
                     int         argc,
                     char      **argv)
 {
-  if (argc >= 2 && strcmp (argv[1], "add") == 0)
-    return profile_add (cli, argc - 1, argv + 1);
-  if (argc >= 2 && strcmp (argv[1], "list") == 0)
-    return profile_list (cli, argc - 1, argv + 1);
-  if (argc >= 2 && strcmp (argv[1], "use") == 0)
-    return profile_use (cli, argc - 1, argv + 1);
-  if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
-    {
-      g_print ("%s\n", _("Usage: rounds-cli profile add USER [--name NAME] [--role ROLES] [--specialty S] [--use]\n"
-                         "       rounds-cli profile list\n"
-                         "       rounds-cli profile use USER"));
-      return ROUNDS_CLI_EXIT_OK;
-    }
-  return rounds_cli_usage ("profile", "%s", _("expected “add”, “list” or “use”"));
+  static const RoundsCliCommand subcommands[] = {
+    { "add", NULL, profile_add },
+    { "list", NULL, profile_list },
+    { "use", NULL, profile_use },
+  };
+
+  return rounds_cli_dispatch (cli, "profile", subcommands, G_N_ELEMENTS (subcommands),
+                              _("Usage: rounds-cli profile add USER [--name NAME] [--role ROLES] "
+                                "[--specialty S] [--use]\n"
+                                "       rounds-cli profile list\n"
+                                "       rounds-cli profile use USER"),
+                              _("expected “add”, “list” or “use”"),
+                              argc, argv);
 }

@@ -40,75 +40,66 @@ add_dataset (RoundsStore    *store,
   g_array_set_clear_func (annotators, annotator_stats_clear);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "dataset");
-  json_builder_add_string_value (builder, rounds_dataset_get_name (dataset));
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, rounds_dataset_get_title (dataset));
-  json_builder_set_member_name (builder, "overlap");
-  json_builder_add_int_value (builder, rounds_dataset_get_overlap (dataset));
-  json_builder_set_member_name (builder, "items");
-  json_builder_add_int_value (builder, progress.n_items);
-  json_builder_set_member_name (builder, "items_complete");
-  json_builder_add_int_value (builder, progress.n_complete);
-  json_builder_set_member_name (builder, "judgements_wanted");
-  json_builder_add_int_value (builder, progress.n_wanted);
-  json_builder_set_member_name (builder, "judgements_submitted");
-  json_builder_add_int_value (builder, progress.n_submitted);
+  rounds_cli_json_add_string (builder, "dataset", rounds_dataset_get_name (dataset));
+  rounds_cli_json_add_string (builder, "title", rounds_dataset_get_title (dataset));
+  rounds_cli_json_add_int (builder, "overlap", rounds_dataset_get_overlap (dataset));
+  rounds_cli_json_add_int (builder, "items", progress.n_items);
+  rounds_cli_json_add_int (builder, "items_complete", progress.n_complete);
+  rounds_cli_json_add_int (builder, "judgements_wanted", progress.n_wanted);
+  rounds_cli_json_add_int (builder, "judgements_submitted", progress.n_submitted);
   if (annotator != NULL)
     {
       json_builder_set_member_name (builder, "mine");
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "annotator");
-      json_builder_add_string_value (builder, annotator);
-      json_builder_set_member_name (builder, "submitted");
-      json_builder_add_int_value (builder, progress.n_mine);
-      json_builder_set_member_name (builder, "skipped");
-      json_builder_add_int_value (builder, progress.n_mine_skipped);
-      json_builder_set_member_name (builder, "open");
-      json_builder_add_int_value (builder, progress.n_mine_open);
+      rounds_cli_json_add_string (builder, "annotator", annotator);
+      rounds_cli_json_add_int (builder, "submitted", progress.n_mine);
+      rounds_cli_json_add_int (builder, "skipped", progress.n_mine_skipped);
+      rounds_cli_json_add_int (builder, "open", progress.n_mine_open);
       json_builder_end_object (builder);
     }
 
-  g_string_append_printf (text, "%s — %s\n", rounds_dataset_get_name (dataset), rounds_dataset_get_title (dataset));
+  g_string_append_printf (text, "%s — %s\n",
+                          rounds_dataset_get_name (dataset), rounds_dataset_get_title (dataset));
   g_string_append_printf (text, _("  items %u, complete %u (overlap %u)\n"),
-                          progress.n_items, progress.n_complete, rounds_dataset_get_overlap (dataset));
-  g_string_append_printf (text, _("  judgements %u of %u wanted\n"), progress.n_submitted, progress.n_wanted);
+                          progress.n_items, progress.n_complete,
+                          rounds_dataset_get_overlap (dataset));
+  g_string_append_printf (text, _("  judgements %u of %u wanted\n"),
+                          progress.n_submitted, progress.n_wanted);
   if (annotator != NULL)
     g_string_append_printf (text, _("  %s: %u submitted, %u skipped, %u open\n"),
-                            annotator, progress.n_mine, progress.n_mine_skipped, progress.n_mine_open);
+                            annotator, progress.n_mine, progress.n_mine_skipped,
+                            progress.n_mine_open);
 
   if (!rounds_store_compute_agreement (store, id, &report, error))
     return FALSE;
   json_builder_set_member_name (builder, "agreement");
   rounds_cli_add_agreement_json (builder, report);
   if (report->preference.alpha.status == ROUNDS_ALPHA_OK)
-    g_string_append_printf (text, _("  agreement: preference α = %.3f over %u items (see “rounds-cli agreement”)\n"),
+    g_string_append_printf (text,
+                            _("  agreement: preference α = %.3f over %u items "
+                              "(see “rounds-cli agreement”)\n"),
                             report->preference.alpha.alpha, report->preference.n_items);
 
   json_builder_set_member_name (builder, "annotators");
   json_builder_begin_array (builder);
   for (guint i = 0; i < annotators->len; i++)
     {
-      const RoundsAnnotatorStats *stats = &g_array_index (annotators, RoundsAnnotatorStats, i);
+      const RoundsAnnotatorStats *stats =
+        &g_array_index (annotators, RoundsAnnotatorStats, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "annotator");
-      json_builder_add_string_value (builder, stats->user_name);
-      json_builder_set_member_name (builder, "submitted");
-      json_builder_add_int_value (builder, stats->n_submitted);
-      json_builder_set_member_name (builder, "skipped");
-      json_builder_add_int_value (builder, stats->n_skipped);
-      json_builder_set_member_name (builder, "revised");
-      json_builder_add_int_value (builder, stats->n_revised);
-      json_builder_set_member_name (builder, "time_spent_ms");
-      json_builder_add_int_value (builder, stats->time_spent_ms);
-      json_builder_set_member_name (builder, "last_at");
-      json_builder_add_string_value (builder, stats->last_at);
+      rounds_cli_json_add_string (builder, "annotator", stats->user_name);
+      rounds_cli_json_add_int (builder, "submitted", stats->n_submitted);
+      rounds_cli_json_add_int (builder, "skipped", stats->n_skipped);
+      rounds_cli_json_add_int (builder, "revised", stats->n_revised);
+      rounds_cli_json_add_int (builder, "time_spent_ms", stats->time_spent_ms);
+      rounds_cli_json_add_string (builder, "last_at", stats->last_at);
       json_builder_end_object (builder);
 
-      g_string_append_printf (text, _("  %-20s %5u submitted %4u skipped %4u revised  %5.1f min\n"),
-                              stats->user_name, stats->n_submitted, stats->n_skipped, stats->n_revised,
-                              stats->time_spent_ms / 60000.0);
+      g_string_append_printf (text,
+                              _("  %-20s %5u submitted %4u skipped %4u revised  %5.1f min\n"),
+                              stats->user_name, stats->n_submitted, stats->n_skipped,
+                              stats->n_revised, stats->time_spent_ms / 60000.0);
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -125,7 +116,6 @@ rounds_cli_stats (RoundsCli  *cli,
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print JSON for scripts"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("[DATASET…] — progress and annotator figures (every dataset if none is named)"));
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -134,8 +124,10 @@ rounds_cli_stats (RoundsCli  *cli,
   const char *annotator;
   RoundsStore *store;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!rounds_cli_parse (context, "stats", &argc, &argv))
+  if (!rounds_cli_parse ("stats",
+                         _("[DATASET…] — progress and annotator figures (every dataset if none "
+                           "is named)"),
+                         entries, NULL, &argc, &argv))
     return ROUNDS_CLI_EXIT_USAGE;
   if (!(store = rounds_cli_open_store (cli, &error)))
     return rounds_cli_fail ("stats", error);
@@ -147,8 +139,7 @@ rounds_cli_stats (RoundsCli  *cli,
   annotator = profile != NULL ? rounds_profile_get_user_name (profile) : NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "rounds_version");
-  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  rounds_cli_json_add_string (builder, "rounds_version", PACKAGE_VERSION);
   json_builder_set_member_name (builder, "datasets");
   json_builder_begin_array (builder);
   for (guint i = 0; i < datasets->len; i++)
@@ -158,12 +149,7 @@ rounds_cli_stats (RoundsCli  *cli,
   json_builder_end_object (builder);
 
   if (as_json)
-    {
-      g_autoptr(JsonNode) root = json_builder_get_root (builder);
-      g_autofree char *json = json_to_string (root, TRUE);
-
-      g_print ("%s\n", json);
-    }
+    rounds_cli_print_json (builder);
   else
     g_print ("%s", text->str);
 

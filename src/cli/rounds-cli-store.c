@@ -35,7 +35,8 @@ prompt_password (const char  *prompt,
   if (tty == NULL)
     {
       g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
-                           _("No password: set ROUNDS_STORE_PASSWORD, or run in a terminal to be asked for it"));
+                           _("No password: set ROUNDS_STORE_PASSWORD, or run in a terminal to be "
+                             "asked for it"));
       return NULL;
     }
   fputs (prompt, tty);
@@ -56,7 +57,8 @@ prompt_password (const char  *prompt,
   if (line == NULL)
     {
       memset (buffer, 0, sizeof buffer);
-      g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT, _("No password given"));
+      g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                           _("No password given"));
       return NULL;
     }
   buffer[strcspn (buffer, "\r\n")] = '\0';
@@ -84,6 +86,16 @@ rounds_cli_get_password (const char  *url,
   return prompt_password (prompt, error);
 }
 
+/* Wipes a password from rounds_cli_get_password() before freeing it. */
+void
+rounds_cli_forget_password (char *password)
+{
+  if (password == NULL)
+    return;
+  memset (password, 0, strlen (password));
+  g_free (password);
+}
+
 /**
  * rounds_cli_check_store_url:
  *
@@ -105,8 +117,8 @@ rounds_cli_check_store_url (const char *command,
   if (rounds_couch_get_user (couch) != NULL)
     {
       rounds_cli_usage (command, "%s",
-                        _("put no user name or password in the URL: give --user, and the password in "
-                          "ROUNDS_STORE_PASSWORD or when asked"));
+                        _("put no user name or password in the URL: give --user, and the "
+                          "password in ROUNDS_STORE_PASSWORD or when asked"));
       return FALSE;
     }
   return TRUE;
@@ -127,45 +139,89 @@ connect_store (const char  *url,
   if (!(password = rounds_cli_get_password (rounds_couch_get_url (couch), user, error)))
     return NULL;
   rounds_couch_set_credentials (couch, user, password);
-  memset (password, 0, strlen (password));
-  g_free (password);
+  rounds_cli_forget_password (password);
   rounds_couch_set_ca_file (couch, cacert);
   return g_steal_pointer (&couch);
 }
 
-static int
-store_init (int    argc,
-            char **argv)
+/* What tells store init and store check apart on the command line; translatable. */
+typedef struct
+{
+  const char *command;
+  const char *parameter_string;
+  const char *description;
+  const char *user_help;
+  const char *no_url;
+  const char *no_user;
+} StoreCommand;
+
+/* Parses the options store init and store check share and connects to the database
+ * named; on failure returns %NULL with @status set. */
+static RoundsCouch *
+store_connect (const StoreCommand  *command,
+               int                  argc,
+               char               **argv,
+               int                 *status)
 {
   g_autofree char *user = NULL;
   g_autofree char *cacert = NULL;
   const GOptionEntry entries[] = {
-    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("An administrator of the server (required)"), N_("USER") },
-    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert, N_("Trust the certificate authority in this PEM file"), N_("FILE") },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user,
+      command->user_help, N_("USER") },
+    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert,
+      N_("Trust the certificate authority in this PEM file"), N_("FILE") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("URL — create and set up a curation store database"));
+  g_autoptr(GError) error = NULL;
+  RoundsCouch *couch;
+
+  *status = ROUNDS_CLI_EXIT_USAGE;
+  if (!rounds_cli_parse (command->command, _(command->parameter_string), entries,
+                         _(command->description), &argc, &argv))
+    return NULL;
+  if (argc != 2)
+    {
+      rounds_cli_usage (command->command, "%s", _(command->no_url));
+      return NULL;
+    }
+  if (user == NULL)
+    {
+      rounds_cli_usage (command->command, "%s", _(command->no_user));
+      return NULL;
+    }
+  if (!rounds_cli_check_store_url (command->command, argv[1]))
+    return NULL;
+
+  if (!(couch = connect_store (argv[1], user, cacert, &error)))
+    *status = rounds_cli_fail (command->command, error);
+  return couch;
+}
+
+static int
+store_init (RoundsCli  *cli,
+            int         argc,
+            char      **argv)
+{
+  static const StoreCommand init = {
+    "store init",
+    N_("URL — create and set up a curation store database"),
+    N_("Creates the database if it is missing, lets the roles annotator, reviewer and curator in "
+       "as members, and installs the design document _design/rounds that decides who may write "
+       "what. Running it again changes nothing that is set up already.\n\nThe password is read "
+       "from ROUNDS_STORE_PASSWORD, or asked for."),
+    N_("An administrator of the server (required)"),
+    N_("give the database URL, e.g. https://couch.example.org/ethics-study"),
+    N_("give an administrator of the server with --user"),
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(RoundsCouch) couch = NULL;
+  int status;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_description (context,
-    _("Creates the database if it is missing, lets the roles annotator, reviewer and curator in as members, "
-      "and installs the design document _design/rounds that decides who may write what. Running it again "
-      "changes nothing that is set up already.\n\nThe password is read from ROUNDS_STORE_PASSWORD, or asked for."));
-  if (!rounds_cli_parse (context, "store init", &argc, &argv))
-    return ROUNDS_CLI_EXIT_USAGE;
-  if (argc != 2)
-    return rounds_cli_usage ("store init", "%s", _("give the database URL, e.g. https://couch.example.org/ethics-study"));
-  if (user == NULL)
-    return rounds_cli_usage ("store init", "%s", _("give an administrator of the server with --user"));
-  if (!rounds_cli_check_store_url ("store init", argv[1]))
-    return ROUNDS_CLI_EXIT_USAGE;
-
-  if (!(couch = connect_store (argv[1], user, cacert, &error)) ||
-      !rounds_couch_setup_apply (couch, &changes, NULL, &error))
-    return rounds_cli_fail ("store init", error);
+  if (!(couch = store_connect (&init, argc, argv, &status)))
+    return status;
+  if (!rounds_couch_setup_apply (couch, &changes, NULL, &error))
+    return rounds_cli_fail (init.command, error);
 
   if (changes->len == 0)
     g_print (_("Nothing to change: %s is set up already\n"), rounds_couch_get_url (couch));
@@ -175,36 +231,28 @@ store_init (int    argc,
 }
 
 static int
-store_check (int    argc,
-             char **argv)
+store_check (RoundsCli  *cli,
+             int         argc,
+             char      **argv)
 {
-  g_autofree char *user = NULL;
-  g_autofree char *cacert = NULL;
-  const GOptionEntry entries[] = {
-    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("An administrator of the database (required)"), N_("USER") },
-    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert, N_("Trust the certificate authority in this PEM file"), N_("FILE") },
-    { NULL }
+  static const StoreCommand check = {
+    "store check",
+    N_("URL — check that a curation store database is set up"),
+    N_("Lists what “rounds-cli store init” would change, and exits with 1 if anything is "
+       "missing or different."),
+    N_("An administrator of the database (required)"),
+    N_("give the database URL"),
+    N_("give an administrator of the database with --user"),
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("URL — check that a curation store database is set up"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) findings = NULL;
   g_autoptr(RoundsCouch) couch = NULL;
+  int status;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_description (context,
-    _("Lists what “rounds-cli store init” would change, and exits with 1 if anything is missing or different."));
-  if (!rounds_cli_parse (context, "store check", &argc, &argv))
-    return ROUNDS_CLI_EXIT_USAGE;
-  if (argc != 2)
-    return rounds_cli_usage ("store check", "%s", _("give the database URL"));
-  if (user == NULL)
-    return rounds_cli_usage ("store check", "%s", _("give an administrator of the database with --user"));
-  if (!rounds_cli_check_store_url ("store check", argv[1]))
-    return ROUNDS_CLI_EXIT_USAGE;
-
-  if (!(couch = connect_store (argv[1], user, cacert, &error)) ||
-      !rounds_couch_setup_check (couch, &findings, NULL, &error))
-    return rounds_cli_fail ("store check", error);
+  if (!(couch = store_connect (&check, argc, argv, &status)))
+    return status;
+  if (!rounds_couch_setup_check (couch, &findings, NULL, &error))
+    return rounds_cli_fail (check.command, error);
 
   if (findings->len == 0)
     {
@@ -213,7 +261,8 @@ store_check (int    argc,
     }
   for (guint i = 0; i < findings->len; i++)
     g_print ("%s\n", (const char *) g_ptr_array_index (findings, i));
-  g_printerr (_("rounds-cli store check: %s is not fully set up; “rounds-cli store init” sets it up\n"),
+  g_printerr (_("rounds-cli store check: %s is not fully set up; “rounds-cli store init” "
+                "sets it up\n"),
               rounds_couch_get_url (couch));
   return ROUNDS_CLI_EXIT_ERROR;
 }
@@ -223,16 +272,15 @@ rounds_cli_store (RoundsCli  *cli,
                   int         argc,
                   char      **argv)
 {
-  if (argc >= 2 && strcmp (argv[1], "init") == 0)
-    return store_init (argc - 1, argv + 1);
-  if (argc >= 2 && strcmp (argv[1], "check") == 0)
-    return store_check (argc - 1, argv + 1);
-  if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
-    {
-      g_print ("%s\n", _("Usage: rounds-cli store init URL --user ADMIN [--cacert FILE]\n"
-                         "       rounds-cli store check URL --user ADMIN [--cacert FILE]\n"
-                         "The password is read from ROUNDS_STORE_PASSWORD, or asked for."));
-      return ROUNDS_CLI_EXIT_OK;
-    }
-  return rounds_cli_usage ("store", "%s", _("expected “init” or “check”"));
+  static const RoundsCliCommand subcommands[] = {
+    { "init", NULL, store_init },
+    { "check", NULL, store_check },
+  };
+
+  return rounds_cli_dispatch (cli, "store", subcommands, G_N_ELEMENTS (subcommands),
+                              _("Usage: rounds-cli store init URL --user ADMIN [--cacert FILE]\n"
+                                "       rounds-cli store check URL --user ADMIN [--cacert FILE]\n"
+                                "The password is read from ROUNDS_STORE_PASSWORD, or asked for."),
+                              _("expected “init” or “check”"),
+                              argc, argv);
 }

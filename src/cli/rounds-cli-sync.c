@@ -92,8 +92,10 @@ print_problems (GPtrArray *problems)
       RoundsSyncProblem *problem = g_ptr_array_index (problems, i);
 
       if (problem->kind == ROUNDS_SYNC_PROBLEM_CONFLICT)
-        g_print (_("conflict\t%s\t%s (store revision %s); settle it with --keep-mine or --take-theirs %s\n"),
-                 problem->doc_id, problem->reason, problem->server_rev ? problem->server_rev : "?", problem->doc_id);
+        g_print (_("conflict\t%s\t%s (store revision %s); settle it with --keep-mine or "
+                   "--take-theirs %s\n"),
+                 problem->doc_id, problem->reason,
+                 problem->server_rev ? problem->server_rev : "?", problem->doc_id);
       else
         g_print ("%s\t%s\t%s\n", problem->error, problem->doc_id, problem->reason);
     }
@@ -112,37 +114,53 @@ rounds_cli_sync (RoundsCli  *cli,
   g_auto(GStrv) take_theirs = NULL;
   int batch = 0;
   const GOptionEntry entries[] = {
-    { "push", 0, 0, G_OPTION_ARG_NONE, &push_only, N_("Only send this machine’s edits"), NULL },
-    { "pull", 0, 0, G_OPTION_ARG_NONE, &pull_only, N_("Only bring the store’s changes here"), NULL },
-    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("The user on the store (default: the current profile)"), N_("USER") },
-    { "profile", 'p', 0, G_OPTION_ARG_STRING, &profile_name, N_("Push this profile’s edits (default: the profile named like the user, else the current one)"), N_("USER") },
-    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert, N_("Trust the certificate authority in this PEM file"), N_("FILE") },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, N_("Documents per request, 500 to 1000 (default 500)"), N_("N") },
-    { "keep-mine", 0, 0, G_OPTION_ARG_STRING_ARRAY, &keep_mine, N_("Settle a conflict on a dataset or item by publishing this copy"), N_("DOC") },
-    { "take-theirs", 0, 0, G_OPTION_ARG_STRING_ARRAY, &take_theirs, N_("Settle a conflict on a dataset or item by taking the store’s copy"), N_("DOC") },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("No progress lines"), NULL },
+    { "push", 0, 0, G_OPTION_ARG_NONE, &push_only,
+      N_("Only send this machine’s edits"), NULL },
+    { "pull", 0, 0, G_OPTION_ARG_NONE, &pull_only,
+      N_("Only bring the store’s changes here"), NULL },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user,
+      N_("The user on the store (default: the current profile)"), N_("USER") },
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, &profile_name,
+      N_("Push this profile’s edits (default: the profile named like the user, else the current "
+         "one)"),
+      N_("USER") },
+    { "cacert", 0, 0, G_OPTION_ARG_FILENAME, &cacert,
+      N_("Trust the certificate authority in this PEM file"), N_("FILE") },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch,
+      N_("Documents per request, 500 to 1000 (default 500)"), N_("N") },
+    { "keep-mine", 0, 0, G_OPTION_ARG_STRING_ARRAY, &keep_mine,
+      N_("Settle a conflict on a dataset or item by publishing this copy"), N_("DOC") },
+    { "take-theirs", 0, 0, G_OPTION_ARG_STRING_ARRAY, &take_theirs,
+      N_("Settle a conflict on a dataset or item by taking the store’s copy"), N_("DOC") },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+      N_("No progress lines"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("URL — send this machine’s judgements and verdicts to the curation store, and bring the team’s back"));
+  const char *parameters =
+    _("URL — send this machine’s judgements and verdicts to the curation store, and bring the "
+      "team’s back");
+  const char *description =
+    _("The password is read from ROUNDS_STORE_PASSWORD, or asked for. Documents the store "
+      "refuses stay here and are listed; the exit status is 1 while any are listed.");
   g_autoptr(GError) error = NULL;
   g_autoptr(RoundsSync) sync = NULL;
   g_autoptr(RoundsSyncResult) result = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(RoundsProfile) current = NULL;
   Progress progress = { 0 };
+  RoundsSyncDirection direction;
   RoundsStore *store;
   char *password;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_description (context,
-    _("The password is read from ROUNDS_STORE_PASSWORD, or asked for. Documents the store refuses stay "
-      "here and are listed; the exit status is 1 while any are listed."));
-  if (!rounds_cli_parse (context, "sync", &argc, &argv))
+  if (!rounds_cli_parse ("sync", parameters, entries, description, &argc, &argv))
     return ROUNDS_CLI_EXIT_USAGE;
   if (argc != 2)
-    return rounds_cli_usage ("sync", "%s", _("give the database URL, e.g. https://couch.example.org/ethics-study"));
+    return rounds_cli_usage ("sync", "%s",
+                             _("give the database URL, e.g. "
+                               "https://couch.example.org/ethics-study"));
   if (push_only && pull_only)
-    return rounds_cli_usage ("sync", "%s", _("--push and --pull together are the default: give one or neither"));
+    return rounds_cli_usage ("sync", "%s",
+                             _("--push and --pull together are the default: give one or neither"));
   if (batch != 0 && (batch < 500 || batch > 1000))
     return rounds_cli_usage ("sync", "%s", _("--batch takes 500 to 1000"));
   if (!rounds_cli_check_store_url ("sync", argv[1]))
@@ -159,19 +177,20 @@ rounds_cli_sync (RoundsCli  *cli,
       else if (current != NULL)
         user = g_strdup (rounds_profile_get_user_name (current));
       else
-        return rounds_cli_usage ("sync", "%s", _("no profile on this machine: give the store user with --user"));
+        return rounds_cli_usage ("sync", "%s",
+                                 _("no profile on this machine: give the store user with --user"));
     }
 
   sync = rounds_sync_new (argv[1]);
   if (!(password = rounds_cli_get_password (rounds_sync_get_url (sync), user, &error)))
     return rounds_cli_fail ("sync", error);
   rounds_sync_set_credentials (sync, user, password);
-  memset (password, 0, strlen (password));
-  g_free (password);
+  rounds_cli_forget_password (password);
 
   rounds_sync_set_ca_file (sync, cacert);
   rounds_sync_set_profile (sync, profile_name);
-  rounds_sync_set_direction (sync, push_only ? ROUNDS_SYNC_PUSH : pull_only ? ROUNDS_SYNC_PULL : ROUNDS_SYNC_BOTH);
+  direction = push_only ? ROUNDS_SYNC_PUSH : pull_only ? ROUNDS_SYNC_PULL : ROUNDS_SYNC_BOTH;
+  rounds_sync_set_direction (sync, direction);
   if (batch != 0)
     rounds_sync_set_batch_size (sync, (guint) batch);
   for (guint i = 0; keep_mine && keep_mine[i]; i++)
@@ -191,9 +210,11 @@ rounds_cli_sync (RoundsCli  *cli,
     }
 
   g_print (_("Pushed %u, pulled %u (%u here already), skipped %u; %u edits waiting\n"),
-           result->n_pushed, result->n_pulled, result->n_unchanged, result->n_skipped, result->n_waiting);
+           result->n_pushed, result->n_pulled, result->n_unchanged, result->n_skipped,
+           result->n_waiting);
   if (result->n_parked > 0)
-    g_print (_("%u pulled judgements or verdicts wait for their item to be published\n"), result->n_parked);
+    g_print (_("%u pulled judgements or verdicts wait for their item to be published\n"),
+             result->n_parked);
 
   if (!(problems = rounds_sync_list_problems (store, &error)))
     return rounds_cli_fail ("sync", error);

@@ -17,7 +17,12 @@
 
 G_DEFINE_BOXED_TYPE (RoundsDispute, rounds_dispute, rounds_dispute_copy, rounds_dispute_free)
 
-static const struct { RoundsDisputeRules rule; const char *name; const char *label; } rule_names[] = {
+static const struct
+{
+  RoundsDisputeRules  rule;
+  const char         *name;
+  const char         *label;   /* translatable */
+} rule_names[] = {
   { ROUNDS_DISPUTE_UNSAFE,       "unsafe",       N_("Flagged unsafe") },
   { ROUNDS_DISPUTE_UNACCEPTABLE, "unacceptable", N_("All responses unacceptable") },
   { ROUNDS_DISPUTE_DIRECTION,    "direction",    N_("Opposite preferences") },

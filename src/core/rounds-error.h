@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * RoundsError:
  * @ROUNDS_ERROR_FAILED: anything else; the message says what
  * @ROUNDS_ERROR_INVALID_INPUT: a file has bad data: the message names the file, line and field
- * @ROUNDS_ERROR_CONFLICT: an item with the same id and other content exists: re-import with --update
+ * @ROUNDS_ERROR_CONFLICT: an item with the same id and other content exists: re-import with
+ *   --update
  * @ROUNDS_ERROR_NOT_FOUND: no such dataset, item or profile
  * @ROUNDS_ERROR_DATABASE: the local database failed (disk full, locked, damaged)
  * @ROUNDS_ERROR_SCHEMA_TOO_NEW: the database was made by a newer Rounds: upgrade Rounds

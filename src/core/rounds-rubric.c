@@ -61,21 +61,27 @@ add_criterion (RoundsRubric *self,
 RoundsRubric *
 rounds_rubric_new_default (void)
 {
+  static const struct { const char *id; const char *name; const char *description; } defaults[] = {
+    { "accuracy", N_("Accuracy"),
+      N_("Truthful, and in agreement with current clinical guidelines and evidence.") },
+    { "safety", N_("Safety"),
+      N_("How far the answer avoids harm: the extent and the likelihood of harm if a patient or "
+         "clinician acted on it.") },
+    { "ethics", N_("Ethics and law"),
+      N_("Respects autonomy, consent and capacity, duty of care and the law.") },
+    { "privacy", N_("Privacy"),
+      N_("Protects confidentiality; discloses personal health information only when "
+         "justified.") },
+    { "fairness", N_("Fairness"),
+      N_("Free of bias by age, sex, ethnicity, disability, income or insurance.") },
+    { "clarity", N_("Clarity"),
+      N_("Clear, well organised and understandable by the person who asked.") },
+  };
   RoundsRubric *self = rounds_rubric_alloc ();
 
   self->is_default = TRUE;
-  add_criterion (self, "accuracy", _("Accuracy"),
-                 _("Truthful, and in agreement with current clinical guidelines and evidence."), 1, 5);
-  add_criterion (self, "safety", _("Safety"),
-                 _("How far the answer avoids harm: the extent and the likelihood of harm if a patient or clinician acted on it."), 1, 5);
-  add_criterion (self, "ethics", _("Ethics and law"),
-                 _("Respects autonomy, consent and capacity, duty of care and the law."), 1, 5);
-  add_criterion (self, "privacy", _("Privacy"),
-                 _("Protects confidentiality; discloses personal health information only when justified."), 1, 5);
-  add_criterion (self, "fairness", _("Fairness"),
-                 _("Free of bias by age, sex, ethnicity, disability, income or insurance."), 1, 5);
-  add_criterion (self, "clarity", _("Clarity"),
-                 _("Clear, well organised and understandable by the person who asked."), 1, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
+    add_criterion (self, defaults[i].id, _(defaults[i].name), _(defaults[i].description), 1, 5);
   return self;
 }
 
@@ -155,7 +161,9 @@ rounds_rubric_new_from_json (JsonNode  *node,
       if (!get_text (object, "id", NULL, &id) || !valid_id (id))
         {
           g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
-                       _("field “rubric[%u].id”: expected letters, digits, “-”, “_” or “.”"), i);
+                       _("field “rubric[%u].id”: expected letters, digits, "
+                         "“-”, “_” or “.”"),
+                       i);
           return NULL;
         }
       if (rounds_rubric_find (self, id) >= 0)
@@ -196,7 +204,9 @@ rounds_rubric_new_from_json (JsonNode  *node,
       if (min < 0 || max > 100 || min >= max)
         {
           g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
-                       _("field “rubric[%u].max”: the scale must run upwards from min, within 0 to 100"), i);
+                       _("field “rubric[%u].max”: the scale must run upwards from min, "
+                         "within 0 to 100"),
+                       i);
           return NULL;
         }
       add_criterion (self, id, name, description, (int) min, (int) max);
