@@ -638,8 +638,7 @@ test_round_trip (Fixture       *fixture,
   g_assert_true (rounds_store_save_verdict (fixture->store, item, "rev-eli", verdict, &error));
   g_assert_no_error (error);
   /* A rubric revised twice since: the archive keeps the version the scores were given under. */
-  g_assert_cmpint (sqlite3_exec (_rounds_store_get_db (fixture->store), "UPDATE datasets SET rubric_version = 3",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  rounds_test_exec (fixture->store, "UPDATE datasets SET rubric_version = 3");
 
   options_for (&options, ROUNDS_EXPORT_FULL);
   options.include_reference = TRUE;
@@ -665,23 +664,12 @@ test_round_trip (Fixture       *fixture,
 
 /* Failures leave nothing -------------------------------------------------------------- */
 
-static guint
-count_files (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
 static void
 test_bad_options (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autofree char *path = g_build_filename (fixture->dir, "out.jsonl", NULL);
-  guint before = count_files (fixture->dir);
+  guint before = rounds_test_count_files (fixture->dir);
   RoundsExportOptions options;
 
   for (guint i = 0; i < 5; i++)
@@ -699,7 +687,7 @@ test_bad_options (Fixture       *fixture,
         }
       g_assert_false (rounds_export_write (fixture->store, &options, path, NULL, NULL, NULL, NULL, NULL, &error));
       g_assert_nonnull (error);
-      g_assert_cmpuint (count_files (fixture->dir), ==, before);
+      g_assert_cmpuint (rounds_test_count_files (fixture->dir), ==, before);
       rounds_export_options_clear (&options);
     }
 }
@@ -719,7 +707,7 @@ test_no_partial_file (Fixture       *fixture,
   /* An earlier export stays as it was when the next one fails. */
   g_file_set_contents (path, "the earlier export\n", -1, &error);
   g_assert_no_error (error);
-  before = count_files (fixture->dir);
+  before = rounds_test_count_files (fixture->dir);
 
   options_for (&options, ROUNDS_EXPORT_TRL);
   g_cancellable_cancel (cancellable);
@@ -728,29 +716,21 @@ test_no_partial_file (Fixture       *fixture,
   g_clear_error (&error);
   contents = rounds_test_read_file (path);
   g_assert_cmpstr (contents, ==, "the earlier export\n");
-  g_assert_cmpuint (count_files (fixture->dir), ==, before);
+  g_assert_cmpuint (rounds_test_count_files (fixture->dir), ==, before);
 
   g_assert_false (rounds_export_write (fixture->store, &options, missing, NULL, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "no-such-folder"));
-  g_assert_cmpuint (count_files (fixture->dir), ==, before);
+  g_assert_cmpuint (rounds_test_count_files (fixture->dir), ==, before);
   rounds_export_options_clear (&options);
 }
 
 static gint64
 audit_count (RoundsStore *store)
 {
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store),
-                                       "SELECT COUNT(*) FROM audit_log WHERE action = 'export.write'"
-                                       " AND json_extract (detail_json, '$.format') = 'kto'",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
+  return rounds_test_query_int (store,
+                                "SELECT COUNT(*) FROM audit_log WHERE action = 'export.write'"
+                                " AND json_extract (detail_json, '$.format') = 'kto'");
 }
 
 static void

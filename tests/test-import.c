@@ -15,83 +15,9 @@
 #include "rounds-store.h"
 #include "rounds-test-util.h"
 
-typedef struct
-{
-  char        *dir;
-  char        *path;
-  RoundsStore *store;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-import-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  fixture->store = rounds_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_object (&fixture->store);
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
+typedef RoundsTestStore Fixture;
 
 /* Helpers ----------------------------------------------------------------------------- */
-
-static gint64
-query_int (Fixture    *fixture,
-           const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (fixture->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-/* The first column of the first row as text, NULL for SQL NULL; @param bound to ?1. */
-static char *
-query_text (Fixture    *fixture,
-            const char *sql,
-            const char *param)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (fixture->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static char *
-write_file (Fixture    *fixture,
-            const char *name,
-            const char *contents,
-            gssize      length)
-{
-  char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, length, &error);
-  g_assert_no_error (error);
-  return path;
-}
 
 static gboolean
 run_import (Fixture             *fixture,
@@ -101,7 +27,7 @@ run_import (Fixture             *fixture,
             RoundsImportResult  *result,
             GError             **error)
 {
-  g_autofree char *path = write_file (fixture, name, contents, -1);
+  g_autofree char *path = rounds_test_write_file (fixture->dir, name, contents);
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
   return rounds_importer_run (importer, fixture->store, file, result, NULL, error);
@@ -135,12 +61,12 @@ static void
 get_counts (Fixture *fixture,
             Counts  *counts)
 {
-  counts->datasets = query_int (fixture, "SELECT COUNT(*) FROM datasets");
-  counts->items = query_int (fixture, "SELECT COUNT(*) FROM items");
-  counts->responses = query_int (fixture, "SELECT COUNT(*) FROM responses");
-  counts->annotators = query_int (fixture, "SELECT COUNT(*) FROM annotators");
-  counts->annotations = query_int (fixture, "SELECT COUNT(*) FROM annotations");
-  counts->audit_log = query_int (fixture, "SELECT COUNT(*) FROM audit_log");
+  counts->datasets = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM datasets");
+  counts->items = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM items");
+  counts->responses = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM responses");
+  counts->annotators = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotators");
+  counts->annotations = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations");
+  counts->audit_log = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log");
 }
 
 static void
@@ -245,7 +171,7 @@ test_rounds_jsonl (Fixture       *fixture,
                    ZH_TITLE, strlen (ZH_TITLE));
   g_assert_cmpmem (rounds_item_get_response_text (consent, 0), strlen (rounds_item_get_response_text (consent, 0)),
                    ZH_RESPONSE_A, strlen (ZH_RESPONSE_A));
-  stored = query_text (fixture, "SELECT scenario FROM items WHERE key = ?1", "consent-001");
+  stored = rounds_test_query_text (fixture->store, "SELECT scenario FROM items WHERE key = ?1", "consent-001");
   g_assert_cmpmem (stored, strlen (stored), ZH_SCENARIO, strlen (ZH_SCENARIO));
   g_assert_cmpstr (rounds_item_get_language (consent), ==, "zh-CN");
   g_assert_cmpstr (rounds_item_get_specialty (consent), ==, "general practice");
@@ -258,10 +184,10 @@ test_rounds_jsonl (Fixture       *fixture,
   g_assert_cmpint (rounds_item_find_response (consent, "refuse"), ==, 1);
 
   /* The reference label is kept hidden, apart from what an annotator is shown. */
-  reference = query_text (fixture, "SELECT reference_json FROM items WHERE key = ?1", "consent-001");
+  reference = rounds_test_query_text (fixture->store, "SELECT reference_json FROM items WHERE key = ?1", "consent-001");
   g_assert_cmpstr (reference, ==, "{\"preferred\":\"gillick\",\"note\":\"refusing breaches confidentiality\"}");
   g_assert_null (strstr (rounds_item_get_metadata_json (consent), "preferred"));
-  model = query_text (fixture, "SELECT metadata_json FROM responses WHERE key = ?1", "gillick");
+  model = rounds_test_query_text (fixture->store, "SELECT metadata_json FROM responses WHERE key = ?1", "gillick");
   g_assert_cmpstr (model, ==, "{\"temperature\":1}");
 
   /* An integer id, default response ids, and the header's dataset. */
@@ -275,7 +201,7 @@ test_rounds_jsonl (Fixture       *fixture,
   g_assert_cmpuint (rounds_dataset_get_overlap (other), ==, 1);
   g_assert_true (rounds_rubric_is_default (rounds_dataset_get_rubric (other)));
 
-  actor = query_text (fixture, "SELECT actor || ' ' || action || ' ' || json_extract (detail_json, '$.items_added')"
+  actor = rounds_test_query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || json_extract (detail_json, '$.items_added')"
                                " FROM audit_log", NULL);
   g_assert_cmpstr (actor, ==, "curator-1 import.file 3");
 }
@@ -299,7 +225,7 @@ test_default_dataset (Fixture       *fixture,
   g_assert_true (run_import (fixture, importer, "whatever.jsonl", line, NULL, &error));
   g_assert_no_error (error);
   b = find_item (fixture, "chosen-name", "one");
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM datasets"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM datasets"), ==, 2);
 }
 
 /* TRL preference pairs ---------------------------------------------------------------- */
@@ -476,7 +402,7 @@ test_mapped_jsonl (Fixture       *fixture,
   g_assert_cmpstr (rounds_item_get_response_text (q1, 2), ==, "Ask the ethics board");
   g_assert_cmpstr (rounds_item_get_response_model (q1, 1), ==, "m-2");
   g_assert_cmpstr (rounds_item_get_metadata_json (q1), ==, "{\"source\":\"pubmed\",\"extra\":{\"year\":2024}}");
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM items WHERE key = '7'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM items WHERE key = '7'"), ==, 1);
 
   /* Re-importing is a no-op here too. */
   g_assert_true (run_import (fixture, importer, "mapped.jsonl", contents, &result, &error));
@@ -502,7 +428,7 @@ test_mapped_no_id (Fixture       *fixture,
   g_assert_true (run_import (fixture, importer, "noid.jsonl", contents, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (result.n_items_added, ==, 2);
-  key = query_text (fixture, "SELECT key FROM items WHERE scenario = 'One'", NULL);
+  key = rounds_test_query_text (fixture->store, "SELECT key FROM items WHERE scenario = 'One'", NULL);
   g_assert_true (g_str_has_prefix (key, "item-"));
   g_assert_true (run_import (fixture, importer, "noid.jsonl", contents, &result, &error));
   g_assert_no_error (error);
@@ -657,13 +583,13 @@ test_judgements (Fixture       *fixture,
 
   /* Colleagues are annotators, not profiles of this machine; imported edits are marked
    * as such, and they count towards the overlap. */
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM annotators"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotators"), ==, 3);
   profiles = rounds_store_list_profiles (fixture->store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (profiles), ==, 0);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM annotations WHERE origin = 'import' AND synced = 0"), ==, 7);
-  g_assert_cmpint (query_int (fixture, "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 2);
-  g_assert_cmpint (query_int (fixture, "SELECT n_submitted FROM items WHERE key = 'c2'"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations WHERE origin = 'import' AND synced = 0"), ==, 7);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT n_submitted FROM items WHERE key = 'c2'"), ==, 2);
 
   /* Importing the same file again adds nothing. */
   get_counts (fixture, &before);
@@ -673,7 +599,7 @@ test_judgements (Fixture       *fixture,
   g_assert_cmpuint (result.n_judgements_unchanged, ==, 7);
   g_assert_cmpint (after.annotations, ==, before.annotations);
   g_assert_cmpint (after.annotators, ==, before.annotators);
-  g_assert_cmpint (query_int (fixture, "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 2);
 }
 
 typedef struct
@@ -903,7 +829,7 @@ test_bad_input (Fixture       *fixture,
   /* Nothing of the file was written, the lines before the bad one included. */
   get_counts (fixture, &after);
   assert_counts_equal (&before, &after);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM datasets WHERE name != 'base'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM datasets WHERE name != 'base'"), ==, 0);
   g_assert_cmpuint (result.n_items_added, ==, 0);
 }
 
@@ -1070,10 +996,10 @@ test_large (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (result.n_records, ==, N_LARGE + 1);
   g_assert_cmpuint (result.n_items_added, ==, N_LARGE);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM items"), ==, N_LARGE);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM responses"), ==, 2 * N_LARGE);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(DISTINCT position) FROM items"), ==, N_LARGE);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM items WHERE specialty = 'oncology'"), ==, N_LARGE / 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM items"), ==, N_LARGE);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM responses"), ==, 2 * N_LARGE);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(DISTINCT position) FROM items"), ==, N_LARGE);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM items WHERE specialty = 'oncology'"), ==, N_LARGE / 2);
   g_assert_cmpfloat (rounds_importer_get_fraction (importer), ==, 1.0);
   last = find_item (fixture, "large", "item-19999");
   g_assert_cmpstr (rounds_item_get_response_text (last, 1), ==, "Answer two to 19999");
@@ -1150,7 +1076,7 @@ test_async (Fixture       *fixture,
   g_assert_no_error (run.error);
   g_assert_true (run.ok);
   g_assert_cmpuint (run.result.n_items_added, ==, 6000);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM items"), ==, 6000);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM items"), ==, 6000);
 
   g_assert_cmpuint (run.fractions->len, >, 0);
   for (guint i = 0; i < run.fractions->len; i++)
@@ -1320,7 +1246,7 @@ test_csv_needs_maps (Fixture       *fixture,
   g_assert_false (run_import (fixture, importer, "plain.csv", "a,b\n1,2\n", NULL, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "plain.csv"));
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM audit_log"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log"), ==, 0);
 
   g_clear_error (&error);
   g_assert_false (rounds_importer_set_format_name (importer, "parquet", &error));
@@ -1334,7 +1260,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/rounds/import/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/rounds/import/" path, Fixture, NULL, rounds_test_store_set_up, func, rounds_test_store_tear_down)
 
   ADD ("rounds-jsonl", test_rounds_jsonl);
   ADD ("default-dataset", test_default_dataset);
@@ -1356,7 +1282,7 @@ main (int   argc,
     {
       g_autofree char *path = g_strdup_printf ("/rounds/import/trl/%s", trl_cases[i].name);
 
-      g_test_add (path, Fixture, GINT_TO_POINTER (trl_cases[i].form), fixture_set_up, test_trl, fixture_tear_down);
+      g_test_add (path, Fixture, GINT_TO_POINTER (trl_cases[i].form), rounds_test_store_set_up, test_trl, rounds_test_store_tear_down);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (pipe_cases); i++)
@@ -1364,14 +1290,14 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/rounds/import/async/cancelled-after-%u-of-%u",
                                                pipe_cases[i].before, pipe_cases[i].before + pipe_cases[i].after);
 
-      g_test_add (path, Fixture, &pipe_cases[i], fixture_set_up, test_async_cancelled_pipe, fixture_tear_down);
+      g_test_add (path, Fixture, &pipe_cases[i], rounds_test_store_set_up, test_async_cancelled_pipe, rounds_test_store_tear_down);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/rounds/import/bad-input/%s", bad_cases[i].name);
 
-      g_test_add (path, Fixture, &bad_cases[i], fixture_set_up, test_bad_input, fixture_tear_down);
+      g_test_add (path, Fixture, &bad_cases[i], rounds_test_store_set_up, test_bad_input, rounds_test_store_tear_down);
     }
 
   return g_test_run ();

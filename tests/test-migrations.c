@@ -19,31 +19,8 @@
 #include "rounds-store.h"
 #include "rounds-test-util.h"
 
-typedef struct
-{
-  char *dir;
-  char *path;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-migrations-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "rounds.db", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
+/* A folder and the path of a database not made yet. */
+typedef RoundsTestStore Fixture;
 
 /* Helpers ----------------------------------------------------------------------------- */
 
@@ -54,20 +31,6 @@ open_raw (const char *path)
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
   return db;
-}
-
-static gint64
-query_int (sqlite3    *db,
-           const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
 }
 
 /* Each row of @sql as its columns joined by "|", one string a row. */
@@ -108,7 +71,7 @@ count_tables (sqlite3 *db)
       const char *name = g_ptr_array_index (tables, i);
       g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM \"%s\"", name);
 
-      g_ptr_array_add (counts, g_strdup_printf ("%s=%" G_GINT64_FORMAT, name, query_int (db, sql)));
+      g_ptr_array_add (counts, g_strdup_printf ("%s=%" G_GINT64_FORMAT, name, rounds_test_db_query_int (db, sql)));
     }
   return counts;
 }
@@ -150,18 +113,6 @@ read_bytes (const char *path)
   g_file_get_contents (path, &contents, &length, &error);
   g_assert_no_error (error);
   return g_bytes_new_take (contents, length);
-}
-
-static guint
-count_files (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
 }
 
 /* Fixtures of earlier versions -------------------------------------------------------- */
@@ -302,7 +253,7 @@ test_fixture (Fixture       *fixture,
   db = open_raw (fixture->path);
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s: %s", sql_path, message);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, version);
+  g_assert_cmpint (rounds_test_db_query_int (db, "PRAGMA user_version"), ==, version);
   before = count_tables (db);
   g_assert_cmpuint (before->len, >, 0);
   sqlite3_close (db);
@@ -344,7 +295,7 @@ test_fixture (Fixture       *fixture,
   j->preference = 2;
   g_assert_true (rounds_store_save_judgement (store, privacy, "dr-lin", j, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (_rounds_store_get_db (store), "SELECT n_submitted FROM items WHERE key = 'privacy-003'"), ==, 1);
+  g_assert_cmpint (rounds_test_db_query_int (_rounds_store_get_db (store), "SELECT n_submitted FROM items WHERE key = 'privacy-003'"), ==, 1);
 }
 
 static GPtrArray *
@@ -404,11 +355,11 @@ test_too_new (Fixture       *fixture,
   after = read_bytes (fixture->path);
   g_assert_true (g_bytes_equal (before, after));
   /* No journal, WAL or shared-memory file left behind either. */
-  g_assert_cmpuint (count_files (fixture->dir), ==, 1);
+  g_assert_cmpuint (rounds_test_count_files (fixture->dir), ==, 1);
 
   db = open_raw (fixture->path);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, ROUNDS_SCHEMA_VERSION + 1);
-  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM sqlite_schema"), ==, 1);
+  g_assert_cmpint (rounds_test_db_query_int (db, "PRAGMA user_version"), ==, ROUNDS_SCHEMA_VERSION + 1);
+  g_assert_cmpint (rounds_test_db_query_int (db, "SELECT COUNT(*) FROM sqlite_schema"), ==, 1);
   sqlite3_close (db);
 }
 
@@ -456,8 +407,8 @@ test_empty_file (Fixture       *fixture,
   g_clear_object (&store);
 
   db = open_raw (fixture->path);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, ROUNDS_SCHEMA_VERSION);
-  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'annotations'"), ==, 1);
+  g_assert_cmpint (rounds_test_db_query_int (db, "PRAGMA user_version"), ==, ROUNDS_SCHEMA_VERSION);
+  g_assert_cmpint (rounds_test_db_query_int (db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'annotations'"), ==, 1);
   sqlite3_close (db);
 }
 
@@ -478,12 +429,12 @@ main (int   argc,
 
       *strrchr (base, '.') = '\0';
       test_path = g_strdup_printf ("/rounds/migrations/fixtures/%s", base);
-      g_test_add (test_path, Fixture, path, fixture_set_up, test_fixture, fixture_tear_down);
+      g_test_add (test_path, Fixture, path, rounds_test_store_set_up_unopened, test_fixture, rounds_test_store_tear_down);
     }
   g_test_add_func ("/rounds/migrations/fixtures/complete", test_fixtures_complete);
-  g_test_add ("/rounds/migrations/too-new", Fixture, NULL, fixture_set_up, test_too_new, fixture_tear_down);
-  g_test_add ("/rounds/migrations/not-a-database", Fixture, NULL, fixture_set_up, test_not_a_database, fixture_tear_down);
-  g_test_add ("/rounds/migrations/empty-file", Fixture, NULL, fixture_set_up, test_empty_file, fixture_tear_down);
+  g_test_add ("/rounds/migrations/too-new", Fixture, NULL, rounds_test_store_set_up_unopened, test_too_new, rounds_test_store_tear_down);
+  g_test_add ("/rounds/migrations/not-a-database", Fixture, NULL, rounds_test_store_set_up_unopened, test_not_a_database, rounds_test_store_tear_down);
+  g_test_add ("/rounds/migrations/empty-file", Fixture, NULL, rounds_test_store_set_up_unopened, test_empty_file, rounds_test_store_tear_down);
 
   return g_test_run ();
 }

@@ -12,65 +12,9 @@
 #include "rounds-store-private.h"
 #include "rounds-test-util.h"
 
-typedef struct
-{
-  char        *dir;
-  char        *path;
-  RoundsStore *store;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-review-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  fixture->store = rounds_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_object (&fixture->store);
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
+typedef RoundsTestStore Fixture;
 
 /* Helpers ----------------------------------------------------------------------------- */
-
-static gint64
-query_int (RoundsStore *store,
-           const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static char *
-query_text (RoundsStore *store,
-            const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
 
 /* A dataset "ds" of @n_items items "item-1"…; @n_responses gives each item's number of
  * responses, or NULL for two each. */
@@ -81,9 +25,6 @@ add_dataset (Fixture     *fixture,
              guint        overlap)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *path = g_build_filename (fixture->dir, "ds.jsonl", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
   g_autoptr(GError) error = NULL;
   RoundsDataset *dataset;
 
@@ -98,26 +39,11 @@ add_dataset (Fixture     *fixture,
         g_string_append_printf (text, "%s{\"text\": \"Response %c of item %u\"}", r ? ", " : "", 'A' + r, i);
       g_string_append (text, "]}\n");
     }
-  g_file_set_contents (path, text->str, -1, &error);
-  g_assert_no_error (error);
-  rounds_importer_run (importer, fixture->store, file, NULL, NULL, &error);
-  g_assert_no_error (error);
+  rounds_test_store_import_text (fixture->store, fixture->dir, "ds.jsonl", text->str);
 
   dataset = rounds_store_get_dataset (fixture->store, "ds", &error);
   g_assert_no_error (error);
   return dataset;
-}
-
-static void
-add_profile (Fixture     *fixture,
-             const char  *user_name,
-             RoundsRoles  roles)
-{
-  g_autoptr(RoundsProfile) profile = rounds_profile_new (user_name, NULL, roles, NULL);
-  g_autoptr(GError) error = NULL;
-
-  rounds_store_add_profile (fixture->store, profile, &error);
-  g_assert_no_error (error);
 }
 
 static RoundsItem *
@@ -208,10 +134,10 @@ set_up_disputed (Fixture *fixture)
   g_autofree char *e1 = NULL;
   g_autofree char *e2 = NULL;
 
-  add_profile (fixture, "ann1", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "ann2", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "rev", ROUNDS_ROLE_REVIEWER);
-  add_profile (fixture, "rev2", ROUNDS_ROLE_REVIEWER | ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann1", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann2", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "rev", NULL, ROUNDS_ROLE_REVIEWER);
+  rounds_test_store_add_profile (fixture->store, "rev2", NULL, ROUNDS_ROLE_REVIEWER | ROUNDS_ROLE_ANNOTATOR);
   e1 = judge (fixture, 1, "ann1", -2, -1, 0);
   e2 = judge (fixture, 1, "ann2", 2, -1, 0);
 }
@@ -237,8 +163,8 @@ test_verdict_save (Fixture       *fixture,
 
   set_up_disputed (fixture);
   item = find_item (fixture, 1);
-  first_edit = query_text (fixture->store, "SELECT MIN (edit_id) FROM annotations");
-  second_edit = query_text (fixture->store, "SELECT MAX (edit_id) FROM annotations");
+  first_edit = rounds_test_query_text (fixture->store, "SELECT MIN (edit_id) FROM annotations", NULL);
+  second_edit = rounds_test_query_text (fixture->store, "SELECT MAX (edit_id) FROM annotations", NULL);
 
   g_assert_null (rounds_store_get_verdict (fixture->store, item, &error));
   g_assert_no_error (error);
@@ -257,19 +183,20 @@ test_verdict_save (Fixture       *fixture,
   g_assert_cmpstr (verdict->resolves[1], ==, second_edit);
 
   /* One immutable row with the document id the curation store uses, in the outbox. */
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 1);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE is_current = 1 AND synced = 0"
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE is_current = 1 AND synced = 0"
                                               " AND origin = 'local' AND preference = -1 AND models_revealed = 1"
                                               " AND ranking_json IS NULL"), ==, 1);
-  doc_id = query_text (fixture->store, "SELECT doc_id FROM adjudications");
+  doc_id = rounds_test_query_text (fixture->store, "SELECT doc_id FROM adjudications", NULL);
   expected_doc_id = g_strdup_printf ("verdict:ds:item-1:rev:%s", verdict->edit_id);
   g_assert_cmpstr (doc_id, ==, expected_doc_id);
-  resolves_json = query_text (fixture->store, "SELECT resolves_json FROM adjudications");
+  resolves_json = rounds_test_query_text (fixture->store, "SELECT resolves_json FROM adjudications", NULL);
   expected_resolves = g_strdup_printf ("[\"%s\",\"%s\"]", first_edit, second_edit);
   g_assert_cmpstr (resolves_json, ==, expected_resolves);
 
-  audit = query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || target || ' ' || detail_json"
-                                      " FROM audit_log WHERE action LIKE 'verdict.%'");
+  audit = rounds_test_query_text (fixture->store,
+                                  "SELECT actor || ' ' || action || ' ' || target || ' ' || detail_json"
+                                  " FROM audit_log WHERE action LIKE 'verdict.%'", NULL);
   expected_audit = g_strdup_printf ("rev verdict.submit ds/item-1 {\"edit\":\"%s\",\"revision\":1}", verdict->edit_id);
   g_assert_cmpstr (audit, ==, expected_audit);
 
@@ -318,8 +245,9 @@ test_verdict_revise (Fixture       *fixture,
   g_assert_cmpstr (second->resolves[0], ==, "some-edit");
   g_assert_null (second->resolves[1]);
 
-  audit = query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || detail_json FROM audit_log"
-                                      " WHERE action LIKE 'verdict.%' ORDER BY id DESC LIMIT 1");
+  audit = rounds_test_query_text (fixture->store,
+                                  "SELECT actor || ' ' || action || ' ' || detail_json FROM audit_log"
+                                  " WHERE action LIKE 'verdict.%' ORDER BY id DESC LIMIT 1", NULL);
   expected_audit = g_strdup_printf ("rev verdict.revise {\"edit\":\"%s\",\"revision\":2,\"previous_edit\":\"%s\"}",
                                     second->edit_id, first->edit_id);
   g_assert_cmpstr (audit, ==, expected_audit);
@@ -329,10 +257,10 @@ test_verdict_revise (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (third->revision, ==, 3);
 
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 3);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE is_current = 1"), ==, 1);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.revise'"), ==, 2);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.submit'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE is_current = 1"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.revise'"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.submit'"), ==, 1);
 
   current = rounds_store_get_verdict (fixture->store, item, &error);
   g_assert_no_error (error);
@@ -374,8 +302,8 @@ test_verdict_rationale_required (Fixture       *fixture,
       g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INCOMPLETE);
       g_assert_null (verdict->edit_id);
     }
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'verdict.%'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'verdict.%'"), ==, 0);
 }
 
 /* An optional corrected rubric is kept with the verdict; one off the rubric is refused. */
@@ -409,7 +337,7 @@ test_verdict_corrected_rubric (Fixture       *fixture,
       g_assert_false (rounds_store_save_verdict (fixture->store, item, "rev", bad, &bad_error));
       g_assert_error (bad_error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
     }
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
 
   verdict = new_verdict (-1, "A is safer; B misses the dose ceiling");
   verdict->scores_json = g_strdup ("[{\"accuracy\":5,\"safety\":5},{\"accuracy\":2,\"safety\":1}]");
@@ -451,7 +379,7 @@ test_verdict_decision_required (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (current->unacceptable);
   g_assert_false (current->has_preference);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 1);
 }
 
 static void
@@ -470,7 +398,7 @@ test_verdict_reviewer_role (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_false (rounds_store_save_verdict (fixture->store, item, "nobody", verdict, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
 }
 
 static void
@@ -485,7 +413,7 @@ test_verdict_ranking (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *ranking = NULL;
 
-  add_profile (fixture, "rev", ROUNDS_ROLE_REVIEWER);
+  rounds_test_store_add_profile (fixture->store, "rev", NULL, ROUNDS_ROLE_REVIEWER);
   verdict->rationale = g_strdup ("B is the only one that asks about allergies");
 
   verdict->ranks[0] = 2;
@@ -502,9 +430,9 @@ test_verdict_ranking (Fixture       *fixture,
   verdict->ranks[2] = 3;
   g_assert_true (rounds_store_save_verdict (fixture->store, item, "rev", verdict, &error));
   g_assert_no_error (error);
-  ranking = query_text (fixture->store, "SELECT ranking_json FROM adjudications");
+  ranking = rounds_test_query_text (fixture->store, "SELECT ranking_json FROM adjudications", NULL);
   g_assert_cmpstr (ranking, ==, "[2,1,3]");
-  g_assert_cmpint (query_int (fixture->store, "SELECT preference IS NULL FROM adjudications"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT preference IS NULL FROM adjudications"), ==, 1);
   /* Nobody judged it yet: it resolves nothing. */
   g_assert_cmpuint (g_strv_length (verdict->resolves), ==, 0);
 
@@ -532,7 +460,7 @@ test_verdict_immutable (Fixture       *fixture,
   db = _rounds_store_get_db (fixture->store);
   g_assert_cmpint (sqlite3_exec (db, "UPDATE adjudications SET rationale = 'changed'", NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DELETE FROM adjudications", NULL, NULL, NULL), !=, SQLITE_OK);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE rationale = 'A is right'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE rationale = 'A is right'"), ==, 1);
 }
 
 /* Send back --------------------------------------------------------------------------- */
@@ -550,7 +478,7 @@ test_send_back (Fixture       *fixture,
   gint64 audit_rows;
 
   set_up_disputed (fixture);
-  add_profile (fixture, "ann3", ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann3", NULL, ROUNDS_ROLE_ANNOTATOR);
   item = find_item (fixture, 1);
 
   /* Two of two have judged it: nobody else's queue has it. */
@@ -564,8 +492,9 @@ test_send_back (Fixture       *fixture,
   reloaded = find_item (fixture, 1);
   g_assert_cmpuint (rounds_item_get_overlap (reloaded), ==, 3);
 
-  audit = query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || target || ' ' || detail_json"
-                                      " FROM audit_log WHERE action = 'item.send-back'");
+  audit = rounds_test_query_text (fixture->store,
+                                  "SELECT actor || ' ' || action || ' ' || target || ' ' || detail_json"
+                                  " FROM audit_log WHERE action = 'item.send-back'", NULL);
   g_assert_cmpstr (audit, ==, "rev item.send-back ds/item-1 {\"overlap\":3,\"previous_overlap\":2}");
 
   next = rounds_store_next_item (fixture->store, rounds_item_get_dataset_id (item), "ann3", &error);
@@ -581,14 +510,14 @@ test_send_back (Fixture       *fixture,
   g_assert_cmpint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->state, ==, ROUNDS_DISPUTE_STATE_WAITING);
   g_assert_cmpuint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->overlap, ==, 3);
 
-  audit_rows = query_int (fixture->store, "SELECT COUNT(*) FROM audit_log");
+  audit_rows = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log");
   g_assert_false (rounds_store_send_back (fixture->store, item, 3, "rev", &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (rounds_store_send_back (fixture->store, item, 51, "rev", &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log"), ==, audit_rows);
-  g_assert_cmpint (query_int (fixture->store, "SELECT overlap FROM items"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log"), ==, audit_rows);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT overlap FROM items"), ==, 3);
 }
 
 /* Disputes ---------------------------------------------------------------------------- */
@@ -607,9 +536,9 @@ set_up_disputes (Fixture *fixture)
     { 6, "ann1",  1,  5, 0 }, { 6, "ann2",  1,  1, 0 },
   };
 
-  add_profile (fixture, "ann1", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "ann2", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "rev", ROUNDS_ROLE_REVIEWER);
+  rounds_test_store_add_profile (fixture->store, "ann1", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann2", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "rev", NULL, ROUNDS_ROLE_REVIEWER);
   for (guint i = 0; i < G_N_ELEMENTS (judgements); i++)
     g_free (judge (fixture, judgements[i].item, judgements[i].who, judgements[i].preference,
                    judgements[i].accuracy, judgements[i].flags));
@@ -741,8 +670,8 @@ test_current_judgements (Fixture       *fixture,
   RoundsItemJudgements *first, *second, *third;
   RoundsJudgement *j;
 
-  add_profile (fixture, "zoe", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "amir", ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "zoe", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "amir", NULL, ROUNDS_ROLE_ANNOTATOR);
   old_edit = judge (fixture, 1, "zoe", 2, 4, 0);
   new_edit = judge (fixture, 1, "zoe", -1, 3, 0);
   g_free (judge (fixture, 1, "amir", 1, -1, ROUNDS_FLAG_UNSAFE));
@@ -802,7 +731,7 @@ set_up_krippendorff (Fixture *fixture)
   g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 12, NULL, 4);
 
   for (guint o = 0; o < 4; o++)
-    add_profile (fixture, observers[o], ROUNDS_ROLE_ANNOTATOR);
+    rounds_test_store_add_profile (fixture->store, observers[o], NULL, ROUNDS_ROLE_ANNOTATOR);
   for (guint o = 0; o < 4; o++)
     for (guint u = 0; u < 12; u++)
       if (kripp[o][u] > 0)
@@ -911,8 +840,8 @@ test_agreement_ranking (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   RoundsAlphaResult ranks_alpha, direction_alpha;
 
-  add_profile (fixture, "ann1", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "ann2", ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann1", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann2", NULL, ROUNDS_ROLE_ANNOTATOR);
   for (guint i = 0; i < 3; i++)
     for (guint a = 0; a < 2; a++)
       {
@@ -1026,7 +955,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/rounds/review/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/rounds/review/" path, Fixture, NULL, rounds_test_store_set_up, func, rounds_test_store_tear_down)
 
   ADD ("verdict/save", test_verdict_save);
   ADD ("verdict/revise", test_verdict_revise);

@@ -46,10 +46,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-sync-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = rounds_test_make_dir ();
   fixture->db_url = rounds_test_couch_new_db ("sync", TRUE);
   fixture->stores = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -183,41 +180,6 @@ signature (RoundsStore *store,
                           j->comment, j->skip_reason, order, j->time_spent_ms, j->created_at);
 }
 
-static gint64
-count (RoundsStore *store,
-       const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
-static char *
-query_text (RoundsStore *store,
-            const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *text = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return text;
-}
-
-static void
-exec_sql (RoundsStore *store,
-          const char  *sql)
-{
-  g_assert_cmpint (sqlite3_exec (_rounds_store_get_db (store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
-}
-
 static guint
 waiting (RoundsStore *store)
 {
@@ -291,7 +253,7 @@ annotator_store (Fixture    *fixture,
 
   add_profile (store, user, user, ROUNDS_ROLE_ANNOTATOR);
   result = sync_ok (fixture->db_url, store, user, ROUNDS_SYNC_BOTH);
-  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM items"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (store, "SELECT COUNT(*) FROM items"), ==, 3);
   return store;
 }
 
@@ -318,7 +280,7 @@ test_round_trip (Fixture       *fixture,
   g_assert_cmpuint (result->n_pushed, ==, 4);
   g_assert_cmpuint (result->n_waiting, ==, 0);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:dr-lin:ethics:"), ==, 4);
-  g_assert_cmpint (count (lin, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'judgement.%' AND synced = 1"), ==, 4);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'judgement.%' AND synced = 1"), ==, 4);
   g_clear_pointer (&result, rounds_sync_result_free);
 
   /* An empty store as someone else pulls it all: the same judgements, field by field. */
@@ -333,9 +295,9 @@ test_round_trip (Fixture       *fixture,
 
       g_assert_cmpstr (theirs, ==, mine);
     }
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotations"), ==, 4);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotations WHERE origin = 'remote' AND synced = 1"), ==, 4);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotations WHERE is_current = 1"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotations"), ==, 4);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotations WHERE origin = 'remote' AND synced = 1"), ==, 4);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotations WHERE is_current = 1"), ==, 3);
 
   /* The items came whole: responses, models, metadata, the hidden reference. */
   item = find_item (osei, "c1");
@@ -343,21 +305,21 @@ test_round_trip (Fixture       *fixture,
   g_assert_cmpuint (rounds_item_get_n_responses (item), ==, 2);
   g_assert_cmpstr (rounds_item_get_response_model (item, 1), ==, "model-two");
   g_assert_cmpstr (rounds_item_get_response_text (item, 0), ==, "Assess competence.");
-  reference = query_text (osei, "SELECT reference_json FROM items WHERE key = 'c1'");
+  reference = rounds_test_query_text (osei, "SELECT reference_json FROM items WHERE key = 'c1'", NULL);
   g_assert_nonnull (strstr (reference, "Fraser guidance"));
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM items WHERE key = 'c:2' AND language = 'zh-CN'"), ==, 1);
-  g_assert_cmpint (count (osei, "SELECT overlap FROM datasets WHERE name = 'ethics'"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM items WHERE key = 'c:2' AND language = 'zh-CN'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT overlap FROM datasets WHERE name = 'ethics'"), ==, 3);
   /* The same content hash as the curator's import: importing the file here changes nothing. */
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM items WHERE published = 1 AND remote_rev IS NOT NULL"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM items WHERE published = 1 AND remote_rev IS NOT NULL"), ==, 3);
   import_text (fixture, osei, dataset_jsonl, FALSE);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM items"), ==, 3);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotators WHERE user_name = 'dr-lin' AND specialty = 'paediatrics'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM items"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotators WHERE user_name = 'dr-lin' AND specialty = 'paediatrics'"), ==, 1);
 
   /* The curator pulls the labels too. */
   g_clear_pointer (&result, rounds_sync_result_free);
   result = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_PULL);
-  g_assert_cmpint (count (curator, "SELECT COUNT(*) FROM annotations"), ==, 4);
-  g_assert_cmpint (count (curator, "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (curator, "SELECT COUNT(*) FROM annotations"), ==, 4);
+  g_assert_cmpint (rounds_test_query_int (curator, "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 1);
 }
 
 /* Idempotence -------------------------------------------------------------------------- */
@@ -397,7 +359,7 @@ test_repush (Fixture       *fixture,
 
   /* A crash between the server's answer and the local commit: all of it goes again, and
    * the server still holds each document once, with our content. */
-  exec_sql (lin, "UPDATE annotations SET synced = 0");
+  rounds_test_exec (lin, "UPDATE annotations SET synced = 0");
   g_assert_cmpuint (waiting (lin), ==, 7);
   result = sync_ok (fixture->db_url, lin, TEST_ANNOTATOR, ROUNDS_SYNC_PUSH);
   g_assert_cmpuint (result->n_pushed, ==, 7);
@@ -433,7 +395,7 @@ check_pushed_once (Fixture     *fixture,
 {
   g_assert_cmpuint (waiting (store), ==, 0);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, n_edits);
-  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM annotations"), ==, n_edits);
+  g_assert_cmpint (rounds_test_query_int (store, "SELECT COUNT(*) FROM annotations"), ==, n_edits);
 }
 
 /* With resends: the run goes through the fault and the result is as without it. */
@@ -496,7 +458,7 @@ test_fault_then_retry (Fixture       *fixture,
   rounds_sync_run (sync, lin, &result, NULL, &error);
   g_assert_no_error (error);
   check_pushed_once (fixture, lin, 6);
-  g_assert_cmpint (count (lin, "SELECT COUNT(*) FROM audit_log WHERE action = 'sync.fail'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM audit_log WHERE action = 'sync.fail'"), ==, 1);
 }
 
 /* A server that is down, then back. */
@@ -588,7 +550,7 @@ insert_verdict (RoundsStore *store,
     " '[{\"accuracy\":5},{}]', 'A is in line with the guidance', '[\"e1\"]', '%s', 'local', 1)",
     edit, doc_id, rounds_item_get_id (item), reviewer, revision, created_at);
 
-  exec_sql (store, sql);
+  rounds_test_exec (store, sql);
 }
 
 static void
@@ -631,7 +593,7 @@ test_forbidden (Fixture       *fixture,
   g_assert_cmpuint (result->n_pushed, ==, 0);
   g_assert_cmpuint (result->forbidden->len, ==, 1);
   g_assert_cmpuint (waiting (lin), ==, 1);
-  g_assert_cmpint (count (lin, "SELECT COUNT(*) FROM adjudications WHERE synced = 0"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM adjudications WHERE synced = 0"), ==, 1);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 2);
 }
 
@@ -677,7 +639,7 @@ test_wrong_password (Fixture       *fixture,
   g_assert_null (result);
   g_assert_cmpuint (waiting (lin), ==, 2);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 0);
-  detail = query_text (lin, "SELECT detail_json FROM audit_log WHERE action = 'sync.fail'");
+  detail = rounds_test_query_text (lin, "SELECT detail_json FROM audit_log WHERE action = 'sync.fail'", NULL);
   g_assert_nonnull (strstr (detail, "Wrong user name or password"));
   g_assert_null (strstr (detail, "wrong-password"));
 }
@@ -702,8 +664,8 @@ test_two_machines (Fixture       *fixture,
   judge (ward, "c1", TEST_ANNOTATOR, -2, "on the ward");
   g_usleep (5000);
   judge (home, "c1", TEST_ANNOTATOR, 1, "at home");
-  ward_edit = query_text (ward, "SELECT edit_id FROM annotations");
-  home_edit = query_text (home, "SELECT edit_id FROM annotations");
+  ward_edit = rounds_test_query_text (ward, "SELECT edit_id FROM annotations", NULL);
+  home_edit = rounds_test_query_text (home, "SELECT edit_id FROM annotations", NULL);
 
   g_clear_pointer (&result, rounds_sync_result_free);
   result = sync_ok (fixture->db_url, ward, TEST_ANNOTATOR, ROUNDS_SYNC_BOTH);
@@ -728,17 +690,17 @@ test_two_machines (Fixture       *fixture,
   stores[2] = reviewer;
   for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
     {
-      g_autofree char *current = query_text (stores[i], "SELECT edit_id FROM annotations WHERE is_current = 1");
+      g_autofree char *current = rounds_test_query_text (stores[i], "SELECT edit_id FROM annotations WHERE is_current = 1", NULL);
 
-      g_assert_cmpint (count (stores[i], "SELECT COUNT(*) FROM annotations"), ==, 2);
-      g_assert_cmpint (count (stores[i], "SELECT COUNT(*) FROM annotations WHERE is_current = 1"), ==, 1);
+      g_assert_cmpint (rounds_test_query_int (stores[i], "SELECT COUNT(*) FROM annotations"), ==, 2);
+      g_assert_cmpint (rounds_test_query_int (stores[i], "SELECT COUNT(*) FROM annotations WHERE is_current = 1"), ==, 1);
       g_assert_cmpstr (current, ==, home_edit);
-      g_assert_cmpint (count (stores[i], "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 1);
+      g_assert_cmpint (rounds_test_query_int (stores[i], "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 1);
     }
 
   /* Revising after seeing the other: a higher revision, current everywhere. */
   judge (ward, "c1", TEST_ANNOTATOR, 0, "revised on the ward");
-  newest = query_text (ward, "SELECT edit_id FROM annotations WHERE revision = 2");
+  newest = rounds_test_query_text (ward, "SELECT edit_id FROM annotations WHERE revision = 2", NULL);
   g_assert_nonnull (newest);
   for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
     {
@@ -746,7 +708,7 @@ test_two_machines (Fixture       *fixture,
 
       result = sync_ok (fixture->db_url, stores[i], i < 2 ? TEST_ANNOTATOR : TEST_REVIEWER, ROUNDS_SYNC_BOTH);
       g_clear_pointer (&result, rounds_sync_result_free);
-      current = query_text (stores[i], "SELECT edit_id FROM annotations WHERE is_current = 1");
+      current = rounds_test_query_text (stores[i], "SELECT edit_id FROM annotations WHERE is_current = 1", NULL);
       if (i == 0)
         continue;
       g_assert_cmpstr (current, ==, newest);
@@ -757,9 +719,9 @@ test_two_machines (Fixture       *fixture,
 
       result = sync_ok (fixture->db_url, stores[i], i < 2 ? TEST_ANNOTATOR : TEST_REVIEWER, ROUNDS_SYNC_PULL);
       g_clear_pointer (&result, rounds_sync_result_free);
-      current = query_text (stores[i], "SELECT edit_id FROM annotations WHERE is_current = 1");
+      current = rounds_test_query_text (stores[i], "SELECT edit_id FROM annotations WHERE is_current = 1", NULL);
       g_assert_cmpstr (current, ==, newest);
-      g_assert_cmpint (count (stores[i], "SELECT COUNT(*) FROM annotations"), ==, 3);
+      g_assert_cmpint (rounds_test_query_int (stores[i], "SELECT COUNT(*) FROM annotations"), ==, 3);
     }
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:dr-lin:ethics:c1:"), ==, 3);
   (void) curator;
@@ -780,7 +742,7 @@ test_verdicts_and_parking (Fixture       *fixture,
   import_text (fixture, kim, dataset_jsonl, FALSE);
   insert_verdict (kim, "c1", TEST_REVIEWER, "v1", 1, "2026-01-01T10:00:00.000Z");
   insert_verdict (kim, "c1", TEST_REVIEWER, "v2", 2, "2026-01-01T11:00:00.000Z");
-  exec_sql (kim, "UPDATE adjudications SET is_current = 0 WHERE edit_id = 'v1'");
+  rounds_test_exec (kim, "UPDATE adjudications SET is_current = 0 WHERE edit_id = 'v1'");
   result = sync_ok (fixture->db_url, kim, TEST_REVIEWER, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->forbidden->len, ==, 0);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "verdict:ethics:c1:rev-kim:"), ==, 2);
@@ -790,19 +752,19 @@ test_verdicts_and_parking (Fixture       *fixture,
   add_profile (other, TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR);
   result = sync_ok (fixture->db_url, other, TEST_ANNOTATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->n_parked, ==, 2);
-  g_assert_cmpint (count (other, "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT COUNT(*) FROM adjudications"), ==, 0);
   g_clear_pointer (&result, rounds_sync_result_free);
 
   import_text (fixture, other, dataset_jsonl, FALSE);
   result = sync_ok (fixture->db_url, other, TEST_ANNOTATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->n_parked, ==, 0);
-  g_assert_cmpint (count (other, "SELECT COUNT(*) FROM adjudications"), ==, 2);
-  g_assert_cmpint (count (other, "SELECT COUNT(*) FROM meta WHERE key LIKE 'sync.parked:%'"), ==, 0);
-  g_assert_cmpint (count (other, "SELECT revision FROM adjudications WHERE is_current = 1"), ==, 2);
-  g_assert_cmpint (count (other, "SELECT preference FROM adjudications WHERE edit_id = 'v2'"), ==, -1);
-  scores = query_text (other, "SELECT scores_json FROM adjudications WHERE edit_id = 'v2'");
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT COUNT(*) FROM adjudications"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT COUNT(*) FROM meta WHERE key LIKE 'sync.parked:%'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT revision FROM adjudications WHERE is_current = 1"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT preference FROM adjudications WHERE edit_id = 'v2'"), ==, -1);
+  scores = rounds_test_query_text (other, "SELECT scores_json FROM adjudications WHERE edit_id = 'v2'", NULL);
   g_assert_cmpstr (scores, ==, "[{\"accuracy\":5},{}]");
-  g_assert_cmpint (count (other, "SELECT COUNT(*) FROM adjudications WHERE origin = 'remote' AND synced = 1"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT COUNT(*) FROM adjudications WHERE origin = 'remote' AND synced = 1"), ==, 2);
 }
 
 /* Pull --------------------------------------------------------------------------------- */
@@ -869,15 +831,15 @@ test_pull_resumes (Fixture       *fixture,
   g_clear_error (&error);
 
   /* The first page is applied and the checkpoint moved, here and in the store. */
-  checkpoint = query_text (osei, "SELECT since FROM sync_checkpoints");
+  checkpoint = rounds_test_query_text (osei, "SELECT since FROM sync_checkpoints", NULL);
   g_assert_nonnull (checkpoint);
   g_assert_cmpstr (checkpoint, !=, "0");
-  client_id = query_text (osei, "SELECT value FROM meta WHERE key = 'sync.client_id'");
+  client_id = rounds_test_query_text (osei, "SELECT value FROM meta WHERE key = 'sync.client_id'", NULL);
   mirror_id = g_strconcat ("_local/rounds-", client_id, NULL);
   mirror = rounds_test_couch_get (fixture->db_url, mirror_id);
   g_assert_nonnull (mirror);
   g_assert_cmpstr (json_object_get_string_member (mirror, "since"), ==, checkpoint);
-  g_assert_cmpint (count (osei, "SELECT (SELECT COUNT(*) FROM datasets) + (SELECT COUNT(*) FROM items)"
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT (SELECT COUNT(*) FROM datasets) + (SELECT COUNT(*) FROM items)"
                                 " + (SELECT COUNT(*) FROM annotations) + (SELECT COUNT(*) FROM annotators WHERE is_local = 0)"),
                    >, 0);
 
@@ -890,11 +852,11 @@ test_pull_resumes (Fixture       *fixture,
   g_assert_cmpstr (resumed, ==, checkpoint);
   g_assert_cmpuint (result->n_unchanged, ==, 0);
   g_clear_pointer (&result, rounds_sync_result_free);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM datasets"), ==, 1);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM items"), ==, 3);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM responses"), ==, 7);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotations"), ==, 3);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotators"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM datasets"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM items"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM responses"), ==, 7);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotators"), ==, 3);
 
   /* Without the store's copy of the checkpoint (a database restored, say), the feed is
    * read again from the start: a replay, which changes nothing. */
@@ -913,8 +875,8 @@ test_pull_resumes (Fixture       *fixture,
   g_assert_cmpstr (replayed, ==, "0");
   g_assert_cmpuint (result->n_pulled, ==, 0);
   g_assert_cmpuint (result->n_unchanged, >=, 9);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM items"), ==, 3);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM items"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotations"), ==, 3);
   (void) curator;
 }
 
@@ -958,10 +920,10 @@ test_skip_unknown (Fixture       *fixture,
   add_profile (lin, TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR);
   result = sync_ok (fixture->db_url, lin, TEST_ANNOTATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->n_skipped, ==, 6);
-  g_assert_cmpint (count (lin, "SELECT scale FROM datasets WHERE name = 'ethics'"), ==, 7);
-  g_assert_cmpint (count (lin, "SELECT COUNT(*) FROM items"), ==, 1);
-  g_assert_cmpint (count (lin, "SELECT COUNT(*) FROM annotations"), ==, 1);
-  g_assert_cmpint (count (lin, "SELECT preference FROM annotations WHERE edit_id = 'good'"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT scale FROM datasets WHERE name = 'ethics'"), ==, 7);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM items"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM annotations"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT preference FROM annotations WHERE edit_id = 'good'"), ==, 3);
   g_clear_pointer (&result, rounds_sync_result_free);
 
   /* And the next run does not see them again. */
@@ -1003,8 +965,8 @@ test_publish_by_http (Fixture       *fixture,
   item = find_item (lin, "c1");
   g_assert_cmpstr (rounds_item_get_scenario (item), ==, "Scenario 0");
   g_assert_cmpstr (rounds_item_get_response_key (item, 1), ==, "y");
-  g_assert_cmpint (count (lin, "SELECT overlap FROM datasets"), ==, 2);
-  g_assert_cmpint (count (lin, "SELECT position FROM items WHERE key = 'c3'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT overlap FROM datasets"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT position FROM items WHERE key = 'c3'"), ==, 0);
   {
     g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset (lin, "ethics", NULL);
 
@@ -1020,7 +982,7 @@ test_publish_by_http (Fixture       *fixture,
   result = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_BOTH);
   /* Nothing of the curator's own to publish: what it pulled is published already. */
   g_assert_cmpuint (result->n_pushed, ==, 1);
-  g_assert_cmpint (count (curator, "SELECT COUNT(*) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (curator, "SELECT COUNT(*) FROM annotations"), ==, 3);
   g_clear_pointer (&result, rounds_sync_result_free);
   result = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->n_pushed, ==, 0);
@@ -1068,7 +1030,7 @@ test_curator_conflict (Fixture       *fixture,
   add_profile (second, TEST_CURATOR, "Ada on another machine", ROUNDS_ROLE_CURATOR);
   result = sync_ok (fixture->db_url, second, TEST_CURATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->conflicts->len, ==, 0);
-  g_assert_cmpint (count (second, "SELECT COUNT(*) FROM items WHERE published = 1"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (second, "SELECT COUNT(*) FROM items WHERE published = 1"), ==, 3);
   g_clear_pointer (&result, rounds_sync_result_free);
 
   import_text (fixture, first, first_version, TRUE);
@@ -1162,7 +1124,7 @@ test_profile_doc (Fixture       *fixture,
   g_clear_pointer (&result, rounds_sync_result_free);
   result = sync_ok (fixture->db_url, osei, TEST_ANNOTATOR_2, ROUNDS_SYNC_BOTH);
   g_clear_pointer (&result, rounds_sync_result_free);
-  name = query_text (osei, "SELECT display_name FROM annotators WHERE user_name = 'dr-lin'");
+  name = rounds_test_query_text (osei, "SELECT display_name FROM annotators WHERE user_name = 'dr-lin'", NULL);
   g_assert_cmpstr (name, ==, "Dr Lin");
   g_clear_pointer (&name, g_free);
 
@@ -1174,11 +1136,11 @@ test_profile_doc (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (doc, "display_name"), ==, "Dr Mei Lin");
   g_assert_true (g_str_has_prefix (json_object_get_string_member (doc, "_rev"), "2-"));
   result = sync_ok (fixture->db_url, osei, TEST_ANNOTATOR_2, ROUNDS_SYNC_BOTH);
-  name = query_text (osei, "SELECT display_name FROM annotators WHERE user_name = 'dr-lin'");
+  name = rounds_test_query_text (osei, "SELECT display_name FROM annotators WHERE user_name = 'dr-lin'", NULL);
   g_assert_cmpstr (name, ==, "Dr Mei Lin");
   /* A local profile is not changed by what others publish. */
   g_clear_pointer (&name, g_free);
-  name = query_text (osei, "SELECT display_name FROM annotators WHERE user_name = 'dr-osei'");
+  name = rounds_test_query_text (osei, "SELECT display_name FROM annotators WHERE user_name = 'dr-osei'", NULL);
   g_assert_cmpstr (name, ==, "Dr Osei");
 }
 
@@ -1283,7 +1245,7 @@ test_credentials_in_url (Fixture       *fixture,
   rounds_sync_run (sync, lin, &result, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->n_pushed, ==, 2);
-  target = query_text (lin, "SELECT target || detail_json FROM audit_log WHERE action = 'sync.run'");
+  target = rounds_test_query_text (lin, "SELECT target || detail_json FROM audit_log WHERE action = 'sync.run'", NULL);
   g_assert_null (strstr (target, password));
 }
 

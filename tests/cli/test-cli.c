@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "rounds-test-cli.h"
 #include "rounds-test-util.h"
 
 typedef struct
@@ -14,51 +15,20 @@ typedef struct
   char *db;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* Runs rounds-cli with the arguments, NULL-terminated, in the fixture's folder. */
 static void
-run_cli (Fixture    *fixture,
-         Run        *run,
-         const char *first,
+run_cli (Fixture          *fixture,
+         RoundsTestCliRun *run,
+         const char       *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("ROUNDS_CLI");
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   va_list args;
 
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  rounds_test_cli_runv (run, launcher, fixture->dir, NULL, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_set_cwd (launcher, fixture->dir);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
 }
 
 static void
@@ -66,11 +36,7 @@ write_file (Fixture    *fixture,
             const char *name,
             const char *contents)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
+  g_autofree char *path = rounds_test_write_file (fixture->dir, name, contents);
 }
 
 static gint64
@@ -79,14 +45,10 @@ count_rows (Fixture    *fixture,
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
   sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
   gint64 n;
 
   g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  n = rounds_test_db_query_int (db, sql);
   sqlite3_close (db);
   return n;
 }
@@ -100,10 +62,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-cli-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = rounds_test_make_dir ();
   fixture->db = g_build_filename (fixture->dir, "rounds.db", NULL);
   write_file (fixture, "items.jsonl", items_jsonl);
 }
@@ -121,10 +80,10 @@ static void
 test_help (Fixture       *fixture,
            gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_auto(Run) none = { 0 };
-  g_auto(Run) unknown = { 0 };
-  g_auto(Run) import_help = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
+  g_auto(RoundsTestCliRun) none = { 0 };
+  g_auto(RoundsTestCliRun) unknown = { 0 };
+  g_auto(RoundsTestCliRun) import_help = { 0 };
 
   run_cli (fixture, &run, "--help", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -151,9 +110,9 @@ static void
 test_db_anywhere (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_auto(Run) before = { 0 };
-  g_auto(Run) after = { 0 };
-  g_auto(Run) last = { 0 };
+  g_auto(RoundsTestCliRun) before = { 0 };
+  g_auto(RoundsTestCliRun) after = { 0 };
+  g_auto(RoundsTestCliRun) last = { 0 };
 
   run_cli (fixture, &before, "--db", fixture->db, "import", "items.jsonl", NULL);
   g_assert_cmpint (before.status, ==, 0);
@@ -200,7 +159,7 @@ test_bad_input (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
     {
       const BadInput *bad = &bad_inputs[i];
-      g_auto(Run) run = { 0 };
+      g_auto(RoundsTestCliRun) run = { 0 };
       g_autofree char *expected = g_strconcat (bad->name, bad->message, NULL);
 
       write_file (fixture, bad->name, bad->contents);
@@ -218,7 +177,7 @@ static void
 test_several_files (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
 
   write_file (fixture, "bad.jsonl", bad_inputs[0].contents);
   run_cli (fixture, &run, "--db", fixture->db, "import", "items.jsonl", "bad.jsonl", NULL);
@@ -232,9 +191,9 @@ static void
 test_conflict_and_update (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_auto(Run) first = { 0 };
-  g_auto(Run) conflict = { 0 };
-  g_auto(Run) update = { 0 };
+  g_auto(RoundsTestCliRun) first = { 0 };
+  g_auto(RoundsTestCliRun) conflict = { 0 };
+  g_auto(RoundsTestCliRun) update = { 0 };
   g_autofree char *changed = NULL;
 
   run_cli (fixture, &first, "--db", fixture->db, "import", "items.jsonl", NULL);
@@ -259,8 +218,8 @@ static void
 test_mapped_csv (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_auto(Run) usage = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
+  g_auto(RoundsTestCliRun) usage = { 0 };
 
   write_file (fixture, "qa.csv",
               "question,answer_1,answer_2,model_1,model_2\n"
@@ -282,12 +241,12 @@ static void
 test_profiles (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_auto(Run) add = { 0 };
-  g_auto(Run) add2 = { 0 };
-  g_auto(Run) bad = { 0 };
-  g_auto(Run) use = { 0 };
-  g_auto(Run) list = { 0 };
-  g_auto(Run) missing = { 0 };
+  g_auto(RoundsTestCliRun) add = { 0 };
+  g_auto(RoundsTestCliRun) add2 = { 0 };
+  g_auto(RoundsTestCliRun) bad = { 0 };
+  g_auto(RoundsTestCliRun) use = { 0 };
+  g_auto(RoundsTestCliRun) list = { 0 };
+  g_auto(RoundsTestCliRun) missing = { 0 };
 
   run_cli (fixture, &add, "--db", fixture->db, "profile", "add", "dr-lin", "--name", "Dr Lin Wei",
            "--role", "annotator,reviewer", "--specialty", "emergency medicine", NULL);
@@ -312,9 +271,9 @@ static void
 test_stats_json (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_auto(Run) import = { 0 };
-  g_auto(Run) stats = { 0 };
-  g_auto(Run) missing = { 0 };
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) stats = { 0 };
+  g_auto(RoundsTestCliRun) missing = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *dataset;
@@ -350,8 +309,8 @@ test_demo_dataset (Fixture       *fixture,
 {
   g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo.jsonl", NULL);
   g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
-  g_auto(Run) first = { 0 };
-  g_auto(Run) again = { 0 };
+  g_auto(RoundsTestCliRun) first = { 0 };
+  g_auto(RoundsTestCliRun) again = { 0 };
 
   run_cli (fixture, &first, "--db", fixture->db, "import", items, judgements, NULL);
   g_test_message ("%s%s", first.out, first.err);
@@ -374,9 +333,9 @@ test_agreement (Fixture       *fixture,
   g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(Run) import = { 0 };
-  g_auto(Run) text = { 0 };
-  g_auto(Run) json = { 0 };
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) text = { 0 };
+  g_auto(RoundsTestCliRun) json = { 0 };
   JsonObject *agreement;
   JsonObject *preference;
 
@@ -409,7 +368,7 @@ static void
 test_bad_database (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
 
   write_file (fixture, "rounds.db", "this is not a database, it is a text file that is long enough");
   run_cli (fixture, &run, "--db", fixture->db, "datasets", NULL);
@@ -429,11 +388,11 @@ test_export (Fixture       *fixture,
   g_autofree char *test = g_build_filename (fixture->dir, "pairs.test.jsonl", NULL);
   g_autofree char *bad = g_build_filename (fixture->dir, "bad.jsonl", NULL);
   g_autofree char *train_text = NULL, *test_text = NULL;
-  g_auto(Run) import = { 0 };
-  g_auto(Run) export = { 0 };
-  g_auto(Run) count = { 0 };
-  g_auto(Run) refused = { 0 };
-  g_auto(Run) unknown = { 0 };
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) export = { 0 };
+  g_auto(RoundsTestCliRun) count = { 0 };
+  g_auto(RoundsTestCliRun) refused = { 0 };
+  g_auto(RoundsTestCliRun) unknown = { 0 };
   guint lines = 0;
 
   run_cli (fixture, &import, "--db", fixture->db, "import", items, judgements, NULL);
