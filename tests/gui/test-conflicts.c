@@ -15,9 +15,6 @@
 #include "rounds-test-util.h"
 #include "rounds-window.h"
 
-/* One application for the run: it is exported on the session bus once. */
-static RoundsApplication *shared_app;
-
 typedef struct
 {
   char                  *dir;
@@ -126,9 +123,7 @@ sync_window (Fixture *fixture)
 static void
 open_window (Fixture *fixture)
 {
-  fixture->window = rounds_window_new (shared_app, fixture->mine, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
+  fixture->window = rounds_test_gui_open_window (fixture->mine);
 }
 
 static void
@@ -353,18 +348,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  shared_app = rounds_application_new ();
-  g_application_register (G_APPLICATION (shared_app), NULL, &error);
-  g_assert_no_error (error);
+  rounds_test_gui_init (&argc, &argv);
 
   g_test_add ("/rounds/conflicts/take-theirs", Fixture, NULL, fixture_set_up, test_take_theirs, fixture_tear_down);
   g_test_add ("/rounds/conflicts/keep-mine", Fixture, NULL, fixture_set_up, test_keep_mine, fixture_tear_down);
-  status = g_test_run ();
-  g_clear_object (&shared_app);
-  return status;
+  return rounds_test_gui_run ();
 }

@@ -13,9 +13,6 @@
 
 #define DEMO_DATASET "clinical-ethics-demo"
 
-/* One application for the whole run: it is exported on the session bus once. */
-static RoundsApplication *shared_app;
-
 typedef struct
 {
   char               *dir;
@@ -93,10 +90,8 @@ fixture_set_up (Fixture       *fixture,
   rounds_store_set_current_profile (fixture->store, "dr-data", &error);
   g_assert_no_error (error);
 
-  fixture->app = g_object_ref (shared_app);
-  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
+  fixture->app = g_object_ref (rounds_test_gui_app ());
+  fixture->window = rounds_test_gui_open_window (fixture->store);
 }
 
 static void
@@ -332,14 +327,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  shared_app = rounds_application_new ();
-  g_application_register (G_APPLICATION (shared_app), NULL, &error);
-  g_assert_no_error (error);
+  rounds_test_gui_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/rounds/export-dialog/preview-then-export", test_preview_then_export);
@@ -349,7 +337,5 @@ main (int    argc,
   ADD ("/rounds/export-dialog/error-shown", test_error_shown);
 #undef ADD
 
-  status = g_test_run ();
-  g_clear_object (&shared_app);
-  return status;
+  return rounds_test_gui_run ();
 }
