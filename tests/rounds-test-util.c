@@ -162,6 +162,19 @@ rounds_test_store_add_profile (RoundsStore *store,
   g_assert_no_error (error);
 }
 
+void
+rounds_test_store_sign_in (RoundsStore *store,
+                           const char  *user_name,
+                           const char  *display_name,
+                           RoundsRoles  roles)
+{
+  g_autoptr(GError) error = NULL;
+
+  rounds_test_store_add_profile (store, user_name, display_name, roles);
+  rounds_store_set_current_profile (store, user_name, &error);
+  g_assert_no_error (error);
+}
+
 /* SQL ---------------------------------------------------------------------------------- */
 
 gint64

@@ -41,6 +41,11 @@ void         rounds_test_store_add_profile     (RoundsStore     *store,
                                                 const char      *user_name,
                                                 const char      *display_name,
                                                 RoundsRoles      roles);
+/* A profile added and made the current one, as after signing in. */
+void         rounds_test_store_sign_in         (RoundsStore     *store,
+                                                const char      *user_name,
+                                                const char      *display_name,
+                                                RoundsRoles      roles);
 
 /* The first column of the first row of @sql, which must have one; NULL for SQL NULL. The
  * text queries bind @param, unless NULL, to ?1. */

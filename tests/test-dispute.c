@@ -138,7 +138,8 @@ static const DisputeCase cases[] = {
   { "waiting/unsafe-so-far", 2, 2, 2, { "p=0 unsafe=1" },
     WAITING, ROUNDS_DISPUTE_UNSAFE, ROUNDS_DISPUTE_SEVERITY_SAFETY, 0, 0, 1 },
   /* Skips and drafts are not submissions: they neither count nor fire a rule. */
-  { "waiting/skips-and-drafts-do-not-count", 2, 2, 2, { "p=-2", "p=2 skipped", "p=2 unsafe=0 draft" },
+  { "waiting/skips-and-drafts-do-not-count", 2, 2, 2, { "p=-2", "p=2 skipped",
+                                                        "p=2 unsafe=0 draft" },
     WAITING, ROUNDS_DISPUTE_NONE, ROUNDS_DISPUTE_SEVERITY_NONE, 0, 0, 0 },
 };
 
@@ -230,7 +231,8 @@ test_rules_to_string (void)
 
   g_assert_cmpstr (none, ==, "");
   g_assert_cmpstr (some, ==, "unsafe,spread");
-  g_assert_cmpstr (rounds_dispute_rule_get_label (ROUNDS_DISPUTE_DIRECTION), ==, "Opposite preferences");
+  g_assert_cmpstr (rounds_dispute_rule_get_label (ROUNDS_DISPUTE_DIRECTION), ==,
+                   "Opposite preferences");
 }
 
 int

@@ -28,15 +28,18 @@ add_dataset (Fixture     *fixture,
   g_autoptr(GError) error = NULL;
   RoundsDataset *dataset;
 
-  g_string_append_printf (text, "{\"type\": \"dataset\", \"id\": \"ds\", \"overlap\": %u}\n", overlap);
+  g_string_append_printf (text,
+                          "{\"type\": \"dataset\", \"id\": \"ds\", \"overlap\": %u}\n", overlap);
   for (guint i = 1; i <= n_items; i++)
     {
       guint n = n_responses ? n_responses[i - 1] : 2;
 
-      g_string_append_printf (text, "{\"type\": \"item\", \"id\": \"item-%u\", \"title\": \"Item %u\","
+      g_string_append_printf (text,
+                              "{\"type\": \"item\", \"id\": \"item-%u\", \"title\": \"Item %u\","
                               " \"scenario\": \"Scenario %u\", \"responses\": [", i, i, i);
       for (guint r = 0; r < n; r++)
-        g_string_append_printf (text, "%s{\"text\": \"Response %c of item %u\"}", r ? ", " : "", 'A' + r, i);
+        g_string_append_printf (text, "%s{\"text\": \"Response %c of item %u\"}",
+                                r ? ", " : "", 'A' + r, i);
       g_string_append (text, "]}\n");
     }
   rounds_test_store_import_text (fixture->store, fixture->dir, "ds.jsonl", text->str);
@@ -64,11 +67,13 @@ new_judgement (Fixture    *fixture,
                RoundsItem *item)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset_by_id (fixture->store, rounds_item_get_dataset_id (item), &error);
+  g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset_by_id (fixture->store,
+                                                                     rounds_item_get_dataset_id (item), &error);
   RoundsJudgement *j;
 
   g_assert_no_error (error);
-  j = rounds_judgement_new (rounds_item_get_n_responses (item), rounds_dataset_get_rubric (dataset));
+  j = rounds_judgement_new (rounds_item_get_n_responses (item),
+                            rounds_dataset_get_rubric (dataset));
   j->status = ROUNDS_STATUS_SUBMITTED;
   return j;
 }
@@ -137,7 +142,8 @@ set_up_disputed (Fixture *fixture)
   rounds_test_store_add_profile (fixture->store, "ann1", NULL, ROUNDS_ROLE_ANNOTATOR);
   rounds_test_store_add_profile (fixture->store, "ann2", NULL, ROUNDS_ROLE_ANNOTATOR);
   rounds_test_store_add_profile (fixture->store, "rev", NULL, ROUNDS_ROLE_REVIEWER);
-  rounds_test_store_add_profile (fixture->store, "rev2", NULL, ROUNDS_ROLE_REVIEWER | ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "rev2", NULL,
+                                 ROUNDS_ROLE_REVIEWER | ROUNDS_ROLE_ANNOTATOR);
   e1 = judge (fixture, 1, "ann1", -2, -1, 0);
   e2 = judge (fixture, 1, "ann2", 2, -1, 0);
 }
@@ -163,8 +169,10 @@ test_verdict_save (Fixture       *fixture,
 
   set_up_disputed (fixture);
   item = find_item (fixture, 1);
-  first_edit = rounds_test_query_text (fixture->store, "SELECT MIN (edit_id) FROM annotations", NULL);
-  second_edit = rounds_test_query_text (fixture->store, "SELECT MAX (edit_id) FROM annotations", NULL);
+  first_edit = rounds_test_query_text (fixture->store,
+                                       "SELECT MIN (edit_id) FROM annotations", NULL);
+  second_edit = rounds_test_query_text (fixture->store,
+                                        "SELECT MAX (edit_id) FROM annotations", NULL);
 
   g_assert_null (rounds_store_get_verdict (fixture->store, item, &error));
   g_assert_no_error (error);
@@ -183,21 +191,27 @@ test_verdict_save (Fixture       *fixture,
   g_assert_cmpstr (verdict->resolves[1], ==, second_edit);
 
   /* One immutable row with the document id the curation store uses, in the outbox. */
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 1);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE is_current = 1 AND synced = 0"
-                                              " AND origin = 'local' AND preference = -1 AND models_revealed = 1"
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications "
+                                                          "WHERE is_current = 1 AND synced = 0"
+                                              " AND origin = 'local' AND preference = -1 "
+                                              "AND models_revealed = 1"
                                               " AND ranking_json IS NULL"), ==, 1);
   doc_id = rounds_test_query_text (fixture->store, "SELECT doc_id FROM adjudications", NULL);
   expected_doc_id = g_strdup_printf ("verdict:ds:item-1:rev:%s", verdict->edit_id);
   g_assert_cmpstr (doc_id, ==, expected_doc_id);
-  resolves_json = rounds_test_query_text (fixture->store, "SELECT resolves_json FROM adjudications", NULL);
+  resolves_json = rounds_test_query_text (fixture->store,
+                                          "SELECT resolves_json FROM adjudications", NULL);
   expected_resolves = g_strdup_printf ("[\"%s\",\"%s\"]", first_edit, second_edit);
   g_assert_cmpstr (resolves_json, ==, expected_resolves);
 
   audit = rounds_test_query_text (fixture->store,
-                                  "SELECT actor || ' ' || action || ' ' || target || ' ' || detail_json"
+                                  "SELECT actor || ' ' || action || ' ' || target "
+                                  "|| ' ' || detail_json"
                                   " FROM audit_log WHERE action LIKE 'verdict.%'", NULL);
-  expected_audit = g_strdup_printf ("rev verdict.submit ds/item-1 {\"edit\":\"%s\",\"revision\":1}", verdict->edit_id);
+  expected_audit = g_strdup_printf ("rev verdict.submit ds/item-1 {\"edit\":\"%s\",\"revision\":1}",
+                                    verdict->edit_id);
   g_assert_cmpstr (audit, ==, expected_audit);
 
   current = rounds_store_get_verdict (fixture->store, item, &error);
@@ -246,9 +260,11 @@ test_verdict_revise (Fixture       *fixture,
   g_assert_null (second->resolves[1]);
 
   audit = rounds_test_query_text (fixture->store,
-                                  "SELECT actor || ' ' || action || ' ' || detail_json FROM audit_log"
+                                  "SELECT actor || ' ' || action || ' ' || "
+                                  "detail_json FROM audit_log"
                                   " WHERE action LIKE 'verdict.%' ORDER BY id DESC LIMIT 1", NULL);
-  expected_audit = g_strdup_printf ("rev verdict.revise {\"edit\":\"%s\",\"revision\":2,\"previous_edit\":\"%s\"}",
+  expected_audit = g_strdup_printf ("rev verdict.revise "
+                                    "{\"edit\":\"%s\",\"revision\":2,\"previous_edit\":\"%s\"}",
                                     second->edit_id, first->edit_id);
   g_assert_cmpstr (audit, ==, expected_audit);
 
@@ -257,10 +273,14 @@ test_verdict_revise (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (third->revision, ==, 3);
 
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 3);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE is_current = 1"), ==, 1);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.revise'"), ==, 2);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.submit'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications "
+                                                          "WHERE is_current = 1"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE "
+                                                          "action = 'verdict.revise'"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE "
+                                                          "action = 'verdict.submit'"), ==, 1);
 
   current = rounds_store_get_verdict (fixture->store, item, &error);
   g_assert_no_error (error);
@@ -302,8 +322,10 @@ test_verdict_rationale_required (Fixture       *fixture,
       g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INCOMPLETE);
       g_assert_null (verdict->edit_id);
     }
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'verdict.%'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE "
+                                                          "action LIKE 'verdict.%'"), ==, 0);
 }
 
 /* An optional corrected rubric is kept with the verdict; one off the rubric is refused. */
@@ -337,7 +359,8 @@ test_verdict_corrected_rubric (Fixture       *fixture,
       g_assert_false (rounds_store_save_verdict (fixture->store, item, "rev", bad, &bad_error));
       g_assert_error (bad_error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
     }
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 0);
 
   verdict = new_verdict (-1, "A is safer; B misses the dose ceiling");
   verdict->scores_json = g_strdup ("[{\"accuracy\":5,\"safety\":5},{\"accuracy\":2,\"safety\":1}]");
@@ -345,7 +368,8 @@ test_verdict_corrected_rubric (Fixture       *fixture,
   g_assert_no_error (error);
   stored = rounds_store_get_verdict (fixture->store, item, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (stored->scores_json, ==, "[{\"accuracy\":5,\"safety\":5},{\"accuracy\":2,\"safety\":1}]");
+  g_assert_cmpstr (stored->scores_json, ==,
+                   "[{\"accuracy\":5,\"safety\":5},{\"accuracy\":2,\"safety\":1}]");
 }
 
 static void
@@ -379,7 +403,8 @@ test_verdict_decision_required (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (current->unacceptable);
   g_assert_false (current->has_preference);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 1);
 }
 
 static void
@@ -398,7 +423,8 @@ test_verdict_reviewer_role (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_false (rounds_store_save_verdict (fixture->store, item, "nobody", verdict, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 0);
 }
 
 static void
@@ -432,7 +458,8 @@ test_verdict_ranking (Fixture       *fixture,
   g_assert_no_error (error);
   ranking = rounds_test_query_text (fixture->store, "SELECT ranking_json FROM adjudications", NULL);
   g_assert_cmpstr (ranking, ==, "[2,1,3]");
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT preference IS NULL FROM adjudications"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT preference IS NULL FROM adjudications"), ==, 1);
   /* Nobody judged it yet: it resolves nothing. */
   g_assert_cmpuint (g_strv_length (verdict->resolves), ==, 0);
 
@@ -458,9 +485,11 @@ test_verdict_immutable (Fixture       *fixture,
   g_assert_no_error (error);
 
   db = _rounds_store_get_db (fixture->store);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE adjudications SET rationale = 'changed'", NULL, NULL, NULL), !=, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE adjudications SET rationale = 'changed'", NULL, NULL,
+                                 NULL), !=, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DELETE FROM adjudications", NULL, NULL, NULL), !=, SQLITE_OK);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE rationale = 'A is right'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications "
+                                                          "WHERE rationale = 'A is right'"), ==, 1);
 }
 
 /* Send back --------------------------------------------------------------------------- */
@@ -493,9 +522,11 @@ test_send_back (Fixture       *fixture,
   g_assert_cmpuint (rounds_item_get_overlap (reloaded), ==, 3);
 
   audit = rounds_test_query_text (fixture->store,
-                                  "SELECT actor || ' ' || action || ' ' || target || ' ' || detail_json"
+                                  "SELECT actor || ' ' || action || ' ' || target "
+                                  "|| ' ' || detail_json"
                                   " FROM audit_log WHERE action = 'item.send-back'", NULL);
-  g_assert_cmpstr (audit, ==, "rev item.send-back ds/item-1 {\"overlap\":3,\"previous_overlap\":2}");
+  g_assert_cmpstr (audit, ==,
+                   "rev item.send-back ds/item-1 {\"overlap\":3,\"previous_overlap\":2}");
 
   next = rounds_store_next_item (fixture->store, rounds_item_get_dataset_id (item), "ann3", &error);
   g_assert_no_error (error);
@@ -507,7 +538,8 @@ test_send_back (Fixture       *fixture,
                                         ROUNDS_DISPUTE_FILTER_WAITING, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (waiting->len, ==, 1);
-  g_assert_cmpint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->state, ==, ROUNDS_DISPUTE_STATE_WAITING);
+  g_assert_cmpint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->state, ==,
+                   ROUNDS_DISPUTE_STATE_WAITING);
   g_assert_cmpuint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->overlap, ==, 3);
 
   audit_rows = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log");
@@ -516,7 +548,8 @@ test_send_back (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_false (rounds_store_send_back (fixture->store, item, 51, "rev", &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log"), ==, audit_rows);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log"),
+                   ==, audit_rows);
   g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT overlap FROM items"), ==, 3);
 }
 
@@ -595,12 +628,15 @@ test_disputes_list (Fixture       *fixture,
   g_assert_cmpint (d->rules, ==, ROUNDS_DISPUTE_RUBRIC);
   g_assert_cmpint (d->rubric_gap, ==, 4);
 
-  waiting = rounds_store_list_disputes (fixture->store, dataset_id, ROUNDS_DISPUTE_FILTER_WAITING, &error);
+  waiting = rounds_store_list_disputes (fixture->store, dataset_id,
+                                        ROUNDS_DISPUTE_FILTER_WAITING, &error);
   g_assert_no_error (error);
   assert_keys (waiting, "item-5");
-  g_assert_cmpint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->rules, ==, ROUNDS_DISPUTE_UNSAFE);
+  g_assert_cmpint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->rules, ==,
+                   ROUNDS_DISPUTE_UNSAFE);
 
-  agreed = rounds_store_list_disputes (fixture->store, dataset_id, ROUNDS_DISPUTE_FILTER_AGREED, &error);
+  agreed = rounds_store_list_disputes (fixture->store, dataset_id,
+                                       ROUNDS_DISPUTE_FILTER_AGREED, &error);
   g_assert_no_error (error);
   assert_keys (agreed, "item-1");
 
@@ -608,7 +644,8 @@ test_disputes_list (Fixture       *fixture,
   g_assert_true (rounds_store_save_verdict (fixture->store, item, "rev", verdict, &error));
   g_assert_no_error (error);
 
-  after = rounds_store_list_disputes (fixture->store, dataset_id, ROUNDS_DISPUTE_FILTER_DISPUTED, &error);
+  after = rounds_store_list_disputes (fixture->store, dataset_id,
+                                      ROUNDS_DISPUTE_FILTER_DISPUTED, &error);
   g_assert_no_error (error);
   assert_keys (after, "item-3 item-2 item-4 item-6");
   g_assert_true (((RoundsDispute *) g_ptr_array_index (after, 1))->has_verdict);
@@ -650,7 +687,8 @@ test_disputes_current_edits (Fixture       *fixture,
   skip->skip_reason = g_strdup ("not my field");
   g_assert_true (rounds_store_save_judgement (fixture->store, item, "ann2", skip, &error));
   g_assert_no_error (error);
-  skipped = rounds_store_list_disputes (fixture->store, dataset_id, ROUNDS_DISPUTE_FILTER_WAITING, &error);
+  skipped = rounds_store_list_disputes (fixture->store, dataset_id,
+                                        ROUNDS_DISPUTE_FILTER_WAITING, &error);
   g_assert_no_error (error);
   assert_keys (skipped, "item-5 item-4");    /* item 5 has a safety flag */
 }
@@ -677,7 +715,8 @@ test_current_judgements (Fixture       *fixture,
   g_free (judge (fixture, 1, "amir", 1, -1, ROUNDS_FLAG_UNSAFE));
   ranked_edit = rank (fixture, 2, "amir", ranks);
 
-  items = rounds_store_list_current_judgements (fixture->store, rounds_dataset_get_id (dataset), &error);
+  items = rounds_store_list_current_judgements (fixture->store,
+                                                rounds_dataset_get_id (dataset), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, 3);
 
@@ -743,7 +782,8 @@ check_krippendorff_report (RoundsAgreementReport *report)
 {
   /* Pairs of observers on their common items; kappa and alpha worked out independently
    * from the definitions in exact arithmetic. */
-  static const struct { const char *a, *b; guint n; double kappa_linear, kappa_quadratic, alpha; } pairs[] = {
+  static const struct { const char *a, *b; guint n; double kappa_linear, kappa_quadratic,
+                        alpha; } pairs[] = {
     { "obs-a", "obs-b",  9, 0.8941176470588236, 0.9395973154362416, 0.9229024943310657 },
     { "obs-a", "obs-c",  8, 0.5,                0.5384615384615384, 0.53125 },
     { "obs-a", "obs-d",  9, 0.7157894736842105, 0.5524861878453039, 0.5886419753086419 },
@@ -758,7 +798,8 @@ check_krippendorff_report (RoundsAgreementReport *report)
 
   g_assert_cmpint (report->preference.alpha.status, ==, ROUNDS_ALPHA_OK);
   g_assert_cmpfloat_with_epsilon (report->preference.alpha.alpha, 0.8153875037548813, 1e-12);
-  g_assert_cmpfloat_with_epsilon (round (report->preference.alpha.alpha * 1000) / 1000, 0.815, 1e-9);
+  g_assert_cmpfloat_with_epsilon (round (report->preference.alpha.alpha * 1000) / 1000, 0.815,
+                                  1e-9);
   g_assert_cmpuint (report->preference.n_items, ==, 11);
   g_assert_cmpuint (report->preference.alpha.n_units, ==, 11);
   g_assert_cmpuint (report->preference.alpha.n_values, ==, 40);
@@ -774,12 +815,14 @@ check_krippendorff_report (RoundsAgreementReport *report)
   g_assert_cmpuint (report->criteria->len, ==, 6);
   for (guint c = 0; c < report->criteria->len; c++)
     {
-      RoundsCriterionAgreement *criterion = &g_array_index (report->criteria, RoundsCriterionAgreement, c);
+      RoundsCriterionAgreement *criterion = &g_array_index (report->criteria,
+                                                            RoundsCriterionAgreement, c);
 
       if (c == 0)
         {
           g_assert_cmpstr (criterion->id, ==, "accuracy");
-          g_assert_cmpfloat_with_epsilon (criterion->measure.alpha.alpha, 0.8491071428571428, 1e-12);
+          g_assert_cmpfloat_with_epsilon (criterion->measure.alpha.alpha,
+                                          0.8491071428571428, 1e-12);
           g_assert_cmpuint (criterion->measure.n_items, ==, 11);
           g_assert_cmpuint (criterion->measure.alpha.n_units, ==, 11);
         }
@@ -817,7 +860,8 @@ test_agreement_krippendorff (Fixture       *fixture,
   dataset = rounds_store_get_dataset (fixture->store, "ds", &error);
   g_assert_no_error (error);
 
-  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset), &report, &error));
+  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset),
+                                                 &report, &error));
   g_assert_no_error (error);
   check_krippendorff_report (report);
 }
@@ -855,11 +899,14 @@ test_agreement_ranking (Fixture       *fixture,
             rounds_reliability_add (expected_direction, i * 10 + p, a,
                                     (ranks[i][a][r] > ranks[i][a][s]) - (ranks[i][a][r] < ranks[i][a][s]));
       }
-  g_assert_true (rounds_alpha_compute (expected_ranks, ROUNDS_METRIC_ORDINAL, &ranks_alpha, &error));
-  g_assert_true (rounds_alpha_compute (expected_direction, ROUNDS_METRIC_NOMINAL, &direction_alpha, &error));
+  g_assert_true (rounds_alpha_compute (expected_ranks, ROUNDS_METRIC_ORDINAL,
+                                       &ranks_alpha, &error));
+  g_assert_true (rounds_alpha_compute (expected_direction, ROUNDS_METRIC_NOMINAL,
+                                       &direction_alpha, &error));
   g_assert_no_error (error);
 
-  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset), &report, &error));
+  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset),
+                                                 &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report->ranking.n_items, ==, 3);
   g_assert_cmpuint (report->ranking.alpha.n_units, ==, 9);
@@ -879,7 +926,8 @@ test_agreement_empty (Fixture       *fixture,
   g_autoptr(RoundsAgreementReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset), &report, &error));
+  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset),
+                                                 &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report->n_items, ==, 0);
   g_assert_cmpint (report->preference.alpha.status, ==, ROUNDS_ALPHA_NO_PAIRABLE_VALUES);
@@ -955,7 +1003,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/rounds/review/" path, Fixture, NULL, rounds_test_store_set_up, func, rounds_test_store_tear_down)
+  g_test_add ("/rounds/review/" path, Fixture, NULL, rounds_test_store_set_up, func, \
+              rounds_test_store_tear_down)
 
   ADD ("verdict/save", test_verdict_save);
   ADD ("verdict/revise", test_verdict_revise);

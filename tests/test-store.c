@@ -27,13 +27,16 @@ add_dataset (Fixture    *fixture,
   g_autoptr(GError) error = NULL;
   RoundsDataset *dataset;
 
-  g_string_append_printf (text, "{\"type\": \"dataset\", \"id\": \"ds\", \"overlap\": %u, \"required\": [%s]}\n",
+  g_string_append_printf (text, "{\"type\": \"dataset\", \"id\": \"ds\", \"overlap\": %u, "
+                                "\"required\": [%s]}\n",
                           overlap, required ? required : "\"preference\"");
   for (guint i = 1; i <= n_items; i++)
     {
-      g_string_append_printf (text, "{\"type\": \"item\", \"id\": \"item-%u\", \"scenario\": \"Scenario %u\", \"responses\": [", i, i);
+      g_string_append_printf (text, "{\"type\": \"item\", \"id\": \"item-%u\", \"scenario\": "
+                                    "\"Scenario %u\", \"responses\": [", i, i);
       for (guint r = 0; r < n_responses; r++)
-        g_string_append_printf (text, "%s{\"text\": \"Response %c of item %u\"}", r ? ", " : "", 'A' + r, i);
+        g_string_append_printf (text, "%s{\"text\": \"Response %c of item %u\"}",
+                                r ? ", " : "", 'A' + r, i);
       g_string_append (text, "]}\n");
     }
   rounds_test_store_import_text (fixture->store, fixture->dir, "ds.jsonl", text->str);
@@ -63,11 +66,13 @@ new_judgement (Fixture      *fixture,
                int           preference)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset_by_id (fixture->store, rounds_item_get_dataset_id (item), &error);
+  g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset_by_id (fixture->store,
+                                                                     rounds_item_get_dataset_id (item), &error);
   RoundsJudgement *j;
 
   g_assert_no_error (error);
-  j = rounds_judgement_new (rounds_item_get_n_responses (item), rounds_dataset_get_rubric (dataset));
+  j = rounds_judgement_new (rounds_item_get_n_responses (item),
+                            rounds_dataset_get_rubric (dataset));
   j->status = status;
   if (status == ROUNDS_STATUS_SUBMITTED)
     {
@@ -101,7 +106,8 @@ next_key (Fixture       *fixture,
           const char    *annotator)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsItem) item = rounds_store_next_item (fixture->store, rounds_dataset_get_id (dataset), annotator, &error);
+  g_autoptr(RoundsItem) item = rounds_store_next_item (fixture->store,
+                                                       rounds_dataset_get_id (dataset), annotator, &error);
 
   g_assert_no_error (error);
   return item ? g_strdup (rounds_item_get_key (item)) : NULL;
@@ -121,7 +127,8 @@ test_open (Fixture       *fixture,
   mode = rounds_test_query_text (fixture->store, "PRAGMA journal_mode", NULL);
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpint (rounds_test_query_int (fixture->store, "PRAGMA foreign_keys"), ==, 1);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "PRAGMA user_version"), ==, ROUNDS_SCHEMA_VERSION);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "PRAGMA user_version"), ==,
+                   ROUNDS_SCHEMA_VERSION);
   g_assert_cmpint (rounds_store_get_schema_version (fixture->store), ==, ROUNDS_SCHEMA_VERSION);
   g_assert_true (rounds_store_check_integrity (fixture->store, &error));
   g_assert_no_error (error);
@@ -166,9 +173,11 @@ static void
 test_profiles (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(RoundsProfile) lin = rounds_profile_new ("dr-lin", "Dr Lin", ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, "paediatrics");
+  g_autoptr(RoundsProfile) lin = rounds_profile_new ("dr-lin", "Dr Lin",
+                                                     ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, "paediatrics");
   g_autoptr(RoundsProfile) abe = rounds_profile_new ("abe", NULL, ROUNDS_ROLE_CURATOR, NULL);
-  g_autoptr(RoundsProfile) lin2 = rounds_profile_new ("dr-lin", "Dr Mei Lin", ROUNDS_ROLE_ANNOTATOR, NULL);
+  g_autoptr(RoundsProfile) lin2 = rounds_profile_new ("dr-lin", "Dr Mei Lin",
+                                                      ROUNDS_ROLE_ANNOTATOR, NULL);
   g_autoptr(RoundsProfile) current = NULL;
   g_autoptr(RoundsProfile) got = NULL;
   g_autoptr(GListModel) list = NULL;
@@ -200,7 +209,8 @@ test_profiles (Fixture       *fixture,
   g_assert_cmpstr (rounds_profile_get_user_name (second), ==, "dr-lin");
   g_assert_cmpstr (rounds_profile_get_display_name (second), ==, "Dr Lin");
   g_assert_cmpstr (rounds_profile_get_specialty (second), ==, "paediatrics");
-  g_assert_cmpuint (rounds_profile_get_roles (second), ==, ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
+  g_assert_cmpuint (rounds_profile_get_roles (second), ==,
+                    ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
 
   g_assert_true (rounds_store_set_current_profile (fixture->store, "abe", &error));
   g_assert_no_error (error);
@@ -225,8 +235,10 @@ test_profiles (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (rounds_profile_get_display_name (got), ==, "Dr Mei Lin");
   g_assert_cmpuint (rounds_profile_get_roles (got), ==, ROUNDS_ROLE_ANNOTATOR);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotators"), ==, 2);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'profile.add'"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotators"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE "
+                                                          "action = 'profile.add'"), ==, 3);
 }
 
 static const struct
@@ -256,7 +268,8 @@ test_profile_names (Fixture       *fixture,
 {
   for (guint i = 0; i < G_N_ELEMENTS (user_names); i++)
     {
-      g_autoptr(RoundsProfile) profile = rounds_profile_new (user_names[i].user_name, NULL, ROUNDS_ROLE_ANNOTATOR, NULL);
+      g_autoptr(RoundsProfile) profile = rounds_profile_new (user_names[i].user_name, NULL,
+                                                             ROUNDS_ROLE_ANNOTATOR, NULL);
       g_autoptr(GError) error = NULL;
       gint64 before = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotators");
       gboolean ok;
@@ -267,12 +280,14 @@ test_profile_names (Fixture       *fixture,
       if (user_names[i].valid)
         {
           g_assert_no_error (error);
-          g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotators"), ==, before + 1);
+          g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM "
+                                                                  "annotators"), ==, before + 1);
         }
       else
         {
           g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
-          g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotators"), ==, before);
+          g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                                  "SELECT COUNT(*) FROM annotators"), ==, before);
           g_assert_false (rounds_user_name_is_valid (user_names[i].user_name, NULL));
         }
     }
@@ -316,7 +331,8 @@ test_queue_overlap_one (Fixture       *fixture,
       g_assert_null (key);
     }
 
-  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann", &progress, &error));
+  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann",
+                                            &progress, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (progress.n_items, ==, 6);
   g_assert_cmpuint (progress.n_complete, ==, 6);
@@ -361,7 +377,8 @@ test_queue_overlap_three (Fixture       *fixture,
   /* Every item has its three judgements, so a fourth annotator has nothing to do. */
   fourth = next_key (fixture, dataset, "dan");
   g_assert_null (fourth);
-  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "dan", &progress, &error));
+  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "dan",
+                                            &progress, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (progress.n_items, ==, 4);
   g_assert_cmpuint (progress.n_complete, ==, 4);
@@ -393,7 +410,8 @@ test_queue_skip (Fixture       *fixture,
   bob_next = next_key (fixture, dataset, "bob");
   g_assert_cmpstr (bob_next, ==, "item-1");
 
-  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann", &progress, &error));
+  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann",
+                                            &progress, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (progress.n_complete, ==, 0);
   g_assert_cmpuint (progress.n_mine, ==, 0);
@@ -516,7 +534,8 @@ test_queue_withdrawn (Fixture       *fixture,
   save (fixture, first, "ann", ROUNDS_STATUS_SKIPPED);
   after = next_key (fixture, dataset, "bob");
   g_assert_cmpstr (after, ==, "item-1");
-  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann", &progress, &error));
+  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann",
+                                            &progress, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (progress.n_complete, ==, 0);
   g_assert_cmpuint (progress.n_submitted, ==, 0);
@@ -528,7 +547,8 @@ test_queue_withdrawn (Fixture       *fixture,
   save (fixture, first, "ann", ROUNDS_STATUS_SUBMITTED);
   again = next_key (fixture, dataset, "bob");
   g_assert_cmpstr (again, ==, "item-2");
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT n_submitted FROM items WHERE key = 'item-1'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT n_submitted FROM items "
+                                                          "WHERE key = 'item-1'"), ==, 1);
 }
 
 /* Judgements -------------------------------------------------------------------------- */
@@ -551,7 +571,8 @@ test_judgement_edits (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (preferences); i++)
     {
-      g_autoptr(RoundsJudgement) j = new_judgement (fixture, item, ROUNDS_STATUS_SUBMITTED, preferences[i]);
+      g_autoptr(RoundsJudgement) j = new_judgement (fixture, item, ROUNDS_STATUS_SUBMITTED,
+                                                    preferences[i]);
 
       /* Shown B on the left: the preference is still relative to canonical order. */
       j->shown_order[0] = 1;
@@ -595,23 +616,35 @@ test_judgement_edits (Fixture       *fixture,
   g_assert_cmpstr (current->annotator, ==, "ann");
 
   /* The raw rows, as a researcher reads them. */
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations"), ==, 3);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(DISTINCT edit_id) FROM annotations"), ==, 3);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(DISTINCT doc_id) FROM annotations"), ==, 3);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations WHERE is_current = 1"), ==, 1);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT revision FROM annotations WHERE is_current = 1"), ==, 3);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT preference FROM annotations WHERE revision = 1"), ==, -2);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations WHERE shown_order = '[1,0]'"), ==, 3);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations WHERE synced = 0 AND origin = 'local'"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(DISTINCT "
+                                                          "edit_id) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(DISTINCT doc_id) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations "
+                                                          "WHERE is_current = 1"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT revision FROM annotations "
+                                                          "WHERE is_current = 1"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT preference FROM annotations "
+                                                          "WHERE revision = 1"), ==, -2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations WHERE "
+                                                          "shown_order = '[1,0]'"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations WHERE synced = 0 "
+                                          "AND origin = 'local'"), ==, 3);
 
   /* The audit log: a submit, then revisions. */
   g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (fixture->store),
-                                       "SELECT action, actor, target, json_extract (detail_json, '$.revision')"
-                                       " FROM audit_log WHERE action LIKE 'judgement.%' ORDER BY id",
+                                       "SELECT action, actor, target, json_extract "
+                                       "(detail_json, '$.revision')"
+                                       " FROM audit_log WHERE action LIKE "
+                                       "'judgement.%' ORDER BY id",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, row == 0 ? "judgement.submit" : "judgement.revise");
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==,
+                       row == 0 ? "judgement.submit" : "judgement.revise");
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "ann");
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "ds/item-1");
       g_assert_cmpint (sqlite3_column_int (stmt, 3), ==, (int) row + 1);
@@ -625,7 +658,8 @@ static void
 test_judgement_full (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 1, 3, 1, "\"preference\", \"rubric\", \"notes\"");
+  g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 1, 3, 1,
+                                                  "\"preference\", \"rubric\", \"notes\"");
   g_autoptr(RoundsItem) item = find_item (fixture, "item-1");
   g_autoptr(RoundsJudgement) j = new_judgement (fixture, item, ROUNDS_STATUS_SUBMITTED, 0);
   g_autoptr(RoundsJudgement) back = NULL;
@@ -666,7 +700,8 @@ test_judgement_full (Fixture       *fixture,
       g_assert_cmpstr (back->notes[r], ==, j->notes[r]);
       g_assert_cmpuint (back->shown_order[r], ==, j->shown_order[r]);
       for (guint c = 0; c < j->n_criteria; c++)
-        g_assert_cmpint (*rounds_judgement_score (back, r, c), ==, *rounds_judgement_score (j, r, c));
+        g_assert_cmpint (*rounds_judgement_score (back, r, c), ==,
+                         *rounds_judgement_score (j, r, c));
     }
 }
 
@@ -725,8 +760,10 @@ test_append_only (Fixture       *fixture,
     }
 
   g_assert_cmpint (rc, !=, SQLITE_OK);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations"), ==, annotations);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log"), ==, audit);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations"),
+                   ==, annotations);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM audit_log"), ==, audit);
   after = rounds_test_query_text (fixture->store, every_row, NULL);
   g_assert_cmpstr (before, ==, after);
 }
@@ -749,11 +786,15 @@ static const CompleteCase complete_cases[] = {
   { "nothing", ROUNDS_REQUIRE_PREFERENCE, 2, FALSE, FALSE, FALSE, FALSE, NULL, FALSE, FALSE },
   { "preference", ROUNDS_REQUIRE_PREFERENCE, 2, TRUE, FALSE, FALSE, FALSE, NULL, FALSE, TRUE },
   { "unacceptable", ROUNDS_REQUIRE_PREFERENCE, 2, FALSE, TRUE, FALSE, FALSE, NULL, FALSE, TRUE },
-  { "ranking-missing", ROUNDS_REQUIRE_PREFERENCE, 3, TRUE, FALSE, FALSE, FALSE, NULL, FALSE, FALSE },
+  { "ranking-missing", ROUNDS_REQUIRE_PREFERENCE, 3, TRUE, FALSE, FALSE, FALSE, NULL,
+    FALSE, FALSE },
   { "ranking", ROUNDS_REQUIRE_PREFERENCE, 3, FALSE, FALSE, TRUE, FALSE, NULL, FALSE, TRUE },
-  { "ranking-unacceptable", ROUNDS_REQUIRE_PREFERENCE, 3, FALSE, TRUE, FALSE, FALSE, NULL, FALSE, TRUE },
-  { "rubric-missing", ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_RUBRIC, 2, TRUE, FALSE, FALSE, FALSE, NULL, FALSE, FALSE },
-  { "rubric", ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_RUBRIC, 2, TRUE, FALSE, FALSE, TRUE, NULL, FALSE, TRUE },
+  { "ranking-unacceptable", ROUNDS_REQUIRE_PREFERENCE, 3, FALSE, TRUE, FALSE, FALSE, NULL,
+    FALSE, TRUE },
+  { "rubric-missing", ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_RUBRIC, 2, TRUE, FALSE, FALSE,
+    FALSE, NULL, FALSE, FALSE },
+  { "rubric", ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_RUBRIC, 2, TRUE, FALSE, FALSE, TRUE, NULL,
+    FALSE, TRUE },
   { "comment-missing", ROUNDS_REQUIRE_COMMENT, 2, TRUE, FALSE, FALSE, FALSE, NULL, FALSE, FALSE },
   { "comment-blank", ROUNDS_REQUIRE_COMMENT, 2, TRUE, FALSE, FALSE, FALSE, " \n\t", FALSE, FALSE },
   { "comment", ROUNDS_REQUIRE_COMMENT, 2, TRUE, FALSE, FALSE, FALSE, "fine", FALSE, TRUE },
@@ -806,20 +847,24 @@ test_save_incomplete (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
-  g_assert_cmpuint (rounds_dataset_get_required (dataset), ==, ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_COMMENT);
+  g_assert_cmpuint (rounds_dataset_get_required (dataset), ==,
+                    ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_COMMENT);
 
   g_assert_false (rounds_store_save_judgement (fixture->store, item, "ann", j, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INCOMPLETE);
   g_clear_error (&error);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations"), ==, 0);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'judgement.%'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE "
+                                                          "action LIKE 'judgement.%'"), ==, 0);
 
   /* 3 is off a 5-point scale (-2…2). */
   off_scale->comment = g_strdup ("sure");
   g_assert_false (rounds_store_save_judgement (fixture->store, item, "ann", off_scale, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations"), ==, 0);
 
   j->comment = g_strdup ("A is right");
   g_assert_true (rounds_store_save_judgement (fixture->store, item, "ann", j, &error));
@@ -828,7 +873,8 @@ test_save_incomplete (Fixture       *fixture,
   /* Nobody may save without a profile. */
   g_assert_false (rounds_store_save_judgement (fixture->store, item, "nobody", j, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE);
-  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations"), ==, 1);
 }
 
 /* The order on screen ----------------------------------------------------------------- */
@@ -869,7 +915,8 @@ test_shown_order_stable (Fixture       *fixture,
             g_autoptr(RoundsItem) item = find_item (fixture, key);
             guint order[4] = { 99, 99, 99, 99 };
 
-            g_assert_true (rounds_store_get_shown_order (fixture->store, item, annotators[a], order, &error));
+            g_assert_true (rounds_store_get_shown_order (fixture->store, item, annotators[a],
+                                                         order, &error));
             g_assert_no_error (error);
             g_assert_true (is_permutation (order, 4));
             if (round == 0)
@@ -910,7 +957,8 @@ test_shown_order_counterbalanced (Fixture       *fixture,
                                   gconstpointer  data)
 {
   const CounterbalanceCase *c = data;
-  g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 5, c->n_responses, c->n_annotators, NULL);
+  g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 5, c->n_responses,
+                                                  c->n_annotators, NULL);
   g_autoptr(GError) error = NULL;
 
   for (guint a = 0; a < c->n_annotators; a++)
@@ -1069,22 +1117,27 @@ test_history (Fixture       *fixture,
   g_usleep (2000);
   save (fixture, i3, "ann", ROUNDS_STATUS_SUBMITTED);
 
-  history = rounds_store_list_history (fixture->store, rounds_dataset_get_id (dataset), "ann", &error);
+  history = rounds_store_list_history (fixture->store, rounds_dataset_get_id (dataset),
+                                       "ann", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (history->len, ==, 3);
   g_assert_cmpstr (g_array_index (history, RoundsHistoryEntry, 0).item_key, ==, "item-3");
   g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 0).revision, ==, 2);
-  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 0).status, ==, ROUNDS_STATUS_SUBMITTED);
-  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 0).item_id, ==, rounds_item_get_id (i3));
+  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 0).status, ==,
+                   ROUNDS_STATUS_SUBMITTED);
+  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 0).item_id, ==,
+                   rounds_item_get_id (i3));
   g_assert_cmpstr (g_array_index (history, RoundsHistoryEntry, 0).title, ==, NULL);
   g_assert_cmpstr (g_array_index (history, RoundsHistoryEntry, 1).item_key, ==, "item-1");
-  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 1).status, ==, ROUNDS_STATUS_SKIPPED);
+  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 1).status, ==,
+                   ROUNDS_STATUS_SKIPPED);
   g_assert_cmpstr (g_array_index (history, RoundsHistoryEntry, 2).item_key, ==, "item-2");
   g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 2).revision, ==, 1);
   g_assert_nonnull (g_array_index (history, RoundsHistoryEntry, 2).edit_id);
   g_assert_nonnull (g_array_index (history, RoundsHistoryEntry, 2).created_at);
 
-  other = rounds_store_list_history (fixture->store, rounds_dataset_get_id (dataset), "bob", &error);
+  other = rounds_store_list_history (fixture->store, rounds_dataset_get_id (dataset),
+                                     "bob", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (other->len, ==, 0);
 }
@@ -1096,9 +1149,11 @@ test_audit (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *row = NULL;
 
-  g_assert_true (rounds_store_audit (fixture->store, "ann", "export.file", "ds", "{\"format\":\"trl\"}", &error));
+  g_assert_true (rounds_store_audit (fixture->store, "ann", "export.file", "ds",
+                                     "{\"format\":\"trl\"}", &error));
   g_assert_no_error (error);
-  row = rounds_test_query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || target || ' ' || detail_json FROM audit_log", NULL);
+  row = rounds_test_query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || target || "
+                                                "' ' || detail_json FROM audit_log", NULL);
   g_assert_cmpstr (row, ==, "ann export.file ds {\"format\":\"trl\"}");
 }
 
@@ -1109,7 +1164,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/rounds/store/" path, Fixture, NULL, rounds_test_store_set_up, func, rounds_test_store_tear_down)
+  g_test_add ("/rounds/store/" path, Fixture, NULL, rounds_test_store_set_up, func, \
+              rounds_test_store_tear_down)
 
   ADD ("open", test_open);
   ADD ("open/creates-folder", test_open_creates_folder);
@@ -1132,14 +1188,17 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (append_only_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/rounds/store/append-only/%s", append_only_cases[i].name);
+      g_autofree char *path = g_strdup_printf ("/rounds/store/append-only/%s",
+                                               append_only_cases[i].name);
 
-      g_test_add (path, Fixture, &append_only_cases[i], rounds_test_store_set_up, test_append_only, rounds_test_store_tear_down);
+      g_test_add (path, Fixture, &append_only_cases[i], rounds_test_store_set_up, test_append_only,
+                  rounds_test_store_tear_down);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (complete_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/rounds/store/check-complete/%s", complete_cases[i].name);
+      g_autofree char *path = g_strdup_printf ("/rounds/store/check-complete/%s",
+                                               complete_cases[i].name);
 
       g_test_add_data_func (path, &complete_cases[i], test_check_complete);
     }
@@ -1149,7 +1208,8 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/rounds/store/shown-order/counterbalanced/%u-responses-%u-annotators",
                                                counterbalance_cases[i].n_responses, counterbalance_cases[i].n_annotators);
 
-      g_test_add (path, Fixture, &counterbalance_cases[i], rounds_test_store_set_up, test_shown_order_counterbalanced, rounds_test_store_tear_down);
+      g_test_add (path, Fixture, &counterbalance_cases[i], rounds_test_store_set_up,
+                  test_shown_order_counterbalanced, rounds_test_store_tear_down);
     }
 
   return g_test_run ();

@@ -152,15 +152,19 @@ static void
 test_refusals (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *with_password = g_strdup_printf ("http://admin:hunter2@%s", fixture->db_url + strlen ("http://"));
+  g_autofree char *with_password = g_strdup_printf ("http://admin:hunter2@%s",
+                                                    fixture->db_url + strlen ("http://"));
   const Refusal cases[] = {
     { "x", { "store", "init", with_password, "--user", "admin", NULL }, 2, "--user" },
     { "x", { "store", "init", fixture->db_url, NULL }, 2, "--user" },
     { "x", { "store", "init", NULL }, 2, "database URL" },
     { "x", { "store", "frobnicate", NULL }, 2, "“init” or “check”" },
-    { "wrong", { "store", "check", fixture->db_url, "--user", "admin", NULL }, 1, "Wrong user name or password" },
-    { NULL, { "store", "check", fixture->db_url, "--user", "admin", NULL }, 2, "ROUNDS_STORE_PASSWORD" },
-    { "x", { "store", "check", "https://couch.example.org/", "--user", "admin", NULL }, 2, "names no database" },
+    { "wrong", { "store", "check", fixture->db_url, "--user", "admin", NULL }, 1,
+      "Wrong user name or password" },
+    { NULL, { "store", "check", fixture->db_url, "--user", "admin", NULL }, 2,
+      "ROUNDS_STORE_PASSWORD" },
+    { "x", { "store", "check", "https://couch.example.org/", "--user", "admin", NULL }, 2,
+      "names no database" },
     { "x", { "sync", fixture->db_url, "--push", "--pull", NULL }, 2, "--push and --pull" },
     { "x", { "sync", fixture->db_url, "--batch", "10", NULL }, 2, "500 to 1000" },
     { "x", { "sync", with_password, NULL }, 2, "--user" },
@@ -224,11 +228,14 @@ prepare_store (Fixture     *fixture,
   if (roles & ROUNDS_ROLE_REVIEWER)
     {
       g_autoptr(RoundsItem) item = rounds_store_find_item (store, "ethics", "c1", &error);
-      g_autofree char *doc_id = _rounds_doc_id ("verdict", "ethics", "c1", TEST_ANNOTATOR, "v1", NULL);
+      g_autofree char *doc_id = _rounds_doc_id ("verdict", "ethics", "c1",
+                                                TEST_ANNOTATOR, "v1", NULL);
       g_autofree char *sql = g_strdup_printf (
-        "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision, preference, rationale,"
+        "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision, "
+        "preference, rationale,"
         " created_at, origin, is_current) VALUES ('v1', '%s', %" G_GINT64_FORMAT ","
-        " (SELECT id FROM annotators WHERE user_name = 'dr-lin'), 1, 1, 'because', '2026-01-01T00:00:00Z', 'local', 1)",
+        " (SELECT id FROM annotators WHERE user_name = 'dr-lin'), 1, 1, 'because', "
+        "'2026-01-01T00:00:00Z', 'local', 1)",
         doc_id, rounds_item_get_id (item));
 
       rounds_test_exec (store, sql);
@@ -250,10 +257,12 @@ test_sync (Fixture       *fixture,
   g_assert_nonnull (strstr (run.out, "Pushed 3, pulled 0"));
   g_assert_nonnull (strstr (run.out, "0 edits waiting"));
   g_assert_nonnull (strstr (run.err, "Pushing"));
-  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:dr-lin:ethics:"), ==, 2);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url,
+                                                  "judgement:dr-lin:ethics:"), ==, 2);
   rounds_test_cli_run_clear (&run);
 
-  run_cli (fixture, &run, password, "sync", fixture->db_url, "--user", TEST_ANNOTATOR, "--quiet", NULL);
+  run_cli (fixture, &run, password, "sync", fixture->db_url, "--user", TEST_ANNOTATOR,
+           "--quiet", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Pushed 0"));
   g_assert_cmpstr (run.err, ==, "");

@@ -55,8 +55,10 @@ count_rows (Fixture    *fixture,
 
 static const char items_jsonl[] =
   "{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"Ethics\", \"overlap\": 2}\n"
-  "{\"id\": \"c1\", \"scenario\": \"A 16-year-old asks for contraception.\", \"responses\": [{\"text\": \"Assess competence.\"}, {\"text\": \"Tell the parents.\"}]}\n"
-  "{\"id\": \"c2\", \"scenario\": \"患者要求隐瞒诊断。\", \"language\": \"zh-CN\", \"responses\": [{\"text\": \"尊重自主。\"}, {\"text\": \"告知家属。\"}]}\n";
+  "{\"id\": \"c1\", \"scenario\": \"A 16-year-old asks for contraception.\", \"responses\": "
+  "[{\"text\": \"Assess competence.\"}, {\"text\": \"Tell the parents.\"}]}\n"
+  "{\"id\": \"c2\", \"scenario\": \"患者要求隐瞒诊断。\", \"language\": \"zh-CN\", \"responses\": "
+  "[{\"text\": \"尊重自主。\"}, {\"text\": \"告知家属。\"}]}\n";
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -87,7 +89,8 @@ test_help (Fixture       *fixture,
 
   run_cli (fixture, &run, "--help", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  for (const char * const *word = (const char *[]) { "profile", "import", "datasets", "stats", "--db", "Exit status", NULL };
+  for (const char * const *word = (const char *[]) { "profile", "import", "datasets", "stats",
+                                                     "--db", "Exit status", NULL };
        *word != NULL; word++)
     g_assert_nonnull (strstr (run.out, *word));
 
@@ -139,11 +142,14 @@ typedef struct
 
 static const BadInput bad_inputs[] = {
   { "one-response.jsonl",
-    "{\"id\": \"x1\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
-    "{\"id\": \"x2\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}]}\n",
+    "{\"id\": \"x1\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, "
+    "{\"text\": \"b\"}]}\n"
+    "{\"id\": \"x2\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": "
+    "[{\"text\": \"a\"}]}\n",
     ":2: field “responses”", 3 },
   { "not-json.jsonl",
-    "{\"id\": \"x1\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
+    "{\"id\": \"x1\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, "
+    "{\"text\": \"b\"}]}\n"
     "\n"
     "{\"id\": \"x3\", \"scenario\": \n",
     ":3:", 3 },
@@ -200,7 +206,8 @@ test_conflict_and_update (Fixture       *fixture,
   g_assert_cmpint (first.status, ==, 0);
 
   changed = g_strdup (items_jsonl);
-  memcpy (strstr (changed, "Assess competence."), "Assess capacity!!.", strlen ("Assess capacity!!."));
+  memcpy (strstr (changed, "Assess competence."), "Assess capacity!!.",
+          strlen ("Assess capacity!!."));
   write_file (fixture, "changed.jsonl", changed);
 
   run_cli (fixture, &conflict, "--db", fixture->db, "import", "changed.jsonl", NULL);
@@ -223,7 +230,8 @@ test_mapped_csv (Fixture       *fixture,
 
   write_file (fixture, "qa.csv",
               "question,answer_1,answer_2,model_1,model_2\n"
-              "\"What is the adult maximum of paracetamol, \"\"per day\"\"?\",4 g,8 g,atlas-8b,sage-32b\n"
+              "\"What is the adult maximum of paracetamol, \"\"per day\"\"?\",4 g,8 "
+              "g,atlas-8b,sage-32b\n"
               "布洛芬的儿童剂量？,每次10毫克/千克,每次50毫克/千克,atlas-8b,sage-32b\n");
   run_cli (fixture, &run, "--db", fixture->db, "import", "--dataset", "qa",
            "--map", "scenario=question", "--map", "responses=answer_1,answer_2",
@@ -251,7 +259,8 @@ test_profiles (Fixture       *fixture,
   run_cli (fixture, &add, "--db", fixture->db, "profile", "add", "dr-lin", "--name", "Dr Lin Wei",
            "--role", "annotator,reviewer", "--specialty", "emergency medicine", NULL);
   g_assert_cmpint (add.status, ==, 0);
-  run_cli (fixture, &add2, "--db", fixture->db, "profile", "add", "dr-amara", "--role", "curator", NULL);
+  run_cli (fixture, &add2, "--db", fixture->db, "profile", "add", "dr-amara", "--role",
+           "curator", NULL);
   g_assert_cmpint (add2.status, ==, 0);
   run_cli (fixture, &bad, "--db", fixture->db, "profile", "add", "Dr Lin!", NULL);
   g_assert_cmpint (bad.status, ==, 2);
@@ -263,7 +272,8 @@ test_profiles (Fixture       *fixture,
   run_cli (fixture, &list, "--db", fixture->db, "profile", "list", NULL);
   g_assert_cmpint (list.status, ==, 0);
   g_assert_nonnull (strstr (list.out, "* dr-amara"));
-  g_assert_nonnull (strstr (list.out, "  dr-lin\tDr Lin Wei\tannotator,reviewer\temergency medicine"));
+  g_assert_nonnull (strstr (list.out,
+                            "  dr-lin\tDr Lin Wei\tannotator,reviewer\temergency medicine"));
   g_assert_cmpint (count_rows (fixture, "annotators"), ==, 2);
 }
 
@@ -279,9 +289,12 @@ test_stats_json (Fixture       *fixture,
   JsonObject *dataset;
 
   write_file (fixture, "judgements.jsonl",
-              "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", \"annotator\": \"dr-lin\", \"preference\": -1, \"time_spent_ms\": 60000}\n"
-              "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", \"annotator\": \"dr-okafor\", \"preference\": \"tie\"}\n");
-  run_cli (fixture, &import, "--db", fixture->db, "import", "items.jsonl", "judgements.jsonl", NULL);
+              "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", \"annotator\": "
+              "\"dr-lin\", \"preference\": -1, \"time_spent_ms\": 60000}\n"
+              "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", \"annotator\": "
+              "\"dr-okafor\", \"preference\": \"tie\"}\n");
+  run_cli (fixture, &import, "--db", fixture->db, "import", "items.jsonl",
+           "judgements.jsonl", NULL);
   g_assert_cmpint (import.status, ==, 0);
 
   run_cli (fixture, &stats, "--db", fixture->db, "stats", "--json", "ethics", NULL);
@@ -294,8 +307,10 @@ test_stats_json (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (dataset, "items_complete"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (dataset, "judgements_submitted"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (dataset, "judgements_wanted"), ==, 4);
-  g_assert_cmpint (json_array_get_length (json_object_get_array_member (dataset, "annotators")), ==, 2);
-  g_assert_true (json_object_has_member (json_object_get_object_member (dataset, "agreement"), "preference_ordinal"));
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (dataset,
+                                                                        "annotators")), ==, 2);
+  g_assert_true (json_object_has_member (json_object_get_object_member (dataset, "agreement"),
+                                         "preference_ordinal"));
 
   run_cli (fixture, &missing, "--db", fixture->db, "stats", "no-such-dataset", NULL);
   g_assert_cmpint (missing.status, ==, 1);
@@ -307,8 +322,10 @@ static void
 test_demo_dataset (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo.jsonl", NULL);
-  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
+  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                             "rounds-demo.jsonl", NULL);
+  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                                  "rounds-demo-judgements.jsonl", NULL);
   g_auto(RoundsTestCliRun) first = { 0 };
   g_auto(RoundsTestCliRun) again = { 0 };
 
@@ -329,8 +346,10 @@ static void
 test_agreement (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo.jsonl", NULL);
-  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
+  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                             "rounds-demo.jsonl", NULL);
+  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                                  "rounds-demo-judgements.jsonl", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_auto(RoundsTestCliRun) import = { 0 };
@@ -348,7 +367,8 @@ test_agreement (Fixture       *fixture,
   g_assert_nonnull (strstr (text.out, "(14 items)"));
   g_assert_nonnull (strstr (text.out, "dr-lin"));
 
-  run_cli (fixture, &json, "--db", fixture->db, "agreement", "--json", "clinical-ethics-demo", NULL);
+  run_cli (fixture, &json, "--db", fixture->db, "agreement", "--json",
+           "clinical-ethics-demo", NULL);
   g_assert_cmpint (json.status, ==, 0);
   json_parser_load_from_data (parser, json.out, -1, &error);
   g_assert_no_error (error);
@@ -360,8 +380,10 @@ test_agreement (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (preference, "items"), ==, 14);
   g_assert_cmpfloat (json_object_get_double_member (preference, "alpha"), >, -1.0);
   g_assert_cmpfloat (json_object_get_double_member (preference, "alpha"), <, 1.0);
-  g_assert_cmpint (json_object_get_size (json_object_get_object_member (agreement, "criteria_interval")), ==, 6);
-  g_assert_cmpint (json_array_get_length (json_object_get_array_member (agreement, "pairs")), ==, 3);
+  g_assert_cmpint (json_object_get_size (json_object_get_object_member (agreement,
+                                                                        "criteria_interval")), ==, 6);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (agreement,
+                                                                        "pairs")), ==, 3);
 }
 
 static void
@@ -370,7 +392,8 @@ test_bad_database (Fixture       *fixture,
 {
   g_auto(RoundsTestCliRun) run = { 0 };
 
-  write_file (fixture, "rounds.db", "this is not a database, it is a text file that is long enough");
+  write_file (fixture, "rounds.db",
+              "this is not a database, it is a text file that is long enough");
   run_cli (fixture, &run, "--db", fixture->db, "datasets", NULL);
   g_assert_cmpint (run.status, ==, 4);
   g_assert_nonnull (strstr (run.err, "rounds.db"));
@@ -382,8 +405,10 @@ static void
 test_export (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo.jsonl", NULL);
-  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
+  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                             "rounds-demo.jsonl", NULL);
+  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                                  "rounds-demo-judgements.jsonl", NULL);
   g_autofree char *train = g_build_filename (fixture->dir, "pairs.train.jsonl", NULL);
   g_autofree char *test = g_build_filename (fixture->dir, "pairs.test.jsonl", NULL);
   g_autofree char *bad = g_build_filename (fixture->dir, "bad.jsonl", NULL);
@@ -402,7 +427,8 @@ test_export (Fixture       *fixture,
   g_assert_cmpint (count.status, ==, 0);
   g_assert_true (g_str_has_prefix (count.out, "25 records written from 44 items"));
 
-  run_cli (fixture, &export, "--db", fixture->db, "export", "--format", "trl", "--split", "test=0.3",
+  run_cli (fixture, &export, "--db", fixture->db, "export", "--format", "trl",
+           "--split", "test=0.3",
            "--seed", "11", "-o", "pairs.jsonl", NULL);
   g_test_message ("%s", export.err);
   g_assert_cmpint (export.status, ==, 0);
@@ -418,13 +444,15 @@ test_export (Fixture       *fixture,
   g_assert_cmpuint (lines, ==, 25);
   g_assert_cmpint (count_rows (fixture, "audit_log WHERE action = 'export.write'"), ==, 1);
 
-  run_cli (fixture, &refused, "--db", fixture->db, "export", "--format", "trl", "--min-agreement", "1.5",
+  run_cli (fixture, &refused, "--db", fixture->db, "export", "--format", "trl",
+           "--min-agreement", "1.5",
            "-o", "bad.jsonl", NULL);
   g_assert_cmpint (refused.status, ==, 2);
   g_assert_nonnull (strstr (refused.err, "--min-agreement"));
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 
-  run_cli (fixture, &unknown, "--db", fixture->db, "export", "--format", "dpo", "-o", "bad.jsonl", NULL);
+  run_cli (fixture, &unknown, "--db", fixture->db, "export", "--format", "dpo", "-o",
+           "bad.jsonl", NULL);
   g_assert_cmpint (unknown.status, ==, 2);
   g_assert_nonnull (strstr (unknown.err, "unknown format “dpo”"));
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));

@@ -87,7 +87,8 @@ gboolean
 rounds_test_is_button_labelled (GtkWidget     *widget,
                                 gconstpointer  label)
 {
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+  return GTK_IS_BUTTON (widget)
+    && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 gboolean

@@ -17,7 +17,8 @@
 
 static const char fixture_jsonl[] =
   "{\"type\": \"dataset\", \"id\": \"ward\", \"overlap\": 2, \"required\": [\"preference\"]}\n"
-  "{\"id\": \"w1\", \"scenario\": \"Is 8 g of paracetamol a day safe?\", \"responses\": [{\"text\": \"No: 4 g.\"}, {\"text\": \"Yes.\"}]}\n";
+  "{\"id\": \"w1\", \"scenario\": \"Is 8 g of "
+  "paracetamol a day safe?\", \"responses\": [{\"text\": \"No: 4 g.\"}, {\"text\": \"Yes.\"}]}\n";
 
 /* Starts a sync and waits for it to end: "Synced" may show before it starts, too. */
 static void
@@ -47,7 +48,8 @@ wait_for_status (RoundsWindow *window,
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
-  while (g_strcmp0 (rounds_window_get_sync_status (window), busy) == 0 && g_get_monotonic_time () < deadline)
+  while (g_strcmp0 (rounds_window_get_sync_status (window), busy) == 0
+         && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
 }
 
@@ -228,9 +230,7 @@ fixture_set_up (Fixture       *fixture,
   g_settings_reset (fixture->settings, "store-user");
   fixture->store = rounds_store_open (fixture->db_path, &error);
   g_assert_no_error (error);
-  rounds_test_store_add_profile (fixture->store, TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR);
-  rounds_store_set_current_profile (fixture->store, TEST_ANNOTATOR, &error);
-  g_assert_no_error (error);
+  rounds_test_store_sign_in (fixture->store, TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR);
 }
 
 /* The store set up in the settings as Dr Lin's. */
@@ -504,7 +504,8 @@ test_sign_out (Fixture       *fixture,
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while ((kept = keyring_password (db_url, TEST_ANNOTATOR)) != NULL && g_get_monotonic_time () < deadline)
+  while ((kept = keyring_password (db_url, TEST_ANNOTATOR)) != NULL
+         && g_get_monotonic_time () < deadline)
     {
       g_clear_pointer (&kept, g_free);
       g_main_context_iteration (NULL, TRUE);
