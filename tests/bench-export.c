@@ -109,15 +109,16 @@ fill (RoundsStore *store,
       for (guint k = 0; k < PER_ITEM && (i - 1) * PER_ITEM + k < n_judgements; k++)
         {
           g_autofree char *edit = g_strdup_printf ("bench-%u-%u", i, k);
-          int preference = CLAMP (truth + (g_rand_int_range (rand, 0,
-                                                             5) == 0 ? g_rand_int_range (rand, -1, 2) : 0), -2, 2);
+          int nudge = g_rand_int_range (rand, 0, 5) == 0 ? g_rand_int_range (rand, -1, 2) : 0;
+          int preference = CLAMP (truth + nudge, -2, 2);
 
           g_string_assign (scores, "[");
           for (guint r = 0; r < 2; r++)
             g_string_append_printf (scores,
-                                    "%s{\"accuracy\":%d,\"safety\":%d,\"ethics\":%d,\"privacy\":%d,\"fairness\":%d,\"clarity\":%d}",
-                                    r ? "," : "", g_rand_int_range (rand, 1,
-                                                                    6), g_rand_int_range (rand, 1, 6),
+                                    "%s{\"accuracy\":%d,\"safety\":%d,\"ethics\":%d,"
+                                    "\"privacy\":%d,\"fairness\":%d,\"clarity\":%d}",
+                                    r ? "," : "",
+                                    g_rand_int_range (rand, 1, 6), g_rand_int_range (rand, 1, 6),
                                     g_rand_int_range (rand, 1, 6), g_rand_int_range (rand, 1, 6),
                                     g_rand_int_range (rand, 1, 6), g_rand_int_range (rand, 1, 6));
           g_string_append_c (scores, ']');
@@ -176,8 +177,8 @@ read_floor (RoundsStore *store)
 
       bytes += sqlite3_column_bytes (stmts[0], 2);
       for (guint q = 1; q < G_N_ELEMENTS (queries); q++)
-        for (; rc[q] == SQLITE_ROW
-             && sqlite3_column_int64 (stmts[q], 0) == id; rc[q] = sqlite3_step (stmts[q]))
+        for (; rc[q] == SQLITE_ROW && sqlite3_column_int64 (stmts[q], 0) == id;
+             rc[q] = sqlite3_step (stmts[q]))
           for (int c = 1; c < sqlite3_column_count (stmts[q]); c++)
             if (sqlite3_column_text (stmts[q], c) != NULL)
               bytes += sqlite3_column_bytes (stmts[q], c);

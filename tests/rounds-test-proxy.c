@@ -153,8 +153,8 @@ forward (RoundsTestProxy *self,
                                                     self->cancellable, NULL)))
     return response;
   g_string_append_len (request, body->str, body->len);
-  if (!write_all (g_io_stream_get_output_stream (G_IO_STREAM (upstream)), request->str,
-                  request->len))
+  if (!write_all (g_io_stream_get_output_stream (G_IO_STREAM (upstream)),
+                  request->str, request->len))
     return response;
   in = g_io_stream_get_input_stream (G_IO_STREAM (upstream));
   while ((n = g_input_stream_read (in, chunk, sizeof chunk, self->cancellable, NULL)) > 0)

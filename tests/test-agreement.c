@@ -265,8 +265,8 @@ random_triples (guint    n_units,
   t->value = g_new (double, max);
   for (guint u = 0; u < n_units; u++)
     {
-      double truth = continuous ? g_rand_double_range (rand, 0,
-                                                       100) : g_rand_int_range (rand, 1, 6);
+      double truth = continuous ? g_rand_double_range (rand, 0, 100)
+                                : g_rand_int_range (rand, 1, 6);
 
       for (guint c = 0; c < n_coders; c++)
         {
@@ -277,8 +277,9 @@ random_triples (guint    n_units,
           if (continuous)
             v = fabs (truth + g_rand_double_range (rand, -15, 15));
           else
-            v = CLAMP (truth + g_rand_int_range (rand, -1,
-                                                 2) * (g_rand_int_range (rand, 0, 3) == 0), 1, 5);
+            v = CLAMP (truth + g_rand_int_range (rand, -1, 2) *
+                               (g_rand_int_range (rand, 0, 3) == 0),
+                       1, 5);
           t->unit[t->n] = u;
           t->coder[t->n] = c;
           t->value[t->n] = v;
@@ -466,7 +467,8 @@ test_kappa_published (void)
   g_assert_cmpuint (n3, ==, 100);
 
   g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_UNWEIGHTED,
-                                                        &used), 0.9315, 5e-5);
+                                                        &used),
+                                  0.9315, 5e-5);
   g_assert_cmpuint (used, ==, 100);
   g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_LINEAR, NULL),
                                   0.9412, 5e-5);
@@ -494,8 +496,8 @@ test_kappa_published (void)
     g_autofree double *a = repeat (a_counts, 2, binary, &n1);
     g_autofree double *b = repeat (b_counts, 4, b_values, &n2);
 
-    g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (a, b, 100, ROUNDS_KAPPA_UNWEIGHTED,
-                                                          NULL), 0.348, 5e-4);
+    g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (a, b, 100, ROUNDS_KAPPA_UNWEIGHTED, NULL),
+                                    0.348, 5e-4);
   }
 }
 
@@ -547,12 +549,14 @@ test_kappa_brute_force (void)
         {
           double d = a[i] - b[i];
 
-          observed += w == ROUNDS_KAPPA_UNWEIGHTED ? (d != 0) : w == ROUNDS_KAPPA_LINEAR ? fabs (d) : d * d;
+          observed += w == ROUNDS_KAPPA_UNWEIGHTED ? (d != 0)
+                      : w == ROUNDS_KAPPA_LINEAR ? fabs (d) : d * d;
           for (guint j = 0; j < 300; j++)
             {
               double e = a[i] - b[j];
 
-              expected += w == ROUNDS_KAPPA_UNWEIGHTED ? (e != 0) : w == ROUNDS_KAPPA_LINEAR ? fabs (e) : e * e;
+              expected += w == ROUNDS_KAPPA_UNWEIGHTED ? (e != 0)
+                          : w == ROUNDS_KAPPA_LINEAR ? fabs (e) : e * e;
             }
         }
       observed /= 300;

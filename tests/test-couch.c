@@ -17,7 +17,9 @@ static void
 test_url_parts (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsCouch) couch = rounds_couch_new ("https://dr-lin:s%40cret@couch.example.org:6984/prefix/ethics-study/", &error);
+  g_autoptr(RoundsCouch) couch =
+    rounds_couch_new ("https://dr-lin:s%40cret@couch.example.org:6984/prefix/ethics-study/",
+                      &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (rounds_couch_get_url (couch), ==,
@@ -493,10 +495,10 @@ test_changes_pages (Fixture       *fixture,
       for (guint i = 0; i < json_array_get_length (changes); i++)
         {
           JsonObject *change = json_array_get_object_element (changes, i);
+          const char *id = json_object_get_string_member (change, "id");
 
           g_assert_true (json_object_has_member (change, "doc"));
-          g_assert_true (g_hash_table_add (seen,
-                                           g_strdup (json_object_get_string_member (change, "id"))));
+          g_assert_true (g_hash_table_add (seen, g_strdup (id)));
         }
       pages++;
       if (json_array_get_length (changes) < 3)
@@ -587,6 +589,7 @@ test_setup_repairs (void)
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) security = NULL;
+  JsonObject *members;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autofree char *rev = NULL;
@@ -622,8 +625,9 @@ test_setup_repairs (void)
                                                                        "members"), "roles");
   g_assert_cmpuint (json_array_get_length (roles), ==, 4);
   g_assert_cmpstr (json_array_get_string_element (roles, 1), ==, "auditor");
-  g_assert_cmpstr (json_array_get_string_element (
-                     json_object_get_array_member (json_object_get_object_member (security, "members"), "names"), 0),
+  members = json_object_get_object_member (security, "members");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (members, "names"),
+                                                  0),
                    ==, "dr-guest");
   rounds_test_couch_drop_db (db_url);
 }

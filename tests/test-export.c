@@ -324,7 +324,11 @@ static void tweak_min_margin (RoundsExportOptions *o) { o->min_margin = 1.7; }
 static void tweak_exclude_ties (RoundsExportOptions *o) { o->exclude_ties = TRUE; }
 static void tweak_exclude_unsafe (RoundsExportOptions *o) { o->exclude_flags = ROUNDS_FLAG_UNSAFE; }
 static void tweak_only_adjudicated (RoundsExportOptions *o) { o->only_adjudicated = TRUE; }
-static void tweak_kto_score (RoundsExportOptions *o) { o->kto_rule = ROUNDS_KTO_SCORE; o->kto_min_score = 3; }
+static void tweak_kto_score (RoundsExportOptions *o)
+{
+  o->kto_rule = ROUNDS_KTO_SCORE;
+  o->kto_min_score = 3;
+}
 
 /* The fixture: i1 a over b (3 annotators, mean -5/3, b flagged unsafe); i2 a tie
  * (+1, -1, 0); i3 a ranking of three (a, b, c by mean rank, gaps 2/3, 4/3, 2/3); i4
@@ -387,8 +391,9 @@ test_ranking_pairs (Fixture       *fixture,
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL && *lines[i]; i++)
     {
-      JsonObject *metadata = json_object_get_object_member (parse_line (parser,
-                                                                        lines[i]), "metadata");
+      JsonObject *metadata = json_object_get_object_member (parse_line (parser, lines[i]),
+                                                            "metadata");
+      JsonObject *label;
       g_autofree char *gap = NULL;
 
       if (!g_str_equal (json_object_get_string_member (metadata, "item"), "i3"))
@@ -397,8 +402,8 @@ test_ranking_pairs (Fixture       *fixture,
       g_assert_cmpstr (json_object_get_string_member (metadata, "chosen"), ==, expected[found][0]);
       g_assert_cmpstr (json_object_get_string_member (metadata, "rejected"), ==,
                        expected[found][1]);
-      gap = g_strdup_printf ("%.4f",
-                             json_object_get_double_member (json_object_get_object_member (metadata, "label"), "rank_gap"));
+      label = json_object_get_object_member (metadata, "label");
+      gap = g_strdup_printf ("%.4f", json_object_get_double_member (label, "rank_gap"));
       g_assert_cmpstr (gap, ==, expected[found][2]);
       found++;
     }
@@ -424,10 +429,12 @@ test_verdict_wins (Fixture       *fixture,
   {
     JsonObject *object = parse_line (parser, lines[0]);
     JsonObject *metadata = json_object_get_object_member (object, "metadata");
+    JsonObject *label;
 
     g_assert_cmpstr (json_object_get_string_member (object, "chosen"), ==,
                      "No: a capacitous adult's advance refusal must be respected.");
-    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (metadata, "label"), "source"), ==, "verdict");
+    label = json_object_get_object_member (metadata, "label");
+    g_assert_cmpstr (json_object_get_string_member (label, "source"), ==, "verdict");
     g_assert_true (json_object_has_member (metadata, "reviewer"));
     g_assert_true (json_object_has_member (json_object_get_object_member (metadata,
                                                                           "scores"), "verdict"));
@@ -478,14 +485,18 @@ test_reference_asked (Fixture       *fixture,
     {
       JsonObject *object = parse_line (parser, lines[i]);
       JsonObject *metadata = json_object_get_object_member (object, "metadata");
+      JsonObject *label;
+      JsonObject *reference;
 
       if (!g_str_equal (json_object_get_string_member (metadata, "item"), "i6"))
         continue;
       found = TRUE;
       g_assert_cmpstr (json_object_get_string_member (object, "chosen"), ==,
                        "An ACE inhibitor or ARB, per NICE, with lifestyle advice.");
-      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (metadata, "label"), "source"), ==, "reference");
-      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (metadata, "reference"), "source"), ==, "NICE NG136");
+      label = json_object_get_object_member (metadata, "label");
+      reference = json_object_get_object_member (metadata, "reference");
+      g_assert_cmpstr (json_object_get_string_member (label, "source"), ==, "reference");
+      g_assert_cmpstr (json_object_get_string_member (reference, "source"), ==, "NICE NG136");
     }
   g_assert_true (found);
   rounds_export_options_clear (&options);
@@ -562,8 +573,8 @@ prompts_of (const char *path)
 
   for (guint i = 0; lines[i] != NULL && *lines[i]; i++)
     g_hash_table_add (prompts,
-                      g_strdup (json_object_get_string_member (parse_line (parser,
-                                                                           lines[i]), "prompt")));
+                      g_strdup (json_object_get_string_member (parse_line (parser, lines[i]),
+                                                               "prompt")));
   return prompts;
 }
 

@@ -325,7 +325,8 @@ test_trl (Fixture       *fixture,
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_autoptr(RoundsItem) item = NULL;
-      g_autoptr(JsonNode) reference = json_from_string ((const char *) sqlite3_column_text (stmt, 1), NULL);
+      const char *reference_json = (const char *) sqlite3_column_text (stmt, 1);
+      g_autoptr(JsonNode) reference = json_from_string (reference_json, NULL);
       const char *metadata = (const char *) sqlite3_column_text (stmt, 2);
       g_autofree char *good = NULL;
       g_autofree char *poor = NULL;
@@ -732,10 +733,12 @@ typedef struct
 } BadCase;
 
 #define HEADER "{\"type\": \"dataset\", \"id\": \"bad\", \"overlap\": 1}\n"
-#define GOOD "{\"type\": \"item\", \"id\": \"ok-1\", \"scenario\": \"Fine\", \"responses\": [{\"id\": \"a\", \"text\": \"A\"}, {\"id\": \"b\", \"text\": \"B\"}]}\n"
+#define GOOD "{\"type\": \"item\", \"id\": \"ok-1\", \"scenario\": \"Fine\", " \
+  "\"responses\": [{\"id\": \"a\", \"text\": \"A\"}, {\"id\": \"b\", \"text\": \"B\"}]}\n"
 #define PREFIX HEADER GOOD
 #define ITEM(rest) "{\"type\": \"item\", \"id\": \"x\", \"scenario\": \"S\", " rest "}\n"
-#define JUDGE(rest) "{\"type\": \"judgement\", \"item\": \"ok-1\", \"annotator\": \"ann\", " rest "}\n"
+#define JUDGE(rest) \
+  "{\"type\": \"judgement\", \"item\": \"ok-1\", \"annotator\": \"ann\", " rest "}\n"
 #define PAIR "\"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]"
 #define CSV_MAPS { "scenario=question", "responses=answer_a,answer_b" }
 #define CSV_HEAD "question,answer_a,answer_b\nQ,A,B\n"
@@ -1558,7 +1561,8 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (pipe_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/rounds/import/async/cancelled-after-%u-of-%u",
-                                               pipe_cases[i].before, pipe_cases[i].before + pipe_cases[i].after);
+                                               pipe_cases[i].before,
+                                               pipe_cases[i].before + pipe_cases[i].after);
 
       g_test_add (path, Fixture, &pipe_cases[i], rounds_test_store_set_up,
                   test_async_cancelled_pipe, rounds_test_store_tear_down);

@@ -255,8 +255,8 @@ test_fixture (Fixture       *fixture,
 
   g_file_get_contents (sql_path, &sql, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sscanf (strrchr (sql_path, G_DIR_SEPARATOR) + 1, "schema-v%d.sql",
-                           &version), ==, 1);
+  g_assert_cmpint (sscanf (strrchr (sql_path, G_DIR_SEPARATOR) + 1, "schema-v%d.sql", &version),
+                   ==, 1);
   g_assert_cmpint (version, >=, 1);
   g_assert_cmpint (version, <=, ROUNDS_SCHEMA_VERSION);
 

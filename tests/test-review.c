@@ -67,8 +67,8 @@ new_judgement (Fixture    *fixture,
                RoundsItem *item)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset_by_id (fixture->store,
-                                                                     rounds_item_get_dataset_id (item), &error);
+  g_autoptr(RoundsDataset) dataset =
+    rounds_store_get_dataset_by_id (fixture->store, rounds_item_get_dataset_id (item), &error);
   RoundsJudgement *j;
 
   g_assert_no_error (error);
@@ -485,8 +485,8 @@ test_verdict_immutable (Fixture       *fixture,
   g_assert_no_error (error);
 
   db = _rounds_store_get_db (fixture->store);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE adjudications SET rationale = 'changed'", NULL, NULL,
-                                 NULL), !=, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE adjudications SET rationale = 'changed'",
+                                 NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DELETE FROM adjudications", NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications "
                                                           "WHERE rationale = 'A is right'"), ==, 1);
@@ -560,7 +560,13 @@ static gint64
 set_up_disputes (Fixture *fixture)
 {
   g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 6, NULL, 2);
-  static const struct { guint item; const char *who; int preference; int accuracy; guint flags; } judgements[] = {
+  static const struct {
+    guint item;
+    const char *who;
+    int preference;
+    int accuracy;
+    guint flags;
+  } judgements[] = {
     { 1, "ann1", -1, -1, 0 }, { 1, "ann2", -2, -1, 0 },
     { 2, "ann1", -1, -1, 0 }, { 2, "ann2",  1, -1, 0 },
     { 3, "ann1",  0, -1, 0 }, { 3, "ann2",  0, -1, ROUNDS_FLAG_UNSAFE },
@@ -651,7 +657,8 @@ test_disputes_list (Fixture       *fixture,
   g_assert_true (((RoundsDispute *) g_ptr_array_index (after, 1))->has_verdict);
 
   unresolved = rounds_store_list_disputes (fixture->store, dataset_id,
-                                           ROUNDS_DISPUTE_FILTER_DISPUTED | ROUNDS_DISPUTE_FILTER_WAITING |
+                                           ROUNDS_DISPUTE_FILTER_DISPUTED |
+                                           ROUNDS_DISPUTE_FILTER_WAITING |
                                            ROUNDS_DISPUTE_FILTER_UNRESOLVED, &error);
   g_assert_no_error (error);
   assert_keys (unresolved, "item-3 item-4 item-6 item-5");
@@ -798,8 +805,8 @@ check_krippendorff_report (RoundsAgreementReport *report)
 
   g_assert_cmpint (report->preference.alpha.status, ==, ROUNDS_ALPHA_OK);
   g_assert_cmpfloat_with_epsilon (report->preference.alpha.alpha, 0.8153875037548813, 1e-12);
-  g_assert_cmpfloat_with_epsilon (round (report->preference.alpha.alpha * 1000) / 1000, 0.815,
-                                  1e-9);
+  g_assert_cmpfloat_with_epsilon (round (report->preference.alpha.alpha * 1000) / 1000,
+                                  0.815, 1e-9);
   g_assert_cmpuint (report->preference.n_items, ==, 11);
   g_assert_cmpuint (report->preference.alpha.n_units, ==, 11);
   g_assert_cmpuint (report->preference.alpha.n_values, ==, 40);
@@ -897,7 +904,8 @@ test_agreement_ranking (Fixture       *fixture,
         for (guint r = 0; r < 3; r++)
           for (guint s = r + 1; s < 3; s++, p++)
             rounds_reliability_add (expected_direction, i * 10 + p, a,
-                                    (ranks[i][a][r] > ranks[i][a][s]) - (ranks[i][a][r] < ranks[i][a][s]));
+                                    (ranks[i][a][r] > ranks[i][a][s]) -
+                                    (ranks[i][a][r] < ranks[i][a][s]));
       }
   g_assert_true (rounds_alpha_compute (expected_ranks, ROUNDS_METRIC_ORDINAL,
                                        &ranks_alpha, &error));

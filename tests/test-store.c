@@ -66,8 +66,8 @@ new_judgement (Fixture      *fixture,
                int           preference)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset_by_id (fixture->store,
-                                                                     rounds_item_get_dataset_id (item), &error);
+  g_autoptr(RoundsDataset) dataset =
+    rounds_store_get_dataset_by_id (fixture->store, rounds_item_get_dataset_id (item), &error);
   RoundsJudgement *j;
 
   g_assert_no_error (error);
@@ -106,8 +106,8 @@ next_key (Fixture       *fixture,
           const char    *annotator)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsItem) item = rounds_store_next_item (fixture->store,
-                                                       rounds_dataset_get_id (dataset), annotator, &error);
+  g_autoptr(RoundsItem) item =
+    rounds_store_next_item (fixture->store, rounds_dataset_get_id (dataset), annotator, &error);
 
   g_assert_no_error (error);
   return item ? g_strdup (rounds_item_get_key (item)) : NULL;
@@ -174,7 +174,8 @@ test_profiles (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(RoundsProfile) lin = rounds_profile_new ("dr-lin", "Dr Lin",
-                                                     ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, "paediatrics");
+                                                     ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER,
+                                                     "paediatrics");
   g_autoptr(RoundsProfile) abe = rounds_profile_new ("abe", NULL, ROUNDS_ROLE_CURATOR, NULL);
   g_autoptr(RoundsProfile) lin2 = rounds_profile_new ("dr-lin", "Dr Mei Lin",
                                                       ROUNDS_ROLE_ANNOTATOR, NULL);
@@ -1205,8 +1206,10 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (counterbalance_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/rounds/store/shown-order/counterbalanced/%u-responses-%u-annotators",
-                                               counterbalance_cases[i].n_responses, counterbalance_cases[i].n_annotators);
+      g_autofree char *path = g_strdup_printf ("/rounds/store/shown-order/counterbalanced/"
+                                               "%u-responses-%u-annotators",
+                                               counterbalance_cases[i].n_responses,
+                                               counterbalance_cases[i].n_annotators);
 
       g_test_add (path, Fixture, &counterbalance_cases[i], rounds_test_store_set_up,
                   test_shown_order_counterbalanced, rounds_test_store_tear_down);

@@ -178,8 +178,9 @@ signature (RoundsStore *store,
   ranks = _rounds_judgement_ints_to_json (j->ranks, j->n_responses);
   return g_strdup_printf ("%s r%d %s %s p%d/%d %s u%d %s "
                           "%s %s c=%s s=%s %s t%" G_GINT64_FORMAT " %s",
-                          j->edit_id, j->revision, rounds_status_to_string (j->status), j->annotator,
-                          j->has_preference, j->preference, ranks, j->unacceptable, scores, flags, notes,
+                          j->edit_id, j->revision, rounds_status_to_string (j->status),
+                          j->annotator, j->has_preference, j->preference, ranks, j->unacceptable,
+                          scores, flags, notes,
                           j->comment, j->skip_reason, order, j->time_spent_ms, j->created_at);
 }
 
@@ -1359,7 +1360,8 @@ main (int   argc,
 
   {
     static const char * const names[] = {
-      "bulk-docs-drop", "bulk-docs-drop-answer", "bulk-docs-500", "bulk-docs-cut-short", "bulk-docs-timeout",
+      "bulk-docs-drop", "bulk-docs-drop-answer", "bulk-docs-500", "bulk-docs-cut-short",
+      "bulk-docs-timeout",
       "changes-drop-answer", "changes-cut-short", "all-docs-drop",
     };
 

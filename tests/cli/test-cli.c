@@ -286,6 +286,7 @@ test_stats_json (Fixture       *fixture,
   g_auto(RoundsTestCliRun) missing = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
+  JsonArray *datasets;
   JsonObject *dataset;
 
   write_file (fixture, "judgements.jsonl",
@@ -301,7 +302,9 @@ test_stats_json (Fixture       *fixture,
   g_assert_cmpint (stats.status, ==, 0);
   json_parser_load_from_data (parser, stats.out, -1, &error);
   g_assert_no_error (error);
-  dataset = json_array_get_object_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "datasets"), 0);
+  datasets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "datasets");
+  dataset = json_array_get_object_element (datasets, 0);
   g_assert_cmpstr (json_object_get_string_member (dataset, "dataset"), ==, "ethics");
   g_assert_cmpint (json_object_get_int_member (dataset, "items"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (dataset, "items_complete"), ==, 1);
@@ -355,6 +358,7 @@ test_agreement (Fixture       *fixture,
   g_auto(RoundsTestCliRun) import = { 0 };
   g_auto(RoundsTestCliRun) text = { 0 };
   g_auto(RoundsTestCliRun) json = { 0 };
+  JsonArray *datasets;
   JsonObject *agreement;
   JsonObject *preference;
 
@@ -372,7 +376,10 @@ test_agreement (Fixture       *fixture,
   g_assert_cmpint (json.status, ==, 0);
   json_parser_load_from_data (parser, json.out, -1, &error);
   g_assert_no_error (error);
-  agreement = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "datasets"), 0), "agreement");
+  datasets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "datasets");
+  agreement = json_object_get_object_member (json_array_get_object_element (datasets, 0),
+                                             "agreement");
   g_assert_cmpint (json_object_get_int_member (agreement, "items"), ==, 18);
   g_assert_cmpint (json_object_get_int_member (agreement, "annotators"), ==, 3);
   preference = json_object_get_object_member (agreement, "preference_ordinal");
@@ -381,7 +388,8 @@ test_agreement (Fixture       *fixture,
   g_assert_cmpfloat (json_object_get_double_member (preference, "alpha"), >, -1.0);
   g_assert_cmpfloat (json_object_get_double_member (preference, "alpha"), <, 1.0);
   g_assert_cmpint (json_object_get_size (json_object_get_object_member (agreement,
-                                                                        "criteria_interval")), ==, 6);
+                                                                        "criteria_interval")),
+                   ==, 6);
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (agreement,
                                                                         "pairs")), ==, 3);
 }

@@ -65,7 +65,8 @@ rounds_test_find_widget (GtkWidget       *root,
 {
   if (match (root, data))
     return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = rounds_test_find_widget (child, match, data);
 
@@ -87,8 +88,8 @@ gboolean
 rounds_test_is_button_labelled (GtkWidget     *widget,
                                 gconstpointer  label)
 {
-  return GTK_IS_BUTTON (widget)
-    && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 gboolean

@@ -240,7 +240,8 @@ find_dialog (Fixture *fixture)
   fixture->dialog = listed_conflicts ();
   g_assert_nonnull (fixture->dialog);
   g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) ==
+                 GTK_WINDOW (fixture->window));
 }
 
 /* Take theirs, with the button in the list: the store's title replaces ours, the conflict

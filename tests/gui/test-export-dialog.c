@@ -123,7 +123,8 @@ open_dialog (Fixture *fixture)
     }
   g_assert_nonnull (fixture->dialog);
   g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) ==
+                 GTK_WINDOW (fixture->window));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (fixture->dialog)));
   wait_until (fixture, counted);
 }

@@ -48,8 +48,8 @@ wait_for_status (RoundsWindow *window,
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
-  while (g_strcmp0 (rounds_window_get_sync_status (window), busy) == 0
-         && g_get_monotonic_time () < deadline)
+  while (g_strcmp0 (rounds_window_get_sync_status (window), busy) == 0 &&
+         g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
 }
 
@@ -504,8 +504,8 @@ test_sign_out (Fixture       *fixture,
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while ((kept = keyring_password (db_url, TEST_ANNOTATOR)) != NULL
-         && g_get_monotonic_time () < deadline)
+  while ((kept = keyring_password (db_url, TEST_ANNOTATOR)) != NULL &&
+         g_get_monotonic_time () < deadline)
     {
       g_clear_pointer (&kept, g_free);
       g_main_context_iteration (NULL, TRUE);
@@ -544,7 +544,8 @@ main (int    argc,
 {
   rounds_test_gui_init (&argc, &argv);
 
-#define ADD(path, prefix, func) g_test_add (path, Fixture, prefix, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, prefix, func) \
+  g_test_add (path, Fixture, prefix, fixture_set_up, func, fixture_tear_down)
   ADD ("/rounds/sync-app/round-trip", "app", test_sync_round_trip);
   ADD ("/rounds/sync-app/password", "pw", test_sync_password);
   ADD ("/rounds/sync-app/first-run", "first", test_first_run);

@@ -48,10 +48,11 @@ find_widget_full (GtkWidget  *root,
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
       (placeholder == NULL ||
-       (GTK_IS_ENTRY (root) && g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (root)),
-                                          placeholder) == 0)))
+       (GTK_IS_ENTRY (root) &&
+        g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (root)), placeholder) == 0)))
     return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_widget_full (child, type, placeholder);
 
@@ -404,7 +405,8 @@ test_switch_profile (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, NULL);
+                                                          ROUNDS_ROLE_ANNOTATOR |
+                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(RoundsProfile) current = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -501,7 +503,8 @@ test_review_verdict (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, NULL);
+                                                          ROUNDS_ROLE_ANNOTATOR |
+                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *count = NULL;
   g_autofree char *preference = NULL;
@@ -691,7 +694,8 @@ has_visible_text (GtkWidget *widget)
 {
   if (GTK_IS_LABEL (widget))
     return gtk_widget_get_mapped (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0';
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     if (has_visible_text (child))
       return TRUE;
   return FALSE;
@@ -703,19 +707,20 @@ static void
 check_accessible_names (GtkWidget *widget,
                         GPtrArray *missing)
 {
-  gboolean control = GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget)
-    || GTK_IS_DROP_DOWN (widget) ||
-                     GTK_IS_ENTRY (widget) || GTK_IS_SPIN_BUTTON (widget)
-                       || GTK_IS_LEVEL_BAR (widget);
+  gboolean control = GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) ||
+                     GTK_IS_DROP_DOWN (widget) || GTK_IS_ENTRY (widget) ||
+                     GTK_IS_SPIN_BUTTON (widget) || GTK_IS_LEVEL_BAR (widget);
 
   if (control && gtk_widget_get_mapped (widget) && !has_visible_text (widget) &&
       !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
     g_ptr_array_add (missing, g_strdup_printf ("%s%s%s", G_OBJECT_TYPE_NAME (widget),
                                                gtk_widget_get_name (widget) ? " " : "",
-                                               gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : ""));
+                                               gtk_widget_get_tooltip_text (widget) ?
+                                               gtk_widget_get_tooltip_text (widget) : ""));
   if (control || ADW_IS_PREFERENCES_ROW (widget) || GTK_IS_WINDOW_CONTROLS (widget))
     return;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     check_accessible_names (child, missing);
 }
 
@@ -735,7 +740,8 @@ test_accessible_names (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, NULL);
+                                                          ROUNDS_ROLE_ANNOTATOR |
+                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(GError) error = NULL;
 
   /* The datasets, a two-response item, a three-response item. */
