@@ -51,9 +51,11 @@ main (int   argc,
     }
   computed = g_get_monotonic_time ();
 
-  g_print ("alpha over %u values: %.1f ms\n", rounds_reliability_get_n_values (data), (computed - added) / 1000.0);
+  g_print ("alpha over %u values: %.1f ms\n", rounds_reliability_get_n_values (data),
+           (computed - added) / 1000.0);
   g_print ("adding them: %.1f ms; alpha = %.4f over %u units, %u pairable values, %u coders\n",
-           (added - start) / 1000.0, result.alpha, result.n_units, result.n_values, result.n_coders);
+           (added - start) / 1000.0, result.alpha, result.n_units, result.n_values,
+           result.n_coders);
 
   if (result.status != ROUNDS_ALPHA_OK || !(result.alpha > 0 && result.alpha < 1))
     {

@@ -39,31 +39,42 @@ fill (RoundsStore *store,
   g_autoptr(GString) scores = g_string_new (NULL);
 
   check (db, sqlite3_exec (db, "BEGIN;"
-                               "INSERT INTO datasets (id, name, title, content_hash, created_at, updated_at)"
-                               " VALUES (1, 'bench', 'Benchmark', 'x', '2026-11-30T00:00:00.000Z', '2026-11-30T00:00:00.000Z');",
+                               "INSERT INTO datasets (id, name, title, content_hash, "
+                               "created_at, updated_at)"
+                               " VALUES (1, 'bench', 'Benchmark', 'x', '2026-11-30T00:00:00.000Z', "
+                               "'2026-11-30T00:00:00.000Z');",
                            NULL, NULL, NULL));
   for (guint a = 1; a <= N_ANNOTATORS; a++)
     {
       g_autofree char *sql = g_strdup_printf ("INSERT INTO annotators (id, user_name, created_at)"
-                                              " VALUES (%u, 'clinician-%02u', '2026-11-30T00:00:00.000Z')", a, a);
+                                              " VALUES (%u, 'clinician-%02u', "
+                                              "'2026-11-30T00:00:00.000Z')", a, a);
 
       check (db, sqlite3_exec (db, sql, NULL, NULL, NULL));
     }
-  check (db, sqlite3_prepare_v2 (db, "INSERT INTO items (id, dataset_id, key, position, scenario, content_hash, overlap, n_submitted)"
+  check (db, sqlite3_prepare_v2 (db, "INSERT INTO items (id, dataset_id, key, position, scenario, "
+                                     "content_hash, overlap, n_submitted)"
                                      " VALUES (?1, 1, ?2, ?1, ?3, 'x', 3, 3)", -1, &item, NULL));
-  check (db, sqlite3_prepare_v2 (db, "INSERT INTO responses (item_id, idx, key, text, model) VALUES (?1, ?2, ?3, ?4, ?5)",
+  check (db, sqlite3_prepare_v2 (db, "INSERT INTO responses (item_id, idx, key, text, model) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5)",
                                  -1, &response, NULL));
-  check (db, sqlite3_prepare_v2 (db, "INSERT INTO annotations (edit_id, doc_id, item_id, annotator_id, revision, status,"
-                                     " preference, scores_json, flags_json, shown_order, time_spent_ms, created_at, origin, is_current, synced)"
-                                     " VALUES (?1, ?1, ?2, ?3, 1, 'submitted', ?4, ?5, ?6, ?7, 90000, '2026-11-30T09:00:00.000Z', 'import', 1, 1)",
+  check (db, sqlite3_prepare_v2 (db, "INSERT INTO annotations (edit_id, doc_id, item_id, "
+                                     "annotator_id, revision, status,"
+                                     " preference, scores_json, flags_json, shown_order, "
+                                     "time_spent_ms, created_at, origin, is_current, synced)"
+                                     " VALUES (?1, ?1, ?2, ?3, 1, 'submitted', ?4, ?5, ?6, ?7, "
+                                     "90000, '2026-11-30T09:00:00.000Z', 'import', 1, 1)",
                                  -1, &annotation, NULL));
 
   for (guint i = 1; i <= n_items; i++)
     {
       g_autofree char *key = g_strdup_printf ("item-%06u", i);
-      g_autofree char *scenario = g_strdup_printf ("Case %u: a 67-year-old with atrial fibrillation on apixaban asks whether "
-                                                   "she may take ibuprofen for a painful knee, and what she should do if the "
-                                                   "pain keeps her awake. She lives alone and her daughter worries about falls.", i);
+      g_autofree char *scenario = g_strdup_printf ("Case %u: a 67-year-old with atrial "
+                                                   "fibrillation on apixaban asks whether "
+                                                   "she may take ibuprofen for a painful knee, and "
+                                                   "what she should do if the "
+                                                   "pain keeps her awake. She lives alone and her "
+                                                   "daughter worries about falls.", i);
       int truth = g_rand_int_range (rand, -2, 3);
       guint first = g_rand_int_range (rand, 0, N_ANNOTATORS);
 
@@ -75,11 +86,16 @@ fill (RoundsStore *store,
 
       for (guint r = 0; r < 2; r++)
         {
-          g_autofree char *text = g_strdup_printf ("%s response to case %u. Paracetamol is the safer first choice with a "
-                                                   "direct oral anticoagulant; NSAIDs such as ibuprofen raise the risk of "
-                                                   "bleeding, especially in the stomach. Ask the anticoagulation clinic or "
-                                                   "pharmacist before any new painkiller, and see the GP if the knee is hot, "
-                                                   "swollen or the pain stops her walking.", r ? "Second" : "First", i);
+          g_autofree char *text = g_strdup_printf ("%s response to case %u. Paracetamol is the "
+                                                   "safer first choice with a "
+                                                   "direct oral anticoagulant; NSAIDs such as "
+                                                   "ibuprofen raise the risk of "
+                                                   "bleeding, especially in the stomach. Ask the "
+                                                   "anticoagulation clinic or "
+                                                   "pharmacist before any new painkiller, and see "
+                                                   "the GP if the knee is hot, "
+                                                   "swollen or the pain stops her "
+                                                   "walking.", r ? "Second" : "First", i);
 
           sqlite3_bind_int64 (response, 1, i);
           sqlite3_bind_int (response, 2, r);
@@ -93,12 +109,16 @@ fill (RoundsStore *store,
       for (guint k = 0; k < PER_ITEM && (i - 1) * PER_ITEM + k < n_judgements; k++)
         {
           g_autofree char *edit = g_strdup_printf ("bench-%u-%u", i, k);
-          int preference = CLAMP (truth + (g_rand_int_range (rand, 0, 5) == 0 ? g_rand_int_range (rand, -1, 2) : 0), -2, 2);
+          int nudge = g_rand_int_range (rand, 0, 5) == 0 ? g_rand_int_range (rand, -1, 2) : 0;
+          int preference = CLAMP (truth + nudge, -2, 2);
 
           g_string_assign (scores, "[");
           for (guint r = 0; r < 2; r++)
-            g_string_append_printf (scores, "%s{\"accuracy\":%d,\"safety\":%d,\"ethics\":%d,\"privacy\":%d,\"fairness\":%d,\"clarity\":%d}",
-                                    r ? "," : "", g_rand_int_range (rand, 1, 6), g_rand_int_range (rand, 1, 6),
+            g_string_append_printf (scores,
+                                    "%s{\"accuracy\":%d,\"safety\":%d,\"ethics\":%d,"
+                                    "\"privacy\":%d,\"fairness\":%d,\"clarity\":%d}",
+                                    r ? "," : "",
+                                    g_rand_int_range (rand, 1, 6), g_rand_int_range (rand, 1, 6),
                                     g_rand_int_range (rand, 1, 6), g_rand_int_range (rand, 1, 6),
                                     g_rand_int_range (rand, 1, 6), g_rand_int_range (rand, 1, 6));
           g_string_append_c (scores, ']');
@@ -112,7 +132,8 @@ fill (RoundsStore *store,
             sqlite3_bind_text (annotation, 6, "[[],[\"factually-wrong\"]]", -1, SQLITE_STATIC);
           else
             sqlite3_bind_null (annotation, 6);
-          sqlite3_bind_text (annotation, 7, g_rand_boolean (rand) ? "[0,1]" : "[1,0]", -1, SQLITE_STATIC);
+          sqlite3_bind_text (annotation, 7, g_rand_boolean (rand) ? "[0,1]" : "[1,0]", -1,
+                             SQLITE_STATIC);
           check (db, sqlite3_step (annotation));
           sqlite3_reset (annotation);
         }
@@ -129,11 +150,14 @@ static double
 read_floor (RoundsStore *store)
 {
   static const char * const queries[] = {
-    "SELECT id, key, scenario, reference_json FROM items WHERE dataset_id = 1 ORDER BY position, id",
-    "SELECT r.item_id, r.idx, r.key, r.text, r.model FROM responses r JOIN items i ON i.id = r.item_id"
+    "SELECT id, key, scenario, reference_json FROM items WHERE dataset_id = 1 "
+    "ORDER BY position, id",
+    "SELECT r.item_id, r.idx, r.key, r.text, r.model FROM responses r JOIN items "
+    "i ON i.id = r.item_id"
     " WHERE i.dataset_id = 1 ORDER BY i.position, i.id, r.idx",
     "SELECT a.item_id, an.user_name, a.preference, a.ranking_json, a.unacceptable, a.scores_json,"
-    " a.flags_json, a.shown_order FROM items i JOIN annotations a ON a.item_id = i.id AND a.is_current = 1"
+    " a.flags_json, a.shown_order FROM items i JOIN annotations a ON a.item_id = i.id "
+    "AND a.is_current = 1"
     " AND a.status = 'submitted' JOIN annotators an ON an.id = a.annotator_id"
     " WHERE i.dataset_id = 1 ORDER BY i.position, i.id",
   };
@@ -153,7 +177,8 @@ read_floor (RoundsStore *store)
 
       bytes += sqlite3_column_bytes (stmts[0], 2);
       for (guint q = 1; q < G_N_ELEMENTS (queries); q++)
-        for (; rc[q] == SQLITE_ROW && sqlite3_column_int64 (stmts[q], 0) == id; rc[q] = sqlite3_step (stmts[q]))
+        for (; rc[q] == SQLITE_ROW && sqlite3_column_int64 (stmts[q], 0) == id;
+             rc[q] = sqlite3_step (stmts[q]))
           for (int c = 1; c < sqlite3_column_count (stmts[q]); c++)
             if (sqlite3_column_text (stmts[q], c) != NULL)
               bytes += sqlite3_column_bytes (stmts[q], c);
@@ -202,10 +227,12 @@ main (int   argc,
   getrusage (RUSAGE_SELF, &usage);
   g_print ("database: %u judgements on %" G_GUINT64_FORMAT " items, filled in %.1f s\n",
            n_judgements, summary.n_items, (filled - start) / 1e6);
-  g_print ("trl export: %" G_GUINT64_FORMAT " records (%.0f MB, with provenance) in %.2f s = %.0f records/s"
+  g_print ("trl export: %" G_GUINT64_FORMAT " records (%.0f MB, with provenance) in "
+                                            "%.2f s = %.0f records/s"
            " (goal: 100000 records/s)\n",
            summary.n_written, st.st_size / 1e6, seconds, summary.n_written / seconds);
-  g_print ("reading the same rows alone (SQLite, nothing built or written): %.2f s = %.0f records/s at most\n",
+  g_print ("reading the same rows alone (SQLite, nothing built or written): %.2f s = "
+           "%.0f records/s at most\n",
            floor, summary.n_written / floor);
   g_print ("peak memory: %ld MiB\n", usage.ru_maxrss / 1024);
 

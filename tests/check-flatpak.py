@@ -18,8 +18,10 @@ def check(condition, message):
 with open(manifest_path, encoding="utf-8") as f:
     manifest = json.load(f)
 
-check(manifest.get("id") == app_id, f"id is {manifest.get('id')!r}, the meson project says {app_id!r}")
-check(manifest.get("command") == command, f"command is {manifest.get('command')!r}, meson builds {command!r}")
+check(manifest.get("id") == app_id,
+      f"id is {manifest.get('id')!r}, the meson project says {app_id!r}")
+check(manifest.get("command") == command,
+      f"command is {manifest.get('command')!r}, meson builds {command!r}")
 check(manifest.get("runtime") == "org.gnome.Platform", "the runtime must be org.gnome.Platform")
 check(manifest.get("sdk") == "org.gnome.Sdk", "the sdk must be org.gnome.Sdk")
 check(re.fullmatch(r"\d+(\.\d+)?", str(manifest.get("runtime-version", ""))) is not None,
@@ -27,21 +29,28 @@ check(re.fullmatch(r"\d+(\.\d+)?", str(manifest.get("runtime-version", ""))) is 
 
 args = manifest.get("finish-args", [])
 check("--share=network" in args, "sync needs --share=network")
-check("--talk-name=org.freedesktop.secrets" in args or "--talk-name=org.freedesktop.portal.Secret" in args,
+check("--talk-name=org.freedesktop.secrets" in args
+      or "--talk-name=org.freedesktop.portal.Secret" in args,
       "the keyring needs --talk-name=org.freedesktop.secrets (or the secret portal)")
 check("--socket=wayland" in args, "a GTK 4 app needs --socket=wayland")
 for arg in args:
-    check(not arg.startswith("--filesystem"), f"{arg}: files come through the file chooser portal only")
-    check(arg not in ("--socket=session-bus", "--socket=system-bus", "--device=all"), f"{arg} is more than Rounds needs")
+    check(not arg.startswith("--filesystem"),
+          f"{arg}: files come through the file chooser portal only")
+    check(arg not in ("--socket=session-bus", "--socket=system-bus", "--device=all"),
+          f"{arg} is more than Rounds needs")
 
 modules = manifest.get("modules", [])
-check(len(modules) > 0 and modules[-1].get("name") == "rounds", "the last module must be rounds itself")
+check(len(modules) > 0 and modules[-1].get("name") == "rounds",
+      "the last module must be rounds itself")
 for module in modules[:-1]:
     for source in module.get("sources", []):
         if source.get("type") in ("archive", "file"):
-            check("sha256" in source, f"module {module.get('name')}: source {source.get('url')} is not pinned by sha256")
+            check("sha256" in source,
+                  f"module {module.get('name')}: source {source.get('url')}"
+                  " is not pinned by sha256")
         if source.get("type") == "git":
-            check("commit" in source or "tag" in source, f"module {module.get('name')}: git source not pinned")
+            check("commit" in source or "tag" in source,
+                  f"module {module.get('name')}: git source not pinned")
 
 for message in failures:
     print(f"{manifest_path}: {message}")

@@ -42,5 +42,6 @@ for path in sorted(listed):
 
 for problem in problems:
     print(problem)
-print(f"{len(marked)} files with translatable strings, {len(listed)} listed, {len(problems)} problem(s)")
+print(f"{len(marked)} files with translatable strings, {len(listed)} listed,"
+      f" {len(problems)} problem(s)")
 sys.exit(1 if problems else 0)

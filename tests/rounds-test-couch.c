@@ -58,12 +58,16 @@ start_server (void)
   if (source_dir == NULL)
     g_error ("ROUNDS_SOURCE_DIR is not set: run the tests with “meson test”");
   serve = g_build_filename (source_dir, "tests", "pouchdb", "serve", NULL);
-  modules = g_build_filename (source_dir, "tests", "pouchdb", "node_modules", "pouchdb-server", NULL);
+  modules = g_build_filename (source_dir, "tests", "pouchdb", "node_modules",
+                              "pouchdb-server", NULL);
   if (!g_file_test (modules, G_FILE_TEST_IS_DIR))
-    g_error ("No curation store for this test: ROUNDS_TEST_COUCH_URL is not set and pouchdb-server is not "
-             "installed. Run build-aux/test, or “npm ci” in tests/pouchdb so the tests can start it.");
+    g_error ("No curation store for this test: ROUNDS_TEST_COUCH_URL is not set and "
+             "pouchdb-server is not "
+             "installed. Run build-aux/test, or “npm ci” in tests/pouchdb so "
+             "the tests can start it.");
 
-  server_process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+  server_process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                     &error,
                                      serve, "--exit-with-stdin", NULL);
   if (server_process == NULL)
     g_error ("Cannot start %s: %s", serve, error->message);
@@ -72,7 +76,8 @@ start_server (void)
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server_process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   if (line == NULL)
-    g_error ("%s did not start pouchdb-server%s%s", serve, error ? ": " : "", error ? error->message : "");
+    g_error ("%s did not start pouchdb-server%s%s", serve, error ? ": " : "",
+             error ? error->message : "");
   return line;
 }
 
@@ -107,7 +112,8 @@ ensure_user (RoundsCouch *server,
               json_array_unref (array);
               return;
             }
-          json_object_set_string_member (doc, "_rev", json_object_get_string_member (existing, "_rev"));
+          json_object_set_string_member (doc, "_rev",
+                                         json_object_get_string_member (existing, "_rev"));
         }
       g_clear_error (&error);
 
@@ -139,12 +145,15 @@ init_server (void)
   if (!(uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD, &error)))
     g_error ("ROUNDS_TEST_COUCH_URL is not a URL: %s", error->message);
   if (g_uri_get_user (uri) == NULL || g_uri_get_password (uri) == NULL)
-    g_error ("ROUNDS_TEST_COUCH_URL must name the administrator: http://admin:secret@127.0.0.1:PORT");
+    g_error ("ROUNDS_TEST_COUCH_URL must name the administrator: "
+             "http://admin:secret@127.0.0.1:PORT");
 
   admin_user = g_strdup (g_uri_get_user (uri));
   admin_password = g_strdup (g_uri_get_password (uri));
-  server_root = g_strdup_printf ("%s://%s:%d/", g_uri_get_scheme (uri), g_uri_get_host (uri), g_uri_get_port (uri));
-  server_admin_url = g_strdup_printf ("%s://%s:%s@%s:%d/", g_uri_get_scheme (uri), admin_user, admin_password,
+  server_root = g_strdup_printf ("%s://%s:%d/", g_uri_get_scheme (uri), g_uri_get_host (uri),
+                                 g_uri_get_port (uri));
+  server_admin_url = g_strdup_printf ("%s://%s:%s@%s:%d/", g_uri_get_scheme (uri), admin_user,
+                                      admin_password,
                                       g_uri_get_host (uri), g_uri_get_port (uri));
 
   users_url = g_strconcat (server_admin_url, "_users", NULL);
@@ -205,7 +214,8 @@ rounds_test_couch_new_db (const char *prefix,
   g_autoptr(GError) error = NULL;
 
   ensure_server ();
-  name = g_strdup_printf ("rounds-%s-%d-%u-%08x", prefix, (int) getpid (), g_atomic_int_add (&counter, 1),
+  name = g_strdup_printf ("rounds-%s-%d-%u-%08x", prefix, (int) getpid (),
+                          g_atomic_int_add (&counter, 1),
                           g_random_int ());
   url = g_strconcat (server_root, name, NULL);
   couch = rounds_test_couch_admin (url);
@@ -280,7 +290,8 @@ rounds_test_couch_count_docs (const char *db_url,
   rows = json_object_get_array_member (json_node_get_object (answer), "rows");
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
-      const char *id = json_object_get_string_member (json_array_get_object_element (rows, i), "id");
+      const char *id = json_object_get_string_member (json_array_get_object_element (rows, i),
+                                                      "id");
 
       if (g_str_has_prefix (id, prefix))
         n++;

@@ -85,7 +85,8 @@ answer_status (GOutputStream *out,
                const char    *reason,
                const char    *body)
 {
-  g_autofree char *response = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
+  g_autofree char *response = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: "
+                                               "application/json\r\n"
                                                "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
                                                status, reason, strlen (body), body);
 
@@ -147,11 +148,13 @@ forward (RoundsTestProxy *self,
   char chunk[16384];
   gssize n;
 
-  if (!(upstream = g_socket_client_connect_to_host (client, self->upstream_host, self->upstream_port,
+  if (!(upstream = g_socket_client_connect_to_host (client, self->upstream_host,
+                                                    self->upstream_port,
                                                     self->cancellable, NULL)))
     return response;
   g_string_append_len (request, body->str, body->len);
-  if (!write_all (g_io_stream_get_output_stream (G_IO_STREAM (upstream)), request->str, request->len))
+  if (!write_all (g_io_stream_get_output_stream (G_IO_STREAM (upstream)),
+                  request->str, request->len))
     return response;
   in = g_io_stream_get_input_stream (G_IO_STREAM (upstream));
   while ((n = g_input_stream_read (in, chunk, sizeof chunk, self->cancellable, NULL)) > 0)
@@ -212,11 +215,13 @@ handle (RoundsTestProxy   *self,
           return;
         case ROUNDS_TEST_FAULT_STATUS_500:
           answer_status (out, 500, "Internal Server Error",
-                         "{\"error\":\"internal_server_error\",\"reason\":\"the test proxy failed on purpose\"}");
+                         "{\"error\":\"internal_server_error\",\"reason\":\"the test "
+                         "proxy failed on purpose\"}");
           return;
         case ROUNDS_TEST_FAULT_STATUS_413:
           answer_status (out, 413, "Request Entity Too Large",
-                         "{\"error\":\"too_large\",\"reason\":\"the request entity is too large\"}");
+                         "{\"error\":\"too_large\",\"reason\":\"the request "
+                         "entity is too large\"}");
           return;
         case ROUNDS_TEST_FAULT_DROP_ANSWER:
           response = forward (self, head, body);
@@ -311,7 +316,8 @@ rounds_test_proxy_new (const char *upstream_root)
     g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
     g_autoptr(GSocketAddress) bound = NULL;
 
-    g_socket_listener_add_address (self->listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+    g_socket_listener_add_address (self->listener, address, G_SOCKET_TYPE_STREAM,
+                                   G_SOCKET_PROTOCOL_TCP,
                                    NULL, &bound, &error);
     g_assert_no_error (error);
     self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));

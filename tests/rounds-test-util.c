@@ -5,7 +5,23 @@
 #include <glib/gstdio.h>
 
 #include "rounds-import.h"
+#include "rounds-store-private.h"
 #include "rounds-test-util.h"
+
+/* Folders ------------------------------------------------------------------------------ */
+
+/* Named after the program, so that a folder an aborted test left behind says whose it is. */
+char *
+rounds_test_make_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *program = g_path_get_basename (g_get_prgname ());
+  g_autofree char *template = g_strdup_printf ("rounds-%s-XXXXXX", program);
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
 
 void
 rounds_test_remove_tree (const char *path)
@@ -25,17 +41,64 @@ rounds_test_remove_tree (const char *path)
   g_assert_cmpint (g_rmdir (path), ==, 0);
 }
 
+char *
+rounds_test_read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* Writes @contents to @name in @dir and returns the file's path. */
+char *
+rounds_test_write_file (const char *dir,
+                        const char *name,
+                        const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+guint
+rounds_test_count_files (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* The fixture -------------------------------------------------------------------------- */
+
+void
+rounds_test_store_set_up_unopened (RoundsTestStore *fixture,
+                                   gconstpointer    data)
+{
+  fixture->dir = rounds_test_make_dir ();
+  fixture->path = g_build_filename (fixture->dir, "rounds.db", NULL);
+  fixture->store = NULL;
+}
+
 void
 rounds_test_store_set_up (RoundsTestStore *fixture,
                           gconstpointer    data)
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("rounds-test-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "rounds.db", NULL);
+  rounds_test_store_set_up_unopened (fixture, data);
   fixture->store = rounds_store_open (fixture->path, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (fixture->store);
 }
 
 void
@@ -61,6 +124,8 @@ rounds_test_store_open_new (RoundsTestStore *fixture,
   return store;
 }
 
+/* Filling a store ---------------------------------------------------------------------- */
+
 void
 rounds_test_store_import (RoundsStore *store,
                           const char  *path)
@@ -73,13 +138,95 @@ rounds_test_store_import (RoundsStore *store,
   g_assert_no_error (error);
 }
 
-char *
-rounds_test_read_file (const char *path)
+void
+rounds_test_store_import_text (RoundsStore *store,
+                               const char  *dir,
+                               const char  *name,
+                               const char  *text)
+{
+  g_autofree char *path = rounds_test_write_file (dir, name, text);
+
+  rounds_test_store_import (store, path);
+}
+
+void
+rounds_test_store_add_profile (RoundsStore *store,
+                               const char  *user_name,
+                               const char  *display_name,
+                               RoundsRoles  roles)
+{
+  g_autoptr(RoundsProfile) profile = rounds_profile_new (user_name, display_name, roles, NULL);
+  g_autoptr(GError) error = NULL;
+
+  rounds_store_add_profile (store, profile, &error);
+  g_assert_no_error (error);
+}
+
+void
+rounds_test_store_sign_in (RoundsStore *store,
+                           const char  *user_name,
+                           const char  *display_name,
+                           RoundsRoles  roles)
 {
   g_autoptr(GError) error = NULL;
-  char *contents = NULL;
 
-  g_file_get_contents (path, &contents, NULL, &error);
+  rounds_test_store_add_profile (store, user_name, display_name, roles);
+  rounds_store_set_current_profile (store, user_name, &error);
   g_assert_no_error (error);
-  return contents;
+}
+
+/* SQL ---------------------------------------------------------------------------------- */
+
+gint64
+rounds_test_db_query_int (sqlite3    *db,
+                          const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+char *
+rounds_test_db_query_text (sqlite3    *db,
+                           const char *sql,
+                           const char *param)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (param != NULL)
+    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+gint64
+rounds_test_query_int (RoundsStore *store,
+                       const char  *sql)
+{
+  return rounds_test_db_query_int (_rounds_store_get_db (store), sql);
+}
+
+char *
+rounds_test_query_text (RoundsStore *store,
+                        const char  *sql,
+                        const char  *param)
+{
+  return rounds_test_db_query_text (_rounds_store_get_db (store), sql, param);
+}
+
+void
+rounds_test_exec (RoundsStore *store,
+                  const char  *sql)
+{
+  g_assert_cmpint (sqlite3_exec (_rounds_store_get_db (store), sql, NULL, NULL, NULL), ==,
+                   SQLITE_OK);
 }

@@ -4,10 +4,16 @@
  */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "rounds-store.h"
 
 G_BEGIN_DECLS
 
+/* The fixture of a test that works on one database: use it as the fixture type of
+ * g_test_add () with rounds_test_store_set_up () (the database opened) or
+ * rounds_test_store_set_up_unopened () (only @dir and @path), and always
+ * rounds_test_store_tear_down (), which removes the folder with all in it. */
 typedef struct
 {
   char        *dir;
@@ -15,15 +21,55 @@ typedef struct
   RoundsStore *store;
 } RoundsTestStore;
 
-void         rounds_test_store_set_up    (RoundsTestStore *fixture,
-                                          gconstpointer    data);
-void         rounds_test_store_tear_down (RoundsTestStore *fixture,
-                                          gconstpointer    data);
-RoundsStore *rounds_test_store_open_new  (RoundsTestStore *fixture,
-                                          const char      *name);
-void         rounds_test_store_import    (RoundsStore     *store,
-                                          const char      *path);
-void         rounds_test_remove_tree     (const char      *path);
-char        *rounds_test_read_file       (const char      *path);
+void         rounds_test_store_set_up          (RoundsTestStore *fixture,
+                                                gconstpointer    data);
+void         rounds_test_store_set_up_unopened (RoundsTestStore *fixture,
+                                                gconstpointer    data);
+void         rounds_test_store_tear_down       (RoundsTestStore *fixture,
+                                                gconstpointer    data);
+RoundsStore *rounds_test_store_open_new        (RoundsTestStore *fixture,
+                                                const char      *name);
+
+/* Imports a file, or @text written to @name in @dir, failing the test on any error. */
+void         rounds_test_store_import          (RoundsStore     *store,
+                                                const char      *path);
+void         rounds_test_store_import_text     (RoundsStore     *store,
+                                                const char      *dir,
+                                                const char      *name,
+                                                const char      *text);
+void         rounds_test_store_add_profile     (RoundsStore     *store,
+                                                const char      *user_name,
+                                                const char      *display_name,
+                                                RoundsRoles      roles);
+/* A profile added and made the current one, as after signing in. */
+void         rounds_test_store_sign_in         (RoundsStore     *store,
+                                                const char      *user_name,
+                                                const char      *display_name,
+                                                RoundsRoles      roles);
+
+/* The first column of the first row of @sql, which must have one; NULL for SQL NULL. The
+ * text queries bind @param, unless NULL, to ?1. */
+gint64       rounds_test_query_int             (RoundsStore     *store,
+                                                const char      *sql);
+char        *rounds_test_query_text            (RoundsStore     *store,
+                                                const char      *sql,
+                                                const char      *param);
+void         rounds_test_exec                  (RoundsStore     *store,
+                                                const char      *sql);
+gint64       rounds_test_db_query_int          (sqlite3         *db,
+                                                const char      *sql);
+char        *rounds_test_db_query_text         (sqlite3         *db,
+                                                const char      *sql,
+                                                const char      *param);
+
+/* A new temporary folder named after the test program, for a fixture to remove with
+ * rounds_test_remove_tree () in its tear-down. */
+char        *rounds_test_make_dir              (void);
+void         rounds_test_remove_tree           (const char      *path);
+char        *rounds_test_read_file             (const char      *path);
+char        *rounds_test_write_file            (const char      *dir,
+                                                const char      *name,
+                                                const char      *contents);
+guint        rounds_test_count_files           (const char      *dir);
 
 G_END_DECLS

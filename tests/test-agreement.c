@@ -141,10 +141,12 @@ typedef struct
 
 static const EdgeCase edge_cases[] = {
   /* Everyone gives every unit the same value: D_e = 0, alpha undefined. */
-  { "all-agree-one-value", 6, { { 1, 1, 3 }, { 1, 2, 3 }, { 2, 1, 3 }, { 2, 2, 3 }, { 3, 1, 3 }, { 3, 2, 3 } },
+  { "all-agree-one-value", 6, { { 1, 1, 3 }, { 1, 2, 3 }, { 2, 1, 3 }, { 2, 2, 3 }, { 3, 1, 3 },
+                                { 3, 2, 3 } },
     ROUNDS_ALPHA_NO_VARIATION, NAN, 3, 6, 2 },
   /* Agreement within units and variation between them: perfect reliability. */
-  { "all-agree-with-variation", 6, { { 1, 1, 1 }, { 1, 2, 1 }, { 2, 1, 2 }, { 2, 2, 2 }, { 3, 1, 5 }, { 3, 2, 5 } },
+  { "all-agree-with-variation", 6, { { 1, 1, 1 }, { 1, 2, 1 }, { 2, 1, 2 }, { 2, 2, 2 },
+                                     { 3, 1, 5 }, { 3, 2, 5 } },
     ROUNDS_ALPHA_OK, 1.0, 3, 6, 2 },
   /* One unit: D_o = D_e whatever the values, so alpha is 0. */
   { "one-unit", 3, { { 1, 1, 1 }, { 1, 2, 2 }, { 1, 3, 2 } },
@@ -175,7 +177,8 @@ test_edge (gconstpointer data)
       RoundsAlphaResult result;
 
       for (guint i = 0; i < c->n; i++)
-        rounds_reliability_add (reliability, c->values[i].unit, c->values[i].coder, c->values[i].value);
+        rounds_reliability_add (reliability, c->values[i].unit, c->values[i].coder,
+                                c->values[i].value);
       g_assert_true (rounds_alpha_compute (reliability, metric, &result, &error));
       g_assert_no_error (error);
       g_assert_cmpint (result.status, ==, c->status);
@@ -262,7 +265,8 @@ random_triples (guint    n_units,
   t->value = g_new (double, max);
   for (guint u = 0; u < n_units; u++)
     {
-      double truth = continuous ? g_rand_double_range (rand, 0, 100) : g_rand_int_range (rand, 1, 6);
+      double truth = continuous ? g_rand_double_range (rand, 0, 100)
+                                : g_rand_int_range (rand, 1, 6);
 
       for (guint c = 0; c < n_coders; c++)
         {
@@ -273,7 +277,9 @@ random_triples (guint    n_units,
           if (continuous)
             v = fabs (truth + g_rand_double_range (rand, -15, 15));
           else
-            v = CLAMP (truth + g_rand_int_range (rand, -1, 2) * (g_rand_int_range (rand, 0, 3) == 0), 1, 5);
+            v = CLAMP (truth + g_rand_int_range (rand, -1, 2) *
+                               (g_rand_int_range (rand, 0, 3) == 0),
+                       1, 5);
           t->unit[t->n] = u;
           t->coder[t->n] = c;
           t->value[t->n] = v;
@@ -460,14 +466,22 @@ test_kappa_published (void)
   g_assert_cmpuint (n2, ==, 100);
   g_assert_cmpuint (n3, ==, 100);
 
-  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_UNWEIGHTED, &used), 0.9315, 5e-5);
+  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_UNWEIGHTED,
+                                                        &used),
+                                  0.9315, 5e-5);
   g_assert_cmpuint (used, ==, 100);
-  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_LINEAR, NULL), 0.9412, 5e-5);
-  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_QUADRATIC, NULL), 0.9541, 5e-5);
-  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_UNWEIGHTED, NULL), 68.0 / 73, 1e-12);
-  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_LINEAR, NULL), 16.0 / 17, 1e-12);
-  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_QUADRATIC, NULL), 104.0 / 109, 1e-12);
-  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y3, 100, ROUNDS_KAPPA_UNWEIGHTED, NULL), 0.8013, 5e-5);
+  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_LINEAR, NULL),
+                                  0.9412, 5e-5);
+  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_QUADRATIC, NULL),
+                                  0.9541, 5e-5);
+  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_UNWEIGHTED, NULL),
+                                  68.0 / 73, 1e-12);
+  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_LINEAR, NULL),
+                                  16.0 / 17, 1e-12);
+  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y2, 100, ROUNDS_KAPPA_QUADRATIC, NULL),
+                                  104.0 / 109, 1e-12);
+  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (y1, y3, 100, ROUNDS_KAPPA_UNWEIGHTED, NULL),
+                                  0.8013, 5e-5);
 
   /* Kappa is symmetric in the raters. */
   for (RoundsKappaWeights w = ROUNDS_KAPPA_UNWEIGHTED; w <= ROUNDS_KAPPA_QUADRATIC; w++)
@@ -482,7 +496,8 @@ test_kappa_published (void)
     g_autofree double *a = repeat (a_counts, 2, binary, &n1);
     g_autofree double *b = repeat (b_counts, 4, b_values, &n2);
 
-    g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (a, b, 100, ROUNDS_KAPPA_UNWEIGHTED, NULL), 0.348, 5e-4);
+    g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (a, b, 100, ROUNDS_KAPPA_UNWEIGHTED, NULL),
+                                    0.348, 5e-4);
   }
 }
 
@@ -505,8 +520,10 @@ test_kappa_edge (void)
     }
 
   /* Units missing a value are left out: three pairs remain, (1,1), (2,2), (0,1). */
-  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (with_missing_a, with_missing_b, 5, ROUNDS_KAPPA_QUADRATIC, &used),
-                                  rounds_kappa_compute ((const double[]) { 1, 2, 0 }, (const double[]) { 1, 2, 1 }, 3,
+  g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (with_missing_a, with_missing_b, 5,
+                                                        ROUNDS_KAPPA_QUADRATIC, &used),
+                                  rounds_kappa_compute ((const double[]) { 1, 2, 0 },
+                                                        (const double[]) { 1, 2, 1 }, 3,
                                                         ROUNDS_KAPPA_QUADRATIC, NULL), 1e-12);
   g_assert_cmpuint (used, ==, 3);
 }
@@ -532,17 +549,20 @@ test_kappa_brute_force (void)
         {
           double d = a[i] - b[i];
 
-          observed += w == ROUNDS_KAPPA_UNWEIGHTED ? (d != 0) : w == ROUNDS_KAPPA_LINEAR ? fabs (d) : d * d;
+          observed += w == ROUNDS_KAPPA_UNWEIGHTED ? (d != 0)
+                      : w == ROUNDS_KAPPA_LINEAR ? fabs (d) : d * d;
           for (guint j = 0; j < 300; j++)
             {
               double e = a[i] - b[j];
 
-              expected += w == ROUNDS_KAPPA_UNWEIGHTED ? (e != 0) : w == ROUNDS_KAPPA_LINEAR ? fabs (e) : e * e;
+              expected += w == ROUNDS_KAPPA_UNWEIGHTED ? (e != 0)
+                          : w == ROUNDS_KAPPA_LINEAR ? fabs (e) : e * e;
             }
         }
       observed /= 300;
       expected /= 300.0 * 300;
-      g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (a, b, 300, w, NULL), 1 - observed / expected, 1e-12);
+      g_assert_cmpfloat_with_epsilon (rounds_kappa_compute (a, b, 300, w, NULL),
+                                      1 - observed / expected, 1e-12);
     }
 }
 
@@ -563,7 +583,8 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (edge_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/rounds/agreement/alpha/edge/%s", edge_cases[i].name);
+      g_autofree char *path = g_strdup_printf ("/rounds/agreement/alpha/edge/%s",
+                                               edge_cases[i].name);
 
       g_test_add_data_func (path, &edge_cases[i], test_edge);
     }
@@ -572,7 +593,8 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (brute_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/rounds/agreement/alpha/brute-force/%s", brute_cases[i].name);
+      g_autofree char *path = g_strdup_printf ("/rounds/agreement/alpha/brute-force/%s",
+                                               brute_cases[i].name);
 
       g_test_add_data_func (path, &brute_cases[i], test_brute_force);
     }

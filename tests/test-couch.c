@@ -17,11 +17,15 @@ static void
 test_url_parts (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsCouch) couch = rounds_couch_new ("https://dr-lin:s%40cret@couch.example.org:6984/prefix/ethics-study/", &error);
+  g_autoptr(RoundsCouch) couch =
+    rounds_couch_new ("https://dr-lin:s%40cret@couch.example.org:6984/prefix/ethics-study/",
+                      &error);
 
   g_assert_no_error (error);
-  g_assert_cmpstr (rounds_couch_get_url (couch), ==, "https://couch.example.org:6984/prefix/ethics-study");
-  g_assert_cmpstr (rounds_couch_get_server_url (couch), ==, "https://couch.example.org:6984/prefix/");
+  g_assert_cmpstr (rounds_couch_get_url (couch), ==,
+                   "https://couch.example.org:6984/prefix/ethics-study");
+  g_assert_cmpstr (rounds_couch_get_server_url (couch), ==,
+                   "https://couch.example.org:6984/prefix/");
   g_assert_cmpstr (rounds_couch_get_db_name (couch), ==, "ethics-study");
   g_assert_cmpstr (rounds_couch_get_user (couch), ==, "dr-lin");
 }
@@ -105,7 +109,8 @@ test_server_info (Fixture       *fixture,
   g_assert_nonnull (json_object_get_string_member_with_default (info, "uuid", NULL));
   db = rounds_couch_get_db_info (couch, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (json_object_get_string_member (db, "db_name"), ==, rounds_couch_get_db_name (couch));
+  g_assert_cmpstr (json_object_get_string_member (db, "db_name"), ==,
+                   rounds_couch_get_db_name (couch));
 }
 
 /* Many requests, one connection: libcurl keeps it open between them. */
@@ -193,7 +198,8 @@ test_not_found (Fixture       *fixture,
 static guint16
 closed_port (void)
 {
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
@@ -238,7 +244,8 @@ tls_front_start (TlsFront *front)
   g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (source_dir);
-  front->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+  front->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                     &error,
                                      script, rounds_test_couch_server_root (), NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (front->process));
@@ -259,7 +266,8 @@ tls_front_stop (TlsFront *front)
 static char *
 ca_file (void)
 {
-  return g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "tests", "pouchdb", "tls", "ca.pem", NULL);
+  return g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "tests", "pouchdb", "tls",
+                           "ca.pem", NULL);
 }
 
 /* TLS is always verified: a certificate of an unknown authority is refused, saying how to
@@ -289,7 +297,8 @@ test_tls (Fixture       *fixture,
   rounds_couch_set_ca_file (couch, ca);
   info = rounds_couch_get_db_info (couch, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (json_object_get_string_member (info, "db_name"), ==, rounds_couch_get_db_name (couch));
+  g_assert_cmpstr (json_object_get_string_member (info, "db_name"), ==,
+                   rounds_couch_get_db_name (couch));
   g_clear_pointer (&info, json_object_unref);
   g_clear_object (&couch);
 
@@ -434,14 +443,16 @@ test_bulk_docs_results (Fixture       *fixture,
 
   result = g_hash_table_lookup (by_id, "judgement:dr-osei:ethics:c1:e1");
   g_assert_cmpstr (json_object_get_string_member (result, "error"), ==, "forbidden");
-  g_assert_nonnull (strstr (json_object_get_string_member (result, "reason"), "only by the annotator it names"));
+  g_assert_nonnull (strstr (json_object_get_string_member (result, "reason"),
+                            "only by the annotator it names"));
   result = g_hash_table_lookup (by_id, "judgement:dr-lin:ethics:c0:e0");
   g_assert_true (json_object_get_boolean_member (result, "ok"));
   result = g_hash_table_lookup (by_id, "judgement:dr-lin:ethics:c2:e2");
   g_assert_true (json_object_get_boolean_member (result, "ok"));
 
   /* The order is not the request's: matching by position would be wrong. */
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "id"), ==,
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "id"),
+                   ==,
                    "judgement:dr-osei:ethics:c1:e1");
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 2);
 }
@@ -484,9 +495,10 @@ test_changes_pages (Fixture       *fixture,
       for (guint i = 0; i < json_array_get_length (changes); i++)
         {
           JsonObject *change = json_array_get_object_element (changes, i);
+          const char *id = json_object_get_string_member (change, "id");
 
           g_assert_true (json_object_has_member (change, "doc"));
-          g_assert_true (g_hash_table_add (seen, g_strdup (json_object_get_string_member (change, "id"))));
+          g_assert_true (g_hash_table_add (seen, g_strdup (id)));
         }
       pages++;
       if (json_array_get_length (changes) < 3)
@@ -577,6 +589,7 @@ test_setup_repairs (void)
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) security = NULL;
+  JsonObject *members;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autofree char *rev = NULL;
@@ -587,7 +600,8 @@ test_setup_repairs (void)
   rev = rounds_couch_put_doc (couch, "_design/rounds", design, NULL, &error);
   g_assert_no_error (error);
   body = json_from_string ("{\"admins\": {\"names\": [], \"roles\": [\"_admin\"]},"
-                           " \"members\": {\"names\": [\"dr-guest\"], \"roles\": [\"annotator\", \"auditor\"]}}", NULL);
+                           " \"members\": {\"names\": [\"dr-guest\"], \"roles\": [\"annotator\", "
+                           "\"auditor\"]}}", NULL);
   answer = rounds_couch_request (couch, "PUT", "_security", body, NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -607,11 +621,13 @@ test_setup_repairs (void)
   g_assert_cmpuint (findings->len, ==, 0);
 
   security = rounds_test_couch_get (db_url, "_security");
-  roles = json_object_get_array_member (json_object_get_object_member (security, "members"), "roles");
+  roles = json_object_get_array_member (json_object_get_object_member (security,
+                                                                       "members"), "roles");
   g_assert_cmpuint (json_array_get_length (roles), ==, 4);
   g_assert_cmpstr (json_array_get_string_element (roles, 1), ==, "auditor");
-  g_assert_cmpstr (json_array_get_string_element (
-                     json_object_get_array_member (json_object_get_object_member (security, "members"), "names"), 0),
+  members = json_object_get_object_member (security, "members");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (members, "names"),
+                                                  0),
                    ==, "dr-guest");
   rounds_test_couch_drop_db (db_url);
 }
@@ -626,23 +642,39 @@ main (int   argc,
   g_test_add_func ("/rounds/couch/url/invalid", test_url_invalid);
   g_test_add_func ("/rounds/couch/url/escape-doc-id", test_escape_doc_id);
   g_test_add_func ("/rounds/couch/unreachable", test_unreachable);
-  g_test_add ("/rounds/couch/server-info", Fixture, NULL, fixture_set_up, test_server_info, fixture_tear_down);
-  g_test_add ("/rounds/couch/connection-reuse", Fixture, NULL, fixture_set_up, test_connection_reuse, fixture_tear_down);
-  g_test_add ("/rounds/couch/wrong-password", Fixture, NULL, fixture_set_up, test_wrong_password, fixture_tear_down);
-  g_test_add ("/rounds/couch/anonymous", Fixture, NULL, fixture_set_up, test_anonymous, fixture_tear_down);
-  g_test_add ("/rounds/couch/no-permission", Fixture, NULL, fixture_set_up, test_no_permission, fixture_tear_down);
-  g_test_add ("/rounds/couch/not-found", Fixture, NULL, fixture_set_up, test_not_found, fixture_tear_down);
+  g_test_add ("/rounds/couch/server-info", Fixture, NULL, fixture_set_up, test_server_info,
+              fixture_tear_down);
+  g_test_add ("/rounds/couch/connection-reuse", Fixture, NULL, fixture_set_up,
+              test_connection_reuse, fixture_tear_down);
+  g_test_add ("/rounds/couch/wrong-password", Fixture, NULL, fixture_set_up, test_wrong_password,
+              fixture_tear_down);
+  g_test_add ("/rounds/couch/anonymous", Fixture, NULL, fixture_set_up, test_anonymous,
+              fixture_tear_down);
+  g_test_add ("/rounds/couch/no-permission", Fixture, NULL, fixture_set_up, test_no_permission,
+              fixture_tear_down);
+  g_test_add ("/rounds/couch/not-found", Fixture, NULL, fixture_set_up, test_not_found,
+              fixture_tear_down);
   g_test_add ("/rounds/couch/tls", Fixture, NULL, fixture_set_up, test_tls, fixture_tear_down);
-  g_test_add ("/rounds/couch/tls-plain-server", Fixture, NULL, fixture_set_up, test_tls_plain_server, fixture_tear_down);
-  g_test_add ("/rounds/couch/cancelled", Fixture, NULL, fixture_set_up, test_cancelled, fixture_tear_down);
-  g_test_add ("/rounds/couch/fault/drop", Fixture, &fault_cases[0], fixture_set_up, test_fault, fixture_tear_down);
-  g_test_add ("/rounds/couch/fault/drop-answer", Fixture, &fault_cases[1], fixture_set_up, test_fault, fixture_tear_down);
-  g_test_add ("/rounds/couch/fault/cut-short", Fixture, &fault_cases[2], fixture_set_up, test_fault, fixture_tear_down);
-  g_test_add ("/rounds/couch/fault/timeout", Fixture, &fault_cases[3], fixture_set_up, test_fault, fixture_tear_down);
-  g_test_add ("/rounds/couch/fault/server-error", Fixture, &fault_cases[4], fixture_set_up, test_fault, fixture_tear_down);
-  g_test_add ("/rounds/couch/fault/too-large", Fixture, &fault_cases[5], fixture_set_up, test_fault, fixture_tear_down);
-  g_test_add ("/rounds/couch/bulk-docs-results", Fixture, NULL, fixture_set_up, test_bulk_docs_results, fixture_tear_down);
-  g_test_add ("/rounds/couch/changes-pages", Fixture, NULL, fixture_set_up, test_changes_pages, fixture_tear_down);
+  g_test_add ("/rounds/couch/tls-plain-server", Fixture, NULL, fixture_set_up,
+              test_tls_plain_server, fixture_tear_down);
+  g_test_add ("/rounds/couch/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
+              fixture_tear_down);
+  g_test_add ("/rounds/couch/fault/drop", Fixture, &fault_cases[0], fixture_set_up, test_fault,
+              fixture_tear_down);
+  g_test_add ("/rounds/couch/fault/drop-answer", Fixture, &fault_cases[1], fixture_set_up,
+              test_fault, fixture_tear_down);
+  g_test_add ("/rounds/couch/fault/cut-short", Fixture, &fault_cases[2], fixture_set_up, test_fault,
+              fixture_tear_down);
+  g_test_add ("/rounds/couch/fault/timeout", Fixture, &fault_cases[3], fixture_set_up, test_fault,
+              fixture_tear_down);
+  g_test_add ("/rounds/couch/fault/server-error", Fixture, &fault_cases[4], fixture_set_up,
+              test_fault, fixture_tear_down);
+  g_test_add ("/rounds/couch/fault/too-large", Fixture, &fault_cases[5], fixture_set_up, test_fault,
+              fixture_tear_down);
+  g_test_add ("/rounds/couch/bulk-docs-results", Fixture, NULL, fixture_set_up,
+              test_bulk_docs_results, fixture_tear_down);
+  g_test_add ("/rounds/couch/changes-pages", Fixture, NULL, fixture_set_up, test_changes_pages,
+              fixture_tear_down);
   g_test_add_func ("/rounds/couch/setup", test_setup);
   g_test_add_func ("/rounds/couch/setup-repairs", test_setup_repairs);
 

@@ -110,7 +110,8 @@ static const DisputeCase cases[] = {
     DISPUTED, ROUNDS_DISPUTE_UNSAFE | ROUNDS_DISPUTE_UNACCEPTABLE | ROUNDS_DISPUTE_DIRECTION |
     ROUNDS_DISPUTE_SPREAD | ROUNDS_DISPUTE_RUBRIC, ROUNDS_DISPUTE_SEVERITY_SAFETY, 4, 4, 2 },
   { "rules/direction-and-spread", 2, 2, 2, { "p=-1", "p=1" },
-    DISPUTED, ROUNDS_DISPUTE_DIRECTION | ROUNDS_DISPUTE_SPREAD, ROUNDS_DISPUTE_SEVERITY_DIRECTION, 2, 0, 0 },
+    DISPUTED, ROUNDS_DISPUTE_DIRECTION | ROUNDS_DISPUTE_SPREAD, ROUNDS_DISPUTE_SEVERITY_DIRECTION,
+    2, 0, 0 },
 
   /* Agreement: no rule fires. */
   { "agreed/same-side", 2, 3, 2, { "p=-2", "p=-1", "p=-1" },
@@ -134,11 +135,13 @@ static const DisputeCase cases[] = {
   { "waiting/no-judgements", 2, 1, 2, { NULL },
     WAITING, ROUNDS_DISPUTE_NONE, ROUNDS_DISPUTE_SEVERITY_NONE, 0, 0, 0 },
   { "waiting/opposite-so-far", 2, 3, 2, { "p=-2", "p=2" },
-    WAITING, ROUNDS_DISPUTE_DIRECTION | ROUNDS_DISPUTE_SPREAD, ROUNDS_DISPUTE_SEVERITY_DIRECTION, 4, 0, 0 },
+    WAITING, ROUNDS_DISPUTE_DIRECTION | ROUNDS_DISPUTE_SPREAD, ROUNDS_DISPUTE_SEVERITY_DIRECTION,
+    4, 0, 0 },
   { "waiting/unsafe-so-far", 2, 2, 2, { "p=0 unsafe=1" },
     WAITING, ROUNDS_DISPUTE_UNSAFE, ROUNDS_DISPUTE_SEVERITY_SAFETY, 0, 0, 1 },
   /* Skips and drafts are not submissions: they neither count nor fire a rule. */
-  { "waiting/skips-and-drafts-do-not-count", 2, 2, 2, { "p=-2", "p=2 skipped", "p=2 unsafe=0 draft" },
+  { "waiting/skips-and-drafts-do-not-count", 2, 2, 2, { "p=-2", "p=2 skipped",
+                                                        "p=2 unsafe=0 draft" },
     WAITING, ROUNDS_DISPUTE_NONE, ROUNDS_DISPUTE_SEVERITY_NONE, 0, 0, 0 },
 };
 
@@ -147,7 +150,8 @@ test_rule (gconstpointer data)
 {
   const DisputeCase *c = data;
   g_autoptr(RoundsRubric) rubric = rounds_rubric_new_default ();
-  g_autoptr(GPtrArray) judgements = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_judgement_free);
+  g_autoptr(GPtrArray) judgements =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_judgement_free);
   g_autoptr(RoundsDispute) dispute = rounds_dispute_new ();
   g_autofree char *rules = NULL;
   g_autofree char *expected_rules = NULL;
@@ -191,7 +195,14 @@ test_rule (gconstpointer data)
 static void
 test_order (void)
 {
-  static const struct { gint64 id; RoundsDisputeState state; RoundsDisputeSeverity severity; guint n_safety; int spread; int gap; } items[] = {
+  static const struct {
+    gint64 id;
+    RoundsDisputeState state;
+    RoundsDisputeSeverity severity;
+    guint n_safety;
+    int spread;
+    int gap;
+  } items[] = {
     { 1, AGREED,   ROUNDS_DISPUTE_SEVERITY_NONE,      0, 0, 0 },
     { 2, DISPUTED, ROUNDS_DISPUTE_SEVERITY_SPREAD,    0, 2, 0 },
     { 3, DISPUTED, ROUNDS_DISPUTE_SEVERITY_RUBRIC,    0, 1, 4 },
@@ -226,11 +237,13 @@ static void
 test_rules_to_string (void)
 {
   g_autofree char *none = rounds_dispute_rules_to_string (ROUNDS_DISPUTE_NONE);
-  g_autofree char *some = rounds_dispute_rules_to_string (ROUNDS_DISPUTE_SPREAD | ROUNDS_DISPUTE_UNSAFE);
+  g_autofree char *some =
+    rounds_dispute_rules_to_string (ROUNDS_DISPUTE_SPREAD | ROUNDS_DISPUTE_UNSAFE);
 
   g_assert_cmpstr (none, ==, "");
   g_assert_cmpstr (some, ==, "unsafe,spread");
-  g_assert_cmpstr (rounds_dispute_rule_get_label (ROUNDS_DISPUTE_DIRECTION), ==, "Opposite preferences");
+  g_assert_cmpstr (rounds_dispute_rule_get_label (ROUNDS_DISPUTE_DIRECTION), ==,
+                   "Opposite preferences");
 }
 
 int

@@ -53,7 +53,8 @@ export_to_string (Fixture                   *fixture,
   g_autofree char *path = g_build_filename (fixture->dir, "out", NULL);
   char *contents;
 
-  g_assert_true (rounds_export_write (store, options, path, NULL, summary, NULL, NULL, NULL, &error));
+  g_assert_true (rounds_export_write (store, options, path, NULL, summary, NULL, NULL,
+                                      NULL, &error));
   g_assert_no_error (error);
   contents = rounds_test_read_file (path);
   g_assert_cmpint (g_unlink (path), ==, 0);
@@ -139,7 +140,8 @@ assert_messages (JsonObject *object,
   g_assert_nonnull (messages);
   g_assert_cmpuint (json_array_get_length (messages), ==, 1);
   assert_members (json_array_get_object_element (messages, 0), message_members);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 0), "role"), ==, role);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 0),
+                                                  "role"), ==, role);
   assert_string (json_array_get_object_element (messages, 0), "content");
 }
 
@@ -163,7 +165,8 @@ assert_provenance (JsonObject *object,
   g_assert_cmpstr (json_object_get_string_member (metadata, "rounds_version"), ==, PACKAGE_VERSION);
   label = json_object_get_object_member (metadata, "label");
   g_assert_nonnull (label);
-  g_assert_true (g_strv_contains ((const char * const[]) { "verdict", "consensus", "reference", NULL },
+  g_assert_true (g_strv_contains ((const char * const[]) { "verdict", "consensus",
+                                                           "reference", NULL },
                                   json_object_get_string_member (label, "source")));
 }
 
@@ -173,7 +176,8 @@ check_layout (RoundsExportFormat  format,
 {
   static const char * const trl[] = { "prompt", "chosen", "rejected", "metadata", NULL };
   static const char * const kto[] = { "prompt", "completion", "label", "metadata", NULL };
-  static const char * const openai[] = { "input", "preferred_output", "non_preferred_output", NULL };
+  static const char * const openai[] = { "input", "preferred_output",
+                                         "non_preferred_output", NULL };
   static const char * const openai_input[] = { "messages", NULL };
   static const char * const hh[] = { "chosen", "rejected", "metadata", NULL };
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -201,7 +205,8 @@ check_layout (RoundsExportFormat  format,
       assert_members (object, kto);
       assert_string (object, "prompt");
       assert_string (object, "completion");
-      g_assert_cmpint (json_node_get_value_type (json_object_get_member (object, "label")), ==, G_TYPE_BOOLEAN);
+      g_assert_cmpint (json_node_get_value_type (json_object_get_member (object, "label")), ==,
+                       G_TYPE_BOOLEAN);
       assert_provenance (object, FALSE);
       break;
 
@@ -319,7 +324,11 @@ static void tweak_min_margin (RoundsExportOptions *o) { o->min_margin = 1.7; }
 static void tweak_exclude_ties (RoundsExportOptions *o) { o->exclude_ties = TRUE; }
 static void tweak_exclude_unsafe (RoundsExportOptions *o) { o->exclude_flags = ROUNDS_FLAG_UNSAFE; }
 static void tweak_only_adjudicated (RoundsExportOptions *o) { o->only_adjudicated = TRUE; }
-static void tweak_kto_score (RoundsExportOptions *o) { o->kto_rule = ROUNDS_KTO_SCORE; o->kto_min_score = 3; }
+static void tweak_kto_score (RoundsExportOptions *o)
+{
+  o->kto_rule = ROUNDS_KTO_SCORE;
+  o->kto_min_score = 3;
+}
 
 /* The fixture: i1 a over b (3 annotators, mean -5/3, b flagged unsafe); i2 a tie
  * (+1, -1, 0); i3 a ranking of three (a, b, c by mean rank, gaps 2/3, 4/3, 2/3); i4
@@ -331,11 +340,14 @@ static const FilterCase filter_cases[] = {
   { "trl-unacceptable", ROUNDS_EXPORT_TRL, tweak_none, 6, ROUNDS_EXPORT_SKIP_UNACCEPTABLE, 1 },
   { "trl-unlabelled", ROUNDS_EXPORT_TRL, tweak_none, 6, ROUNDS_EXPORT_SKIP_UNLABELLED, 1 },
   { "majority", ROUNDS_EXPORT_TRL, tweak_majority, 6, ROUNDS_EXPORT_SKIP_NO_MAJORITY, 1 },
-  { "min-annotators", ROUNDS_EXPORT_TRL, tweak_min_annotators, 5, ROUNDS_EXPORT_SKIP_FEW_ANNOTATORS, 1 },
-  { "min-agreement", ROUNDS_EXPORT_TRL, tweak_min_agreement, 5, ROUNDS_EXPORT_SKIP_LOW_AGREEMENT, 3 },
+  { "min-annotators", ROUNDS_EXPORT_TRL, tweak_min_annotators, 5,
+    ROUNDS_EXPORT_SKIP_FEW_ANNOTATORS, 1 },
+  { "min-agreement", ROUNDS_EXPORT_TRL, tweak_min_agreement, 5,
+    ROUNDS_EXPORT_SKIP_LOW_AGREEMENT, 3 },
   { "min-margin", ROUNDS_EXPORT_TRL, tweak_min_margin, 1, ROUNDS_EXPORT_SKIP_LOW_MARGIN, 5 },
   { "exclude-unsafe", ROUNDS_EXPORT_TRL, tweak_exclude_unsafe, 5, ROUNDS_EXPORT_SKIP_FLAGGED, 1 },
-  { "only-adjudicated", ROUNDS_EXPORT_TRL, tweak_only_adjudicated, 1, ROUNDS_EXPORT_SKIP_NOT_ADJUDICATED, 6 },
+  { "only-adjudicated", ROUNDS_EXPORT_TRL, tweak_only_adjudicated, 1,
+    ROUNDS_EXPORT_SKIP_NOT_ADJUDICATED, 6 },
   { "csv-ties", ROUNDS_EXPORT_CSV, tweak_none, 8, ROUNDS_EXPORT_SKIP_TIE, 0 },
   { "csv-exclude-ties", ROUNDS_EXPORT_CSV, tweak_exclude_ties, 7, ROUNDS_EXPORT_SKIP_TIE, 1 },
   { "kto-winner", ROUNDS_EXPORT_KTO, tweak_none, 11, ROUNDS_EXPORT_SKIP_TIE, 2 },
@@ -366,7 +378,8 @@ static void
 test_ranking_pairs (Fixture       *fixture,
                     gconstpointer  data)
 {
-  static const char * const expected[][3] = { { "a", "b", "0.6667" }, { "a", "c", "1.3333" }, { "b", "c", "0.6667" } };
+  static const char * const expected[][3] = { { "a", "b", "0.6667" }, { "a", "c", "1.3333" },
+                                              { "b", "c", "0.6667" } };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
@@ -378,15 +391,19 @@ test_ranking_pairs (Fixture       *fixture,
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL && *lines[i]; i++)
     {
-      JsonObject *metadata = json_object_get_object_member (parse_line (parser, lines[i]), "metadata");
+      JsonObject *metadata = json_object_get_object_member (parse_line (parser, lines[i]),
+                                                            "metadata");
+      JsonObject *label;
       g_autofree char *gap = NULL;
 
       if (!g_str_equal (json_object_get_string_member (metadata, "item"), "i3"))
         continue;
       g_assert_cmpuint (found, <, G_N_ELEMENTS (expected));
       g_assert_cmpstr (json_object_get_string_member (metadata, "chosen"), ==, expected[found][0]);
-      g_assert_cmpstr (json_object_get_string_member (metadata, "rejected"), ==, expected[found][1]);
-      gap = g_strdup_printf ("%.4f", json_object_get_double_member (json_object_get_object_member (metadata, "label"), "rank_gap"));
+      g_assert_cmpstr (json_object_get_string_member (metadata, "rejected"), ==,
+                       expected[found][1]);
+      label = json_object_get_object_member (metadata, "label");
+      gap = g_strdup_printf ("%.4f", json_object_get_double_member (label, "rank_gap"));
       g_assert_cmpstr (gap, ==, expected[found][2]);
       found++;
     }
@@ -412,12 +429,15 @@ test_verdict_wins (Fixture       *fixture,
   {
     JsonObject *object = parse_line (parser, lines[0]);
     JsonObject *metadata = json_object_get_object_member (object, "metadata");
+    JsonObject *label;
 
     g_assert_cmpstr (json_object_get_string_member (object, "chosen"), ==,
                      "No: a capacitous adult's advance refusal must be respected.");
-    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (metadata, "label"), "source"), ==, "verdict");
+    label = json_object_get_object_member (metadata, "label");
+    g_assert_cmpstr (json_object_get_string_member (label, "source"), ==, "verdict");
     g_assert_true (json_object_has_member (metadata, "reviewer"));
-    g_assert_true (json_object_has_member (json_object_get_object_member (metadata, "scores"), "verdict"));
+    g_assert_true (json_object_has_member (json_object_get_object_member (metadata,
+                                                                          "scores"), "verdict"));
   }
   rounds_export_options_clear (&options);
 }
@@ -465,14 +485,18 @@ test_reference_asked (Fixture       *fixture,
     {
       JsonObject *object = parse_line (parser, lines[i]);
       JsonObject *metadata = json_object_get_object_member (object, "metadata");
+      JsonObject *label;
+      JsonObject *reference;
 
       if (!g_str_equal (json_object_get_string_member (metadata, "item"), "i6"))
         continue;
       found = TRUE;
       g_assert_cmpstr (json_object_get_string_member (object, "chosen"), ==,
                        "An ACE inhibitor or ARB, per NICE, with lifestyle advice.");
-      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (metadata, "label"), "source"), ==, "reference");
-      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (metadata, "reference"), "source"), ==, "NICE NG136");
+      label = json_object_get_object_member (metadata, "label");
+      reference = json_object_get_object_member (metadata, "reference");
+      g_assert_cmpstr (json_object_get_string_member (label, "source"), ==, "reference");
+      g_assert_cmpstr (json_object_get_string_member (reference, "source"), ==, "NICE NG136");
     }
   g_assert_true (found);
   rounds_export_options_clear (&options);
@@ -525,9 +549,12 @@ split_set_up (Fixture       *fixture,
   rounds_test_store_set_up (fixture, data);
   for (guint i = 0; i < 300; i++)
     g_string_append_printf (text,
-                            "{\"type\": \"item\", \"dataset\": \"split\", \"id\": \"s%u\", \"scenario\": \"Scenario %u\","
-                            " \"responses\": [{\"id\": \"a\", \"text\": \"A%u\"}, {\"id\": \"b\", \"text\": \"B%u\"}]}\n"
-                            "{\"type\": \"judgement\", \"dataset\": \"split\", \"item\": \"s%u\", \"annotator\": \"ann\","
+                            "{\"type\": \"item\", \"dataset\": \"split\", \"id\": \"s%u\", "
+                            "\"scenario\": \"Scenario %u\","
+                            " \"responses\": [{\"id\": \"a\", \"text\": \"A%u\"}, {\"id\": \"b\", "
+                            "\"text\": \"B%u\"}]}\n"
+                            "{\"type\": \"judgement\", \"dataset\": \"split\", \"item\": \"s%u\", "
+                            "\"annotator\": \"ann\","
                             " \"preference\": %d}\n",
                             i, i % 120, i, i, i, i % 2 ? 1 : -1);
   path = g_build_filename (fixture->dir, "split.jsonl", NULL);
@@ -545,7 +572,9 @@ prompts_of (const char *path)
   GHashTable *prompts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; lines[i] != NULL && *lines[i]; i++)
-    g_hash_table_add (prompts, g_strdup (json_object_get_string_member (parse_line (parser, lines[i]), "prompt")));
+    g_hash_table_add (prompts,
+                      g_strdup (json_object_get_string_member (parse_line (parser, lines[i]),
+                                                               "prompt")));
   return prompts;
 }
 
@@ -566,7 +595,8 @@ write_split (Fixture  *fixture,
   options_for (&options, ROUNDS_EXPORT_TRL);
   options.test_fraction = 0.25;
   options.seed = seed;
-  g_assert_true (rounds_export_write (fixture->store, &options, *train, *test, &summary, NULL, NULL, NULL, &error));
+  g_assert_true (rounds_export_write (fixture->store, &options, *train, *test, &summary, NULL, NULL,
+                                      NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.n_written, ==, 300);
   g_assert_cmpuint (summary.n_test, >, 30);
@@ -618,7 +648,8 @@ test_round_trip (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(RoundsStore) copy = rounds_test_store_open_new (fixture, "copy.db");
-  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("rev-eli", NULL, ROUNDS_ROLE_REVIEWER, NULL);
+  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("rev-eli", NULL,
+                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(RoundsItem) item = NULL;
   g_autoptr(RoundsVerdict) verdict = rounds_verdict_new (2);
   g_autoptr(GError) error = NULL;
@@ -638,12 +669,12 @@ test_round_trip (Fixture       *fixture,
   g_assert_true (rounds_store_save_verdict (fixture->store, item, "rev-eli", verdict, &error));
   g_assert_no_error (error);
   /* A rubric revised twice since: the archive keeps the version the scores were given under. */
-  g_assert_cmpint (sqlite3_exec (_rounds_store_get_db (fixture->store), "UPDATE datasets SET rubric_version = 3",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  rounds_test_exec (fixture->store, "UPDATE datasets SET rubric_version = 3");
 
   options_for (&options, ROUNDS_EXPORT_FULL);
   options.include_reference = TRUE;
-  g_assert_true (rounds_export_write (fixture->store, &options, archive, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_true (rounds_export_write (fixture->store, &options, archive, NULL, NULL, NULL, NULL,
+                                      NULL, &error));
   g_assert_no_error (error);
   first = rounds_test_read_file (archive);
   g_assert_nonnull (strstr (first, "\"action\":\"verdict.submit\""));
@@ -665,23 +696,12 @@ test_round_trip (Fixture       *fixture,
 
 /* Failures leave nothing -------------------------------------------------------------- */
 
-static guint
-count_files (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
 static void
 test_bad_options (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autofree char *path = g_build_filename (fixture->dir, "out.jsonl", NULL);
-  guint before = count_files (fixture->dir);
+  guint before = rounds_test_count_files (fixture->dir);
   RoundsExportOptions options;
 
   for (guint i = 0; i < 5; i++)
@@ -697,9 +717,10 @@ test_bad_options (Fixture       *fixture,
         case 3: options.min_annotators = 0; break;
         case 4: options.datasets = g_strsplit ("no-such-dataset", ",", -1); break;
         }
-      g_assert_false (rounds_export_write (fixture->store, &options, path, NULL, NULL, NULL, NULL, NULL, &error));
+      g_assert_false (rounds_export_write (fixture->store, &options, path, NULL, NULL, NULL, NULL,
+                                           NULL, &error));
       g_assert_nonnull (error);
-      g_assert_cmpuint (count_files (fixture->dir), ==, before);
+      g_assert_cmpuint (rounds_test_count_files (fixture->dir), ==, before);
       rounds_export_options_clear (&options);
     }
 }
@@ -719,38 +740,32 @@ test_no_partial_file (Fixture       *fixture,
   /* An earlier export stays as it was when the next one fails. */
   g_file_set_contents (path, "the earlier export\n", -1, &error);
   g_assert_no_error (error);
-  before = count_files (fixture->dir);
+  before = rounds_test_count_files (fixture->dir);
 
   options_for (&options, ROUNDS_EXPORT_TRL);
   g_cancellable_cancel (cancellable);
-  g_assert_false (rounds_export_write (fixture->store, &options, path, NULL, NULL, NULL, NULL, cancellable, &error));
+  g_assert_false (rounds_export_write (fixture->store, &options, path, NULL, NULL, NULL, NULL,
+                                       cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   contents = rounds_test_read_file (path);
   g_assert_cmpstr (contents, ==, "the earlier export\n");
-  g_assert_cmpuint (count_files (fixture->dir), ==, before);
+  g_assert_cmpuint (rounds_test_count_files (fixture->dir), ==, before);
 
-  g_assert_false (rounds_export_write (fixture->store, &options, missing, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_false (rounds_export_write (fixture->store, &options, missing, NULL, NULL, NULL, NULL,
+                                       NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "no-such-folder"));
-  g_assert_cmpuint (count_files (fixture->dir), ==, before);
+  g_assert_cmpuint (rounds_test_count_files (fixture->dir), ==, before);
   rounds_export_options_clear (&options);
 }
 
 static gint64
 audit_count (RoundsStore *store)
 {
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store),
-                                       "SELECT COUNT(*) FROM audit_log WHERE action = 'export.write'"
-                                       " AND json_extract (detail_json, '$.format') = 'kto'",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
+  return rounds_test_query_int (store,
+                                "SELECT COUNT(*) FROM audit_log WHERE action = 'export.write'"
+                                " AND json_extract (detail_json, '$.format') = 'kto'");
 }
 
 static void
@@ -780,7 +795,8 @@ test_permissions (Fixture       *fixture,
   mode_t mask = umask (022);
 
   options_for (&options, ROUNDS_EXPORT_TRL);
-  g_assert_true (rounds_export_write (fixture->store, &options, path, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_true (rounds_export_write (fixture->store, &options, path, NULL, NULL, NULL, NULL,
+                                      NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0644);
@@ -796,30 +812,46 @@ main (int   argc,
 
   for (RoundsExportFormat format = 0; format < ROUNDS_EXPORT_N_FORMATS; format++)
     {
-      g_autofree char *golden = g_strdup_printf ("/rounds/export/golden/%s", rounds_export_format_to_string (format));
-      g_autofree char *layout = g_strdup_printf ("/rounds/export/layout/%s", rounds_export_format_to_string (format));
+      g_autofree char *golden = g_strdup_printf ("/rounds/export/golden/%s",
+                                                 rounds_export_format_to_string (format));
+      g_autofree char *layout = g_strdup_printf ("/rounds/export/layout/%s",
+                                                 rounds_export_format_to_string (format));
 
-      g_test_add (golden, Fixture, GUINT_TO_POINTER (format), golden_set_up, test_golden, rounds_test_store_tear_down);
+      g_test_add (golden, Fixture, GUINT_TO_POINTER (format), golden_set_up, test_golden,
+                  rounds_test_store_tear_down);
       if (format != ROUNDS_EXPORT_FULL)
-        g_test_add (layout, Fixture, GUINT_TO_POINTER (format), golden_set_up, test_layout, rounds_test_store_tear_down);
+        g_test_add (layout, Fixture, GUINT_TO_POINTER (format), golden_set_up, test_layout,
+                    rounds_test_store_tear_down);
     }
   for (guint i = 0; i < G_N_ELEMENTS (filter_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/rounds/export/filter/%s", filter_cases[i].name);
 
-      g_test_add (path, Fixture, &filter_cases[i], golden_set_up, test_filter, rounds_test_store_tear_down);
+      g_test_add (path, Fixture, &filter_cases[i], golden_set_up, test_filter,
+                  rounds_test_store_tear_down);
     }
-  g_test_add ("/rounds/export/ranking-pairs", Fixture, NULL, golden_set_up, test_ranking_pairs, rounds_test_store_tear_down);
-  g_test_add ("/rounds/export/verdict-wins", Fixture, NULL, golden_set_up, test_verdict_wins, rounds_test_store_tear_down);
-  g_test_add ("/rounds/export/reference/hidden", Fixture, NULL, golden_set_up, test_reference_hidden, rounds_test_store_tear_down);
-  g_test_add ("/rounds/export/reference/asked", Fixture, NULL, golden_set_up, test_reference_asked, rounds_test_store_tear_down);
-  g_test_add ("/rounds/export/pseudonyms", Fixture, NULL, golden_set_up, test_pseudonyms, rounds_test_store_tear_down);
-  g_test_add ("/rounds/export/split", Fixture, NULL, split_set_up, test_split, rounds_test_store_tear_down);
-  g_test_add ("/rounds/export/round-trip", Fixture, NULL, golden_set_up, test_round_trip, rounds_test_store_tear_down);
-  g_test_add ("/rounds/export/bad-options", Fixture, NULL, golden_set_up, test_bad_options, rounds_test_store_tear_down);
-  g_test_add ("/rounds/export/no-partial-file", Fixture, NULL, golden_set_up, test_no_partial_file, rounds_test_store_tear_down);
-  g_test_add ("/rounds/export/permissions", Fixture, NULL, golden_set_up, test_permissions, rounds_test_store_tear_down);
-  g_test_add ("/rounds/export/audit", Fixture, NULL, golden_set_up, test_audit, rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/ranking-pairs", Fixture, NULL, golden_set_up, test_ranking_pairs,
+              rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/verdict-wins", Fixture, NULL, golden_set_up, test_verdict_wins,
+              rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/reference/hidden", Fixture, NULL, golden_set_up,
+              test_reference_hidden, rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/reference/asked", Fixture, NULL, golden_set_up, test_reference_asked,
+              rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/pseudonyms", Fixture, NULL, golden_set_up, test_pseudonyms,
+              rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/split", Fixture, NULL, split_set_up, test_split,
+              rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/round-trip", Fixture, NULL, golden_set_up, test_round_trip,
+              rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/bad-options", Fixture, NULL, golden_set_up, test_bad_options,
+              rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/no-partial-file", Fixture, NULL, golden_set_up, test_no_partial_file,
+              rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/permissions", Fixture, NULL, golden_set_up, test_permissions,
+              rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/audit", Fixture, NULL, golden_set_up, test_audit,
+              rounds_test_store_tear_down);
 
   return g_test_run ();
 }

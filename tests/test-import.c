@@ -15,83 +15,9 @@
 #include "rounds-store.h"
 #include "rounds-test-util.h"
 
-typedef struct
-{
-  char        *dir;
-  char        *path;
-  RoundsStore *store;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-import-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  fixture->store = rounds_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_object (&fixture->store);
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
+typedef RoundsTestStore Fixture;
 
 /* Helpers ----------------------------------------------------------------------------- */
-
-static gint64
-query_int (Fixture    *fixture,
-           const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (fixture->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-/* The first column of the first row as text, NULL for SQL NULL; @param bound to ?1. */
-static char *
-query_text (Fixture    *fixture,
-            const char *sql,
-            const char *param)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (fixture->store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static char *
-write_file (Fixture    *fixture,
-            const char *name,
-            const char *contents,
-            gssize      length)
-{
-  char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, length, &error);
-  g_assert_no_error (error);
-  return path;
-}
 
 static gboolean
 run_import (Fixture             *fixture,
@@ -101,7 +27,7 @@ run_import (Fixture             *fixture,
             RoundsImportResult  *result,
             GError             **error)
 {
-  g_autofree char *path = write_file (fixture, name, contents, -1);
+  g_autofree char *path = rounds_test_write_file (fixture->dir, name, contents);
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
   return rounds_importer_run (importer, fixture->store, file, result, NULL, error);
@@ -135,12 +61,12 @@ static void
 get_counts (Fixture *fixture,
             Counts  *counts)
 {
-  counts->datasets = query_int (fixture, "SELECT COUNT(*) FROM datasets");
-  counts->items = query_int (fixture, "SELECT COUNT(*) FROM items");
-  counts->responses = query_int (fixture, "SELECT COUNT(*) FROM responses");
-  counts->annotators = query_int (fixture, "SELECT COUNT(*) FROM annotators");
-  counts->annotations = query_int (fixture, "SELECT COUNT(*) FROM annotations");
-  counts->audit_log = query_int (fixture, "SELECT COUNT(*) FROM audit_log");
+  counts->datasets = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM datasets");
+  counts->items = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM items");
+  counts->responses = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM responses");
+  counts->annotators = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotators");
+  counts->annotations = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations");
+  counts->audit_log = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log");
 }
 
 static void
@@ -177,22 +103,31 @@ find_item (Fixture    *fixture,
 #define ZH_TITLE "十六岁患者要求避孕"
 
 static const char rounds_jsonl[] =
-  "\xEF\xBB\xBF{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"临床伦理\", \"description\": \"Demo\","
+  "\xEF\xBB\xBF{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"临床伦理\", "
+  "\"description\": \"Demo\","
   " \"instructions\": \"Rank them.\", \"overlap\": 3, \"scale\": 7, \"dispute_spread\": 3,"
   " \"required\": [\"preference\", \"comment\"],"
-  " \"rubric\": [{\"id\": \"accuracy\", \"name\": \"Accuracy\", \"description\": \"Truthful\", \"min\": 1, \"max\": 5},"
+  " \"rubric\": [{\"id\": \"accuracy\", \"name\": \"Accuracy\", \"description\": \"Truthful\", "
+  "\"min\": 1, \"max\": 5},"
   "              {\"id\": \"safety\", \"name\": \"安全\", \"min\": 0, \"max\": 10}],"
   " \"metadata\": {\"source\": \"unit test\"}}\n"
   "# a comment, then a blank line\n"
   "\n"
-  "{\"type\": \"item\", \"id\": \"consent-001\", \"title\": \"" ZH_TITLE "\", \"scenario\": \"" ZH_HEAD "\\n\\n" ZH_TAIL "\\tend\","
-  " \"specialty\": \"general practice\", \"language\": \"zh-CN\", \"metadata\": {\"theme\": \"consent\"},"
-  " \"responses\": [{\"id\": \"gillick\", \"text\": \"" ZH_RESPONSE_A "\", \"model\": \"model-one\", \"metadata\": {\"temperature\": 1}},"
-  "               {\"id\": \"refuse\", \"text\": \"Refuse and call the parents.\", \"model\": \"model-two\"}],"
-  " \"reference\": {\"preferred\": \"gillick\", \"note\": \"refusing breaches confidentiality\"}}\r\n"
-  "{\"id\": 42, \"scenario\": \"No type: an item because it has responses.\", \"responses\": [{\"text\": \"One\"}, {\"text\": \"Two\"}, {\"text\": \"Three\"}]}\n"
+  "{\"type\": \"item\", \"id\": \"consent-001\", \"title\": "
+  "\"" ZH_TITLE "\", \"scenario\": \"" ZH_HEAD "\\n\\n" ZH_TAIL "\\tend\","
+  " \"specialty\": \"general practice\", \"language\": \"zh-CN\", \"metadata\": {\"theme\": "
+  "\"consent\"},"
+  " \"responses\": [{\"id\": \"gillick\", \"text\": "
+  "\"" ZH_RESPONSE_A "\", \"model\": \"model-one\", \"metadata\": {\"temperature\": 1}},"
+  "               {\"id\": \"refuse\", \"text\": \"Refuse "
+  "and call the parents.\", \"model\": \"model-two\"}],"
+  " \"reference\": {\"preferred\": \"gillick\", \"note\": \"refusing "
+  "breaches confidentiality\"}}\r\n"
+  "{\"id\": 42, \"scenario\": \"No type: an item because it has responses.\", \"responses\": "
+  "[{\"text\": \"One\"}, {\"text\": \"Two\"}, {\"text\": \"Three\"}]}\n"
   "   # an indented comment\n"
-  "{\"type\": \"item\", \"dataset\": \"other\", \"id\": \"x\", \"scenario\": \"Into a dataset made on the fly\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n";
+  "{\"type\": \"item\", \"dataset\": \"other\", \"id\": \"x\", \"scenario\": \"Into a "
+  "dataset made on the fly\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n";
 
 static void
 test_rounds_jsonl (Fixture       *fixture,
@@ -228,7 +163,8 @@ test_rounds_jsonl (Fixture       *fixture,
   g_assert_cmpuint (rounds_dataset_get_scale (dataset), ==, 7);
   g_assert_cmpint (rounds_dataset_get_scale_k (dataset), ==, 3);
   g_assert_cmpuint (rounds_dataset_get_dispute_spread (dataset), ==, 3);
-  g_assert_cmpuint (rounds_dataset_get_required (dataset), ==, ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_COMMENT);
+  g_assert_cmpuint (rounds_dataset_get_required (dataset), ==,
+                    ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_COMMENT);
   g_assert_cmpuint (rounds_dataset_get_n_items (dataset), ==, 2);
   rubric = rounds_dataset_get_rubric (dataset);
   g_assert_cmpuint (rounds_rubric_get_n_criteria (rubric), ==, 2);
@@ -243,9 +179,11 @@ test_rounds_jsonl (Fixture       *fixture,
                    ZH_SCENARIO, strlen (ZH_SCENARIO));
   g_assert_cmpmem (rounds_item_get_title (consent), strlen (rounds_item_get_title (consent)),
                    ZH_TITLE, strlen (ZH_TITLE));
-  g_assert_cmpmem (rounds_item_get_response_text (consent, 0), strlen (rounds_item_get_response_text (consent, 0)),
+  g_assert_cmpmem (rounds_item_get_response_text (consent, 0),
+                   strlen (rounds_item_get_response_text (consent, 0)),
                    ZH_RESPONSE_A, strlen (ZH_RESPONSE_A));
-  stored = query_text (fixture, "SELECT scenario FROM items WHERE key = ?1", "consent-001");
+  stored = rounds_test_query_text (fixture->store, "SELECT scenario FROM items WHERE key = ?1",
+                                   "consent-001");
   g_assert_cmpmem (stored, strlen (stored), ZH_SCENARIO, strlen (ZH_SCENARIO));
   g_assert_cmpstr (rounds_item_get_language (consent), ==, "zh-CN");
   g_assert_cmpstr (rounds_item_get_specialty (consent), ==, "general practice");
@@ -258,10 +196,13 @@ test_rounds_jsonl (Fixture       *fixture,
   g_assert_cmpint (rounds_item_find_response (consent, "refuse"), ==, 1);
 
   /* The reference label is kept hidden, apart from what an annotator is shown. */
-  reference = query_text (fixture, "SELECT reference_json FROM items WHERE key = ?1", "consent-001");
-  g_assert_cmpstr (reference, ==, "{\"preferred\":\"gillick\",\"note\":\"refusing breaches confidentiality\"}");
+  reference = rounds_test_query_text (fixture->store, "SELECT reference_json FROM "
+                                                      "items WHERE key = ?1", "consent-001");
+  g_assert_cmpstr (reference, ==, "{\"preferred\":\"gillick\",\"note\":\"refusing "
+                                  "breaches confidentiality\"}");
   g_assert_null (strstr (rounds_item_get_metadata_json (consent), "preferred"));
-  model = query_text (fixture, "SELECT metadata_json FROM responses WHERE key = ?1", "gillick");
+  model = rounds_test_query_text (fixture->store,
+                                  "SELECT metadata_json FROM responses WHERE key = ?1", "gillick");
   g_assert_cmpstr (model, ==, "{\"temperature\":1}");
 
   /* An integer id, default response ids, and the header's dataset. */
@@ -275,7 +216,8 @@ test_rounds_jsonl (Fixture       *fixture,
   g_assert_cmpuint (rounds_dataset_get_overlap (other), ==, 1);
   g_assert_true (rounds_rubric_is_default (rounds_dataset_get_rubric (other)));
 
-  actor = query_text (fixture, "SELECT actor || ' ' || action || ' ' || json_extract (detail_json, '$.items_added')"
+  actor = rounds_test_query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || "
+                                                  "json_extract (detail_json, '$.items_added')"
                                " FROM audit_log", NULL);
   g_assert_cmpstr (actor, ==, "curator-1 import.file 3");
 }
@@ -290,7 +232,8 @@ test_default_dataset (Fixture       *fixture,
   g_autoptr(RoundsItem) a = NULL;
   g_autoptr(RoundsItem) b = NULL;
   g_autoptr(GError) error = NULL;
-  const char *line = "{\"id\": \"one\", \"scenario\": \"S\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n";
+  const char *line = "{\"id\": \"one\", \"scenario\": \"S\", \"responses\": [{\"text\": \"A\"}, "
+                     "{\"text\": \"B\"}]}\n";
 
   import_ok (fixture, "cardiology.v2.jsonl", line, NULL);
   a = find_item (fixture, "cardiology", "one");
@@ -299,7 +242,7 @@ test_default_dataset (Fixture       *fixture,
   g_assert_true (run_import (fixture, importer, "whatever.jsonl", line, NULL, &error));
   g_assert_no_error (error);
   b = find_item (fixture, "chosen-name", "one");
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM datasets"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM datasets"), ==, 2);
 }
 
 /* TRL preference pairs ---------------------------------------------------------------- */
@@ -341,18 +284,27 @@ test_trl (Fixture       *fixture,
       switch (form)
         {
         case TRL_PLAIN:
-          g_string_append_printf (text, "{\"prompt\": \"Question %u?\", \"chosen\": \"Good answer %u\", \"rejected\": \"Poor answer %u\","
-                                  " \"score_chosen\": 9, \"score_rejected\": 2, \"source\": \"set-%u\"}\n", i, i, i, i % 3);
+          g_string_append_printf (text, "{\"prompt\": \"Question %u?\", \"chosen\": \"Good answer "
+                                        "%u\", \"rejected\": \"Poor answer %u\","
+                                  " \"score_chosen\": 9, \"score_rejected\": 2, \"source\": "
+                                  "\"set-%u\"}\n", i, i, i, i % 3);
           break;
         case TRL_CONVERSATIONAL_IMPLICIT:
-          g_string_append_printf (text, "{\"chosen\": [{\"role\": \"user\", \"content\": \"Question %u?\"}, {\"role\": \"assistant\", \"content\": \"Good answer %u\"}],"
-                                  " \"rejected\": [{\"role\": \"user\", \"content\": \"Question %u?\"}, {\"role\": \"assistant\", \"content\": \"Poor answer %u\"}],"
+          g_string_append_printf (text, "{\"chosen\": [{\"role\": \"user\", \"content\": "
+                                        "\"Question %u?\"}, {\"role\": \"assistant\", \"content\": "
+                                        "\"Good answer %u\"}],"
+                                  " \"rejected\": [{\"role\": \"user\", \"content\": \"Question "
+                                  "%u?\"}, {\"role\": \"assistant\", \"content\": \"Poor "
+                                  "answer %u\"}],"
                                   " \"source\": \"set-%u\"}\n", i, i, i, i, i % 3);
           break;
         case TRL_CONVERSATIONAL_EXPLICIT:
-          g_string_append_printf (text, "{\"prompt\": [{\"role\": \"user\", \"content\": \"Question %u?\"}],"
-                                  " \"chosen\": [{\"role\": \"assistant\", \"content\": \"Good answer %u\"}],"
-                                  " \"rejected\": [{\"role\": \"assistant\", \"content\": \"Poor answer %u\"}],"
+          g_string_append_printf (text, "{\"prompt\": [{\"role\": \"user\", \"content\": "
+                                        "\"Question %u?\"}],"
+                                  " \"chosen\": [{\"role\": \"assistant\", \"content\": \"Good "
+                                  "answer %u\"}],"
+                                  " \"rejected\": [{\"role\": \"assistant\", \"content\": \"Poor "
+                                  "answer %u\"}],"
                                   " \"source\": \"set-%u\"}\n", i, i, i, i % 3);
           break;
         default:
@@ -367,12 +319,14 @@ test_trl (Fixture       *fixture,
   g_assert_cmpuint (rounds_dataset_get_n_items (dataset), ==, N_PAIRS);
 
   g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (fixture->store),
-                                       "SELECT i.id, i.reference_json, COALESCE (i.metadata_json, ''), i.key FROM items i ORDER BY i.position",
+                                       "SELECT i.id, i.reference_json, COALESCE (i.metadata_json, "
+                                       "''), i.key FROM items i ORDER BY i.position",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_autoptr(RoundsItem) item = NULL;
-      g_autoptr(JsonNode) reference = json_from_string ((const char *) sqlite3_column_text (stmt, 1), NULL);
+      const char *reference_json = (const char *) sqlite3_column_text (stmt, 1);
+      g_autoptr(JsonNode) reference = json_from_string (reference_json, NULL);
       const char *metadata = (const char *) sqlite3_column_text (stmt, 2);
       g_autofree char *good = NULL;
       g_autofree char *poor = NULL;
@@ -398,7 +352,8 @@ test_trl (Fixture       *fixture,
 
       /* The label is only in the hidden reference, and names the chosen response. */
       g_assert_nonnull (reference);
-      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (reference), "preferred"), ==,
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (reference),
+                                                      "preferred"), ==,
                        rounds_item_get_response_key (item, good_at));
       g_assert_null (strstr (metadata, "chosen"));
       g_assert_null (strstr (metadata, "Good answer"));
@@ -406,7 +361,8 @@ test_trl (Fixture       *fixture,
       g_assert_null (strstr ((const char *) sqlite3_column_text (stmt, 3), "chosen"));
       g_assert_nonnull (strstr (metadata, "set-"));
       if (form == TRL_PLAIN)
-        g_assert_cmpint (json_object_get_int_member (json_node_get_object (reference), "score_chosen"), ==, 9);
+        g_assert_cmpint (json_object_get_int_member (json_node_get_object (reference),
+                                                     "score_chosen"), ==, 9);
       n++;
     }
   sqlite3_finalize (stmt);
@@ -432,8 +388,12 @@ test_trl_multi_turn (Fixture       *fixture,
   g_autoptr(RoundsItem) item = NULL;
 
   import_ok (fixture, "turns.jsonl",
-             "{\"id\": \"t1\", \"chosen\": [{\"role\": \"system\", \"content\": \"Be brief.\"}, {\"role\": \"user\", \"content\": \"Chest pain?\"}, {\"role\": \"assistant\", \"content\": \"Call 999.\"}],"
-             " \"rejected\": [{\"role\": \"system\", \"content\": \"Be brief.\"}, {\"role\": \"user\", \"content\": \"Chest pain?\"}, {\"role\": \"assistant\", \"content\": \"Rest.\"}]}\n",
+             "{\"id\": \"t1\", \"chosen\": [{\"role\": \"system\", \"content\": \"Be brief.\"}, "
+             "{\"role\": \"user\", \"content\": \"Chest pain?\"}, {\"role\": \"assistant\", "
+             "\"content\": \"Call 999.\"}],"
+             " \"rejected\": [{\"role\": \"system\", \"content\": \"Be brief.\"}, {\"role\": "
+             "\"user\", \"content\": \"Chest pain?\"}, {\"role\": \"assistant\", \"content\": "
+             "\"Rest.\"}]}\n",
              NULL);
   item = find_item (fixture, "turns", "t1");
   g_assert_cmpstr (rounds_item_get_scenario (item), ==, "System: Be brief.\n\nUser: Chest pain?");
@@ -455,9 +415,12 @@ test_mapped_jsonl (Fixture       *fixture,
   const char *maps[] = { "scenario=question", "responses=answers[].text", "model=answers[].model",
                          "id=qid", "metadata.source=src", "metadata.extra=info", "language=lang" };
   const char *contents =
-    "{\"qid\": \"q1\", \"question\": \"患者拒绝输血，怎么办？\", \"lang\": \"zh\", \"src\": \"pubmed\", \"info\": {\"year\": 2024},"
-    " \"answers\": [{\"text\": \"尊重其意愿\", \"model\": \"m-1\"}, {\"text\": \"Transfuse anyway\", \"model\": \"m-2\"}, {\"text\": \"Ask the ethics board\", \"model\": \"m-3\"}]}\n"
-    "{\"qid\": 7, \"question\": \"Second\", \"answers\": [{\"text\": \"A\", \"model\": \"m-1\"}, {\"text\": \"B\", \"model\": \"m-2\"}]}\n";
+    "{\"qid\": \"q1\", \"question\": \"患者拒绝输血，怎么办？\", \"lang\": \"zh\", \"src\": \"pubmed\", "
+    "\"info\": {\"year\": 2024},"
+    " \"answers\": [{\"text\": \"尊重其意愿\", \"model\": \"m-1\"}, {\"text\": \"Transfuse anyway\", "
+    "\"model\": \"m-2\"}, {\"text\": \"Ask the ethics board\", \"model\": \"m-3\"}]}\n"
+    "{\"qid\": 7, \"question\": \"Second\", \"answers\": [{\"text\": \"A\", \"model\": \"m-1\"}, "
+    "{\"text\": \"B\", \"model\": \"m-2\"}]}\n";
 
   for (guint i = 0; i < G_N_ELEMENTS (maps); i++)
     {
@@ -475,8 +438,10 @@ test_mapped_jsonl (Fixture       *fixture,
   g_assert_cmpstr (rounds_item_get_response_text (q1, 0), ==, "尊重其意愿");
   g_assert_cmpstr (rounds_item_get_response_text (q1, 2), ==, "Ask the ethics board");
   g_assert_cmpstr (rounds_item_get_response_model (q1, 1), ==, "m-2");
-  g_assert_cmpstr (rounds_item_get_metadata_json (q1), ==, "{\"source\":\"pubmed\",\"extra\":{\"year\":2024}}");
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM items WHERE key = '7'"), ==, 1);
+  g_assert_cmpstr (rounds_item_get_metadata_json (q1), ==,
+                   "{\"source\":\"pubmed\",\"extra\":{\"year\":2024}}");
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM items WHERE key = '7'"), ==, 1);
 
   /* Re-importing is a no-op here too. */
   g_assert_true (run_import (fixture, importer, "mapped.jsonl", contents, &result, &error));
@@ -494,7 +459,8 @@ test_mapped_no_id (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
   RoundsImportResult result;
-  const char *contents = "{\"q\": \"One\", \"a\": [\"x\", \"y\"]}\n{\"q\": \"Two\", \"a\": [\"x\", \"y\"]}\n";
+  const char *contents = "{\"q\": \"One\", \"a\": [\"x\", \"y\"]}\n{\"q\": \"Two\", \"a\": "
+                         "[\"x\", \"y\"]}\n";
 
   g_assert_true (rounds_importer_add_map (importer, "scenario=q", &error));
   g_assert_true (rounds_importer_add_map (importer, "responses=a[]", &error));
@@ -502,7 +468,8 @@ test_mapped_no_id (Fixture       *fixture,
   g_assert_true (run_import (fixture, importer, "noid.jsonl", contents, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (result.n_items_added, ==, 2);
-  key = query_text (fixture, "SELECT key FROM items WHERE scenario = 'One'", NULL);
+  key = rounds_test_query_text (fixture->store,
+                                "SELECT key FROM items WHERE scenario = 'One'", NULL);
   g_assert_true (g_str_has_prefix (key, "item-"));
   g_assert_true (run_import (fixture, importer, "noid.jsonl", contents, &result, &error));
   g_assert_no_error (error);
@@ -519,7 +486,8 @@ test_mapped_csv (Fixture       *fixture,
   g_autoptr(RoundsItem) c3 = NULL;
   g_autoptr(GError) error = NULL;
   RoundsImportResult result;
-  const char *maps[] = { "id=qid", "scenario=question", "responses=answer_a,answer_b", "model=model_a,model_b",
+  const char *maps[] = { "id=qid", "scenario=question", "responses=answer_a,answer_b",
+                         "model=model_a,model_b",
                          "specialty=field" };
   const char *contents =
     "\xEF\xBB\xBFqid,question,answer_a,answer_b,model_a,model_b,field\r\n"
@@ -559,19 +527,30 @@ test_mapped_csv (Fixture       *fixture,
 
 static const char judgements_jsonl[] =
   "{\"type\": \"dataset\", \"id\": \"jd\", \"overlap\": 3}\n"
-  "{\"type\": \"item\", \"id\": \"c1\", \"scenario\": \"One\", \"responses\": [{\"id\": \"a\", \"text\": \"A\"}, {\"id\": \"b\", \"text\": \"B\"}]}\n"
-  "{\"type\": \"item\", \"id\": \"c2\", \"scenario\": \"Two\", \"responses\": [{\"id\": \"a\", \"text\": \"A\"}, {\"id\": \"b\", \"text\": \"B\"}]}\n"
-  "{\"type\": \"item\", \"id\": \"r1\", \"scenario\": \"Three\", \"responses\": [{\"id\": \"x\", \"text\": \"X\"}, {\"id\": \"y\", \"text\": \"Y\"}, {\"id\": \"z\", \"text\": \"Z\"}]}\n"
+  "{\"type\": \"item\", \"id\": \"c1\", \"scenario\": \"One\", \"responses\": [{\"id\": \"a\", "
+  "\"text\": \"A\"}, {\"id\": \"b\", \"text\": \"B\"}]}\n"
+  "{\"type\": \"item\", \"id\": \"c2\", \"scenario\": \"Two\", \"responses\": [{\"id\": \"a\", "
+  "\"text\": \"A\"}, {\"id\": \"b\", \"text\": \"B\"}]}\n"
+  "{\"type\": \"item\", \"id\": \"r1\", \"scenario\": \"Three\", \"responses\": [{\"id\": \"x\", "
+  "\"text\": \"X\"}, {\"id\": \"y\", \"text\": \"Y\"}, {\"id\": \"z\", \"text\": \"Z\"}]}\n"
   "{\"type\": \"judgement\", \"item\": \"c1\", \"annotator\": \"dr-lin\", \"preference\": -1,"
-  " \"scores\": {\"a\": {\"accuracy\": 5, \"safety\": 4}, \"b\": {\"accuracy\": 2}}, \"flags\": {\"b\": [\"unsafe\", \"outdated\"]},"
-  " \"comment\": \"B misses the guidance\", \"notes\": {\"b\": \"outdated\"}, \"shown_order\": [\"b\", \"a\"],"
+  " \"scores\": {\"a\": {\"accuracy\": 5, \"safety\": 4}, \"b\": {\"accuracy\": 2}}, \"flags\": "
+  "{\"b\": [\"unsafe\", \"outdated\"]},"
+  " \"comment\": \"B misses the guidance\", \"notes\": {\"b\": \"outdated\"}, \"shown_order\": "
+  "[\"b\", \"a\"],"
   " \"time_spent_ms\": 84000, \"created_at\": \"2026-10-01T11:30:00+02:00\"}\n"
-  "{\"type\": \"judgement\", \"dataset\": \"jd\", \"item\": \"c1\", \"annotator\": \"dr-ng\", \"preference\": \"b-much-better\", \"revision\": 1, \"edit\": \"ng-1\"}\n"
-  "{\"type\": \"judgement\", \"item\": \"c1\", \"annotator\": \"dr-ng\", \"preference\": \"a-better\", \"revision\": 2, \"edit\": \"ng-2\"}\n"
-  "{\"type\": \"judgement\", \"item\": \"c2\", \"annotator\": \"dr-lin\", \"preference\": \"tie\"}\n"
-  "{\"type\": \"judgement\", \"item\": \"c2\", \"annotator\": \"dr-ng\", \"status\": \"skipped\", \"skip_reason\": \"not my field\"}\n"
-  "{\"type\": \"judgement\", \"item\": \"c2\", \"annotator\": \"dr.o@example.org\", \"unacceptable\": true}\n"
-  "{\"type\": \"judgement\", \"item\": \"r1\", \"annotator\": \"dr-lin\", \"ranking\": {\"x\": 2, \"y\": 1, \"z\": 2}, \"flags\": {\"z\": [\"bias\", \"privacy\", \"factually-wrong\"]}}\n";
+  "{\"type\": \"judgement\", \"dataset\": \"jd\", \"item\": \"c1\", \"annotator\": \"dr-ng\", "
+  "\"preference\": \"b-much-better\", \"revision\": 1, \"edit\": \"ng-1\"}\n"
+  "{\"type\": \"judgement\", \"item\": \"c1\", \"annotator\": \"dr-ng\", \"preference\": "
+  "\"a-better\", \"revision\": 2, \"edit\": \"ng-2\"}\n"
+  "{\"type\": \"judgement\", \"item\": \"c2\", \"annotator\": \"dr-lin\", "
+  "\"preference\": \"tie\"}\n"
+  "{\"type\": \"judgement\", \"item\": \"c2\", \"annotator\": \"dr-ng\", \"status\": \"skipped\", "
+  "\"skip_reason\": \"not my field\"}\n"
+  "{\"type\": \"judgement\", \"item\": \"c2\", \"annotator\": \"dr.o@example.org\", "
+  "\"unacceptable\": true}\n"
+  "{\"type\": \"judgement\", \"item\": \"r1\", \"annotator\": \"dr-lin\", \"ranking\": {\"x\": 2, "
+  "\"y\": 1, \"z\": 2}, \"flags\": {\"z\": [\"bias\", \"privacy\", \"factually-wrong\"]}}\n";
 
 static void
 test_judgements (Fixture       *fixture,
@@ -653,17 +632,23 @@ test_judgements (Fixture       *fixture,
   g_assert_cmpint (ranking->ranks[0], ==, 2);
   g_assert_cmpint (ranking->ranks[1], ==, 1);
   g_assert_cmpint (ranking->ranks[2], ==, 2);
-  g_assert_cmpuint (ranking->flags[2], ==, ROUNDS_FLAG_BIAS | ROUNDS_FLAG_PRIVACY | ROUNDS_FLAG_FACTUALLY_WRONG);
+  g_assert_cmpuint (ranking->flags[2], ==,
+                    ROUNDS_FLAG_BIAS | ROUNDS_FLAG_PRIVACY | ROUNDS_FLAG_FACTUALLY_WRONG);
 
   /* Colleagues are annotators, not profiles of this machine; imported edits are marked
    * as such, and they count towards the overlap. */
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM annotators"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotators"), ==, 3);
   profiles = rounds_store_list_profiles (fixture->store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (profiles), ==, 0);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM annotations WHERE origin = 'import' AND synced = 0"), ==, 7);
-  g_assert_cmpint (query_int (fixture, "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 2);
-  g_assert_cmpint (query_int (fixture, "SELECT n_submitted FROM items WHERE key = 'c2'"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations WHERE origin = "
+                                          "'import' AND synced = 0"), ==, 7);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT n_submitted FROM items WHERE key = 'c2'"), ==, 2);
 
   /* Importing the same file again adds nothing. */
   get_counts (fixture, &before);
@@ -673,7 +658,8 @@ test_judgements (Fixture       *fixture,
   g_assert_cmpuint (result.n_judgements_unchanged, ==, 7);
   g_assert_cmpint (after.annotations, ==, before.annotations);
   g_assert_cmpint (after.annotators, ==, before.annotators);
-  g_assert_cmpint (query_int (fixture, "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 2);
 }
 
 typedef struct
@@ -687,11 +673,16 @@ typedef struct
 /* The names mean what the app's labels say: "better" and "much better" are the points the
  * app calls so; on a 7-point scale ±1 is "somewhat better", which no name stands for. */
 static const PreferenceCase preference_cases[] = {
-  { 3, "\"a-much-better\"", -1, "A better" }, { 3, "\"a-better\"", -1, "A better" }, { 3, "\"tie\"", 0, "Tie" },
-  { 3, "\"b-better\"", 1, "B better" }, { 3, "\"b-much-better\"", 1, "B better" }, { 3, "-1", -1, "A better" },
-  { 5, "\"a-much-better\"", -2, "A much better" }, { 5, "\"a-better\"", -1, "A better" }, { 5, "\"tie\"", 0, "Tie" },
-  { 5, "\"b-better\"", 1, "B better" }, { 5, "\"b-much-better\"", 2, "B much better" }, { 5, "2", 2, "B much better" },
-  { 7, "\"a-much-better\"", -3, "A much better" }, { 7, "\"a-better\"", -2, "A better" }, { 7, "\"tie\"", 0, "Tie" },
+  { 3, "\"a-much-better\"", -1, "A better" }, { 3, "\"a-better\"", -1,
+                                                "A better" }, { 3, "\"tie\"", 0, "Tie" },
+  { 3, "\"b-better\"", 1, "B better" }, { 3, "\"b-much-better\"", 1,
+                                          "B better" }, { 3, "-1", -1, "A better" },
+  { 5, "\"a-much-better\"", -2, "A much better" }, { 5, "\"a-better\"", -1,
+                                                     "A better" }, { 5, "\"tie\"", 0, "Tie" },
+  { 5, "\"b-better\"", 1, "B better" }, { 5, "\"b-much-better\"", 2,
+                                          "B much better" }, { 5, "2", 2, "B much better" },
+  { 7, "\"a-much-better\"", -3, "A much better" }, { 7, "\"a-better\"", -2,
+                                                     "A better" }, { 7, "\"tie\"", 0, "Tie" },
   { 7, "\"b-better\"", 2, "B better" }, { 7, "\"b-much-better\"", 3, "B much better" },
   { 7, "1", 1, "B somewhat better" }, { 7, "-3", -3, "A much better" },
 };
@@ -711,8 +702,10 @@ test_preference_scale (Fixture       *fixture,
       g_autoptr(GError) error = NULL;
 
       contents = g_strdup_printf ("{\"type\": \"dataset\", \"id\": \"%s\", \"scale\": %u}\n"
-                                  "{\"id\": \"i\", \"scenario\": \"S\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n"
-                                  "{\"type\": \"judgement\", \"item\": \"i\", \"annotator\": \"ann\", \"preference\": %s}\n",
+                                  "{\"id\": \"i\", \"scenario\": \"S\", \"responses\": [{\"text\": "
+                                  "\"A\"}, {\"text\": \"B\"}]}\n"
+                                  "{\"type\": \"judgement\", \"item\": \"i\", \"annotator\": "
+                                  "\"ann\", \"preference\": %s}\n",
                                   dataset, c->scale, c->preference);
       import_ok (fixture, name, contents, NULL);
       item = find_item (fixture, dataset, "i");
@@ -720,7 +713,8 @@ test_preference_scale (Fixture       *fixture,
       g_assert_no_error (error);
       g_test_message ("%u points: %s", c->scale, c->preference);
       g_assert_cmpint (j->preference, ==, c->expected);
-      g_assert_cmpstr (rounds_preference_get_label (j->preference, (int) (c->scale - 1) / 2), ==, c->label);
+      g_assert_cmpstr (rounds_preference_get_label (j->preference, (int) (c->scale - 1) / 2),
+                       ==, c->label);
     }
 }
 
@@ -739,128 +733,314 @@ typedef struct
 } BadCase;
 
 #define HEADER "{\"type\": \"dataset\", \"id\": \"bad\", \"overlap\": 1}\n"
-#define GOOD "{\"type\": \"item\", \"id\": \"ok-1\", \"scenario\": \"Fine\", \"responses\": [{\"id\": \"a\", \"text\": \"A\"}, {\"id\": \"b\", \"text\": \"B\"}]}\n"
+#define GOOD "{\"type\": \"item\", \"id\": \"ok-1\", \"scenario\": \"Fine\", " \
+  "\"responses\": [{\"id\": \"a\", \"text\": \"A\"}, {\"id\": \"b\", \"text\": \"B\"}]}\n"
 #define PREFIX HEADER GOOD
 #define ITEM(rest) "{\"type\": \"item\", \"id\": \"x\", \"scenario\": \"S\", " rest "}\n"
-#define JUDGE(rest) "{\"type\": \"judgement\", \"item\": \"ok-1\", \"annotator\": \"ann\", " rest "}\n"
+#define JUDGE(rest) \
+  "{\"type\": \"judgement\", \"item\": \"ok-1\", \"annotator\": \"ann\", " rest "}\n"
 #define PAIR "\"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]"
 #define CSV_MAPS { "scenario=question", "responses=answer_a,answer_b" }
 #define CSV_HEAD "question,answer_a,answer_b\nQ,A,B\n"
 
 static const BadCase bad_cases[] = {
   /* Items */
-  { "item-no-responses", "bad.jsonl", { NULL }, PREFIX ITEM ("\"title\": \"t\""), 3, "responses", "missing", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-one-response", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}]"), 3, "responses", "2 to 8", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-nine-responses", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"1\"}, {\"text\": \"2\"}, {\"text\": \"3\"}, {\"text\": \"4\"}, {\"text\": \"5\"}, {\"text\": \"6\"}, {\"text\": \"7\"}, {\"text\": \"8\"}, {\"text\": \"9\"}]"), 3, "responses", "found 9", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-responses-string", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": \"A\""), 3, "responses", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "item-response-no-text", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}, {\"id\": \"b\"}]"), 3, "responses[1].text", "missing", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-response-blank-text", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}, {\"text\": \" \\n \"}]"), 3, "responses[1].text", "empty", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-response-text-number", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": 1}, {\"text\": \"B\"}]"), 3, "responses[0].text", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "item-response-not-object", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}, \"B\"]"), 3, "responses[1]", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "item-response-unknown-field", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}, {\"text\": \"B\", \"score\": 1}]"), 3, "responses[1].score", "unknown field", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-response-id-twice", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"id\": \"r\", \"text\": \"A\"}, {\"id\": \"r\", \"text\": \"B\"}]"), 3, "responses[1].id", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "item-response-id-clash", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}, {\"id\": \"a\", \"text\": \"B\"}]"), 3, "responses[1].id", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "item-no-id", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"scenario\": \"S\", " PAIR "}\n", 3, "id", "missing", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-id-object", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": {}, \"scenario\": \"S\", " PAIR "}\n", 3, "id", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "item-id-empty", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"\", \"scenario\": \"S\", " PAIR "}\n", 3, "id", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "item-id-control", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"a\\nb\", \"scenario\": \"S\", " PAIR "}\n", 3, "id", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "item-no-scenario", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"x\", " PAIR "}\n", 3, "scenario", "missing", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-blank-scenario", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"x\", \"scenario\": \"\\n \\t\", " PAIR "}\n", 3, "scenario", "empty", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-scenario-number", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"x\", \"scenario\": 5, " PAIR "}\n", 3, "scenario", "string", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-unknown-field", "bad.jsonl", { NULL }, PREFIX ITEM (PAIR ", \"colour\": \"red\""), 3, "colour", "unknown field", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-metadata-array", "bad.jsonl", { NULL }, PREFIX ITEM (PAIR ", \"metadata\": [1]"), 3, "metadata", "object", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-reference-unknown", "bad.jsonl", { NULL }, PREFIX ITEM (PAIR ", \"reference\": {\"preferred\": \"z\"}"), 3, "reference.preferred", "“z”", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-reference-number", "bad.jsonl", { NULL }, PREFIX ITEM (PAIR ", \"reference\": {\"preferred\": 0}"), 3, "reference.preferred", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "item-dataset-name", "bad.jsonl", { NULL }, PREFIX ITEM (PAIR ", \"dataset\": \"no spaces\""), 3, "dataset", "no spaces", ROUNDS_ERROR_INVALID_INPUT },
-  { "item-changed-in-file", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"ok-1\", \"scenario\": \"Changed\", " PAIR "}\n", 3, "id", "ok-1", ROUNDS_ERROR_CONFLICT },
-  { "item-after-comments", "bad.jsonl", { NULL }, PREFIX "\n# comment\n   \n" ITEM ("\"responses\": []"), 6, "responses", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "item-crlf", "bad.jsonl", { NULL }, HEADER "\r\n" GOOD "\r\n" ITEM ("\"responses\": [1]"), 5, "responses[0]", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-no-responses", "bad.jsonl", { NULL }, PREFIX ITEM ("\"title\": \"t\""), 3, "responses",
+    "missing", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-one-response", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}]"),
+    3, "responses", "2 to 8", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-nine-responses", "bad.jsonl",
+    { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"1\"}, {\"text\": "
+                           "\"2\"}, {\"text\": \"3\"}, {\"text\": \"4\"}, {\"text\": \"5\"}, "
+                           "{\"text\": \"6\"}, {\"text\": \"7\"}, {\"text\": \"8\"}, {\"text\": "
+                           "\"9\"}]"), 3, "responses", "found 9", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-responses-string", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": \"A\""), 3,
+    "responses", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-response-no-text", "bad.jsonl", { NULL },
+    PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}, {\"id\": "
+                 "\"b\"}]"), 3, "responses[1].text", "missing", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-response-blank-text", "bad.jsonl",
+    { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}, {\"text\": \" \\n "
+                           "\"}]"), 3, "responses[1].text", "empty", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-response-text-number", "bad.jsonl",
+    { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": 1}, {\"text\": "
+                           "\"B\"}]"), 3, "responses[0].text", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-response-not-object", "bad.jsonl",
+    { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}, "
+                           "\"B\"]"), 3, "responses[1]", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-response-unknown-field", "bad.jsonl", { NULL },
+    PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}, {\"text\": \"B\", \"score\": "
+                 "1}]"), 3, "responses[1].score", "unknown field", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-response-id-twice", "bad.jsonl", { NULL },
+    PREFIX ITEM ("\"responses\": [{\"id\": \"r\", \"text\": \"A\"}, {\"id\": \"r\", \"text\": "
+                 "\"B\"}]"), 3, "responses[1].id", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-response-id-clash", "bad.jsonl",
+    { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}, {\"id\": \"a\", \"text\": "
+                           "\"B\"}]"), 3, "responses[1].id", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-no-id", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"item\", \"scenario\": "
+                     "\"S\", " PAIR "}\n", 3, "id", "missing", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-id-object",
+    "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": {}, \"scenario\": "
+                                  "\"S\", " PAIR "}\n", 3, "id", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-id-empty",
+    "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"\", \"scenario\": "
+                                  "\"S\", " PAIR "}\n", 3, "id", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-id-control",
+    "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"a\\nb\", \"scenario\": "
+                                  "\"S\", " PAIR "}\n", 3, "id", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-no-scenario", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"item\", \"id\": "
+                     "\"x\", " PAIR "}\n", 3, "scenario", "missing", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-blank-scenario", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"x\", \"scenario\": \"\\n "
+                     "\\t\", " PAIR "}\n", 3, "scenario", "empty", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-scenario-number", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"x\", \"scenario\": "
+                     "5, " PAIR "}\n", 3, "scenario", "string", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-unknown-field", "bad.jsonl", { NULL }, PREFIX ITEM (PAIR ", \"colour\": \"red\""), 3,
+    "colour", "unknown field", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-metadata-array", "bad.jsonl", { NULL }, PREFIX ITEM (PAIR ", \"metadata\": [1]"), 3,
+    "metadata", "object", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-reference-unknown", "bad.jsonl", { NULL },
+    PREFIX ITEM (PAIR ", \"reference\": {\"preferred\": "
+                      "\"z\"}"), 3, "reference.preferred", "“z”", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-reference-number", "bad.jsonl",
+    { NULL }, PREFIX ITEM (PAIR ", \"reference\": {\"preferred\": "
+                                "0}"), 3, "reference.preferred", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-dataset-name", "bad.jsonl", { NULL }, PREFIX ITEM (PAIR ", \"dataset\": \"no spaces\""),
+    3, "dataset", "no spaces", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-changed-in-file", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"ok-1\", \"scenario\": "
+                     "\"Changed\", " PAIR "}\n", 3, "id", "ok-1", ROUNDS_ERROR_CONFLICT },
+  { "item-after-comments", "bad.jsonl", { NULL },
+    PREFIX "\n# comment\n   \n" ITEM ("\"responses\": "
+                                      "[]"), 6, "responses", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "item-crlf", "bad.jsonl", { NULL }, HEADER "\r\n" GOOD "\r\n" ITEM ("\"responses\": [1]"), 5,
+    "responses[0]", NULL, ROUNDS_ERROR_INVALID_INPUT },
   /* Dataset headers */
-  { "dataset-no-id", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"title\": \"T\"}\n", 3, "id", "missing", ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-bad-id", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"a/b\"}\n", 3, "id", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-overlap-zero", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"overlap\": 0}\n", 3, "overlap", "1 to 50", ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-overlap-string", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"overlap\": \"3\"}\n", 3, "overlap", "integer", ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-scale-four", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"scale\": 4}\n", 3, "scale", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-scale-nine", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"scale\": 9}\n", 3, "scale", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-required-unknown", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"required\": [\"preference\", \"vibes\"]}\n", 3, "required[1]", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-rubric-bad-id", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": [{\"id\": \"a b\"}]}\n", 3, "rubric[0].id", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-rubric-id-twice", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": [{\"id\": \"a\"}, {\"id\": \"a\"}]}\n", 3, "rubric[1].id", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-rubric-id-object", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": [{\"id\": {}}]}\n", 3, "rubric[0].id", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-rubric-name-number", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": [{\"id\": \"a\", \"name\": 5}]}\n", 3, "rubric[0].name", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-rubric-bounds", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": [{\"id\": \"a\", \"min\": 5, \"max\": 1}]}\n", 3, "rubric[0].max", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-rubric-empty", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": []}\n", 3, "rubric", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-unknown-field", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"owner\": \"me\"}\n", 3, "owner", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "dataset-changed-in-file", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"bad\", \"overlap\": 2}\n", 3, "id", "bad", ROUNDS_ERROR_CONFLICT },
+  { "dataset-no-id", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"title\": \"T\"}\n", 3,
+    "id", "missing", ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-bad-id", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"a/b\"}\n", 3,
+    "id", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-overlap-zero",
+    "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"overlap\": "
+                                  "0}\n", 3, "overlap", "1 to 50", ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-overlap-string",
+    "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"overlap\": "
+                                  "\"3\"}\n", 3, "overlap", "integer", ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-scale-four", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"scale\": "
+                     "4}\n", 3, "scale", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-scale-nine", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"scale\": "
+                     "9}\n", 3, "scale", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-required-unknown", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"required\": [\"preference\", "
+                     "\"vibes\"]}\n", 3, "required[1]", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-rubric-bad-id", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": [{\"id\": \"a "
+                     "b\"}]}\n", 3, "rubric[0].id", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-rubric-id-twice", "bad.jsonl", { NULL },
+    PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": [{\"id\": \"a\"}, {\"id\": "
+           "\"a\"}]}\n", 3, "rubric[1].id", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-rubric-id-object", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": [{\"id\": "
+                     "{}}]}\n", 3, "rubric[0].id", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-rubric-name-number", "bad.jsonl", { NULL },
+    PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": [{\"id\": \"a\", \"name\": "
+           "5}]}\n", 3, "rubric[0].name", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-rubric-bounds", "bad.jsonl", { NULL },
+    PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": [{\"id\": \"a\", \"min\": 5, "
+           "\"max\": 1}]}\n", 3, "rubric[0].max", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-rubric-empty",
+    "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"rubric\": "
+                                  "[]}\n", 3, "rubric", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-unknown-field",
+    "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"d2\", \"owner\": "
+                                  "\"me\"}\n", 3, "owner", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "dataset-changed-in-file",
+    "bad.jsonl", { NULL }, PREFIX "{\"type\": \"dataset\", \"id\": \"bad\", \"overlap\": "
+                                  "2}\n", 3, "id", "bad", ROUNDS_ERROR_CONFLICT },
   /* Lines */
-  { "not-json", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\",\n", 3, NULL, "not valid JSON", ROUNDS_ERROR_INVALID_INPUT },
-  { "not-an-object", "bad.jsonl", { NULL }, PREFIX "[1, 2]\n", 3, NULL, "object", ROUNDS_ERROR_INVALID_INPUT },
-  { "two-objects", "bad.jsonl", { NULL }, PREFIX "{} {}\n", 3, NULL, NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "bad-utf8", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"x\", \"scenario\": \"caf\xE9\", " PAIR "}\n", 3, NULL, "UTF-8", ROUNDS_ERROR_INVALID_INPUT },
-  { "no-type", "bad.jsonl", { NULL }, PREFIX "{\"question\": \"?\"}\n", 3, NULL, "--map", ROUNDS_ERROR_INVALID_INPUT },
-  { "type-unknown", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"review\"}\n", 3, "type", "review", ROUNDS_ERROR_INVALID_INPUT },
-  { "type-object", "bad.jsonl", { NULL }, PREFIX "{\"type\": {}, " PAIR "}\n", 3, "type", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "type-number", "bad.jsonl", { NULL }, PREFIX "{\"type\": 1, \"id\": \"x\", \"scenario\": \"S\", " PAIR "}\n", 3, "type", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "not-json", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"item\",\n", 3, NULL, "not valid JSON",
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "not-an-object", "bad.jsonl", { NULL }, PREFIX "[1, 2]\n", 3, NULL, "object",
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "two-objects", "bad.jsonl", { NULL }, PREFIX "{} {}\n", 3, NULL, NULL,
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "bad-utf8", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"item\", \"id\": \"x\", \"scenario\": "
+                     "\"caf\xE9\", " PAIR "}\n", 3, NULL, "UTF-8", ROUNDS_ERROR_INVALID_INPUT },
+  { "no-type", "bad.jsonl", { NULL }, PREFIX "{\"question\": \"?\"}\n", 3, NULL, "--map",
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "type-unknown", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"review\"}\n", 3, "type", "review",
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "type-object", "bad.jsonl", { NULL }, PREFIX "{\"type\": {}, " PAIR "}\n", 3, "type", NULL,
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "type-number", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": 1, \"id\": \"x\", \"scenario\": "
+                     "\"S\", " PAIR "}\n", 3, "type", NULL, ROUNDS_ERROR_INVALID_INPUT },
   /* Judgements */
-  { "judgement-unknown-item", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"judgement\", \"item\": \"nope\", \"annotator\": \"ann\", \"preference\": 0}\n", 3, "item", "nope", ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-unknown-dataset", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"judgement\", \"dataset\": \"nope\", \"item\": \"ok-1\", \"annotator\": \"ann\", \"preference\": 0}\n", 3, "dataset", "nope", ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-no-annotator", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"judgement\", \"item\": \"ok-1\", \"preference\": 0}\n", 3, "annotator", "missing", ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-bad-annotator", "bad.jsonl", { NULL }, PREFIX "{\"type\": \"judgement\", \"item\": \"ok-1\", \"annotator\": \"dr lin\", \"preference\": 0}\n", 3, "annotator", "dr lin", ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-off-scale", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 3"), 3, "preference", "-2", ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-unknown-preference", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": \"much-better\""), 3, "preference", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-fractional-preference", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0.5"), 3, "preference", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-no-preference", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"comment\": \"forgot\""), 3, "preference", "missing", ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-ranking-of-pair", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"ranking\": {\"a\": 1, \"b\": 2}"), 3, "ranking", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-unknown-criterion", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"scores\": {\"a\": {\"vibes\": 3}}"), 3, "scores.a.vibes", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-score-range", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"scores\": {\"a\": {\"accuracy\": 9}}"), 3, "scores.a.accuracy", "1 to 5", ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-score-string", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"scores\": {\"a\": {\"accuracy\": \"5\"}}"), 3, "scores.a.accuracy", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-score-unknown-response", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"scores\": {\"z\": {}}"), 3, "scores.z", "“z”", ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-unknown-flag", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"flags\": {\"b\": [\"rude\"]}"), 3, "flags.b", "rude", ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-flag-object", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"flags\": {\"b\": [{}]}"), 3, "flags.b", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-flags-string", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"flags\": {\"b\": \"unsafe\"}"), 3, "flags.b", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-shown-order-twice", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"shown_order\": [\"a\", \"a\"]"), 3, "shown_order[1]", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-shown-order-short", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"shown_order\": [\"a\"]"), 3, "shown_order", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-shown-order-object", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"shown_order\": [{}, \"a\"]"), 3, "shown_order[0]", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-shown-order-unknown", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"shown_order\": [\"b\", \"q\"]"), 3, "shown_order[1]", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-draft", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"status\": \"draft\""), 3, "status", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-created-at", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"created_at\": \"yesterday\""), 3, "created_at", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-revision-zero", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"revision\": 0"), 3, "revision", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-notes-number", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"notes\": {\"a\": 5}"), 3, "notes.a", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-unacceptable-string", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"unacceptable\": \"yes\""), 3, "unacceptable", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-time-negative", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"time_spent_ms\": -5"), 3, "time_spent_ms", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "judgement-unknown-field", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"mood\": \"good\""), 3, "mood", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-unknown-item", "bad.jsonl", { NULL },
+    PREFIX "{\"type\": \"judgement\", \"item\": \"nope\", \"annotator\": \"ann\", \"preference\": "
+           "0}\n", 3, "item", "nope", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-unknown-dataset", "bad.jsonl", { NULL },
+    PREFIX "{\"type\": \"judgement\", \"dataset\": \"nope\", \"item\": \"ok-1\", \"annotator\": "
+           "\"ann\", \"preference\": 0}\n", 3, "dataset", "nope", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-no-annotator",
+    "bad.jsonl", { NULL }, PREFIX "{\"type\": \"judgement\", \"item\": \"ok-1\", \"preference\": "
+                                  "0}\n", 3, "annotator", "missing", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-bad-annotator", "bad.jsonl",
+    { NULL }, PREFIX "{\"type\": \"judgement\", \"item\": \"ok-1\", \"annotator\": \"dr lin\", "
+                     "\"preference\": 0}\n", 3, "annotator", "dr lin", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-off-scale", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 3"), 3,
+    "preference", "-2", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-unknown-preference", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": "
+                            "\"much-better\""), 3, "preference", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-fractional-preference", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0.5"),
+    3, "preference", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-no-preference", "bad.jsonl", { NULL }, PREFIX JUDGE ("\"comment\": \"forgot\""), 3,
+    "preference", "missing", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-ranking-of-pair",
+    "bad.jsonl", { NULL }, PREFIX JUDGE ("\"ranking\": {\"a\": 1, \"b\": "
+                                         "2}"), 3, "ranking", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-unknown-criterion", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"scores\": {\"a\": {\"vibes\": "
+                            "3}}"), 3, "scores.a.vibes", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-score-range", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"scores\": {\"a\": {\"accuracy\": "
+                            "9}}"), 3, "scores.a.accuracy", "1 to 5", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-score-string", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"scores\": {\"a\": {\"accuracy\": "
+                            "\"5\"}}"), 3, "scores.a.accuracy", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-score-unknown-response", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"scores\": {\"z\": "
+                            "{}}"), 3, "scores.z", "“z”", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-unknown-flag", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"flags\": {\"b\": "
+                            "[\"rude\"]}"), 3, "flags.b", "rude", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-flag-object",
+    "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"flags\": {\"b\": "
+                                         "[{}]}"), 3, "flags.b", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-flags-string", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"flags\": {\"b\": "
+                            "\"unsafe\"}"), 3, "flags.b", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-shown-order-twice", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"shown_order\": [\"a\", "
+                            "\"a\"]"), 3, "shown_order[1]", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-shown-order-short", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"shown_order\": "
+                            "[\"a\"]"), 3, "shown_order", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-shown-order-object", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"shown_order\": [{}, "
+                            "\"a\"]"), 3, "shown_order[0]", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-shown-order-unknown", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"shown_order\": [\"b\", "
+                            "\"q\"]"), 3, "shown_order[1]", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-draft", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"status\": "
+                            "\"draft\""), 3, "status", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-created-at", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"created_at\": "
+                            "\"yesterday\""), 3, "created_at", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-revision-zero", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"revision\": "
+                            "0"), 3, "revision", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-notes-number",
+    "bad.jsonl", { NULL }, PREFIX JUDGE ("\"preference\": 0, \"notes\": {\"a\": "
+                                         "5}"), 3, "notes.a", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-unacceptable-string", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"unacceptable\": "
+                            "\"yes\""), 3, "unacceptable", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-time-negative", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"time_spent_ms\": "
+                            "-5"), 3, "time_spent_ms", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-unknown-field", "bad.jsonl",
+    { NULL }, PREFIX JUDGE ("\"preference\": 0, \"mood\": "
+                            "\"good\""), 3, "mood", NULL, ROUNDS_ERROR_INVALID_INPUT },
   /* TRL pairs */
-  { "trl-chosen-number", "bad.jsonl", { NULL }, "{\"prompt\": \"Q\", \"chosen\": \"A\", \"rejected\": \"B\"}\n{\"prompt\": \"Q\", \"chosen\": 5, \"rejected\": \"B\"}\n", 2, "chosen", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "trl-chosen-empty", "bad.jsonl", { NULL }, "{\"prompt\": \"Q\", \"chosen\": \"\", \"rejected\": \"B\"}\n", 1, "chosen", "empty", ROUNDS_ERROR_INVALID_INPUT },
-  { "trl-no-prompt", "bad.jsonl", { NULL }, "{\"prompt\": \"Q\", \"chosen\": \"A\", \"rejected\": \"B\"}\n{\"chosen\": \"A\", \"rejected\": \"B\"}\n", 2, "prompt", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "trl-mixed-forms", "bad.jsonl", { NULL }, "{\"prompt\": \"Q\", \"chosen\": \"A\", \"rejected\": [{\"role\": \"assistant\", \"content\": \"B\"}]}\n", 1, "rejected", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "trl-role-missing", "bad.jsonl", { NULL }, "{\"prompt\": [{\"role\": \"user\", \"content\": \"Q\"}], \"chosen\": [{\"content\": \"A\"}], \"rejected\": [{\"role\": \"assistant\", \"content\": \"B\"}]}\n", 1, "chosen[0].role", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "trl-role-object", "bad.jsonl", { NULL }, "{\"prompt\": [{\"role\": \"user\", \"content\": \"Q\"}], \"chosen\": [{\"role\": {}, \"content\": \"A\"}], \"rejected\": [{\"role\": \"assistant\", \"content\": \"B\"}]}\n", 1, "chosen[0].role", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "trl-content-parts", "bad.jsonl", { NULL }, "{\"prompt\": [{\"role\": \"user\", \"content\": \"Q\"}], \"chosen\": [{\"role\": \"assistant\", \"content\": [{\"type\": \"text\", \"text\": \"A\"}]}], \"rejected\": [{\"role\": \"assistant\", \"content\": \"B\"}]}\n", 1, "chosen[0].content", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "trl-prompt-string-with-messages", "bad.jsonl", { NULL }, "{\"prompt\": \"Q\", \"chosen\": [{\"role\": \"assistant\", \"content\": \"A\"}], \"rejected\": [{\"role\": \"assistant\", \"content\": \"B\"}]}\n", 1, "prompt", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "trl-implicit-prompts-differ", "bad.jsonl", { NULL }, "{\"chosen\": [{\"role\": \"user\", \"content\": \"Q1\"}, {\"role\": \"assistant\", \"content\": \"A\"}], \"rejected\": [{\"role\": \"user\", \"content\": \"Q2\"}, {\"role\": \"assistant\", \"content\": \"B\"}]}\n", 1, "prompt", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "trl-chosen-number", "bad.jsonl", { NULL },
+    "{\"prompt\": \"Q\", \"chosen\": \"A\", \"rejected\": \"B\"}\n{\"prompt\": \"Q\", \"chosen\": "
+    "5, \"rejected\": \"B\"}\n", 2, "chosen", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "trl-chosen-empty",
+    "bad.jsonl", { NULL }, "{\"prompt\": \"Q\", \"chosen\": \"\", \"rejected\": "
+                           "\"B\"}\n", 1, "chosen", "empty", ROUNDS_ERROR_INVALID_INPUT },
+  { "trl-no-prompt", "bad.jsonl",
+    { NULL }, "{\"prompt\": \"Q\", \"chosen\": \"A\", \"rejected\": \"B\"}\n{\"chosen\": \"A\", "
+              "\"rejected\": \"B\"}\n", 2, "prompt", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "trl-mixed-forms", "bad.jsonl", { NULL },
+    "{\"prompt\": \"Q\", \"chosen\": \"A\", \"rejected\": [{\"role\": \"assistant\", \"content\": "
+    "\"B\"}]}\n", 1, "rejected", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "trl-role-missing", "bad.jsonl",
+    { NULL }, "{\"prompt\": [{\"role\": \"user\", \"content\": \"Q\"}], \"chosen\": "
+              "[{\"content\": \"A\"}], \"rejected\": [{\"role\": \"assistant\", \"content\": "
+              "\"B\"}]}\n", 1, "chosen[0].role", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "trl-role-object", "bad.jsonl",
+    { NULL }, "{\"prompt\": [{\"role\": \"user\", \"content\": \"Q\"}], \"chosen\": [{\"role\": "
+              "{}, \"content\": \"A\"}], \"rejected\": [{\"role\": \"assistant\", \"content\": "
+              "\"B\"}]}\n", 1, "chosen[0].role", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "trl-content-parts", "bad.jsonl",
+    { NULL }, "{\"prompt\": [{\"role\": \"user\", \"content\": \"Q\"}], "
+              "\"chosen\": [{\"role\": \"assistant\", \"content\": [{\"type\": \"text\", "
+              "\"text\": \"A\"}]}], \"rejected\": [{\"role\": \"assistant\", \"content\": "
+              "\"B\"}]}\n", 1, "chosen[0].content", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "trl-prompt-string-with-messages", "bad.jsonl",
+    { NULL }, "{\"prompt\": \"Q\", \"chosen\": [{\"role\": \"assistant\", \"content\": "
+              "\"A\"}], \"rejected\": [{\"role\": \"assistant\", \"content\": "
+              "\"B\"}]}\n", 1, "prompt", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "trl-implicit-prompts-differ", "bad.jsonl", { NULL },
+    "{\"chosen\": [{\"role\": \"user\", \"content\": \"Q1\"}, {\"role\": \"assistant\", "
+    "\"content\": \"A\"}], \"rejected\": [{\"role\": \"user\", \"content\": \"Q2\"}, {\"role\": "
+    "\"assistant\", \"content\": \"B\"}]}\n", 1, "prompt", NULL, ROUNDS_ERROR_INVALID_INPUT },
   /* Mapped JSONL */
-  { "mapped-one-answer", "bad.jsonl", { "scenario=question", "responses=answers[].text" }, "{\"question\": \"Q\", \"answers\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n{\"question\": \"Q2\", \"answers\": [{\"text\": \"A\"}]}\n", 2, "responses", "found 1", ROUNDS_ERROR_INVALID_INPUT },
-  { "mapped-scenario-object", "bad.jsonl", { "scenario=question", "responses=answers[].text" }, "{\"question\": {\"t\": \"Q\"}, \"answers\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n", 1, "question", "scenario", ROUNDS_ERROR_INVALID_INPUT },
-  { "mapped-no-scenario", "bad.jsonl", { "scenario=question", "responses=answers[].text" }, "{\"q\": \"Q\", \"answers\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n", 1, "question", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "mapped-answer-object", "bad.jsonl", { "scenario=question", "responses=answers[].text" }, "{\"question\": \"Q\", \"answers\": [{\"text\": \"A\"}, {\"text\": {\"t\": \"B\"}}]}\n", 1, "answers[1].text", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "mapped-models-short", "bad.jsonl", { "scenario=question", "responses=answers[].text", "model=answers[].model" }, "{\"question\": \"Q\", \"answers\": [{\"text\": \"A\", \"model\": \"m\"}, {\"text\": \"B\"}]}\n", 1, "model", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "mapped-two-ids", "bad.jsonl", { "scenario=question", "responses=answers[].text", "id=a,b" }, "{\"a\": \"1\", \"b\": \"2\", \"question\": \"Q\", \"answers\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n", 1, "a", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "mapped-one-answer", "bad.jsonl", { "scenario=question", "responses=answers[].text" },
+    "{\"question\": \"Q\", \"answers\": "
+    "[{\"text\": \"A\"}, {\"text\": \"B\"}]}\n{\"question\": \"Q2\", \"answers\": [{\"text\": "
+    "\"A\"}]}\n", 2, "responses", "found 1", ROUNDS_ERROR_INVALID_INPUT },
+  { "mapped-scenario-object", "bad.jsonl", { "scenario=question", "responses=answers[].text" },
+    "{\"question\": {\"t\": \"Q\"}, \"answers\": [{\"text\": \"A\"}, {\"text\": "
+    "\"B\"}]}\n", 1, "question", "scenario", ROUNDS_ERROR_INVALID_INPUT },
+  { "mapped-no-scenario", "bad.jsonl", { "scenario=question", "responses=answers[].text" },
+    "{\"q\": \"Q\", \"answers\": [{\"text\": \"A\"}, {\"text\": "
+    "\"B\"}]}\n", 1, "question", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "mapped-answer-object", "bad.jsonl", { "scenario=question", "responses=answers[].text" },
+    "{\"question\": \"Q\", \"answers\": [{\"text\": \"A\"}, {\"text\": {\"t\": "
+    "\"B\"}}]}\n", 1, "answers[1].text", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "mapped-models-short", "bad.jsonl",
+    { "scenario=question", "responses=answers[].text",
+      "model=answers[].model" }, "{\"question\": \"Q\", "
+                                 "\"answers\": [{\"text\": \"A\", \"model\": \"m\"}, {\"text\": "
+                                 "\"B\"}]}\n", 1, "model", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "mapped-two-ids", "bad.jsonl", { "scenario=question", "responses=answers[].text", "id=a,b" },
+    "{\"a\": \"1\", \"b\": \"2\", \"question\": \"Q\", \"answers\": [{\"text\": \"A\"}, {\"text\": "
+    "\"B\"}]}\n", 1, "a", NULL, ROUNDS_ERROR_INVALID_INPUT },
   /* CSV */
-  { "csv-short-row", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,A2\n", 3, NULL, "3 fields", ROUNDS_ERROR_INVALID_INPUT },
-  { "csv-unclosed-quote", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,\"A2,B2\nmore\n", 3, "answer_a", "never closed", ROUNDS_ERROR_INVALID_INPUT },
-  { "csv-text-after-quote", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,\"A2\"x,B2\n", 3, "answer_a", "closing quote", ROUNDS_ERROR_INVALID_INPUT },
-  { "csv-empty-scenario", "bad.csv", CSV_MAPS, CSV_HEAD ",A2,B2\n", 3, "question", NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "csv-empty-response", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,,B2\n", 3, "answer_a", "empty", ROUNDS_ERROR_INVALID_INPUT },
-  { "csv-no-such-column", "bad.csv", { "scenario=question", "responses=answer_a,answer_c" }, CSV_HEAD, 2, "answer_c", "column", ROUNDS_ERROR_INVALID_INPUT },
-  { "csv-multiline-record", "bad.csv", CSV_MAPS, CSV_HEAD "\"Q\nover\nlines\",A,B\nQ3,A3\n", 6, NULL, NULL, ROUNDS_ERROR_INVALID_INPUT },
-  { "csv-bad-utf8", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,caf\xE9,B2\n", 3, "answer_a", "UTF-8", ROUNDS_ERROR_INVALID_INPUT },
+  { "csv-short-row", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,A2\n", 3, NULL, "3 fields",
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "csv-unclosed-quote", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,\"A2,B2\nmore\n", 3, "answer_a",
+    "never closed", ROUNDS_ERROR_INVALID_INPUT },
+  { "csv-text-after-quote", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,\"A2\"x,B2\n", 3, "answer_a",
+    "closing quote", ROUNDS_ERROR_INVALID_INPUT },
+  { "csv-empty-scenario", "bad.csv", CSV_MAPS, CSV_HEAD ",A2,B2\n", 3, "question", NULL,
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "csv-empty-response", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,,B2\n", 3, "answer_a", "empty",
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "csv-no-such-column", "bad.csv", { "scenario=question", "responses=answer_a,answer_c" },
+    CSV_HEAD, 2, "answer_c", "column", ROUNDS_ERROR_INVALID_INPUT },
+  { "csv-multiline-record", "bad.csv", CSV_MAPS, CSV_HEAD "\"Q\nover\nlines\",A,B\nQ3,A3\n", 6,
+    NULL, NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "csv-bad-utf8", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,caf\xE9,B2\n", 3, "answer_a", "UTF-8",
+    ROUNDS_ERROR_INVALID_INPUT },
   { "csv-empty-file", "bad.csv", CSV_MAPS, "", 1, NULL, "header", ROUNDS_ERROR_INVALID_INPUT },
 };
 
 /* What is there before the bad file: another dataset, an item and a judgement. */
 static const char base_jsonl[] =
   "{\"type\": \"dataset\", \"id\": \"base\"}\n"
-  "{\"id\": \"b1\", \"scenario\": \"Base\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n"
+  "{\"id\": \"b1\", \"scenario\": \"Base\", \"responses\": [{\"text\": \"A\"}, "
+  "{\"text\": \"B\"}]}\n"
   "{\"type\": \"judgement\", \"item\": \"b1\", \"annotator\": \"someone\", \"preference\": 1}\n";
 
 static void
@@ -903,7 +1083,8 @@ test_bad_input (Fixture       *fixture,
   /* Nothing of the file was written, the lines before the bad one included. */
   get_counts (fixture, &after);
   assert_counts_equal (&before, &after);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM datasets WHERE name != 'base'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM datasets "
+                                                          "WHERE name != 'base'"), ==, 0);
   g_assert_cmpuint (result.n_items_added, ==, 0);
 }
 
@@ -913,14 +1094,17 @@ static const char v1_jsonl[] =
   "{\"type\": \"dataset\", \"id\": \"rx\", \"overlap\": 2}\n"
   "{\"id\": \"i1\", \"scenario\": \"One\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n"
   "{\"id\": \"i2\", \"scenario\": \"Two\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n"
-  "{\"id\": \"i3\", \"scenario\": \"Three\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n"
+  "{\"id\": \"i3\", \"scenario\": \"Three\", \"responses\": [{\"text\": \"A\"}, "
+  "{\"text\": \"B\"}]}\n"
   "{\"type\": \"judgement\", \"item\": \"i1\", \"annotator\": \"ann\", \"preference\": -2}\n";
 
 static const char v2_jsonl[] =
   "{\"type\": \"dataset\", \"id\": \"rx\", \"overlap\": 2}\n"
   "{\"id\": \"i1\", \"scenario\": \"One\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n"
-  "{\"id\": \"i2\", \"scenario\": \"Two, corrected\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B (fixed)\"}]}\n"
-  "{\"id\": \"i3\", \"scenario\": \"Three\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n"
+  "{\"id\": \"i2\", \"scenario\": \"Two, corrected\", \"responses\": [{\"text\": \"A\"}, "
+  "{\"text\": \"B (fixed)\"}]}\n"
+  "{\"id\": \"i3\", \"scenario\": \"Three\", \"responses\": [{\"text\": \"A\"}, "
+  "{\"text\": \"B\"}]}\n"
   "{\"type\": \"judgement\", \"item\": \"i1\", \"annotator\": \"ann\", \"preference\": -2}\n";
 
 static void
@@ -1002,7 +1186,8 @@ test_dataset_update (Fixture       *fixture,
   const char *changed =
     "{\"type\": \"dataset\", \"id\": \"rx\", \"overlap\": 3, \"title\": \"Retitled\"}\n";
   const char *rescaled =
-    "{\"type\": \"dataset\", \"id\": \"rx\", \"overlap\": 3, \"title\": \"Retitled\", \"scale\": 7}\n";
+    "{\"type\": \"dataset\", \"id\": \"rx\", \"overlap\": 3, \"title\": \"Retitled\", "
+    "\"scale\": 7}\n";
 
   import_ok (fixture, "rx.jsonl", v1_jsonl, NULL);
 
@@ -1041,13 +1226,16 @@ write_large (Fixture    *fixture,
 {
   g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
   g_autofree char *pad = g_strnfill (padding, 'x');
-  g_autoptr(GString) text = g_string_new ("{\"type\": \"dataset\", \"id\": \"large\", \"overlap\": 2}\n");
+  g_autoptr(GString) text = g_string_new ("{\"type\": \"dataset\", \"id\": \"large\", "
+                                          "\"overlap\": 2}\n");
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < n; i++)
     g_string_append_printf (text,
-                            "{\"id\": \"item-%05u\", \"scenario\": \"病例 %u: a patient asks about dose %u. %s\","
-                            " \"specialty\": \"%s\", \"responses\": [{\"text\": \"Answer one to %u\", \"model\": \"m-1\"},"
+                            "{\"id\": \"item-%05u\", \"scenario\": \"病例 %u: a patient "
+                            "asks about dose %u. %s\","
+                            " \"specialty\": \"%s\", \"responses\": [{\"text\": \"Answer one to "
+                            "%u\", \"model\": \"m-1\"},"
                             " {\"text\": \"Answer two to %u\", \"model\": \"m-2\"}]}\n",
                             i, i, i % 97, pad, (i % 2) ? "cardiology" : "oncology", i, i);
   g_file_set_contents (path, text->str, text->len, &error);
@@ -1070,10 +1258,15 @@ test_large (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (result.n_records, ==, N_LARGE + 1);
   g_assert_cmpuint (result.n_items_added, ==, N_LARGE);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM items"), ==, N_LARGE);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM responses"), ==, 2 * N_LARGE);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(DISTINCT position) FROM items"), ==, N_LARGE);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM items WHERE specialty = 'oncology'"), ==, N_LARGE / 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM items"), ==, N_LARGE);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM responses"),
+                   ==, 2 * N_LARGE);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(DISTINCT "
+                                                          "position) FROM items"), ==, N_LARGE);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM items WHERE "
+                                          "specialty = 'oncology'"), ==, N_LARGE / 2);
   g_assert_cmpfloat (rounds_importer_get_fraction (importer), ==, 1.0);
   last = find_item (fixture, "large", "item-19999");
   g_assert_cmpstr (rounds_item_get_response_text (last, 1), ==, "Answer two to 19999");
@@ -1111,7 +1304,8 @@ on_done (GObject      *object,
 {
   AsyncRun *run = user_data;
 
-  run->ok = rounds_importer_run_finish (ROUNDS_IMPORTER (object), result, &run->result, &run->error);
+  run->ok = rounds_importer_run_finish (ROUNDS_IMPORTER (object), result,
+                                        &run->result, &run->error);
   run->done = TRUE;
   g_main_loop_quit (run->loop);
 }
@@ -1150,7 +1344,7 @@ test_async (Fixture       *fixture,
   g_assert_no_error (run.error);
   g_assert_true (run.ok);
   g_assert_cmpuint (run.result.n_items_added, ==, 6000);
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM items"), ==, 6000);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM items"), ==, 6000);
 
   g_assert_cmpuint (run.fractions->len, >, 0);
   for (guint i = 0; i < run.fractions->len; i++)
@@ -1228,9 +1422,11 @@ test_async_cancelled_pipe (Fixture       *fixture,
   int fd;
 
   for (guint i = 0; i < c->before; i++)
-    g_string_append_printf (first, "{\"id\": \"f%u\", \"scenario\": \"S\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n", i);
+    g_string_append_printf (first, "{\"id\": \"f%u\", \"scenario\": \"S\", \"responses\": "
+                                   "[{\"text\": \"A\"}, {\"text\": \"B\"}]}\n", i);
   for (guint i = 0; i < c->after; i++)
-    g_string_append_printf (rest, "{\"id\": \"r%u\", \"scenario\": \"S\", \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n", i);
+    g_string_append_printf (rest, "{\"id\": \"r%u\", \"scenario\": \"S\", \"responses\": "
+                                  "[{\"text\": \"A\"}, {\"text\": \"B\"}]}\n", i);
 
   import_ok (fixture, "base.jsonl", base_jsonl, NULL);
   get_counts (fixture, &before);
@@ -1302,7 +1498,8 @@ test_map_specs (void)
       g_autoptr(GError) error = NULL;
 
       g_test_message ("--map %s", map_specs[i].spec);
-      g_assert_cmpint (rounds_importer_add_map (importer, map_specs[i].spec, &error), ==, map_specs[i].valid);
+      g_assert_cmpint (rounds_importer_add_map (importer, map_specs[i].spec, &error), ==,
+                       map_specs[i].valid);
       if (map_specs[i].valid)
         g_assert_no_error (error);
       else
@@ -1320,7 +1517,7 @@ test_csv_needs_maps (Fixture       *fixture,
   g_assert_false (run_import (fixture, importer, "plain.csv", "a,b\n1,2\n", NULL, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "plain.csv"));
-  g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM audit_log"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log"), ==, 0);
 
   g_clear_error (&error);
   g_assert_false (rounds_importer_set_format_name (importer, "parquet", &error));
@@ -1334,7 +1531,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/rounds/import/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/rounds/import/" path, Fixture, NULL, rounds_test_store_set_up, func, \
+              rounds_test_store_tear_down)
 
   ADD ("rounds-jsonl", test_rounds_jsonl);
   ADD ("default-dataset", test_default_dataset);
@@ -1356,22 +1554,26 @@ main (int   argc,
     {
       g_autofree char *path = g_strdup_printf ("/rounds/import/trl/%s", trl_cases[i].name);
 
-      g_test_add (path, Fixture, GINT_TO_POINTER (trl_cases[i].form), fixture_set_up, test_trl, fixture_tear_down);
+      g_test_add (path, Fixture, GINT_TO_POINTER (trl_cases[i].form), rounds_test_store_set_up,
+                  test_trl, rounds_test_store_tear_down);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (pipe_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/rounds/import/async/cancelled-after-%u-of-%u",
-                                               pipe_cases[i].before, pipe_cases[i].before + pipe_cases[i].after);
+                                               pipe_cases[i].before,
+                                               pipe_cases[i].before + pipe_cases[i].after);
 
-      g_test_add (path, Fixture, &pipe_cases[i], fixture_set_up, test_async_cancelled_pipe, fixture_tear_down);
+      g_test_add (path, Fixture, &pipe_cases[i], rounds_test_store_set_up,
+                  test_async_cancelled_pipe, rounds_test_store_tear_down);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/rounds/import/bad-input/%s", bad_cases[i].name);
 
-      g_test_add (path, Fixture, &bad_cases[i], fixture_set_up, test_bad_input, fixture_tear_down);
+      g_test_add (path, Fixture, &bad_cases[i], rounds_test_store_set_up, test_bad_input,
+                  rounds_test_store_tear_down);
     }
 
   return g_test_run ();

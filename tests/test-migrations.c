@@ -19,31 +19,8 @@
 #include "rounds-store.h"
 #include "rounds-test-util.h"
 
-typedef struct
-{
-  char *dir;
-  char *path;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-migrations-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "rounds.db", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
+/* A folder and the path of a database not made yet. */
+typedef RoundsTestStore Fixture;
 
 /* Helpers ----------------------------------------------------------------------------- */
 
@@ -52,22 +29,9 @@ open_raw (const char *path)
 {
   sqlite3 *db = NULL;
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+                   ==, SQLITE_OK);
   return db;
-}
-
-static gint64
-query_int (sqlite3    *db,
-           const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
 }
 
 /* Each row of @sql as its columns joined by "|", one string a row. */
@@ -99,7 +63,8 @@ query_rows (sqlite3    *db,
 static GPtrArray *
 count_tables (sqlite3 *db)
 {
-  g_autoptr(GPtrArray) tables = query_rows (db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+  g_autoptr(GPtrArray) tables = query_rows (db, "SELECT name FROM sqlite_schema "
+                                                "WHERE type = 'table'"
                                                 " AND name NOT LIKE 'sqlite_%' ORDER BY name");
   GPtrArray *counts = g_ptr_array_new_with_free_func (g_free);
 
@@ -108,7 +73,8 @@ count_tables (sqlite3 *db)
       const char *name = g_ptr_array_index (tables, i);
       g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM \"%s\"", name);
 
-      g_ptr_array_add (counts, g_strdup_printf ("%s=%" G_GINT64_FORMAT, name, query_int (db, sql)));
+      g_ptr_array_add (counts, g_strdup_printf ("%s=%" G_GINT64_FORMAT, name,
+                                                rounds_test_db_query_int (db, sql)));
     }
   return counts;
 }
@@ -120,8 +86,10 @@ static char *
 describe_schema (sqlite3 *db)
 {
   g_autoptr(GPtrArray) objects = query_rows (db, "SELECT type, name, tbl_name FROM sqlite_schema"
-                                                 " WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
-  g_autoptr(GPtrArray) tables = query_rows (db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+                                                 " WHERE name NOT LIKE "
+                                                 "'sqlite_%' ORDER BY type, name");
+  g_autoptr(GPtrArray) tables = query_rows (db, "SELECT name FROM sqlite_schema "
+                                                "WHERE type = 'table'"
                                                 " AND name NOT LIKE 'sqlite_%' ORDER BY name");
   GString *text = g_string_new (NULL);
 
@@ -129,8 +97,10 @@ describe_schema (sqlite3 *db)
     g_string_append_printf (text, "%s\n", (const char *) g_ptr_array_index (objects, i));
   for (guint i = 0; i < tables->len; i++)
     {
-      g_autofree char *sql = g_strdup_printf ("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info ('%s')"
-                                              " ORDER BY name", (const char *) g_ptr_array_index (tables, i));
+      g_autofree char *sql = g_strdup_printf ("SELECT name, type, \"notnull\", dflt_value, pk FROM "
+                                              "pragma_table_info ('%s')"
+                                              " ORDER BY "
+                                              "name", (const char *) g_ptr_array_index (tables, i));
       g_autoptr(GPtrArray) columns = query_rows (db, sql);
 
       for (guint c = 0; c < columns->len; c++)
@@ -150,18 +120,6 @@ read_bytes (const char *path)
   g_file_get_contents (path, &contents, &length, &error);
   g_assert_no_error (error);
   return g_bytes_new_take (contents, length);
-}
-
-static guint
-count_files (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
 }
 
 /* Fixtures of earlier versions -------------------------------------------------------- */
@@ -217,7 +175,8 @@ check_fixture_data (RoundsStore *store)
   g_assert_nonnull (current);
   g_assert_cmpstr (rounds_profile_get_user_name (current), ==, "dr-lin");
   g_assert_cmpstr (rounds_profile_get_display_name (current), ==, "Dr Lin");
-  g_assert_cmpuint (rounds_profile_get_roles (current), ==, ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
+  g_assert_cmpuint (rounds_profile_get_roles (current), ==,
+                    ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
 
   lin = rounds_store_get_judgement (store, consent, "dr-lin", &error);
   g_assert_no_error (error);
@@ -264,7 +223,8 @@ check_fixture_data (RoundsStore *store)
   g_assert_no_error (error);
   g_assert_cmpstr (rounds_item_get_key (next), ==, "privacy-003");
 
-  g_assert_true (rounds_store_get_progress (store, rounds_dataset_get_id (dataset), "dr-lin", &progress, &error));
+  g_assert_true (rounds_store_get_progress (store, rounds_dataset_get_id (dataset), "dr-lin",
+                                            &progress, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (progress.n_complete, ==, 1);
   g_assert_cmpuint (progress.n_submitted, ==, 2);
@@ -295,14 +255,15 @@ test_fixture (Fixture       *fixture,
 
   g_file_get_contents (sql_path, &sql, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sscanf (strrchr (sql_path, G_DIR_SEPARATOR) + 1, "schema-v%d.sql", &version), ==, 1);
+  g_assert_cmpint (sscanf (strrchr (sql_path, G_DIR_SEPARATOR) + 1, "schema-v%d.sql", &version),
+                   ==, 1);
   g_assert_cmpint (version, >=, 1);
   g_assert_cmpint (version, <=, ROUNDS_SCHEMA_VERSION);
 
   db = open_raw (fixture->path);
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s: %s", sql_path, message);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, version);
+  g_assert_cmpint (rounds_test_db_query_int (db, "PRAGMA user_version"), ==, version);
   before = count_tables (db);
   g_assert_cmpuint (before->len, >, 0);
   sqlite3_close (db);
@@ -317,7 +278,8 @@ test_fixture (Fixture       *fixture,
   /* Every row is still there, and the schema is the one a new store gets. */
   after = count_tables (_rounds_store_get_db (store));
   for (guint i = 0; i < before->len; i++)
-    g_assert_true (g_ptr_array_find_with_equal_func (after, g_ptr_array_index (before, i), g_str_equal, NULL));
+    g_assert_true (g_ptr_array_find_with_equal_func (after, g_ptr_array_index (before, i),
+                                                     g_str_equal, NULL));
   fresh = rounds_store_open (fresh_path, &error);
   g_assert_no_error (error);
   migrated_schema = describe_schema (_rounds_store_get_db (store));
@@ -344,7 +306,9 @@ test_fixture (Fixture       *fixture,
   j->preference = 2;
   g_assert_true (rounds_store_save_judgement (store, privacy, "dr-lin", j, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (_rounds_store_get_db (store), "SELECT n_submitted FROM items WHERE key = 'privacy-003'"), ==, 1);
+  g_assert_cmpint (rounds_test_db_query_int (_rounds_store_get_db (store),
+                                             "SELECT n_submitted FROM items "
+                                             "WHERE key = 'privacy-003'"), ==, 1);
 }
 
 static GPtrArray *
@@ -383,14 +347,16 @@ static void
 test_too_new (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", ROUNDS_SCHEMA_VERSION + 1);
+  g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d",
+                                                  ROUNDS_SCHEMA_VERSION + 1);
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
   g_autoptr(RoundsStore) store = NULL;
   g_autoptr(GError) error = NULL;
   sqlite3 *db = open_raw (fixture->path);
 
-  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x TEXT); INSERT INTO future VALUES ('from tomorrow')",
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x TEXT); INSERT INTO future "
+                                     "VALUES ('from tomorrow')",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, set_version, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
@@ -404,11 +370,12 @@ test_too_new (Fixture       *fixture,
   after = read_bytes (fixture->path);
   g_assert_true (g_bytes_equal (before, after));
   /* No journal, WAL or shared-memory file left behind either. */
-  g_assert_cmpuint (count_files (fixture->dir), ==, 1);
+  g_assert_cmpuint (rounds_test_count_files (fixture->dir), ==, 1);
 
   db = open_raw (fixture->path);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, ROUNDS_SCHEMA_VERSION + 1);
-  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM sqlite_schema"), ==, 1);
+  g_assert_cmpint (rounds_test_db_query_int (db, "PRAGMA user_version"), ==,
+                   ROUNDS_SCHEMA_VERSION + 1);
+  g_assert_cmpint (rounds_test_db_query_int (db, "SELECT COUNT(*) FROM sqlite_schema"), ==, 1);
   sqlite3_close (db);
 }
 
@@ -456,8 +423,9 @@ test_empty_file (Fixture       *fixture,
   g_clear_object (&store);
 
   db = open_raw (fixture->path);
-  g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, ROUNDS_SCHEMA_VERSION);
-  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'annotations'"), ==, 1);
+  g_assert_cmpint (rounds_test_db_query_int (db, "PRAGMA user_version"), ==, ROUNDS_SCHEMA_VERSION);
+  g_assert_cmpint (rounds_test_db_query_int (db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = "
+                                                 "'table' AND name = 'annotations'"), ==, 1);
   sqlite3_close (db);
 }
 
@@ -478,12 +446,16 @@ main (int   argc,
 
       *strrchr (base, '.') = '\0';
       test_path = g_strdup_printf ("/rounds/migrations/fixtures/%s", base);
-      g_test_add (test_path, Fixture, path, fixture_set_up, test_fixture, fixture_tear_down);
+      g_test_add (test_path, Fixture, path, rounds_test_store_set_up_unopened, test_fixture,
+                  rounds_test_store_tear_down);
     }
   g_test_add_func ("/rounds/migrations/fixtures/complete", test_fixtures_complete);
-  g_test_add ("/rounds/migrations/too-new", Fixture, NULL, fixture_set_up, test_too_new, fixture_tear_down);
-  g_test_add ("/rounds/migrations/not-a-database", Fixture, NULL, fixture_set_up, test_not_a_database, fixture_tear_down);
-  g_test_add ("/rounds/migrations/empty-file", Fixture, NULL, fixture_set_up, test_empty_file, fixture_tear_down);
+  g_test_add ("/rounds/migrations/too-new", Fixture, NULL, rounds_test_store_set_up_unopened,
+              test_too_new, rounds_test_store_tear_down);
+  g_test_add ("/rounds/migrations/not-a-database", Fixture, NULL, rounds_test_store_set_up_unopened,
+              test_not_a_database, rounds_test_store_tear_down);
+  g_test_add ("/rounds/migrations/empty-file", Fixture, NULL, rounds_test_store_set_up_unopened,
+              test_empty_file, rounds_test_store_tear_down);
 
   return g_test_run ();
 }

@@ -12,65 +12,9 @@
 #include "rounds-store-private.h"
 #include "rounds-test-util.h"
 
-typedef struct
-{
-  char        *dir;
-  char        *path;
-  RoundsStore *store;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-review-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  fixture->store = rounds_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_object (&fixture->store);
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
+typedef RoundsTestStore Fixture;
 
 /* Helpers ----------------------------------------------------------------------------- */
-
-static gint64
-query_int (RoundsStore *store,
-           const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static char *
-query_text (RoundsStore *store,
-            const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
 
 /* A dataset "ds" of @n_items items "item-1"…; @n_responses gives each item's number of
  * responses, or NULL for two each. */
@@ -81,43 +25,28 @@ add_dataset (Fixture     *fixture,
              guint        overlap)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *path = g_build_filename (fixture->dir, "ds.jsonl", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
   g_autoptr(GError) error = NULL;
   RoundsDataset *dataset;
 
-  g_string_append_printf (text, "{\"type\": \"dataset\", \"id\": \"ds\", \"overlap\": %u}\n", overlap);
+  g_string_append_printf (text,
+                          "{\"type\": \"dataset\", \"id\": \"ds\", \"overlap\": %u}\n", overlap);
   for (guint i = 1; i <= n_items; i++)
     {
       guint n = n_responses ? n_responses[i - 1] : 2;
 
-      g_string_append_printf (text, "{\"type\": \"item\", \"id\": \"item-%u\", \"title\": \"Item %u\","
+      g_string_append_printf (text,
+                              "{\"type\": \"item\", \"id\": \"item-%u\", \"title\": \"Item %u\","
                               " \"scenario\": \"Scenario %u\", \"responses\": [", i, i, i);
       for (guint r = 0; r < n; r++)
-        g_string_append_printf (text, "%s{\"text\": \"Response %c of item %u\"}", r ? ", " : "", 'A' + r, i);
+        g_string_append_printf (text, "%s{\"text\": \"Response %c of item %u\"}",
+                                r ? ", " : "", 'A' + r, i);
       g_string_append (text, "]}\n");
     }
-  g_file_set_contents (path, text->str, -1, &error);
-  g_assert_no_error (error);
-  rounds_importer_run (importer, fixture->store, file, NULL, NULL, &error);
-  g_assert_no_error (error);
+  rounds_test_store_import_text (fixture->store, fixture->dir, "ds.jsonl", text->str);
 
   dataset = rounds_store_get_dataset (fixture->store, "ds", &error);
   g_assert_no_error (error);
   return dataset;
-}
-
-static void
-add_profile (Fixture     *fixture,
-             const char  *user_name,
-             RoundsRoles  roles)
-{
-  g_autoptr(RoundsProfile) profile = rounds_profile_new (user_name, NULL, roles, NULL);
-  g_autoptr(GError) error = NULL;
-
-  rounds_store_add_profile (fixture->store, profile, &error);
-  g_assert_no_error (error);
 }
 
 static RoundsItem *
@@ -138,11 +67,13 @@ new_judgement (Fixture    *fixture,
                RoundsItem *item)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset_by_id (fixture->store, rounds_item_get_dataset_id (item), &error);
+  g_autoptr(RoundsDataset) dataset =
+    rounds_store_get_dataset_by_id (fixture->store, rounds_item_get_dataset_id (item), &error);
   RoundsJudgement *j;
 
   g_assert_no_error (error);
-  j = rounds_judgement_new (rounds_item_get_n_responses (item), rounds_dataset_get_rubric (dataset));
+  j = rounds_judgement_new (rounds_item_get_n_responses (item),
+                            rounds_dataset_get_rubric (dataset));
   j->status = ROUNDS_STATUS_SUBMITTED;
   return j;
 }
@@ -208,10 +139,11 @@ set_up_disputed (Fixture *fixture)
   g_autofree char *e1 = NULL;
   g_autofree char *e2 = NULL;
 
-  add_profile (fixture, "ann1", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "ann2", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "rev", ROUNDS_ROLE_REVIEWER);
-  add_profile (fixture, "rev2", ROUNDS_ROLE_REVIEWER | ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann1", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann2", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "rev", NULL, ROUNDS_ROLE_REVIEWER);
+  rounds_test_store_add_profile (fixture->store, "rev2", NULL,
+                                 ROUNDS_ROLE_REVIEWER | ROUNDS_ROLE_ANNOTATOR);
   e1 = judge (fixture, 1, "ann1", -2, -1, 0);
   e2 = judge (fixture, 1, "ann2", 2, -1, 0);
 }
@@ -237,8 +169,10 @@ test_verdict_save (Fixture       *fixture,
 
   set_up_disputed (fixture);
   item = find_item (fixture, 1);
-  first_edit = query_text (fixture->store, "SELECT MIN (edit_id) FROM annotations");
-  second_edit = query_text (fixture->store, "SELECT MAX (edit_id) FROM annotations");
+  first_edit = rounds_test_query_text (fixture->store,
+                                       "SELECT MIN (edit_id) FROM annotations", NULL);
+  second_edit = rounds_test_query_text (fixture->store,
+                                        "SELECT MAX (edit_id) FROM annotations", NULL);
 
   g_assert_null (rounds_store_get_verdict (fixture->store, item, &error));
   g_assert_no_error (error);
@@ -257,20 +191,27 @@ test_verdict_save (Fixture       *fixture,
   g_assert_cmpstr (verdict->resolves[1], ==, second_edit);
 
   /* One immutable row with the document id the curation store uses, in the outbox. */
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 1);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE is_current = 1 AND synced = 0"
-                                              " AND origin = 'local' AND preference = -1 AND models_revealed = 1"
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications "
+                                                          "WHERE is_current = 1 AND synced = 0"
+                                              " AND origin = 'local' AND preference = -1 "
+                                              "AND models_revealed = 1"
                                               " AND ranking_json IS NULL"), ==, 1);
-  doc_id = query_text (fixture->store, "SELECT doc_id FROM adjudications");
+  doc_id = rounds_test_query_text (fixture->store, "SELECT doc_id FROM adjudications", NULL);
   expected_doc_id = g_strdup_printf ("verdict:ds:item-1:rev:%s", verdict->edit_id);
   g_assert_cmpstr (doc_id, ==, expected_doc_id);
-  resolves_json = query_text (fixture->store, "SELECT resolves_json FROM adjudications");
+  resolves_json = rounds_test_query_text (fixture->store,
+                                          "SELECT resolves_json FROM adjudications", NULL);
   expected_resolves = g_strdup_printf ("[\"%s\",\"%s\"]", first_edit, second_edit);
   g_assert_cmpstr (resolves_json, ==, expected_resolves);
 
-  audit = query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || target || ' ' || detail_json"
-                                      " FROM audit_log WHERE action LIKE 'verdict.%'");
-  expected_audit = g_strdup_printf ("rev verdict.submit ds/item-1 {\"edit\":\"%s\",\"revision\":1}", verdict->edit_id);
+  audit = rounds_test_query_text (fixture->store,
+                                  "SELECT actor || ' ' || action || ' ' || target "
+                                  "|| ' ' || detail_json"
+                                  " FROM audit_log WHERE action LIKE 'verdict.%'", NULL);
+  expected_audit = g_strdup_printf ("rev verdict.submit ds/item-1 {\"edit\":\"%s\",\"revision\":1}",
+                                    verdict->edit_id);
   g_assert_cmpstr (audit, ==, expected_audit);
 
   current = rounds_store_get_verdict (fixture->store, item, &error);
@@ -318,9 +259,12 @@ test_verdict_revise (Fixture       *fixture,
   g_assert_cmpstr (second->resolves[0], ==, "some-edit");
   g_assert_null (second->resolves[1]);
 
-  audit = query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || detail_json FROM audit_log"
-                                      " WHERE action LIKE 'verdict.%' ORDER BY id DESC LIMIT 1");
-  expected_audit = g_strdup_printf ("rev verdict.revise {\"edit\":\"%s\",\"revision\":2,\"previous_edit\":\"%s\"}",
+  audit = rounds_test_query_text (fixture->store,
+                                  "SELECT actor || ' ' || action || ' ' || "
+                                  "detail_json FROM audit_log"
+                                  " WHERE action LIKE 'verdict.%' ORDER BY id DESC LIMIT 1", NULL);
+  expected_audit = g_strdup_printf ("rev verdict.revise "
+                                    "{\"edit\":\"%s\",\"revision\":2,\"previous_edit\":\"%s\"}",
                                     second->edit_id, first->edit_id);
   g_assert_cmpstr (audit, ==, expected_audit);
 
@@ -329,10 +273,14 @@ test_verdict_revise (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (third->revision, ==, 3);
 
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 3);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE is_current = 1"), ==, 1);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.revise'"), ==, 2);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'verdict.submit'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications "
+                                                          "WHERE is_current = 1"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE "
+                                                          "action = 'verdict.revise'"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE "
+                                                          "action = 'verdict.submit'"), ==, 1);
 
   current = rounds_store_get_verdict (fixture->store, item, &error);
   g_assert_no_error (error);
@@ -374,8 +322,10 @@ test_verdict_rationale_required (Fixture       *fixture,
       g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INCOMPLETE);
       g_assert_null (verdict->edit_id);
     }
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'verdict.%'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE "
+                                                          "action LIKE 'verdict.%'"), ==, 0);
 }
 
 /* An optional corrected rubric is kept with the verdict; one off the rubric is refused. */
@@ -409,7 +359,8 @@ test_verdict_corrected_rubric (Fixture       *fixture,
       g_assert_false (rounds_store_save_verdict (fixture->store, item, "rev", bad, &bad_error));
       g_assert_error (bad_error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
     }
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 0);
 
   verdict = new_verdict (-1, "A is safer; B misses the dose ceiling");
   verdict->scores_json = g_strdup ("[{\"accuracy\":5,\"safety\":5},{\"accuracy\":2,\"safety\":1}]");
@@ -417,7 +368,8 @@ test_verdict_corrected_rubric (Fixture       *fixture,
   g_assert_no_error (error);
   stored = rounds_store_get_verdict (fixture->store, item, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (stored->scores_json, ==, "[{\"accuracy\":5,\"safety\":5},{\"accuracy\":2,\"safety\":1}]");
+  g_assert_cmpstr (stored->scores_json, ==,
+                   "[{\"accuracy\":5,\"safety\":5},{\"accuracy\":2,\"safety\":1}]");
 }
 
 static void
@@ -451,7 +403,8 @@ test_verdict_decision_required (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (current->unacceptable);
   g_assert_false (current->has_preference);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 1);
 }
 
 static void
@@ -470,7 +423,8 @@ test_verdict_reviewer_role (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_false (rounds_store_save_verdict (fixture->store, item, "nobody", verdict, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM adjudications"), ==, 0);
 }
 
 static void
@@ -485,7 +439,7 @@ test_verdict_ranking (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *ranking = NULL;
 
-  add_profile (fixture, "rev", ROUNDS_ROLE_REVIEWER);
+  rounds_test_store_add_profile (fixture->store, "rev", NULL, ROUNDS_ROLE_REVIEWER);
   verdict->rationale = g_strdup ("B is the only one that asks about allergies");
 
   verdict->ranks[0] = 2;
@@ -502,9 +456,10 @@ test_verdict_ranking (Fixture       *fixture,
   verdict->ranks[2] = 3;
   g_assert_true (rounds_store_save_verdict (fixture->store, item, "rev", verdict, &error));
   g_assert_no_error (error);
-  ranking = query_text (fixture->store, "SELECT ranking_json FROM adjudications");
+  ranking = rounds_test_query_text (fixture->store, "SELECT ranking_json FROM adjudications", NULL);
   g_assert_cmpstr (ranking, ==, "[2,1,3]");
-  g_assert_cmpint (query_int (fixture->store, "SELECT preference IS NULL FROM adjudications"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT preference IS NULL FROM adjudications"), ==, 1);
   /* Nobody judged it yet: it resolves nothing. */
   g_assert_cmpuint (g_strv_length (verdict->resolves), ==, 0);
 
@@ -530,9 +485,11 @@ test_verdict_immutable (Fixture       *fixture,
   g_assert_no_error (error);
 
   db = _rounds_store_get_db (fixture->store);
-  g_assert_cmpint (sqlite3_exec (db, "UPDATE adjudications SET rationale = 'changed'", NULL, NULL, NULL), !=, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE adjudications SET rationale = 'changed'",
+                                 NULL, NULL, NULL), !=, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DELETE FROM adjudications", NULL, NULL, NULL), !=, SQLITE_OK);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM adjudications WHERE rationale = 'A is right'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM adjudications "
+                                                          "WHERE rationale = 'A is right'"), ==, 1);
 }
 
 /* Send back --------------------------------------------------------------------------- */
@@ -550,7 +507,7 @@ test_send_back (Fixture       *fixture,
   gint64 audit_rows;
 
   set_up_disputed (fixture);
-  add_profile (fixture, "ann3", ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann3", NULL, ROUNDS_ROLE_ANNOTATOR);
   item = find_item (fixture, 1);
 
   /* Two of two have judged it: nobody else's queue has it. */
@@ -564,9 +521,12 @@ test_send_back (Fixture       *fixture,
   reloaded = find_item (fixture, 1);
   g_assert_cmpuint (rounds_item_get_overlap (reloaded), ==, 3);
 
-  audit = query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || target || ' ' || detail_json"
-                                      " FROM audit_log WHERE action = 'item.send-back'");
-  g_assert_cmpstr (audit, ==, "rev item.send-back ds/item-1 {\"overlap\":3,\"previous_overlap\":2}");
+  audit = rounds_test_query_text (fixture->store,
+                                  "SELECT actor || ' ' || action || ' ' || target "
+                                  "|| ' ' || detail_json"
+                                  " FROM audit_log WHERE action = 'item.send-back'", NULL);
+  g_assert_cmpstr (audit, ==,
+                   "rev item.send-back ds/item-1 {\"overlap\":3,\"previous_overlap\":2}");
 
   next = rounds_store_next_item (fixture->store, rounds_item_get_dataset_id (item), "ann3", &error);
   g_assert_no_error (error);
@@ -578,17 +538,19 @@ test_send_back (Fixture       *fixture,
                                         ROUNDS_DISPUTE_FILTER_WAITING, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (waiting->len, ==, 1);
-  g_assert_cmpint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->state, ==, ROUNDS_DISPUTE_STATE_WAITING);
+  g_assert_cmpint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->state, ==,
+                   ROUNDS_DISPUTE_STATE_WAITING);
   g_assert_cmpuint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->overlap, ==, 3);
 
-  audit_rows = query_int (fixture->store, "SELECT COUNT(*) FROM audit_log");
+  audit_rows = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log");
   g_assert_false (rounds_store_send_back (fixture->store, item, 3, "rev", &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (rounds_store_send_back (fixture->store, item, 51, "rev", &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log"), ==, audit_rows);
-  g_assert_cmpint (query_int (fixture->store, "SELECT overlap FROM items"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log"),
+                   ==, audit_rows);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT overlap FROM items"), ==, 3);
 }
 
 /* Disputes ---------------------------------------------------------------------------- */
@@ -598,7 +560,13 @@ static gint64
 set_up_disputes (Fixture *fixture)
 {
   g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 6, NULL, 2);
-  static const struct { guint item; const char *who; int preference; int accuracy; guint flags; } judgements[] = {
+  static const struct {
+    guint item;
+    const char *who;
+    int preference;
+    int accuracy;
+    guint flags;
+  } judgements[] = {
     { 1, "ann1", -1, -1, 0 }, { 1, "ann2", -2, -1, 0 },
     { 2, "ann1", -1, -1, 0 }, { 2, "ann2",  1, -1, 0 },
     { 3, "ann1",  0, -1, 0 }, { 3, "ann2",  0, -1, ROUNDS_FLAG_UNSAFE },
@@ -607,9 +575,9 @@ set_up_disputes (Fixture *fixture)
     { 6, "ann1",  1,  5, 0 }, { 6, "ann2",  1,  1, 0 },
   };
 
-  add_profile (fixture, "ann1", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "ann2", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "rev", ROUNDS_ROLE_REVIEWER);
+  rounds_test_store_add_profile (fixture->store, "ann1", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann2", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "rev", NULL, ROUNDS_ROLE_REVIEWER);
   for (guint i = 0; i < G_N_ELEMENTS (judgements); i++)
     g_free (judge (fixture, judgements[i].item, judgements[i].who, judgements[i].preference,
                    judgements[i].accuracy, judgements[i].flags));
@@ -666,12 +634,15 @@ test_disputes_list (Fixture       *fixture,
   g_assert_cmpint (d->rules, ==, ROUNDS_DISPUTE_RUBRIC);
   g_assert_cmpint (d->rubric_gap, ==, 4);
 
-  waiting = rounds_store_list_disputes (fixture->store, dataset_id, ROUNDS_DISPUTE_FILTER_WAITING, &error);
+  waiting = rounds_store_list_disputes (fixture->store, dataset_id,
+                                        ROUNDS_DISPUTE_FILTER_WAITING, &error);
   g_assert_no_error (error);
   assert_keys (waiting, "item-5");
-  g_assert_cmpint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->rules, ==, ROUNDS_DISPUTE_UNSAFE);
+  g_assert_cmpint (((RoundsDispute *) g_ptr_array_index (waiting, 0))->rules, ==,
+                   ROUNDS_DISPUTE_UNSAFE);
 
-  agreed = rounds_store_list_disputes (fixture->store, dataset_id, ROUNDS_DISPUTE_FILTER_AGREED, &error);
+  agreed = rounds_store_list_disputes (fixture->store, dataset_id,
+                                       ROUNDS_DISPUTE_FILTER_AGREED, &error);
   g_assert_no_error (error);
   assert_keys (agreed, "item-1");
 
@@ -679,13 +650,15 @@ test_disputes_list (Fixture       *fixture,
   g_assert_true (rounds_store_save_verdict (fixture->store, item, "rev", verdict, &error));
   g_assert_no_error (error);
 
-  after = rounds_store_list_disputes (fixture->store, dataset_id, ROUNDS_DISPUTE_FILTER_DISPUTED, &error);
+  after = rounds_store_list_disputes (fixture->store, dataset_id,
+                                      ROUNDS_DISPUTE_FILTER_DISPUTED, &error);
   g_assert_no_error (error);
   assert_keys (after, "item-3 item-2 item-4 item-6");
   g_assert_true (((RoundsDispute *) g_ptr_array_index (after, 1))->has_verdict);
 
   unresolved = rounds_store_list_disputes (fixture->store, dataset_id,
-                                           ROUNDS_DISPUTE_FILTER_DISPUTED | ROUNDS_DISPUTE_FILTER_WAITING |
+                                           ROUNDS_DISPUTE_FILTER_DISPUTED |
+                                           ROUNDS_DISPUTE_FILTER_WAITING |
                                            ROUNDS_DISPUTE_FILTER_UNRESOLVED, &error);
   g_assert_no_error (error);
   assert_keys (unresolved, "item-3 item-4 item-6 item-5");
@@ -721,7 +694,8 @@ test_disputes_current_edits (Fixture       *fixture,
   skip->skip_reason = g_strdup ("not my field");
   g_assert_true (rounds_store_save_judgement (fixture->store, item, "ann2", skip, &error));
   g_assert_no_error (error);
-  skipped = rounds_store_list_disputes (fixture->store, dataset_id, ROUNDS_DISPUTE_FILTER_WAITING, &error);
+  skipped = rounds_store_list_disputes (fixture->store, dataset_id,
+                                        ROUNDS_DISPUTE_FILTER_WAITING, &error);
   g_assert_no_error (error);
   assert_keys (skipped, "item-5 item-4");    /* item 5 has a safety flag */
 }
@@ -741,14 +715,15 @@ test_current_judgements (Fixture       *fixture,
   RoundsItemJudgements *first, *second, *third;
   RoundsJudgement *j;
 
-  add_profile (fixture, "zoe", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "amir", ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "zoe", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "amir", NULL, ROUNDS_ROLE_ANNOTATOR);
   old_edit = judge (fixture, 1, "zoe", 2, 4, 0);
   new_edit = judge (fixture, 1, "zoe", -1, 3, 0);
   g_free (judge (fixture, 1, "amir", 1, -1, ROUNDS_FLAG_UNSAFE));
   ranked_edit = rank (fixture, 2, "amir", ranks);
 
-  items = rounds_store_list_current_judgements (fixture->store, rounds_dataset_get_id (dataset), &error);
+  items = rounds_store_list_current_judgements (fixture->store,
+                                                rounds_dataset_get_id (dataset), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, 3);
 
@@ -802,7 +777,7 @@ set_up_krippendorff (Fixture *fixture)
   g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 12, NULL, 4);
 
   for (guint o = 0; o < 4; o++)
-    add_profile (fixture, observers[o], ROUNDS_ROLE_ANNOTATOR);
+    rounds_test_store_add_profile (fixture->store, observers[o], NULL, ROUNDS_ROLE_ANNOTATOR);
   for (guint o = 0; o < 4; o++)
     for (guint u = 0; u < 12; u++)
       if (kripp[o][u] > 0)
@@ -814,7 +789,8 @@ check_krippendorff_report (RoundsAgreementReport *report)
 {
   /* Pairs of observers on their common items; kappa and alpha worked out independently
    * from the definitions in exact arithmetic. */
-  static const struct { const char *a, *b; guint n; double kappa_linear, kappa_quadratic, alpha; } pairs[] = {
+  static const struct { const char *a, *b; guint n; double kappa_linear, kappa_quadratic,
+                        alpha; } pairs[] = {
     { "obs-a", "obs-b",  9, 0.8941176470588236, 0.9395973154362416, 0.9229024943310657 },
     { "obs-a", "obs-c",  8, 0.5,                0.5384615384615384, 0.53125 },
     { "obs-a", "obs-d",  9, 0.7157894736842105, 0.5524861878453039, 0.5886419753086419 },
@@ -829,7 +805,8 @@ check_krippendorff_report (RoundsAgreementReport *report)
 
   g_assert_cmpint (report->preference.alpha.status, ==, ROUNDS_ALPHA_OK);
   g_assert_cmpfloat_with_epsilon (report->preference.alpha.alpha, 0.8153875037548813, 1e-12);
-  g_assert_cmpfloat_with_epsilon (round (report->preference.alpha.alpha * 1000) / 1000, 0.815, 1e-9);
+  g_assert_cmpfloat_with_epsilon (round (report->preference.alpha.alpha * 1000) / 1000,
+                                  0.815, 1e-9);
   g_assert_cmpuint (report->preference.n_items, ==, 11);
   g_assert_cmpuint (report->preference.alpha.n_units, ==, 11);
   g_assert_cmpuint (report->preference.alpha.n_values, ==, 40);
@@ -845,12 +822,14 @@ check_krippendorff_report (RoundsAgreementReport *report)
   g_assert_cmpuint (report->criteria->len, ==, 6);
   for (guint c = 0; c < report->criteria->len; c++)
     {
-      RoundsCriterionAgreement *criterion = &g_array_index (report->criteria, RoundsCriterionAgreement, c);
+      RoundsCriterionAgreement *criterion = &g_array_index (report->criteria,
+                                                            RoundsCriterionAgreement, c);
 
       if (c == 0)
         {
           g_assert_cmpstr (criterion->id, ==, "accuracy");
-          g_assert_cmpfloat_with_epsilon (criterion->measure.alpha.alpha, 0.8491071428571428, 1e-12);
+          g_assert_cmpfloat_with_epsilon (criterion->measure.alpha.alpha,
+                                          0.8491071428571428, 1e-12);
           g_assert_cmpuint (criterion->measure.n_items, ==, 11);
           g_assert_cmpuint (criterion->measure.alpha.n_units, ==, 11);
         }
@@ -888,7 +867,8 @@ test_agreement_krippendorff (Fixture       *fixture,
   dataset = rounds_store_get_dataset (fixture->store, "ds", &error);
   g_assert_no_error (error);
 
-  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset), &report, &error));
+  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset),
+                                                 &report, &error));
   g_assert_no_error (error);
   check_krippendorff_report (report);
 }
@@ -911,8 +891,8 @@ test_agreement_ranking (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   RoundsAlphaResult ranks_alpha, direction_alpha;
 
-  add_profile (fixture, "ann1", ROUNDS_ROLE_ANNOTATOR);
-  add_profile (fixture, "ann2", ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann1", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "ann2", NULL, ROUNDS_ROLE_ANNOTATOR);
   for (guint i = 0; i < 3; i++)
     for (guint a = 0; a < 2; a++)
       {
@@ -924,13 +904,17 @@ test_agreement_ranking (Fixture       *fixture,
         for (guint r = 0; r < 3; r++)
           for (guint s = r + 1; s < 3; s++, p++)
             rounds_reliability_add (expected_direction, i * 10 + p, a,
-                                    (ranks[i][a][r] > ranks[i][a][s]) - (ranks[i][a][r] < ranks[i][a][s]));
+                                    (ranks[i][a][r] > ranks[i][a][s]) -
+                                    (ranks[i][a][r] < ranks[i][a][s]));
       }
-  g_assert_true (rounds_alpha_compute (expected_ranks, ROUNDS_METRIC_ORDINAL, &ranks_alpha, &error));
-  g_assert_true (rounds_alpha_compute (expected_direction, ROUNDS_METRIC_NOMINAL, &direction_alpha, &error));
+  g_assert_true (rounds_alpha_compute (expected_ranks, ROUNDS_METRIC_ORDINAL,
+                                       &ranks_alpha, &error));
+  g_assert_true (rounds_alpha_compute (expected_direction, ROUNDS_METRIC_NOMINAL,
+                                       &direction_alpha, &error));
   g_assert_no_error (error);
 
-  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset), &report, &error));
+  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset),
+                                                 &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report->ranking.n_items, ==, 3);
   g_assert_cmpuint (report->ranking.alpha.n_units, ==, 9);
@@ -950,7 +934,8 @@ test_agreement_empty (Fixture       *fixture,
   g_autoptr(RoundsAgreementReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset), &report, &error));
+  g_assert_true (rounds_store_compute_agreement (fixture->store, rounds_dataset_get_id (dataset),
+                                                 &report, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report->n_items, ==, 0);
   g_assert_cmpint (report->preference.alpha.status, ==, ROUNDS_ALPHA_NO_PAIRABLE_VALUES);
@@ -1026,7 +1011,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/rounds/review/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/rounds/review/" path, Fixture, NULL, rounds_test_store_set_up, func, \
+              rounds_test_store_tear_down)
 
   ADD ("verdict/save", test_verdict_save);
   ADD ("verdict/revise", test_verdict_revise);

@@ -11,82 +11,9 @@
 #include "rounds-store.h"
 #include "rounds-test-util.h"
 
-typedef struct
-{
-  char        *dir;
-  char        *path;
-  RoundsStore *store;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  fixture->store = rounds_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fixture->store);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_object (&fixture->store);
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
+typedef RoundsTestStore Fixture;
 
 /* Helpers ----------------------------------------------------------------------------- */
-
-static gint64
-query_int (RoundsStore *store,
-           const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static char *
-query_text (RoundsStore *store,
-            const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static void
-import_text (Fixture    *fixture,
-             const char *name,
-             const char *text)
-{
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-  rounds_importer_run (importer, fixture->store, file, NULL, NULL, &error);
-  g_assert_no_error (error);
-}
 
 /* A dataset "ds" of @n_items items "item-1"… with @n_responses responses each. */
 static RoundsDataset *
@@ -100,32 +27,24 @@ add_dataset (Fixture    *fixture,
   g_autoptr(GError) error = NULL;
   RoundsDataset *dataset;
 
-  g_string_append_printf (text, "{\"type\": \"dataset\", \"id\": \"ds\", \"overlap\": %u, \"required\": [%s]}\n",
+  g_string_append_printf (text, "{\"type\": \"dataset\", \"id\": \"ds\", \"overlap\": %u, "
+                                "\"required\": [%s]}\n",
                           overlap, required ? required : "\"preference\"");
   for (guint i = 1; i <= n_items; i++)
     {
-      g_string_append_printf (text, "{\"type\": \"item\", \"id\": \"item-%u\", \"scenario\": \"Scenario %u\", \"responses\": [", i, i);
+      g_string_append_printf (text, "{\"type\": \"item\", \"id\": \"item-%u\", \"scenario\": "
+                                    "\"Scenario %u\", \"responses\": [", i, i);
       for (guint r = 0; r < n_responses; r++)
-        g_string_append_printf (text, "%s{\"text\": \"Response %c of item %u\"}", r ? ", " : "", 'A' + r, i);
+        g_string_append_printf (text, "%s{\"text\": \"Response %c of item %u\"}",
+                                r ? ", " : "", 'A' + r, i);
       g_string_append (text, "]}\n");
     }
-  import_text (fixture, "ds.jsonl", text->str);
+  rounds_test_store_import_text (fixture->store, fixture->dir, "ds.jsonl", text->str);
 
   dataset = rounds_store_get_dataset (fixture->store, "ds", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rounds_dataset_get_n_items (dataset), ==, n_items);
   return dataset;
-}
-
-static void
-add_profile (Fixture    *fixture,
-             const char *user_name)
-{
-  g_autoptr(RoundsProfile) profile = rounds_profile_new (user_name, NULL, ROUNDS_ROLE_ANNOTATOR, NULL);
-  g_autoptr(GError) error = NULL;
-
-  rounds_store_add_profile (fixture->store, profile, &error);
-  g_assert_no_error (error);
 }
 
 static RoundsItem *
@@ -147,11 +66,13 @@ new_judgement (Fixture      *fixture,
                int           preference)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset_by_id (fixture->store, rounds_item_get_dataset_id (item), &error);
+  g_autoptr(RoundsDataset) dataset =
+    rounds_store_get_dataset_by_id (fixture->store, rounds_item_get_dataset_id (item), &error);
   RoundsJudgement *j;
 
   g_assert_no_error (error);
-  j = rounds_judgement_new (rounds_item_get_n_responses (item), rounds_dataset_get_rubric (dataset));
+  j = rounds_judgement_new (rounds_item_get_n_responses (item),
+                            rounds_dataset_get_rubric (dataset));
   j->status = status;
   if (status == ROUNDS_STATUS_SUBMITTED)
     {
@@ -185,7 +106,8 @@ next_key (Fixture       *fixture,
           const char    *annotator)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsItem) item = rounds_store_next_item (fixture->store, rounds_dataset_get_id (dataset), annotator, &error);
+  g_autoptr(RoundsItem) item =
+    rounds_store_next_item (fixture->store, rounds_dataset_get_id (dataset), annotator, &error);
 
   g_assert_no_error (error);
   return item ? g_strdup (rounds_item_get_key (item)) : NULL;
@@ -202,30 +124,31 @@ test_open (Fixture       *fixture,
   g_autoptr(RoundsProfile) profile = NULL;
 
   g_assert_cmpstr (rounds_store_get_path (fixture->store), ==, fixture->path);
-  mode = query_text (fixture->store, "PRAGMA journal_mode");
+  mode = rounds_test_query_text (fixture->store, "PRAGMA journal_mode", NULL);
   g_assert_cmpstr (mode, ==, "wal");
-  g_assert_cmpint (query_int (fixture->store, "PRAGMA foreign_keys"), ==, 1);
-  g_assert_cmpint (query_int (fixture->store, "PRAGMA user_version"), ==, ROUNDS_SCHEMA_VERSION);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "PRAGMA user_version"), ==,
+                   ROUNDS_SCHEMA_VERSION);
   g_assert_cmpint (rounds_store_get_schema_version (fixture->store), ==, ROUNDS_SCHEMA_VERSION);
   g_assert_true (rounds_store_check_integrity (fixture->store, &error));
   g_assert_no_error (error);
 
   /* The tables DESIGN.md promises a researcher with sqlite3. */
-  g_assert_cmpint (query_int (fixture->store,
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
                               "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
                               " ('datasets', 'items', 'responses', 'annotators', 'annotations',"
                               "  'adjudications', 'audit_log')"), ==, 7);
 
-  add_profile (fixture, "dr-lin");
+  rounds_test_store_add_profile (fixture->store, "dr-lin", NULL, ROUNDS_ROLE_ANNOTATOR);
   g_clear_object (&fixture->store);
 
   fixture->store = rounds_store_open (fixture->path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (rounds_store_get_schema_version (fixture->store), ==, ROUNDS_SCHEMA_VERSION);
   g_clear_pointer (&mode, g_free);
-  mode = query_text (fixture->store, "PRAGMA journal_mode");
+  mode = rounds_test_query_text (fixture->store, "PRAGMA journal_mode", NULL);
   g_assert_cmpstr (mode, ==, "wal");
-  g_assert_cmpint (query_int (fixture->store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "PRAGMA foreign_keys"), ==, 1);
   profile = rounds_store_get_profile (fixture->store, "dr-lin", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (rounds_profile_get_user_name (profile), ==, "dr-lin");
@@ -250,9 +173,12 @@ static void
 test_profiles (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(RoundsProfile) lin = rounds_profile_new ("dr-lin", "Dr Lin", ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, "paediatrics");
+  g_autoptr(RoundsProfile) lin = rounds_profile_new ("dr-lin", "Dr Lin",
+                                                     ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER,
+                                                     "paediatrics");
   g_autoptr(RoundsProfile) abe = rounds_profile_new ("abe", NULL, ROUNDS_ROLE_CURATOR, NULL);
-  g_autoptr(RoundsProfile) lin2 = rounds_profile_new ("dr-lin", "Dr Mei Lin", ROUNDS_ROLE_ANNOTATOR, NULL);
+  g_autoptr(RoundsProfile) lin2 = rounds_profile_new ("dr-lin", "Dr Mei Lin",
+                                                      ROUNDS_ROLE_ANNOTATOR, NULL);
   g_autoptr(RoundsProfile) current = NULL;
   g_autoptr(RoundsProfile) got = NULL;
   g_autoptr(GListModel) list = NULL;
@@ -284,7 +210,8 @@ test_profiles (Fixture       *fixture,
   g_assert_cmpstr (rounds_profile_get_user_name (second), ==, "dr-lin");
   g_assert_cmpstr (rounds_profile_get_display_name (second), ==, "Dr Lin");
   g_assert_cmpstr (rounds_profile_get_specialty (second), ==, "paediatrics");
-  g_assert_cmpuint (rounds_profile_get_roles (second), ==, ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
+  g_assert_cmpuint (rounds_profile_get_roles (second), ==,
+                    ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
 
   g_assert_true (rounds_store_set_current_profile (fixture->store, "abe", &error));
   g_assert_no_error (error);
@@ -309,8 +236,10 @@ test_profiles (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (rounds_profile_get_display_name (got), ==, "Dr Mei Lin");
   g_assert_cmpuint (rounds_profile_get_roles (got), ==, ROUNDS_ROLE_ANNOTATOR);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotators"), ==, 2);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action = 'profile.add'"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotators"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE "
+                                                          "action = 'profile.add'"), ==, 3);
 }
 
 static const struct
@@ -340,9 +269,10 @@ test_profile_names (Fixture       *fixture,
 {
   for (guint i = 0; i < G_N_ELEMENTS (user_names); i++)
     {
-      g_autoptr(RoundsProfile) profile = rounds_profile_new (user_names[i].user_name, NULL, ROUNDS_ROLE_ANNOTATOR, NULL);
+      g_autoptr(RoundsProfile) profile = rounds_profile_new (user_names[i].user_name, NULL,
+                                                             ROUNDS_ROLE_ANNOTATOR, NULL);
       g_autoptr(GError) error = NULL;
-      gint64 before = query_int (fixture->store, "SELECT COUNT(*) FROM annotators");
+      gint64 before = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotators");
       gboolean ok;
 
       g_test_message ("user name “%s”", user_names[i].user_name);
@@ -351,12 +281,14 @@ test_profile_names (Fixture       *fixture,
       if (user_names[i].valid)
         {
           g_assert_no_error (error);
-          g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotators"), ==, before + 1);
+          g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM "
+                                                                  "annotators"), ==, before + 1);
         }
       else
         {
           g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
-          g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotators"), ==, before);
+          g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                                  "SELECT COUNT(*) FROM annotators"), ==, before);
           g_assert_false (rounds_user_name_is_valid (user_names[i].user_name, NULL));
         }
     }
@@ -374,8 +306,8 @@ test_queue_overlap_one (Fixture       *fixture,
   RoundsProgress progress;
   g_autoptr(GError) error = NULL;
 
-  add_profile (fixture, "ann");
-  add_profile (fixture, "bob");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "bob", NULL, ROUNDS_ROLE_ANNOTATOR);
 
   /* Each in turn takes the next item and submits it: nobody is offered an item that
    * someone has submitted. */
@@ -400,7 +332,8 @@ test_queue_overlap_one (Fixture       *fixture,
       g_assert_null (key);
     }
 
-  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann", &progress, &error));
+  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann",
+                                            &progress, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (progress.n_items, ==, 6);
   g_assert_cmpuint (progress.n_complete, ==, 6);
@@ -419,8 +352,8 @@ test_queue_overlap_three (Fixture       *fixture,
   g_autofree char *fourth = NULL;
 
   for (guint a = 0; a < G_N_ELEMENTS (annotators); a++)
-    add_profile (fixture, annotators[a]);
-  add_profile (fixture, "dan");
+    rounds_test_store_add_profile (fixture->store, annotators[a], NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "dan", NULL, ROUNDS_ROLE_ANNOTATOR);
 
   /* Round robin: each annotator gets every item, in dataset order. */
   for (guint i = 1; i <= 4; i++)
@@ -445,7 +378,8 @@ test_queue_overlap_three (Fixture       *fixture,
   /* Every item has its three judgements, so a fourth annotator has nothing to do. */
   fourth = next_key (fixture, dataset, "dan");
   g_assert_null (fourth);
-  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "dan", &progress, &error));
+  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "dan",
+                                            &progress, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (progress.n_items, ==, 4);
   g_assert_cmpuint (progress.n_complete, ==, 4);
@@ -466,8 +400,8 @@ test_queue_skip (Fixture       *fixture,
   RoundsProgress progress;
   g_autoptr(GError) error = NULL;
 
-  add_profile (fixture, "ann");
-  add_profile (fixture, "bob");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "bob", NULL, ROUNDS_ROLE_ANNOTATOR);
 
   first = find_item (fixture, "item-1");
   save (fixture, first, "ann", ROUNDS_STATUS_SKIPPED);
@@ -477,7 +411,8 @@ test_queue_skip (Fixture       *fixture,
   bob_next = next_key (fixture, dataset, "bob");
   g_assert_cmpstr (bob_next, ==, "item-1");
 
-  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann", &progress, &error));
+  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann",
+                                            &progress, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (progress.n_complete, ==, 0);
   g_assert_cmpuint (progress.n_mine, ==, 0);
@@ -498,8 +433,8 @@ test_queue_drafts_first (Fixture       *fixture,
   g_autofree char *key2 = NULL;
   g_autofree char *other = NULL;
 
-  add_profile (fixture, "ann");
-  add_profile (fixture, "bob");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "bob", NULL, ROUNDS_ROLE_ANNOTATOR);
 
   draft->has_preference = TRUE;
   draft->preference = 1;
@@ -542,7 +477,7 @@ test_drafts_discard (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
 
-  add_profile (fixture, "ann");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
   draft->ranks[0] = 2;
   draft->ranks[2] = 1;
   *rounds_judgement_score (draft, 1, 0) = 4;
@@ -554,7 +489,7 @@ test_drafts_discard (Fixture       *fixture,
   draft->ranks[1] = 3;
   g_assert_true (rounds_store_save_draft (fixture->store, second, "ann", draft, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM drafts"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM drafts"), ==, 1);
 
   back = rounds_store_get_draft (fixture->store, second, "ann", &error);
   g_assert_no_error (error);
@@ -590,8 +525,8 @@ test_queue_withdrawn (Fixture       *fixture,
   RoundsProgress progress;
   g_autoptr(GError) error = NULL;
 
-  add_profile (fixture, "ann");
-  add_profile (fixture, "bob");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "bob", NULL, ROUNDS_ROLE_ANNOTATOR);
 
   save (fixture, first, "ann", ROUNDS_STATUS_SUBMITTED);
   before = next_key (fixture, dataset, "bob");
@@ -600,7 +535,8 @@ test_queue_withdrawn (Fixture       *fixture,
   save (fixture, first, "ann", ROUNDS_STATUS_SKIPPED);
   after = next_key (fixture, dataset, "bob");
   g_assert_cmpstr (after, ==, "item-1");
-  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann", &progress, &error));
+  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann",
+                                            &progress, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (progress.n_complete, ==, 0);
   g_assert_cmpuint (progress.n_submitted, ==, 0);
@@ -612,7 +548,8 @@ test_queue_withdrawn (Fixture       *fixture,
   save (fixture, first, "ann", ROUNDS_STATUS_SUBMITTED);
   again = next_key (fixture, dataset, "bob");
   g_assert_cmpstr (again, ==, "item-2");
-  g_assert_cmpint (query_int (fixture->store, "SELECT n_submitted FROM items WHERE key = 'item-1'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT n_submitted FROM items "
+                                                          "WHERE key = 'item-1'"), ==, 1);
 }
 
 /* Judgements -------------------------------------------------------------------------- */
@@ -631,11 +568,12 @@ test_judgement_edits (Fixture       *fixture,
   sqlite3_stmt *stmt = NULL;
   guint row = 0;
 
-  add_profile (fixture, "ann");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
 
   for (guint i = 0; i < G_N_ELEMENTS (preferences); i++)
     {
-      g_autoptr(RoundsJudgement) j = new_judgement (fixture, item, ROUNDS_STATUS_SUBMITTED, preferences[i]);
+      g_autoptr(RoundsJudgement) j = new_judgement (fixture, item, ROUNDS_STATUS_SUBMITTED,
+                                                    preferences[i]);
 
       /* Shown B on the left: the preference is still relative to canonical order. */
       j->shown_order[0] = 1;
@@ -679,23 +617,35 @@ test_judgement_edits (Fixture       *fixture,
   g_assert_cmpstr (current->annotator, ==, "ann");
 
   /* The raw rows, as a researcher reads them. */
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotations"), ==, 3);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(DISTINCT edit_id) FROM annotations"), ==, 3);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(DISTINCT doc_id) FROM annotations"), ==, 3);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotations WHERE is_current = 1"), ==, 1);
-  g_assert_cmpint (query_int (fixture->store, "SELECT revision FROM annotations WHERE is_current = 1"), ==, 3);
-  g_assert_cmpint (query_int (fixture->store, "SELECT preference FROM annotations WHERE revision = 1"), ==, -2);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotations WHERE shown_order = '[1,0]'"), ==, 3);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotations WHERE synced = 0 AND origin = 'local'"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(DISTINCT "
+                                                          "edit_id) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(DISTINCT doc_id) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations "
+                                                          "WHERE is_current = 1"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT revision FROM annotations "
+                                                          "WHERE is_current = 1"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT preference FROM annotations "
+                                                          "WHERE revision = 1"), ==, -2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations WHERE "
+                                                          "shown_order = '[1,0]'"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations WHERE synced = 0 "
+                                          "AND origin = 'local'"), ==, 3);
 
   /* The audit log: a submit, then revisions. */
   g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (fixture->store),
-                                       "SELECT action, actor, target, json_extract (detail_json, '$.revision')"
-                                       " FROM audit_log WHERE action LIKE 'judgement.%' ORDER BY id",
+                                       "SELECT action, actor, target, json_extract "
+                                       "(detail_json, '$.revision')"
+                                       " FROM audit_log WHERE action LIKE "
+                                       "'judgement.%' ORDER BY id",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, row == 0 ? "judgement.submit" : "judgement.revise");
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==,
+                       row == 0 ? "judgement.submit" : "judgement.revise");
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "ann");
       g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "ds/item-1");
       g_assert_cmpint (sqlite3_column_int (stmt, 3), ==, (int) row + 1);
@@ -709,14 +659,15 @@ static void
 test_judgement_full (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 1, 3, 1, "\"preference\", \"rubric\", \"notes\"");
+  g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 1, 3, 1,
+                                                  "\"preference\", \"rubric\", \"notes\"");
   g_autoptr(RoundsItem) item = find_item (fixture, "item-1");
   g_autoptr(RoundsJudgement) j = new_judgement (fixture, item, ROUNDS_STATUS_SUBMITTED, 0);
   g_autoptr(RoundsJudgement) back = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *ranking = NULL;
 
-  add_profile (fixture, "ann");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
   j->has_preference = FALSE;
   j->ranks[0] = 2;
   j->ranks[1] = 1;
@@ -735,7 +686,7 @@ test_judgement_full (Fixture       *fixture,
   g_assert_true (rounds_store_save_judgement (fixture->store, item, "ann", j, &error));
   g_assert_no_error (error);
 
-  ranking = query_text (fixture->store, "SELECT ranking_json FROM annotations");
+  ranking = rounds_test_query_text (fixture->store, "SELECT ranking_json FROM annotations", NULL);
   g_assert_cmpstr (ranking, ==, "[2,1,2]");
 
   back = rounds_store_get_judgement (fixture->store, item, "ann", &error);
@@ -750,7 +701,8 @@ test_judgement_full (Fixture       *fixture,
       g_assert_cmpstr (back->notes[r], ==, j->notes[r]);
       g_assert_cmpuint (back->shown_order[r], ==, j->shown_order[r]);
       for (guint c = 0; c < j->n_criteria; c++)
-        g_assert_cmpint (*rounds_judgement_score (back, r, c), ==, *rounds_judgement_score (j, r, c));
+        g_assert_cmpint (*rounds_judgement_score (back, r, c), ==,
+                         *rounds_judgement_score (j, r, c));
     }
 }
 
@@ -780,6 +732,10 @@ static void
 test_append_only (Fixture       *fixture,
                   gconstpointer  data)
 {
+  static const char every_row[] =
+    "SELECT group_concat (x, '|') FROM"
+    " (SELECT quote (preference) || comment || status || shown_order AS x FROM annotations"
+    "  UNION ALL SELECT action || quote (detail_json) FROM audit_log)";
   const AppendOnlyCase *c = data;
   g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 1, 2, 1, NULL);
   g_autoptr(RoundsItem) item = find_item (fixture, "item-1");
@@ -789,16 +745,13 @@ test_append_only (Fixture       *fixture,
   g_autofree char *after = NULL;
   int rc;
 
-  add_profile (fixture, "ann");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
   save (fixture, item, "ann", ROUNDS_STATUS_SUBMITTED);
-  annotations = query_int (fixture->store, "SELECT COUNT(*) FROM annotations");
-  audit = query_int (fixture->store, "SELECT COUNT(*) FROM audit_log");
+  annotations = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations");
+  audit = rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log");
   g_assert_cmpint (annotations, ==, 1);
   g_assert_cmpint (audit, >=, 2);
-  before = query_text (fixture->store,
-                       "SELECT group_concat (x, '|') FROM"
-                       " (SELECT quote (preference) || comment || status || shown_order AS x FROM annotations"
-                       "  UNION ALL SELECT action || quote (detail_json) FROM audit_log)");
+  before = rounds_test_query_text (fixture->store, every_row, NULL);
 
   rc = sqlite3_exec (db, c->sql, NULL, NULL, NULL);
   if (c->allowed)
@@ -808,12 +761,11 @@ test_append_only (Fixture       *fixture,
     }
 
   g_assert_cmpint (rc, !=, SQLITE_OK);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotations"), ==, annotations);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log"), ==, audit);
-  after = query_text (fixture->store,
-                      "SELECT group_concat (x, '|') FROM"
-                      " (SELECT quote (preference) || comment || status || shown_order AS x FROM annotations"
-                      "  UNION ALL SELECT action || quote (detail_json) FROM audit_log)");
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations"),
+                   ==, annotations);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM audit_log"), ==, audit);
+  after = rounds_test_query_text (fixture->store, every_row, NULL);
   g_assert_cmpstr (before, ==, after);
 }
 
@@ -835,11 +787,15 @@ static const CompleteCase complete_cases[] = {
   { "nothing", ROUNDS_REQUIRE_PREFERENCE, 2, FALSE, FALSE, FALSE, FALSE, NULL, FALSE, FALSE },
   { "preference", ROUNDS_REQUIRE_PREFERENCE, 2, TRUE, FALSE, FALSE, FALSE, NULL, FALSE, TRUE },
   { "unacceptable", ROUNDS_REQUIRE_PREFERENCE, 2, FALSE, TRUE, FALSE, FALSE, NULL, FALSE, TRUE },
-  { "ranking-missing", ROUNDS_REQUIRE_PREFERENCE, 3, TRUE, FALSE, FALSE, FALSE, NULL, FALSE, FALSE },
+  { "ranking-missing", ROUNDS_REQUIRE_PREFERENCE, 3, TRUE, FALSE, FALSE, FALSE, NULL,
+    FALSE, FALSE },
   { "ranking", ROUNDS_REQUIRE_PREFERENCE, 3, FALSE, FALSE, TRUE, FALSE, NULL, FALSE, TRUE },
-  { "ranking-unacceptable", ROUNDS_REQUIRE_PREFERENCE, 3, FALSE, TRUE, FALSE, FALSE, NULL, FALSE, TRUE },
-  { "rubric-missing", ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_RUBRIC, 2, TRUE, FALSE, FALSE, FALSE, NULL, FALSE, FALSE },
-  { "rubric", ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_RUBRIC, 2, TRUE, FALSE, FALSE, TRUE, NULL, FALSE, TRUE },
+  { "ranking-unacceptable", ROUNDS_REQUIRE_PREFERENCE, 3, FALSE, TRUE, FALSE, FALSE, NULL,
+    FALSE, TRUE },
+  { "rubric-missing", ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_RUBRIC, 2, TRUE, FALSE, FALSE,
+    FALSE, NULL, FALSE, FALSE },
+  { "rubric", ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_RUBRIC, 2, TRUE, FALSE, FALSE, TRUE, NULL,
+    FALSE, TRUE },
   { "comment-missing", ROUNDS_REQUIRE_COMMENT, 2, TRUE, FALSE, FALSE, FALSE, NULL, FALSE, FALSE },
   { "comment-blank", ROUNDS_REQUIRE_COMMENT, 2, TRUE, FALSE, FALSE, FALSE, " \n\t", FALSE, FALSE },
   { "comment", ROUNDS_REQUIRE_COMMENT, 2, TRUE, FALSE, FALSE, FALSE, "fine", FALSE, TRUE },
@@ -891,21 +847,25 @@ test_save_incomplete (Fixture       *fixture,
   g_autoptr(RoundsJudgement) off_scale = new_judgement (fixture, item, ROUNDS_STATUS_SUBMITTED, 3);
   g_autoptr(GError) error = NULL;
 
-  add_profile (fixture, "ann");
-  g_assert_cmpuint (rounds_dataset_get_required (dataset), ==, ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_COMMENT);
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
+  g_assert_cmpuint (rounds_dataset_get_required (dataset), ==,
+                    ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_COMMENT);
 
   g_assert_false (rounds_store_save_judgement (fixture->store, item, "ann", j, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INCOMPLETE);
   g_clear_error (&error);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotations"), ==, 0);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'judgement.%'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM audit_log WHERE "
+                                                          "action LIKE 'judgement.%'"), ==, 0);
 
   /* 3 is off a 5-point scale (-2…2). */
   off_scale->comment = g_strdup ("sure");
   g_assert_false (rounds_store_save_judgement (fixture->store, item, "ann", off_scale, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotations"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations"), ==, 0);
 
   j->comment = g_strdup ("A is right");
   g_assert_true (rounds_store_save_judgement (fixture->store, item, "ann", j, &error));
@@ -914,7 +874,8 @@ test_save_incomplete (Fixture       *fixture,
   /* Nobody may save without a profile. */
   g_assert_false (rounds_store_save_judgement (fixture->store, item, "nobody", j, &error));
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE);
-  g_assert_cmpint (query_int (fixture->store, "SELECT COUNT(*) FROM annotations"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store,
+                                          "SELECT COUNT(*) FROM annotations"), ==, 1);
 }
 
 /* The order on screen ----------------------------------------------------------------- */
@@ -944,7 +905,7 @@ test_shown_order_stable (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   for (guint a = 0; a < G_N_ELEMENTS (annotators); a++)
-    add_profile (fixture, annotators[a]);
+    rounds_test_store_add_profile (fixture->store, annotators[a], NULL, ROUNDS_ROLE_ANNOTATOR);
 
   for (guint round = 0; round < 3; round++)
     {
@@ -955,7 +916,8 @@ test_shown_order_stable (Fixture       *fixture,
             g_autoptr(RoundsItem) item = find_item (fixture, key);
             guint order[4] = { 99, 99, 99, 99 };
 
-            g_assert_true (rounds_store_get_shown_order (fixture->store, item, annotators[a], order, &error));
+            g_assert_true (rounds_store_get_shown_order (fixture->store, item, annotators[a],
+                                                         order, &error));
             g_assert_no_error (error);
             g_assert_true (is_permutation (order, 4));
             if (round == 0)
@@ -996,14 +958,15 @@ test_shown_order_counterbalanced (Fixture       *fixture,
                                   gconstpointer  data)
 {
   const CounterbalanceCase *c = data;
-  g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 5, c->n_responses, c->n_annotators, NULL);
+  g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 5, c->n_responses,
+                                                  c->n_annotators, NULL);
   g_autoptr(GError) error = NULL;
 
   for (guint a = 0; a < c->n_annotators; a++)
     {
       g_autofree char *name = g_strdup_printf ("annotator-%u", a);
 
-      add_profile (fixture, name);
+      rounds_test_store_add_profile (fixture->store, name, NULL, ROUNDS_ROLE_ANNOTATOR);
     }
 
   for (guint i = 0; i < 5; i++)
@@ -1041,7 +1004,7 @@ test_shown_order_varies (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint left[2] = { 0, 0 };
 
-  add_profile (fixture, "ann");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
   for (guint i = 0; i < 40; i++)
     {
       g_autofree char *key = g_strdup_printf ("item-%u", i + 1);
@@ -1070,8 +1033,8 @@ test_progress (Fixture       *fixture,
   const char *keys[] = { "item-1", "item-2", "item-3", "item-4", "item-5" };
   RoundsItem *items[5];
 
-  add_profile (fixture, "ann");
-  add_profile (fixture, "bob");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "bob", NULL, ROUNDS_ROLE_ANNOTATOR);
   for (guint i = 0; i < 5; i++)
     items[i] = find_item (fixture, keys[i]);
 
@@ -1143,8 +1106,8 @@ test_history (Fixture       *fixture,
   g_autoptr(GArray) other = NULL;
   g_autoptr(GError) error = NULL;
 
-  add_profile (fixture, "ann");
-  add_profile (fixture, "bob");
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "bob", NULL, ROUNDS_ROLE_ANNOTATOR);
 
   /* Done in the order 3, 1, 2, then 3 revised: history keeps the first order. */
   save (fixture, i3, "ann", ROUNDS_STATUS_SUBMITTED);
@@ -1155,22 +1118,27 @@ test_history (Fixture       *fixture,
   g_usleep (2000);
   save (fixture, i3, "ann", ROUNDS_STATUS_SUBMITTED);
 
-  history = rounds_store_list_history (fixture->store, rounds_dataset_get_id (dataset), "ann", &error);
+  history = rounds_store_list_history (fixture->store, rounds_dataset_get_id (dataset),
+                                       "ann", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (history->len, ==, 3);
   g_assert_cmpstr (g_array_index (history, RoundsHistoryEntry, 0).item_key, ==, "item-3");
   g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 0).revision, ==, 2);
-  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 0).status, ==, ROUNDS_STATUS_SUBMITTED);
-  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 0).item_id, ==, rounds_item_get_id (i3));
+  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 0).status, ==,
+                   ROUNDS_STATUS_SUBMITTED);
+  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 0).item_id, ==,
+                   rounds_item_get_id (i3));
   g_assert_cmpstr (g_array_index (history, RoundsHistoryEntry, 0).title, ==, NULL);
   g_assert_cmpstr (g_array_index (history, RoundsHistoryEntry, 1).item_key, ==, "item-1");
-  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 1).status, ==, ROUNDS_STATUS_SKIPPED);
+  g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 1).status, ==,
+                   ROUNDS_STATUS_SKIPPED);
   g_assert_cmpstr (g_array_index (history, RoundsHistoryEntry, 2).item_key, ==, "item-2");
   g_assert_cmpint (g_array_index (history, RoundsHistoryEntry, 2).revision, ==, 1);
   g_assert_nonnull (g_array_index (history, RoundsHistoryEntry, 2).edit_id);
   g_assert_nonnull (g_array_index (history, RoundsHistoryEntry, 2).created_at);
 
-  other = rounds_store_list_history (fixture->store, rounds_dataset_get_id (dataset), "bob", &error);
+  other = rounds_store_list_history (fixture->store, rounds_dataset_get_id (dataset),
+                                     "bob", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (other->len, ==, 0);
 }
@@ -1182,9 +1150,11 @@ test_audit (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *row = NULL;
 
-  g_assert_true (rounds_store_audit (fixture->store, "ann", "export.file", "ds", "{\"format\":\"trl\"}", &error));
+  g_assert_true (rounds_store_audit (fixture->store, "ann", "export.file", "ds",
+                                     "{\"format\":\"trl\"}", &error));
   g_assert_no_error (error);
-  row = query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || target || ' ' || detail_json FROM audit_log");
+  row = rounds_test_query_text (fixture->store, "SELECT actor || ' ' || action || ' ' || target || "
+                                                "' ' || detail_json FROM audit_log", NULL);
   g_assert_cmpstr (row, ==, "ann export.file ds {\"format\":\"trl\"}");
 }
 
@@ -1195,7 +1165,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/rounds/store/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/rounds/store/" path, Fixture, NULL, rounds_test_store_set_up, func, \
+              rounds_test_store_tear_down)
 
   ADD ("open", test_open);
   ADD ("open/creates-folder", test_open_creates_folder);
@@ -1218,24 +1189,30 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (append_only_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/rounds/store/append-only/%s", append_only_cases[i].name);
+      g_autofree char *path = g_strdup_printf ("/rounds/store/append-only/%s",
+                                               append_only_cases[i].name);
 
-      g_test_add (path, Fixture, &append_only_cases[i], fixture_set_up, test_append_only, fixture_tear_down);
+      g_test_add (path, Fixture, &append_only_cases[i], rounds_test_store_set_up, test_append_only,
+                  rounds_test_store_tear_down);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (complete_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/rounds/store/check-complete/%s", complete_cases[i].name);
+      g_autofree char *path = g_strdup_printf ("/rounds/store/check-complete/%s",
+                                               complete_cases[i].name);
 
       g_test_add_data_func (path, &complete_cases[i], test_check_complete);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (counterbalance_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/rounds/store/shown-order/counterbalanced/%u-responses-%u-annotators",
-                                               counterbalance_cases[i].n_responses, counterbalance_cases[i].n_annotators);
+      g_autofree char *path = g_strdup_printf ("/rounds/store/shown-order/counterbalanced/"
+                                               "%u-responses-%u-annotators",
+                                               counterbalance_cases[i].n_responses,
+                                               counterbalance_cases[i].n_annotators);
 
-      g_test_add (path, Fixture, &counterbalance_cases[i], fixture_set_up, test_shown_order_counterbalanced, fixture_tear_down);
+      g_test_add (path, Fixture, &counterbalance_cases[i], rounds_test_store_set_up,
+                  test_shown_order_counterbalanced, rounds_test_store_tear_down);
     }
 
   return g_test_run ();

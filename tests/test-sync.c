@@ -29,9 +29,11 @@ typedef struct
 static const char dataset_jsonl[] =
   "{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"Clinical ethics\", \"overlap\": 3,"
   " \"metadata\": {\"source\": \"test\"}}\n"
-  "{\"id\": \"c1\", \"title\": \"Contraception at 16\", \"scenario\": \"A 16-year-old asks for contraception.\","
+  "{\"id\": \"c1\", \"title\": \"Contraception at 16\", \"scenario\": \"A 16-year-old "
+  "asks for contraception.\","
   " \"responses\": [{\"id\": \"a\", \"text\": \"Assess competence.\", \"model\": \"model-one\"},"
-  " {\"id\": \"b\", \"text\": \"Tell the parents.\", \"model\": \"model-two\", \"metadata\": {\"t\": 0.7}}],"
+  " {\"id\": \"b\", \"text\": \"Tell the parents.\", \"model\": \"model-two\", \"metadata\": "
+  "{\"t\": 0.7}}],"
   " \"reference\": {\"preferred\": \"a\", \"note\": \"Fraser guidance\"}}\n"
   "{\"id\": \"c:2\", \"scenario\": \"患者要求隐瞒诊断。\", \"language\": \"zh-CN\","
   " \"responses\": [{\"text\": \"尊重自主。\"}, {\"text\": \"告知家属。\"}]}\n"
@@ -46,10 +48,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-sync-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = rounds_test_make_dir ();
   fixture->db_url = rounds_test_couch_new_db ("sync", TRUE);
   fixture->stores = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -177,45 +176,12 @@ signature (RoundsStore *store,
   notes = _rounds_judgement_notes_to_json (j);
   order = _rounds_judgement_order_to_json (j);
   ranks = _rounds_judgement_ints_to_json (j->ranks, j->n_responses);
-  return g_strdup_printf ("%s r%d %s %s p%d/%d %s u%d %s %s %s c=%s s=%s %s t%" G_GINT64_FORMAT " %s",
-                          j->edit_id, j->revision, rounds_status_to_string (j->status), j->annotator,
-                          j->has_preference, j->preference, ranks, j->unacceptable, scores, flags, notes,
+  return g_strdup_printf ("%s r%d %s %s p%d/%d %s u%d %s "
+                          "%s %s c=%s s=%s %s t%" G_GINT64_FORMAT " %s",
+                          j->edit_id, j->revision, rounds_status_to_string (j->status),
+                          j->annotator, j->has_preference, j->preference, ranks, j->unacceptable,
+                          scores, flags, notes,
                           j->comment, j->skip_reason, order, j->time_spent_ms, j->created_at);
-}
-
-static gint64
-count (RoundsStore *store,
-       const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
-static char *
-query_text (RoundsStore *store,
-            const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  char *text = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  return text;
-}
-
-static void
-exec_sql (RoundsStore *store,
-          const char  *sql)
-{
-  g_assert_cmpint (sqlite3_exec (_rounds_store_get_db (store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
 }
 
 static guint
@@ -291,7 +257,7 @@ annotator_store (Fixture    *fixture,
 
   add_profile (store, user, user, ROUNDS_ROLE_ANNOTATOR);
   result = sync_ok (fixture->db_url, store, user, ROUNDS_SYNC_BOTH);
-  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM items"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (store, "SELECT COUNT(*) FROM items"), ==, 3);
   return store;
 }
 
@@ -317,8 +283,10 @@ test_round_trip (Fixture       *fixture,
   /* Four edits; the profile went up when the store first pulled. */
   g_assert_cmpuint (result->n_pushed, ==, 4);
   g_assert_cmpuint (result->n_waiting, ==, 0);
-  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:dr-lin:ethics:"), ==, 4);
-  g_assert_cmpint (count (lin, "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'judgement.%' AND synced = 1"), ==, 4);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url,
+                                                  "judgement:dr-lin:ethics:"), ==, 4);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM audit_log WHERE action LIKE "
+                                               "'judgement.%' AND synced = 1"), ==, 4);
   g_clear_pointer (&result, rounds_sync_result_free);
 
   /* An empty store as someone else pulls it all: the same judgements, field by field. */
@@ -333,9 +301,11 @@ test_round_trip (Fixture       *fixture,
 
       g_assert_cmpstr (theirs, ==, mine);
     }
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotations"), ==, 4);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotations WHERE origin = 'remote' AND synced = 1"), ==, 4);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotations WHERE is_current = 1"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotations"), ==, 4);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotations WHERE origin = "
+                                                "'remote' AND synced = 1"), ==, 4);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotations "
+                                                "WHERE is_current = 1"), ==, 3);
 
   /* The items came whole: responses, models, metadata, the hidden reference. */
   item = find_item (osei, "c1");
@@ -343,21 +313,27 @@ test_round_trip (Fixture       *fixture,
   g_assert_cmpuint (rounds_item_get_n_responses (item), ==, 2);
   g_assert_cmpstr (rounds_item_get_response_model (item, 1), ==, "model-two");
   g_assert_cmpstr (rounds_item_get_response_text (item, 0), ==, "Assess competence.");
-  reference = query_text (osei, "SELECT reference_json FROM items WHERE key = 'c1'");
+  reference = rounds_test_query_text (osei,
+                                      "SELECT reference_json FROM items WHERE key = 'c1'", NULL);
   g_assert_nonnull (strstr (reference, "Fraser guidance"));
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM items WHERE key = 'c:2' AND language = 'zh-CN'"), ==, 1);
-  g_assert_cmpint (count (osei, "SELECT overlap FROM datasets WHERE name = 'ethics'"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM items WHERE key = 'c:2' "
+                                                "AND language = 'zh-CN'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT overlap FROM datasets "
+                                                "WHERE name = 'ethics'"), ==, 3);
   /* The same content hash as the curator's import: importing the file here changes nothing. */
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM items WHERE published = 1 AND remote_rev IS NOT NULL"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM items WHERE published = 1 "
+                                                "AND remote_rev IS NOT NULL"), ==, 3);
   import_text (fixture, osei, dataset_jsonl, FALSE);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM items"), ==, 3);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotators WHERE user_name = 'dr-lin' AND specialty = 'paediatrics'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM items"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotators WHERE user_name = "
+                                                "'dr-lin' AND specialty = 'paediatrics'"), ==, 1);
 
   /* The curator pulls the labels too. */
   g_clear_pointer (&result, rounds_sync_result_free);
   result = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_PULL);
-  g_assert_cmpint (count (curator, "SELECT COUNT(*) FROM annotations"), ==, 4);
-  g_assert_cmpint (count (curator, "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (curator, "SELECT COUNT(*) FROM annotations"), ==, 4);
+  g_assert_cmpint (rounds_test_query_int (curator,
+                                          "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 1);
 }
 
 /* Idempotence -------------------------------------------------------------------------- */
@@ -397,7 +373,7 @@ test_repush (Fixture       *fixture,
 
   /* A crash between the server's answer and the local commit: all of it goes again, and
    * the server still holds each document once, with our content. */
-  exec_sql (lin, "UPDATE annotations SET synced = 0");
+  rounds_test_exec (lin, "UPDATE annotations SET synced = 0");
   g_assert_cmpuint (waiting (lin), ==, 7);
   result = sync_ok (fixture->db_url, lin, TEST_ANNOTATOR, ROUNDS_SYNC_PUSH);
   g_assert_cmpuint (result->n_pushed, ==, 7);
@@ -433,7 +409,7 @@ check_pushed_once (Fixture     *fixture,
 {
   g_assert_cmpuint (waiting (store), ==, 0);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, n_edits);
-  g_assert_cmpint (count (store, "SELECT COUNT(*) FROM annotations"), ==, n_edits);
+  g_assert_cmpint (rounds_test_query_int (store, "SELECT COUNT(*) FROM annotations"), ==, n_edits);
 }
 
 /* With resends: the run goes through the fault and the result is as without it. */
@@ -496,7 +472,8 @@ test_fault_then_retry (Fixture       *fixture,
   rounds_sync_run (sync, lin, &result, NULL, &error);
   g_assert_no_error (error);
   check_pushed_once (fixture, lin, 6);
-  g_assert_cmpint (count (lin, "SELECT COUNT(*) FROM audit_log WHERE action = 'sync.fail'"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM audit_log WHERE "
+                                               "action = 'sync.fail'"), ==, 1);
 }
 
 /* A server that is down, then back. */
@@ -548,7 +525,8 @@ test_too_large (Fixture       *fixture,
   rounds_sync_run (sync, lin, &result, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->forbidden->len, ==, 1);
-  g_assert_cmpstr (((RoundsSyncProblem *) g_ptr_array_index (result->forbidden, 0))->error, ==, "too_large");
+  g_assert_cmpstr (((RoundsSyncProblem *) g_ptr_array_index (result->forbidden, 0))->error,
+                   ==, "too_large");
   g_assert_cmpuint (result->n_waiting, ==, 1);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 9);
   /* More requests than batches of four: some were refused and split. */
@@ -582,13 +560,15 @@ insert_verdict (RoundsStore *store,
   g_autoptr(RoundsItem) item = find_item (store, key);
   g_autofree char *doc_id = _rounds_doc_id ("verdict", "ethics", key, reviewer, edit, NULL);
   g_autofree char *sql = g_strdup_printf (
-    "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision, preference, scores_json,"
+    "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision, "
+    "preference, scores_json,"
     " rationale, resolves_json, created_at, origin, is_current)"
-    " VALUES ('%s', '%s', %" G_GINT64_FORMAT ", (SELECT id FROM annotators WHERE user_name = '%s'), %d, -1,"
+    " VALUES ('%s', '%s', %" G_GINT64_FORMAT ", (SELECT id FROM annotators WHERE "
+                                             "user_name = '%s'), %d, -1,"
     " '[{\"accuracy\":5},{}]', 'A is in line with the guidance', '[\"e1\"]', '%s', 'local', 1)",
     edit, doc_id, rounds_item_get_id (item), reviewer, revision, created_at);
 
-  exec_sql (store, sql);
+  rounds_test_exec (store, sql);
 }
 
 static void
@@ -625,13 +605,15 @@ test_forbidden (Fixture       *fixture,
   problems = rounds_sync_list_problems (lin, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (problems->len, ==, 1);
-  g_assert_cmpstr (((RoundsSyncProblem *) g_ptr_array_index (problems, 0))->reason, ==, problem->reason);
+  g_assert_cmpstr (((RoundsSyncProblem *) g_ptr_array_index (problems, 0))->reason, ==,
+                   problem->reason);
   g_clear_pointer (&result, rounds_sync_result_free);
   result = sync_ok (fixture->db_url, lin, TEST_ANNOTATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->n_pushed, ==, 0);
   g_assert_cmpuint (result->forbidden->len, ==, 1);
   g_assert_cmpuint (waiting (lin), ==, 1);
-  g_assert_cmpint (count (lin, "SELECT COUNT(*) FROM adjudications WHERE synced = 0"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM "
+                                               "adjudications WHERE synced = 0"), ==, 1);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 2);
 }
 
@@ -677,7 +659,8 @@ test_wrong_password (Fixture       *fixture,
   g_assert_null (result);
   g_assert_cmpuint (waiting (lin), ==, 2);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 0);
-  detail = query_text (lin, "SELECT detail_json FROM audit_log WHERE action = 'sync.fail'");
+  detail = rounds_test_query_text (lin, "SELECT detail_json FROM audit_log WHERE "
+                                        "action = 'sync.fail'", NULL);
   g_assert_nonnull (strstr (detail, "Wrong user name or password"));
   g_assert_null (strstr (detail, "wrong-password"));
 }
@@ -702,8 +685,8 @@ test_two_machines (Fixture       *fixture,
   judge (ward, "c1", TEST_ANNOTATOR, -2, "on the ward");
   g_usleep (5000);
   judge (home, "c1", TEST_ANNOTATOR, 1, "at home");
-  ward_edit = query_text (ward, "SELECT edit_id FROM annotations");
-  home_edit = query_text (home, "SELECT edit_id FROM annotations");
+  ward_edit = rounds_test_query_text (ward, "SELECT edit_id FROM annotations", NULL);
+  home_edit = rounds_test_query_text (home, "SELECT edit_id FROM annotations", NULL);
 
   g_clear_pointer (&result, rounds_sync_result_free);
   result = sync_ok (fixture->db_url, ward, TEST_ANNOTATOR, ROUNDS_SYNC_BOTH);
@@ -716,7 +699,8 @@ test_two_machines (Fixture       *fixture,
   g_clear_pointer (&result, rounds_sync_result_free);
 
   /* Two events, no conflict. */
-  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:dr-lin:ethics:c1:"), ==, 2);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url,
+                                                  "judgement:dr-lin:ethics:c1:"), ==, 2);
 
   add_profile (reviewer, TEST_REVIEWER, "Dr Kim", ROUNDS_ROLE_REVIEWER | ROUNDS_ROLE_ANNOTATOR);
   result = sync_ok (fixture->db_url, reviewer, TEST_REVIEWER, ROUNDS_SYNC_BOTH);
@@ -728,25 +712,33 @@ test_two_machines (Fixture       *fixture,
   stores[2] = reviewer;
   for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
     {
-      g_autofree char *current = query_text (stores[i], "SELECT edit_id FROM annotations WHERE is_current = 1");
+      g_autofree char *current = rounds_test_query_text (stores[i],
+                                                         "SELECT edit_id FROM annotations "
+                                                         "WHERE is_current = 1", NULL);
 
-      g_assert_cmpint (count (stores[i], "SELECT COUNT(*) FROM annotations"), ==, 2);
-      g_assert_cmpint (count (stores[i], "SELECT COUNT(*) FROM annotations WHERE is_current = 1"), ==, 1);
+      g_assert_cmpint (rounds_test_query_int (stores[i],
+                                              "SELECT COUNT(*) FROM annotations"), ==, 2);
+      g_assert_cmpint (rounds_test_query_int (stores[i], "SELECT COUNT(*) FROM annotations "
+                                                         "WHERE is_current = 1"), ==, 1);
       g_assert_cmpstr (current, ==, home_edit);
-      g_assert_cmpint (count (stores[i], "SELECT n_submitted FROM items WHERE key = 'c1'"), ==, 1);
+      g_assert_cmpint (rounds_test_query_int (stores[i], "SELECT n_submitted FROM "
+                                                         "items WHERE key = 'c1'"), ==, 1);
     }
 
   /* Revising after seeing the other: a higher revision, current everywhere. */
   judge (ward, "c1", TEST_ANNOTATOR, 0, "revised on the ward");
-  newest = query_text (ward, "SELECT edit_id FROM annotations WHERE revision = 2");
+  newest = rounds_test_query_text (ward,
+                                   "SELECT edit_id FROM annotations WHERE revision = 2", NULL);
   g_assert_nonnull (newest);
   for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
     {
       g_autofree char *current = NULL;
 
-      result = sync_ok (fixture->db_url, stores[i], i < 2 ? TEST_ANNOTATOR : TEST_REVIEWER, ROUNDS_SYNC_BOTH);
+      result = sync_ok (fixture->db_url, stores[i], i < 2 ? TEST_ANNOTATOR : TEST_REVIEWER,
+                        ROUNDS_SYNC_BOTH);
       g_clear_pointer (&result, rounds_sync_result_free);
-      current = query_text (stores[i], "SELECT edit_id FROM annotations WHERE is_current = 1");
+      current = rounds_test_query_text (stores[i], "SELECT edit_id FROM annotations "
+                                                   "WHERE is_current = 1", NULL);
       if (i == 0)
         continue;
       g_assert_cmpstr (current, ==, newest);
@@ -755,13 +747,17 @@ test_two_machines (Fixture       *fixture,
     {
       g_autofree char *current = NULL;
 
-      result = sync_ok (fixture->db_url, stores[i], i < 2 ? TEST_ANNOTATOR : TEST_REVIEWER, ROUNDS_SYNC_PULL);
+      result = sync_ok (fixture->db_url, stores[i], i < 2 ? TEST_ANNOTATOR : TEST_REVIEWER,
+                        ROUNDS_SYNC_PULL);
       g_clear_pointer (&result, rounds_sync_result_free);
-      current = query_text (stores[i], "SELECT edit_id FROM annotations WHERE is_current = 1");
+      current = rounds_test_query_text (stores[i], "SELECT edit_id FROM annotations "
+                                                   "WHERE is_current = 1", NULL);
       g_assert_cmpstr (current, ==, newest);
-      g_assert_cmpint (count (stores[i], "SELECT COUNT(*) FROM annotations"), ==, 3);
+      g_assert_cmpint (rounds_test_query_int (stores[i],
+                                              "SELECT COUNT(*) FROM annotations"), ==, 3);
     }
-  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:dr-lin:ethics:c1:"), ==, 3);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url,
+                                                  "judgement:dr-lin:ethics:c1:"), ==, 3);
   (void) curator;
 }
 
@@ -780,29 +776,35 @@ test_verdicts_and_parking (Fixture       *fixture,
   import_text (fixture, kim, dataset_jsonl, FALSE);
   insert_verdict (kim, "c1", TEST_REVIEWER, "v1", 1, "2026-01-01T10:00:00.000Z");
   insert_verdict (kim, "c1", TEST_REVIEWER, "v2", 2, "2026-01-01T11:00:00.000Z");
-  exec_sql (kim, "UPDATE adjudications SET is_current = 0 WHERE edit_id = 'v1'");
+  rounds_test_exec (kim, "UPDATE adjudications SET is_current = 0 WHERE edit_id = 'v1'");
   result = sync_ok (fixture->db_url, kim, TEST_REVIEWER, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->forbidden->len, ==, 0);
-  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "verdict:ethics:c1:rev-kim:"), ==, 2);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url,
+                                                  "verdict:ethics:c1:rev-kim:"), ==, 2);
   g_clear_pointer (&result, rounds_sync_result_free);
 
   /* A store without the items keeps the verdicts waiting, then applies them. */
   add_profile (other, TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR);
   result = sync_ok (fixture->db_url, other, TEST_ANNOTATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->n_parked, ==, 2);
-  g_assert_cmpint (count (other, "SELECT COUNT(*) FROM adjudications"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT COUNT(*) FROM adjudications"), ==, 0);
   g_clear_pointer (&result, rounds_sync_result_free);
 
   import_text (fixture, other, dataset_jsonl, FALSE);
   result = sync_ok (fixture->db_url, other, TEST_ANNOTATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->n_parked, ==, 0);
-  g_assert_cmpint (count (other, "SELECT COUNT(*) FROM adjudications"), ==, 2);
-  g_assert_cmpint (count (other, "SELECT COUNT(*) FROM meta WHERE key LIKE 'sync.parked:%'"), ==, 0);
-  g_assert_cmpint (count (other, "SELECT revision FROM adjudications WHERE is_current = 1"), ==, 2);
-  g_assert_cmpint (count (other, "SELECT preference FROM adjudications WHERE edit_id = 'v2'"), ==, -1);
-  scores = query_text (other, "SELECT scores_json FROM adjudications WHERE edit_id = 'v2'");
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT COUNT(*) FROM adjudications"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT COUNT(*) FROM meta WHERE key "
+                                                 "LIKE 'sync.parked:%'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT revision FROM adjudications "
+                                                 "WHERE is_current = 1"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT preference FROM adjudications "
+                                                 "WHERE edit_id = 'v2'"), ==, -1);
+  scores = rounds_test_query_text (other, "SELECT scores_json FROM adjudications "
+                                          "WHERE edit_id = 'v2'", NULL);
   g_assert_cmpstr (scores, ==, "[{\"accuracy\":5},{}]");
-  g_assert_cmpint (count (other, "SELECT COUNT(*) FROM adjudications WHERE origin = 'remote' AND synced = 1"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (other, "SELECT COUNT(*) FROM adjudications WHERE origin "
+                                                 "= 'remote' AND synced = 1"), ==, 2);
 }
 
 /* Pull --------------------------------------------------------------------------------- */
@@ -869,16 +871,19 @@ test_pull_resumes (Fixture       *fixture,
   g_clear_error (&error);
 
   /* The first page is applied and the checkpoint moved, here and in the store. */
-  checkpoint = query_text (osei, "SELECT since FROM sync_checkpoints");
+  checkpoint = rounds_test_query_text (osei, "SELECT since FROM sync_checkpoints", NULL);
   g_assert_nonnull (checkpoint);
   g_assert_cmpstr (checkpoint, !=, "0");
-  client_id = query_text (osei, "SELECT value FROM meta WHERE key = 'sync.client_id'");
+  client_id = rounds_test_query_text (osei,
+                                      "SELECT value FROM meta WHERE key = 'sync.client_id'", NULL);
   mirror_id = g_strconcat ("_local/rounds-", client_id, NULL);
   mirror = rounds_test_couch_get (fixture->db_url, mirror_id);
   g_assert_nonnull (mirror);
   g_assert_cmpstr (json_object_get_string_member (mirror, "since"), ==, checkpoint);
-  g_assert_cmpint (count (osei, "SELECT (SELECT COUNT(*) FROM datasets) + (SELECT COUNT(*) FROM items)"
-                                " + (SELECT COUNT(*) FROM annotations) + (SELECT COUNT(*) FROM annotators WHERE is_local = 0)"),
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT (SELECT COUNT(*) FROM datasets) + (SELECT "
+                                                "COUNT(*) FROM items)"
+                                " + (SELECT COUNT(*) FROM annotations) + (SELECT COUNT(*) FROM "
+                                "annotators WHERE is_local = 0)"),
                    >, 0);
 
   /* The next run goes on from there. */
@@ -890,19 +895,21 @@ test_pull_resumes (Fixture       *fixture,
   g_assert_cmpstr (resumed, ==, checkpoint);
   g_assert_cmpuint (result->n_unchanged, ==, 0);
   g_clear_pointer (&result, rounds_sync_result_free);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM datasets"), ==, 1);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM items"), ==, 3);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM responses"), ==, 7);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotations"), ==, 3);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotators"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM datasets"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM items"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM responses"), ==, 7);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotators"), ==, 3);
 
   /* Without the store's copy of the checkpoint (a database restored, say), the feed is
    * read again from the start: a replay, which changes nothing. */
   {
     g_autoptr(RoundsCouch) admin = rounds_test_couch_admin (fixture->db_url);
     g_autoptr(JsonObject) doc = rounds_test_couch_get (fixture->db_url, mirror_id);
-    g_autofree char *path = g_strdup_printf ("%s?rev=%s", mirror_id, json_object_get_string_member (doc, "_rev"));
-    g_autoptr(JsonNode) answer = rounds_couch_request (admin, "DELETE", path, NULL, NULL, NULL, &error);
+    g_autofree char *path = g_strdup_printf ("%s?rev=%s", mirror_id,
+                                             json_object_get_string_member (doc, "_rev"));
+    g_autoptr(JsonNode) answer = rounds_couch_request (admin, "DELETE", path, NULL, NULL,
+                                                       NULL, &error);
 
     g_assert_no_error (error);
   }
@@ -913,8 +920,8 @@ test_pull_resumes (Fixture       *fixture,
   g_assert_cmpstr (replayed, ==, "0");
   g_assert_cmpuint (result->n_pulled, ==, 0);
   g_assert_cmpuint (result->n_unchanged, >=, 9);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM items"), ==, 3);
-  g_assert_cmpint (count (osei, "SELECT COUNT(*) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM items"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (osei, "SELECT COUNT(*) FROM annotations"), ==, 3);
   (void) curator;
 }
 
@@ -928,40 +935,57 @@ test_skip_unknown (Fixture       *fixture,
   g_autoptr(RoundsSyncResult) result = NULL;
 
   rounds_test_couch_put (fixture->db_url,
-                         "{\"_id\": \"dataset:ethics\", \"type\": \"dataset\", \"schema\": 1, \"id\": \"ethics\","
+                         "{\"_id\": \"dataset:ethics\", \"type\": \"dataset\", \"schema\": 1, "
+                         "\"id\": \"ethics\","
                          " \"title\": \"Published by another tool\", \"scale\": 7}");
   rounds_test_couch_put (fixture->db_url,
-                         "{\"_id\": \"item:ethics:c1\", \"type\": \"item\", \"schema\": 1, \"dataset\": \"ethics\","
-                         " \"id\": \"c1\", \"scenario\": \"S\", \"responses\": [{\"id\": \"a\", \"text\": \"A\"},"
+                         "{\"_id\": \"item:ethics:c1\", \"type\": \"item\", \"schema\": 1, "
+                         "\"dataset\": \"ethics\","
+                         " \"id\": \"c1\", \"scenario\": \"S\", \"responses\": [{\"id\": \"a\", "
+                         "\"text\": \"A\"},"
                          " {\"id\": \"b\", \"text\": \"B\"}]}");
-  rounds_test_couch_put (fixture->db_url, "{\"_id\": \"mystery:1\", \"type\": \"mystery\", \"schema\": 1}");
   rounds_test_couch_put (fixture->db_url,
-                         "{\"_id\": \"judgement:dr-osei:ethics:c1:future\", \"type\": \"judgement\", \"schema\": 2,"
-                         " \"annotator\": \"dr-osei\", \"dataset\": \"ethics\", \"item\": \"c1\", \"edit\": \"future\","
-                         " \"revision\": 1, \"created_at\": \"2030-01-01T00:00:00Z\", \"preference\": 1}");
+                         "{\"_id\": \"mystery:1\", \"type\": \"mystery\", \"schema\": 1}");
+  rounds_test_couch_put (fixture->db_url,
+                         "{\"_id\": \"judgement:dr-osei:ethics:c1:future\", \"type\": "
+                         "\"judgement\", \"schema\": 2,"
+                         " \"annotator\": \"dr-osei\", \"dataset\": \"ethics\", \"item\": \"c1\", "
+                         "\"edit\": \"future\","
+                         " \"revision\": 1, \"created_at\": \"2030-01-01T00:00:00Z\", "
+                         "\"preference\": 1}");
   rounds_test_couch_put (fixture->db_url, "{\"_id\": \"no-schema\", \"type\": \"judgement\"}");
   rounds_test_couch_put (fixture->db_url, "{\"_id\": \"no-type\", \"schema\": 1}");
   rounds_test_couch_put (fixture->db_url,
-                         "{\"_id\": \"judgement:dr-osei:ethics:c1:bad\", \"type\": \"judgement\", \"schema\": 1,"
-                         " \"annotator\": \"dr-osei\", \"dataset\": \"ethics\", \"item\": \"c1\", \"edit\": \"bad\","
+                         "{\"_id\": \"judgement:dr-osei:ethics:c1:bad\", \"type\": \"judgement\", "
+                         "\"schema\": 1,"
+                         " \"annotator\": \"dr-osei\", \"dataset\": \"ethics\", \"item\": \"c1\", "
+                         "\"edit\": \"bad\","
                          " \"revision\": \"one\", \"created_at\": \"2026-01-01T00:00:00Z\"}");
   rounds_test_couch_put (fixture->db_url,
-                         "{\"_id\": \"judgement:dr-osei:ethics:c1:shifted\", \"type\": \"judgement\", \"schema\": 1,"
-                         " \"annotator\": \"dr-osei\", \"dataset\": \"ethics\", \"item\": \"c1\", \"edit\": \"shifted\","
-                         " \"revision\": 1, \"created_at\": \"2026-01-01T00:00:00Z\", \"responses\": [\"b\", \"a\"]}");
+                         "{\"_id\": \"judgement:dr-osei:ethics:c1:shifted\", \"type\": "
+                         "\"judgement\", \"schema\": 1,"
+                         " \"annotator\": \"dr-osei\", \"dataset\": \"ethics\", \"item\": \"c1\", "
+                         "\"edit\": \"shifted\","
+                         " \"revision\": 1, \"created_at\": \"2026-01-01T00:00:00Z\", "
+                         "\"responses\": [\"b\", \"a\"]}");
   rounds_test_couch_put (fixture->db_url,
-                         "{\"_id\": \"judgement:dr-osei:ethics:c1:good\", \"type\": \"judgement\", \"schema\": 1,"
-                         " \"annotator\": \"dr-osei\", \"dataset\": \"ethics\", \"item\": \"c1\", \"edit\": \"good\","
-                         " \"revision\": 1, \"created_at\": \"2026-01-01T00:00:00Z\", \"preference\": 3,"
+                         "{\"_id\": \"judgement:dr-osei:ethics:c1:good\", \"type\": \"judgement\", "
+                         "\"schema\": 1,"
+                         " \"annotator\": \"dr-osei\", \"dataset\": \"ethics\", \"item\": \"c1\", "
+                         "\"edit\": \"good\","
+                         " \"revision\": 1, \"created_at\": \"2026-01-01T00:00:00Z\", "
+                         "\"preference\": 3,"
                          " \"flags\": {\"b\": [\"unsafe\", \"not-a-flag\"]}}");
 
   add_profile (lin, TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR);
   result = sync_ok (fixture->db_url, lin, TEST_ANNOTATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->n_skipped, ==, 6);
-  g_assert_cmpint (count (lin, "SELECT scale FROM datasets WHERE name = 'ethics'"), ==, 7);
-  g_assert_cmpint (count (lin, "SELECT COUNT(*) FROM items"), ==, 1);
-  g_assert_cmpint (count (lin, "SELECT COUNT(*) FROM annotations"), ==, 1);
-  g_assert_cmpint (count (lin, "SELECT preference FROM annotations WHERE edit_id = 'good'"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT scale FROM datasets "
+                                               "WHERE name = 'ethics'"), ==, 7);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM items"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM annotations"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT preference FROM annotations "
+                                               "WHERE edit_id = 'good'"), ==, 3);
   g_clear_pointer (&result, rounds_sync_result_free);
 
   /* And the next run does not see them again. */
@@ -983,17 +1007,24 @@ test_publish_by_http (Fixture       *fixture,
   g_autoptr(RoundsItem) item = NULL;
 
   rounds_test_couch_put (fixture->db_url,
-                         "{\"_id\": \"dataset:ethics\", \"type\": \"dataset\", \"schema\": 1, \"id\": \"ethics\","
-                         " \"title\": \"Ethics\", \"overlap\": 2, \"required\": [\"preference\", \"comment\"],"
-                         " \"rubric\": [{\"id\": \"accuracy\", \"name\": \"Accuracy\", \"min\": 1, \"max\": 5}]}");
+                         "{\"_id\": \"dataset:ethics\", \"type\": \"dataset\", \"schema\": 1, "
+                         "\"id\": \"ethics\","
+                         " \"title\": \"Ethics\", \"overlap\": 2, \"required\": [\"preference\", "
+                         "\"comment\"],"
+                         " \"rubric\": [{\"id\": \"accuracy\", \"name\": \"Accuracy\", \"min\": 1, "
+                         "\"max\": 5}]}");
   for (guint i = 0; i < G_N_ELEMENTS (item_keys); i++)
     {
       g_autofree char *key = g_strescape (item_keys[i], NULL);
       g_autofree char *doc_id = _rounds_doc_id ("item", "ethics", item_keys[i], NULL);
-      g_autofree char *json = g_strdup_printf ("{\"_id\": \"%s\", \"type\": \"item\", \"schema\": 1, \"dataset\": \"ethics\","
-                                               " \"id\": \"%s\", \"position\": %u, \"scenario\": \"Scenario %u\","
-                                               " \"responses\": [{\"id\": \"x\", \"text\": \"X\", \"model\": \"m1\"},"
-                                               " {\"id\": \"y\", \"text\": \"Y\", \"model\": \"m2\"}]}",
+      g_autofree char *json = g_strdup_printf ("{\"_id\": \"%s\", \"type\": \"item\", \"schema\": "
+                                               "1, \"dataset\": \"ethics\","
+                                               " \"id\": \"%s\", \"position\": %u, \"scenario\": "
+                                               "\"Scenario %u\","
+                                               " \"responses\": [{\"id\": \"x\", \"text\": \"X\", "
+                                               "\"model\": \"m1\"},"
+                                               " {\"id\": \"y\", \"text\": \"Y\", "
+                                               "\"model\": \"m2\"}]}",
                                                doc_id, key, 2 - i, i);
 
       rounds_test_couch_put (fixture->db_url, json);
@@ -1003,12 +1034,14 @@ test_publish_by_http (Fixture       *fixture,
   item = find_item (lin, "c1");
   g_assert_cmpstr (rounds_item_get_scenario (item), ==, "Scenario 0");
   g_assert_cmpstr (rounds_item_get_response_key (item, 1), ==, "y");
-  g_assert_cmpint (count (lin, "SELECT overlap FROM datasets"), ==, 2);
-  g_assert_cmpint (count (lin, "SELECT position FROM items WHERE key = 'c3'"), ==, 0);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT overlap FROM datasets"), ==, 2);
+  g_assert_cmpint (rounds_test_query_int (lin,
+                                          "SELECT position FROM items WHERE key = 'c3'"), ==, 0);
   {
     g_autoptr(RoundsDataset) dataset = rounds_store_get_dataset (lin, "ethics", NULL);
 
-    g_assert_cmpuint (rounds_dataset_get_required (dataset), ==, ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_COMMENT);
+    g_assert_cmpuint (rounds_dataset_get_required (dataset), ==,
+                      ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_COMMENT);
     g_assert_cmpuint (rounds_rubric_get_n_criteria (rounds_dataset_get_rubric (dataset)), ==, 1);
   }
   for (guint i = 0; i < G_N_ELEMENTS (item_keys); i++)
@@ -1020,7 +1053,7 @@ test_publish_by_http (Fixture       *fixture,
   result = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_BOTH);
   /* Nothing of the curator's own to publish: what it pulled is published already. */
   g_assert_cmpuint (result->n_pushed, ==, 1);
-  g_assert_cmpint (count (curator, "SELECT COUNT(*) FROM annotations"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (curator, "SELECT COUNT(*) FROM annotations"), ==, 3);
   g_clear_pointer (&result, rounds_sync_result_free);
   result = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->n_pushed, ==, 0);
@@ -1031,9 +1064,11 @@ static char *
 item_line (const char *key,
            const char *scenario)
 {
-  return g_strdup_printf ("{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"Clinical ethics\", \"overlap\": 3,"
+  return g_strdup_printf ("{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"Clinical "
+                          "ethics\", \"overlap\": 3,"
                           " \"metadata\": {\"source\": \"test\"}}\n"
-                          "{\"id\": \"%s\", \"scenario\": \"%s\", \"responses\": [{\"id\": \"a\", \"text\": \"A\"},"
+                          "{\"id\": \"%s\", \"scenario\": \"%s\", \"responses\": [{\"id\": \"a\", "
+                          "\"text\": \"A\"},"
                           " {\"id\": \"b\", \"text\": \"B\"}]}\n", key, scenario);
 }
 
@@ -1068,7 +1103,8 @@ test_curator_conflict (Fixture       *fixture,
   add_profile (second, TEST_CURATOR, "Ada on another machine", ROUNDS_ROLE_CURATOR);
   result = sync_ok (fixture->db_url, second, TEST_CURATOR, ROUNDS_SYNC_BOTH);
   g_assert_cmpuint (result->conflicts->len, ==, 0);
-  g_assert_cmpint (count (second, "SELECT COUNT(*) FROM items WHERE published = 1"), ==, 3);
+  g_assert_cmpint (rounds_test_query_int (second,
+                                          "SELECT COUNT(*) FROM items WHERE published = 1"), ==, 3);
   g_clear_pointer (&result, rounds_sync_result_free);
 
   import_text (fixture, first, first_version, TRUE);
@@ -1089,7 +1125,8 @@ test_curator_conflict (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "Revised by the second curator");
   g_clear_pointer (&text, g_free);
   doc = rounds_test_couch_get (fixture->db_url, "item:ethics:c1");
-  g_assert_cmpstr (json_object_get_string_member (doc, "scenario"), ==, "Revised by the first curator");
+  g_assert_cmpstr (json_object_get_string_member (doc, "scenario"), ==,
+                   "Revised by the first curator");
   g_clear_pointer (&doc, json_object_unref);
   g_clear_pointer (&result, rounds_sync_result_free);
 
@@ -1131,7 +1168,8 @@ test_curator_conflict (Fixture       *fixture,
   g_assert_cmpuint (result->conflicts->len, ==, 0);
   g_clear_pointer (&result, rounds_sync_result_free);
   doc = rounds_test_couch_get (fixture->db_url, "item:ethics:c1");
-  g_assert_cmpstr (json_object_get_string_member (doc, "scenario"), ==, "Third thoughts of the second curator");
+  g_assert_cmpstr (json_object_get_string_member (doc, "scenario"), ==,
+                   "Third thoughts of the second curator");
   result = sync_ok (fixture->db_url, first, TEST_CURATOR, ROUNDS_SYNC_BOTH);
   text = scenario_of (first, "c1");
   g_assert_cmpstr (text, ==, "Third thoughts of the second curator");
@@ -1162,7 +1200,8 @@ test_profile_doc (Fixture       *fixture,
   g_clear_pointer (&result, rounds_sync_result_free);
   result = sync_ok (fixture->db_url, osei, TEST_ANNOTATOR_2, ROUNDS_SYNC_BOTH);
   g_clear_pointer (&result, rounds_sync_result_free);
-  name = query_text (osei, "SELECT display_name FROM annotators WHERE user_name = 'dr-lin'");
+  name = rounds_test_query_text (osei, "SELECT display_name FROM annotators WHERE "
+                                       "user_name = 'dr-lin'", NULL);
   g_assert_cmpstr (name, ==, "Dr Lin");
   g_clear_pointer (&name, g_free);
 
@@ -1174,11 +1213,13 @@ test_profile_doc (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (doc, "display_name"), ==, "Dr Mei Lin");
   g_assert_true (g_str_has_prefix (json_object_get_string_member (doc, "_rev"), "2-"));
   result = sync_ok (fixture->db_url, osei, TEST_ANNOTATOR_2, ROUNDS_SYNC_BOTH);
-  name = query_text (osei, "SELECT display_name FROM annotators WHERE user_name = 'dr-lin'");
+  name = rounds_test_query_text (osei, "SELECT display_name FROM annotators WHERE "
+                                       "user_name = 'dr-lin'", NULL);
   g_assert_cmpstr (name, ==, "Dr Mei Lin");
   /* A local profile is not changed by what others publish. */
   g_clear_pointer (&name, g_free);
-  name = query_text (osei, "SELECT display_name FROM annotators WHERE user_name = 'dr-osei'");
+  name = rounds_test_query_text (osei, "SELECT display_name FROM annotators WHERE "
+                                       "user_name = 'dr-osei'", NULL);
   g_assert_cmpstr (name, ==, "Dr Osei");
 }
 
@@ -1273,7 +1314,8 @@ test_credentials_in_url (Fixture       *fixture,
 {
   RoundsStore *lin = store_with_judgements (fixture, "lin", TEST_ANNOTATOR, 1);
   g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
-  g_autofree char *url = g_strdup_printf ("http://%s:%s@%s", TEST_ANNOTATOR, password, fixture->db_url + strlen ("http://"));
+  g_autofree char *url = g_strdup_printf ("http://%s:%s@%s", TEST_ANNOTATOR, password,
+                                          fixture->db_url + strlen ("http://"));
   g_autoptr(RoundsSync) sync = rounds_sync_new (url);
   g_autoptr(RoundsSyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -1283,7 +1325,8 @@ test_credentials_in_url (Fixture       *fixture,
   rounds_sync_run (sync, lin, &result, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->n_pushed, ==, 2);
-  target = query_text (lin, "SELECT target || detail_json FROM audit_log WHERE action = 'sync.run'");
+  target = rounds_test_query_text (lin, "SELECT target || detail_json FROM audit_log "
+                                        "WHERE action = 'sync.run'", NULL);
   g_assert_null (strstr (target, password));
 }
 
@@ -1317,7 +1360,8 @@ main (int   argc,
 
   {
     static const char * const names[] = {
-      "bulk-docs-drop", "bulk-docs-drop-answer", "bulk-docs-500", "bulk-docs-cut-short", "bulk-docs-timeout",
+      "bulk-docs-drop", "bulk-docs-drop-answer", "bulk-docs-500", "bulk-docs-cut-short",
+      "bulk-docs-timeout",
       "changes-drop-answer", "changes-cut-short", "all-docs-drop",
     };
 
@@ -1327,10 +1371,12 @@ main (int   argc,
         g_autofree char *retried = g_strdup_printf ("/rounds/sync/fault/%s/retried", names[i]);
         g_autofree char *then = g_strdup_printf ("/rounds/sync/fault/%s/then-retry", names[i]);
 
-        g_test_add (retried, Fixture, &fault_cases[i], fixture_set_up, test_fault_retried, fixture_tear_down);
+        g_test_add (retried, Fixture, &fault_cases[i], fixture_set_up, test_fault_retried,
+                    fixture_tear_down);
         /* Unresent, a dropped _all_docs is a dropped _bulk_docs: covered above. */
         if (!g_str_equal (fault_cases[i].match, "_all_docs"))
-          g_test_add (then, Fixture, &fault_cases[i], fixture_set_up, test_fault_then_retry, fixture_tear_down);
+          g_test_add (then, Fixture, &fault_cases[i], fixture_set_up, test_fault_then_retry,
+                      fixture_tear_down);
       }
   }
 

@@ -54,7 +54,8 @@ function verdict(reviewer, extra) {
   }, extra || {});
 }
 
-const dataset = { _id: 'dataset:ethics', type: 'dataset', schema: 1, id: 'ethics', title: 'Ethics' };
+const dataset = { _id: 'dataset:ethics', type: 'dataset', schema: 1, id: 'ethics',
+                  title: 'Ethics' };
 const item = {
   _id: 'item:ethics:c1', type: 'item', schema: 1, dataset: 'ethics', id: 'c1', scenario: 'S',
   responses: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }],
@@ -67,63 +68,85 @@ const cases = [
   // every document has a type and a schema
   ['no type', { _id: 'x', schema: 1 }, null, lin, false, '"type"'],
   ['empty type', { _id: 'x', type: '', schema: 1 }, null, lin, false, '"type"'],
-  ['no schema', { _id: 'judgement:dr-lin:e:i:1', type: 'judgement', annotator: 'dr-lin' }, null, lin, false, '"schema"'],
+  ['no schema', { _id: 'judgement:dr-lin:e:i:1', type: 'judgement', annotator: 'dr-lin' }, null,
+   lin, false, '"schema"'],
   ['schema as text', judgement('dr-lin', { schema: '1' }), null, lin, false, '"schema"'],
   ['schema 0', judgement('dr-lin', { schema: 0 }), null, lin, false, '"schema"'],
   ['schema 1.5', judgement('dr-lin', { schema: 1.5 }), null, lin, false, '"schema"'],
   ['a newer schema is still a document', judgement('dr-lin', { schema: 2 }), null, lin, true],
-  ['unknown type', { _id: 'mystery:1', type: 'mystery', schema: 1 }, null, ada, false, 'Unknown document type'],
+  ['unknown type', { _id: 'mystery:1', type: 'mystery', schema: 1 }, null, ada, false,
+   'Unknown document type'],
 
   // a judgement only by the annotator it names
   ['own judgement', judgement('dr-lin'), null, lin, true],
   ['own judgement, with a colon in the name', judgement('dr:odd'), null, colon, true],
-  ['judgement of another annotator', judgement('dr-osei'), null, lin, false, 'only by the annotator it names'],
-  ['judgement without annotator', judgement('dr-lin', { annotator: undefined }), null, lin, false, 'only by the annotator'],
-  ['own name, another key range', judgement('dr-lin', { _id: 'judgement:dr-osei:ethics:c1:e1' }), null, lin, false, 'must have an id'],
-  ['own name, a prefix of another', judgement('dr-lin', { _id: 'judgement:dr-lin2:ethics:c1:e1' }), null, lin, false, 'must have an id'],
-  ['judgement by a reviewer for an annotator', judgement('dr-lin'), null, kim, false, 'only by the annotator'],
-  ['judgement by a curator for an annotator', judgement('dr-lin'), null, ada, false, 'only by the annotator'],
+  ['judgement of another annotator', judgement('dr-osei'), null, lin, false,
+   'only by the annotator it names'],
+  ['judgement without annotator', judgement('dr-lin', { annotator: undefined }), null, lin, false,
+   'only by the annotator'],
+  ['own name, another key range', judgement('dr-lin', { _id: 'judgement:dr-osei:ethics:c1:e1' }),
+   null, lin, false, 'must have an id'],
+  ['own name, a prefix of another', judgement('dr-lin', { _id: 'judgement:dr-lin2:ethics:c1:e1' }),
+   null, lin, false, 'must have an id'],
+  ['judgement by a reviewer for an annotator', judgement('dr-lin'), null, kim, false,
+   'only by the annotator'],
+  ['judgement by a curator for an annotator', judgement('dr-lin'), null, ada, false,
+   'only by the annotator'],
   ['anonymous judgement', judgement('dr-lin'), null, anonymous, false, 'only by the annotator'],
-  ['judgement changed', judgement('dr-lin', { preference: 2 }), stored(judgement('dr-lin')), lin, false, 'never changed'],
+  ['judgement changed', judgement('dr-lin', { preference: 2 }), stored(judgement('dr-lin')), lin,
+   false, 'never changed'],
   ['judgement sent again, the same', judgement('dr-lin'), stored(judgement('dr-lin')), lin, true],
-  ['judgement over a deleted one', judgement('dr-lin'), { _id: 'x', _rev: '2-d', _deleted: true }, lin, true],
+  ['judgement over a deleted one', judgement('dr-lin'),
+   { _id: 'x', _rev: '2-d', _deleted: true }, lin, true],
 
   // a verdict only by a reviewer, in their own name
   ['verdict by a reviewer', verdict('rev-kim'), null, kim, true],
   ['verdict by an annotator', verdict('dr-lin'), null, lin, false, 'reviewer role'],
   ['verdict by a curator', verdict('cur-ada'), null, ada, false, 'reviewer role'],
-  ['verdict in another reviewer\'s name', verdict('rev-other'), null, kim, false, 'only by the reviewer it names'],
-  ['verdict with a bad id', verdict('rev-kim', { _id: 'judgement:rev-kim:x' }), null, kim, false, 'id starting with "verdict:"'],
-  ['verdict changed', verdict('rev-kim', { rationale: 'other' }), stored(verdict('rev-kim')), kim, false, 'never changed'],
+  ['verdict in another reviewer\'s name', verdict('rev-other'), null, kim, false,
+   'only by the reviewer it names'],
+  ['verdict with a bad id', verdict('rev-kim', { _id: 'judgement:rev-kim:x' }), null, kim, false,
+   'id starting with "verdict:"'],
+  ['verdict changed', verdict('rev-kim', { rationale: 'other' }), stored(verdict('rev-kim')), kim,
+   false, 'never changed'],
   ['verdict sent again, the same', verdict('rev-kim'), stored(verdict('rev-kim')), kim, true],
 
   // datasets and items only by curators
   ['dataset by a curator', dataset, null, ada, true],
-  ['dataset updated by a curator', Object.assign({ _rev: '1-abc' }, dataset, { title: 'New' }), stored(dataset), ada, true],
+  ['dataset updated by a curator', Object.assign({ _rev: '1-abc' }, dataset, { title: 'New' }),
+   stored(dataset), ada, true],
   ['dataset by an annotator', dataset, null, lin, false, 'curator role'],
   ['dataset by a reviewer', dataset, null, kim, false, 'curator role'],
-  ['dataset with a bad id', Object.assign({}, dataset, { _id: 'item:ethics:x' }), null, ada, false, 'id starting with "dataset:"'],
+  ['dataset with a bad id', Object.assign({}, dataset, { _id: 'item:ethics:x' }), null, ada, false,
+   'id starting with "dataset:"'],
   ['item by a curator', item, null, ada, true],
   ['item by an annotator', item, null, lin, false, 'curator role'],
   ['item by a reviewer', item, null, kim, false, 'curator role'],
-  ['item updated by an annotator', Object.assign({}, item, { scenario: 'T' }), stored(item), lin, false, 'curator role'],
+  ['item updated by an annotator', Object.assign({}, item, { scenario: 'T' }), stored(item), lin,
+   false, 'curator role'],
 
   // an annotator profile only by that person or a curator
   ['own profile', profile('dr-lin'), null, lin, true],
   ['another\'s profile', profile('dr-osei'), null, lin, false, 'Only dr-osei'],
   ['a profile by a curator', profile('dr-osei'), null, ada, true],
-  ['a profile under another id', Object.assign(profile('dr-lin'), { _id: 'annotator:dr-osei' }), null, lin, false, 'followed by its "user"'],
+  ['a profile under another id', Object.assign(profile('dr-lin'), { _id: 'annotator:dr-osei' }),
+   null, lin, false, 'followed by its "user"'],
 
   // deleting is for administrators
-  ['delete own judgement', { _id: 'judgement:dr-lin:ethics:c1:e1', _rev: '1-abc', _deleted: true }, stored(judgement('dr-lin')), lin, false, 'Only an administrator may delete'],
-  ['delete a dataset as curator', { _id: 'dataset:ethics', _rev: '1-abc', _deleted: true }, stored(dataset), ada, false, 'Only an administrator may delete'],
+  ['delete own judgement', { _id: 'judgement:dr-lin:ethics:c1:e1', _rev: '1-abc', _deleted: true },
+   stored(judgement('dr-lin')), lin, false, 'Only an administrator may delete'],
+  ['delete a dataset as curator', { _id: 'dataset:ethics', _rev: '1-abc', _deleted: true },
+   stored(dataset), ada, false, 'Only an administrator may delete'],
 
   // _admin may do anything
   ['admin writes another\'s judgement', judgement('dr-lin'), null, admin, true],
-  ['admin writes an unknown type', { _id: 'mystery:1', type: 'mystery', schema: 1 }, null, admin, true],
+  ['admin writes an unknown type', { _id: 'mystery:1', type: 'mystery', schema: 1 },
+   null, admin, true],
   ['admin writes without a schema', { _id: 'x' }, null, admin, true],
-  ['admin changes a judgement', judgement('dr-lin', { preference: 2 }), stored(judgement('dr-lin')), admin, true],
-  ['admin deletes', { _id: 'dataset:ethics', _rev: '1-abc', _deleted: true }, stored(dataset), admin, true],
+  ['admin changes a judgement', judgement('dr-lin', { preference: 2 }),
+   stored(judgement('dr-lin')), admin, true],
+  ['admin deletes', { _id: 'dataset:ethics', _rev: '1-abc', _deleted: true },
+   stored(dataset), admin, true],
 ];
 
 let failed = 0;
@@ -132,7 +155,8 @@ cases.forEach(([what, doc, oldDoc, ctx, allowed, reason], index) => {
   let refusal = null;
   let problem = null;
   try {
-    validate(JSON.parse(JSON.stringify(doc)), oldDoc, ctx, { members: { roles: ['annotator', 'reviewer', 'curator'] } });
+    validate(JSON.parse(JSON.stringify(doc)), oldDoc, ctx,
+             { members: { roles: ['annotator', 'reviewer', 'curator'] } });
   } catch (e) {
     if (e && typeof e.forbidden === 'string')
       refusal = e.forbidden;
@@ -149,7 +173,8 @@ cases.forEach(([what, doc, oldDoc, ctx, allowed, reason], index) => {
 
   const user = ctx.name === null ? 'anonymous' : `${ctx.name} [${ctx.roles.join(',')}]`;
   if (problem === null) {
-    process.stdout.write(`ok ${index + 1} - ${what} (${user}): ${allowed ? 'allowed' : 'refused'}\n`);
+    const outcome = allowed ? 'allowed' : 'refused';
+    process.stdout.write(`ok ${index + 1} - ${what} (${user}): ${outcome}\n`);
   } else {
     failed++;
     process.stdout.write(`not ok ${index + 1} - ${what} (${user})\n# ${problem}\n`);

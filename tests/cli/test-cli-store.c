@@ -10,7 +10,9 @@
 
 #include "rounds-import.h"
 #include "rounds-store-private.h"
+#include "rounds-test-cli.h"
 #include "rounds-test-couch.h"
+#include "rounds-test-util.h"
 #include "rounds-util-private.h"
 
 typedef struct
@@ -19,22 +21,6 @@ typedef struct
   char *db;
   char *db_url;
 } Fixture;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 /* No controlling terminal: rounds-cli cannot ask for a password, as under cron. */
 static void
@@ -45,54 +31,35 @@ detach_terminal (gpointer data)
 
 /* Runs rounds-cli with ROUNDS_STORE_PASSWORD set to @password (unset when NULL). */
 static void
-run_cli (Fixture    *fixture,
-         Run        *run,
-         const char *password,
-         const char *first,
+run_cli (Fixture          *fixture,
+         RoundsTestCliRun *run,
+         const char       *password,
+         const char       *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("ROUNDS_CLI");
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  const char * const before[] = { "--db", fixture->db, NULL };
   va_list args;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, fixture->db);
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
 
   if (password != NULL)
     g_subprocess_launcher_setenv (launcher, "ROUNDS_STORE_PASSWORD", password, TRUE);
   else
     g_subprocess_launcher_unsetenv (launcher, "ROUNDS_STORE_PASSWORD");
   g_subprocess_launcher_set_child_setup (launcher, detach_terminal, NULL, NULL);
-  g_subprocess_launcher_set_cwd (launcher, fixture->dir);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, "", NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
-  g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+  va_start (args, first);
+  rounds_test_cli_runv (run, launcher, fixture->dir, before, first, args);
+  va_end (args);
 }
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *made = rounds_test_couch_new_db ("cli", GPOINTER_TO_INT (data));
 
-  fixture->dir = g_dir_make_tmp ("rounds-cli-store-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = rounds_test_make_dir ();
   fixture->db = g_build_filename (fixture->dir, "rounds.db", NULL);
   if (GPOINTER_TO_INT (data))
     fixture->db_url = g_steal_pointer (&made);
@@ -108,17 +75,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
   rounds_test_couch_drop_db (fixture->db_url);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  rounds_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->db);
   g_free (fixture->db_url);
@@ -130,7 +88,7 @@ static void
 test_init_and_check (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
   g_autoptr(JsonObject) design = NULL;
   g_autoptr(RoundsCouch) admin = rounds_test_couch_admin (fixture->db_url);
   g_autoptr(GError) error = NULL;
@@ -143,26 +101,26 @@ test_init_and_check (Fixture       *fixture,
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.out, "does not exist"));
   g_assert_nonnull (strstr (run.err, "rounds-cli store init"));
-  run_clear (&run);
+  rounds_test_cli_run_clear (&run);
 
   run_cli (fixture, &run, password, "store", "init", fixture->db_url, "--user", user, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Created the database"));
   g_assert_nonnull (strstr (run.out, "role “curator” added to the members"));
   g_assert_nonnull (strstr (run.out, "Installed the design document _design/rounds"));
-  run_clear (&run);
+  rounds_test_cli_run_clear (&run);
 
   /* Idempotent: the second run changes nothing, and says so. */
   run_cli (fixture, &run, password, "store", "init", fixture->db_url, "--user", user, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Nothing to change"));
   g_assert_null (strstr (run.out, "Created"));
-  run_clear (&run);
+  rounds_test_cli_run_clear (&run);
 
   run_cli (fixture, &run, password, "store", "check", fixture->db_url, "--user", user, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "is set up for Rounds"));
-  run_clear (&run);
+  rounds_test_cli_run_clear (&run);
 
   /* A design document changed by hand is found, and put back. */
   design = rounds_test_couch_get (fixture->db_url, "_design/rounds");
@@ -172,11 +130,11 @@ test_init_and_check (Fixture       *fixture,
   run_cli (fixture, &run, password, "store", "check", fixture->db_url, "--user", user, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.out, "another validate_doc_update"));
-  run_clear (&run);
+  rounds_test_cli_run_clear (&run);
   run_cli (fixture, &run, password, "store", "init", fixture->db_url, "--user", user, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Updated the design document"));
-  run_clear (&run);
+  rounds_test_cli_run_clear (&run);
   run_cli (fixture, &run, password, "store", "check", fixture->db_url, "--user", user, NULL);
   g_assert_cmpint (run.status, ==, 0);
 }
@@ -194,15 +152,19 @@ static void
 test_refusals (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *with_password = g_strdup_printf ("http://admin:hunter2@%s", fixture->db_url + strlen ("http://"));
+  g_autofree char *with_password = g_strdup_printf ("http://admin:hunter2@%s",
+                                                    fixture->db_url + strlen ("http://"));
   const Refusal cases[] = {
     { "x", { "store", "init", with_password, "--user", "admin", NULL }, 2, "--user" },
     { "x", { "store", "init", fixture->db_url, NULL }, 2, "--user" },
     { "x", { "store", "init", NULL }, 2, "database URL" },
     { "x", { "store", "frobnicate", NULL }, 2, "“init” or “check”" },
-    { "wrong", { "store", "check", fixture->db_url, "--user", "admin", NULL }, 1, "Wrong user name or password" },
-    { NULL, { "store", "check", fixture->db_url, "--user", "admin", NULL }, 2, "ROUNDS_STORE_PASSWORD" },
-    { "x", { "store", "check", "https://couch.example.org/", "--user", "admin", NULL }, 2, "names no database" },
+    { "wrong", { "store", "check", fixture->db_url, "--user", "admin", NULL }, 1,
+      "Wrong user name or password" },
+    { NULL, { "store", "check", fixture->db_url, "--user", "admin", NULL }, 2,
+      "ROUNDS_STORE_PASSWORD" },
+    { "x", { "store", "check", "https://couch.example.org/", "--user", "admin", NULL }, 2,
+      "names no database" },
     { "x", { "sync", fixture->db_url, "--push", "--pull", NULL }, 2, "--push and --pull" },
     { "x", { "sync", fixture->db_url, "--batch", "10", NULL }, 2, "500 to 1000" },
     { "x", { "sync", with_password, NULL }, 2, "--user" },
@@ -211,7 +173,7 @@ test_refusals (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(RoundsTestCliRun) run = { 0 };
       const char * const *a = cases[i].args;
 
       run_cli (fixture, &run, cases[i].password, a[0], a[1], a[2], a[3], a[4], a[5], NULL);
@@ -266,14 +228,17 @@ prepare_store (Fixture     *fixture,
   if (roles & ROUNDS_ROLE_REVIEWER)
     {
       g_autoptr(RoundsItem) item = rounds_store_find_item (store, "ethics", "c1", &error);
-      g_autofree char *doc_id = _rounds_doc_id ("verdict", "ethics", "c1", TEST_ANNOTATOR, "v1", NULL);
+      g_autofree char *doc_id = _rounds_doc_id ("verdict", "ethics", "c1",
+                                                TEST_ANNOTATOR, "v1", NULL);
       g_autofree char *sql = g_strdup_printf (
-        "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision, preference, rationale,"
+        "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision, "
+        "preference, rationale,"
         " created_at, origin, is_current) VALUES ('v1', '%s', %" G_GINT64_FORMAT ","
-        " (SELECT id FROM annotators WHERE user_name = 'dr-lin'), 1, 1, 'because', '2026-01-01T00:00:00Z', 'local', 1)",
+        " (SELECT id FROM annotators WHERE user_name = 'dr-lin'), 1, 1, 'because', "
+        "'2026-01-01T00:00:00Z', 'local', 1)",
         doc_id, rounds_item_get_id (item));
 
-      g_assert_cmpint (sqlite3_exec (_rounds_store_get_db (store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      rounds_test_exec (store, sql);
     }
 }
 
@@ -282,7 +247,7 @@ test_sync (Fixture       *fixture,
            gconstpointer  data)
 {
   g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
-  g_auto(Run) run = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
 
   prepare_store (fixture, ROUNDS_ROLE_ANNOTATOR);
 
@@ -292,14 +257,16 @@ test_sync (Fixture       *fixture,
   g_assert_nonnull (strstr (run.out, "Pushed 3, pulled 0"));
   g_assert_nonnull (strstr (run.out, "0 edits waiting"));
   g_assert_nonnull (strstr (run.err, "Pushing"));
-  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:dr-lin:ethics:"), ==, 2);
-  run_clear (&run);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url,
+                                                  "judgement:dr-lin:ethics:"), ==, 2);
+  rounds_test_cli_run_clear (&run);
 
-  run_cli (fixture, &run, password, "sync", fixture->db_url, "--user", TEST_ANNOTATOR, "--quiet", NULL);
+  run_cli (fixture, &run, password, "sync", fixture->db_url, "--user", TEST_ANNOTATOR,
+           "--quiet", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Pushed 0"));
   g_assert_cmpstr (run.err, ==, "");
-  run_clear (&run);
+  rounds_test_cli_run_clear (&run);
 
   run_cli (fixture, &run, "wrong", "sync", fixture->db_url, NULL);
   g_assert_cmpint (run.status, ==, 1);
@@ -314,7 +281,7 @@ test_sync_forbidden (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
-  g_auto(Run) run = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
 
   prepare_store (fixture, ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
   run_cli (fixture, &run, password, "sync", fixture->db_url, "--push", NULL);
@@ -325,7 +292,7 @@ test_sync_forbidden (Fixture       *fixture,
   g_assert_nonnull (strstr (run.err, "1 document did not go through"));
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 2);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "verdict:"), ==, 0);
-  run_clear (&run);
+  rounds_test_cli_run_clear (&run);
 
   run_cli (fixture, &run, password, "sync", fixture->db_url, NULL);
   g_assert_cmpint (run.status, ==, 1);

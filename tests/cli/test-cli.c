@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "rounds-test-cli.h"
 #include "rounds-test-util.h"
 
 typedef struct
@@ -14,51 +15,20 @@ typedef struct
   char *db;
 } Fixture;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
 /* Runs rounds-cli with the arguments, NULL-terminated, in the fixture's folder. */
 static void
-run_cli (Fixture    *fixture,
-         Run        *run,
-         const char *first,
+run_cli (Fixture          *fixture,
+         RoundsTestCliRun *run,
+         const char       *first,
          ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("ROUNDS_CLI");
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   va_list args;
 
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
   va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  rounds_test_cli_runv (run, launcher, fixture->dir, NULL, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_set_cwd (launcher, fixture->dir);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
 }
 
 static void
@@ -66,11 +36,7 @@ write_file (Fixture    *fixture,
             const char *name,
             const char *contents)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
+  g_autofree char *path = rounds_test_write_file (fixture->dir, name, contents);
 }
 
 static gint64
@@ -79,31 +45,26 @@ count_rows (Fixture    *fixture,
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
   sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
   gint64 n;
 
   g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  n = rounds_test_db_query_int (db, sql);
   sqlite3_close (db);
   return n;
 }
 
 static const char items_jsonl[] =
   "{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"Ethics\", \"overlap\": 2}\n"
-  "{\"id\": \"c1\", \"scenario\": \"A 16-year-old asks for contraception.\", \"responses\": [{\"text\": \"Assess competence.\"}, {\"text\": \"Tell the parents.\"}]}\n"
-  "{\"id\": \"c2\", \"scenario\": \"患者要求隐瞒诊断。\", \"language\": \"zh-CN\", \"responses\": [{\"text\": \"尊重自主。\"}, {\"text\": \"告知家属。\"}]}\n";
+  "{\"id\": \"c1\", \"scenario\": \"A 16-year-old asks for contraception.\", \"responses\": "
+  "[{\"text\": \"Assess competence.\"}, {\"text\": \"Tell the parents.\"}]}\n"
+  "{\"id\": \"c2\", \"scenario\": \"患者要求隐瞒诊断。\", \"language\": \"zh-CN\", \"responses\": "
+  "[{\"text\": \"尊重自主。\"}, {\"text\": \"告知家属。\"}]}\n";
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("rounds-cli-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = rounds_test_make_dir ();
   fixture->db = g_build_filename (fixture->dir, "rounds.db", NULL);
   write_file (fixture, "items.jsonl", items_jsonl);
 }
@@ -121,14 +82,15 @@ static void
 test_help (Fixture       *fixture,
            gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_auto(Run) none = { 0 };
-  g_auto(Run) unknown = { 0 };
-  g_auto(Run) import_help = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
+  g_auto(RoundsTestCliRun) none = { 0 };
+  g_auto(RoundsTestCliRun) unknown = { 0 };
+  g_auto(RoundsTestCliRun) import_help = { 0 };
 
   run_cli (fixture, &run, "--help", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  for (const char * const *word = (const char *[]) { "profile", "import", "datasets", "stats", "--db", "Exit status", NULL };
+  for (const char * const *word = (const char *[]) { "profile", "import", "datasets", "stats",
+                                                     "--db", "Exit status", NULL };
        *word != NULL; word++)
     g_assert_nonnull (strstr (run.out, *word));
 
@@ -151,9 +113,9 @@ static void
 test_db_anywhere (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_auto(Run) before = { 0 };
-  g_auto(Run) after = { 0 };
-  g_auto(Run) last = { 0 };
+  g_auto(RoundsTestCliRun) before = { 0 };
+  g_auto(RoundsTestCliRun) after = { 0 };
+  g_auto(RoundsTestCliRun) last = { 0 };
 
   run_cli (fixture, &before, "--db", fixture->db, "import", "items.jsonl", NULL);
   g_assert_cmpint (before.status, ==, 0);
@@ -180,11 +142,14 @@ typedef struct
 
 static const BadInput bad_inputs[] = {
   { "one-response.jsonl",
-    "{\"id\": \"x1\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
-    "{\"id\": \"x2\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}]}\n",
+    "{\"id\": \"x1\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, "
+    "{\"text\": \"b\"}]}\n"
+    "{\"id\": \"x2\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": "
+    "[{\"text\": \"a\"}]}\n",
     ":2: field “responses”", 3 },
   { "not-json.jsonl",
-    "{\"id\": \"x1\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
+    "{\"id\": \"x1\", \"dataset\": \"d\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, "
+    "{\"text\": \"b\"}]}\n"
     "\n"
     "{\"id\": \"x3\", \"scenario\": \n",
     ":3:", 3 },
@@ -200,7 +165,7 @@ test_bad_input (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (bad_inputs); i++)
     {
       const BadInput *bad = &bad_inputs[i];
-      g_auto(Run) run = { 0 };
+      g_auto(RoundsTestCliRun) run = { 0 };
       g_autofree char *expected = g_strconcat (bad->name, bad->message, NULL);
 
       write_file (fixture, bad->name, bad->contents);
@@ -218,7 +183,7 @@ static void
 test_several_files (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
 
   write_file (fixture, "bad.jsonl", bad_inputs[0].contents);
   run_cli (fixture, &run, "--db", fixture->db, "import", "items.jsonl", "bad.jsonl", NULL);
@@ -232,16 +197,17 @@ static void
 test_conflict_and_update (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_auto(Run) first = { 0 };
-  g_auto(Run) conflict = { 0 };
-  g_auto(Run) update = { 0 };
+  g_auto(RoundsTestCliRun) first = { 0 };
+  g_auto(RoundsTestCliRun) conflict = { 0 };
+  g_auto(RoundsTestCliRun) update = { 0 };
   g_autofree char *changed = NULL;
 
   run_cli (fixture, &first, "--db", fixture->db, "import", "items.jsonl", NULL);
   g_assert_cmpint (first.status, ==, 0);
 
   changed = g_strdup (items_jsonl);
-  memcpy (strstr (changed, "Assess competence."), "Assess capacity!!.", strlen ("Assess capacity!!."));
+  memcpy (strstr (changed, "Assess competence."), "Assess capacity!!.",
+          strlen ("Assess capacity!!."));
   write_file (fixture, "changed.jsonl", changed);
 
   run_cli (fixture, &conflict, "--db", fixture->db, "import", "changed.jsonl", NULL);
@@ -259,12 +225,13 @@ static void
 test_mapped_csv (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
-  g_auto(Run) usage = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
+  g_auto(RoundsTestCliRun) usage = { 0 };
 
   write_file (fixture, "qa.csv",
               "question,answer_1,answer_2,model_1,model_2\n"
-              "\"What is the adult maximum of paracetamol, \"\"per day\"\"?\",4 g,8 g,atlas-8b,sage-32b\n"
+              "\"What is the adult maximum of paracetamol, \"\"per day\"\"?\",4 g,8 "
+              "g,atlas-8b,sage-32b\n"
               "布洛芬的儿童剂量？,每次10毫克/千克,每次50毫克/千克,atlas-8b,sage-32b\n");
   run_cli (fixture, &run, "--db", fixture->db, "import", "--dataset", "qa",
            "--map", "scenario=question", "--map", "responses=answer_1,answer_2",
@@ -282,17 +249,18 @@ static void
 test_profiles (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_auto(Run) add = { 0 };
-  g_auto(Run) add2 = { 0 };
-  g_auto(Run) bad = { 0 };
-  g_auto(Run) use = { 0 };
-  g_auto(Run) list = { 0 };
-  g_auto(Run) missing = { 0 };
+  g_auto(RoundsTestCliRun) add = { 0 };
+  g_auto(RoundsTestCliRun) add2 = { 0 };
+  g_auto(RoundsTestCliRun) bad = { 0 };
+  g_auto(RoundsTestCliRun) use = { 0 };
+  g_auto(RoundsTestCliRun) list = { 0 };
+  g_auto(RoundsTestCliRun) missing = { 0 };
 
   run_cli (fixture, &add, "--db", fixture->db, "profile", "add", "dr-lin", "--name", "Dr Lin Wei",
            "--role", "annotator,reviewer", "--specialty", "emergency medicine", NULL);
   g_assert_cmpint (add.status, ==, 0);
-  run_cli (fixture, &add2, "--db", fixture->db, "profile", "add", "dr-amara", "--role", "curator", NULL);
+  run_cli (fixture, &add2, "--db", fixture->db, "profile", "add", "dr-amara", "--role",
+           "curator", NULL);
   g_assert_cmpint (add2.status, ==, 0);
   run_cli (fixture, &bad, "--db", fixture->db, "profile", "add", "Dr Lin!", NULL);
   g_assert_cmpint (bad.status, ==, 2);
@@ -304,7 +272,8 @@ test_profiles (Fixture       *fixture,
   run_cli (fixture, &list, "--db", fixture->db, "profile", "list", NULL);
   g_assert_cmpint (list.status, ==, 0);
   g_assert_nonnull (strstr (list.out, "* dr-amara"));
-  g_assert_nonnull (strstr (list.out, "  dr-lin\tDr Lin Wei\tannotator,reviewer\temergency medicine"));
+  g_assert_nonnull (strstr (list.out,
+                            "  dr-lin\tDr Lin Wei\tannotator,reviewer\temergency medicine"));
   g_assert_cmpint (count_rows (fixture, "annotators"), ==, 2);
 }
 
@@ -312,31 +281,39 @@ static void
 test_stats_json (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_auto(Run) import = { 0 };
-  g_auto(Run) stats = { 0 };
-  g_auto(Run) missing = { 0 };
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) stats = { 0 };
+  g_auto(RoundsTestCliRun) missing = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
+  JsonArray *datasets;
   JsonObject *dataset;
 
   write_file (fixture, "judgements.jsonl",
-              "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", \"annotator\": \"dr-lin\", \"preference\": -1, \"time_spent_ms\": 60000}\n"
-              "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", \"annotator\": \"dr-okafor\", \"preference\": \"tie\"}\n");
-  run_cli (fixture, &import, "--db", fixture->db, "import", "items.jsonl", "judgements.jsonl", NULL);
+              "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", \"annotator\": "
+              "\"dr-lin\", \"preference\": -1, \"time_spent_ms\": 60000}\n"
+              "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", \"annotator\": "
+              "\"dr-okafor\", \"preference\": \"tie\"}\n");
+  run_cli (fixture, &import, "--db", fixture->db, "import", "items.jsonl",
+           "judgements.jsonl", NULL);
   g_assert_cmpint (import.status, ==, 0);
 
   run_cli (fixture, &stats, "--db", fixture->db, "stats", "--json", "ethics", NULL);
   g_assert_cmpint (stats.status, ==, 0);
   json_parser_load_from_data (parser, stats.out, -1, &error);
   g_assert_no_error (error);
-  dataset = json_array_get_object_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "datasets"), 0);
+  datasets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "datasets");
+  dataset = json_array_get_object_element (datasets, 0);
   g_assert_cmpstr (json_object_get_string_member (dataset, "dataset"), ==, "ethics");
   g_assert_cmpint (json_object_get_int_member (dataset, "items"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (dataset, "items_complete"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (dataset, "judgements_submitted"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (dataset, "judgements_wanted"), ==, 4);
-  g_assert_cmpint (json_array_get_length (json_object_get_array_member (dataset, "annotators")), ==, 2);
-  g_assert_true (json_object_has_member (json_object_get_object_member (dataset, "agreement"), "preference_ordinal"));
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (dataset,
+                                                                        "annotators")), ==, 2);
+  g_assert_true (json_object_has_member (json_object_get_object_member (dataset, "agreement"),
+                                         "preference_ordinal"));
 
   run_cli (fixture, &missing, "--db", fixture->db, "stats", "no-such-dataset", NULL);
   g_assert_cmpint (missing.status, ==, 1);
@@ -348,10 +325,12 @@ static void
 test_demo_dataset (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo.jsonl", NULL);
-  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
-  g_auto(Run) first = { 0 };
-  g_auto(Run) again = { 0 };
+  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                             "rounds-demo.jsonl", NULL);
+  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                                  "rounds-demo-judgements.jsonl", NULL);
+  g_auto(RoundsTestCliRun) first = { 0 };
+  g_auto(RoundsTestCliRun) again = { 0 };
 
   run_cli (fixture, &first, "--db", fixture->db, "import", items, judgements, NULL);
   g_test_message ("%s%s", first.out, first.err);
@@ -370,13 +349,16 @@ static void
 test_agreement (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo.jsonl", NULL);
-  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
+  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                             "rounds-demo.jsonl", NULL);
+  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                                  "rounds-demo-judgements.jsonl", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_auto(Run) import = { 0 };
-  g_auto(Run) text = { 0 };
-  g_auto(Run) json = { 0 };
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) text = { 0 };
+  g_auto(RoundsTestCliRun) json = { 0 };
+  JsonArray *datasets;
   JsonObject *agreement;
   JsonObject *preference;
 
@@ -389,11 +371,15 @@ test_agreement (Fixture       *fixture,
   g_assert_nonnull (strstr (text.out, "(14 items)"));
   g_assert_nonnull (strstr (text.out, "dr-lin"));
 
-  run_cli (fixture, &json, "--db", fixture->db, "agreement", "--json", "clinical-ethics-demo", NULL);
+  run_cli (fixture, &json, "--db", fixture->db, "agreement", "--json",
+           "clinical-ethics-demo", NULL);
   g_assert_cmpint (json.status, ==, 0);
   json_parser_load_from_data (parser, json.out, -1, &error);
   g_assert_no_error (error);
-  agreement = json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "datasets"), 0), "agreement");
+  datasets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "datasets");
+  agreement = json_object_get_object_member (json_array_get_object_element (datasets, 0),
+                                             "agreement");
   g_assert_cmpint (json_object_get_int_member (agreement, "items"), ==, 18);
   g_assert_cmpint (json_object_get_int_member (agreement, "annotators"), ==, 3);
   preference = json_object_get_object_member (agreement, "preference_ordinal");
@@ -401,17 +387,21 @@ test_agreement (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (preference, "items"), ==, 14);
   g_assert_cmpfloat (json_object_get_double_member (preference, "alpha"), >, -1.0);
   g_assert_cmpfloat (json_object_get_double_member (preference, "alpha"), <, 1.0);
-  g_assert_cmpint (json_object_get_size (json_object_get_object_member (agreement, "criteria_interval")), ==, 6);
-  g_assert_cmpint (json_array_get_length (json_object_get_array_member (agreement, "pairs")), ==, 3);
+  g_assert_cmpint (json_object_get_size (json_object_get_object_member (agreement,
+                                                                        "criteria_interval")),
+                   ==, 6);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (agreement,
+                                                                        "pairs")), ==, 3);
 }
 
 static void
 test_bad_database (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(RoundsTestCliRun) run = { 0 };
 
-  write_file (fixture, "rounds.db", "this is not a database, it is a text file that is long enough");
+  write_file (fixture, "rounds.db",
+              "this is not a database, it is a text file that is long enough");
   run_cli (fixture, &run, "--db", fixture->db, "datasets", NULL);
   g_assert_cmpint (run.status, ==, 4);
   g_assert_nonnull (strstr (run.err, "rounds.db"));
@@ -423,17 +413,19 @@ static void
 test_export (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo.jsonl", NULL);
-  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", "rounds-demo-judgements.jsonl", NULL);
+  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                             "rounds-demo.jsonl", NULL);
+  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                                  "rounds-demo-judgements.jsonl", NULL);
   g_autofree char *train = g_build_filename (fixture->dir, "pairs.train.jsonl", NULL);
   g_autofree char *test = g_build_filename (fixture->dir, "pairs.test.jsonl", NULL);
   g_autofree char *bad = g_build_filename (fixture->dir, "bad.jsonl", NULL);
   g_autofree char *train_text = NULL, *test_text = NULL;
-  g_auto(Run) import = { 0 };
-  g_auto(Run) export = { 0 };
-  g_auto(Run) count = { 0 };
-  g_auto(Run) refused = { 0 };
-  g_auto(Run) unknown = { 0 };
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) export = { 0 };
+  g_auto(RoundsTestCliRun) count = { 0 };
+  g_auto(RoundsTestCliRun) refused = { 0 };
+  g_auto(RoundsTestCliRun) unknown = { 0 };
   guint lines = 0;
 
   run_cli (fixture, &import, "--db", fixture->db, "import", items, judgements, NULL);
@@ -443,7 +435,8 @@ test_export (Fixture       *fixture,
   g_assert_cmpint (count.status, ==, 0);
   g_assert_true (g_str_has_prefix (count.out, "25 records written from 44 items"));
 
-  run_cli (fixture, &export, "--db", fixture->db, "export", "--format", "trl", "--split", "test=0.3",
+  run_cli (fixture, &export, "--db", fixture->db, "export", "--format", "trl",
+           "--split", "test=0.3",
            "--seed", "11", "-o", "pairs.jsonl", NULL);
   g_test_message ("%s", export.err);
   g_assert_cmpint (export.status, ==, 0);
@@ -459,13 +452,15 @@ test_export (Fixture       *fixture,
   g_assert_cmpuint (lines, ==, 25);
   g_assert_cmpint (count_rows (fixture, "audit_log WHERE action = 'export.write'"), ==, 1);
 
-  run_cli (fixture, &refused, "--db", fixture->db, "export", "--format", "trl", "--min-agreement", "1.5",
+  run_cli (fixture, &refused, "--db", fixture->db, "export", "--format", "trl",
+           "--min-agreement", "1.5",
            "-o", "bad.jsonl", NULL);
   g_assert_cmpint (refused.status, ==, 2);
   g_assert_nonnull (strstr (refused.err, "--min-agreement"));
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 
-  run_cli (fixture, &unknown, "--db", fixture->db, "export", "--format", "dpo", "-o", "bad.jsonl", NULL);
+  run_cli (fixture, &unknown, "--db", fixture->db, "export", "--format", "dpo", "-o",
+           "bad.jsonl", NULL);
   g_assert_cmpint (unknown.status, ==, 2);
   g_assert_nonnull (strstr (unknown.err, "unknown format “dpo”"));
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));

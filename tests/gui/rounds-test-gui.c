@@ -1,10 +1,53 @@
-/* rounds-test-gui.c: what the window tests share: the main loop and finding widgets
+/* rounds-test-gui.c: what the window tests share: set-up, the main loop, finding widgets
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <string.h>
 
 #include "rounds-test-gui.h"
+
+static RoundsApplication *shared_app;
+
+void
+rounds_test_gui_init (int    *argc,
+                      char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+}
+
+int
+rounds_test_gui_run (void)
+{
+  int status = g_test_run ();
+
+  g_clear_object (&shared_app);
+  return status;
+}
+
+RoundsApplication *
+rounds_test_gui_app (void)
+{
+  if (shared_app == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      shared_app = rounds_application_new ();
+      g_application_register (G_APPLICATION (shared_app), NULL, &error);
+      g_assert_no_error (error);
+    }
+  return shared_app;
+}
+
+RoundsWindow *
+rounds_test_gui_open_window (RoundsStore *store)
+{
+  RoundsWindow *window = rounds_window_new (rounds_test_gui_app (), store, NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  rounds_test_spin ();
+  return window;
+}
 
 /* Runs what is pending in the main loop, without waiting. */
 void
@@ -22,7 +65,8 @@ rounds_test_find_widget (GtkWidget       *root,
 {
   if (match (root, data))
     return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = rounds_test_find_widget (child, match, data);
 
@@ -44,7 +88,8 @@ gboolean
 rounds_test_is_button_labelled (GtkWidget     *widget,
                                 gconstpointer  label)
 {
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 gboolean

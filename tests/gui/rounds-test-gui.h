@@ -1,4 +1,4 @@
-/* rounds-test-gui.h: what the window tests share: the main loop and finding widgets
+/* rounds-test-gui.h: what the window tests share: set-up, the main loop, finding widgets
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,7 +6,27 @@
 
 #include <adwaita.h>
 
+#include "rounds-application.h"
+#include "rounds-window.h"
+
 G_BEGIN_DECLS
+
+/* A window test's main () is:
+ *
+ *   rounds_test_gui_init (&argc, &argv);
+ *   g_test_add ("/rounds/<unit>/<case>", ...);
+ *   return rounds_test_gui_run ();
+ *
+ * Set the locale, if the test needs another, before rounds_test_gui_init (). */
+void               rounds_test_gui_init             (int              *argc,
+                                                     char           ***argv);
+int                rounds_test_gui_run              (void);
+
+/* The one application of the run: it is exported on the session bus once, by the first
+ * call. Owned by the helper. */
+RoundsApplication *rounds_test_gui_app              (void);
+/* A window of rounds_test_gui_app () on @store, presented and drawn. */
+RoundsWindow      *rounds_test_gui_open_window      (RoundsStore      *store);
 
 typedef gboolean (*RoundsTestMatch) (GtkWidget     *widget,
                                      gconstpointer  data);

@@ -15,9 +15,6 @@
 #include "rounds-test-util.h"
 #include "rounds-window.h"
 
-/* One application for the run: it is exported on the session bus once. */
-static RoundsApplication *shared_app;
-
 typedef struct
 {
   char                  *dir;
@@ -38,9 +35,12 @@ import_version (Fixture     *fixture,
                 gboolean     update)
 {
   g_autofree char *path = g_strdup_printf ("%s/import-%u.jsonl", fixture->dir, g_random_int ());
-  g_autofree char *text = g_strdup_printf ("{\"type\": \"dataset\", \"id\": \"ward\", \"title\": \"%s\", \"overlap\": 2}\n"
-                                           "{\"id\": \"w1\", \"scenario\": \"Is 8 g of paracetamol a day safe?\","
-                                           " \"responses\": [{\"id\": \"a\", \"text\": \"No: 4 g.\"},"
+  g_autofree char *text = g_strdup_printf ("{\"type\": \"dataset\", \"id\": \"ward\", \"title\": "
+                                           "\"%s\", \"overlap\": 2}\n"
+                                           "{\"id\": \"w1\", \"scenario\": \"Is 8 g of "
+                                           "paracetamol a day safe?\","
+                                           " \"responses\": [{\"id\": \"a\", \"text\": "
+                                           "\"No: 4 g.\"},"
                                            " {\"id\": \"b\", \"text\": \"Yes.\"}]}\n", title);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(RoundsImporter) importer = rounds_importer_new ();
@@ -126,9 +126,7 @@ sync_window (Fixture *fixture)
 static void
 open_window (Fixture *fixture)
 {
-  fixture->window = rounds_window_new (shared_app, fixture->mine, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
+  fixture->window = rounds_test_gui_open_window (fixture->mine);
 }
 
 static void
@@ -144,13 +142,7 @@ static void
 add_curator (RoundsStore *store,
              const char  *display_name)
 {
-  g_autoptr(RoundsProfile) profile = rounds_profile_new (TEST_CURATOR, display_name, ROUNDS_ROLE_CURATOR, NULL);
-  g_autoptr(GError) error = NULL;
-
-  rounds_store_add_profile (store, profile, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (store, TEST_CURATOR, &error);
-  g_assert_no_error (error);
+  rounds_test_store_sign_in (store, TEST_CURATOR, display_name, ROUNDS_ROLE_CURATOR);
 }
 
 static void
@@ -163,8 +155,7 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(RoundsSyncResult) result = NULL;
   g_autofree char *title = NULL;
 
-  fixture->dir = g_dir_make_tmp ("rounds-conflicts-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = rounds_test_make_dir ();
   fixture->db_url = rounds_test_couch_new_db ("conflicts", TRUE);
   fixture->settings = g_settings_new ("io.github.rounds.Rounds");
   g_settings_set_string (fixture->settings, "store-url", fixture->db_url);
@@ -249,7 +240,8 @@ find_dialog (Fixture *fixture)
   fixture->dialog = listed_conflicts ();
   g_assert_nonnull (fixture->dialog);
   g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) ==
+                 GTK_WINDOW (fixture->window));
 }
 
 /* Take theirs, with the button in the list: the store's title replaces ours, the conflict
@@ -275,22 +267,27 @@ test_take_theirs (Fixture       *fixture,
   g_assert_cmpstr (rounds_window_get_sync_status (fixture->window), ==, "1 conflict");
 
   /* The header's status button leads to the list. */
-  status_button = rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_button_for_action, "win.show-conflicts");
+  status_button = rounds_test_find_widget (GTK_WIDGET (fixture->window),
+                                           rounds_test_is_button_for_action, "win.show-conflicts");
   g_assert_nonnull (status_button);
   g_assert_nonnull (gtk_widget_get_tooltip_text (status_button));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (status_button), "choose which version to keep"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (status_button),
+                            "choose which version to keep"));
   g_signal_emit_by_name (status_button, "clicked");
   find_dialog (fixture);
   g_assert_cmpuint (rounds_conflicts_dialog_get_n_conflicts (fixture->dialog), ==, 1);
-  g_assert_nonnull (rounds_conflicts_dialog_find_button (fixture->dialog, "dataset:ward", ROUNDS_SYNC_KEEP_MINE));
+  g_assert_nonnull (rounds_conflicts_dialog_find_button (fixture->dialog, "dataset:ward",
+                                                         ROUNDS_SYNC_KEEP_MINE));
 
-  button = rounds_conflicts_dialog_find_button (fixture->dialog, "dataset:ward", ROUNDS_SYNC_TAKE_THEIRS);
+  button = rounds_conflicts_dialog_find_button (fixture->dialog, "dataset:ward",
+                                                ROUNDS_SYNC_TAKE_THEIRS);
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Take Theirs");
   g_signal_emit_by_name (button, "clicked");
   /* The choice starts a sync at once, and the row waits for it. */
   g_assert_true (rounds_window_is_syncing (fixture->window));
-  g_assert_null (rounds_conflicts_dialog_find_button (fixture->dialog, "dataset:ward", ROUNDS_SYNC_TAKE_THEIRS));
+  g_assert_null (rounds_conflicts_dialog_find_button (fixture->dialog, "dataset:ward",
+                                                      ROUNDS_SYNC_TAKE_THEIRS));
   wait_for_sync (fixture);
 
   g_assert_cmpstr (rounds_window_get_sync_status (fixture->window), ==, "Synced");
@@ -303,7 +300,8 @@ test_take_theirs (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (problems->len, ==, 0);
   g_assert_cmpuint (rounds_conflicts_dialog_get_n_conflicts (fixture->dialog), ==, 0);
-  g_assert_null (rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_button_for_action, "win.show-conflicts"));
+  g_assert_null (rounds_test_find_widget (GTK_WIDGET (fixture->window),
+                                          rounds_test_is_button_for_action, "win.show-conflicts"));
 
   /* Settled for good: another sync finds nothing to say. */
   sync_window (fixture);
@@ -321,12 +319,15 @@ test_keep_mine (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
 
-  make_conflict (fixture, "Ward rounds, third thoughts on the ward laptop", "Ward rounds, kept here");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-conflicts", NULL));
+  make_conflict (fixture, "Ward rounds, third thoughts on the ward laptop",
+                 "Ward rounds, kept here");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.show-conflicts", NULL));
   find_dialog (fixture);
   g_assert_cmpuint (rounds_conflicts_dialog_get_n_conflicts (fixture->dialog), ==, 1);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.resolve-conflict", "(ss)",
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.resolve-conflict", "(ss)",
                                              "dataset:ward", "keep-mine"));
   g_assert_true (rounds_window_is_syncing (fixture->window));
   wait_for_sync (fixture);
@@ -353,18 +354,11 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
+  rounds_test_gui_init (&argc, &argv);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  shared_app = rounds_application_new ();
-  g_application_register (G_APPLICATION (shared_app), NULL, &error);
-  g_assert_no_error (error);
-
-  g_test_add ("/rounds/conflicts/take-theirs", Fixture, NULL, fixture_set_up, test_take_theirs, fixture_tear_down);
-  g_test_add ("/rounds/conflicts/keep-mine", Fixture, NULL, fixture_set_up, test_keep_mine, fixture_tear_down);
-  status = g_test_run ();
-  g_clear_object (&shared_app);
-  return status;
+  g_test_add ("/rounds/conflicts/take-theirs", Fixture, NULL, fixture_set_up, test_take_theirs,
+              fixture_tear_down);
+  g_test_add ("/rounds/conflicts/keep-mine", Fixture, NULL, fixture_set_up, test_keep_mine,
+              fixture_tear_down);
+  return rounds_test_gui_run ();
 }

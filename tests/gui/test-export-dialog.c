@@ -13,9 +13,6 @@
 
 #define DEMO_DATASET "clinical-ethics-demo"
 
-/* One application for the whole run: it is exported on the session bus once. */
-static RoundsApplication *shared_app;
-
 typedef struct
 {
   char               *dir;
@@ -64,7 +61,8 @@ import_demo (RoundsStore *store)
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
-      g_autofree char *path = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo", files[i], NULL);
+      g_autofree char *path = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                                files[i], NULL);
       g_autoptr(GFile) file = g_file_new_for_path (path);
       g_autoptr(RoundsImporter) importer = rounds_importer_new ();
       g_autoptr(GError) error = NULL;
@@ -80,23 +78,16 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsProfile) profile = rounds_profile_new ("dr-data", "Dr Data", ROUNDS_ROLE_CURATOR, NULL);
 
-  fixture->dir = g_dir_make_tmp ("rounds-export-gui-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = rounds_test_make_dir ();
   fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
   fixture->store = rounds_store_open (fixture->db_path, &error);
   g_assert_no_error (error);
   import_demo (fixture->store);
-  rounds_store_add_profile (fixture->store, profile, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (fixture->store, "dr-data", &error);
-  g_assert_no_error (error);
+  rounds_test_store_sign_in (fixture->store, "dr-data", "Dr Data", ROUNDS_ROLE_CURATOR);
 
-  fixture->app = g_object_ref (shared_app);
-  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
+  fixture->app = g_object_ref (rounds_test_gui_app ());
+  fixture->window = rounds_test_gui_open_window (fixture->store);
 }
 
 static void
@@ -132,7 +123,8 @@ open_dialog (Fixture *fixture)
     }
   g_assert_nonnull (fixture->dialog);
   g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
-  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) ==
+                 GTK_WINDOW (fixture->window));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (fixture->dialog)));
   wait_until (fixture, counted);
 }
@@ -141,7 +133,8 @@ static GtkWidget *
 find_row (Fixture    *fixture,
           const char *title)
 {
-  GtkWidget *row = rounds_test_find_widget (GTK_WIDGET (fixture->dialog), rounds_test_is_row_titled, title);
+  GtkWidget *row = rounds_test_find_widget (GTK_WIDGET (fixture->dialog),
+                                            rounds_test_is_row_titled, title);
 
   g_assert_nonnull (row);
   return row;
@@ -193,7 +186,8 @@ test_preview_then_export (Fixture       *fixture,
   g_assert_cmpint (n, >, 0);
   /* What the person reads, not only what the dialog knows. */
   shown = g_strdup_printf ("%" G_GINT64_FORMAT " records", n);
-  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog), rounds_test_is_label_starting, shown));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog),
+                                             rounds_test_is_label_starting, shown));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->dialog)));
 
   rounds_export_dialog_set_path (fixture->dialog, path);
@@ -224,14 +218,17 @@ test_current_dataset_and_live_count (Fixture       *fixture,
   g_assert_cmpint (all, >, 0);
 
   /* Every annotator must agree on the direction: the demo has disagreements. */
-  agreement = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (find_row (fixture, "Minimum agreement")));
+  agreement = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (find_row (fixture,
+                                                                               "Minimum "
+                                                                               "agreement")));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (agreement), 1.0);
   g_assert_cmpint (rounds_export_dialog_get_n_records (fixture->dialog), ==, -1);
   wait_until (fixture, counted);
   strict = rounds_export_dialog_get_n_records (fixture->dialog);
   g_test_message ("all %" G_GINT64_FORMAT ", full agreement %" G_GINT64_FORMAT, all, strict);
   g_assert_cmpint (strict, <, all);
-  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog), rounds_test_is_label_containing, "items skipped"));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog),
+                                             rounds_test_is_label_containing, "items skipped"));
 }
 
 /* A test share writes two files, named from the chosen one, that hold every record once. */
@@ -281,8 +278,10 @@ import_bulk (Fixture *fixture,
 
   for (guint i = 0; i < n_items; i++)
     g_string_append_printf (text,
-                            "{\"id\": \"b%u\", \"scenario\": \"Bulk scenario %u\", \"responses\": [{\"text\": \"A%u\"}, {\"text\": \"B%u\"}]}\n"
-                            "{\"type\": \"judgement\", \"item\": \"b%u\", \"annotator\": \"dr-bulk\", \"preference\": -1}\n",
+                            "{\"id\": \"b%u\", \"scenario\": \"Bulk scenario %u\", \"responses\": "
+                            "[{\"text\": \"A%u\"}, {\"text\": \"B%u\"}]}\n"
+                            "{\"type\": \"judgement\", \"item\": \"b%u\", \"annotator\": "
+                            "\"dr-bulk\", \"preference\": -1}\n",
                             i, i, i, i, i);
   g_file_set_contents (path, text->str, -1, &error);
   g_assert_no_error (error);
@@ -307,7 +306,8 @@ test_cancel_writes_nothing (Fixture       *fixture,
   g_assert_null (rounds_export_dialog_get_error (fixture->dialog));
   g_assert_null (rounds_export_dialog_get_summary (fixture->dialog));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog), rounds_test_is_label_starting, "Export cancelled"));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog),
+                                             rounds_test_is_label_starting, "Export cancelled"));
 }
 
 /* A file that cannot be written is named in the dialog, in the core's words. */
@@ -324,7 +324,8 @@ test_error_shown (Fixture       *fixture,
   error = rounds_export_dialog_get_error (fixture->dialog);
   g_test_message ("error: %s", error);
   g_assert_nonnull (error);
-  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog), rounds_test_is_label_starting, error));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog),
+                                             rounds_test_is_label_starting, error));
   g_assert_null (rounds_export_dialog_get_summary (fixture->dialog));
 }
 
@@ -332,14 +333,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  shared_app = rounds_application_new ();
-  g_application_register (G_APPLICATION (shared_app), NULL, &error);
-  g_assert_no_error (error);
+  rounds_test_gui_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/rounds/export-dialog/preview-then-export", test_preview_then_export);
@@ -349,7 +343,5 @@ main (int    argc,
   ADD ("/rounds/export-dialog/error-shown", test_error_shown);
 #undef ADD
 
-  status = g_test_run ();
-  g_clear_object (&shared_app);
-  return status;
+  return rounds_test_gui_run ();
 }

@@ -8,13 +8,14 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
-#include "rounds-application.h"
-#include "rounds-window.h"
+#include "rounds-test-gui.h"
+#include "rounds-test-util.h"
 
 static void
 test_cli_help (void)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -33,46 +34,25 @@ test_cli_help (void)
 }
 
 static void
-test_window (void)
+test_window (RoundsTestStore *fixture,
+             gconstpointer    data)
 {
+  g_autoptr(RoundsProfile) profile = rounds_profile_new ("dr-lin", "林医生", ROUNDS_ROLE_ANNOTATOR,
+                                                         "急诊医学");
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("rounds-i18n-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "rounds.db", NULL);
-  g_autoptr(RoundsProfile) profile = rounds_profile_new ("dr-lin", "林医生", ROUNDS_ROLE_ANNOTATOR, "急诊医学");
-  g_autoptr(RoundsApplication) app = rounds_application_new ();
-  g_autoptr(RoundsStore) store = NULL;
   RoundsWindow *window;
 
+  rounds_store_add_profile (fixture->store, profile, &error);
   g_assert_no_error (error);
-  store = rounds_store_open (path, &error);
-  g_assert_no_error (error);
-  rounds_store_add_profile (store, profile, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (store, "dr-lin", &error);
-  g_assert_no_error (error);
-  g_application_register (G_APPLICATION (app), NULL, &error);
+  rounds_store_set_current_profile (fixture->store, "dr-lin", &error);
   g_assert_no_error (error);
 
-  window = rounds_window_new (app, store, NULL);
-  gtk_window_present (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  window = rounds_test_gui_open_window (fixture->store);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Rounds");
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "尚未设置");
   g_assert_cmpstr (rounds_window_get_page (window), ==, "empty");
   gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&store);
-  g_unlink (path);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_unlink (wal);
-    g_unlink (shm);
-  }
-  g_rmdir (dir);
+  rounds_test_spin ();
 }
 
 int
@@ -86,10 +66,9 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
+  rounds_test_gui_init (&argc, &argv);
   g_test_add_func ("/rounds/i18n/cli-help", test_cli_help);
-  g_test_add_func ("/rounds/i18n/window", test_window);
-  return g_test_run ();
+  g_test_add ("/rounds/i18n/window", RoundsTestStore, NULL,
+              rounds_test_store_set_up, test_window, rounds_test_store_tear_down);
+  return rounds_test_gui_run ();
 }

@@ -12,14 +12,13 @@
 #include "rounds-secret.h"
 #include "rounds-test-couch.h"
 #include "rounds-test-gui.h"
+#include "rounds-test-util.h"
 #include "rounds-window.h"
 
 static const char fixture_jsonl[] =
   "{\"type\": \"dataset\", \"id\": \"ward\", \"overlap\": 2, \"required\": [\"preference\"]}\n"
-  "{\"id\": \"w1\", \"scenario\": \"Is 8 g of paracetamol a day safe?\", \"responses\": [{\"text\": \"No: 4 g.\"}, {\"text\": \"Yes.\"}]}\n";
-
-/* One application for the run: it is exported on the session bus once. */
-static RoundsApplication *shared_app;
+  "{\"id\": \"w1\", \"scenario\": \"Is 8 g of "
+  "paracetamol a day safe?\", \"responses\": [{\"text\": \"No: 4 g.\"}, {\"text\": \"Yes.\"}]}\n";
 
 /* Starts a sync and waits for it to end: "Synced" may show before it starts, too. */
 static void
@@ -49,7 +48,8 @@ wait_for_status (RoundsWindow *window,
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
-  while (g_strcmp0 (rounds_window_get_sync_status (window), busy) == 0 && g_get_monotonic_time () < deadline)
+  while (g_strcmp0 (rounds_window_get_sync_status (window), busy) == 0 &&
+         g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
 }
 
@@ -197,58 +197,94 @@ settings_contain (GSettings  *settings,
   return FALSE;
 }
 
-static void
-remove_dir (const char *dir)
-{
-  const char *names[] = { "rounds.db", "rounds.db-wal", "rounds.db-shm", "ward.jsonl" };
+/* Fixture ------------------------------------------------------------------------------ */
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, names[i], NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
+/* What every case needs: a store with Dr Lin signed in, a fresh database on the curation
+ * store, the settings and a window. The tear-down puts everything back and removes the
+ * folder, whatever the case got to; a case only ever adds to it. */
+typedef struct
+{
+  char         *dir;
+  char         *db_path;
+  char         *db_url;
+  char         *password;
+  GSettings    *settings;
+  RoundsStore  *store;
+  RoundsWindow *window;     /* weak */
+} Fixture;
+
+/* @data: the prefix of the curation store's database. */
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = rounds_test_make_dir ();
+  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
+  fixture->db_url = rounds_test_couch_new_db (data, TRUE);
+  fixture->password = rounds_test_couch_password (TEST_ANNOTATOR);
+  fixture->settings = g_settings_new ("io.github.rounds.Rounds");
+  g_unsetenv ("ROUNDS_STORE_PASSWORD");
+  g_settings_reset (fixture->settings, "store-url");
+  g_settings_reset (fixture->settings, "store-user");
+  fixture->store = rounds_store_open (fixture->db_path, &error);
+  g_assert_no_error (error);
+  rounds_test_store_sign_in (fixture->store, TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR);
 }
+
+/* The store set up in the settings as Dr Lin's. */
+static void
+use_store (Fixture *fixture)
+{
+  g_settings_set_string (fixture->settings, "store-url", fixture->db_url);
+  g_settings_set_string (fixture->settings, "store-user", TEST_ANNOTATOR);
+}
+
+static void
+open_window (Fixture *fixture)
+{
+  fixture->window = rounds_test_gui_open_window (fixture->store);
+  g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+  rounds_test_spin ();
+  forget_password (fixture->db_url, TEST_ANNOTATOR);
+  g_settings_reset (fixture->settings, "store-url");
+  g_settings_reset (fixture->settings, "store-user");
+  g_unsetenv ("ROUNDS_STORE_PASSWORD");
+  rounds_test_couch_drop_db (fixture->db_url);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->settings);
+  rounds_test_remove_tree (fixture->dir);
+  g_free (fixture->password);
+  g_free (fixture->db_url);
+  g_free (fixture->db_path);
+  g_free (fixture->dir);
+}
+
+/* Cases -------------------------------------------------------------------------------- */
 
 /* Ctrl+R pushes the judgement saved through the window; the header says "Synced", and the
  * store holds exactly one event for it, also after a second sync. */
 static void
-test_sync_round_trip (void)
+test_sync_round_trip (Fixture       *fixture,
+                      gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("rounds-sync-app-XXXXXX", &error);
-  g_autofree char *db_path = g_build_filename (dir, "rounds.db", NULL);
-  g_autofree char *jsonl_path = g_build_filename (dir, "ward.jsonl", NULL);
-  g_autofree char *db_url = rounds_test_couch_new_db ("app", TRUE);
-  g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.rounds.Rounds");
-  g_autoptr(RoundsProfile) profile = rounds_profile_new (TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR, NULL);
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(RoundsStore) store = NULL;
-  RoundsApplication *app = shared_app;
-  RoundsImportResult result;
   RoundsWindow *window;
 
-  g_assert_no_error (error);
-  g_file_set_contents (jsonl_path, fixture_jsonl, -1, &error);
-  g_assert_no_error (error);
-  store = rounds_store_open (db_path, &error);
-  g_assert_no_error (error);
-  file = g_file_new_for_path (jsonl_path);
-  rounds_importer_run (importer, store, file, &result, NULL, &error);
-  g_assert_no_error (error);
-  rounds_store_add_profile (store, profile, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (store, TEST_ANNOTATOR, &error);
-  g_assert_no_error (error);
+  rounds_test_store_import_text (fixture->store, fixture->dir, "ward.jsonl", fixture_jsonl);
+  g_setenv ("ROUNDS_STORE_PASSWORD", fixture->password, TRUE);
+  use_store (fixture);
 
-  g_setenv ("ROUNDS_STORE_PASSWORD", password, TRUE);
-  g_settings_set_string (settings, "store-url", db_url);
-  g_settings_set_string (settings, "store-user", TEST_ANNOTATOR);
-
-  window = rounds_window_new (app, store, NULL);
-  gtk_window_present (GTK_WINDOW (window));
+  open_window (fixture);
+  window = fixture->window;
   rounds_window_open_dataset (window, "ward");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.prefer", "i", 1));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL));
@@ -261,27 +297,8 @@ test_sync_round_trip (void)
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
       wait_for_status (window, "Syncing…");
       g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
-      g_assert_cmpuint (rounds_test_couch_count_docs (db_url, "judgement:"), ==, 1);
+      g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 1);
     }
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_settings_reset (settings, "store-url");
-  g_settings_reset (settings, "store-user");
-  g_unsetenv ("ROUNDS_STORE_PASSWORD");
-  rounds_test_couch_drop_db (db_url);
-  g_clear_object (&store);
-  {
-    const char *names[] = { "rounds.db", "rounds.db-wal", "rounds.db-shm", "ward.jsonl" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      {
-        g_autofree char *path = g_build_filename (dir, names[i], NULL);
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
 }
 
 static void
@@ -302,35 +319,19 @@ on_stored (GObject      *object,
  * service runs, the window asks once and keeps it for the run. Whichever this machine has,
  * the sync must end "Synced". */
 static void
-test_sync_password (void)
+test_sync_password (Fixture       *fixture,
+                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("rounds-sync-pw-XXXXXX", &error);
-  g_autofree char *db_path = g_build_filename (dir, "rounds.db", NULL);
-  g_autofree char *db_url = rounds_test_couch_new_db ("pw", TRUE);
-  g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.rounds.Rounds");
-  g_autoptr(RoundsProfile) profile = rounds_profile_new (TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR, NULL);
-  g_autoptr(RoundsStore) store = NULL;
-  RoundsApplication *app = shared_app;
+  const char *db_url = fixture->db_url;
+  const char *password = fixture->password;
   gint64 deadline;
   gboolean asked = FALSE;
   gboolean syncing = FALSE;
   RoundsWindow *window;
 
-  g_assert_no_error (error);
-  g_unsetenv ("ROUNDS_STORE_PASSWORD");
-  store = rounds_store_open (db_path, &error);
-  g_assert_no_error (error);
-  rounds_store_add_profile (store, profile, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (store, TEST_ANNOTATOR, &error);
-  g_assert_no_error (error);
-  g_settings_set_string (settings, "store-url", db_url);
-  g_settings_set_string (settings, "store-user", TEST_ANNOTATOR);
-
-  window = rounds_window_new (app, store, NULL);
-  gtk_window_present (GTK_WINDOW (window));
+  use_store (fixture);
+  open_window (fixture);
+  window = fixture->window;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < deadline)
@@ -374,24 +375,6 @@ test_sync_password (void)
   sync_and_wait (window);
   g_assert_false (rounds_window_answer_password (window, password));
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_settings_reset (settings, "store-url");
-  g_settings_reset (settings, "store-user");
-  rounds_test_couch_drop_db (db_url);
-  g_clear_object (&store);
-  {
-    const char *names[] = { "rounds.db", "rounds.db-wal", "rounds.db-shm" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-      {
-        g_autofree char *path = g_build_filename (dir, names[i], NULL);
-        g_unlink (path);
-      }
-  }
-  g_rmdir (dir);
 }
 
 /* First run: no store yet. Ctrl+R asks for the address, the user (the profile's name
@@ -399,37 +382,21 @@ test_sync_password (void)
  * address and the user in GSettings, the password in the keyring and nowhere else, and
  * syncs. */
 static void
-test_first_run (void)
+test_first_run (Fixture       *fixture,
+                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("rounds-first-run-XXXXXX", &error);
-  g_autofree char *db_path = g_build_filename (dir, "rounds.db", NULL);
-  g_autofree char *wal_path = g_build_filename (dir, "rounds.db-wal", NULL);
-  g_autofree char *db_url = rounds_test_couch_new_db ("first", TRUE);
-  g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
+  g_autofree char *wal_path = g_build_filename (fixture->dir, "rounds.db-wal", NULL);
+  const char *db_url = fixture->db_url;
+  const char *password = fixture->password;
+  GSettings *settings = fixture->settings;
   g_autofree char *kept = NULL;
   g_autofree char *setting = NULL;
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.rounds.Rounds");
-  g_autoptr(RoundsProfile) profile = rounds_profile_new (TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR, NULL);
-  g_autoptr(RoundsStore) store = NULL;
   RoundsConnectDialog *dialog;
   RoundsWindow *window;
   gint64 deadline;
 
-  g_assert_no_error (error);
-  g_unsetenv ("ROUNDS_STORE_PASSWORD");
-  g_settings_reset (settings, "store-url");
-  g_settings_reset (settings, "store-user");
-  store = rounds_store_open (db_path, &error);
-  g_assert_no_error (error);
-  rounds_store_add_profile (store, profile, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (store, TEST_ANNOTATOR, &error);
-  g_assert_no_error (error);
-
-  window = rounds_window_new (shared_app, store, NULL);
-  gtk_window_present (GTK_WINDOW (window));
-  rounds_test_spin ();
+  open_window (fixture);
+  window = fixture->window;
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Not set up");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
   rounds_test_spin ();
@@ -489,33 +456,19 @@ test_first_run (void)
   kept = keyring_password (db_url, TEST_ANNOTATOR);
   g_assert_cmpstr (kept, ==, password);
   g_assert_false (settings_contain (settings, password));
-  g_assert_false (file_contains (db_path, password));
+  g_assert_false (file_contains (fixture->db_path, password));
   g_assert_false (file_contains (wal_path, password));
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  rounds_test_spin ();
-  forget_password (db_url, TEST_ANNOTATOR);
-  g_settings_reset (settings, "store-url");
-  g_settings_reset (settings, "store-user");
-  rounds_test_couch_drop_db (db_url);
-  g_clear_object (&store);
-  remove_dir (dir);
 }
 
 /* Sign Out in Preferences takes the password out of the real keyring; the next sync asks
  * for it (and, given, it is kept again). */
 static void
-test_sign_out (void)
+test_sign_out (Fixture       *fixture,
+               gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("rounds-sign-out-XXXXXX", &error);
-  g_autofree char *db_path = g_build_filename (dir, "rounds.db", NULL);
-  g_autofree char *db_url = rounds_test_couch_new_db ("signout", TRUE);
-  g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR);
+  const char *db_url = fixture->db_url;
+  const char *password = fixture->password;
   g_autofree char *kept = NULL;
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.rounds.Rounds");
-  g_autoptr(RoundsProfile) profile = rounds_profile_new (TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR, NULL);
-  g_autoptr(RoundsStore) store = NULL;
   GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
   GtkWidget *preferences = NULL;
   GtkWidget *button;
@@ -524,24 +477,14 @@ test_sign_out (void)
   gboolean stored = FALSE;
   gint64 deadline;
 
-  g_assert_no_error (error);
-  g_unsetenv ("ROUNDS_STORE_PASSWORD");
-  store = rounds_store_open (db_path, &error);
-  g_assert_no_error (error);
-  rounds_store_add_profile (store, profile, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (store, TEST_ANNOTATOR, &error);
-  g_assert_no_error (error);
-  g_settings_set_string (settings, "store-url", db_url);
-  g_settings_set_string (settings, "store-user", TEST_ANNOTATOR);
+  use_store (fixture);
   rounds_secret_store_async (db_url, TEST_ANNOTATOR, password, NULL, on_stored, &stored);
   while (!stored)
     g_main_context_iteration (NULL, TRUE);
 
   /* Signed in: the sync takes the password from the keyring without asking. */
-  window = rounds_window_new (shared_app, store, NULL);
-  gtk_window_present (GTK_WINDOW (window));
-  rounds_test_spin ();
+  open_window (fixture);
+  window = fixture->window;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
   wait_until_synced (window);
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
@@ -561,7 +504,8 @@ test_sign_out (void)
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while ((kept = keyring_password (db_url, TEST_ANNOTATOR)) != NULL && g_get_monotonic_time () < deadline)
+  while ((kept = keyring_password (db_url, TEST_ANNOTATOR)) != NULL &&
+         g_get_monotonic_time () < deadline)
     {
       g_clear_pointer (&kept, g_free);
       g_main_context_iteration (NULL, TRUE);
@@ -592,35 +536,21 @@ test_sign_out (void)
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
   kept = keyring_password (db_url, TEST_ANNOTATOR);
   g_assert_cmpstr (kept, ==, password);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  rounds_test_spin ();
-  forget_password (db_url, TEST_ANNOTATOR);
-  g_settings_reset (settings, "store-url");
-  g_settings_reset (settings, "store-user");
-  rounds_test_couch_drop_db (db_url);
-  g_clear_object (&store);
-  remove_dir (dir);
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
+  rounds_test_gui_init (&argc, &argv);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  shared_app = rounds_application_new ();
-  g_application_register (G_APPLICATION (shared_app), NULL, &error);
-  g_assert_no_error (error);
+#define ADD(path, prefix, func) \
+  g_test_add (path, Fixture, prefix, fixture_set_up, func, fixture_tear_down)
+  ADD ("/rounds/sync-app/round-trip", "app", test_sync_round_trip);
+  ADD ("/rounds/sync-app/password", "pw", test_sync_password);
+  ADD ("/rounds/sync-app/first-run", "first", test_first_run);
+  ADD ("/rounds/sync-app/sign-out", "signout", test_sign_out);
+#undef ADD
 
-  g_test_add_func ("/rounds/sync-app/round-trip", test_sync_round_trip);
-  g_test_add_func ("/rounds/sync-app/password", test_sync_password);
-  g_test_add_func ("/rounds/sync-app/first-run", test_first_run);
-  g_test_add_func ("/rounds/sync-app/sign-out", test_sign_out);
-  status = g_test_run ();
-  g_clear_object (&shared_app);
-  return status;
+  return rounds_test_gui_run ();
 }

@@ -14,14 +14,17 @@
 #include "rounds-window.h"
 
 static const char fixture_jsonl[] =
-  "{\"type\": \"dataset\", \"id\": \"pairs\", \"title\": \"Pairs\", \"overlap\": 1, \"required\": [\"preference\"]}\n"
-  "{\"id\": \"p1\", \"title\": \"Paracetamol ceiling\", \"scenario\": \"What is the adult daily maximum of paracetamol?\", \"responses\": [{\"text\": \"4 g a day.\", \"model\": \"m1\"}, {\"text\": \"8 g a day.\", \"model\": \"m2\"}]}\n"
-  "{\"id\": \"p2\", \"scenario\": \"患者要求查看配偶的病历。\", \"language\": \"zh-CN\", \"responses\": [{\"text\": \"不可以，需要授权。\"}, {\"text\": \"可以。\"}]}\n"
-  "{\"type\": \"dataset\", \"id\": \"commented\", \"title\": \"Commented\", \"overlap\": 1, \"required\": [\"preference\", \"comment\"]}\n"
-  "{\"id\": \"c1\", \"scenario\": \"A relative asks for a diagnosis by phone.\", \"responses\": [{\"text\": \"Verify identity and consent first.\"}, {\"text\": \"Tell them.\"}]}\n";
-
-/* One application for the whole run: it is exported on the session bus once. */
-static RoundsApplication *shared_app;
+  "{\"type\": \"dataset\", \"id\": \"pairs\", \"title\": \"Pairs\", \"overlap\": 1, \"required\": "
+  "[\"preference\"]}\n"
+  "{\"id\": \"p1\", \"title\": \"Paracetamol ceiling\", \"scenario\": \"What is the adult daily "
+  "maximum of paracetamol?\", \"responses\": [{\"text\": \"4 g a day.\", \"model\": \"m1\"}, "
+  "{\"text\": \"8 g a day.\", \"model\": \"m2\"}]}\n"
+  "{\"id\": \"p2\", \"scenario\": \"患者要求查看配偶的病历。\", \"language\": \"zh-CN\", \"responses\": "
+  "[{\"text\": \"不可以，需要授权。\"}, {\"text\": \"可以。\"}]}\n"
+  "{\"type\": \"dataset\", \"id\": \"commented\", \"title\": \"Commented\", \"overlap\": 1, "
+  "\"required\": [\"preference\", \"comment\"]}\n"
+  "{\"id\": \"c1\", \"scenario\": \"A relative asks for a diagnosis by phone.\", \"responses\": "
+  "[{\"text\": \"Verify identity and consent first.\"}, {\"text\": \"Tell them.\"}]}\n";
 
 typedef struct
 {
@@ -45,9 +48,11 @@ find_widget_full (GtkWidget  *root,
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
       (placeholder == NULL ||
-       (GTK_IS_ENTRY (root) && g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (root)), placeholder) == 0)))
+       (GTK_IS_ENTRY (root) &&
+        g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (root)), placeholder) == 0)))
     return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_widget_full (child, type, placeholder);
 
@@ -76,33 +81,16 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
-  g_autoptr(RoundsProfile) profile = rounds_profile_new ("dr-test", "Dr Test", ROUNDS_ROLE_ANNOTATOR, NULL);
-  g_autofree char *path = NULL;
-  g_autoptr(GFile) file = NULL;
-  RoundsImportResult result;
 
-  fixture->dir = g_dir_make_tmp ("rounds-gui-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = rounds_test_make_dir ();
   fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  path = g_build_filename (fixture->dir, "fixture.jsonl", NULL);
-  g_file_set_contents (path, fixture_jsonl, -1, &error);
-  g_assert_no_error (error);
-
   fixture->store = rounds_store_open (fixture->db_path, &error);
   g_assert_no_error (error);
-  file = g_file_new_for_path (path);
-  rounds_importer_run (importer, fixture->store, file, &result, NULL, &error);
-  g_assert_no_error (error);
-  rounds_store_add_profile (fixture->store, profile, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (fixture->store, "dr-test", &error);
-  g_assert_no_error (error);
+  rounds_test_store_import_text (fixture->store, fixture->dir, "fixture.jsonl", fixture_jsonl);
+  rounds_test_store_sign_in (fixture->store, "dr-test", "Dr Test", ROUNDS_ROLE_ANNOTATOR);
 
-  fixture->app = g_object_ref (shared_app);
-  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
+  fixture->app = g_object_ref (rounds_test_gui_app ());
+  fixture->window = rounds_test_gui_open_window (fixture->store);
 }
 
 static void
@@ -129,7 +117,8 @@ query (Fixture    *fixture,
   sqlite3_stmt *stmt = NULL;
   char *value = NULL;
 
-  g_assert_cmpint (sqlite3_open_v2 (fixture->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (fixture->db_path, &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   sqlite3_bind_text (stmt, 1, item, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
@@ -144,7 +133,8 @@ activate (Fixture    *fixture,
           const char *action,
           GVariant   *parameter)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), action, parameter));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window),
+                                                     action, parameter));
   rounds_test_spin ();
 }
 
@@ -176,23 +166,28 @@ test_submit_by_keyboard_actions (Fixture       *fixture,
   g_usleep (20000);
   activate (fixture, "win.submit", NULL);
 
-  preference = query (fixture, "SELECT a.preference FROM annotations a JOIN items i ON i.id = a.item_id"
+  preference = query (fixture, "SELECT a.preference FROM annotations a JOIN items "
+                               "i ON i.id = a.item_id"
                                " WHERE i.key = ?1 AND a.is_current = 1", "p1");
   g_assert_nonnull (preference);
   g_assert_cmpint (atoi (preference), ==, expected);
-  shown = query (fixture, "SELECT a.shown_order FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  shown = query (fixture, "SELECT a.shown_order FROM annotations a JOIN items i ON i.id = "
+                          "a.item_id WHERE i.key = ?1", "p1");
   g_assert_nonnull (shown);
   g_assert_nonnull (strstr (shown, order[0] == 0 ? "0" : "1"));
-  flags = query (fixture, "SELECT a.flags_json FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  flags = query (fixture, "SELECT a.flags_json FROM annotations a JOIN items i ON i.id = "
+                          "a.item_id WHERE i.key = ?1", "p1");
   g_test_message ("flags: %s", flags);
   g_assert_nonnull (flags);
   g_assert_nonnull (strstr (flags, "unsafe"));
   /* Flags are stored per canonical response; Response B on screen is canonical order[1]. */
   g_assert_cmpstr (flags, ==, order[1] == 0 ? "[[\"unsafe\"],[]]" : "[[],[\"unsafe\"]]");
-  time_spent = query (fixture, "SELECT a.time_spent_ms FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  time_spent = query (fixture, "SELECT a.time_spent_ms FROM annotations a JOIN items i ON i.id = "
+                               "a.item_id WHERE i.key = ?1", "p1");
   g_assert_nonnull (time_spent);
   g_assert_cmpint (atoi (time_spent), >=, 0);
-  audit = query (fixture, "SELECT action FROM audit_log WHERE action LIKE 'judgement.%' AND ?1 IS NOT NULL", "x");
+  audit = query (fixture, "SELECT action FROM audit_log WHERE action LIKE "
+                          "'judgement.%' AND ?1 IS NOT NULL", "x");
   g_assert_cmpstr (audit, ==, "judgement.submit");
 
   /* The next item is on screen at once, and after it the dataset is finished. */
@@ -230,7 +225,8 @@ test_revise_from_history (Fixture       *fixture,
   first = query (fixture, "SELECT a.preference FROM annotations a JOIN items i ON i.id = a.item_id"
                           " WHERE i.key = ?1 AND a.revision = 1", "p1");
   g_assert_cmpint (ABS (atoi (first)), ==, 2);
-  edits = query (fixture, "SELECT count(*) FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  edits = query (fixture, "SELECT count(*) FROM annotations a JOIN items i ON i.id = "
+                          "a.item_id WHERE i.key = ?1", "p1");
   g_assert_cmpstr (edits, ==, "2");
   revise = query (fixture, "SELECT count(*) FROM audit_log WHERE action = ?1", "judgement.revise");
   g_assert_cmpstr (revise, ==, "1");
@@ -254,9 +250,11 @@ test_skip_with_reason (Fixture       *fixture,
   g_assert_cmpstr (none, ==, "0");
 
   activate (fixture, "win.skip-with-reason", g_variant_new_string ("Outside my specialty"));
-  status = query (fixture, "SELECT a.status FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  status = query (fixture, "SELECT a.status FROM annotations a JOIN items i ON i.id = "
+                           "a.item_id WHERE i.key = ?1", "p1");
   g_assert_cmpstr (status, ==, "skipped");
-  reason = query (fixture, "SELECT a.skip_reason FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "p1");
+  reason = query (fixture, "SELECT a.skip_reason FROM annotations a JOIN items i ON i.id = "
+                           "a.item_id WHERE i.key = ?1", "p1");
   g_assert_cmpstr (reason, ==, "Outside my specialty");
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
 }
@@ -269,11 +267,14 @@ test_five_items_by_keyboard (Fixture       *fixture,
                              gconstpointer  data)
 {
   const char *criteria[] = { "accuracy", "safety", "ethics", "privacy", "fairness", "clarity" };
-  g_autoptr(GString) jsonl = g_string_new ("{\"type\": \"dataset\", \"id\": \"five\", \"overlap\": 1, \"required\": [\"preference\", \"rubric\"]}\n");
+  g_autoptr(GString) jsonl = g_string_new ("{\"type\": \"dataset\", \"id\": \"five\", \"overlap\": "
+                                           "1, \"required\": [\"preference\", \"rubric\"]}\n");
   GtkWidget *comment;
 
   for (guint i = 1; i <= 5; i++)
-    g_string_append_printf (jsonl, "{\"id\": \"f%u\", \"scenario\": \"Scenario %u\", \"responses\": [{\"text\": \"first\"}, {\"text\": \"second\"}]}\n", i, i);
+    g_string_append_printf (jsonl,
+                            "{\"id\": \"f%u\", \"scenario\": \"Scenario %u\", \"responses\": "
+                            "[{\"text\": \"first\"}, {\"text\": \"second\"}]}\n", i, i);
   import_text (fixture, jsonl->str);
   rounds_window_open_dataset (fixture->window, "five");
   rounds_test_spin ();
@@ -296,7 +297,8 @@ test_five_items_by_keyboard (Fixture       *fixture,
       activate (fixture, "win.prefer", g_variant_new_int32 (1 + (i % 5)));
       for (guint c = 0; c < G_N_ELEMENTS (criteria); c++)
         for (int position = 0; position < 2; position++)
-          activate (fixture, "win.score", g_variant_new ("(isi)", position, criteria[c], position == 0 ? 5 : 2));
+          activate (fixture, "win.score", g_variant_new ("(isi)", position, criteria[c],
+                                                         position == 0 ? 5 : 2));
 
       /* Submit is refused until every score is there: the last one cleared. */
       activate (fixture, "win.score", g_variant_new ("(isi)", 1, "clarity", 0));
@@ -311,21 +313,27 @@ test_five_items_by_keyboard (Fixture       *fixture,
       gtk_editable_set_text (GTK_EDITABLE (comment), text);
       activate (fixture, "win.submit", NULL);
 
-      preference = query (fixture, "SELECT a.preference FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1 AND a.is_current", key);
+      preference = query (fixture, "SELECT a.preference FROM annotations a JOIN items i ON i.id = "
+                                   "a.item_id WHERE i.key = ?1 AND a.is_current", key);
       g_assert_nonnull (preference);
       g_assert_cmpint (atoi (preference), ==, (order[0] == 0 ? 1 : -1) * ((int) (i % 5) - 2));
-      shown = query (fixture, "SELECT a.shown_order FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", key);
+      shown = query (fixture, "SELECT a.shown_order FROM annotations a JOIN items i ON i.id = "
+                              "a.item_id WHERE i.key = ?1", key);
       expected_shown = g_strdup_printf ("[%u,%u]", order[0], order[1]);
       g_test_message ("%s: preference %s shown %s", key, preference, shown);
       g_assert_cmpstr (shown, ==, expected_shown);
-      scores = query (fixture, "SELECT a.scores_json FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", key);
+      scores = query (fixture, "SELECT a.scores_json FROM annotations a JOIN items i ON i.id = "
+                               "a.item_id WHERE i.key = ?1", key);
       g_assert_nonnull (scores);
       g_assert_nonnull (strstr (scores, order[0] == 0 ? "\"accuracy\":5" : "\"accuracy\":2"));
-      flags = query (fixture, "SELECT a.flags_json FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", key);
+      flags = query (fixture, "SELECT a.flags_json FROM annotations a JOIN items i ON i.id = "
+                              "a.item_id WHERE i.key = ?1", key);
       g_assert_cmpstr (flags, ==, order[1] == 0 ? "[[\"outdated\"],[]]" : "[[],[\"outdated\"]]");
-      stored_comment = query (fixture, "SELECT a.comment FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", key);
+      stored_comment = query (fixture, "SELECT a.comment FROM annotations a JOIN items i ON i.id = "
+                                       "a.item_id WHERE i.key = ?1", key);
       g_assert_cmpstr (stored_comment, ==, text);
-      time_spent = query (fixture, "SELECT a.time_spent_ms FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", key);
+      time_spent = query (fixture, "SELECT a.time_spent_ms FROM annotations a JOIN items i ON i.id "
+                                   "= a.item_id WHERE i.key = ?1", key);
       g_assert_cmpint (atoi (time_spent), >=, 0);
     }
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "finished");
@@ -344,7 +352,8 @@ test_rank_with_tie (Fixture       *fixture,
 
   import_text (fixture,
                "{\"type\": \"dataset\", \"id\": \"triple\", \"overlap\": 1}\n"
-               "{\"id\": \"t1\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}, {\"text\": \"c\"}]}\n");
+               "{\"id\": \"t1\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, "
+               "{\"text\": \"b\"}, {\"text\": \"c\"}]}\n");
   rounds_window_open_dataset (fixture->window, "triple");
   rounds_test_spin ();
   item = rounds_window_get_item (fixture->window);
@@ -362,7 +371,8 @@ test_rank_with_tie (Fixture       *fixture,
   ranks[order[0]] = 1;
   ranks[order[1]] = 1;
   ranks[order[2]] = 3;
-  ranking = query (fixture, "SELECT a.ranking_json FROM annotations a JOIN items i ON i.id = a.item_id WHERE i.key = ?1", "t1");
+  ranking = query (fixture, "SELECT a.ranking_json FROM annotations a JOIN items i ON i.id = "
+                            "a.item_id WHERE i.key = ?1", "t1");
   g_test_message ("ranking %s", ranking);
   g_assert_nonnull (ranking);
   expected = g_strdup_printf ("[%d,%d,%d]", ranks[0], ranks[1], ranks[2]);
@@ -395,7 +405,8 @@ test_switch_profile (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, NULL);
+                                                          ROUNDS_ROLE_ANNOTATOR |
+                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(RoundsProfile) current = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -454,15 +465,21 @@ test_draft_kept_on_close (Fixture       *fixture,
   fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
   rounds_window_open_dataset (fixture->window, "pairs");
   rounds_test_spin ();
-  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, rounds_item_get_key (item));
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==,
+                   rounds_item_get_key (item));
 }
 
 static const char disputed_jsonl[] =
   "{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"Ethics\", \"overlap\": 3}\n"
-  "{\"id\": \"e1\", \"title\": \"Disclosure to a relative\", \"scenario\": \"A daughter asks for her father's diagnosis.\", \"responses\": [{\"text\": \"Ask the father first.\", \"model\": \"m1\"}, {\"text\": \"Tell her.\", \"model\": \"m2\"}]}\n"
-  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": \"dr-amara\", \"preference\": -2, \"comment\": \"Confidentiality first.\"}\n"
-  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": \"dr-lin\", \"preference\": 2, \"comment\": \"Family-centred culture.\"}\n"
-  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": \"dr-okafor\", \"preference\": 0}\n";
+  "{\"id\": \"e1\", \"title\": \"Disclosure to a relative\", \"scenario\": \"A daughter asks "
+  "for her father's diagnosis.\", \"responses\": [{\"text\": \"Ask the father first.\", \"model\": "
+  "\"m1\"}, {\"text\": \"Tell her.\", \"model\": \"m2\"}]}\n"
+  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": "
+  "\"dr-amara\", \"preference\": -2, \"comment\": \"Confidentiality first.\"}\n"
+  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": \"dr-lin\", "
+  "\"preference\": 2, \"comment\": \"Family-centred culture.\"}\n"
+  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": "
+  "\"dr-okafor\", \"preference\": 0}\n";
 
 static void
 import_text (Fixture    *fixture,
@@ -486,7 +503,8 @@ test_review_verdict (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, NULL);
+                                                          ROUNDS_ROLE_ANNOTATOR |
+                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *count = NULL;
   g_autofree char *preference = NULL;
@@ -502,7 +520,8 @@ test_review_verdict (Fixture       *fixture,
   g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_cmpstr (rounds_window_get_page (fixture->window), !=, "review");
-  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.review-dataset", "s", "ethics") &&
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.review-dataset",
+                                              "s", "ethics") &&
                   g_strcmp0 (rounds_window_get_page (fixture->window), "review") == 0);
 
   /* A reviewer can. */
@@ -518,7 +537,8 @@ test_review_verdict (Fixture       *fixture,
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "review");
   page = rounds_window_get_review_page (fixture->window);
   g_assert_cmpuint (rounds_review_page_get_n_items (ROUNDS_REVIEW_PAGE (page)), ==, 1);
-  g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (ROUNDS_REVIEW_PAGE (page))), ==, "e1");
+  g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (ROUNDS_REVIEW_PAGE (page))),
+                   ==, "e1");
 
   /* Without a rationale nothing is recorded. */
   rounds_review_page_set_verdict (ROUNDS_REVIEW_PAGE (page), -1, "");
@@ -527,11 +547,13 @@ test_review_verdict (Fixture       *fixture,
   count = query (fixture, "SELECT count(*) FROM adjudications WHERE ?1 IS NOT NULL", "x");
   g_assert_cmpstr (count, ==, "0");
 
-  rounds_review_page_set_verdict (ROUNDS_REVIEW_PAGE (page), -1, "Consent of a capable patient comes first (GMC).");
+  rounds_review_page_set_verdict (ROUNDS_REVIEW_PAGE (page), -1,
+                                  "Consent of a capable patient comes first (GMC).");
   rounds_review_page_set_correction (ROUNDS_REVIEW_PAGE (page), 1, "ethics", 1);
   g_assert_true (gtk_widget_activate_action (page, "review.save-verdict", NULL));
   rounds_test_spin ();
-  preference = query (fixture, "SELECT preference FROM adjudications WHERE reviewer_id = (SELECT id FROM annotators WHERE user_name = ?1)", "dr-rev");
+  preference = query (fixture, "SELECT preference FROM adjudications WHERE reviewer_id = (SELECT "
+                               "id FROM annotators WHERE user_name = ?1)", "dr-rev");
   g_assert_cmpstr (preference, ==, "-1");
   rationale = query (fixture, "SELECT rationale FROM adjudications WHERE ?1 IS NOT NULL", "x");
   g_assert_cmpstr (rationale, ==, "Consent of a capable patient comes first (GMC).");
@@ -579,7 +601,8 @@ test_preferences (Fixture       *fixture,
   adw_combo_row_set_selected (ADW_COMBO_ROW (style), 2);
   rounds_test_spin ();
   g_assert_cmpstr (g_settings_get_string (settings, "style"), ==, "dark");
-  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==,
+                   ADW_COLOR_SCHEME_FORCE_DARK);
 
   gtk_window_destroy (GTK_WINDOW (preferences));
   g_settings_reset (settings, "text-scale");
@@ -638,18 +661,23 @@ test_import_from_app (Fixture       *fixture,
   g_autofree char *after = NULL;
 
   g_file_set_contents (good_path,
-                       "{\"id\": \"g1\", \"dataset\": \"imported\", \"scenario\": \"糖尿病患者询问胰岛素剂量。\", \"responses\": [{\"text\": \"请咨询医生。\"}, {\"text\": \"加倍剂量。\"}]}\n", -1, &error);
+                       "{\"id\": \"g1\", \"dataset\": \"imported\", \"scenario\": "
+                       "\"糖尿病患者询问胰岛素剂量。\", \"responses\": [{\"text\": \"请咨询医生。\"}, {\"text\": "
+                       "\"加倍剂量。\"}]}\n", -1, &error);
   g_assert_no_error (error);
   g_file_set_contents (bad_path,
-                       "{\"id\": \"b1\", \"dataset\": \"broken\", \"scenario\": \"x\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
-                       "{\"id\": \"b2\", \"dataset\": \"broken\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n", -1, &error);
+                       "{\"id\": \"b1\", \"dataset\": \"broken\", \"scenario\": \"x\", "
+                       "\"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
+                       "{\"id\": \"b2\", \"dataset\": \"broken\", \"responses\": [{\"text\": "
+                       "\"a\"}, {\"text\": \"b\"}]}\n", -1, &error);
   g_assert_no_error (error);
 
   rounds_window_import_file (fixture->window, good);
   g_assert_true (rounds_window_is_importing (fixture->window));
   wait_for_import (fixture);
   g_assert_null (rounds_window_get_last_import_error (fixture->window));
-  items = query (fixture, "SELECT count(*) FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE d.name = ?1", "imported");
+  items = query (fixture, "SELECT count(*) FROM items i JOIN datasets d ON d.id = "
+                          "i.dataset_id WHERE d.name = ?1", "imported");
   g_assert_cmpstr (items, ==, "1");
 
   rounds_window_import_file (fixture->window, bad);
@@ -666,7 +694,8 @@ has_visible_text (GtkWidget *widget)
 {
   if (GTK_IS_LABEL (widget))
     return gtk_widget_get_mapped (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0';
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     if (has_visible_text (child))
       return TRUE;
   return FALSE;
@@ -678,17 +707,20 @@ static void
 check_accessible_names (GtkWidget *widget,
                         GPtrArray *missing)
 {
-  gboolean control = GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) ||
-                     GTK_IS_ENTRY (widget) || GTK_IS_SPIN_BUTTON (widget) || GTK_IS_LEVEL_BAR (widget);
+  gboolean control = GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) ||
+                     GTK_IS_DROP_DOWN (widget) || GTK_IS_ENTRY (widget) ||
+                     GTK_IS_SPIN_BUTTON (widget) || GTK_IS_LEVEL_BAR (widget);
 
   if (control && gtk_widget_get_mapped (widget) && !has_visible_text (widget) &&
       !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
     g_ptr_array_add (missing, g_strdup_printf ("%s%s%s", G_OBJECT_TYPE_NAME (widget),
                                                gtk_widget_get_name (widget) ? " " : "",
-                                               gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : ""));
+                                               gtk_widget_get_tooltip_text (widget) ?
+                                               gtk_widget_get_tooltip_text (widget) : ""));
   if (control || ADW_IS_PREFERENCES_ROW (widget) || GTK_IS_WINDOW_CONTROLS (widget))
     return;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     check_accessible_names (child, missing);
 }
 
@@ -708,7 +740,8 @@ test_accessible_names (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, NULL);
+                                                          ROUNDS_ROLE_ANNOTATOR |
+                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(GError) error = NULL;
 
   /* The datasets, a two-response item, a three-response item. */
@@ -718,7 +751,8 @@ test_accessible_names (Fixture       *fixture,
   assert_accessible_names (GTK_WIDGET (fixture->window));
   import_text (fixture, disputed_jsonl);
   import_text (fixture,
-               "{\"id\": \"t1\", \"dataset\": \"triple\", \"scenario\": \"s\", \"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}, {\"text\": \"c\"}]}\n");
+               "{\"id\": \"t1\", \"dataset\": \"triple\", \"scenario\": \"s\", \"responses\": "
+               "[{\"text\": \"a\"}, {\"text\": \"b\"}, {\"text\": \"c\"}]}\n");
   rounds_window_open_dataset (fixture->window, "triple");
   rounds_test_spin ();
   assert_accessible_names (GTK_WIDGET (fixture->window));
@@ -743,14 +777,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  shared_app = rounds_application_new ();
-  g_application_register (G_APPLICATION (shared_app), NULL, &error);
-  g_assert_no_error (error);
+  rounds_test_gui_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/rounds/window/submit-by-keyboard-actions", test_submit_by_keyboard_actions);
@@ -769,7 +796,5 @@ main (int    argc,
   ADD ("/rounds/window/sync-status", test_sync_status);
 #undef ADD
 
-  status = g_test_run ();
-  g_clear_object (&shared_app);
-  return status;
+  return rounds_test_gui_run ();
 }
