@@ -11,8 +11,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "rounds-error.h"
 #include "rounds-event-private.h"
 #include "rounds-sync-private.h"
