@@ -1,7 +1,8 @@
 /* rounds-conflicts-dialog.c: datasets and items changed both here and in the curation store
  *
- * The list comes from what the local store keeps (rounds_sync_list_problems), not from the
- * last run alone, so it is the same after a restart. A choice is not made here: the dialog
+ * The list comes from what the local store keeps (rounds_sync_list_problems_async(), with
+ * the titles this computer has, in one query off the main thread), not from the last run
+ * alone, so it is the same after a restart. A choice is not made here: the dialog
  * says which one the person picked ("resolve") and the window hands it to the next sync,
  * which settles it and clears the row.
  *
@@ -25,17 +26,28 @@ struct _RoundsConflictsDialog
   GtkLabel    *message_label;
 
   /* Owned */
-  GHashTable  *buttons;        /* "<resolution>:<doc id>" → GtkButton, borrowed from the rows */
-  guint        n_conflicts;
+  GHashTable   *buttons;       /* "<resolution>:<doc id>" → GtkButton, borrowed from the rows */
+  GHashTable   *chosen;        /* doc id → resolution + 1, waiting for their sync */
+  GPtrArray    *problems;      /* RoundsSyncProblem, as last loaded */
+  GCancellable *cancellable;   /* the load in flight */
+  guint         n_conflicts;
+  gboolean      loading;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsConflictsDialog, rounds_conflicts_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
 
 enum {
   RESOLVE,
   N_SIGNALS
 };
 
+static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static char *
@@ -46,16 +58,13 @@ button_key (const char           *doc_id,
 }
 
 /* A heading a person can read for "dataset:<name>" or "item:<dataset>:<key>", whose parts
- * have ":" and "%" escaped; and the title this computer has for it, if any. */
+ * have ":" and "%" escaped. */
 static char *
-describe (RoundsStore  *store,
-          const char   *doc_id,
-          char        **local_title)
+describe (const char *doc_id)
 {
   g_auto(GStrv) parts = g_strsplit (doc_id, ":", -1);
   guint n = g_strv_length (parts);
 
-  *local_title = NULL;
   for (guint i = 1; i < n; i++)
     {
       char *unescaped = g_uri_unescape_string (parts[i], NULL);
@@ -68,22 +77,9 @@ describe (RoundsStore  *store,
     }
 
   if (n == 2 && g_str_equal (parts[0], "dataset"))
-    {
-      g_autoptr(RoundsDataset) dataset = store ? rounds_store_get_dataset (store, parts[1], NULL) : NULL;
-
-      if (dataset != NULL && rounds_dataset_get_title (dataset) != NULL &&
-          g_strcmp0 (rounds_dataset_get_title (dataset), parts[1]) != 0)
-        *local_title = g_strdup (rounds_dataset_get_title (dataset));
-      return g_strdup_printf (_("Dataset “%s”"), parts[1]);
-    }
+    return g_strdup_printf (_("Dataset “%s”"), parts[1]);
   if (n == 3 && g_str_equal (parts[0], "item"))
-    {
-      g_autoptr(RoundsItem) item = store ? rounds_store_find_item (store, parts[1], parts[2], NULL) : NULL;
-
-      if (item != NULL && rounds_item_get_title (item) != NULL && *rounds_item_get_title (item) != '\0')
-        *local_title = g_strdup (rounds_item_get_title (item));
-      return g_strdup_printf (_("Item “%s” of “%s”"), parts[2], parts[1]);
-    }
+    return g_strdup_printf (_("Item “%s” of “%s”"), parts[2], parts[1]);
   return g_strdup (doc_id);
 }
 
@@ -121,12 +117,11 @@ choice_button (RoundsConflictsDialog *self,
 
 static GtkWidget *
 conflict_row (RoundsConflictsDialog   *self,
-              RoundsStore             *store,
               const RoundsSyncProblem *problem,
               int                      chosen)
 {
-  g_autofree char *local_title = NULL;
-  g_autofree char *heading = describe (store, problem->doc_id, &local_title);
+  const char *local_title = problem->title;
+  g_autofree char *heading = describe (problem->doc_id);
   g_autofree char *when = format_when (problem->at);
   g_autoptr(GString) subtitle = g_string_new (NULL);
   GtkWidget *row = adw_action_row_new ();
@@ -148,7 +143,8 @@ conflict_row (RoundsConflictsDialog   *self,
   if (chosen > 0)
     {
       /* Chosen, waiting for the sync that settles it. */
-      GtkWidget *label = gtk_label_new (chosen - 1 == ROUNDS_SYNC_KEEP_MINE ? _("Keeping mine…") : _("Taking theirs…"));
+      GtkWidget *label = gtk_label_new (chosen - 1 == ROUNDS_SYNC_KEEP_MINE ? _("Keeping mine…")
+                                                                             : _("Taking theirs…"));
 
       gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (box), label);
@@ -157,59 +153,123 @@ conflict_row (RoundsConflictsDialog   *self,
     {
       gtk_box_append (GTK_BOX (box),
                       choice_button (self, _("_Keep Mine"),
-                                     _("The next sync replaces the store’s version with the one on this computer"),
-                                     "conflict.keep-mine", problem->doc_id, ROUNDS_SYNC_KEEP_MINE));
+                                     _("The next sync replaces the store’s version with the one "
+                                       "on this computer"),
+                                     "conflict.keep-mine", problem->doc_id,
+                                     ROUNDS_SYNC_KEEP_MINE));
       gtk_box_append (GTK_BOX (box),
                       choice_button (self, _("_Take Theirs"),
-                                     _("The store’s version replaces the one on this computer now"),
-                                     "conflict.take-theirs", problem->doc_id, ROUNDS_SYNC_TAKE_THEIRS));
+                                     _("The store’s version replaces the one on this computer "
+                                       "now"),
+                                     "conflict.take-theirs", problem->doc_id,
+                                     ROUNDS_SYNC_TAKE_THEIRS));
     }
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
   return row;
 }
 
-/**
- * rounds_conflicts_dialog_update:
- * @store: the local store, read on this thread
- * @chosen: (nullable): doc id → resolution + 1 for the conflicts already chosen, waiting
- *   for their sync
- *
- * Lists the conflicts the local store keeps now.
- */
-void
-rounds_conflicts_dialog_update (RoundsConflictsDialog *self,
-                                RoundsStore           *store,
-                                GHashTable            *chosen)
+/* Lists the conflicts of the last load, with the choices made so far. */
+static void
+show_problems (RoundsConflictsDialog *self)
 {
-  g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(GError) error = NULL;
   GtkWidget *child;
-
-  g_return_if_fail (ROUNDS_IS_CONFLICTS_DIALOG (self));
-  g_return_if_fail (ROUNDS_IS_STORE (store));
 
   g_hash_table_remove_all (self->buttons);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
   self->n_conflicts = 0;
 
-  if (!(problems = rounds_sync_list_problems (store, &error)))
+  for (guint i = 0; self->problems != NULL && i < self->problems->len; i++)
     {
-      rounds_conflicts_dialog_set_message (self, error->message);
-      return;
-    }
-  for (guint i = 0; i < problems->len; i++)
-    {
-      const RoundsSyncProblem *problem = g_ptr_array_index (problems, i);
-      int resolution = chosen ? GPOINTER_TO_INT (g_hash_table_lookup (chosen, problem->doc_id)) : 0;
+      const RoundsSyncProblem *problem = g_ptr_array_index (self->problems, i);
+      int resolution = GPOINTER_TO_INT (g_hash_table_lookup (self->chosen, problem->doc_id));
 
       if (problem->kind != ROUNDS_SYNC_PROBLEM_CONFLICT)
         continue;
-      gtk_list_box_append (self->list, conflict_row (self, store, problem, resolution));
+      gtk_list_box_append (self->list, conflict_row (self, problem, resolution));
       self->n_conflicts++;
     }
   gtk_stack_set_visible_child_name (self->stack, self->n_conflicts > 0 ? "list" : "empty");
+}
+
+static void
+set_loading (RoundsConflictsDialog *self,
+             gboolean               loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+problems_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  RoundsConflictsDialog *self = user_data;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Cancelled in dispose, or replaced by a newer load: the dialog may be gone. */
+  if (!(problems = rounds_sync_list_problems_finish (result, &error)) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
+  self->problems = g_steal_pointer (&problems);
+  show_problems (self);
+  if (error != NULL)
+    rounds_conflicts_dialog_set_message (self, error->message);
+  set_loading (self, FALSE);
+}
+
+/**
+ * rounds_conflicts_dialog_update:
+ * @store: the local store, whose file is read off the main thread
+ * @chosen: (nullable): doc id → resolution + 1 for the conflicts already chosen, waiting
+ *   for their sync
+ *
+ * Lists the conflicts the local store keeps now. The choices show at once; the list follows
+ * when it is loaded (#RoundsConflictsDialog:loading).
+ */
+void
+rounds_conflicts_dialog_update (RoundsConflictsDialog *self,
+                                RoundsStore           *store,
+                                GHashTable            *chosen)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_if_fail (ROUNDS_IS_CONFLICTS_DIALOG (self));
+  g_return_if_fail (ROUNDS_IS_STORE (store));
+
+  g_hash_table_remove_all (self->chosen);
+  if (chosen != NULL)
+    {
+      g_hash_table_iter_init (&iter, chosen);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (self->chosen, g_strdup (key), value);
+    }
+  if (self->problems != NULL)
+    show_problems (self);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  set_loading (self, TRUE);
+  rounds_sync_list_problems_async (rounds_store_get_path (store), self->cancellable,
+                                   problems_loaded, self);
+}
+
+/* Whether a list is being loaded. */
+gboolean
+rounds_conflicts_dialog_get_loading (RoundsConflictsDialog *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_CONFLICTS_DIALOG (self), FALSE);
+  return self->loading;
 }
 
 /* An error of the last sync, shown under the list; %NULL hides it. */
@@ -252,11 +312,12 @@ choose_activated (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   RoundsConflictsDialog *self = ROUNDS_CONFLICTS_DIALOG (widget);
-  RoundsSyncResolution resolution = g_str_equal (action_name, "conflict.keep-mine") ? ROUNDS_SYNC_KEEP_MINE
-                                                                                     : ROUNDS_SYNC_TAKE_THEIRS;
+  RoundsSyncResolution resolution = g_str_equal (action_name, "conflict.keep-mine")
+                                      ? ROUNDS_SYNC_KEEP_MINE : ROUNDS_SYNC_TAKE_THEIRS;
 
   rounds_conflicts_dialog_set_message (self, NULL);
-  g_signal_emit (self, signals[RESOLVE], 0, g_variant_get_string (parameter, NULL), (int) resolution);
+  g_signal_emit (self, signals[RESOLVE], 0, g_variant_get_string (parameter, NULL),
+                 (int) resolution);
 }
 
 RoundsConflictsDialog *
@@ -272,6 +333,8 @@ rounds_conflicts_dialog_dispose (GObject *object)
 {
   RoundsConflictsDialog *self = ROUNDS_CONFLICTS_DIALOG (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->buttons != NULL)
     g_hash_table_remove_all (self->buttons);
   gtk_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_CONFLICTS_DIALOG);
@@ -285,8 +348,28 @@ rounds_conflicts_dialog_finalize (GObject *object)
   RoundsConflictsDialog *self = ROUNDS_CONFLICTS_DIALOG (object);
 
   g_clear_pointer (&self->buttons, g_hash_table_unref);
+  g_clear_pointer (&self->chosen, g_hash_table_unref);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
 
   G_OBJECT_CLASS (rounds_conflicts_dialog_parent_class)->finalize (object);
+}
+
+static void
+rounds_conflicts_dialog_get_property (GObject    *object,
+                                      guint       prop_id,
+                                      GValue     *value,
+                                      GParamSpec *pspec)
+{
+  RoundsConflictsDialog *self = ROUNDS_CONFLICTS_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -297,6 +380,17 @@ rounds_conflicts_dialog_class_init (RoundsConflictsDialogClass *klass)
 
   object_class->dispose = rounds_conflicts_dialog_dispose;
   object_class->finalize = rounds_conflicts_dialog_finalize;
+  object_class->get_property = rounds_conflicts_dialog_get_property;
+
+  /**
+   * RoundsConflictsDialog:loading:
+   *
+   * Whether the list is being loaded from the local store.
+   */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * RoundsConflictsDialog::resolve:
@@ -308,7 +402,8 @@ rounds_conflicts_dialog_class_init (RoundsConflictsDialogClass *klass)
   signals[RESOLVE] = g_signal_new ("resolve", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rounds-conflicts-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/rounds-conflicts-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsConflictsDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, RoundsConflictsDialog, list);
   gtk_widget_class_bind_template_child (widget_class, RoundsConflictsDialog, message_label);
@@ -323,4 +418,5 @@ rounds_conflicts_dialog_init (RoundsConflictsDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->buttons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->chosen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

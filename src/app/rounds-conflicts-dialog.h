@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 
 #define ROUNDS_TYPE_CONFLICTS_DIALOG (rounds_conflicts_dialog_get_type ())
 
-G_DECLARE_FINAL_TYPE (RoundsConflictsDialog, rounds_conflicts_dialog,
-                      ROUNDS, CONFLICTS_DIALOG, AdwWindow)
+G_DECLARE_FINAL_TYPE (RoundsConflictsDialog, rounds_conflicts_dialog, ROUNDS, CONFLICTS_DIALOG,
+                      AdwWindow)
 
 RoundsConflictsDialog *rounds_conflicts_dialog_new             (GtkWindow             *parent);
 void                   rounds_conflicts_dialog_update          (RoundsConflictsDialog *self,
@@ -23,6 +23,7 @@ void                   rounds_conflicts_dialog_update          (RoundsConflictsD
 void                   rounds_conflicts_dialog_set_message     (RoundsConflictsDialog *self,
                                                                 const char            *message);
 guint                  rounds_conflicts_dialog_get_n_conflicts (RoundsConflictsDialog *self);
+gboolean               rounds_conflicts_dialog_get_loading     (RoundsConflictsDialog *self);
 GtkWidget             *rounds_conflicts_dialog_find_button     (RoundsConflictsDialog *self,
                                                                 const char            *doc_id,
                                                                 RoundsSyncResolution   resolution);

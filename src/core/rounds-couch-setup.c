@@ -33,7 +33,8 @@ static const char * const admin_roles[] = { "_admin" };
 char *
 rounds_couch_setup_get_validate_source (void)
 {
-  g_autoptr(GBytes) bytes = g_resource_lookup_data (rounds_couchdb_get_resource (), VALIDATE_RESOURCE,
+  g_autoptr(GBytes) bytes = g_resource_lookup_data (rounds_couchdb_get_resource (),
+                                                    VALIDATE_RESOURCE,
                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   gsize size;
   const char *data;
@@ -100,8 +101,11 @@ add_roles (JsonObject         *security,
       {
         json_array_add_string_element (array, roles[i]);
         if (changes != NULL)
-          g_ptr_array_add (changes, g_strdup_printf (_("%s: role “%s” added to the %s"), "_security", roles[i],
-                                                     g_str_equal (section, "members") ? _("members") : _("administrators")));
+          g_ptr_array_add (changes,
+                           g_strdup_printf (_("%s: role “%s” added to the %s"), "_security",
+                                            roles[i],
+                                            g_str_equal (section, "members")
+                                              ? _("members") : _("administrators")));
         changed = TRUE;
       }
   return changed;
@@ -118,12 +122,24 @@ get_optional (RoundsCouch   *couch,
   g_autoptr(GError) local_error = NULL;
 
   *doc = rounds_couch_get_doc (couch, doc_id, cancellable, &local_error);
-  if (*doc == NULL && !g_error_matches (local_error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_NOT_FOUND))
+  if (*doc == NULL &&
+      !g_error_matches (local_error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_NOT_FOUND))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   return TRUE;
+}
+
+/* Whether the design document's validate_doc_update is this Rounds's. */
+static gboolean
+design_is_current (JsonObject *design,
+                   const char *source)
+{
+  JsonNode *node = json_object_get_member (design, "validate_doc_update");
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING &&
+         g_strcmp0 (json_node_get_string (node), source) == 0;
 }
 
 static gboolean
@@ -136,7 +152,8 @@ db_exists (RoundsCouch   *couch,
   g_autoptr(JsonObject) info = rounds_couch_get_db_info (couch, cancellable, &local_error);
 
   *exists = info != NULL;
-  if (info == NULL && !g_error_matches (local_error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_NOT_FOUND))
+  if (info == NULL &&
+      !g_error_matches (local_error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_NOT_FOUND))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -173,7 +190,8 @@ rounds_couch_setup_check (RoundsCouch   *couch,
     return FALSE;
   if (!exists)
     {
-      g_ptr_array_add (list, g_strdup_printf (_("The database %s does not exist"), rounds_couch_get_url (couch)));
+      g_ptr_array_add (list, g_strdup_printf (_("The database %s does not exist"),
+                                              rounds_couch_get_url (couch)));
       *findings = g_steal_pointer (&list);
       return TRUE;
     }
@@ -182,18 +200,22 @@ rounds_couch_setup_check (RoundsCouch   *couch,
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (member_roles); i++)
     if (!array_has (section_roles (security, "members"), member_roles[i]))
-      g_ptr_array_add (list, g_strdup_printf (_("_security: the role “%s” is not among the members"), member_roles[i]));
+      g_ptr_array_add (list, g_strdup_printf (_("_security: the role “%s” is not among the "
+                                                "members"), member_roles[i]));
   for (guint i = 0; i < G_N_ELEMENTS (admin_roles); i++)
     if (!array_has (section_roles (security, "admins"), admin_roles[i]))
-      g_ptr_array_add (list, g_strdup_printf (_("_security: the role “%s” is not among the administrators"), admin_roles[i]));
+      g_ptr_array_add (list, g_strdup_printf (_("_security: the role “%s” is not among the "
+                                                "administrators"), admin_roles[i]));
 
   if (!get_optional (couch, ROUNDS_COUCH_DESIGN_DOC_ID, &design, cancellable, error))
     return FALSE;
   source = rounds_couch_setup_get_validate_source ();
   if (design == NULL)
-    g_ptr_array_add (list, g_strdup_printf (_("The design document %s is missing"), ROUNDS_COUCH_DESIGN_DOC_ID));
-  else if (g_strcmp0 (json_object_get_string_member_with_default (design, "validate_doc_update", NULL), source) != 0)
-    g_ptr_array_add (list, g_strdup_printf (_("The design document %s has another validate_doc_update than this Rounds"),
+    g_ptr_array_add (list, g_strdup_printf (_("The design document %s is missing"),
+                                            ROUNDS_COUCH_DESIGN_DOC_ID));
+  else if (!design_is_current (design, source))
+    g_ptr_array_add (list, g_strdup_printf (_("The design document %s has another "
+                                              "validate_doc_update than this Rounds"),
                                             ROUNDS_COUCH_DESIGN_DOC_ID));
 
   *findings = g_steal_pointer (&list);
@@ -238,7 +260,8 @@ rounds_couch_setup_apply (RoundsCouch   *couch,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      g_ptr_array_add (list, g_strdup_printf (_("Created the database %s"), rounds_couch_get_url (couch)));
+      g_ptr_array_add (list, g_strdup_printf (_("Created the database %s"),
+                                              rounds_couch_get_url (couch)));
     }
 
   if (!(security = rounds_couch_get_doc (couch, "_security", cancellable, error)))
@@ -248,7 +271,8 @@ rounds_couch_setup_apply (RoundsCouch   *couch,
   if (changed)
     {
       g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), security);
-      g_autoptr(JsonNode) answer = rounds_couch_request (couch, "PUT", "_security", body, NULL, cancellable, error);
+      g_autoptr(JsonNode) answer = rounds_couch_request (couch, "PUT", "_security", body, NULL,
+                                                         cancellable, error);
 
       if (answer == NULL)
         return FALSE;
@@ -256,8 +280,7 @@ rounds_couch_setup_apply (RoundsCouch   *couch,
 
   if (!get_optional (couch, ROUNDS_COUCH_DESIGN_DOC_ID, &design, cancellable, error))
     return FALSE;
-  if (design == NULL ||
-      g_strcmp0 (json_object_get_string_member_with_default (design, "validate_doc_update", NULL), source) != 0)
+  if (design == NULL || !design_is_current (design, source))
     {
       g_autoptr(JsonObject) doc = json_object_new ();
       g_autofree char *rev = NULL;
@@ -267,7 +290,8 @@ rounds_couch_setup_apply (RoundsCouch   *couch,
         json_object_set_string_member (doc, "_rev", json_object_get_string_member (design, "_rev"));
       json_object_set_string_member (doc, "language", "javascript");
       json_object_set_string_member (doc, "validate_doc_update", source);
-      if (!(rev = rounds_couch_put_doc (couch, ROUNDS_COUCH_DESIGN_DOC_ID, doc, cancellable, error)))
+      if (!(rev = rounds_couch_put_doc (couch, ROUNDS_COUCH_DESIGN_DOC_ID, doc, cancellable,
+                                        error)))
         return FALSE;
       g_ptr_array_add (list, g_strdup_printf (design == NULL ? _("Installed the design document %s")
                                                              : _("Updated the design document %s"),

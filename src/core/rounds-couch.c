@@ -172,7 +172,8 @@ parse_url (RoundsCouch  *self,
   part = NULL;
 
   curl_url_get (handle, CURLUPART_SCHEME, &scheme, 0);
-  if (scheme == NULL || (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0))
+  if (scheme == NULL ||
+      (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0))
     {
       set_invalid_url (error, display, _("only https:// and http:// are supported"));
       goto out;
@@ -187,7 +188,8 @@ parse_url (RoundsCouch  *self,
   slash = strrchr (path, '/');
   if (slash == NULL || slash[1] == '\0')
     {
-      set_invalid_url (error, display, _("it names no database: add one, as in https://couch.example.org/ethics-study"));
+      set_invalid_url (error, display, _("it names no database: add one, as in "
+                                         "https://couch.example.org/ethics-study"));
       goto out;
     }
 
@@ -196,7 +198,8 @@ parse_url (RoundsCouch  *self,
   if (!db_name_is_valid (self->db_name))
     {
       set_invalid_url (error, display,
-                       _("a database name starts with a lower-case letter and has only lower-case letters, digits and _$()+-/"));
+                       _("a database name starts with a lower-case letter and has only "
+                         "lower-case letters, digits and _$()+-/"));
       goto out;
     }
   g_clear_pointer (&self->db_segment, g_free);
@@ -406,8 +409,9 @@ set_curl_error (RoundsCouch  *self,
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_ISSUER_ERROR:
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_TLS,
-                   _("The certificate of %s cannot be verified (%s). If your organisation has its own "
-                     "certificate authority, give its certificate file (--cacert)"), self->url, detail);
+                   _("The certificate of %s cannot be verified (%s). If your organisation "
+                     "has its own certificate authority, give its certificate file "
+                     "(--cacert)"), self->url, detail);
       break;
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
@@ -422,7 +426,8 @@ set_curl_error (RoundsCouch  *self,
     default:
       /* Sent, maybe received and acted on: a reset, an empty reply, a body cut short. */
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_INTERRUPTED,
-                   _("The connection to %s broke off (%s); what the server did with the request is unknown"),
+                   _("The connection to %s broke off (%s); what the server did with the "
+                     "request is unknown"),
                    self->url, detail);
       break;
     }
@@ -512,7 +517,8 @@ refine_unauthorized (RoundsCouch   *self,
                      GError       **error)
 {
   g_autofree char *reason = reason_of (node, self->response->str);
-  g_autoptr(JsonNode) session = rounds_couch_request (self, "GET", "/_session", NULL, NULL, cancellable, NULL);
+  g_autoptr(JsonNode) session = rounds_couch_request (self, "GET", "/_session", NULL, NULL,
+                                                      cancellable, NULL);
   JsonObject *user_ctx = NULL;
 
   if (session != NULL && JSON_NODE_HOLDS_OBJECT (session))
@@ -525,7 +531,8 @@ refine_unauthorized (RoundsCouch   *self,
   if (status)
     *status = 401;
   if (user_ctx != NULL &&
-      g_strcmp0 (json_object_get_string_member_with_default (user_ctx, "name", NULL), self->user) == 0)
+      g_strcmp0 (json_object_get_string_member_with_default (user_ctx, "name", NULL),
+                 self->user) == 0)
     g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_FORBIDDEN,
                  _("No permission: %s refused “%s”: %s"), self->url, self->user, reason);
   else
@@ -677,7 +684,8 @@ request_object (RoundsCouch   *self,
                 GCancellable  *cancellable,
                 GError       **error)
 {
-  g_autoptr(JsonNode) node = rounds_couch_request (self, method, path, body, NULL, cancellable, error);
+  g_autoptr(JsonNode) node = rounds_couch_request (self, method, path, body, NULL, cancellable,
+                                                   error);
   g_autofree char *url = NULL;
 
   if (node == NULL)
@@ -804,7 +812,8 @@ rounds_couch_put_doc (RoundsCouch   *self,
   if (rev == NULL)
     {
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_BAD_RESPONSE,
-                   _("%s does not answer like a CouchDB server: no revision for %s"), self->url, doc_id);
+                   _("%s does not answer like a CouchDB server: no revision for %s"),
+                   self->url, doc_id);
       return NULL;
     }
   return g_strdup (rev);
@@ -837,7 +846,8 @@ rounds_couch_bulk_docs (RoundsCouch   *self,
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_BAD_RESPONSE,
-                   _("%s does not answer like a CouchDB server: _bulk_docs gave no list of results"), self->url);
+                   _("%s does not answer like a CouchDB server: _bulk_docs gave no list of "
+                     "results"), self->url);
       return NULL;
     }
   return json_array_ref (json_node_get_array (node));
@@ -870,14 +880,16 @@ rounds_couch_all_docs (RoundsCouch         *self,
     json_array_add_string_element (array, keys[i]);
   json_object_set_array_member (request, "keys", array);
   body = json_node_init_object (json_node_alloc (), request);
-  if (!(answer = request_object (self, "POST", include_docs ? "_all_docs?include_docs=true" : "_all_docs",
+  if (!(answer = request_object (self, "POST",
+                                 include_docs ? "_all_docs?include_docs=true" : "_all_docs",
                                  body, cancellable, error)))
     return NULL;
   rows = json_object_get_member (answer, "rows");
   if (rows == NULL || !JSON_NODE_HOLDS_ARRAY (rows))
     {
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_BAD_RESPONSE,
-                   _("%s does not answer like a CouchDB server: _all_docs gave no rows"), self->url);
+                   _("%s does not answer like a CouchDB server: _all_docs gave no rows"),
+                   self->url);
       return NULL;
     }
   return json_array_ref (json_node_get_array (rows));
@@ -908,14 +920,17 @@ rounds_couch_changes (RoundsCouch   *self,
   g_return_val_if_fail (limit > 0, NULL);
 
   escaped = g_uri_escape_string (since ? since : "0", NULL, FALSE);
-  path = g_strdup_printf ("_changes?include_docs=true&style=all_docs&since=%s&limit=%u", escaped, limit);
+  path = g_strdup_printf ("_changes?include_docs=true&style=all_docs&since=%s&limit=%u",
+                          escaped, limit);
   if (!(page = request_object (self, "GET", path, NULL, cancellable, error)))
     return NULL;
   results = json_object_get_member (page, "results");
-  if (results == NULL || !JSON_NODE_HOLDS_ARRAY (results) || !json_object_has_member (page, "last_seq"))
+  if (results == NULL || !JSON_NODE_HOLDS_ARRAY (results) ||
+      !json_object_has_member (page, "last_seq"))
     {
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_BAD_RESPONSE,
-                   _("%s does not answer like a CouchDB server: _changes gave no results"), self->url);
+                   _("%s does not answer like a CouchDB server: _changes gave no results"),
+                   self->url);
       return NULL;
     }
   return g_steal_pointer (&page);

@@ -50,6 +50,8 @@ typedef enum
  * @reason: the store's reason, to show to the person
  * @server_rev: (nullable): for a conflict, the store's revision
  * @at: when it was seen, ISO 8601
+ * @title: (nullable): for a dataset or item, the title this computer has for it: a
+ *   dataset's when other than its name, an item's title or else its key
  *
  * A document that did not go through. It stays in the outbox (or, for a conflict, keeps
  * its local version) and is listed until a later sync gets it through or it is resolved.
@@ -62,6 +64,7 @@ typedef struct
   char                  *reason;
   char                  *server_rev;
   char                  *at;
+  char                  *title;
 } RoundsSyncProblem;
 
 /**
@@ -148,6 +151,12 @@ gboolean           rounds_sync_count_waiting      (RoundsStore            *store
                                                    GError                **error);
 GPtrArray         *rounds_sync_list_problems      (RoundsStore            *store,
                                                    GError                **error);
+void               rounds_sync_list_problems_async  (const char           *db_path,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+GPtrArray         *rounds_sync_list_problems_finish (GAsyncResult         *result,
+                                                     GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsSyncResult, rounds_sync_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsSyncProblem, rounds_sync_problem_free)

@@ -1,0 +1,114 @@
+/* rounds-event-private.h: the judgement and verdict event documents, built and read
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "rounds-item.h"
+#include "rounds-judgement.h"
+#include "rounds-rubric.h"
+#include "rounds-review.h"
+#include "rounds-store.h"
+
+G_BEGIN_DECLS
+
+/* One saved edit of a judgement or a verdict is one immutable event (DESIGN.md). It travels
+ * as a document of the curation store and as a line of the full archive; both are built and
+ * read here, and nowhere else. The two differ only in small ways, chosen by the flags. */
+
+typedef enum
+{
+  ROUNDS_EVENT_JUDGEMENT,
+  ROUNDS_EVENT_VERDICT,
+} RoundsEventType;
+
+typedef enum
+{
+  /* The curation store's document: "_id", "schema" and the item's "responses"; booleans
+   * always written; an empty keyed member left out. */
+  ROUNDS_EVENT_STORE   = 0,
+  /* A line of the full archive: no "_id", "schema" or "responses"; "unacceptable" and
+   * "models_revealed" only when true; a keyed member written whenever its column is set,
+   * and a shown position the item does not have written as "?". */
+  ROUNDS_EVENT_ARCHIVE = 1 << 0,
+} RoundsEventFlags;
+
+/* Which edit an event is: what its document id is made of. */
+typedef struct
+{
+  RoundsEventType  type;
+  const char      *doc_id;     /* the store's "_id"; NULL in the archive */
+  const char      *dataset;
+  const char      *item;
+  const char      *person;     /* the annotator, or the reviewer */
+  const char      *edit;
+} RoundsEventKey;
+
+const char      *_rounds_event_type_to_string   (RoundsEventType          type);
+gboolean         _rounds_event_type_from_string (const char              *text,
+                                                 RoundsEventType         *type);
+
+/* Building: from a row of annotations (or adjudications) read by column name. The row has
+ * edit_id, revision, created_at, preference, ranking_json, unacceptable, scores_json and,
+ * for a judgement, status, flags_json, notes_json, comment, skip_reason, shown_order,
+ * time_spent_ms; for a verdict, rationale, resolves_json, models_revealed. @key gives the
+ * names, which the caller may have changed (pseudonyms); @keys are the item's response ids
+ * in canonical order. */
+JsonObject      *_rounds_event_build            (const RoundsEventKey    *key,
+                                                 sqlite3_stmt            *row,
+                                                 const char * const      *keys,
+                                                 guint                    n_keys,
+                                                 RoundsEventFlags         flags);
+
+/* Reading. Every member is type-checked: a wrong type refuses the document with its
+ * reason (ROUNDS_ERROR_INVALID_INPUT, "<doc id>: <reason>"), never a GLib critical.
+ *
+ * _rounds_event_read_key() checks the names and, in the store, that the id is made of
+ * them; what it checks before the item is looked up is what a document waiting for its
+ * item has already passed. The strings point into @doc. */
+gboolean         _rounds_event_read_key         (JsonObject              *doc,
+                                                 RoundsEventType          type,
+                                                 RoundsEventFlags         flags,
+                                                 RoundsEventKey          *key,
+                                                 GError                 **error);
+RoundsJudgement *_rounds_event_read_judgement   (JsonObject              *doc,
+                                                 const RoundsEventKey    *key,
+                                                 RoundsItem              *item,
+                                                 RoundsRubric            *rubric,
+                                                 RoundsEventFlags         flags,
+                                                 GError                 **error);
+RoundsVerdict   *_rounds_event_read_verdict     (JsonObject              *doc,
+                                                 const RoundsEventKey    *key,
+                                                 RoundsItem              *item,
+                                                 RoundsEventFlags         flags,
+                                                 char                   **resolves_json,
+                                                 GError                 **error);
+
+/* Type-checked members of any document: %NULL (or %FALSE) when missing or of another type. */
+const char      *_rounds_event_get_string       (JsonObject              *doc,
+                                                 const char              *member);
+gboolean         _rounds_event_get_int          (JsonObject              *doc,
+                                                 const char              *member,
+                                                 gint64                  *value);
+JsonObject      *_rounds_event_get_object       (JsonObject              *doc,
+                                                 const char              *member);
+JsonArray       *_rounds_event_get_array        (JsonObject              *doc,
+                                                 const char              *member);
+gboolean         _rounds_event_get_bool         (JsonObject              *doc,
+                                                 const char              *member,
+                                                 gboolean                 default_value);
+/* A member as JSON text; %NULL when missing or null. */
+char            *_rounds_event_member_json      (JsonObject              *doc,
+                                                 const char              *member);
+/* The names the documents may carry: a dataset's, and an item's or a response's key. */
+gboolean         _rounds_event_valid_name       (const char              *name);
+gboolean         _rounds_event_valid_key        (const char              *key);
+gboolean         _rounds_event_invalid          (GError                 **error,
+                                                 const char              *doc_id,
+                                                 const char              *format,
+                                                 ...) G_GNUC_PRINTF (3, 4);
+
+G_END_DECLS

@@ -1,0 +1,591 @@
+/* rounds-sync-outbox.c: what waits to go up to the curation store, and marking it pushed
+ *
+ * The outboxes are the judgement and verdict edits not yet in the store, the profile of the
+ * person syncing when it changed, and, for a curator, the datasets and items not yet
+ * published. A push reads them kind after kind, in batches, from a cursor.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-sync"
+
+#include "config.h"
+
+#include "rounds-error.h"
+#include "rounds-event-private.h"
+#include "rounds-sql-private.h"
+#include "rounds-sync-private.h"
+#include "rounds-util-private.h"
+
+/**
+ * rounds_sync_count_waiting:
+ * @user_name: (nullable): only this person's edits, or everybody's on this machine
+ *
+ * How many judgement and verdict edits have not reached the store yet.
+ */
+gboolean
+rounds_sync_count_waiting (RoundsStore  *store,
+                           const char   *user_name,
+                           guint        *n_waiting,
+                           GError      **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (ROUNDS_IS_STORE (store), FALSE);
+  g_return_val_if_fail (n_waiting != NULL, FALSE);
+
+  if (!(stmt = _rounds_store_prepare (store,
+                                      "SELECT (SELECT COUNT(*) FROM annotations a"
+                                      "         JOIN annotators an ON an.id = a.annotator_id"
+                                      "         WHERE a.synced = 0 AND a.origin = 'local'"
+                                      "         AND (?1 IS NULL OR an.user_name = ?1))"
+                                      " + (SELECT COUNT(*) FROM adjudications j"
+                                      "    JOIN annotators an ON an.id = j.reviewer_id"
+                                      "    WHERE j.synced = 0 AND j.origin = 'local'"
+                                      "    AND (?1 IS NULL OR an.user_name = ?1)) AS n_waiting",
+                                      error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, user_name);
+  rc = sqlite3_step (stmt);
+  *n_waiting = rc == SQLITE_ROW ? (guint) _rounds_sql_int64 (stmt, "n_waiting") : 0;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return _rounds_store_set_sqlite_error (store, error);
+  return TRUE;
+}
+
+/* Documents going up ------------------------------------------------------------------ */
+
+void
+_rounds_sync_outgoing_free (gpointer data)
+{
+  Outgoing *out = data;
+
+  g_free (out->doc_id);
+  g_clear_pointer (&out->doc, json_object_unref);
+  g_free (out->content_hash);
+  g_free (out);
+}
+
+static GStrv
+response_keys (Run     *run,
+               gint64   item_id,
+               GError **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _rounds_store_prepare (run->store,
+                                      "SELECT key FROM responses WHERE item_id = ?1 ORDER BY idx",
+                                      error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, item_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, _rounds_sql_text (stmt, "key"));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _rounds_store_set_sqlite_error (run->store, error);
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+static void
+set_text (JsonObject *doc,
+          const char *member,
+          const char *text)
+{
+  if (text != NULL)
+    json_object_set_string_member (doc, member, text);
+}
+
+/* A JSON column as a member, parsed; left out when NULL or unreadable. */
+static void
+set_json (JsonObject *doc,
+          const char *member,
+          const char *json)
+{
+  JsonNode *node = _rounds_sync_parse_json (json);
+
+  if (node != NULL)
+    json_object_set_member (doc, member, node);
+}
+
+/* The stored arrays are in canonical response order; the documents key them by response
+ * id, as the Rounds JSONL format does, so that they read without knowing the order. */
+
+static JsonObject *
+new_doc (const char *doc_id,
+         const char *type)
+{
+  JsonObject *doc = json_object_new ();
+
+  json_object_set_string_member (doc, "_id", doc_id);
+  json_object_set_string_member (doc, "type", type);
+  json_object_set_int_member (doc, "schema", ROUNDS_SYNC_DOC_SCHEMA);
+  return doc;
+}
+
+static Outgoing *
+outgoing_new (Kind        kind,
+              gint64      row_id,
+              JsonObject *doc)
+{
+  Outgoing *out = g_new0 (Outgoing, 1);
+
+  out->kind = kind;
+  out->row_id = row_id;
+  out->doc = doc;
+  out->doc_id = g_strdup (json_object_get_string_member (doc, "_id"));
+  return out;
+}
+
+/* Reads up to @max judgement (or verdict) edits of the outbox after the cursor into @batch,
+ * as event documents. */
+static gboolean
+read_events (Run              *run,
+             RoundsEventType   type,
+             GPtrArray        *batch,
+             guint             max,
+             GError          **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (type == ROUNDS_EVENT_JUDGEMENT)
+    stmt = _rounds_store_prepare (run->store,
+                                  "SELECT a.id, a.doc_id, a.edit_id, an.user_name,"
+                                  " d.name AS dataset, i.key AS item_key, a.revision, a.status,"
+                                  " a.preference,"
+                                  " a.ranking_json, a.unacceptable, a.scores_json, a.flags_json,"
+                                  " a.notes_json, a.comment, a.skip_reason, a.shown_order,"
+                                  " a.time_spent_ms, a.created_at, a.item_id"
+                                  " FROM annotations a"
+                                  " JOIN annotators an ON an.id = a.annotator_id"
+                                  " JOIN items i ON i.id = a.item_id"
+                                  " JOIN datasets d ON d.id = i.dataset_id"
+                                  " WHERE a.synced = 0 AND a.origin = 'local' AND a.id > ?2"
+                                  " AND an.user_name = ?1"
+                                  " ORDER BY a.id LIMIT ?3", error);
+  else
+    stmt = _rounds_store_prepare (run->store,
+                                  "SELECT j.id, j.doc_id, j.edit_id, an.user_name,"
+                                  " d.name AS dataset, i.key AS item_key, j.revision,"
+                                  " j.preference, j.ranking_json,"
+                                  " j.unacceptable, j.scores_json, j.rationale, j.resolves_json,"
+                                  " j.models_revealed, j.created_at, j.item_id"
+                                  " FROM adjudications j"
+                                  " JOIN annotators an ON an.id = j.reviewer_id"
+                                  " JOIN items i ON i.id = j.item_id"
+                                  " JOIN datasets d ON d.id = i.dataset_id"
+                                  " WHERE j.synced = 0 AND j.origin = 'local' AND j.id > ?2"
+                                  " AND an.user_name = ?1"
+                                  " ORDER BY j.id LIMIT ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, run->profile);
+  sqlite3_bind_int64 (stmt, 2, run->cursor);
+  sqlite3_bind_int (stmt, 3, (int) max);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RoundsEventKey key = {
+        .type = type,
+        .doc_id = _rounds_sql_text (stmt, "doc_id"),
+        .dataset = _rounds_sql_text (stmt, "dataset"),
+        .item = _rounds_sql_text (stmt, "item_key"),
+        .person = _rounds_sql_text (stmt, "user_name"),
+        .edit = _rounds_sql_text (stmt, "edit_id"),
+      };
+      g_auto(GStrv) keys = NULL;
+      Outgoing *out;
+
+      /* Another statement while this one steps: a different one of the store's cache. */
+      if (!(keys = response_keys (run, _rounds_sql_int64 (stmt, "item_id"), error)))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      out = outgoing_new (type == ROUNDS_EVENT_JUDGEMENT ? KIND_JUDGEMENT : KIND_VERDICT,
+                          _rounds_sql_int64 (stmt, "id"),
+                          _rounds_event_build (&key, stmt, (const char * const *) keys,
+                                               g_strv_length (keys), ROUNDS_EVENT_STORE));
+      run->cursor = out->row_id;
+      g_ptr_array_add (batch, out);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _rounds_store_set_sqlite_error (run->store, error);
+  return TRUE;
+}
+
+static gboolean
+read_datasets (Run        *run,
+               GPtrArray  *batch,
+               guint       max,
+               GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _rounds_store_prepare (run->store,
+                                      "SELECT id, name, title, description, instructions,"
+                                      " rubric_json, scale, overlap, dispute_spread, required,"
+                                      " metadata_json, content_hash, remote_rev"
+                                      " FROM datasets WHERE published = 0 AND id > ?1"
+                                      " ORDER BY id LIMIT ?2", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, run->cursor);
+  sqlite3_bind_int (stmt, 2, (int) max);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = _rounds_sql_text (stmt, "name");
+      g_autofree char *doc_id = _rounds_doc_id ("dataset", name, NULL);
+      g_auto(GStrv) required = g_strsplit (_rounds_sql_text (stmt, "required"), ",", -1);
+      JsonObject *doc = new_doc (doc_id, "dataset");
+      JsonArray *required_array = json_array_new ();
+      Outgoing *out;
+
+      set_text (doc, "_rev", _rounds_sql_text (stmt, "remote_rev"));
+      set_text (doc, "id", name);
+      set_text (doc, "title", _rounds_sql_text (stmt, "title"));
+      set_text (doc, "description", _rounds_sql_text (stmt, "description"));
+      set_text (doc, "instructions", _rounds_sql_text (stmt, "instructions"));
+      set_json (doc, "rubric", _rounds_sql_text (stmt, "rubric_json"));
+      json_object_set_int_member (doc, "scale", _rounds_sql_int (stmt, "scale"));
+      json_object_set_int_member (doc, "overlap", _rounds_sql_int (stmt, "overlap"));
+      json_object_set_int_member (doc, "dispute_spread", _rounds_sql_int (stmt, "dispute_spread"));
+      for (guint i = 0; required[i]; i++)
+        if (*required[i] != '\0')
+          json_array_add_string_element (required_array, required[i]);
+      json_object_set_array_member (doc, "required", required_array);
+      set_json (doc, "metadata", _rounds_sql_text (stmt, "metadata_json"));
+      set_text (doc, "content_hash", _rounds_sql_text (stmt, "content_hash"));
+
+      out = outgoing_new (KIND_DATASET, _rounds_sql_int64 (stmt, "id"), doc);
+      out->content_hash = _rounds_sql_dup (stmt, "content_hash");
+      run->cursor = out->row_id;
+      g_ptr_array_add (batch, out);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _rounds_store_set_sqlite_error (run->store, error);
+  return TRUE;
+}
+
+static gboolean
+add_item_responses (Run         *run,
+                    Outgoing    *out,
+                    GError     **error)
+{
+  JsonArray *responses = json_array_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  json_object_set_array_member (out->doc, "responses", responses);
+  if (!(stmt = _rounds_store_prepare (run->store,
+                                      "SELECT key, text, model, metadata_json FROM responses"
+                                      " WHERE item_id = ?1 ORDER BY idx", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, out->row_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *response = json_object_new ();
+
+      set_text (response, "id", _rounds_sql_text (stmt, "key"));
+      set_text (response, "text", _rounds_sql_text (stmt, "text"));
+      set_text (response, "model", _rounds_sql_text (stmt, "model"));
+      set_json (response, "metadata", _rounds_sql_text (stmt, "metadata_json"));
+      json_array_add_object_element (responses, response);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _rounds_store_set_sqlite_error (run->store, error);
+  return TRUE;
+}
+
+static gboolean
+read_items (Run        *run,
+            GPtrArray  *batch,
+            guint       max,
+            GError    **error)
+{
+  sqlite3_stmt *stmt;
+  guint first = batch->len;
+  int rc;
+
+  if (!(stmt = _rounds_store_prepare (run->store,
+                                      "SELECT i.id, d.name AS dataset, i.key, i.position, i.title,"
+                                      " i.scenario, i.specialty, i.language, i.metadata_json,"
+                                      " i.reference_json, i.content_hash, i.overlap, i.remote_rev"
+                                      " FROM items i JOIN datasets d ON d.id = i.dataset_id"
+                                      " WHERE i.published = 0 AND i.id > ?1"
+                                      " ORDER BY i.id LIMIT ?2", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, run->cursor);
+  sqlite3_bind_int (stmt, 2, (int) max);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *doc_id = _rounds_doc_id ("item", _rounds_sql_text (stmt, "dataset"),
+                                                _rounds_sql_text (stmt, "key"), NULL);
+      JsonObject *doc = new_doc (doc_id, "item");
+      Outgoing *out;
+
+      set_text (doc, "_rev", _rounds_sql_text (stmt, "remote_rev"));
+      set_text (doc, "dataset", _rounds_sql_text (stmt, "dataset"));
+      set_text (doc, "id", _rounds_sql_text (stmt, "key"));
+      json_object_set_int_member (doc, "position", _rounds_sql_int64 (stmt, "position"));
+      set_text (doc, "title", _rounds_sql_text (stmt, "title"));
+      set_text (doc, "scenario", _rounds_sql_text (stmt, "scenario"));
+      set_text (doc, "specialty", _rounds_sql_text (stmt, "specialty"));
+      set_text (doc, "language", _rounds_sql_text (stmt, "language"));
+      set_json (doc, "metadata", _rounds_sql_text (stmt, "metadata_json"));
+      set_json (doc, "reference", _rounds_sql_text (stmt, "reference_json"));
+      json_object_set_int_member (doc, "overlap", _rounds_sql_int (stmt, "overlap"));
+      set_text (doc, "content_hash", _rounds_sql_text (stmt, "content_hash"));
+
+      out = outgoing_new (KIND_ITEM, _rounds_sql_int64 (stmt, "id"), doc);
+      out->content_hash = _rounds_sql_dup (stmt, "content_hash");
+      run->cursor = out->row_id;
+      g_ptr_array_add (batch, out);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _rounds_store_set_sqlite_error (run->store, error);
+
+  for (guint i = first; i < batch->len; i++)
+    if (!add_item_responses (run, g_ptr_array_index (batch, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+/* The profile of the person syncing, when it differs from what was last pushed. */
+static gboolean
+read_profile (Run        *run,
+              GPtrArray  *batch,
+              GError    **error)
+{
+  g_autoptr(RoundsProfile) profile = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *doc_id = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *content = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr(JsonNode) state_node = NULL;
+  g_autofree char *roles = NULL;
+  g_auto(GStrv) role_names = NULL;
+  JsonArray *role_array;
+  JsonObject *doc;
+  Outgoing *out;
+
+  if (!(profile = rounds_store_get_profile (run->store, run->profile, &local_error)))
+    {
+      if (g_error_matches (local_error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  doc_id = _rounds_doc_id ("annotator", run->profile, NULL);
+  doc = new_doc (doc_id, "annotator");
+  set_text (doc, "user", rounds_profile_get_user_name (profile));
+  set_text (doc, "display_name", rounds_profile_get_display_name (profile));
+  set_text (doc, "specialty", rounds_profile_get_specialty (profile));
+  roles = rounds_roles_to_string (rounds_profile_get_roles (profile));
+  role_names = g_strsplit (roles, ",", -1);
+  role_array = json_array_new ();
+  for (guint i = 0; role_names[i]; i++)
+    if (*role_names[i])
+      json_array_add_string_element (role_array, role_names[i]);
+  json_object_set_array_member (doc, "roles", role_array);
+
+  content = _rounds_sync_object_to_string (doc);
+  hash = _rounds_sha256_hex (content, -1);
+  key = g_strdup_printf ("%s%s/%s:%s", META_PROFILE, run->server_uuid,
+                         rounds_couch_get_db_name (run->couch), run->profile);
+  if (!(state = _rounds_store_get_meta (run->store, key, &local_error)) && local_error)
+    {
+      json_object_unref (doc);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  state_node = _rounds_sync_parse_json (state);
+  if (state_node != NULL && JSON_NODE_HOLDS_OBJECT (state_node))
+    {
+      JsonObject *object = json_node_get_object (state_node);
+
+      if (g_strcmp0 (_rounds_event_get_string (object, "hash"), hash) == 0)
+        {
+          json_object_unref (doc);
+          return TRUE;
+        }
+      set_text (doc, "_rev", _rounds_event_get_string (object, "rev"));
+    }
+
+  out = outgoing_new (KIND_PROFILE, 0, doc);
+  out->content_hash = g_steal_pointer (&hash);
+  g_ptr_array_add (batch, out);
+  return TRUE;
+}
+
+/* Fills @batch up to the batch size from the outboxes, kind after kind. */
+gboolean
+_rounds_sync_fill_batch (Run        *run,
+                         GPtrArray  *batch,
+                         GError    **error)
+{
+  while (batch->len < run->batch_size && run->kind < N_KINDS)
+    {
+      guint before = batch->len;
+      guint room = run->batch_size - batch->len;
+      gboolean ok = TRUE;
+
+      switch (run->kind)
+        {
+        case KIND_DATASET:
+          ok = !(run->roles & ROUNDS_ROLE_CURATOR) || read_datasets (run, batch, room, error);
+          break;
+        case KIND_ITEM:
+          ok = !(run->roles & ROUNDS_ROLE_CURATOR) || read_items (run, batch, room, error);
+          break;
+        case KIND_PROFILE:
+          ok = read_profile (run, batch, error);
+          break;
+        case KIND_JUDGEMENT:
+          ok = read_events (run, ROUNDS_EVENT_JUDGEMENT, batch, room, error);
+          break;
+        case KIND_VERDICT:
+          ok = read_events (run, ROUNDS_EVENT_VERDICT, batch, room, error);
+          break;
+        case N_KINDS:
+        default:
+          g_assert_not_reached ();
+        }
+      if (!ok)
+        return FALSE;
+
+      /* A kind is done when it gave less than was room for; the profile is one read. */
+      if (run->kind == KIND_PROFILE || batch->len - before < room)
+        {
+          run->kind++;
+          run->cursor = 0;
+        }
+    }
+  return TRUE;
+}
+
+
+/* Marks one document as in the store, at revision @rev. */
+gboolean
+_rounds_sync_mark_pushed (Run         *run,
+                          Outgoing    *out,
+                          const char  *rev,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  switch (out->kind)
+    {
+    case KIND_JUDGEMENT:
+      if (!(stmt = _rounds_store_prepare (run->store,
+                                          "UPDATE annotations SET synced = 1 WHERE id = ?1",
+                                          error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, out->row_id);
+      break;
+    case KIND_VERDICT:
+      if (!(stmt = _rounds_store_prepare (run->store,
+                                          "UPDATE adjudications SET synced = 1 WHERE id = ?1",
+                                          error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, out->row_id);
+      break;
+    case KIND_DATASET:
+    case KIND_ITEM:
+      /* Published only if nobody re-imported it meanwhile; else the next push sends the
+       * newer version, on top of this revision. */
+      if (!(stmt = _rounds_store_prepare (run->store,
+                                          out->kind == KIND_DATASET
+                                            ? "UPDATE datasets SET remote_rev = ?2,"
+                                              " published = (content_hash IS ?3) WHERE id = ?1"
+                                            : "UPDATE items SET remote_rev = ?2,"
+                                              " published = (content_hash IS ?3) WHERE id = ?1",
+                                          error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, out->row_id);
+      _rounds_store_bind_text (stmt, 2, rev);
+      _rounds_store_bind_text (stmt, 3, out->content_hash);
+      break;
+    case KIND_PROFILE:
+      {
+        g_autoptr(JsonObject) state = json_object_new ();
+        g_autofree char *key = g_strdup_printf ("%s%s/%s:%s", META_PROFILE, run->server_uuid,
+                                                rounds_couch_get_db_name (run->couch),
+                                                run->profile);
+        g_autofree char *value = NULL;
+
+        json_object_set_string_member (state, "rev", rev);
+        json_object_set_string_member (state, "hash", out->content_hash);
+        value = _rounds_sync_object_to_string (state);
+        if (!_rounds_store_set_meta (run->store, key, value, error))
+          return FALSE;
+      }
+      break;
+    case N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (stmt != NULL && !_rounds_store_step_done (run->store, stmt, error))
+    return FALSE;
+  return _rounds_sync_clear_problem (run, out->doc_id, error);
+}
+
+
+gboolean
+_rounds_sync_count_outbox (Run     *run,
+                           GError **error)
+{
+  sqlite3_stmt *stmt;
+  guint n = 0;
+  int rc;
+
+  if (!rounds_sync_count_waiting (run->store, run->profile, &n, error))
+    return FALSE;
+  run->n_total = n;
+  if (run->roles & ROUNDS_ROLE_CURATOR)
+    {
+      if (!(stmt = _rounds_store_prepare (run->store,
+                                          "SELECT (SELECT COUNT(*) FROM datasets"
+                                          "         WHERE published = 0)"
+                                          " + (SELECT COUNT(*) FROM items WHERE published = 0)"
+                                          " AS n_unpublished", error)))
+        return FALSE;
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        run->n_total += (guint) _rounds_sql_int64 (stmt, "n_unpublished");
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        return _rounds_store_set_sqlite_error (run->store, error);
+    }
+  return TRUE;
+}
+
+/* The audit rows of the edits that reached the store are in the store too, as events. */
+gboolean
+_rounds_sync_mark_audit_synced (Run     *run,
+                                GError **error)
+{
+  return _rounds_store_exec (run->store,
+                             "UPDATE audit_log SET synced = 1 WHERE synced = 0"
+                             " AND action IN ('judgement.submit', 'judgement.revise',"
+                             " 'judgement.skip')"
+                             " AND json_valid (detail_json)"
+                             " AND json_extract (detail_json, '$.edit') IN"
+                             " (SELECT edit_id FROM annotations WHERE synced = 1)",
+                             error);
+}
+

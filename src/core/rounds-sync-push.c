@@ -1,0 +1,394 @@
+/* rounds-sync-push.c: sending the outbox to the curation store through _bulk_docs
+ *
+ * Results are matched by id. An answer that never came (a timeout, a reset) means the
+ * outcome is unknown, so the same batch is sent again: an event that is there already
+ * comes back as a conflict, and counts as pushed when the stored copy is ours. Datasets and
+ * items are mutable documents with revision checks; a conflict on one is listed, never
+ * settled silently.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-sync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "rounds-error.h"
+#include "rounds-event-private.h"
+#include "rounds-sync-private.h"
+
+/* Results ----------------------------------------------------------------------------- */
+
+/* Results ----------------------------------------------------------------------------- */
+
+/* Whether the store's copy is ours: the same members, leaving out _rev and the like. */
+static gboolean
+same_content (JsonObject *ours,
+              JsonObject *theirs)
+{
+  g_autoptr(GList) members = NULL;
+  guint n_ours = 0, n_theirs = 0;
+
+  members = json_object_get_members (ours);
+  for (const GList *l = members; l; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *node;
+
+      if (*name == '_')
+        continue;
+      n_ours++;
+      node = json_object_get_member (theirs, name);
+      if (node == NULL || !json_node_equal (json_object_get_member (ours, name), node))
+        return FALSE;
+    }
+  g_clear_pointer (&members, g_list_free);
+  members = json_object_get_members (theirs);
+  for (const GList *l = members; l; l = l->next)
+    if (*(const char *) l->data != '_')
+      n_theirs++;
+  return n_ours == n_theirs;
+}
+/* What became of one document of a batch. */
+typedef struct
+{
+  enum { OUTCOME_UNKNOWN, OUTCOME_PUSHED, OUTCOME_PROBLEM } outcome;
+  char                  *rev;
+  RoundsSyncProblemKind  kind;
+  char                  *error;
+  char                  *reason;
+  char                  *server_rev;
+} Outcome;
+
+static void
+outcome_clear (Outcome *outcome)
+{
+  g_free (outcome->rev);
+  g_free (outcome->error);
+  g_free (outcome->reason);
+  g_free (outcome->server_rev);
+}
+
+static void
+set_problem (Outcome               *outcome,
+             RoundsSyncProblemKind  kind,
+             const char            *err,
+             const char            *reason,
+             const char            *server_rev)
+{
+  outcome->outcome = OUTCOME_PROBLEM;
+  outcome->kind = kind;
+  outcome->error = g_strdup (err);
+  outcome->reason = g_strdup (reason);
+  outcome->server_rev = g_strdup (server_rev);
+}
+
+/* Looks at the store's copies of the documents whose outcome is not known yet: a conflict,
+ * or no result at all. One that is ours went through on an earlier try (the answer was
+ * lost). Network only: the local transaction comes after, so the app never waits on it. */
+static gboolean
+verify (Run       *run,
+        Outgoing **docs,
+        Outcome   *outcomes,
+        guint      n,
+        GError   **error)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(JsonArray) rows = NULL;
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    if (outcomes[i].outcome == OUTCOME_UNKNOWN)
+      g_ptr_array_add (keys, docs[i]->doc_id);
+  if (keys->len == 0)
+    return TRUE;
+  g_ptr_array_add (keys, NULL);
+
+  if (!(rows = rounds_couch_all_docs (run->couch, (const char * const *) keys->pdata, TRUE,
+                                      run->cancellable, error)))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      const char *key;
+
+      if (!JSON_NODE_HOLDS_OBJECT (row))
+        continue;
+      key = _rounds_event_get_string (json_node_get_object (row), "key");
+      if (key != NULL)
+        g_hash_table_insert (by_id, (gpointer) key, json_node_get_object (row));
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      Outgoing *out = docs[i];
+      Outcome *outcome = &outcomes[i];
+      JsonObject *row = g_hash_table_lookup (by_id, out->doc_id);
+      JsonObject *stored = NULL;
+      const char *server_rev = NULL;
+
+      if (outcome->outcome != OUTCOME_UNKNOWN)
+        continue;
+      if (row != NULL && (stored = _rounds_event_get_object (row, "doc")) != NULL)
+        {
+          server_rev = _rounds_event_get_string (stored, "_rev");
+        }
+
+      if (stored != NULL && same_content (out->doc, stored))
+        {
+          outcome->outcome = OUTCOME_PUSHED;
+          outcome->rev = g_strdup (server_rev);
+          continue;
+        }
+
+      switch (out->kind)
+        {
+        case KIND_JUDGEMENT:
+        case KIND_VERDICT:
+          if (stored == NULL)
+            g_debug ("%s: no answer and not in the store; it stays in the outbox", out->doc_id);
+          else
+            set_problem (outcome, ROUNDS_SYNC_PROBLEM_CONFLICT, "conflict",
+                         _("A different document with this id is in the store; "
+                           "this edit stays here"),
+                         server_rev);
+          break;
+        case KIND_DATASET:
+        case KIND_ITEM:
+          if (stored == NULL)
+            g_debug ("%s: no answer and not in the store; it stays unpublished", out->doc_id);
+          else
+            set_problem (outcome, ROUNDS_SYNC_PROBLEM_CONFLICT, "conflict",
+                         out->kind == KIND_DATASET
+                           ? _("The dataset was changed in the store since this copy was "
+                               "published or pulled; this copy is kept here until you "
+                               "choose one")
+                           : _("The item was changed in the store since this copy was "
+                               "published or pulled; this copy is kept here until you "
+                               "choose one"),
+                         server_rev);
+          break;
+        case KIND_PROFILE:
+          /* A profile is its owner's alone: the newest save wins. */
+          {
+            g_autoptr(GError) local_error = NULL;
+            char *rev;
+
+            if (server_rev != NULL)
+              json_object_set_string_member (out->doc, "_rev", server_rev);
+            else if (json_object_has_member (out->doc, "_rev"))
+              json_object_remove_member (out->doc, "_rev");
+            if ((rev = rounds_couch_put_doc (run->couch, out->doc_id, out->doc, run->cancellable,
+                                             &local_error)))
+              {
+                outcome->outcome = OUTCOME_PUSHED;
+                outcome->rev = rev;
+              }
+            else
+              g_debug ("%s: %s", out->doc_id, local_error->message);
+          }
+          break;
+        case N_KINDS:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return TRUE;
+}
+
+/* Applies the per-document results of one _bulk_docs, matched by id, not by position:
+ * a server may list the errors first. */
+static gboolean
+apply_results (Run        *run,
+               Outgoing  **docs,
+               guint       n,
+               JsonArray  *results,
+               GError    **error)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree Outcome *outcomes = g_new0 (Outcome, n);
+  g_autoptr(GPtrArray) problems = NULL;
+  guint n_pushed = 0;
+  gboolean ok = FALSE;
+
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *element = json_array_get_element (results, i);
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      id = _rounds_event_get_string (json_node_get_object (element), "id");
+      if (id != NULL)
+        g_hash_table_insert (by_id, (gpointer) id, json_node_get_object (element));
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *result = g_hash_table_lookup (by_id, docs[i]->doc_id);
+      const char *err, *reason, *rev;
+
+      if (result == NULL)
+        continue;
+      err = _rounds_event_get_string (result, "error");
+      reason = _rounds_event_get_string (result, "reason");
+      rev = _rounds_event_get_string (result, "rev");
+
+      if (err == NULL && rev != NULL)
+        {
+          outcomes[i].outcome = OUTCOME_PUSHED;
+          outcomes[i].rev = g_strdup (rev);
+        }
+      else if (g_strcmp0 (err, "conflict") == 0)
+        ;
+      else if (g_strcmp0 (err, "forbidden") == 0 || g_strcmp0 (err, "unauthorized") == 0)
+        set_problem (&outcomes[i], ROUNDS_SYNC_PROBLEM_FORBIDDEN, err, reason, NULL);
+      else
+        set_problem (&outcomes[i], ROUNDS_SYNC_PROBLEM_REJECTED, err ? err : "unknown",
+                     reason ? reason : _("The store gave no result for this document"), NULL);
+    }
+
+  if (!verify (run, docs, outcomes, n, error))
+    goto out;
+
+  problems = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_sync_problem_free);
+  if (!_rounds_store_begin (run->store, error))
+    goto out;
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean done = TRUE;
+
+      if (outcomes[i].outcome == OUTCOME_PUSHED)
+        {
+          done = _rounds_sync_mark_pushed (run, docs[i], outcomes[i].rev, error);
+          n_pushed++;
+        }
+      else if (outcomes[i].outcome == OUTCOME_PROBLEM)
+        {
+          RoundsSyncProblem *problem = _rounds_sync_problem_new (outcomes[i].kind, docs[i]->doc_id,
+                                                                 outcomes[i].error,
+                                                                 outcomes[i].reason,
+                                                                 outcomes[i].server_rev);
+
+          g_ptr_array_add (problems, problem);
+          done = _rounds_sync_persist_problem (run, problem, error);
+        }
+      if (!done)
+        {
+          _rounds_store_rollback (run->store);
+          goto out;
+        }
+    }
+  if (!(ok = _rounds_store_commit (run->store, error)))
+    {
+      _rounds_store_rollback (run->store);
+      goto out;
+    }
+
+  /* Counted once committed: a batch that goes again is not counted twice. */
+  run->result->n_pushed += n_pushed;
+  for (guint i = 0; i < problems->len; i++)
+    _rounds_sync_list_problem (run, g_steal_pointer (&problems->pdata[i]));
+  g_ptr_array_set_free_func (problems, NULL);
+
+out:
+  for (guint i = 0; i < n; i++)
+    outcome_clear (&outcomes[i]);
+  return ok;
+}
+
+
+/* Sends @n documents; on 413 in halves, on an unknown outcome again, the same batch. */
+static gboolean
+push_docs (Run        *run,
+           Outgoing  **docs,
+           guint       n,
+           GError    **error)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    json_array_add_object_element (array, json_object_ref (docs[i]->doc));
+
+  for (guint attempt = 1; ; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(JsonArray) results = NULL;
+
+      results = rounds_couch_bulk_docs (run->couch, array, run->cancellable, &local_error);
+      /* Checking the unsure ones may fail the same ways: then the batch goes again. */
+      if (results != NULL && apply_results (run, docs, n, results, &local_error))
+        return TRUE;
+
+      if (results == NULL &&
+          g_error_matches (local_error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_TOO_LARGE))
+        {
+          guint half = n / 2;
+
+          if (n == 1)
+            {
+              gboolean ok;
+
+              if (!_rounds_store_begin (run->store, error))
+                return FALSE;
+              if (!(ok = _rounds_sync_record_problem (run, ROUNDS_SYNC_PROBLEM_REJECTED,
+                                                      docs[0]->doc_id, "too_large",
+                                                      _("The document is larger than the "
+                                                        "store takes"), NULL, error) &&
+                         _rounds_store_commit (run->store, error)))
+                _rounds_store_rollback (run->store);
+              return ok;
+            }
+          run->batch_size = MAX (1, half);
+          g_debug ("413 for %u documents: sending %u and %u", n, half, n - half);
+          return push_docs (run, docs, half, error) &&
+                 push_docs (run, docs + half, n - half, error);
+        }
+
+      if (!_rounds_sync_is_transient (local_error) || attempt >= run->config->attempts)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_debug ("Sending %u documents again (try %u): %s", n, attempt + 1, local_error->message);
+      if (!_rounds_sync_back_off (run, attempt, error))
+        return FALSE;
+    }
+}
+
+gboolean
+_rounds_sync_push (Run     *run,
+                   GError **error)
+{
+  if (run->profile == NULL)
+    {
+      g_debug ("No local profile to push for");
+      return TRUE;
+    }
+  if (!_rounds_sync_count_outbox (run, error))
+    return FALSE;
+
+  run->kind = 0;
+  run->cursor = 0;
+  _rounds_sync_report (run, ROUNDS_SYNC_STAGE_PUSHING, 0, run->n_total);
+
+  while (run->kind < N_KINDS)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (_rounds_sync_outgoing_free);
+
+      if (g_cancellable_set_error_if_cancelled (run->cancellable, error) ||
+          !_rounds_sync_fill_batch (run, batch, error))
+        return FALSE;
+      if (batch->len == 0)
+        continue;
+      if (!push_docs (run, (Outgoing **) batch->pdata, batch->len, error))
+        return FALSE;
+      run->n_done += batch->len;
+      _rounds_sync_report (run, ROUNDS_SYNC_STAGE_PUSHING, MIN (run->n_done, run->n_total),
+                           run->n_total);
+    }
+
+  return _rounds_sync_mark_audit_synced (run, error);
+}
+
