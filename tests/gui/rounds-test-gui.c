@@ -2,9 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <sqlite3.h>
 #include <string.h>
 
+#include "rounds-review-page.h"
 #include "rounds-test-gui.h"
+#include "rounds-test-util.h"
 
 static RoundsApplication *shared_app;
 
@@ -47,6 +50,78 @@ rounds_test_gui_open_window (RoundsStore *store)
   gtk_window_present (GTK_WINDOW (window));
   rounds_test_spin ();
   return window;
+}
+
+void
+rounds_test_window_set_up (RoundsTestWindow *fixture,
+                           const char       *jsonl)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = rounds_test_make_dir ();
+  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
+  fixture->store = rounds_store_open (fixture->db_path, &error);
+  g_assert_no_error (error);
+  rounds_test_store_import_text (fixture->store, fixture->dir, "fixture.jsonl", jsonl);
+  rounds_test_store_sign_in (fixture->store, "dr-test", "Dr Test", ROUNDS_ROLE_ANNOTATOR);
+
+  fixture->app = g_object_ref (rounds_test_gui_app ());
+  fixture->window = rounds_test_gui_open_window (fixture->store);
+}
+
+void
+rounds_test_window_tear_down (RoundsTestWindow *fixture,
+                              gconstpointer     data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+  rounds_test_spin ();
+  g_clear_object (&fixture->app);
+  g_assert_finalize_object (fixture->store);
+  rounds_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->db_path);
+}
+
+void
+rounds_test_window_activate (RoundsTestWindow *fixture,
+                             const char       *action,
+                             GVariant         *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window),
+                                                     action, parameter));
+  rounds_test_spin ();
+}
+
+char *
+rounds_test_window_query (RoundsTestWindow *fixture,
+                          const char       *sql,
+                          const char       *param)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->db_path, &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (param != NULL)
+    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+void
+rounds_test_window_wait_review (RoundsTestWindow *fixture)
+{
+  GtkWidget *page = rounds_window_get_review_page (fixture->window);
+
+  while (rounds_review_page_get_loading (ROUNDS_REVIEW_PAGE (page)))
+    g_main_context_iteration (NULL, TRUE);
+  rounds_test_spin ();
 }
 
 /* Runs what is pending in the main loop, without waiting. */

@@ -28,6 +28,35 @@ RoundsApplication *rounds_test_gui_app              (void);
 /* A window of rounds_test_gui_app () on @store, presented and drawn. */
 RoundsWindow      *rounds_test_gui_open_window      (RoundsStore      *store);
 
+/* The fixture of a window test: a fresh database in a temporary folder with @jsonl imported,
+ * the annotator "dr-test" signed in, and a window on it. Set up with
+ * rounds_test_window_set_up () from the test's own set-up function; the tear-down closes the
+ * window, checks that the store is finalised and removes the folder. */
+typedef struct
+{
+  char              *dir;
+  char              *db_path;
+  RoundsStore       *store;
+  RoundsApplication *app;
+  RoundsWindow      *window;
+} RoundsTestWindow;
+
+void               rounds_test_window_set_up        (RoundsTestWindow *fixture,
+                                                     const char       *jsonl);
+void               rounds_test_window_tear_down     (RoundsTestWindow *fixture,
+                                                     gconstpointer     data);
+/* Activates a win.* action, which must exist and be enabled, and runs what it started. */
+void               rounds_test_window_activate      (RoundsTestWindow *fixture,
+                                                     const char       *action,
+                                                     GVariant         *parameter);
+/* The first column of the first row of @sql, read from the database file as another process
+ * would, with @param bound to ?1; NULL when there is no row or the value is NULL. */
+char              *rounds_test_window_query         (RoundsTestWindow *fixture,
+                                                     const char       *sql,
+                                                     const char       *param);
+/* Runs the main loop until the review page has loaded what it shows. */
+void               rounds_test_window_wait_review   (RoundsTestWindow *fixture);
+
 typedef gboolean (*RoundsTestMatch) (GtkWidget     *widget,
                                      gconstpointer  data);
 

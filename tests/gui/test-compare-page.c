@@ -2,10 +2,6 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <sqlite3.h>
-
-#include "rounds-application.h"
-#include "rounds-import.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"
 #include "rounds-window.h"
@@ -19,65 +15,13 @@ static const char fixture_jsonl[] =
   "{\"id\": \"z1\", \"scenario\": \"How often should a person with diabetes check their feet?\","
   " \"responses\": [{\"text\": \"Every day.\"}, {\"text\": \"Once a year.\"}]}\n";
 
-/* One application for the whole run: it is exported on the session bus once. */
-static RoundsApplication *shared_app;
-
-typedef struct
-{
-  char              *dir;
-  char              *db_path;
-  RoundsStore       *store;
-  RoundsApplication *app;
-  RoundsWindow      *window;
-} Fixture;
+typedef RoundsTestWindow Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
-  g_autoptr(RoundsProfile) profile = rounds_profile_new ("dr-test", "Dr Test",
-                                                         ROUNDS_ROLE_ANNOTATOR, NULL);
-  g_autofree char *path = NULL;
-  g_autoptr(GFile) file = NULL;
-  RoundsImportResult result;
-
-  fixture->dir = g_dir_make_tmp ("rounds-gui-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  path = g_build_filename (fixture->dir, "fixture.jsonl", NULL);
-  g_file_set_contents (path, fixture_jsonl, -1, &error);
-  g_assert_no_error (error);
-
-  fixture->store = rounds_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
-  file = g_file_new_for_path (path);
-  rounds_importer_run (importer, fixture->store, file, &result, NULL, &error);
-  g_assert_no_error (error);
-  rounds_store_add_profile (fixture->store, profile, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (fixture->store, "dr-test", &error);
-  g_assert_no_error (error);
-
-  fixture->app = g_object_ref (shared_app);
-  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  if (fixture->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
-  g_clear_object (&fixture->app);
-  g_assert_finalize_object (fixture->store);
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->db_path);
+  rounds_test_window_set_up (fixture, fixture_jsonl);
 }
 
 static void
@@ -85,9 +29,7 @@ activate (Fixture    *fixture,
           const char *action,
           GVariant   *parameter)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window), action,
-                                                     parameter));
-  rounds_test_spin ();
+  rounds_test_window_activate (fixture, action, parameter);
 }
 
 /* The drop-down whose accessible name is @name, e.g. "Response A: Accuracy". */
@@ -129,22 +71,10 @@ choose (Fixture    *fixture,
 static char *
 query_scores (Fixture *fixture)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "SELECT a.scores_json FROM annotations a"
-                                       " JOIN items i ON i.id = a.item_id WHERE i.key = 'z1'"
-                                       " AND a.status = 'submitted'",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
+  return rounds_test_window_query (fixture,
+                                   "SELECT a.scores_json FROM annotations a"
+                                   " JOIN items i ON i.id = a.item_id WHERE i.key = ?1"
+                                   " AND a.status = 'submitted'", "z1");
 }
 
 /* 0, 7 and 10 chosen on the compare page are stored as 0, 7 and 10, on the response that was
@@ -218,21 +148,13 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  int status;
+  rounds_test_gui_init (&argc, &argv);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  shared_app = rounds_application_new ();
-  g_application_register (G_APPLICATION (shared_app), NULL, &error);
-  g_assert_no_error (error);
-
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, \
+                                    rounds_test_window_tear_down)
   ADD ("/rounds/compare-page/rubric-range", test_rubric_range);
   ADD ("/rounds/compare-page/unscored-refused", test_unscored_refused);
 #undef ADD
 
-  status = g_test_run ();
-  g_clear_object (&shared_app);
-  return status;
+  return rounds_test_gui_run ();
 }

@@ -26,14 +26,7 @@ static const char fixture_jsonl[] =
   "{\"id\": \"c1\", \"scenario\": \"A relative asks for a diagnosis by phone.\", \"responses\": "
   "[{\"text\": \"Verify identity and consent first.\"}, {\"text\": \"Tell them.\"}]}\n";
 
-typedef struct
-{
-  char              *dir;
-  char              *db_path;
-  RoundsStore       *store;
-  RoundsApplication *app;
-  RoundsWindow      *window;
-} Fixture;
+typedef RoundsTestWindow Fixture;
 
 static void import_text (Fixture    *fixture,
                          const char *text);
@@ -80,52 +73,16 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = rounds_test_make_dir ();
-  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  fixture->store = rounds_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
-  rounds_test_store_import_text (fixture->store, fixture->dir, "fixture.jsonl", fixture_jsonl);
-  rounds_test_store_sign_in (fixture->store, "dr-test", "Dr Test", ROUNDS_ROLE_ANNOTATOR);
-
-  fixture->app = g_object_ref (rounds_test_gui_app ());
-  fixture->window = rounds_test_gui_open_window (fixture->store);
+  rounds_test_window_set_up (fixture, fixture_jsonl);
 }
 
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  if (fixture->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
-  g_clear_object (&fixture->app);
-  g_assert_finalize_object (fixture->store);
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->db_path);
-}
-
-/* One value of the newest edit of the test annotator for an item. */
+/* Short names for the helpers that almost every case calls. */
 static char *
 query (Fixture    *fixture,
        const char *sql,
-       const char *item)
+       const char *param)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->db_path, &db, SQLITE_OPEN_READONLY, NULL),
-                   ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, item, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
-    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
+  return rounds_test_window_query (fixture, sql, param);
 }
 
 static void
@@ -133,9 +90,7 @@ activate (Fixture    *fixture,
           const char *action,
           GVariant   *parameter)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window),
-                                                     action, parameter));
-  rounds_test_spin ();
+  rounds_test_window_activate (fixture, action, parameter);
 }
 
 /* Key 2 means "A better" on screen; what is stored is relative to the canonical order. */
@@ -423,6 +378,7 @@ test_switch_profile (Fixture       *fixture,
   g_assert_cmpstr (rounds_profile_get_user_name (current), ==, "dr-rev");
   g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
   g_assert_no_error (error);
+  rounds_test_window_wait_review (fixture);
 }
 
 static void
@@ -535,6 +491,7 @@ test_review_verdict (Fixture       *fixture,
   rounds_test_spin ();
   activate (fixture, "win.review-dataset", g_variant_new_string ("ethics"));
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "review");
+  rounds_test_window_wait_review (fixture);
   page = rounds_window_get_review_page (fixture->window);
   g_assert_cmpuint (rounds_review_page_get_n_items (ROUNDS_REVIEW_PAGE (page)), ==, 1);
   g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (ROUNDS_REVIEW_PAGE (page))),
@@ -543,7 +500,7 @@ test_review_verdict (Fixture       *fixture,
   /* Without a rationale nothing is recorded. */
   rounds_review_page_set_verdict (ROUNDS_REVIEW_PAGE (page), -1, "");
   g_assert_true (gtk_widget_activate_action (page, "review.save-verdict", NULL));
-  rounds_test_spin ();
+  rounds_test_window_wait_review (fixture);
   count = query (fixture, "SELECT count(*) FROM adjudications WHERE ?1 IS NOT NULL", "x");
   g_assert_cmpstr (count, ==, "0");
 
@@ -551,7 +508,7 @@ test_review_verdict (Fixture       *fixture,
                                   "Consent of a capable patient comes first (GMC).");
   rounds_review_page_set_correction (ROUNDS_REVIEW_PAGE (page), 1, "ethics", 1);
   g_assert_true (gtk_widget_activate_action (page, "review.save-verdict", NULL));
-  rounds_test_spin ();
+  rounds_test_window_wait_review (fixture);
   preference = query (fixture, "SELECT preference FROM adjudications WHERE reviewer_id = (SELECT "
                                "id FROM annotators WHERE user_name = ?1)", "dr-rev");
   g_assert_cmpstr (preference, ==, "-1");
@@ -769,7 +726,7 @@ test_accessible_names (Fixture       *fixture,
   assert_accessible_names (GTK_WIDGET (fixture->window));
   g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
   g_assert_no_error (error);
-  rounds_test_spin ();
+  rounds_test_window_wait_review (fixture);
   assert_accessible_names (GTK_WIDGET (fixture->window));
 }
 
@@ -779,7 +736,8 @@ main (int    argc,
 {
   rounds_test_gui_init (&argc, &argv);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, \
+                                        rounds_test_window_tear_down)
   ADD ("/rounds/window/submit-by-keyboard-actions", test_submit_by_keyboard_actions);
   ADD ("/rounds/window/submit-refused-until-complete", test_submit_refused_until_complete);
   ADD ("/rounds/window/draft-kept-on-close", test_draft_kept_on_close);
