@@ -12,7 +12,7 @@
 #include "rounds-connect-dialog.h"
 #include "rounds-error.h"
 #include "rounds-export-dialog.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-preferences.h"
 #include "rounds-review-page.h"
 #include "rounds-secret.h"
