@@ -69,6 +69,24 @@ _rounds_import_node_string (JsonNode *node)
   return json_node_get_string (node);
 }
 
+/* The member's node, %NULL when it is missing or null, which fails if it is @required. */
+static gboolean
+get_present (RoundsImportRun  *run,
+             JsonObject       *object,
+             const char       *member,
+             const char       *field,
+             gboolean          required,
+             JsonNode        **node,
+             GError          **error)
+{
+  *node = json_object_get_member (object, member);
+  if (*node != NULL && JSON_NODE_HOLDS_NULL (*node))
+    *node = NULL;
+  if (*node == NULL && required)
+    return _rounds_import_fail (run, error, field, _("missing: it is required"));
+  return TRUE;
+}
+
 gboolean
 _rounds_import_get_string (RoundsImportRun  *run,
                            JsonObject       *object,
@@ -78,15 +96,13 @@ _rounds_import_get_string (RoundsImportRun  *run,
                            char            **out,
                            GError          **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node;
 
   *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        return _rounds_import_fail (run, error, field, _("missing: it is required"));
-      return TRUE;
-    }
+  if (!get_present (run, object, member, field, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
   if (json_node_get_value_type (node) != G_TYPE_STRING)
     return _rounds_import_fail (run, error, field, _("expected a string"));
   *out = g_strdup (json_node_get_string (node));
@@ -105,15 +121,13 @@ _rounds_import_get_key (RoundsImportRun  *run,
                         char            **out,
                         GError          **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node;
 
   *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        return _rounds_import_fail (run, error, field, _("missing: it is required"));
-      return TRUE;
-    }
+  if (!get_present (run, object, member, field, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     *out = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
   else if (json_node_get_value_type (node) == G_TYPE_STRING)

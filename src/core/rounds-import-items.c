@@ -249,6 +249,24 @@ insert_responses (RoundsImportRun   *run,
   return TRUE;
 }
 
+/* An item row's title, scenario, specialty, language, metadata, reference and content hash,
+ * bound from parameter @first on: an update and an insert give them in the same order. */
+static void
+bind_content (sqlite3_stmt      *stmt,
+              int                first,
+              RoundsImportItem  *item,
+              const char        *metadata,
+              const char        *reference,
+              const char        *hash)
+{
+  const char *values[] = {
+    item->title, item->scenario, item->specialty, item->language, metadata, reference, hash
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    _rounds_store_bind_text (stmt, first + (int) i, values[i]);
+}
+
 /* Writes an item that has been read and checked: new, unchanged, or (with --update)
  * replaced. */
 gboolean
@@ -326,13 +344,7 @@ _rounds_import_store_item (RoundsImportRun   *run,
                                           " WHERE id = ?1", error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, item_id);
-      _rounds_store_bind_text (stmt, 2, item->title);
-      _rounds_store_bind_text (stmt, 3, item->scenario);
-      _rounds_store_bind_text (stmt, 4, item->specialty);
-      _rounds_store_bind_text (stmt, 5, item->language);
-      _rounds_store_bind_text (stmt, 6, metadata);
-      _rounds_store_bind_text (stmt, 7, reference);
-      _rounds_store_bind_text (stmt, 8, hash);
+      bind_content (stmt, 2, item, metadata, reference, hash);
       if (!_rounds_store_step_done (run->store, stmt, error))
         return FALSE;
       if (!(stmt = _rounds_store_prepare (run->store,
@@ -356,13 +368,7 @@ _rounds_import_store_item (RoundsImportRun   *run,
   sqlite3_bind_int64 (stmt, 1, info->id);
   _rounds_store_bind_text (stmt, 2, item->key);
   sqlite3_bind_int64 (stmt, 3, info->next_position++);
-  _rounds_store_bind_text (stmt, 4, item->title);
-  _rounds_store_bind_text (stmt, 5, item->scenario);
-  _rounds_store_bind_text (stmt, 6, item->specialty);
-  _rounds_store_bind_text (stmt, 7, item->language);
-  _rounds_store_bind_text (stmt, 8, metadata);
-  _rounds_store_bind_text (stmt, 9, reference);
-  _rounds_store_bind_text (stmt, 10, hash);
+  bind_content (stmt, 4, item, metadata, reference, hash);
   if (!_rounds_store_step_done (run->store, stmt, error))
     return FALSE;
   item_id = sqlite3_last_insert_rowid (_rounds_store_get_db (run->store));

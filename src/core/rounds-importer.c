@@ -177,8 +177,8 @@ import_json_record (RoundsImportRun  *run,
                                 type);
   return _rounds_import_fail (run, error, NULL,
                               _("not a Rounds record (it has no “type”) nor a TRL pair "
-                                "(“prompt”, “chosen”, “rejected”): give --map to read other "
-                                "layouts"));
+                                "(“prompt”, “chosen”, “rejected”): give --map to read "
+                                "other layouts"));
 }
 
 /* Running ----------------------------------------------------------------------------- */
