@@ -62,10 +62,10 @@ _rounds_import_item_clear (RoundsImportItem *item)
 /* Datasets ---------------------------------------------------------------------------- */
 
 gboolean
-_rounds_import_check_dataset_name (RoundsImportRun  *run,
-                                   const char       *name,
-                                   const char       *field,
-                                   GError          **error)
+_rounds_import_check_dataset_id (RoundsImportRun  *run,
+                                 const char       *name,
+                                 const char       *field,
+                                 GError          **error)
 {
   gboolean valid = name != NULL && *name != '\0' && strlen (name) <= 128;
 
@@ -147,7 +147,7 @@ ensure_dataset (RoundsImportRun  *run,
         g_propagate_error (error, g_steal_pointer (&local_error));
       return info;
     }
-  if (!_rounds_import_check_dataset_name (run, name, field, error))
+  if (!_rounds_import_check_dataset_id (run, name, field, error))
     return NULL;
 
   now = _rounds_now_iso8601 ();
@@ -252,12 +252,12 @@ insert_responses (RoundsImportRun   *run,
 /* An item row's title, scenario, specialty, language, metadata, reference and content hash,
  * bound from parameter @first on: an update and an insert give them in the same order. */
 static void
-bind_content (sqlite3_stmt      *stmt,
-              int                first,
-              RoundsImportItem  *item,
-              const char        *metadata,
-              const char        *reference,
-              const char        *hash)
+bind_content (sqlite3_stmt     *stmt,
+              int               first,
+              RoundsImportItem *item,
+              const char       *metadata,
+              const char       *reference,
+              const char       *hash)
 {
   const char *values[] = {
     item->title, item->scenario, item->specialty, item->language, metadata, reference, hash

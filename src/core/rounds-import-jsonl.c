@@ -53,7 +53,7 @@ _rounds_import_jsonl_dataset (RoundsImportRun  *run,
       !_rounds_import_get_object (run, object, "metadata", "metadata", &metadata, error))
     return FALSE;
 
-  if (!_rounds_import_check_dataset_name (run, name, "id", error))
+  if (!_rounds_import_check_dataset_id (run, name, "id", error))
     return FALSE;
   if (scale % 2 == 0)
     return _rounds_import_fail (run, error, "scale", _("expected 3, 5 or 7 points"));

@@ -83,7 +83,8 @@ gboolean  _rounds_import_fail              (RoundsImportRun      *run,
 gboolean  _rounds_import_fail_with         (RoundsImportRun      *run,
                                             GError              **error,
                                             GError               *cause);
-const char *_rounds_import_node_string     (JsonNode             *node);
+const char *
+          _rounds_import_node_string       (JsonNode             *node);
 char     *_rounds_import_node_to_json      (JsonNode             *node);
 gboolean  _rounds_import_get_string        (RoundsImportRun      *run,
                                             JsonObject           *object,
@@ -122,11 +123,12 @@ gboolean  _rounds_import_check_members     (RoundsImportRun      *run,
 void      _rounds_import_dataset_free      (gpointer              data);
 void      _rounds_import_item_init         (RoundsImportItem     *item);
 void      _rounds_import_item_clear        (RoundsImportItem     *item);
-gboolean  _rounds_import_check_dataset_name (RoundsImportRun     *run,
+gboolean  _rounds_import_check_dataset_id  (RoundsImportRun      *run,
                                             const char           *name,
                                             const char           *field,
                                             GError              **error);
-RoundsImportDataset *_rounds_import_find_dataset (RoundsImportRun  *run,
+RoundsImportDataset *
+          _rounds_import_find_dataset      (RoundsImportRun      *run,
                                             const char           *name,
                                             GError              **error);
 char     *_rounds_import_item_hash         (RoundsImportItem     *item);
@@ -154,7 +156,8 @@ gboolean  _rounds_import_trl_pair          (RoundsImportRun      *run,
                                             GError              **error);
 
 /* rounds-import-map.c: any JSONL or CSV through field maps */
-RoundsImportMap *_rounds_import_map_new    (const char           *spec,
+RoundsImportMap *
+          _rounds_import_map_new           (const char           *spec,
                                             GError              **error);
 void      _rounds_import_map_free          (gpointer              data);
 gboolean  _rounds_import_mapped_record     (RoundsImportRun      *run,
