@@ -4,7 +4,7 @@
  */
 #include <glib/gstdio.h>
 
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-store-private.h"
 #include "rounds-test-util.h"
 

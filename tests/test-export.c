@@ -14,7 +14,7 @@
 
 #include "rounds-error.h"
 #include "rounds-export.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-review.h"
 #include "rounds-store-private.h"
 #include "rounds-test-util.h"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "rounds-error.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-store-private.h"
 #include "rounds-store.h"
 #include "rounds-test-util.h"

@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 
 #include "rounds-error.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-store-private.h"
 #include "rounds-store.h"
 #include "rounds-test-util.h"

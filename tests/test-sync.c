@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "rounds-error.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-store-private.h"
 #include "rounds-sync.h"
 #include "rounds-test-couch.h"

@@ -13,7 +13,7 @@
 
 #include "rounds-error.h"
 #include "rounds-import-dialog.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-review-page.h"
 #include "rounds-window-private.h"
 

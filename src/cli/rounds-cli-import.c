@@ -11,7 +11,7 @@
 
 #include "rounds-cli-private.h"
 #include "rounds-error.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 
 static void
 print_result (const char               *path,

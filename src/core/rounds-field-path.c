@@ -102,7 +102,8 @@ _rounds_field_path_parse (const char  *text,
 
 bad:
   g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
-               _("“%s” is not a field path: write names joined by dots, with [N] for one element or [] for all, as in “answers[].text”"),
+               _("“%s” is not a field path: write names joined by dots, with [N] for one "
+                 "element or [] for all, as in “answers[].text”"),
                text);
   return NULL;
 }

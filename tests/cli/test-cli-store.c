@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-store-private.h"
 #include "rounds-test-cli.h"
 #include "rounds-test-couch.h"

@@ -8,7 +8,7 @@
 
 #include "rounds-application.h"
 #include "rounds-conflicts-dialog.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-sync.h"
 #include "rounds-test-couch.h"
 #include "rounds-test-gui.h"

@@ -6,7 +6,7 @@
 
 #include "rounds-application.h"
 #include "rounds-export-dialog.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"
 #include "rounds-window.h"

@@ -8,7 +8,7 @@
 
 #include "rounds-application.h"
 #include "rounds-connect-dialog.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-secret.h"
 #include "rounds-test-couch.h"
 #include "rounds-test-gui.h"

@@ -7,7 +7,7 @@
 
 #include "rounds-application.h"
 #include "rounds-error.h"
-#include "rounds-import.h"
+#include "rounds-importer.h"
 #include "rounds-review-page.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"

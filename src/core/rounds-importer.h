@@ -1,4 +1,4 @@
-/* rounds-import.h: bringing datasets, items and judgements into the local store
+/* rounds-importer.h: bringing datasets, items and judgements into the local store
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  ROUNDS_IMPORT_FORMAT_AUTO,     /* by line: Rounds JSONL, or TRL pairs; mapped when maps are given */
+  /* By line: Rounds JSONL, or TRL pairs; mapped when maps are given. */
+  ROUNDS_IMPORT_FORMAT_AUTO,
   ROUNDS_IMPORT_FORMAT_ROUNDS,
   ROUNDS_IMPORT_FORMAT_TRL,
   ROUNDS_IMPORT_FORMAT_MAPPED,   /* any JSONL or CSV through field maps */

@@ -1,0 +1,182 @@
+/* rounds-importer-private.h: what the importer and the readers of its input layouts share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "rounds-importer.h"
+#include "rounds-model-private.h"
+
+G_BEGIN_DECLS
+
+/* A field map given with --map, defined in rounds-import-map.c. */
+typedef struct _RoundsImportMap RoundsImportMap;
+
+/* A dataset as one run over one file knows it. */
+typedef struct
+{
+  gint64        id;
+  guint         next_position;
+  int           scale_k;
+  gboolean      has_judgements;
+  RoundsRubric *rubric;
+} RoundsImportDataset;
+
+typedef struct
+{
+  char         *key;
+  char         *text;
+  char         *model;
+  JsonNode     *metadata;
+} RoundsImportResponse;
+
+/* An item as every layout reads it, before it is written. */
+typedef struct
+{
+  char         *dataset;
+  char         *key;
+  char         *title;
+  char         *scenario;
+  char         *specialty;
+  char         *language;
+  JsonNode     *metadata;
+  JsonNode     *reference;
+  GArray       *responses;      /* RoundsImportResponse */
+} RoundsImportItem;
+
+/* What one run over one file keeps. */
+typedef struct
+{
+  RoundsImporter     *importer;
+  GTask              *task;            /* the worker's, when run async: progress goes there */
+  RoundsStore        *store;
+  RoundsImportFormat  format;          /* mapped whenever there are maps */
+  GPtrArray          *maps;            /* RoundsImportMap, the importer's */
+  gboolean            update;
+  char               *display;         /* the file, as error messages name it */
+  char               *base_dataset;    /* --dataset, else the file's base name */
+  char               *header_dataset;  /* the last dataset header read */
+  guint               line;
+  gboolean            is_csv;
+  GPtrArray          *csv_header;
+  GHashTable         *datasets;        /* name → RoundsImportDataset */
+  JsonParser         *parser;
+  GSeekable          *seekable;        /* how far into the file, for progress */
+  goffset             size;
+  guint               reported;        /* the last percentage reported */
+  RoundsImportResult  result;
+} RoundsImportRun;
+
+/* rounds-importer.c */
+gboolean  _rounds_import_checkpoint        (RoundsImportRun      *run,
+                                            GCancellable         *cancellable,
+                                            GError              **error);
+
+/* rounds-import-fields.c: reading a record's fields; errors that name file, line and field */
+gboolean  _rounds_import_fail              (RoundsImportRun      *run,
+                                            GError              **error,
+                                            const char           *field,
+                                            const char           *format,
+                                            ...) G_GNUC_PRINTF (4, 5);
+gboolean  _rounds_import_fail_with         (RoundsImportRun      *run,
+                                            GError              **error,
+                                            GError               *cause);
+const char *
+          _rounds_import_node_string       (JsonNode             *node);
+char     *_rounds_import_node_to_json      (JsonNode             *node);
+gboolean  _rounds_import_get_string        (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            const char           *member,
+                                            const char           *field,
+                                            gboolean              required,
+                                            char                **out,
+                                            GError              **error);
+gboolean  _rounds_import_get_key           (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            const char           *member,
+                                            const char           *field,
+                                            gboolean              required,
+                                            char                **out,
+                                            GError              **error);
+gboolean  _rounds_import_get_int           (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            const char           *member,
+                                            const char           *field,
+                                            gint64                min,
+                                            gint64                max,
+                                            gint64               *out,
+                                            GError              **error);
+gboolean  _rounds_import_get_object        (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            const char           *member,
+                                            const char           *field,
+                                            JsonNode            **out,
+                                            GError              **error);
+gboolean  _rounds_import_check_members     (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            const char * const   *allowed,
+                                            GError              **error);
+
+/* rounds-import-items.c: the datasets and items every layout yields, written to the store */
+void      _rounds_import_dataset_free      (gpointer              data);
+void      _rounds_import_item_init         (RoundsImportItem     *item);
+void      _rounds_import_item_clear        (RoundsImportItem     *item);
+gboolean  _rounds_import_check_dataset_id  (RoundsImportRun      *run,
+                                            const char           *name,
+                                            const char           *field,
+                                            GError              **error);
+RoundsImportDataset *
+          _rounds_import_find_dataset      (RoundsImportRun      *run,
+                                            const char           *name,
+                                            GError              **error);
+char     *_rounds_import_item_hash         (RoundsImportItem     *item);
+gboolean  _rounds_import_check_responses   (RoundsImportRun      *run,
+                                            RoundsImportItem     *item,
+                                            GError              **error);
+gboolean  _rounds_import_store_item        (RoundsImportRun      *run,
+                                            RoundsImportItem     *item,
+                                            const char           *dataset_field,
+                                            GError              **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RoundsImportItem, _rounds_import_item_clear)
+
+/* rounds-import-jsonl.c: Rounds JSONL dataset headers and items */
+gboolean  _rounds_import_jsonl_dataset     (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            GError              **error);
+gboolean  _rounds_import_jsonl_item        (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            GError              **error);
+
+/* rounds-import-trl.c: TRL preference pairs */
+gboolean  _rounds_import_trl_pair          (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            GError              **error);
+
+/* rounds-import-map.c: any JSONL or CSV through field maps */
+RoundsImportMap *
+          _rounds_import_map_new           (const char           *spec,
+                                            GError              **error);
+void      _rounds_import_map_free          (gpointer              data);
+gboolean  _rounds_import_mapped_record     (RoundsImportRun      *run,
+                                            JsonNode             *record,
+                                            GError              **error);
+gboolean  _rounds_import_csv_rows          (RoundsImportRun      *run,
+                                            GDataInputStream     *data,
+                                            GCancellable         *cancellable,
+                                            GError              **error);
+
+/* rounds-import-archive.c: judgements, verdicts and audit facts, as the full archive has them */
+gboolean  _rounds_import_archive_judgement (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            GError              **error);
+gboolean  _rounds_import_archive_verdict   (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            GError              **error);
+gboolean  _rounds_import_archive_audit     (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            GError              **error);
+
+G_END_DECLS
