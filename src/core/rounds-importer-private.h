@@ -7,7 +7,8 @@
 #include <json-glib/json-glib.h>
 
 #include "rounds-importer.h"
-#include "rounds-model-private.h"
+#include "rounds-dataset-private.h"
+#include "rounds-item-private.h"
 
 G_BEGIN_DECLS
 
