@@ -1,5 +1,9 @@
-/* rounds-export-archive.c: the full archive: every dataset, item, judgement edit, verdict
- * edit and audit fact, as Rounds JSONL that the importer reads back
+/* rounds-export-archive.c: the full archive, as Rounds JSONL that the importer reads back
+ *
+ * Every dataset, item, judgement edit, verdict edit and audit fact of the datasets asked
+ * for. Judgement and verdict events are written by one function per kind
+ * (append_judgement_line, append_verdict_line) from plain structs, so that they can move to
+ * the one event codec.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -301,28 +305,21 @@ edit_columns_init (EditColumns  *c,
     }
 }
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return (const char *) sqlite3_column_text (stmt, column);
-}
-
 static void
 edit_from_row (Exporter          *e,
                sqlite3_stmt      *stmt,
                const EditColumns *c,
                ArchiveEdit       *edit)
 {
-  edit->name = _rounds_export_written_name (e, column_text (stmt, c->user_name));
+  edit->name = _rounds_export_written_name (e, _rounds_export_text (stmt, c->user_name));
   edit->revision = sqlite3_column_int (stmt, c->revision);
-  edit->created_at = column_text (stmt, c->created_at);
-  edit->edit_id = column_text (stmt, c->edit_id);
+  edit->created_at = _rounds_export_text (stmt, c->created_at);
+  edit->edit_id = _rounds_export_text (stmt, c->edit_id);
   edit->has_preference = sqlite3_column_type (stmt, c->preference) != SQLITE_NULL;
   edit->preference = sqlite3_column_int (stmt, c->preference);
-  edit->ranking_json = column_text (stmt, c->ranking_json);
+  edit->ranking_json = _rounds_export_text (stmt, c->ranking_json);
   edit->unacceptable = sqlite3_column_int (stmt, c->unacceptable) != 0;
-  edit->scores_json = column_text (stmt, c->scores_json);
+  edit->scores_json = _rounds_export_text (stmt, c->scores_json);
 }
 
 /* Sorting an item's edits. */
@@ -393,12 +390,12 @@ write_edits (Exporter          *e,
       if (judgement)
         {
           edit_from_row (e, stmt, c, &j.edit);
-          j.status = column_text (stmt, c->status);
-          j.flags_json = column_text (stmt, c->flags_json);
-          j.notes_json = column_text (stmt, c->notes_json);
-          j.comment = column_text (stmt, c->comment);
-          j.skip_reason = column_text (stmt, c->skip_reason);
-          j.shown_order = column_text (stmt, c->shown_order);
+          j.status = _rounds_export_text (stmt, c->status);
+          j.flags_json = _rounds_export_text (stmt, c->flags_json);
+          j.notes_json = _rounds_export_text (stmt, c->notes_json);
+          j.comment = _rounds_export_text (stmt, c->comment);
+          j.skip_reason = _rounds_export_text (stmt, c->skip_reason);
+          j.shown_order = _rounds_export_text (stmt, c->shown_order);
           j.time_spent_ms = sqlite3_column_int64 (stmt, c->time_spent_ms);
           append_judgement_line (line, item, &j);
           edit = &j.edit;
@@ -406,8 +403,8 @@ write_edits (Exporter          *e,
       else
         {
           edit_from_row (e, stmt, c, &v.edit);
-          v.rationale = column_text (stmt, c->rationale);
-          v.resolves_json = column_text (stmt, c->resolves_json);
+          v.rationale = _rounds_export_text (stmt, c->rationale);
+          v.resolves_json = _rounds_export_text (stmt, c->resolves_json);
           v.models_revealed = sqlite3_column_int (stmt, c->models_revealed) != 0;
           append_verdict_line (line, item, &v);
           edit = &v.edit;
@@ -521,12 +518,14 @@ statements_prepare (Exporter    *e,
                                   " a.status, a.preference, a.ranking_json, a.unacceptable,"
                                   " a.scores_json, a.flags_json, a.notes_json, a.comment,"
                                   " a.skip_reason, a.shown_order, a.time_spent_ms"
-                                  " FROM annotations a JOIN annotators an ON an.id = a.annotator_id"
+                                  " FROM annotations a"
+                                  " JOIN annotators an ON an.id = a.annotator_id"
                                   " WHERE a.item_id = ?2", &s->edits, error) ||
       !_rounds_export_prepare (e, "SELECT an.user_name, j.revision, j.created_at, j.edit_id,"
                                   " j.preference, j.ranking_json, j.unacceptable, j.scores_json,"
                                   " j.rationale, j.resolves_json, j.models_revealed"
-                                  " FROM adjudications j JOIN annotators an ON an.id = j.reviewer_id"
+                                  " FROM adjudications j"
+                                  " JOIN annotators an ON an.id = j.reviewer_id"
                                   " WHERE j.item_id = ?2", &s->verdicts, error))
     return FALSE;
 
@@ -566,12 +565,12 @@ write_item_line (Exporter      *e,
   _rounds_json_append_member (line, &first, "dataset");
   _rounds_json_append_string (line, rounds_dataset_get_name (e->dataset));
   _rounds_json_append_member (line, &first, "id");
-  _rounds_json_append_string (line, column_text (items, s->item_key));
-  member_text (line, &first, "title", column_text (items, s->item_title));
-  member_text (line, &first, "scenario", column_text (items, s->item_scenario));
-  member_text (line, &first, "specialty", column_text (items, s->item_specialty));
-  member_text (line, &first, "language", column_text (items, s->item_language));
-  member_raw (line, &first, "metadata", column_text (items, s->item_metadata));
+  _rounds_json_append_string (line, _rounds_export_text (items, s->item_key));
+  member_text (line, &first, "title", _rounds_export_text (items, s->item_title));
+  member_text (line, &first, "scenario", _rounds_export_text (items, s->item_scenario));
+  member_text (line, &first, "specialty", _rounds_export_text (items, s->item_specialty));
+  member_text (line, &first, "language", _rounds_export_text (items, s->item_language));
+  member_raw (line, &first, "metadata", _rounds_export_text (items, s->item_metadata));
   _rounds_json_append_member (line, &first, "responses");
   g_string_append_c (line, '[');
   sqlite3_reset (responses);
@@ -581,19 +580,19 @@ write_item_line (Exporter      *e,
       gboolean inner = TRUE;
 
       if (*n < MAX_RESPONSES)
-        keys[(*n)++] = g_strdup (column_text (responses, s->response_key));
+        keys[(*n)++] = g_strdup (_rounds_export_text (responses, s->response_key));
       g_string_append (line, *n > 1 ? ",{" : "{");
-      member_text (line, &inner, "id", column_text (responses, s->response_key));
-      member_text (line, &inner, "text", column_text (responses, s->response_text));
-      member_text (line, &inner, "model", column_text (responses, s->response_model));
-      member_raw (line, &inner, "metadata", column_text (responses, s->response_metadata));
+      member_text (line, &inner, "id", _rounds_export_text (responses, s->response_key));
+      member_text (line, &inner, "text", _rounds_export_text (responses, s->response_text));
+      member_text (line, &inner, "model", _rounds_export_text (responses, s->response_model));
+      member_raw (line, &inner, "metadata", _rounds_export_text (responses, s->response_metadata));
       g_string_append_c (line, '}');
     }
   if (!step_error (e, rc, error))
     return FALSE;
   g_string_append_c (line, ']');
   if (e->options->include_reference)
-    member_raw (line, &first, "reference", column_text (items, s->item_reference));
+    member_raw (line, &first, "reference", _rounds_export_text (items, s->item_reference));
   ROUNDS_JSON_APPEND_LITERAL (line, "}\n");
   return write_line (e, line, error);
 }
@@ -630,7 +629,7 @@ _rounds_export_archive_dataset (Exporter  *e,
       if (!write_item_line (e, &s, keys, &n, error))
         goto out;
 
-      item.key = column_text (s.items, s.item_key);
+      item.key = _rounds_export_text (s.items, s.item_key);
       item.n = n;
       if (!write_edits (e, s.edits, &s.edit_columns, TRUE,
                         sqlite3_column_int64 (s.items, s.item_id), &item, lines, error) ||
@@ -705,8 +704,8 @@ _rounds_export_archive_audit (Exporter   *e,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      const char *target = column_text (stmt, target_column);
-      const char *who = column_text (stmt, actor);
+      const char *target = _rounds_export_text (stmt, target_column);
+      const char *who = _rounds_export_text (stmt, actor);
       gboolean wanted = FALSE, first = TRUE;
 
       for (guint d = 0; d < datasets->len && !wanted; d++)
@@ -724,12 +723,12 @@ _rounds_export_archive_audit (Exporter   *e,
       g_string_append_c (line, '{');
       _rounds_json_append_member (line, &first, "type");
       _rounds_json_append_string (line, "audit");
-      member_text (line, &first, "at", column_text (stmt, at));
+      member_text (line, &first, "at", _rounds_export_text (stmt, at));
       if (who != NULL)
         member_text (line, &first, "actor", _rounds_export_written_name (e, who));
-      member_text (line, &first, "action", column_text (stmt, action));
+      member_text (line, &first, "action", _rounds_export_text (stmt, action));
       member_text (line, &first, "target", target);
-      member_raw (line, &first, "detail", column_text (stmt, detail));
+      member_raw (line, &first, "detail", _rounds_export_text (stmt, detail));
       ROUNDS_JSON_APPEND_LITERAL (line, "}\n");
       if (!write_line (e, line, error))
         {

@@ -1,5 +1,7 @@
-/* rounds-export-formats.c: the records of the training formats: TRL, TRL conversational,
- * KTO, OpenAI, HH-RLHF and CSV, with the provenance of each record
+/* rounds-export-formats.c: records for training: TRL, TRL chat, KTO, OpenAI, HH-RLHF, CSV
+ *
+ * Every record but OpenAI's carries its provenance: where its label came from, who judged,
+ * in what order the responses were shown, scores and flags.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

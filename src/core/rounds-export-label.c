@@ -1,5 +1,4 @@
-/* rounds-export-label.c: the label of an item and of each pair of its responses, and the
- * filters that leave items and records out
+/* rounds-export-label.c: an item's label, its pairs' labels, and what is left out and why
  *
  * The label of an item is its verdict when a reviewer gave one; else the consensus of the
  * submitted judgements under the rule asked for (the mean preference or rank, or the

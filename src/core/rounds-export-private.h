@@ -1,5 +1,4 @@
-/* rounds-export-private.h: what the exporter's files share: the rows of one item, the
- * labels made of them, and the exporter itself
+/* rounds-export-private.h: the exporter, an item's rows and labels, shared by its files
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -80,9 +79,6 @@ typedef struct
   int                        criterion_map[32];   /* dataset criterion → column */
 } Exporter;
 
-
-/* Labels ------------------------------------------------------------------------------ */
-
 typedef struct
 {
   RoundsLabelSource source;
@@ -105,6 +101,13 @@ typedef struct
 
 #define NO_MAJORITY 2
 
+/* A column's text by the index looked up once per statement, in the loops over many rows. */
+static inline const char *
+_rounds_export_text (sqlite3_stmt *stmt,
+                     int           column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
 
 /* rounds-export-options.c */
 gboolean     _rounds_export_option_error       (GError          **error,

@@ -544,13 +544,6 @@ cursors_prepare (Exporter  *e,
   return TRUE;
 }
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return (const char *) sqlite3_column_text (stmt, column);
-}
-
 /* Fills a vote from a row of the judgements or verdicts statement. */
 static void
 vote_from_row (Exporter          *e,
@@ -561,15 +554,15 @@ vote_from_row (Exporter          *e,
 {
   const char *starts[MAX_RESPONSES];
   guint lengths[MAX_RESPONSES];
-  const char *flags = column_text (stmt, c->flags_json);
+  const char *flags = _rounds_export_text (stmt, c->flags_json);
 
   memset (vote, 0, sizeof *vote);
-  vote->name = g_strdup (_rounds_export_written_name (e, column_text (stmt, c->user_name)));
+  vote->name = g_strdup (_rounds_export_written_name (e, _rounds_export_text (stmt, c->user_name)));
   vote->has_preference = sqlite3_column_type (stmt, c->preference) != SQLITE_NULL;
   vote->preference = sqlite3_column_int (stmt, c->preference);
   if (sqlite3_column_type (stmt, c->ranking_json) != SQLITE_NULL)
-    vote->n_ranks = _rounds_json_parse_ints (column_text (stmt, c->ranking_json), vote->ranks,
-                                             MAX_RESPONSES);
+    vote->n_ranks = _rounds_json_parse_ints (_rounds_export_text (stmt, c->ranking_json),
+                                             vote->ranks, MAX_RESPONSES);
   vote_check_ranks (vote, n);
   vote->unacceptable = sqlite3_column_int (stmt, c->unacceptable) != 0;
   vote->scores_json = _rounds_store_column_dup (stmt, c->scores_json);
@@ -591,7 +584,7 @@ vote_from_row (Exporter          *e,
     {
       int shown[MAX_RESPONSES];
 
-      vote->n_shown = _rounds_json_parse_ints (column_text (stmt, c->shown_order), shown,
+      vote->n_shown = _rounds_json_parse_ints (_rounds_export_text (stmt, c->shown_order), shown,
                                                MAX_RESPONSES);
       for (guint s = 0; s < vote->n_shown; s++)
         vote->shown[s] = (guint) shown[s];
