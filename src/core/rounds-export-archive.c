@@ -362,7 +362,7 @@ compare_lines (gconstpointer a,
 
 /* Every edit of one item's judgements (@judgement) or verdict, as the importer reads them,
  * oldest first per annotator: the order does not depend on the names being pseudonyms, so
- * an archive imported elsewhere exports the same again. */
+ * an archive imported elsewhere exports the same again. @line and @lines are buffers. */
 static gboolean
 write_edits (Exporter          *e,
              sqlite3_stmt      *stmt,
@@ -370,10 +370,10 @@ write_edits (Exporter          *e,
              gboolean           judgement,
              gint64             item_id,
              const ArchiveItem *item,
+             GString           *line,
              GPtrArray         *lines,
              GError           **error)
 {
-  g_autoptr(GString) line = g_string_new (NULL);
   int rc;
 
   g_ptr_array_set_size (lines, 0);
@@ -546,19 +546,21 @@ statements_prepare (Exporter    *e,
   return TRUE;
 }
 
-/* The item line of the current row of @s->items; fills @keys with its response ids. */
+/* The item line of the current row of @s->items, built in @line; fills @keys with its
+ * response ids. */
 static gboolean
 write_item_line (Exporter      *e,
                  Statements    *s,
+                 GString       *line,
                  char         **keys,
                  guint         *n,
                  GError      **error)
 {
   sqlite3_stmt *items = s->items, *responses = s->responses;
-  g_autoptr(GString) line = g_string_new (NULL);
   gboolean first = TRUE;
   int rc;
 
+  g_string_truncate (line, 0);
   g_string_append_c (line, '{');
   _rounds_json_append_member (line, &first, "type");
   _rounds_json_append_string (line, "item");
@@ -608,6 +610,7 @@ _rounds_export_archive_dataset (Exporter  *e,
                                 GError   **error)
 {
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (line_free);
+  g_autoptr(GString) line = g_string_new (NULL);
   Statements s = { NULL };
   gboolean ok = FALSE;
   char *keys[MAX_RESPONSES] = { NULL };
@@ -626,15 +629,15 @@ _rounds_export_archive_dataset (Exporter  *e,
         g_clear_pointer (&keys[r], g_free);
       n = 0;
 
-      if (!write_item_line (e, &s, keys, &n, error))
+      if (!write_item_line (e, &s, line, keys, &n, error))
         goto out;
 
       item.key = _rounds_export_text (s.items, s.item_key);
       item.n = n;
       if (!write_edits (e, s.edits, &s.edit_columns, TRUE,
-                        sqlite3_column_int64 (s.items, s.item_id), &item, lines, error) ||
+                        sqlite3_column_int64 (s.items, s.item_id), &item, line, lines, error) ||
           !write_edits (e, s.verdicts, &s.verdict_columns, FALSE,
-                        sqlite3_column_int64 (s.items, s.item_id), &item, lines, error))
+                        sqlite3_column_int64 (s.items, s.item_id), &item, line, lines, error))
         goto out;
 
       if (!_rounds_export_item_done (e, 64, error))
