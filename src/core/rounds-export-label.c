@@ -252,6 +252,8 @@ _rounds_export_response_flags (Item  *item,
   return flags;
 }
 
+/* KTO takes responses one by one: the winner is desirable and the others are not, or each
+ * is by its mean rubric score. */
 static gboolean
 export_kto (Exporter        *e,
             Item            *item,
@@ -341,6 +343,8 @@ export_kto (Exporter        *e,
   return TRUE;
 }
 
+/* Labels @item, leaves out what the options exclude (counting why) and writes the rest:
+ * a record per ordered pair, or per response for KTO. */
 gboolean
 _rounds_export_item (Exporter  *e,
                      Item      *item,
