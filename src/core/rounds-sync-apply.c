@@ -281,6 +281,28 @@ local_state (Run        *run,
   return LOCAL_REPLACE;
 }
 
+/* A dataset or item here with the pulled content: counted unchanged, and when it came under
+ * a revision we did not know, @sql (?1 the row, ?2 the revision) remembers that one. */
+static gboolean
+keep_same (Run         *run,
+           const char  *sql,
+           gint64       id,
+           const char  *local_rev,
+           const char  *rev,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  run->result->n_unchanged++;
+  if (g_strcmp0 (local_rev, rev) == 0)
+    return TRUE;
+  if (!(stmt = _rounds_store_prepare (run->store, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  _rounds_store_bind_text (stmt, 2, rev);
+  return _rounds_store_step_done (run->store, stmt, error);
+}
+
 static gboolean
 apply_dataset (Run         *run,
                JsonObject  *doc,
@@ -365,26 +387,13 @@ apply_dataset (Run         *run,
 
   state = local_state (run, id != 0, local_rev, published, local_hash, rev, hash, force);
   if (state == LOCAL_CONFLICT)
-    {
-      return _rounds_sync_record_problem (run, ROUNDS_SYNC_PROBLEM_CONFLICT, doc_id, "conflict",
+    return _rounds_sync_record_problem (run, ROUNDS_SYNC_PROBLEM_CONFLICT, doc_id, "conflict",
                              _("The dataset was changed both here and in the store; this copy is"
                                " kept here until you choose one"),
                              rev, error);
-    }
   if (state == LOCAL_SAME)
-    {
-      run->result->n_unchanged++;
-      if (g_strcmp0 (local_rev, rev) == 0)
-        return TRUE;
-      /* The same content under a revision we did not know: remember it. */
-      if (!(stmt = _rounds_store_prepare (run->store,
-                                          "UPDATE datasets SET remote_rev = ?2, published = 1"
-                                          " WHERE id = ?1", error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, id);
-      _rounds_store_bind_text (stmt, 2, rev);
-      return _rounds_store_step_done (run->store, stmt, error);
-    }
+    return keep_same (run, "UPDATE datasets SET remote_rev = ?2, published = 1 WHERE id = ?1",
+                      id, local_rev, rev, error);
 
   now = _rounds_now_iso8601 ();
   if (state == LOCAL_NONE)
@@ -578,28 +587,16 @@ apply_item (Run         *run,
   if (state == LOCAL_REPLACE && judged && old_n_responses != n_responses)
     state = LOCAL_CONFLICT;
   if (state == LOCAL_CONFLICT)
-    {
-      return _rounds_sync_record_problem (run, ROUNDS_SYNC_PROBLEM_CONFLICT, doc_id, "conflict",
+    return _rounds_sync_record_problem (run, ROUNDS_SYNC_PROBLEM_CONFLICT, doc_id, "conflict",
                              judged && old_n_responses != n_responses
                                ? _("The store changed how many responses an item has that has"
                                    " judgements here; this copy is kept")
                                : _("The item was changed both here and in the store; this copy is"
                                    " kept here until you choose one"),
                              rev, error);
-    }
   if (state == LOCAL_SAME)
-    {
-      run->result->n_unchanged++;
-      if (g_strcmp0 (local_rev, rev) == 0)
-        return TRUE;
-      if (!(stmt = _rounds_store_prepare (run->store,
-                                          "UPDATE items SET remote_rev = ?2, published = 1 WHERE"
-                                          " id = ?1", error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, item_id);
-      _rounds_store_bind_text (stmt, 2, rev);
-      return _rounds_store_step_done (run->store, stmt, error);
-    }
+    return keep_same (run, "UPDATE items SET remote_rev = ?2, published = 1 WHERE id = ?1",
+                      item_id, local_rev, rev, error);
 
   if (state == LOCAL_NONE)
     {
