@@ -466,15 +466,11 @@ _rounds_sync_mark_pushed (Run         *run,
   switch (out->kind)
     {
     case KIND_JUDGEMENT:
-      if (!(stmt = _rounds_store_prepare (run->store,
-                                          "UPDATE annotations SET synced = 1 WHERE id = ?1",
-                                          error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, out->row_id);
-      break;
     case KIND_VERDICT:
       if (!(stmt = _rounds_store_prepare (run->store,
-                                          "UPDATE adjudications SET synced = 1 WHERE id = ?1",
+                                          out->kind == KIND_JUDGEMENT
+                                            ? "UPDATE annotations SET synced = 1 WHERE id = ?1"
+                                            : "UPDATE adjudications SET synced = 1 WHERE id = ?1",
                                           error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, out->row_id);
