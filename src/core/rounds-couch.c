@@ -17,7 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "rounds-couch.h"
+#include "rounds-couch-private.h"
 
 #define DEFAULT_CONNECT_MS  (15 * 1000)
 #define DEFAULT_TOTAL_MS    (180 * 1000)
@@ -45,8 +45,10 @@ G_DEFINE_FINAL_TYPE (RoundsCouch, rounds_couch, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (rounds-couch-error-quark, rounds_couch_error)
 
-static void
-wipe (char **secret)
+/* Overwritten before it is freed, so a password does not linger in freed memory; volatile,
+ * so the compiler keeps the stores. */
+void
+_rounds_couch_wipe_secret (char **secret)
 {
   if (*secret != NULL)
     {
@@ -64,7 +66,7 @@ rounds_couch_finalize (GObject *object)
   RoundsCouch *self = (RoundsCouch *)object;
 
   g_clear_pointer (&self->curl, curl_easy_cleanup);
-  wipe (&self->password);
+  _rounds_couch_wipe_secret (&self->password);
   g_free (self->user);
   g_free (self->url);
   g_free (self->server_url);
@@ -303,7 +305,7 @@ rounds_couch_set_credentials (RoundsCouch *self,
 
   g_free (self->user);
   self->user = g_strdup (user);
-  wipe (&self->password);
+  _rounds_couch_wipe_secret (&self->password);
   self->password = user != NULL ? g_strdup (password ? password : "") : NULL;
 }
 

@@ -256,29 +256,76 @@ typedef enum
   LOCAL_CONFLICT,    /* changed here and in the store: keep ours, list it */
 } LocalState;
 
-static LocalState
-local_state (Run        *run,
-             gboolean    exists,
-             const char *local_rev,
-             gboolean    published,
-             const char *local_hash,
-             const char *rev,
-             const char *hash,
-             gboolean    force)
+/* What is here of a pulled dataset or item. */
+typedef struct
 {
-  if (!exists)
+  gint64    id;          /* 0: nothing */
+  char     *rev;
+  gboolean  published;
+  char     *hash;
+} Local;
+
+static void
+local_clear (Local *here)
+{
+  g_free (here->rev);
+  g_free (here->hash);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Local, local_clear)
+
+static void
+local_read (Local        *here,
+            sqlite3_stmt *stmt)
+{
+  here->id = _rounds_sql_int64 (stmt, "id");
+  here->rev = _rounds_sql_dup (stmt, "remote_rev");
+  here->published = _rounds_sql_int (stmt, "published") != 0;
+  here->hash = _rounds_sql_dup (stmt, "content_hash");
+}
+
+static LocalState
+local_state (Run         *run,
+             const Local *here,
+             const char  *rev,
+             const char  *hash,
+             gboolean     force)
+{
+  if (here->id == 0)
     return LOCAL_NONE;
   if (force)
     return LOCAL_REPLACE;
-  if (local_rev != NULL && g_strcmp0 (local_rev, rev) == 0)
+  if (here->rev != NULL && g_strcmp0 (here->rev, rev) == 0)
     return LOCAL_SAME;
-  if (g_strcmp0 (local_hash, hash) == 0)
+  if (g_strcmp0 (here->hash, hash) == 0)
     return LOCAL_SAME;
   /* Only a curator's unpublished change is theirs to defend; anybody else's local copy
    * gives way to what the curators published. */
-  if (!published && (run->roles & ROUNDS_ROLE_CURATOR) && g_strcmp0 (local_hash, "implicit") != 0)
+  if (!here->published && (run->roles & ROUNDS_ROLE_CURATOR) &&
+      g_strcmp0 (here->hash, "implicit") != 0)
     return LOCAL_CONFLICT;
   return LOCAL_REPLACE;
+}
+
+/* A dataset or item here with the pulled content: counted unchanged, and when it came under
+ * a revision we did not know, @sql (?1 the row, ?2 the revision) remembers that one. */
+static gboolean
+keep_same (Run          *run,
+           const char   *sql,
+           const Local  *here,
+           const char   *rev,
+           GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  run->result->n_unchanged++;
+  if (g_strcmp0 (here->rev, rev) == 0)
+    return TRUE;
+  if (!(stmt = _rounds_store_prepare (run->store, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, here->id);
+  _rounds_store_bind_text (stmt, 2, rev);
+  return _rounds_store_step_done (run->store, stmt, error);
 }
 
 static gboolean
@@ -292,16 +339,14 @@ apply_dataset (Run         *run,
   g_autofree char *hash = doc_content_hash (doc);
   g_autofree char *rubric_json = NULL;
   g_autofree char *metadata_json = NULL;
-  g_autofree char *local_rev = NULL;
-  g_autofree char *local_hash = NULL;
   g_autofree char *now = NULL;
+  g_auto(Local) here = { 0 };
   g_autoptr(GString) required = g_string_new (NULL);
   const char *name = _rounds_event_get_string (doc, "id");
   const char *rev = _rounds_event_get_string (doc, "_rev");
   JsonArray *required_array = _rounds_event_get_array (doc, "required");
   JsonNode *rubric_node = json_object_get_member (doc, "rubric");
-  gint64 overlap = 1, scale = 5, spread = 2, id = 0, old_overlap = 1;
-  gboolean published = FALSE;
+  gint64 overlap = 1, scale = 5, spread = 2, old_overlap = 1;
   sqlite3_stmt *stmt;
   LocalState state;
   int rc;
@@ -353,38 +398,22 @@ apply_dataset (Run         *run,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      id = _rounds_sql_int64 (stmt, "id");
-      local_rev = _rounds_sql_dup (stmt, "remote_rev");
-      published = _rounds_sql_int (stmt, "published") != 0;
-      local_hash = _rounds_sql_dup (stmt, "content_hash");
+      local_read (&here, stmt);
       old_overlap = _rounds_sql_int (stmt, "overlap");
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return _rounds_store_set_sqlite_error (run->store, error);
 
-  state = local_state (run, id != 0, local_rev, published, local_hash, rev, hash, force);
+  state = local_state (run, &here, rev, hash, force);
   if (state == LOCAL_CONFLICT)
-    {
-      return _rounds_sync_record_problem (run, ROUNDS_SYNC_PROBLEM_CONFLICT, doc_id, "conflict",
+    return _rounds_sync_record_problem (run, ROUNDS_SYNC_PROBLEM_CONFLICT, doc_id, "conflict",
                              _("The dataset was changed both here and in the store; this copy is"
                                " kept here until you choose one"),
                              rev, error);
-    }
   if (state == LOCAL_SAME)
-    {
-      run->result->n_unchanged++;
-      if (g_strcmp0 (local_rev, rev) == 0)
-        return TRUE;
-      /* The same content under a revision we did not know: remember it. */
-      if (!(stmt = _rounds_store_prepare (run->store,
-                                          "UPDATE datasets SET remote_rev = ?2, published = 1"
-                                          " WHERE id = ?1", error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, id);
-      _rounds_store_bind_text (stmt, 2, rev);
-      return _rounds_store_step_done (run->store, stmt, error);
-    }
+    return keep_same (run, "UPDATE datasets SET remote_rev = ?2, published = 1 WHERE id = ?1",
+                      &here, rev, error);
 
   now = _rounds_now_iso8601 ();
   if (state == LOCAL_NONE)
@@ -432,15 +461,15 @@ apply_dataset (Run         *run,
                                           "UPDATE items SET overlap = ?2 WHERE dataset_id = ?1"
                                           " AND overlap = ?3", error)))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_int64 (stmt, 1, here.id);
       sqlite3_bind_int64 (stmt, 2, overlap);
       sqlite3_bind_int64 (stmt, 3, old_overlap);
       if (!_rounds_store_step_done (run->store, stmt, error))
         return FALSE;
     }
 
-  if (id != 0)
-    g_hash_table_remove (run->rubrics, &id);
+  if (here.id != 0)
+    g_hash_table_remove (run->rubrics, &here.id);
   run->result->n_pulled++;
   return _rounds_sync_clear_problem (run, doc_id, error);
 }
@@ -494,8 +523,7 @@ apply_item (Run         *run,
   g_autofree char *hash = doc_content_hash (doc);
   g_autofree char *metadata_json = _rounds_event_member_json (doc, "metadata");
   g_autofree char *reference_json = _rounds_event_member_json (doc, "reference");
-  g_autofree char *local_rev = NULL;
-  g_autofree char *local_hash = NULL;
+  g_auto(Local) here = { 0 };
   const char *dataset = _rounds_event_get_string (doc, "dataset");
   const char *key = _rounds_event_get_string (doc, "id");
   const char *rev = _rounds_event_get_string (doc, "_rev");
@@ -503,7 +531,7 @@ apply_item (Run         *run,
   JsonArray *responses = _rounds_event_get_array (doc, "responses");
   gint64 dataset_id, item_id = 0, position = -1, overlap = 0;
   guint n_responses, old_n_responses = 0;
-  gboolean published = FALSE, judged = FALSE;
+  gboolean judged = FALSE;
   sqlite3_stmt *stmt;
   LocalState state;
   int rc;
@@ -563,10 +591,7 @@ apply_item (Run         *run,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      item_id = _rounds_sql_int64 (stmt, "id");
-      local_rev = _rounds_sql_dup (stmt, "remote_rev");
-      published = _rounds_sql_int (stmt, "published") != 0;
-      local_hash = _rounds_sql_dup (stmt, "content_hash");
+      local_read (&here, stmt);
       old_n_responses = _rounds_sql_int (stmt, "n_responses");
       judged = _rounds_sql_int (stmt, "judged") != 0;
     }
@@ -574,32 +599,21 @@ apply_item (Run         *run,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return _rounds_store_set_sqlite_error (run->store, error);
 
-  state = local_state (run, item_id != 0, local_rev, published, local_hash, rev, hash, force);
+  item_id = here.id;
+  state = local_state (run, &here, rev, hash, force);
   if (state == LOCAL_REPLACE && judged && old_n_responses != n_responses)
     state = LOCAL_CONFLICT;
   if (state == LOCAL_CONFLICT)
-    {
-      return _rounds_sync_record_problem (run, ROUNDS_SYNC_PROBLEM_CONFLICT, doc_id, "conflict",
+    return _rounds_sync_record_problem (run, ROUNDS_SYNC_PROBLEM_CONFLICT, doc_id, "conflict",
                              judged && old_n_responses != n_responses
                                ? _("The store changed how many responses an item has that has"
                                    " judgements here; this copy is kept")
                                : _("The item was changed both here and in the store; this copy is"
                                    " kept here until you choose one"),
                              rev, error);
-    }
   if (state == LOCAL_SAME)
-    {
-      run->result->n_unchanged++;
-      if (g_strcmp0 (local_rev, rev) == 0)
-        return TRUE;
-      if (!(stmt = _rounds_store_prepare (run->store,
-                                          "UPDATE items SET remote_rev = ?2, published = 1 WHERE"
-                                          " id = ?1", error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, item_id);
-      _rounds_store_bind_text (stmt, 2, rev);
-      return _rounds_store_step_done (run->store, stmt, error);
-    }
+    return keep_same (run, "UPDATE items SET remote_rev = ?2, published = 1 WHERE id = ?1",
+                      &here, rev, error);
 
   if (state == LOCAL_NONE)
     {

@@ -142,137 +142,61 @@ outgoing_new (Kind        kind,
   return out;
 }
 
-/* Reads up to @max judgement (or verdict) edits of the outbox after the cursor into @batch,
- * as event documents. */
-static gboolean
-read_events (Run              *run,
-             RoundsEventType   type,
-             GPtrArray        *batch,
-             guint             max,
-             GError          **error)
+/* A judgement (or verdict) edit of the outbox, as an event document. */
+static Outgoing *
+event_from_row (Run           *run,
+                sqlite3_stmt  *stmt,
+                GError       **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
+  RoundsEventKey key = {
+    .type = run->kind == KIND_JUDGEMENT ? ROUNDS_EVENT_JUDGEMENT : ROUNDS_EVENT_VERDICT,
+    .doc_id = _rounds_sql_text (stmt, "doc_id"),
+    .dataset = _rounds_sql_text (stmt, "dataset"),
+    .item = _rounds_sql_text (stmt, "item_key"),
+    .person = _rounds_sql_text (stmt, "user_name"),
+    .edit = _rounds_sql_text (stmt, "edit_id"),
+  };
+  g_auto(GStrv) keys = NULL;
 
-  if (type == ROUNDS_EVENT_JUDGEMENT)
-    stmt = _rounds_store_prepare (run->store,
-                                  "SELECT a.id, a.doc_id, a.edit_id, an.user_name,"
-                                  " d.name AS dataset, i.key AS item_key, a.revision, a.status,"
-                                  " a.preference,"
-                                  " a.ranking_json, a.unacceptable, a.scores_json, a.flags_json,"
-                                  " a.notes_json, a.comment, a.skip_reason, a.shown_order,"
-                                  " a.time_spent_ms, a.created_at, a.item_id"
-                                  " FROM annotations a"
-                                  " JOIN annotators an ON an.id = a.annotator_id"
-                                  " JOIN items i ON i.id = a.item_id"
-                                  " JOIN datasets d ON d.id = i.dataset_id"
-                                  " WHERE a.synced = 0 AND a.origin = 'local' AND a.id > ?2"
-                                  " AND an.user_name = ?1"
-                                  " ORDER BY a.id LIMIT ?3", error);
-  else
-    stmt = _rounds_store_prepare (run->store,
-                                  "SELECT j.id, j.doc_id, j.edit_id, an.user_name,"
-                                  " d.name AS dataset, i.key AS item_key, j.revision,"
-                                  " j.preference, j.ranking_json,"
-                                  " j.unacceptable, j.scores_json, j.rationale, j.resolves_json,"
-                                  " j.models_revealed, j.created_at, j.item_id"
-                                  " FROM adjudications j"
-                                  " JOIN annotators an ON an.id = j.reviewer_id"
-                                  " JOIN items i ON i.id = j.item_id"
-                                  " JOIN datasets d ON d.id = i.dataset_id"
-                                  " WHERE j.synced = 0 AND j.origin = 'local' AND j.id > ?2"
-                                  " AND an.user_name = ?1"
-                                  " ORDER BY j.id LIMIT ?3", error);
-  if (stmt == NULL)
-    return FALSE;
-  _rounds_store_bind_text (stmt, 1, run->profile);
-  sqlite3_bind_int64 (stmt, 2, run->cursor);
-  sqlite3_bind_int (stmt, 3, (int) max);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      RoundsEventKey key = {
-        .type = type,
-        .doc_id = _rounds_sql_text (stmt, "doc_id"),
-        .dataset = _rounds_sql_text (stmt, "dataset"),
-        .item = _rounds_sql_text (stmt, "item_key"),
-        .person = _rounds_sql_text (stmt, "user_name"),
-        .edit = _rounds_sql_text (stmt, "edit_id"),
-      };
-      g_auto(GStrv) keys = NULL;
-      Outgoing *out;
-
-      /* Another statement while this one steps: a different one of the store's cache. */
-      if (!(keys = response_keys (run, _rounds_sql_int64 (stmt, "item_id"), error)))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      out = outgoing_new (type == ROUNDS_EVENT_JUDGEMENT ? KIND_JUDGEMENT : KIND_VERDICT,
-                          _rounds_sql_int64 (stmt, "id"),
-                          _rounds_event_build (&key, stmt, (const char * const *) keys,
-                                               g_strv_length (keys), ROUNDS_EVENT_STORE));
-      run->cursor = out->row_id;
-      g_ptr_array_add (batch, out);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
-  return TRUE;
+  /* Another statement while this one steps: a different one of the store's cache. */
+  if (!(keys = response_keys (run, _rounds_sql_int64 (stmt, "item_id"), error)))
+    return NULL;
+  return outgoing_new (run->kind, _rounds_sql_int64 (stmt, "id"),
+                       _rounds_event_build (&key, stmt, (const char * const *) keys,
+                                            g_strv_length (keys), ROUNDS_EVENT_STORE));
 }
 
-static gboolean
-read_datasets (Run        *run,
-               GPtrArray  *batch,
-               guint       max,
-               GError    **error)
+static Outgoing *
+dataset_from_row (Run           *run,
+                  sqlite3_stmt  *stmt,
+                  GError       **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
+  const char *name = _rounds_sql_text (stmt, "name");
+  g_autofree char *doc_id = _rounds_doc_id ("dataset", name, NULL);
+  g_auto(GStrv) required = g_strsplit (_rounds_sql_text (stmt, "required"), ",", -1);
+  JsonObject *doc = new_doc (doc_id, "dataset");
+  JsonArray *required_array = json_array_new ();
+  Outgoing *out;
 
-  if (!(stmt = _rounds_store_prepare (run->store,
-                                      "SELECT id, name, title, description, instructions,"
-                                      " rubric_json, scale, overlap, dispute_spread, required,"
-                                      " metadata_json, content_hash, remote_rev"
-                                      " FROM datasets WHERE published = 0 AND id > ?1"
-                                      " ORDER BY id LIMIT ?2", error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, run->cursor);
-  sqlite3_bind_int (stmt, 2, (int) max);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *name = _rounds_sql_text (stmt, "name");
-      g_autofree char *doc_id = _rounds_doc_id ("dataset", name, NULL);
-      g_auto(GStrv) required = g_strsplit (_rounds_sql_text (stmt, "required"), ",", -1);
-      JsonObject *doc = new_doc (doc_id, "dataset");
-      JsonArray *required_array = json_array_new ();
-      Outgoing *out;
+  set_text (doc, "_rev", _rounds_sql_text (stmt, "remote_rev"));
+  set_text (doc, "id", name);
+  set_text (doc, "title", _rounds_sql_text (stmt, "title"));
+  set_text (doc, "description", _rounds_sql_text (stmt, "description"));
+  set_text (doc, "instructions", _rounds_sql_text (stmt, "instructions"));
+  set_json (doc, "rubric", _rounds_sql_text (stmt, "rubric_json"));
+  json_object_set_int_member (doc, "scale", _rounds_sql_int (stmt, "scale"));
+  json_object_set_int_member (doc, "overlap", _rounds_sql_int (stmt, "overlap"));
+  json_object_set_int_member (doc, "dispute_spread", _rounds_sql_int (stmt, "dispute_spread"));
+  for (guint i = 0; required[i]; i++)
+    if (*required[i] != '\0')
+      json_array_add_string_element (required_array, required[i]);
+  json_object_set_array_member (doc, "required", required_array);
+  set_json (doc, "metadata", _rounds_sql_text (stmt, "metadata_json"));
+  set_text (doc, "content_hash", _rounds_sql_text (stmt, "content_hash"));
 
-      set_text (doc, "_rev", _rounds_sql_text (stmt, "remote_rev"));
-      set_text (doc, "id", name);
-      set_text (doc, "title", _rounds_sql_text (stmt, "title"));
-      set_text (doc, "description", _rounds_sql_text (stmt, "description"));
-      set_text (doc, "instructions", _rounds_sql_text (stmt, "instructions"));
-      set_json (doc, "rubric", _rounds_sql_text (stmt, "rubric_json"));
-      json_object_set_int_member (doc, "scale", _rounds_sql_int (stmt, "scale"));
-      json_object_set_int_member (doc, "overlap", _rounds_sql_int (stmt, "overlap"));
-      json_object_set_int_member (doc, "dispute_spread", _rounds_sql_int (stmt, "dispute_spread"));
-      for (guint i = 0; required[i]; i++)
-        if (*required[i] != '\0')
-          json_array_add_string_element (required_array, required[i]);
-      json_object_set_array_member (doc, "required", required_array);
-      set_json (doc, "metadata", _rounds_sql_text (stmt, "metadata_json"));
-      set_text (doc, "content_hash", _rounds_sql_text (stmt, "content_hash"));
-
-      out = outgoing_new (KIND_DATASET, _rounds_sql_int64 (stmt, "id"), doc);
-      out->content_hash = _rounds_sql_dup (stmt, "content_hash");
-      run->cursor = out->row_id;
-      g_ptr_array_add (batch, out);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
-  return TRUE;
+  out = outgoing_new (KIND_DATASET, _rounds_sql_int64 (stmt, "id"), doc);
+  out->content_hash = _rounds_sql_dup (stmt, "content_hash");
+  return out;
 }
 
 static gboolean
@@ -306,58 +230,125 @@ add_item_responses (Run         *run,
   return TRUE;
 }
 
+static Outgoing *
+item_from_row (Run           *run,
+               sqlite3_stmt  *stmt,
+               GError       **error)
+{
+  g_autofree char *doc_id = _rounds_doc_id ("item", _rounds_sql_text (stmt, "dataset"),
+                                            _rounds_sql_text (stmt, "key"), NULL);
+  JsonObject *doc = new_doc (doc_id, "item");
+  Outgoing *out;
+
+  set_text (doc, "_rev", _rounds_sql_text (stmt, "remote_rev"));
+  set_text (doc, "dataset", _rounds_sql_text (stmt, "dataset"));
+  set_text (doc, "id", _rounds_sql_text (stmt, "key"));
+  json_object_set_int_member (doc, "position", _rounds_sql_int64 (stmt, "position"));
+  set_text (doc, "title", _rounds_sql_text (stmt, "title"));
+  set_text (doc, "scenario", _rounds_sql_text (stmt, "scenario"));
+  set_text (doc, "specialty", _rounds_sql_text (stmt, "specialty"));
+  set_text (doc, "language", _rounds_sql_text (stmt, "language"));
+  set_json (doc, "metadata", _rounds_sql_text (stmt, "metadata_json"));
+  set_json (doc, "reference", _rounds_sql_text (stmt, "reference_json"));
+  json_object_set_int_member (doc, "overlap", _rounds_sql_int (stmt, "overlap"));
+  set_text (doc, "content_hash", _rounds_sql_text (stmt, "content_hash"));
+
+  out = outgoing_new (KIND_ITEM, _rounds_sql_int64 (stmt, "id"), doc);
+  out->content_hash = _rounds_sql_dup (stmt, "content_hash");
+  /* Another statement while this one steps: a different one of the store's cache. */
+  if (!add_item_responses (run, out, error))
+    return _rounds_sync_outgoing_free (out), NULL;
+  return out;
+}
+
+typedef Outgoing *(*OutboxRowFunc) (Run           *run,
+                                    sqlite3_stmt  *stmt,
+                                    GError       **error);
+
+/* The outboxes read row by row: ?1 is the cursor, ?2 how many rows at most and ?3, for the
+ * edits, whose. The profile is no table of its own. */
+static const struct
+{
+  const char    *sql;
+  OutboxRowFunc  from_row;
+} outboxes[N_KINDS] = {
+  [KIND_DATASET] = {
+    "SELECT id, name, title, description, instructions,"
+    " rubric_json, scale, overlap, dispute_spread, required,"
+    " metadata_json, content_hash, remote_rev"
+    " FROM datasets WHERE published = 0 AND id > ?1"
+    " ORDER BY id LIMIT ?2",
+    dataset_from_row },
+  [KIND_ITEM] = {
+    "SELECT i.id, d.name AS dataset, i.key, i.position, i.title,"
+    " i.scenario, i.specialty, i.language, i.metadata_json,"
+    " i.reference_json, i.content_hash, i.overlap, i.remote_rev"
+    " FROM items i JOIN datasets d ON d.id = i.dataset_id"
+    " WHERE i.published = 0 AND i.id > ?1"
+    " ORDER BY i.id LIMIT ?2",
+    item_from_row },
+  [KIND_JUDGEMENT] = {
+    "SELECT a.id, a.doc_id, a.edit_id, an.user_name,"
+    " d.name AS dataset, i.key AS item_key, a.revision, a.status,"
+    " a.preference,"
+    " a.ranking_json, a.unacceptable, a.scores_json, a.flags_json,"
+    " a.notes_json, a.comment, a.skip_reason, a.shown_order,"
+    " a.time_spent_ms, a.created_at, a.item_id"
+    " FROM annotations a"
+    " JOIN annotators an ON an.id = a.annotator_id"
+    " JOIN items i ON i.id = a.item_id"
+    " JOIN datasets d ON d.id = i.dataset_id"
+    " WHERE a.synced = 0 AND a.origin = 'local' AND a.id > ?1"
+    " AND an.user_name = ?3"
+    " ORDER BY a.id LIMIT ?2",
+    event_from_row },
+  [KIND_VERDICT] = {
+    "SELECT j.id, j.doc_id, j.edit_id, an.user_name,"
+    " d.name AS dataset, i.key AS item_key, j.revision,"
+    " j.preference, j.ranking_json,"
+    " j.unacceptable, j.scores_json, j.rationale, j.resolves_json,"
+    " j.models_revealed, j.created_at, j.item_id"
+    " FROM adjudications j"
+    " JOIN annotators an ON an.id = j.reviewer_id"
+    " JOIN items i ON i.id = j.item_id"
+    " JOIN datasets d ON d.id = i.dataset_id"
+    " WHERE j.synced = 0 AND j.origin = 'local' AND j.id > ?1"
+    " AND an.user_name = ?3"
+    " ORDER BY j.id LIMIT ?2",
+    event_from_row },
+};
+
+/* Reads up to @max rows of the current kind's outbox after the cursor into @batch. */
 static gboolean
-read_items (Run        *run,
-            GPtrArray  *batch,
-            guint       max,
-            GError    **error)
+read_outbox (Run        *run,
+             GPtrArray  *batch,
+             guint       max,
+             GError    **error)
 {
   sqlite3_stmt *stmt;
-  guint first = batch->len;
   int rc;
 
-  if (!(stmt = _rounds_store_prepare (run->store,
-                                      "SELECT i.id, d.name AS dataset, i.key, i.position, i.title,"
-                                      " i.scenario, i.specialty, i.language, i.metadata_json,"
-                                      " i.reference_json, i.content_hash, i.overlap, i.remote_rev"
-                                      " FROM items i JOIN datasets d ON d.id = i.dataset_id"
-                                      " WHERE i.published = 0 AND i.id > ?1"
-                                      " ORDER BY i.id LIMIT ?2", error)))
+  if (!(stmt = _rounds_store_prepare (run->store, outboxes[run->kind].sql, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, run->cursor);
   sqlite3_bind_int (stmt, 2, (int) max);
+  if (sqlite3_bind_parameter_count (stmt) >= 3)
+    _rounds_store_bind_text (stmt, 3, run->profile);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autofree char *doc_id = _rounds_doc_id ("item", _rounds_sql_text (stmt, "dataset"),
-                                                _rounds_sql_text (stmt, "key"), NULL);
-      JsonObject *doc = new_doc (doc_id, "item");
-      Outgoing *out;
+      Outgoing *out = outboxes[run->kind].from_row (run, stmt, error);
 
-      set_text (doc, "_rev", _rounds_sql_text (stmt, "remote_rev"));
-      set_text (doc, "dataset", _rounds_sql_text (stmt, "dataset"));
-      set_text (doc, "id", _rounds_sql_text (stmt, "key"));
-      json_object_set_int_member (doc, "position", _rounds_sql_int64 (stmt, "position"));
-      set_text (doc, "title", _rounds_sql_text (stmt, "title"));
-      set_text (doc, "scenario", _rounds_sql_text (stmt, "scenario"));
-      set_text (doc, "specialty", _rounds_sql_text (stmt, "specialty"));
-      set_text (doc, "language", _rounds_sql_text (stmt, "language"));
-      set_json (doc, "metadata", _rounds_sql_text (stmt, "metadata_json"));
-      set_json (doc, "reference", _rounds_sql_text (stmt, "reference_json"));
-      json_object_set_int_member (doc, "overlap", _rounds_sql_int (stmt, "overlap"));
-      set_text (doc, "content_hash", _rounds_sql_text (stmt, "content_hash"));
-
-      out = outgoing_new (KIND_ITEM, _rounds_sql_int64 (stmt, "id"), doc);
-      out->content_hash = _rounds_sql_dup (stmt, "content_hash");
+      if (out == NULL)
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
       run->cursor = out->row_id;
       g_ptr_array_add (batch, out);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     return _rounds_store_set_sqlite_error (run->store, error);
-
-  for (guint i = first; i < batch->len; i++)
-    if (!add_item_responses (run, g_ptr_array_index (batch, i), error))
-      return FALSE;
   return TRUE;
 }
 
@@ -441,29 +432,14 @@ _rounds_sync_fill_batch (Run        *run,
     {
       guint before = batch->len;
       guint room = run->batch_size - batch->len;
-      gboolean ok = TRUE;
+      gboolean ok;
 
-      switch (run->kind)
-        {
-        case KIND_DATASET:
-          ok = !(run->roles & ROUNDS_ROLE_CURATOR) || read_datasets (run, batch, room, error);
-          break;
-        case KIND_ITEM:
-          ok = !(run->roles & ROUNDS_ROLE_CURATOR) || read_items (run, batch, room, error);
-          break;
-        case KIND_PROFILE:
-          ok = read_profile (run, batch, error);
-          break;
-        case KIND_JUDGEMENT:
-          ok = read_events (run, ROUNDS_EVENT_JUDGEMENT, batch, room, error);
-          break;
-        case KIND_VERDICT:
-          ok = read_events (run, ROUNDS_EVENT_VERDICT, batch, room, error);
-          break;
-        case N_KINDS:
-        default:
-          g_assert_not_reached ();
-        }
+      if (run->kind == KIND_PROFILE)
+        ok = read_profile (run, batch, error);
+      else if (run->kind == KIND_DATASET || run->kind == KIND_ITEM)
+        ok = !(run->roles & ROUNDS_ROLE_CURATOR) || read_outbox (run, batch, room, error);
+      else
+        ok = read_outbox (run, batch, room, error);
       if (!ok)
         return FALSE;
 
@@ -490,15 +466,11 @@ _rounds_sync_mark_pushed (Run         *run,
   switch (out->kind)
     {
     case KIND_JUDGEMENT:
-      if (!(stmt = _rounds_store_prepare (run->store,
-                                          "UPDATE annotations SET synced = 1 WHERE id = ?1",
-                                          error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, out->row_id);
-      break;
     case KIND_VERDICT:
       if (!(stmt = _rounds_store_prepare (run->store,
-                                          "UPDATE adjudications SET synced = 1 WHERE id = ?1",
+                                          out->kind == KIND_JUDGEMENT
+                                            ? "UPDATE annotations SET synced = 1 WHERE id = ?1"
+                                            : "UPDATE adjudications SET synced = 1 WHERE id = ?1",
                                           error)))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, out->row_id);

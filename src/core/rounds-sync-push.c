@@ -20,8 +20,6 @@
 
 /* Results ----------------------------------------------------------------------------- */
 
-/* Results ----------------------------------------------------------------------------- */
-
 /* Whether the store's copy is ours: the same members, leaving out _rev and the like. */
 static gboolean
 same_content (JsonObject *ours,
@@ -50,6 +48,29 @@ same_content (JsonObject *ours,
       n_theirs++;
   return n_ours == n_theirs;
 }
+
+/* The objects of @array by their string @member: a server's rows and results come in any
+ * order. The table borrows from @array. */
+static GHashTable *
+index_objects (JsonArray  *array,
+               const char *member)
+{
+  GHashTable *by_id = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      id = _rounds_event_get_string (json_node_get_object (element), member);
+      if (id != NULL)
+        g_hash_table_insert (by_id, (gpointer) id, json_node_get_object (element));
+    }
+  return by_id;
+}
+
 /* What became of one document of a batch. */
 typedef struct
 {
@@ -96,7 +117,7 @@ verify (Run       *run,
 {
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   g_autoptr(JsonArray) rows = NULL;
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) by_id = NULL;
 
   for (guint i = 0; i < n; i++)
     if (outcomes[i].outcome == OUTCOME_UNKNOWN)
@@ -108,17 +129,7 @@ verify (Run       *run,
   if (!(rows = rounds_couch_all_docs (run->couch, (const char * const *) keys->pdata, TRUE,
                                       run->cancellable, error)))
     return FALSE;
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonNode *row = json_array_get_element (rows, i);
-      const char *key;
-
-      if (!JSON_NODE_HOLDS_OBJECT (row))
-        continue;
-      key = _rounds_event_get_string (json_node_get_object (row), "key");
-      if (key != NULL)
-        g_hash_table_insert (by_id, (gpointer) key, json_node_get_object (row));
-    }
+  by_id = index_objects (rows, "key");
 
   for (guint i = 0; i < n; i++)
     {
@@ -206,23 +217,11 @@ apply_results (Run        *run,
                JsonArray  *results,
                GError    **error)
 {
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) by_id = index_objects (results, "id");
   g_autofree Outcome *outcomes = g_new0 (Outcome, n);
   g_autoptr(GPtrArray) problems = NULL;
   guint n_pushed = 0;
   gboolean ok = FALSE;
-
-  for (guint i = 0; i < json_array_get_length (results); i++)
-    {
-      JsonNode *element = json_array_get_element (results, i);
-      const char *id;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      id = _rounds_event_get_string (json_node_get_object (element), "id");
-      if (id != NULL)
-        g_hash_table_insert (by_id, (gpointer) id, json_node_get_object (element));
-    }
 
   for (guint i = 0; i < n; i++)
     {

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "rounds-couch-private.h"
 #include "rounds-error.h"
 #include "rounds-event-private.h"
 #include "rounds-sync-private.h"
@@ -99,19 +100,6 @@ G_DEFINE_BOXED_TYPE (RoundsSyncResult, rounds_sync_result, rounds_sync_result_co
 /* Config ------------------------------------------------------------------------------ */
 
 static void
-wipe (char **secret)
-{
-  if (*secret != NULL)
-    {
-      volatile char *p = *secret;
-
-      while (*p)
-        *p++ = '\0';
-      g_clear_pointer (secret, g_free);
-    }
-}
-
-static void
 resolution_clear (gpointer data)
 {
   g_free (((Resolution *) data)->doc_id);
@@ -120,9 +108,9 @@ resolution_clear (gpointer data)
 static void
 config_clear (Config *config)
 {
-  wipe (&config->url);
+  _rounds_couch_wipe_secret (&config->url);
   g_clear_pointer (&config->user, g_free);
-  wipe (&config->password);
+  _rounds_couch_wipe_secret (&config->password);
   g_clear_pointer (&config->ca_file, g_free);
   g_clear_pointer (&config->profile, g_free);
   g_clear_pointer (&config->resolutions, g_array_unref);
@@ -544,7 +532,7 @@ rounds_sync_finalize (GObject *object)
 {
   RoundsSync *self = (RoundsSync *)object;
 
-  wipe (&self->config.url);
+  _rounds_couch_wipe_secret (&self->config.url);
   config_clear (&self->config);
   g_free (self->display_url);
 
@@ -720,7 +708,7 @@ rounds_sync_set_credentials (RoundsSync *self,
       self->config.user = g_strdup (user);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
     }
-  wipe (&self->config.password);
+  _rounds_couch_wipe_secret (&self->config.password);
   self->config.password = g_strdup (password);
 }
 
