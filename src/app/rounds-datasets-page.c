@@ -8,6 +8,7 @@
 
 #include "rounds-dataset-row.h"
 #include "rounds-datasets-page.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsDatasetsPage
 {
@@ -28,13 +29,11 @@ rounds_datasets_page_load (RoundsDatasetsPage  *self,
                            GError             **error)
 {
   g_autoptr(GListModel) datasets = NULL;
-  GtkWidget *child;
 
   g_return_val_if_fail (ROUNDS_IS_DATASETS_PAGE (self), FALSE);
 
   *n_datasets = 0;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->datasets_list))) != NULL)
-    gtk_list_box_remove (self->datasets_list, child);
+  _rounds_widget_remove_children (GTK_WIDGET (self->datasets_list));
   if (!(datasets = rounds_store_list_datasets (store, error)))
     return FALSE;
 
@@ -57,12 +56,7 @@ rounds_datasets_page_load (RoundsDatasetsPage  *self,
 static void
 rounds_datasets_page_dispose (GObject *object)
 {
-  GtkWidget *child;
-
-  gtk_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_DATASETS_PAGE);
-  /* The root of the template has no name to be cleared by. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
+  _rounds_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_DATASETS_PAGE);
 
   G_OBJECT_CLASS (rounds_datasets_page_parent_class)->dispose (object);
 }

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-profile-page.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsProfilePage
 {
@@ -33,13 +34,11 @@ void
 rounds_profile_page_set_profiles (RoundsProfilePage *self,
                                   GListModel        *profiles)
 {
-  GtkWidget *child;
   guint n = profiles ? g_list_model_get_n_items (profiles) : 0;
 
   g_return_if_fail (ROUNDS_IS_PROFILE_PAGE (self));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->profiles_list))) != NULL)
-    gtk_list_box_remove (self->profiles_list, child);
+  _rounds_widget_remove_children (GTK_WIDGET (self->profiles_list));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(RoundsProfile) profile = g_list_model_get_item (profiles, i);
@@ -95,12 +94,7 @@ rounds_profile_page_new_profile (RoundsProfilePage  *self,
 static void
 rounds_profile_page_dispose (GObject *object)
 {
-  GtkWidget *child;
-
-  gtk_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_PROFILE_PAGE);
-  /* The root of the template has no name to be cleared by. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
+  _rounds_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_PROFILE_PAGE);
 
   G_OBJECT_CLASS (rounds_profile_page_parent_class)->dispose (object);
 }
