@@ -438,14 +438,11 @@ rounds_compare_page_class_init (RoundsComparePageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = rounds_compare_page_dispose;
-  object_class->finalize = rounds_compare_page_finalize;
-
   g_type_ensure (ROUNDS_TYPE_PREFERENCE_SCALE);
   g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/ui/rounds-compare-page.ui");
+  _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-compare-page.ui");
+  object_class->dispose = rounds_compare_page_dispose;
+  object_class->finalize = rounds_compare_page_finalize;
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, item_title);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, item_meta);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, scenario);

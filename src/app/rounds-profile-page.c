@@ -92,24 +92,11 @@ rounds_profile_page_new_profile (RoundsProfilePage  *self,
 }
 
 static void
-rounds_profile_page_dispose (GObject *object)
-{
-  _rounds_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_PROFILE_PAGE);
-
-  G_OBJECT_CLASS (rounds_profile_page_parent_class)->dispose (object);
-}
-
-static void
 rounds_profile_page_class_init (RoundsProfilePageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = rounds_profile_page_dispose;
-
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/ui/rounds-profile-page.ui");
+  _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-profile-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, profiles_group);
   gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, profiles_list);
   gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, display_name_row);

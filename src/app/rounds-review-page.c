@@ -726,6 +726,8 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
+  _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-review-page.ui");
   object_class->dispose = rounds_review_page_dispose;
   object_class->get_property = rounds_review_page_get_property;
 
@@ -734,10 +736,6 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/ui/rounds-review-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_list);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, agreement_label);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, detail_stack);

@@ -8,11 +8,13 @@
 
 G_BEGIN_DECLS
 
-char *_rounds_response_label          (guint       position);
-void  _rounds_widget_remove_children  (GtkWidget  *parent);
-void  _rounds_widget_dispose_template (GtkWidget  *widget,
-                                       GType       widget_type);
-void  _rounds_label_show_message      (GtkLabel   *label,
-                                       const char *message);
+char *_rounds_response_label          (guint           position);
+void  _rounds_widget_remove_children  (GtkWidget      *parent);
+void  _rounds_widget_dispose_template (GtkWidget      *widget,
+                                       GType           widget_type);
+void  _rounds_page_class_init         (GtkWidgetClass *widget_class,
+                                       const char     *resource);
+void  _rounds_label_show_message      (GtkLabel       *label,
+                                       const char     *message);
 
 G_END_DECLS

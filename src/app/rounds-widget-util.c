@@ -46,6 +46,29 @@ _rounds_widget_dispose_template (GtkWidget *widget,
   _rounds_widget_remove_children (widget);
 }
 
+static void
+page_dispose (GObject *object)
+{
+  GType type = G_OBJECT_TYPE (object);
+  GObjectClass *parent_class = g_type_class_peek (g_type_parent (type));
+
+  _rounds_widget_dispose_template (GTK_WIDGET (object), type);
+
+  parent_class->dispose (object);
+}
+
+/* A page is a final GtkWidget filled by the root of its template @resource (a bin layout).
+ * Its dispose clears the template, root included; a page with more to clear sets its own
+ * dispose after this and calls _rounds_widget_dispose_template() itself. */
+void
+_rounds_page_class_init (GtkWidgetClass *widget_class,
+                         const char     *resource)
+{
+  G_OBJECT_CLASS (widget_class)->dispose = page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, resource);
+}
+
 /* @message: shown in @label, or %NULL or "" to hide it */
 void
 _rounds_label_show_message (GtkLabel   *label,
