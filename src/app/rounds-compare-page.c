@@ -16,6 +16,7 @@
 #include "rounds-preference-scale.h"
 #include "rounds-response-card.h"
 #include "rounds-rubric-grid.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsComparePage
 {
@@ -154,8 +155,6 @@ on_card_note (RoundsResponseCard *card,
 void
 rounds_compare_page_clear (RoundsComparePage *self)
 {
-  GtkWidget *child;
-
   g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
 
   g_clear_object (&self->item);
@@ -163,8 +162,7 @@ rounds_compare_page_clear (RoundsComparePage *self)
   g_clear_pointer (&self->judgement, rounds_judgement_free);
   g_clear_pointer (&self->order, g_free);
   g_ptr_array_set_size (self->cards, 0);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->responses_box))) != NULL)
-    gtk_box_remove (self->responses_box, child);
+  _rounds_widget_remove_children (GTK_WIDGET (self->responses_box));
   rounds_preference_scale_clear (self->preference_scale);
   rounds_rubric_grid_clear (self->rubric_grid);
   gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
@@ -415,15 +413,11 @@ static void
 rounds_compare_page_dispose (GObject *object)
 {
   RoundsComparePage *self = ROUNDS_COMPARE_PAGE (object);
-  GtkWidget *child;
 
   /* Dispose may run twice; the template widgets are gone the second time. */
   if (self->responses_box != NULL)
     rounds_compare_page_clear (self);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_COMPARE_PAGE);
-  /* The root of the template has no name to be cleared by. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
+  _rounds_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_COMPARE_PAGE);
 
   G_OBJECT_CLASS (rounds_compare_page_parent_class)->dispose (object);
 }
@@ -444,14 +438,11 @@ rounds_compare_page_class_init (RoundsComparePageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = rounds_compare_page_dispose;
-  object_class->finalize = rounds_compare_page_finalize;
-
   g_type_ensure (ROUNDS_TYPE_PREFERENCE_SCALE);
   g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/ui/rounds-compare-page.ui");
+  _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-compare-page.ui");
+  object_class->dispose = rounds_compare_page_dispose;
+  object_class->finalize = rounds_compare_page_finalize;
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, item_title);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, item_meta);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, scenario);

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-conflicts-dialog.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsConflictsDialog
 {
@@ -143,8 +144,9 @@ conflict_row (RoundsConflictsDialog   *self,
   if (chosen > 0)
     {
       /* Chosen, waiting for the sync that settles it. */
-      GtkWidget *label = gtk_label_new (chosen - 1 == ROUNDS_SYNC_KEEP_MINE ? _("Keeping mine…")
-                                                                             : _("Taking theirs…"));
+      GtkWidget *label = gtk_label_new (chosen - 1 == ROUNDS_SYNC_KEEP_MINE
+                                          ? _("Keeping mine…")
+                                          : _("Taking theirs…"));
 
       gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (box), label);
@@ -173,11 +175,8 @@ conflict_row (RoundsConflictsDialog   *self,
 static void
 show_problems (RoundsConflictsDialog *self)
 {
-  GtkWidget *child;
-
   g_hash_table_remove_all (self->buttons);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
+  _rounds_widget_remove_children (GTK_WIDGET (self->list));
   self->n_conflicts = 0;
 
   for (guint i = 0; self->problems != NULL && i < self->problems->len; i++)
@@ -279,8 +278,7 @@ rounds_conflicts_dialog_set_message (RoundsConflictsDialog *self,
 {
   g_return_if_fail (ROUNDS_IS_CONFLICTS_DIALOG (self));
 
-  gtk_label_set_text (self->message_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL && *message != '\0');
+  _rounds_label_show_message (self->message_label, message);
 }
 
 guint

@@ -45,14 +45,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void
-wipe_free (char *secret)
-{
-  for (volatile char *p = secret; p != NULL && *p != '\0'; p++)
-    *p = '\0';
-  g_free (secret);
-}
-
-static void
 show_message (RoundsConnectDialog *self,
               const char          *message,
               GtkWidget           *row)
@@ -131,7 +123,7 @@ on_password_stored (GObject      *object,
   if (!in_keyring)
     g_debug ("The keyring did not take the password: %s", error->message);
   g_signal_emit (self, signals[CONNECTED], 0, self->password, in_keyring);
-  g_clear_pointer (&self->password, wipe_free);
+  g_clear_pointer (&self->password, rounds_secret_wipe_free);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -267,7 +259,7 @@ rounds_connect_dialog_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->password, wipe_free);
+  g_clear_pointer (&self->password, rounds_secret_wipe_free);
 
   G_OBJECT_CLASS (rounds_connect_dialog_parent_class)->finalize (object);
 }

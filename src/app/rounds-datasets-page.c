@@ -8,6 +8,7 @@
 
 #include "rounds-dataset-row.h"
 #include "rounds-datasets-page.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsDatasetsPage
 {
@@ -28,13 +29,11 @@ rounds_datasets_page_load (RoundsDatasetsPage  *self,
                            GError             **error)
 {
   g_autoptr(GListModel) datasets = NULL;
-  GtkWidget *child;
 
   g_return_val_if_fail (ROUNDS_IS_DATASETS_PAGE (self), FALSE);
 
   *n_datasets = 0;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->datasets_list))) != NULL)
-    gtk_list_box_remove (self->datasets_list, child);
+  _rounds_widget_remove_children (GTK_WIDGET (self->datasets_list));
   if (!(datasets = rounds_store_list_datasets (store, error)))
     return FALSE;
 
@@ -55,29 +54,11 @@ rounds_datasets_page_load (RoundsDatasetsPage  *self,
 }
 
 static void
-rounds_datasets_page_dispose (GObject *object)
-{
-  GtkWidget *child;
-
-  gtk_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_DATASETS_PAGE);
-  /* The root of the template has no name to be cleared by. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
-
-  G_OBJECT_CLASS (rounds_datasets_page_parent_class)->dispose (object);
-}
-
-static void
 rounds_datasets_page_class_init (RoundsDatasetsPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = rounds_datasets_page_dispose;
-
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/ui/rounds-datasets-page.ui");
+  _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-datasets-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsDatasetsPage, datasets_list);
 }
 

@@ -16,6 +16,7 @@
 
 #include "rounds-export-dialog.h"
 #include "rounds-judgement.h"
+#include "rounds-widget-util-private.h"
 
 /* Options change in bursts (a spin button held down, a value typed): count once they rest. */
 #define COUNT_DELAY_MS 150
@@ -186,8 +187,7 @@ show_message (RoundsExportDialog *self,
               const char         *message,
               gboolean            is_error)
 {
-  gtk_label_set_text (self->message_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL && *message != '\0');
+  _rounds_label_show_message (self->message_label, message);
   if (is_error)
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
   else

@@ -15,6 +15,7 @@
 
 #include "rounds-judgement.h"
 #include "rounds-preference-scale.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsPreferenceScale
 {
@@ -41,24 +42,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static char *
-response_label (guint position)
-{
-  /* TRANSLATORS: the label of a response on screen: Response A, Response B… */
-  return g_strdup_printf (_("Response %c"), 'A' + position);
-}
-
 void
 rounds_preference_scale_clear (RoundsPreferenceScale *self)
 {
-  GtkWidget *child;
-
   g_return_if_fail (ROUNDS_IS_PREFERENCE_SCALE (self));
 
   g_ptr_array_set_size (self->toggles, 0);
   g_ptr_array_set_size (self->dropdowns, 0);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->buttons))) != NULL)
-    gtk_box_remove (self->buttons, child);
+  _rounds_widget_remove_children (GTK_WIDGET (self->buttons));
 }
 
 static void
@@ -141,7 +132,7 @@ rounds_preference_scale_set_ranking (RoundsPreferenceScale *self,
 
   for (guint position = 0; position < n; position++)
     {
-      g_autofree char *label = response_label (position);
+      g_autofree char *label = _rounds_response_label (position);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       GtkWidget *dropdown = gtk_drop_down_new_from_strings ((const char * const *) ranks->pdata);
 

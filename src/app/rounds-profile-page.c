@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-profile-page.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsProfilePage
 {
@@ -33,13 +34,11 @@ void
 rounds_profile_page_set_profiles (RoundsProfilePage *self,
                                   GListModel        *profiles)
 {
-  GtkWidget *child;
   guint n = profiles ? g_list_model_get_n_items (profiles) : 0;
 
   g_return_if_fail (ROUNDS_IS_PROFILE_PAGE (self));
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->profiles_list))) != NULL)
-    gtk_list_box_remove (self->profiles_list, child);
+  _rounds_widget_remove_children (GTK_WIDGET (self->profiles_list));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(RoundsProfile) profile = g_list_model_get_item (profiles, i);
@@ -93,29 +92,11 @@ rounds_profile_page_new_profile (RoundsProfilePage  *self,
 }
 
 static void
-rounds_profile_page_dispose (GObject *object)
-{
-  GtkWidget *child;
-
-  gtk_widget_dispose_template (GTK_WIDGET (object), ROUNDS_TYPE_PROFILE_PAGE);
-  /* The root of the template has no name to be cleared by. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
-
-  G_OBJECT_CLASS (rounds_profile_page_parent_class)->dispose (object);
-}
-
-static void
 rounds_profile_page_class_init (RoundsProfilePageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = rounds_profile_page_dispose;
-
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               RESOURCE_PREFIX "/ui/rounds-profile-page.ui");
+  _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-profile-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, profiles_group);
   gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, profiles_list);
   gtk_widget_class_bind_template_child (widget_class, RoundsProfilePage, display_name_row);

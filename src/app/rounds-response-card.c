@@ -10,6 +10,7 @@
 
 #include "rounds-judgement.h"
 #include "rounds-response-card.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsResponseCard
 {
@@ -64,8 +65,7 @@ rounds_response_card_new (guint       position,
                           const char *note)
 {
   RoundsResponseCard *self = g_object_new (ROUNDS_TYPE_RESPONSE_CARD, NULL);
-  /* TRANSLATORS: the label of a response on screen: Response A, Response B… */
-  g_autofree char *label = g_strdup_printf (_("Response %c"), 'A' + position);
+  g_autofree char *label = _rounds_response_label (position);
   g_autofree char *note_label = g_strdup_printf (_("Note on %s"), label);
 
   gtk_label_set_text (self->title, label);

@@ -18,6 +18,7 @@
 #include "rounds-review-page.h"
 #include "rounds-review.h"
 #include "rounds-rubric-grid.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsReviewPage
 {
@@ -67,15 +68,6 @@ enum {
 static GParamSpec *properties [N_PROPS];
 
 static void
-remove_children (GtkWidget *box)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (box)) != NULL)
-    gtk_widget_unparent (child);
-}
-
-static void
 toast (RoundsReviewPage *self,
        const char       *message)
 {
@@ -100,12 +92,6 @@ rules_text (RoundsDisputeRules rules)
         g_string_append (text, rounds_dispute_rule_get_label (rule));
       }
   return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-static char *
-response_name (guint index)
-{
-  return g_strdup_printf (_("Response %c"), 'A' + index);
 }
 
 static char *
@@ -141,7 +127,8 @@ describe_judgement (RoundsReviewPage      *self,
           int score = j->scores[r * j->n_criteria + c];
 
           if (score > 0)
-            g_string_append_printf (text, " %s %d", rounds_rubric_get_criterion (rubric, c)->name, score);
+            g_string_append_printf (text, " %s %d", rounds_rubric_get_criterion (rubric, c)->name,
+                                    score);
         }
       for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
         if (j->flags != NULL && (j->flags[r] & (1u << f)))
@@ -157,7 +144,7 @@ describe_judgement (RoundsReviewPage      *self,
 static void
 show_judgements (RoundsReviewPage *self)
 {
-  remove_children (GTK_WIDGET (self->judgements_box));
+  _rounds_widget_remove_children (GTK_WIDGET (self->judgements_box));
   for (guint i = 0; self->judgements != NULL && i < self->judgements->len; i++)
     {
       const RoundsJudgement *j = self->judgements->pdata[i];
@@ -181,12 +168,13 @@ show_judgements (RoundsReviewPage *self)
 static void
 show_responses (RoundsReviewPage *self)
 {
-  remove_children (GTK_WIDGET (self->responses_box));
+  _rounds_widget_remove_children (GTK_WIDGET (self->responses_box));
   for (guint r = 0; r < rounds_item_get_n_responses (self->item); r++)
     {
-      g_autofree char *name = response_name (r);
-      g_autofree char *heading = self->models_shown && rounds_item_get_response_model (self->item, r)
-                                   ? g_strdup_printf ("%s — %s", name, rounds_item_get_response_model (self->item, r))
+      g_autofree char *name = _rounds_response_label (r);
+      const char *model = rounds_item_get_response_model (self->item, r);
+      g_autofree char *heading = self->models_shown && model
+                                   ? g_strdup_printf ("%s — %s", name, model)
                                    : g_strdup (name);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
       GtkWidget *title = gtk_label_new (heading);
@@ -291,7 +279,7 @@ build_verdict_controls (RoundsReviewPage *self)
   guint n = rounds_item_get_n_responses (self->item);
   g_autoptr(RoundsVerdict) current = rounds_store_get_verdict (self->store, self->item, NULL);
 
-  remove_children (GTK_WIDGET (self->verdict_box));
+  _rounds_widget_remove_children (GTK_WIDGET (self->verdict_box));
   self->preference_dropdown = NULL;
   g_ptr_array_set_size (self->rank_dropdowns, 0);
   build_rubric_controls (self, current);
@@ -305,12 +293,14 @@ build_verdict_controls (RoundsReviewPage *self)
         g_ptr_array_add (labels, g_strdup (rounds_preference_get_label (p, k)));
       g_ptr_array_add (labels, g_strdup (_("Both unacceptable")));
       g_ptr_array_add (labels, NULL);
-      self->preference_dropdown = gtk_drop_down_new_from_strings ((const char * const *) labels->pdata);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->preference_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Final preference"), -1);
+      self->preference_dropdown =
+        gtk_drop_down_new_from_strings ((const char * const *) labels->pdata);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->preference_dropdown),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Final preference"), -1);
       if (current != NULL)
         gtk_drop_down_set_selected (GTK_DROP_DOWN (self->preference_dropdown),
-                                    current->unacceptable ? (guint) (2 * k + 1) : (guint) (current->preference + k));
+                                    current->unacceptable ? (guint) (2 * k + 1)
+                                                          : (guint) (current->preference + k));
       else
         gtk_drop_down_set_selected (GTK_DROP_DOWN (self->preference_dropdown), (guint) k);
       gtk_box_append (self->verdict_box, self->preference_dropdown);
@@ -319,7 +309,7 @@ build_verdict_controls (RoundsReviewPage *self)
 
   for (guint r = 0; r < n; r++)
     {
-      g_autofree char *name = response_name (r);
+      g_autofree char *name = _rounds_response_label (r);
       g_autoptr(GPtrArray) ranks = g_ptr_array_new_with_free_func (g_free);
       GtkWidget *dropdown;
 
@@ -328,8 +318,10 @@ build_verdict_controls (RoundsReviewPage *self)
       g_ptr_array_add (ranks, NULL);
       dropdown = gtk_drop_down_new_from_strings ((const char * const *) ranks->pdata);
       gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown),
-                                  current != NULL && current->ranks != NULL && current->ranks[r] > 0 ? (guint) current->ranks[r] - 1 : r);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+                                  current != NULL && current->ranks != NULL &&
+                                  current->ranks[r] > 0 ? (guint) current->ranks[r] - 1 : r);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      name, -1);
       gtk_box_append (self->verdict_box, gtk_label_new (name));
       gtk_box_append (self->verdict_box, dropdown);
       g_ptr_array_add (self->rank_dropdowns, dropdown);
@@ -361,9 +353,11 @@ show_dispute (RoundsReviewPage *self,
         self->judgements = g_ptr_array_ref (entry->judgements);
     }
 
-  heading = dispute->has_verdict ? g_strdup_printf (_("%s — verdict recorded"), rules) : g_strdup (rules);
-  gtk_label_set_text (self->item_title, rounds_item_get_title (self->item) ? rounds_item_get_title (self->item)
-                                                                           : rounds_item_get_key (self->item));
+  heading = dispute->has_verdict ? g_strdup_printf (_("%s — verdict recorded"), rules)
+                                 : g_strdup (rules);
+  gtk_label_set_text (self->item_title, rounds_item_get_title (self->item)
+                                          ? rounds_item_get_title (self->item)
+                                          : rounds_item_get_key (self->item));
   gtk_label_set_text (self->rules_label, heading);
   gtk_label_set_text (self->scenario, rounds_item_get_scenario (self->item));
   gtk_editable_set_text (GTK_EDITABLE (self->rationale_entry), "");
@@ -386,19 +380,18 @@ on_row_selected (GtkListBox       *list,
 static void
 fill_queue (RoundsReviewPage *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->queue_list))) != NULL)
-    gtk_list_box_remove (self->queue_list, child);
+  _rounds_widget_remove_children (GTK_WIDGET (self->queue_list));
 
   for (guint i = 0; i < self->disputes->len; i++)
     {
       RoundsDispute *dispute = self->disputes->pdata[i];
       g_autofree char *rules = rules_text (dispute->rules);
-      g_autofree char *subtitle = dispute->has_verdict ? g_strdup_printf ("✓ %s", rules) : g_strdup (rules);
+      g_autofree char *subtitle = dispute->has_verdict ? g_strdup_printf ("✓ %s", rules)
+                                                       : g_strdup (rules);
       GtkWidget *row = adw_action_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dispute->title ? dispute->title : dispute->item_key);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     dispute->title ? dispute->title : dispute->item_key);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_append (self->queue_list, row);
     }
@@ -627,9 +620,11 @@ save_verdict_activated (GtkWidget  *widget,
     }
   else
     for (guint r = 0; r < n; r++)
-      verdict->ranks[r] = (int) gtk_drop_down_get_selected (GTK_DROP_DOWN (self->rank_dropdowns->pdata[r])) + 1;
+      verdict->ranks[r] =
+        (int) gtk_drop_down_get_selected (GTK_DROP_DOWN (self->rank_dropdowns->pdata[r])) + 1;
 
-  if (!rounds_store_save_verdict (self->store, self->item, rounds_profile_get_user_name (self->reviewer), verdict, &error))
+  if (!rounds_store_save_verdict (self->store, self->item,
+                                  rounds_profile_get_user_name (self->reviewer), verdict, &error))
     {
       toast (self, error->message);
       return;
@@ -672,8 +667,8 @@ on_models_clicked (RoundsReviewPage *self)
 
   if (self->item == NULL || self->models_shown)
     return;
-  if (!rounds_store_audit (self->store, rounds_profile_get_user_name (self->reviewer), "review.reveal-models",
-                           rounds_item_get_key (self->item), NULL, &error))
+  if (!rounds_store_audit (self->store, rounds_profile_get_user_name (self->reviewer),
+                           "review.reveal-models", rounds_item_get_key (self->item), NULL, &error))
     {
       toast (self, error->message);
       return;
@@ -695,8 +690,7 @@ rounds_review_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_REVIEW_PAGE);
-  remove_children (GTK_WIDGET (self));
+  _rounds_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_REVIEW_PAGE);
   g_clear_object (&self->item);
   g_clear_object (&self->dataset);
   g_clear_object (&self->reviewer);
@@ -732,6 +726,8 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
+  _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-review-page.ui");
   object_class->dispose = rounds_review_page_dispose;
   object_class->get_property = rounds_review_page_get_property;
 
@@ -740,9 +736,6 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/rounds-review-page.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_list);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, agreement_label);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, detail_stack);
@@ -757,7 +750,8 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rubric_grid);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rationale_entry);
 
-  gtk_widget_class_install_action (widget_class, "review.save-verdict", NULL, save_verdict_activated);
+  gtk_widget_class_install_action (widget_class, "review.save-verdict", NULL,
+                                   save_verdict_activated);
   gtk_widget_class_install_action (widget_class, "review.send-back", NULL, send_back_activated);
 }
 

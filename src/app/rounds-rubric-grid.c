@@ -10,9 +10,8 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "rounds-rubric-grid.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsRubricGrid
 {
@@ -40,13 +39,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static char *
-response_label (guint position)
-{
-  /* TRANSLATORS: the label of a response on screen: Response A, Response B… */
-  return g_strdup_printf (_("Response %c"), 'A' + position);
-}
 
 static int
 score_of_selection (const RoundsCriterion *criterion,
@@ -106,7 +98,7 @@ rounds_rubric_grid_set_rubric (RoundsRubricGrid *self,
 
   for (guint position = 0; position < n_responses; position++)
     {
-      g_autofree char *label = response_label (position);
+      g_autofree char *label = _rounds_response_label (position);
       GtkWidget *heading = gtk_label_new (label);
 
       if (self->dim_headings)
@@ -133,7 +125,7 @@ rounds_rubric_grid_set_rubric (RoundsRubricGrid *self,
       for (guint position = 0; position < n_responses; position++)
         {
           guint index = order != NULL ? order[position] : position;
-          g_autofree char *response = response_label (position);
+          g_autofree char *response = _rounds_response_label (position);
           g_autofree char *accessible = g_strdup_printf ("%s: %s", response, criterion->name);
           GtkWidget *dropdown = gtk_drop_down_new_from_strings ((const char **) values->pdata);
 

@@ -442,22 +442,6 @@ toggle_flag_activated (GtkWidget  *widget,
 /* Sync ------------------------------------------------------------------------------- */
 
 static void
-sync_activated (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  _rounds_window_sync (ROUNDS_WINDOW (widget));
-}
-
-static void
-show_conflicts_activated (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  _rounds_window_show_conflicts (ROUNDS_WINDOW (widget));
-}
-
-static void
 resolve_conflict_activated (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
@@ -474,61 +458,74 @@ resolve_conflict_activated (GtkWidget  *widget,
     g_debug ("win.resolve-conflict: “%s” is neither keep-mine nor take-theirs", choice);
 }
 
-
-/* Sign out: the password leaves the keyring and this run's memory; the next sync asks. */
-static void
-sign_out_activated (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  _rounds_window_sign_out (ROUNDS_WINDOW (widget));
-}
-
 /* ------------------------------------------------------------------------------------- */
+
+typedef void (*WindowCommand) (RoundsWindow *self);
+
+static void command_activated (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter);
+
+/* An action without a parameter whose work is all in a function of the window names that
+ * function (its command) instead of a callback of its own. */
+static const struct
+{
+  const char                  *name;
+  const char                  *parameter_type;
+  GtkWidgetActionActivateFunc  activate;
+  WindowCommand                command;
+} actions[] = {
+  { "win.submit", NULL, submit_activated, NULL },
+  { "win.prefer", "i", prefer_activated, NULL },
+  { "win.unacceptable", NULL, unacceptable_activated, NULL },
+  { "win.toggle-flag", "(is)", toggle_flag_activated, NULL },
+  { "win.score", "(isi)", score_activated, NULL },
+  { "win.rank", "(ii)", rank_activated, NULL },
+  { "win.skip", NULL, skip_activated, NULL },
+  { "win.skip-with-reason", "s", skip_with_reason_activated, NULL },
+  { "win.history-back", NULL, history_back_activated, NULL },
+  { "win.history-forward", NULL, history_forward_activated, NULL },
+  { "win.show-datasets", NULL, show_datasets_activated, NULL },
+  { "win.open-dataset", "s", open_dataset_activated, NULL },
+  { "win.create-profile", NULL, create_profile_activated, NULL },
+  { "win.review-dataset", "s", review_dataset_activated, NULL },
+  { "win.switch-profile", NULL, switch_profile_activated, NULL },
+  { "win.use-profile", "s", use_profile_activated, NULL },
+  { "win.preferences", NULL, preferences_activated, NULL },
+  { "win.import", NULL, import_activated, NULL },
+  { "win.export", NULL, export_activated, NULL },
+  { "win.sync", NULL, command_activated, _rounds_window_sync },
+  { "win.show-conflicts", NULL, command_activated, _rounds_window_show_conflicts },
+  { "win.resolve-conflict", "(ss)", resolve_conflict_activated, NULL },
+  /* Sign out: the password leaves the keyring and this run's memory; the next sync asks. */
+  { "win.sign-out", NULL, command_activated, _rounds_window_sign_out },
+  { "win.zoom-in", NULL, zoom_activated, NULL },
+  { "win.zoom-out", NULL, zoom_activated, NULL },
+  { "win.zoom-reset", NULL, zoom_activated, NULL },
+};
+
+static void
+command_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (actions[i].command != NULL && g_str_equal (actions[i].name, action_name))
+      actions[i].command (ROUNDS_WINDOW (widget));
+}
 
 void
 _rounds_window_class_add_actions (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_activated);
-  gtk_widget_class_install_action (widget_class, "win.prefer", "i", prefer_activated);
-  gtk_widget_class_install_action (widget_class, "win.unacceptable", NULL, unacceptable_activated);
-  gtk_widget_class_install_action (widget_class, "win.toggle-flag", "(is)", toggle_flag_activated);
-  gtk_widget_class_install_action (widget_class, "win.score", "(isi)", score_activated);
-  gtk_widget_class_install_action (widget_class, "win.rank", "(ii)", rank_activated);
-  gtk_widget_class_install_action (widget_class, "win.skip", NULL, skip_activated);
-  gtk_widget_class_install_action (widget_class, "win.skip-with-reason", "s",
-                                   skip_with_reason_activated);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i].name, actions[i].parameter_type,
+                                     actions[i].activate);
+
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_ALT_MASK, "win.skip", NULL);
-  gtk_widget_class_install_action (widget_class, "win.history-back", NULL, history_back_activated);
-  gtk_widget_class_install_action (widget_class, "win.history-forward", NULL,
-                                   history_forward_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.history-back",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK,
                                        "win.history-forward", NULL);
-  gtk_widget_class_install_action (widget_class, "win.show-datasets", NULL,
-                                   show_datasets_activated);
-  gtk_widget_class_install_action (widget_class, "win.open-dataset", "s", open_dataset_activated);
-  gtk_widget_class_install_action (widget_class, "win.create-profile", NULL,
-                                   create_profile_activated);
-  gtk_widget_class_install_action (widget_class, "win.review-dataset", "s",
-                                   review_dataset_activated);
-  gtk_widget_class_install_action (widget_class, "win.switch-profile", NULL,
-                                   switch_profile_activated);
-  gtk_widget_class_install_action (widget_class, "win.use-profile", "s", use_profile_activated);
-  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_activated);
-  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_activated);
-  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_activated);
-  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_activated);
-  gtk_widget_class_install_action (widget_class, "win.show-conflicts", NULL,
-                                   show_conflicts_activated);
-  gtk_widget_class_install_action (widget_class, "win.resolve-conflict", "(ss)",
-                                   resolve_conflict_activated);
-  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
-  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_activated);
-  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_activated);
-  gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, zoom_activated);
-
   for (int key = 1; key <= 7; key++)
     {
       gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0 + key, 0, "win.prefer", "i",

@@ -235,15 +235,6 @@ start_sync (RoundsWindow *self,
                          on_sync_done, g_object_ref (self));
 }
 
-/* A password held in memory is overwritten before it is freed. */
-static void
-wipe_free (char *secret)
-{
-  for (volatile char *p = secret; p != NULL && *p != '\0'; p++)
-    *p = '\0';
-  g_free (secret);
-}
-
 static void
 on_password_response (AdwMessageDialog *dialog,
                       const char       *response,
@@ -258,7 +249,7 @@ on_password_response (AdwMessageDialog *dialog,
       _rounds_window_update_sync_status (self);
       return;
     }
-  g_clear_pointer (&self->session_password, wipe_free);
+  g_clear_pointer (&self->session_password, rounds_secret_wipe_free);
   self->session_password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
   start_sync (self, self->session_password);
 }
@@ -315,7 +306,7 @@ on_connected (RoundsConnectDialog *dialog,
 {
   if (!in_keyring)
     {
-      g_clear_pointer (&self->session_password, wipe_free);
+      g_clear_pointer (&self->session_password, rounds_secret_wipe_free);
       self->session_password = g_strdup (password);
       _rounds_window_toast (self,
                             _("The keyring is not available: "
@@ -473,7 +464,7 @@ _rounds_window_sign_out (RoundsWindow *self)
   g_autofree char *url = g_settings_get_string (self->settings, "store-url");
   g_autofree char *user = g_settings_get_string (self->settings, "store-user");
 
-  g_clear_pointer (&self->session_password, wipe_free);
+  g_clear_pointer (&self->session_password, rounds_secret_wipe_free);
   if (*user == '\0' && self->profile != NULL)
     {
       g_free (user);
@@ -522,5 +513,5 @@ rounds_window_is_syncing (RoundsWindow *self)
 void
 _rounds_window_forget_password (RoundsWindow *self)
 {
-  g_clear_pointer (&self->session_password, wipe_free);
+  g_clear_pointer (&self->session_password, rounds_secret_wipe_free);
 }

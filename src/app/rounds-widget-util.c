@@ -1,0 +1,79 @@
+/* rounds-widget-util.c: small widget helpers shared by the pages and dialogs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-widget-util"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "rounds-widget-util-private.h"
+
+/* @position: on screen, or canonical where no order is shown */
+char *
+_rounds_response_label (guint position)
+{
+  /* TRANSLATORS: the label of a response on screen: Response A, Response B… */
+  return g_strdup_printf (_("Response %c"), 'A' + position);
+}
+
+/* Empties @parent: a list box or a box through its own remove, any other widget by
+ * unparenting its children. */
+void
+_rounds_widget_remove_children (GtkWidget *parent)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (parent)) != NULL)
+    {
+      if (GTK_IS_LIST_BOX (parent))
+        gtk_list_box_remove (GTK_LIST_BOX (parent), child);
+      else if (GTK_IS_BOX (parent))
+        gtk_box_remove (GTK_BOX (parent), child);
+      else
+        gtk_widget_unparent (child);
+    }
+}
+
+/* For a page whose template root is a child of the page (a bin layout). */
+void
+_rounds_widget_dispose_template (GtkWidget *widget,
+                                 GType      widget_type)
+{
+  gtk_widget_dispose_template (widget, widget_type);
+  /* The root of the template has no name to be cleared by. */
+  _rounds_widget_remove_children (widget);
+}
+
+static void
+page_dispose (GObject *object)
+{
+  GType type = G_OBJECT_TYPE (object);
+  GObjectClass *parent_class = g_type_class_peek (g_type_parent (type));
+
+  _rounds_widget_dispose_template (GTK_WIDGET (object), type);
+
+  parent_class->dispose (object);
+}
+
+/* A page is a final GtkWidget filled by the root of its template @resource (a bin layout).
+ * Its dispose clears the template, root included; a page with more to clear sets its own
+ * dispose after this and calls _rounds_widget_dispose_template() itself. */
+void
+_rounds_page_class_init (GtkWidgetClass *widget_class,
+                         const char     *resource)
+{
+  G_OBJECT_CLASS (widget_class)->dispose = page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, resource);
+}
+
+/* @message: shown in @label, or %NULL or "" to hide it */
+void
+_rounds_label_show_message (GtkLabel   *label,
+                            const char *message)
+{
+  gtk_label_set_text (label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL && *message != '\0');
+}
