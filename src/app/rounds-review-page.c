@@ -126,7 +126,7 @@ describe_judgement (RoundsReviewPage      *self,
         {
           int score = j->scores[r * j->n_criteria + c];
 
-          if (score > 0)
+          if (score >= 0)
             g_string_append_printf (text, " %s %d", rounds_rubric_get_criterion (rubric, c)->name,
                                     score);
         }
