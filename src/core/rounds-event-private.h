@@ -85,8 +85,9 @@ JsonObject      *_rounds_event_build            (const RoundsEventKey    *key,
  *
  * _rounds_event_read_key() checks the names and, in the store, that the id is made of
  * them; what it checks before the item is looked up is what a document waiting for its
- * item has already passed. The strings point into @doc, or, read strictly, into @key,
- * which _rounds_event_key_clear() then frees. */
+ * item has already passed. The strings point into @doc; read strictly, a name written as
+ * a number into @key, which _rounds_event_key_clear() then frees, and the dataset may be
+ * %NULL, for the caller to default before it reads the rest. */
 gboolean         _rounds_event_read_key         (JsonObject              *doc,
                                                  RoundsEventType          type,
                                                  RoundsEventFlags         flags,
