@@ -34,6 +34,12 @@ typedef enum
    * "models_revealed" only when true; a keyed member written whenever its column is set,
    * and a shown position the item does not have written as "?". */
   ROUNDS_EVENT_ARCHIVE = 1 << 0,
+  /* With ROUNDS_EVENT_ARCHIVE, reading a file to import: a member the line may not have is
+   * refused, every member is type-checked and in range (the rubric's scores, the scale's
+   * preference, by number or name, flag names, ranks 1..n), a submitted judgement must
+   * decide, a missing edit, time or revision gets its default, and an error is translated
+   * and about one member, which the key names. */
+  ROUNDS_EVENT_STRICT  = 1 << 1,
 } RoundsEventFlags;
 
 /* Which edit an event is: what its document id is made of. */
@@ -45,7 +51,18 @@ typedef struct
   const char      *item;
   const char      *person;     /* the annotator, or the reviewer */
   const char      *edit;
+  /* A strict reading's: in, the preference scale (±scale_k) and the rubric of the item's
+   * dataset, which the caller sets when it has looked the item up; out, with an error, the
+   * member it is about. */
+  int              scale_k;
+  RoundsRubric    *rubric;
+  char            *field;
+  /* < private > the names a strict reading found written as numbers */
+  GPtrArray       *numbers;
 } RoundsEventKey;
+
+void             _rounds_event_key_clear        (RoundsEventKey          *key);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RoundsEventKey, _rounds_event_key_clear)
 
 const char      *_rounds_event_type_to_string   (RoundsEventType          type);
 gboolean         _rounds_event_type_from_string (const char              *text,
@@ -68,20 +85,22 @@ JsonObject      *_rounds_event_build            (const RoundsEventKey    *key,
  *
  * _rounds_event_read_key() checks the names and, in the store, that the id is made of
  * them; what it checks before the item is looked up is what a document waiting for its
- * item has already passed. The strings point into @doc. */
+ * item has already passed. The strings point into @doc; read strictly, a name written as
+ * a number into @key, which _rounds_event_key_clear() then frees, and the dataset may be
+ * %NULL, for the caller to default before it reads the rest. */
 gboolean         _rounds_event_read_key         (JsonObject              *doc,
                                                  RoundsEventType          type,
                                                  RoundsEventFlags         flags,
                                                  RoundsEventKey          *key,
                                                  GError                 **error);
 RoundsJudgement *_rounds_event_read_judgement   (JsonObject              *doc,
-                                                 const RoundsEventKey    *key,
+                                                 RoundsEventKey          *key,
                                                  RoundsItem              *item,
                                                  RoundsRubric            *rubric,
                                                  RoundsEventFlags         flags,
                                                  GError                 **error);
 RoundsVerdict   *_rounds_event_read_verdict     (JsonObject              *doc,
-                                                 const RoundsEventKey    *key,
+                                                 RoundsEventKey          *key,
                                                  RoundsItem              *item,
                                                  RoundsEventFlags         flags,
                                                  char                   **resolves_json,

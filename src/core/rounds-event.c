@@ -13,8 +13,11 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "rounds-error.h"
 #include "rounds-event-private.h"
+#include "rounds-judgement-private.h"
 #include "rounds-profile.h"
 #include "rounds-sql-private.h"
 #include "rounds-sync.h"
@@ -319,6 +322,152 @@ _rounds_event_build (const RoundsEventKey *key,
   return doc;
 }
 
+/* Strict members ---------------------------------------------------------------------- */
+
+/* A strict reading's error: translated, and about one member, which the key keeps for the
+ * caller to name (with the file and line it knows). */
+static G_GNUC_PRINTF (4, 5) gboolean
+refuse (RoundsEventKey  *key,
+        GError         **error,
+        const char      *field,
+        const char      *format,
+        ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
+                                                format, args));
+  va_end (args);
+  g_free (key->field);
+  key->field = g_strdup (field);
+  return FALSE;
+}
+
+void
+_rounds_event_key_clear (RoundsEventKey *key)
+{
+  g_clear_pointer (&key->field, g_free);
+  g_clear_pointer (&key->numbers, g_ptr_array_unref);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/* A string member, which must not be blank if it is @required; or, with @name, one of the
+ * key's names: a non-empty string, or an integer written as one, which the key keeps. */
+static gboolean
+strict_text (RoundsEventKey  *key,
+             JsonObject      *doc,
+             const char      *member,
+             gboolean         required,
+             const char     **name,
+             GError         **error)
+{
+  JsonNode *node = json_object_get_member (doc, member);
+  const char *text;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        return refuse (key, error, member, _("missing: it is required"));
+      return TRUE;
+    }
+  if (name != NULL && json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      g_ptr_array_add (key->numbers, (char *) text);
+    }
+  else if (json_node_get_value_type (node) == G_TYPE_STRING)
+    text = json_node_get_string (node);
+  else
+    return refuse (key, error, member,
+                   name ? _("expected a string or an integer") : _("expected a string"));
+
+  if (name == NULL && required && is_blank (text))
+    return refuse (key, error, member, _("empty: it is required"));
+  if (name != NULL && (*text == '\0' || strlen (text) > 256))
+    return refuse (key, error, member, _("expected 1 to 256 characters"));
+  if (name != NULL && !_rounds_event_valid_key (text))
+    return refuse (key, error, member, _("control characters are not allowed in an id"));
+  if (name != NULL)
+    *name = text;
+  return TRUE;
+}
+
+static gboolean
+strict_int (RoundsEventKey  *key,
+            JsonObject      *doc,
+            const char      *member,
+            gint64           min,
+            gint64           max,
+            GError         **error)
+{
+  JsonNode *node = json_object_get_member (doc, member);
+
+  if (node == NULL)
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_INT64)
+    return refuse (key, error, member, _("expected an integer"));
+  if (json_node_get_int (node) < min || json_node_get_int (node) > max)
+    return refuse (key, error, member, _("expected an integer from %lld to %lld"),
+                   (long long) min, (long long) max);
+  return TRUE;
+}
+
+static gboolean
+strict_members (RoundsEventKey      *key,
+                JsonObject          *doc,
+                const char * const  *allowed,
+                GError             **error)
+{
+  g_autoptr(GList) members = json_object_get_members (doc);
+
+  for (const GList *l = members; l; l = l->next)
+    if (!g_strv_contains (allowed, l->data))
+      return refuse (key, error, l->data, _("unknown field: put extra data under “metadata”"));
+  return TRUE;
+}
+
+/* What a line of a file to import must be before its item is looked up. */
+static gboolean
+read_key_strict (JsonObject      *doc,
+                 RoundsEventKey  *key,
+                 GError         **error)
+{
+  static const char * const judgement_members[] = {
+    "type", "dataset", "item", "annotator", "status", "preference", "ranking", "unacceptable",
+    "scores", "flags", "comment", "notes", "skip_reason", "shown_order", "time_spent_ms",
+    "created_at", "revision", "edit", NULL
+  };
+  static const char * const verdict_members[] = {
+    "type", "dataset", "item", "reviewer", "edit", "revision", "preference", "ranking",
+    "unacceptable", "scores", "rationale", "resolves", "models_revealed", "created_at", NULL
+  };
+  gboolean judgement = key->type == ROUNDS_EVENT_JUDGEMENT;
+
+  if (!strict_members (key, doc, judgement ? judgement_members : verdict_members, error) ||
+      !strict_text (key, doc, "dataset", FALSE, &key->dataset, error) ||
+      !strict_text (key, doc, "item", TRUE, &key->item, error) ||
+      !strict_text (key, doc, judgement ? "annotator" : "reviewer", TRUE, &key->person, error))
+    return FALSE;
+  if (judgement)
+    return strict_text (key, doc, "status", FALSE, NULL, error) &&
+           strict_text (key, doc, "edit", FALSE, &key->edit, error) &&
+           strict_text (key, doc, "created_at", FALSE, NULL, error) &&
+           strict_int (key, doc, "revision", 1, G_MAXINT, error) &&
+           strict_int (key, doc, "time_spent_ms", 0, G_MAXINT64, error);
+  return strict_text (key, doc, "edit", TRUE, &key->edit, error) &&
+         strict_text (key, doc, "created_at", TRUE, NULL, error) &&
+         strict_int (key, doc, "revision", 1, G_MAXINT, error);
+}
+
 /* Reading ----------------------------------------------------------------------------- */
 
 /**
@@ -326,7 +475,8 @@ _rounds_event_build (const RoundsEventKey *key,
  *
  * A judgement's dataset and item, and a verdict's names, edit, time, revision and
  * rationale, are checked here, before its item is looked up; in the store, also that the
- * id is made of them.
+ * id is made of them. Read strictly, every member the document has is checked here that
+ * can be without the item, and the dataset may be missing (the caller's to default).
  */
 gboolean
 _rounds_event_read_key (JsonObject        *doc,
@@ -342,8 +492,12 @@ _rounds_event_read_key (JsonObject        *doc,
   g_autofree char *expected_id = NULL;
   gint64 revision;
 
-  key->type = type;
-  key->doc_id = doc_id;
+  *key = (RoundsEventKey) { .type = type, .doc_id = doc_id };
+  if (flags & ROUNDS_EVENT_STRICT)
+    {
+      key->numbers = g_ptr_array_new_with_free_func (g_free);
+      return read_key_strict (doc, key, error);
+    }
   key->dataset = _rounds_event_get_string (doc, "dataset");
   key->item = _rounds_event_get_string (doc, "item");
   key->person = _rounds_event_get_string (doc, judgement ? "annotator" : "reviewer");
@@ -422,58 +576,237 @@ check_responses (JsonObject  *doc,
   return TRUE;
 }
 
-/* A keyed {"a": 1, "c": 2} as the canonical-order values [1, 0, 2]. */
+/* One reading of a document against the item it is about. */
+typedef struct
+{
+  JsonObject      *doc;
+  RoundsEventKey  *key;
+  RoundsItem      *item;
+  RoundsRubric    *rubric;
+  gboolean         strict;
+  const char      *label;      /* what a lenient reading's errors start with */
+} Reading;
+
 static gboolean
-keyed_ints (JsonObject  *keyed,
-            const char  *doc_id,
-            RoundsItem  *item,
-            int         *values,
+no_response (Reading     *r,
+             const char  *field,
+             const char  *name,
+             GError     **error)
+{
+  return refuse (r->key, error, field, _("item “%s” has no response “%s”"),
+                 rounds_item_get_key (r->item), name);
+}
+
+/* A lenient reading's error about the entry of one response in a keyed member. */
+static gboolean
+unreadable (Reading     *r,
+            const char  *member,
+            const char  *name,
             GError     **error)
 {
-  g_autoptr(GList) members = json_object_get_members (keyed);
+  if (g_str_equal (member, "ranking"))
+    return _rounds_event_invalid (error, r->label, "no response “%s”", name);
+  if (g_str_equal (member, "notes"))
+    return _rounds_event_invalid (error, r->label, "unreadable note on response “%s”", name);
+  return _rounds_event_invalid (error, r->label, "unreadable %s of response “%s”", member, name);
+}
 
-  for (const GList *l = members; l; l = l->next)
+/* The entry of one response in a keyed member. */
+typedef struct
+{
+  JsonNode    *value;
+  int          index;
+  const char  *name;    /* the response's id */
+  const char  *field;   /* what a strict error calls it */
+} Entry;
+
+typedef gboolean (*ReadEntry) (Reading      *r,
+                               const Entry  *e,
+                               gpointer      data,
+                               GError      **error);
+
+/* A member keyed by response id, such as "scores": {"a": {…}}, one entry at a time. Read
+ * strictly, it must be such an object, and every id the item's before any entry is read. */
+static gboolean
+each_response (Reading     *r,
+               const char  *member,
+               ReadEntry    read_entry,
+               gpointer     data,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (r->doc, member);
+  g_autoptr(GList) names = NULL;
+  JsonObject *keyed;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return !r->strict || refuse (r->key, error, member,
+                                 _("expected an object keyed by response id"));
+  keyed = json_node_get_object (node);
+  names = json_object_get_members (keyed);
+  for (int pass = r->strict ? 0 : 1; pass < 2; pass++)
+    for (const GList *l = names; l; l = l->next)
+      {
+        g_autofree char *field = g_strdup_printf ("%s.%s", member, (const char *) l->data);
+        int index = rounds_item_find_response (r->item, l->data);
+        Entry entry = { json_object_get_member (keyed, l->data), index, l->data, field };
+
+        if (index < 0)
+          return r->strict ? no_response (r, field, l->data, error)
+                           : unreadable (r, member, l->data, error);
+        if (pass == 1 && !read_entry (r, &entry, data, error))
+          return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+read_rank (Reading      *r,
+           const Entry  *e,
+           gpointer      data,
+           GError      **error)
+{
+  int *ranks = data;
+  guint n = rounds_item_get_n_responses (r->item);
+  gboolean number = json_node_get_value_type (e->value) == G_TYPE_INT64;
+  gint64 rank = number ? json_node_get_int (e->value) : 0;
+
+  if (r->strict && (rank < 1 || rank > n))
+    return refuse (r->key, error, e->field, _("expected a rank from 1 (best) to %u"), n);
+  if (!number)
+    return _rounds_event_invalid (error, r->label, "expected a number for response “%s”",
+                                  e->name);
+  ranks[e->index] = (int) rank;
+  return TRUE;
+}
+
+/* Scores of one response into a judgement, by the rubric's criteria; read leniently, those
+ * of a criterion it does not have are left out. */
+static gboolean
+read_scores_of (Reading      *r,
+                const Entry  *e,
+                gpointer      data,
+                GError      **error)
+{
+  RoundsJudgement *j = data;
+  g_autoptr(GList) criteria = NULL;
+  JsonObject *scores;
+
+  if (!JSON_NODE_HOLDS_OBJECT (e->value))
+    return r->strict ? refuse (r->key, error, e->field,
+                               _("expected an object from criterion to score"))
+                     : unreadable (r, "scores", e->name, error);
+  scores = json_node_get_object (e->value);
+  criteria = json_object_get_members (scores);
+  for (const GList *c = criteria; c; c = c->next)
     {
-      int index = rounds_item_find_response (item, l->data);
-      JsonNode *node = json_object_get_member (keyed, l->data);
+      int criterion = rounds_rubric_find (r->rubric, c->data);
+      JsonNode *score = json_object_get_member (scores, c->data);
+      gboolean number = json_node_get_value_type (score) == G_TYPE_INT64;
 
-      if (index < 0)
-        return _rounds_event_invalid (error, doc_id, "no response “%s”",
-                                      (const char *) l->data);
-      if (json_node_get_value_type (node) != G_TYPE_INT64)
-        return _rounds_event_invalid (error, doc_id, "expected a number for response “%s”",
-                                      (const char *) l->data);
-      values[index] = (int) json_node_get_int (node);
+      if (r->strict)
+        {
+          g_autofree char *score_field = g_strdup_printf ("%s.%s", e->field,
+                                                          (const char *) c->data);
+          const RoundsCriterion *range;
+
+          if (criterion < 0)
+            return refuse (r->key, error, score_field,
+                           _("the dataset’s rubric has no criterion “%s”"),
+                           (const char *) c->data);
+          range = rounds_rubric_get_criterion (r->rubric, criterion);
+          if (!number || json_node_get_int (score) < range->min ||
+              json_node_get_int (score) > range->max)
+            return refuse (r->key, error, score_field, _("expected an integer from %d to %d"),
+                           range->min, range->max);
+        }
+      if (criterion >= 0 && number)
+        *rounds_judgement_score (j, e->index, criterion) = (int) json_node_get_int (score);
     }
+  return TRUE;
+}
+
+/* Scores of one response kept as they are, for a verdict read leniently. */
+static gboolean
+keep_scores_of (Reading      *r,
+                const Entry  *e,
+                gpointer      data,
+                GError      **error)
+{
+  JsonNode **slots = data;
+
+  if (!JSON_NODE_HOLDS_OBJECT (e->value))
+    return unreadable (r, "scores", e->name, error);
+  slots[e->index] = e->value;
+  return TRUE;
+}
+
+static gboolean
+read_flags_of (Reading      *r,
+               const Entry  *e,
+               gpointer      data,
+               GError      **error)
+{
+  RoundsJudgement *j = data;
+  JsonArray *list;
+
+  if (!JSON_NODE_HOLDS_ARRAY (e->value))
+    return r->strict ? refuse (r->key, error, e->field, _("expected a list of flags"))
+                     : unreadable (r, "flags", e->name, error);
+  list = json_node_get_array (e->value);
+  for (guint f = 0; f < json_array_get_length (list); f++)
+    {
+      JsonNode *element = json_array_get_element (list, f);
+      const char *flag_name = json_node_get_value_type (element) == G_TYPE_STRING
+                                ? json_node_get_string (element) : NULL;
+      RoundsFlags flag = flag_name ? rounds_flag_from_string (flag_name) : ROUNDS_FLAG_NONE;
+
+      if (r->strict && flag_name == NULL)
+        return refuse (r->key, error, e->field, _("expected a list of flag names"));
+      if (r->strict && flag == ROUNDS_FLAG_NONE)
+        return refuse (r->key, error, e->field,
+                       _("unknown flag “%s”: use unsafe, factually-wrong, outdated, privacy "
+                         "or bias"),
+                       flag_name);
+      j->flags[e->index] |= flag;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_note_on (Reading      *r,
+              const Entry  *e,
+              gpointer      data,
+              GError      **error)
+{
+  RoundsJudgement *j = data;
+
+  if (json_node_get_value_type (e->value) != G_TYPE_STRING)
+    {
+      if (!r->strict)
+        return unreadable (r, "notes", e->name, error);
+      if (!JSON_NODE_HOLDS_NULL (e->value))
+        return refuse (r->key, error, e->field, _("expected a string"));
+      return TRUE;
+    }
+  g_free (j->notes[e->index]);
+  j->notes[e->index] = g_strdup (json_node_get_string (e->value));
   return TRUE;
 }
 
 /* Keyed scores {"a": {"accuracy": 4}} as the stored array [{"accuracy": 4}, {}]. */
 static char *
-keyed_scores_to_json (JsonObject  *keyed,
-                      const char  *doc_id,
-                      RoundsItem  *item,
-                      GError     **error)
+keyed_scores_to_json (Reading  *r,
+                      GError  **error)
 {
-  guint n = rounds_item_get_n_responses (item);
-  g_autoptr(GList) members = json_object_get_members (keyed);
+  guint n = rounds_item_get_n_responses (r->item);
   g_autofree JsonNode **slots = g_new0 (JsonNode *, n);
   g_autoptr(JsonArray) array = json_array_new ();
   g_autoptr(JsonNode) node = NULL;
 
-  for (const GList *l = members; l; l = l->next)
-    {
-      int index = rounds_item_find_response (item, l->data);
-      JsonNode *scores = json_object_get_member (keyed, l->data);
-
-      if (index < 0 || !JSON_NODE_HOLDS_OBJECT (scores))
-        {
-          _rounds_event_invalid (error, doc_id, "unreadable scores of response “%s”",
-                                 (const char *) l->data);
-          return NULL;
-        }
-      slots[index] = scores;
-    }
+  if (!each_response (r, "scores", keep_scores_of, slots, error))
+    return NULL;
   for (guint i = 0; i < n; i++)
     {
       if (slots[i] != NULL)
@@ -486,247 +819,370 @@ keyed_scores_to_json (JsonObject  *keyed,
 }
 
 static gboolean
-read_scores (JsonObject       *doc,
-             const char       *doc_id,
-             RoundsItem       *item,
-             RoundsRubric     *rubric,
-             RoundsJudgement  *j,
-             GError          **error)
+check_person (Reading  *r,
+              GError  **error)
 {
-  JsonObject *object = _rounds_event_get_object (doc, "scores");
-  g_autoptr(GList) members = NULL;
-
-  if (object == NULL)
+  if (rounds_user_name_is_valid (r->key->person, NULL))
     return TRUE;
-  members = json_object_get_members (object);
-  for (const GList *l = members; l; l = l->next)
-    {
-      int r = rounds_item_find_response (item, l->data);
-      JsonObject *scores = _rounds_event_get_object (object, l->data);
-      g_autoptr(GList) criteria = NULL;
-      gint64 value;
+  if (!r->strict)
+    return _rounds_event_invalid (error, r->label, "no valid “annotator”");
+  return refuse (r->key, error,
+                 r->key->type == ROUNDS_EVENT_JUDGEMENT ? "annotator" : "reviewer",
+                 _("“%s” is not a user name: use letters, digits, “.”, “_”, “@” or “-”"),
+                 r->key->person);
+}
 
-      if (r < 0 || scores == NULL)
-        return _rounds_event_invalid (error, doc_id, "unreadable scores of response “%s”",
-                                      (const char *) l->data);
-      criteria = json_object_get_members (scores);
-      for (const GList *c = criteria; c; c = c->next)
+static gboolean
+read_bool (Reading     *r,
+           const char  *member,
+           gboolean    *out,
+           GError     **error)
+{
+  JsonNode *node = json_object_get_member (r->doc, member);
+
+  if (r->strict && node != NULL && json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return refuse (r->key, error, member, _("expected true or false"));
+  *out = _rounds_event_get_bool (r->doc, member, FALSE);
+  return TRUE;
+}
+
+/* An ISO 8601 time as the store keeps it: UTC with milliseconds. A file's line without a
+ * time is at the epoch. */
+static gboolean
+read_time (Reading  *r,
+           char    **out,
+           GError  **error)
+{
+  const char *text = _rounds_event_get_string (r->doc, "created_at");
+  g_autoptr(GDateTime) parsed = NULL;
+
+  if (!r->strict || text == NULL)
+    {
+      *out = g_strdup (r->strict ? "1970-01-01T00:00:00.000Z" : text);
+      return TRUE;
+    }
+  if (!(parsed = g_date_time_new_from_iso8601 (text, NULL)))
+    return refuse (r->key, error, "created_at",
+                   _("expected an ISO 8601 time such as 2026-10-01T09:30:00Z"));
+  *out = _rounds_format_iso8601 (parsed);
+  return TRUE;
+}
+
+/* A preference given as a point of the scale, or, in a file, by its name. */
+static gboolean
+parse_preference (Reading   *r,
+                  JsonNode  *node,
+                  int       *preference,
+                  GError   **error)
+{
+  static const char * const names[] = {
+    "a-much-better", "a-better", "tie", "b-better", "b-much-better"
+  };
+  int k = r->key->scale_k;
+
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      gint64 value = json_node_get_int (node);
+
+      if (value < -k || value > k)
+        return refuse (r->key, error, "preference",
+                       _("expected an integer from %d (the first response much better) to %d"),
+                       -k, k);
+      *preference = (int) value;
+      return TRUE;
+    }
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    for (int i = 0; i < (int) G_N_ELEMENTS (names); i++)
+      if (g_strcmp0 (json_node_get_string (node), names[i]) == 0)
         {
-          int index = rounds_rubric_find (rubric, c->data);
+          /* The names are the points rounds_preference_get_label() calls so: "much
+           * better" is the far end, "better" the point before it (on a 7-point scale ±1
+           * is "somewhat better"); on a 3-point scale both are ±1. */
+          int value = i - 2;
 
-          if (index >= 0 && _rounds_event_get_int (scores, c->data, &value))
-            j->scores[r * j->n_criteria + index] = (int) value;
+          if (k == 1 || value == 0)
+            *preference = CLAMP (value, -1, 1);
+          else if (ABS (value) == 2)
+            *preference = value < 0 ? -k : k;
+          else
+            *preference = value * (k - 1);
+          return TRUE;
         }
-    }
-  return TRUE;
+  return refuse (r->key, error, "preference",
+                 _("expected an integer from %d to %d, or one of a-much-better, a-better, "
+                   "tie, b-better, b-much-better"),
+                 -k, k);
 }
 
+/* "preference", which a file may give for an item of two responses only. */
 static gboolean
-read_flags (JsonObject       *doc,
-            const char       *doc_id,
-            RoundsItem       *item,
-            RoundsJudgement  *j,
-            GError          **error)
+read_preference (Reading   *r,
+                 gboolean  *has_preference,
+                 int       *preference,
+                 GError   **error)
 {
-  JsonObject *object = _rounds_event_get_object (doc, "flags");
-  g_autoptr(GList) members = NULL;
+  JsonNode *node = json_object_get_member (r->doc, "preference");
+  guint n = rounds_item_get_n_responses (r->item);
+  gint64 value;
 
-  if (object == NULL)
-    return TRUE;
-  members = json_object_get_members (object);
-  for (const GList *l = members; l; l = l->next)
+  if (r->strict)
     {
-      int r = rounds_item_find_response (item, l->data);
-      JsonArray *flags = _rounds_event_get_array (object, l->data);
-
-      if (r < 0 || flags == NULL)
-        return _rounds_event_invalid (error, doc_id, "unreadable flags of response “%s”",
-                                      (const char *) l->data);
-      for (guint f = 0; f < json_array_get_length (flags); f++)
-        {
-          JsonNode *flag = json_array_get_element (flags, f);
-
-          if (json_node_get_value_type (flag) == G_TYPE_STRING)
-            j->flags[r] |= rounds_flag_from_string (json_node_get_string (flag));
-        }
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        return TRUE;
+      if (n != 2)
+        return refuse (r->key, error, "preference",
+                       _("item “%s” has %u responses: give a “ranking”"), r->key->item, n);
+      return (*has_preference = parse_preference (r, node, preference, error));
     }
-  return TRUE;
-}
-
-static gboolean
-read_notes (JsonObject       *doc,
-            const char       *doc_id,
-            RoundsItem       *item,
-            RoundsJudgement  *j,
-            GError          **error)
-{
-  JsonObject *object = _rounds_event_get_object (doc, "notes");
-  g_autoptr(GList) members = NULL;
-
-  if (object == NULL)
+  if (!_rounds_event_get_int (r->doc, "preference", &value))
     return TRUE;
-  members = json_object_get_members (object);
-  for (const GList *l = members; l; l = l->next)
-    {
-      int r = rounds_item_find_response (item, l->data);
-      const char *note = _rounds_event_get_string (object, l->data);
-
-      if (r < 0 || note == NULL)
-        return _rounds_event_invalid (error, doc_id, "unreadable note on response “%s”",
-                                      (const char *) l->data);
-      g_free (j->notes[r]);
-      j->notes[r] = g_strdup (note);
-    }
+  if (value < -3 || value > 3)
+    return r->key->type == ROUNDS_EVENT_VERDICT
+             ? _rounds_event_invalid (error, r->label, "“preference” is off every scale")
+             : _rounds_event_invalid (error, r->label, "“preference” %" G_GINT64_FORMAT
+                                      " is off every scale", value);
+  *has_preference = TRUE;
+  *preference = (int) value;
   return TRUE;
 }
 
+/* "ranking": {"a": 1, "b": 2, "c": 3}, which a file may give for items of three or more. */
 static gboolean
-read_order (JsonObject       *doc,
-            const char       *doc_id,
-            RoundsItem       *item,
+read_ranking (Reading  *r,
+              int      *ranks,
+              GError  **error)
+{
+  JsonNode *node = json_object_get_member (r->doc, "ranking");
+
+  if (r->strict && node != NULL && !JSON_NODE_HOLDS_NULL (node) &&
+      rounds_item_get_n_responses (r->item) == 2)
+    return refuse (r->key, error, "ranking",
+                   _("item “%s” has two responses: give a “preference”"), r->key->item);
+  return each_response (r, "ranking", read_rank, ranks, error);
+}
+
+/* The order shown, as the item's response ids. Read leniently, one of another length is
+ * left out. */
+static gboolean
+read_order (Reading          *r,
             RoundsJudgement  *j,
             GError          **error)
 {
-  JsonArray *order = _rounds_event_get_array (doc, "shown_order");
-  guint n = rounds_item_get_n_responses (item);
+  JsonNode *node = json_object_get_member (r->doc, "shown_order");
+  JsonArray *order = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  guint n = rounds_item_get_n_responses (r->item);
   g_autofree guint *indices = NULL;
   guint seen = 0;
 
   if (order == NULL || json_array_get_length (order) != n)
-    return TRUE;
+    return !r->strict || node == NULL ||
+           refuse (r->key, error, "shown_order", _("expected a list of the %u response ids"), n);
   indices = g_new0 (guint, n);
   for (guint i = 0; i < n; i++)
     {
+      g_autofree char *field = g_strdup_printf ("shown_order[%u]", i);
       JsonNode *element = json_array_get_element (order, i);
-      int index = json_node_get_value_type (element) == G_TYPE_STRING
-                    ? rounds_item_find_response (item, json_node_get_string (element)) : -1;
+      const char *name = json_node_get_value_type (element) == G_TYPE_STRING
+                           ? json_node_get_string (element) : NULL;
+      int index = name ? rounds_item_find_response (r->item, name) : -1;
 
-      if (index < 0 || (seen & (1u << index)))
-        return _rounds_event_invalid (error, doc_id,
+      if (index >= 0 && !(seen & (1u << index)))
+        {
+          seen |= 1u << index;
+          indices[i] = (guint) index;
+          continue;
+        }
+      if (!r->strict)
+        return _rounds_event_invalid (error, r->label,
                                       "“shown_order” is not an order of the item's responses");
-      seen |= 1u << index;
-      indices[i] = (guint) index;
+      if (name == NULL)
+        return refuse (r->key, error, field, _("expected a response id"));
+      if (index < 0)
+        return no_response (r, field, name, error);
+      return refuse (r->key, error, field, _("response “%s” is listed twice"), name);
     }
   memcpy (j->shown_order, indices, n * sizeof (guint));
   return TRUE;
 }
 
+/* A file's judgement without an edit id: one derived from the content, so that the same
+ * line imported twice is the same edit. */
+static char *
+derived_edit (Reading *r)
+{
+  g_autoptr(JsonNode) record = json_node_init_object (json_node_alloc (), r->doc);
+  g_autofree char *line = json_to_string (record, FALSE);
+  g_autofree char *input = g_strjoin ("\x1f", r->key->dataset, line, NULL);
+  g_autofree char *hash = _rounds_sha256_hex (input, -1);
+
+  return g_strdup_printf ("import-%.32s", hash);
+}
+
 /**
  * _rounds_event_read_judgement:
- * @key: from _rounds_event_read_key()
+ * @key: from _rounds_event_read_key(), with the dataset set when read strictly
  * @item: the item it judges, here
- * @rubric: the item's dataset's rubric; scores of criteria it does not have are left out
+ * @rubric: the item's dataset's rubric; read leniently, scores of criteria it does not have
+ *   are left out
  *
  * Returns: (transfer full): the judgement, or %NULL with @error set
  */
 RoundsJudgement *
 _rounds_event_read_judgement (JsonObject        *doc,
-                              const RoundsEventKey *key,
+                              RoundsEventKey    *key,
                               RoundsItem        *item,
                               RoundsRubric      *rubric,
                               RoundsEventFlags   flags,
                               GError           **error)
 {
   g_autoptr(RoundsJudgement) j = NULL;
-  const char *doc_id = key_label (key);
-  const char *created_at = _rounds_event_get_string (doc, "created_at");
   const char *status = _rounds_event_get_string (doc, "status");
-  JsonObject *object;
+  guint n = rounds_item_get_n_responses (item);
+  Reading r = { doc, key, item, rubric, (flags & ROUNDS_EVENT_STRICT) != 0, key_label (key) };
   gint64 value;
 
-  if (!check_responses (doc, doc_id, item, error))
+  if (!check_responses (doc, r.label, item, error) || !check_person (&r, error))
     return NULL;
-  if (!rounds_user_name_is_valid (key->person, NULL))
-    return _rounds_event_invalid (error, doc_id, "no valid “annotator”"), NULL;
-  if (key->edit == NULL || *key->edit == '\0' || created_at == NULL)
-    return _rounds_event_invalid (error, doc_id,
+  if (!r.strict && (key->edit == NULL || *key->edit == '\0' ||
+                    _rounds_event_get_string (doc, "created_at") == NULL))
+    return _rounds_event_invalid (error, r.label,
                                   "“edit” and “created_at” are required"), NULL;
 
-  j = rounds_judgement_new (rounds_item_get_n_responses (item), rubric);
+  j = rounds_judgement_new (n, rubric);
   j->annotator = g_strdup (key->person);
-  j->edit_id = g_strdup (key->edit);
-  j->created_at = g_strdup (created_at);
-  if (!_rounds_event_get_int (doc, "revision", &value) || value < 1 || value > G_MAXINT)
-    return _rounds_event_invalid (error, doc_id,
+  /* A file's line was checked when its key was read, and may leave the revision out. */
+  if (!_rounds_event_get_int (doc, "revision", &value))
+    value = r.strict ? 1 : 0;
+  if (value < 1 || value > G_MAXINT)
+    return _rounds_event_invalid (error, r.label,
                                   "“revision” must be a whole number from 1"), NULL;
   j->revision = (int) value;
   if (status == NULL)
     j->status = ROUNDS_STATUS_SUBMITTED;
   else if (!rounds_status_from_string (status, &j->status) || j->status == ROUNDS_STATUS_DRAFT)
-    return _rounds_event_invalid (error, doc_id, "unknown “status” “%s”", status), NULL;
+    return (r.strict ? refuse (key, error, "status", _("expected “submitted” or “skipped”"))
+                     : _rounds_event_invalid (error, r.label, "unknown “status” “%s”", status)),
+           NULL;
 
-  if (_rounds_event_get_int (doc, "preference", &value))
-    {
-      if (value < -3 || value > 3)
-        return _rounds_event_invalid (error, doc_id, "“preference” %" G_GINT64_FORMAT
-                                      " is off every scale", value), NULL;
-      j->has_preference = TRUE;
-      j->preference = (int) value;
-    }
-  if ((object = _rounds_event_get_object (doc, "ranking")) &&
-      !keyed_ints (object, doc_id, item, j->ranks, error))
+  if (!read_bool (&r, "unacceptable", &j->unacceptable, error) ||
+      !read_preference (&r, &j->has_preference, &j->preference, error) ||
+      !read_ranking (&r, j->ranks, error))
     return NULL;
-  j->unacceptable = _rounds_event_get_bool (doc, "unacceptable", FALSE);
+  if (r.strict && j->status == ROUNDS_STATUS_SUBMITTED && !rounds_judgement_has_verdict (j))
+    return refuse (key, error, n == 2 ? "preference" : "ranking",
+                   n == 2 ? _("missing: a submitted judgement needs a preference, "
+                              "or “unacceptable”: true")
+                          : _("every response must be ranked, or “unacceptable”: true")), NULL;
 
-  if (!read_scores (doc, doc_id, item, rubric, j, error) ||
-      !read_flags (doc, doc_id, item, j, error) ||
-      !read_notes (doc, doc_id, item, j, error))
+  if (!each_response (&r, "scores", read_scores_of, j, error) ||
+      !each_response (&r, "flags", read_flags_of, j, error) ||
+      !each_response (&r, "notes", read_note_on, j, error))
     return NULL;
 
+  if (r.strict && (!strict_text (key, doc, "comment", FALSE, NULL, error) ||
+                   !strict_text (key, doc, "skip_reason", FALSE, NULL, error)))
+    return NULL;
   j->comment = g_strdup (_rounds_event_get_string (doc, "comment"));
   j->skip_reason = g_strdup (_rounds_event_get_string (doc, "skip_reason"));
   if (_rounds_event_get_int (doc, "time_spent_ms", &value) && value >= 0)
     j->time_spent_ms = value;
 
-  if (!read_order (doc, doc_id, item, j, error))
+  if (!read_order (&r, j, error) || !read_time (&r, &j->created_at, error))
     return NULL;
+  j->edit_id = key->edit ? g_strdup (key->edit) : derived_edit (&r);
   return g_steal_pointer (&j);
+}
+
+/* A verdict's "resolves": the judgement edits it settles, which a file must give by id. */
+static gboolean
+read_resolves (Reading  *r,
+               char    **resolves_json,
+               GError  **error)
+{
+  JsonNode *node = json_object_get_member (r->doc, "resolves");
+  JsonArray *array = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  if (r->strict && node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+        if (json_node_get_value_type (json_array_get_element (array, i)) != G_TYPE_STRING)
+          array = NULL;
+      if (array == NULL)
+        return refuse (r->key, error, "resolves", _("expected a list of judgement edit ids"));
+    }
+  if (array != NULL)
+    *resolves_json = json_to_string (node, FALSE);
+  return TRUE;
 }
 
 /**
  * _rounds_event_read_verdict:
  * @key: from _rounds_event_read_key(), which checked the names, revision and rationale
+ *   (read strictly: with the dataset, scale and rubric set)
  * @resolves_json: (out) (transfer full) (nullable): the judgement edits it resolves
  *
  * Returns: (transfer full): the verdict, or %NULL with @error set
  */
 RoundsVerdict *
 _rounds_event_read_verdict (JsonObject            *doc,
-                            const RoundsEventKey  *key,
+                            RoundsEventKey        *key,
                             RoundsItem            *item,
                             RoundsEventFlags       flags,
                             char                 **resolves_json,
                             GError               **error)
 {
   g_autoptr(RoundsVerdict) verdict = NULL;
-  const char *doc_id = key_label (key);
-  JsonObject *object;
-  gint64 revision = 1, preference = 0;
+  guint n = rounds_item_get_n_responses (item);
+  gint64 revision = 1;
+  Reading r = { doc, key, item, key->rubric, (flags & ROUNDS_EVENT_STRICT) != 0,
+                key_label (key) };
 
   *resolves_json = NULL;
-  if (!check_responses (doc, doc_id, item, error))
+  if (!check_responses (doc, r.label, item, error) || !check_person (&r, error))
     return NULL;
 
-  verdict = rounds_verdict_new (rounds_item_get_n_responses (item));
-  verdict->has_preference = _rounds_event_get_int (doc, "preference", &preference);
-  if (verdict->has_preference && (preference < -3 || preference > 3))
-    return _rounds_event_invalid (error, doc_id, "“preference” is off every scale"), NULL;
-  verdict->preference = (int) preference;
-  if ((object = _rounds_event_get_object (doc, "ranking")) &&
-      !keyed_ints (object, doc_id, item, verdict->ranks, error))
-    return NULL;
-  if ((object = _rounds_event_get_object (doc, "scores")) &&
-      !(verdict->scores_json = keyed_scores_to_json (object, doc_id, item, error)))
-    return NULL;
-  if (_rounds_event_get_array (doc, "resolves") != NULL)
-    *resolves_json = _rounds_event_member_json (doc, "resolves");
-  verdict->unacceptable = _rounds_event_get_bool (doc, "unacceptable", FALSE);
-  verdict->models_revealed = _rounds_event_get_bool (doc, "models_revealed", FALSE);
-  verdict->rationale = g_strdup (_rounds_event_get_string (doc, "rationale"));
+  verdict = rounds_verdict_new (n);
+  verdict->reviewer = g_strdup (key->person);
   verdict->edit_id = g_strdup (key->edit);
   _rounds_event_get_int (doc, "revision", &revision);
   verdict->revision = (int) revision;
-  verdict->created_at = g_strdup (_rounds_event_get_string (doc, "created_at"));
-  verdict->reviewer = g_strdup (key->person);
+  if (!read_time (&r, &verdict->created_at, error))
+    return NULL;
+  if (r.strict && !strict_text (key, doc, "rationale", TRUE, NULL, error))
+    return NULL;
+  verdict->rationale = g_strdup (_rounds_event_get_string (doc, "rationale"));
+  if (r.strict)
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (verdict->rationale));
+
+      if (*stripped == '\0')
+        return refuse (key, error, "rationale", _("a verdict needs a rationale")), NULL;
+    }
+
+  if (!read_bool (&r, "unacceptable", &verdict->unacceptable, error) ||
+      !read_bool (&r, "models_revealed", &verdict->models_revealed, error) ||
+      !read_preference (&r, &verdict->has_preference, &verdict->preference, error) ||
+      !read_ranking (&r, verdict->ranks, error))
+    return NULL;
+  if (r.strict && !verdict->has_preference && !verdict->unacceptable &&
+      (n == 2 || verdict->ranks[0] == 0))
+    return refuse (key, error, n == 2 ? "preference" : "ranking",
+                   _("missing: a verdict needs a preference, a ranking or “unacceptable”: "
+                     "true")), NULL;
+
+  if (r.strict)
+    {
+      g_autoptr(RoundsJudgement) scores = rounds_judgement_new (n, key->rubric);
+
+      if (!each_response (&r, "scores", read_scores_of, scores, error))
+        return NULL;
+      verdict->scores_json = _rounds_judgement_scores_to_json (scores);
+    }
+  else if (_rounds_event_get_object (doc, "scores") != NULL &&
+           !(verdict->scores_json = keyed_scores_to_json (&r, error)))
+    return NULL;
+
+  if (!read_resolves (&r, resolves_json, error))
+    return NULL;
   return g_steal_pointer (&verdict);
 }

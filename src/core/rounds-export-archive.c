@@ -1,9 +1,8 @@
 /* rounds-export-archive.c: the full archive, as Rounds JSONL that the importer reads back
  *
  * Every dataset, item, judgement edit, verdict edit and audit fact of the datasets asked
- * for. Judgement and verdict events are written by one function per kind
- * (append_judgement_line, append_verdict_line) from plain structs, so that they can move to
- * the one event codec.
+ * for. Judgement and verdict lines are built by the event codec (rounds-event), which
+ * also builds the curation store's documents of them and reads both.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +12,7 @@
 
 #include <string.h>
 
+#include "rounds-event-private.h"
 #include "rounds-export-private.h"
 #include "rounds-json-writer-private.h"
 #include "rounds-sql-private.h"
@@ -43,62 +43,6 @@ member_raw (GString    *out,
   _rounds_json_append_raw (out, json);
 }
 
-/* A canonical array column as an object keyed by response id, leaving out empty entries. */
-static void
-member_keyed (GString      *out,
-              gboolean     *first,
-              const char   *name,
-              const char   *json,
-              char * const *keys,
-              guint         n)
-{
-  const char *starts[MAX_RESPONSES];
-  guint lengths[MAX_RESPONSES];
-  guint n_split;
-  gboolean inner = TRUE;
-
-  if (json == NULL)
-    return;
-  n_split = _rounds_json_split_array (json, starts, lengths, MAX_RESPONSES);
-  _rounds_json_append_member (out, first, name);
-  g_string_append_c (out, '{');
-  for (guint r = 0; r < MIN (n, n_split); r++)
-    {
-      if (lengths[r] == 4 && strncmp (starts[r], "null", 4) == 0)
-        continue;
-      if (lengths[r] <= 2 && (*starts[r] == '{' || *starts[r] == '['))
-        continue;
-      _rounds_json_append_member (out, &inner, keys[r]);
-      g_string_append_len (out, starts[r], lengths[r]);
-    }
-  g_string_append_c (out, '}');
-}
-
-static void
-member_ranking (GString      *out,
-                gboolean     *first,
-                const char   *json,
-                char * const *keys,
-                guint         n)
-{
-  int ranks[MAX_RESPONSES];
-  guint n_ranks;
-  gboolean inner = TRUE;
-
-  if (json == NULL)
-    return;
-  n_ranks = _rounds_json_parse_ints (json, ranks, MAX_RESPONSES);
-  _rounds_json_append_member (out, first, "ranking");
-  g_string_append_c (out, '{');
-  for (guint r = 0; r < MIN (n, n_ranks); r++)
-    if (ranks[r] > 0)
-      {
-        _rounds_json_append_member (out, &inner, keys[r]);
-        g_string_append_printf (out, "%d", ranks[r]);
-      }
-  g_string_append_c (out, '}');
-}
-
 static gboolean
 step_error (Exporter  *e,
             int        rc,
@@ -121,40 +65,6 @@ write_line (Exporter  *e,
 
 /* Judgement and verdict lines ----------------------------------------------------------- */
 
-/* What a judgement edit and a verdict edit share, as the store keeps it. */
-typedef struct
-{
-  const char *name;             /* the annotator or reviewer, as written out */
-  const char *edit_id;
-  int         revision;
-  const char *created_at;
-  gboolean    has_preference;
-  int         preference;
-  const char *ranking_json;
-  gboolean    unacceptable;
-  const char *scores_json;
-} ArchiveEdit;
-
-typedef struct
-{
-  ArchiveEdit  edit;
-  const char  *status;
-  const char  *flags_json;
-  const char  *notes_json;
-  const char  *comment;
-  const char  *skip_reason;
-  const char  *shown_order;
-  gint64       time_spent_ms;
-} ArchiveJudgement;
-
-typedef struct
-{
-  ArchiveEdit  edit;
-  const char  *rationale;
-  const char  *resolves_json;
-  gboolean     models_revealed;
-} ArchiveVerdict;
-
 /* The item a judgement or verdict line is about. */
 typedef struct
 {
@@ -164,162 +74,48 @@ typedef struct
   guint         n;
 } ArchiveItem;
 
-/* The start of a judgement or verdict line, up to its revision. */
+/* An event as the codec builds it, with its strings escaped as in every other line: a
+ * control character always as \uXXXX, which json-glib's writer leaves raw for U+001F. */
 static void
-append_edit_head (GString           *line,
-                  gboolean          *first,
-                  const char        *type,
-                  const char        *person,
-                  const ArchiveItem *item,
-                  const ArchiveEdit *edit)
-{
-  g_string_append_c (line, '{');
-  _rounds_json_append_member (line, first, "type");
-  _rounds_json_append_string (line, type);
-  _rounds_json_append_member (line, first, "dataset");
-  _rounds_json_append_string (line, item->dataset);
-  _rounds_json_append_member (line, first, "item");
-  _rounds_json_append_string (line, item->key);
-  _rounds_json_append_member (line, first, person);
-  _rounds_json_append_string (line, edit->name);
-  _rounds_json_append_member (line, first, "edit");
-  _rounds_json_append_string (line, edit->edit_id);
-  g_string_append_printf (line, ",\"revision\":%d", edit->revision);
-}
-
-/* A preference, ranking, "unacceptable" and scores: what judgement and verdict lines
- * share. */
-static void
-append_decision (GString           *line,
-                 gboolean          *first,
-                 const ArchiveItem *item,
-                 const ArchiveEdit *edit)
-{
-  if (edit->has_preference)
-    g_string_append_printf (line, ",\"preference\":%d", edit->preference);
-  member_ranking (line, first, edit->ranking_json, item->keys, item->n);
-  if (edit->unacceptable)
-    ROUNDS_JSON_APPEND_LITERAL (line, ",\"unacceptable\":true");
-  member_keyed (line, first, "scores", edit->scores_json, item->keys, item->n);
-}
-
-static void
-append_edit_tail (GString           *line,
-                  gboolean          *first,
-                  const ArchiveEdit *edit)
-{
-  _rounds_json_append_member (line, first, "created_at");
-  _rounds_json_append_string (line, edit->created_at);
-  ROUNDS_JSON_APPEND_LITERAL (line, "}\n");
-}
-
-/* One judgement edit as a "judgement" line of the archive. */
-static void
-append_judgement_line (GString                *line,
-                       const ArchiveItem      *item,
-                       const ArchiveJudgement *judgement)
+append_json (GString  *out,
+             JsonNode *node)
 {
   gboolean first = TRUE;
 
-  append_edit_head (line, &first, "judgement", "annotator", item, &judgement->edit);
-  member_text (line, &first, "status", judgement->status);
-  append_decision (line, &first, item, &judgement->edit);
-  member_keyed (line, &first, "flags", judgement->flags_json, item->keys, item->n);
-  member_keyed (line, &first, "notes", judgement->notes_json, item->keys, item->n);
-  member_text (line, &first, "comment", judgement->comment);
-  member_text (line, &first, "skip_reason", judgement->skip_reason);
-  if (judgement->shown_order != NULL)
+  if (JSON_NODE_HOLDS_OBJECT (node))
     {
-      int shown[MAX_RESPONSES];
-      guint n_shown = _rounds_json_parse_ints (judgement->shown_order, shown, MAX_RESPONSES);
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (object);
 
-      ROUNDS_JSON_APPEND_LITERAL (line, ",\"shown_order\":[");
-      for (guint k = 0; k < n_shown; k++)
+      g_string_append_c (out, '{');
+      for (const GList *l = members; l; l = l->next)
         {
-          if (k)
-            g_string_append_c (line, ',');
-          _rounds_json_append_string (line, shown[k] >= 0 && (guint) shown[k] < item->n
-                                            ? item->keys[shown[k]] : "?");
+          _rounds_json_append_member (out, &first, l->data);
+          append_json (out, json_object_get_member (object, l->data));
         }
-      g_string_append_c (line, ']');
+      g_string_append_c (out, '}');
     }
-  g_string_append_printf (line, ",\"time_spent_ms\":%" G_GINT64_FORMAT,
-                          judgement->time_spent_ms);
-  append_edit_tail (line, &first, &judgement->edit);
-}
-
-/* One verdict edit as a "verdict" line of the archive. */
-static void
-append_verdict_line (GString              *line,
-                     const ArchiveItem    *item,
-                     const ArchiveVerdict *verdict)
-{
-  gboolean first = TRUE;
-
-  append_edit_head (line, &first, "verdict", "reviewer", item, &verdict->edit);
-  append_decision (line, &first, item, &verdict->edit);
-  member_text (line, &first, "rationale", verdict->rationale);
-  member_raw (line, &first, "resolves", verdict->resolves_json);
-  if (verdict->models_revealed)
-    ROUNDS_JSON_APPEND_LITERAL (line, ",\"models_revealed\":true");
-  append_edit_tail (line, &first, &verdict->edit);
-}
-
-/* The columns of the edits statements, looked up once per statement. */
-typedef struct
-{
-  int user_name, revision, created_at, edit_id;
-  int preference, ranking_json, unacceptable, scores_json;
-  int status, flags_json, notes_json, comment, skip_reason, shown_order, time_spent_ms;
-  int rationale, resolves_json, models_revealed;
-} EditColumns;
-
-static void
-edit_columns_init (EditColumns  *c,
-                   sqlite3_stmt *stmt,
-                   gboolean      judgement)
-{
-  c->user_name = _rounds_sql_column (stmt, "user_name");
-  c->revision = _rounds_sql_column (stmt, "revision");
-  c->created_at = _rounds_sql_column (stmt, "created_at");
-  c->edit_id = _rounds_sql_column (stmt, "edit_id");
-  c->preference = _rounds_sql_column (stmt, "preference");
-  c->ranking_json = _rounds_sql_column (stmt, "ranking_json");
-  c->unacceptable = _rounds_sql_column (stmt, "unacceptable");
-  c->scores_json = _rounds_sql_column (stmt, "scores_json");
-  if (judgement)
+  else if (JSON_NODE_HOLDS_ARRAY (node))
     {
-      c->status = _rounds_sql_column (stmt, "status");
-      c->flags_json = _rounds_sql_column (stmt, "flags_json");
-      c->notes_json = _rounds_sql_column (stmt, "notes_json");
-      c->comment = _rounds_sql_column (stmt, "comment");
-      c->skip_reason = _rounds_sql_column (stmt, "skip_reason");
-      c->shown_order = _rounds_sql_column (stmt, "shown_order");
-      c->time_spent_ms = _rounds_sql_column (stmt, "time_spent_ms");
+      JsonArray *array = json_node_get_array (node);
+
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          append_json (out, json_array_get_element (array, i));
+        }
+      g_string_append_c (out, ']');
     }
+  else if (json_node_get_value_type (node) == G_TYPE_STRING)
+    _rounds_json_append_string (out, json_node_get_string (node));
   else
     {
-      c->rationale = _rounds_sql_column (stmt, "rationale");
-      c->resolves_json = _rounds_sql_column (stmt, "resolves_json");
-      c->models_revealed = _rounds_sql_column (stmt, "models_revealed");
-    }
-}
+      g_autofree char *text = json_to_string (node, FALSE);
 
-static void
-edit_from_row (Exporter          *e,
-               sqlite3_stmt      *stmt,
-               const EditColumns *c,
-               ArchiveEdit       *edit)
-{
-  edit->name = _rounds_export_written_name (e, _rounds_export_text (stmt, c->user_name));
-  edit->revision = sqlite3_column_int (stmt, c->revision);
-  edit->created_at = _rounds_export_text (stmt, c->created_at);
-  edit->edit_id = _rounds_export_text (stmt, c->edit_id);
-  edit->has_preference = sqlite3_column_type (stmt, c->preference) != SQLITE_NULL;
-  edit->preference = sqlite3_column_int (stmt, c->preference);
-  edit->ranking_json = _rounds_export_text (stmt, c->ranking_json);
-  edit->unacceptable = sqlite3_column_int (stmt, c->unacceptable) != 0;
-  edit->scores_json = _rounds_export_text (stmt, c->scores_json);
+      g_string_append (out, text);
+    }
 }
 
 /* Sorting an item's edits. */
@@ -360,14 +156,13 @@ compare_lines (gconstpointer a,
   return strcmp (x->edit, y->edit);
 }
 
-/* Every edit of one item's judgements (@judgement) or verdict, as the importer reads them,
+/* Every edit of one item's judgements (@type) or verdict, as the importer reads them,
  * oldest first per annotator: the order does not depend on the names being pseudonyms, so
  * an archive imported elsewhere exports the same again. @line and @lines are buffers. */
 static gboolean
 write_edits (Exporter          *e,
              sqlite3_stmt      *stmt,
-             const EditColumns *c,
-             gboolean           judgement,
+             RoundsEventType    type,
              gint64             item_id,
              const ArchiveItem *item,
              GString           *line,
@@ -381,38 +176,26 @@ write_edits (Exporter          *e,
   sqlite3_bind_int64 (stmt, 2, item_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      RoundsEventKey key = {
+        .type = type,
+        .dataset = item->dataset,
+        .item = item->key,
+        .person = _rounds_export_written_name (e, _rounds_sql_text (stmt, "user_name")),
+        .edit = _rounds_sql_text (stmt, "edit_id"),
+      };
+      g_autoptr(JsonObject) event = _rounds_event_build (&key, stmt,
+                                                         (const char * const *) item->keys,
+                                                         item->n, ROUNDS_EVENT_ARCHIVE);
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), event);
       Line *l = g_new0 (Line, 1);
-      const ArchiveEdit *edit;
-      ArchiveJudgement j = { { NULL } };
-      ArchiveVerdict v = { { NULL } };
 
+      l->name = g_strdup (key.person);
+      l->revision = _rounds_sql_int (stmt, "revision");
+      l->created_at = _rounds_sql_dup (stmt, "created_at");
+      l->edit = g_strdup (key.edit);
       g_string_truncate (line, 0);
-      if (judgement)
-        {
-          edit_from_row (e, stmt, c, &j.edit);
-          j.status = _rounds_export_text (stmt, c->status);
-          j.flags_json = _rounds_export_text (stmt, c->flags_json);
-          j.notes_json = _rounds_export_text (stmt, c->notes_json);
-          j.comment = _rounds_export_text (stmt, c->comment);
-          j.skip_reason = _rounds_export_text (stmt, c->skip_reason);
-          j.shown_order = _rounds_export_text (stmt, c->shown_order);
-          j.time_spent_ms = sqlite3_column_int64 (stmt, c->time_spent_ms);
-          append_judgement_line (line, item, &j);
-          edit = &j.edit;
-        }
-      else
-        {
-          edit_from_row (e, stmt, c, &v.edit);
-          v.rationale = _rounds_export_text (stmt, c->rationale);
-          v.resolves_json = _rounds_export_text (stmt, c->resolves_json);
-          v.models_revealed = sqlite3_column_int (stmt, c->models_revealed) != 0;
-          append_verdict_line (line, item, &v);
-          edit = &v.edit;
-        }
-      l->name = g_strdup (edit->name);
-      l->revision = edit->revision;
-      l->created_at = g_strdup (edit->created_at);
-      l->edit = g_strdup (edit->edit_id);
+      append_json (line, node);
+      g_string_append_c (line, '\n');
       l->line = g_strdup (line->str);
       g_ptr_array_add (lines, l);
     }
@@ -485,8 +268,6 @@ typedef struct
   int           item_id, item_key, item_title, item_scenario, item_specialty, item_language,
                 item_metadata, item_reference;
   int           response_key, response_text, response_model, response_metadata;
-  EditColumns   edit_columns;
-  EditColumns   verdict_columns;
 } Statements;
 
 static void
@@ -541,8 +322,6 @@ statements_prepare (Exporter    *e,
   s->response_text = _rounds_sql_column (s->responses, "text");
   s->response_model = _rounds_sql_column (s->responses, "model");
   s->response_metadata = _rounds_sql_column (s->responses, "metadata_json");
-  edit_columns_init (&s->edit_columns, s->edits, TRUE);
-  edit_columns_init (&s->verdict_columns, s->verdicts, FALSE);
   return TRUE;
 }
 
@@ -634,9 +413,9 @@ _rounds_export_archive_dataset (Exporter  *e,
 
       item.key = _rounds_export_text (s.items, s.item_key);
       item.n = n;
-      if (!write_edits (e, s.edits, &s.edit_columns, TRUE,
+      if (!write_edits (e, s.edits, ROUNDS_EVENT_JUDGEMENT,
                         sqlite3_column_int64 (s.items, s.item_id), &item, line, lines, error) ||
-          !write_edits (e, s.verdicts, &s.verdict_columns, FALSE,
+          !write_edits (e, s.verdicts, ROUNDS_EVENT_VERDICT,
                         sqlite3_column_int64 (s.items, s.item_id), &item, line, lines, error))
         goto out;
 
