@@ -251,6 +251,20 @@ append_message_list (GString    *out,
   ROUNDS_JSON_APPEND_LITERAL (out, "}]");
 }
 
+/* A part of a TRL record: the text itself, or in the conversational layout a list of one
+ * message. */
+static void
+append_trl_part (GString    *out,
+                 gboolean    chat,
+                 const char *role,
+                 const char *content)
+{
+  if (chat)
+    append_message_list (out, role, content);
+  else
+    _rounds_json_append_string (out, content);
+}
+
 static void
 append_hh (GString    *out,
            const char *prompt,
@@ -377,25 +391,19 @@ _rounds_export_append_pair_record (Exporter        *e,
   const char *chosen_text = item->responses[chosen].text;
   const char *rejected_text = item->responses[rejected].text;
   guint responses[2] = { chosen, rejected };
+  gboolean chat;
 
   switch (e->options->format)
     {
     case ROUNDS_EXPORT_TRL:
-      ROUNDS_JSON_APPEND_LITERAL (out, "{\"prompt\":");
-      _rounds_json_append_string (out, prompt);
-      ROUNDS_JSON_APPEND_LITERAL (out, ",\"chosen\":");
-      _rounds_json_append_string (out, chosen_text);
-      ROUNDS_JSON_APPEND_LITERAL (out, ",\"rejected\":");
-      _rounds_json_append_string (out, rejected_text);
-      break;
-
     case ROUNDS_EXPORT_TRL_CHAT:
+      chat = e->options->format == ROUNDS_EXPORT_TRL_CHAT;
       ROUNDS_JSON_APPEND_LITERAL (out, "{\"prompt\":");
-      append_message_list (out, "user", prompt);
+      append_trl_part (out, chat, "user", prompt);
       ROUNDS_JSON_APPEND_LITERAL (out, ",\"chosen\":");
-      append_message_list (out, "assistant", chosen_text);
+      append_trl_part (out, chat, "assistant", chosen_text);
       ROUNDS_JSON_APPEND_LITERAL (out, ",\"rejected\":");
-      append_message_list (out, "assistant", rejected_text);
+      append_trl_part (out, chat, "assistant", rejected_text);
       break;
 
     case ROUNDS_EXPORT_OPENAI:
