@@ -324,16 +324,17 @@ append_csv_number (GString *out,
     _rounds_json_append_number (out, value);
 }
 
-void
-_rounds_export_append_csv_row (Exporter        *e,
-                               Item            *item,
-                               const ItemLabel *label,
-                               const PairLabel *pair,
-                               guint            chosen,
-                               guint            rejected,
-                               const char      *verdict)
+/* @responses: the chosen and the rejected response */
+static void
+append_csv_row (Exporter        *e,
+                Item            *item,
+                const ItemLabel *label,
+                const PairLabel *pair,
+                const guint     *responses,
+                const char      *verdict)
 {
   GString *out = e->record;
+  guint chosen = responses[0], rejected = responses[1];
   g_autoptr(GString) names = g_string_new (NULL);
   g_autofree double *scores = g_new0 (double, e->criteria->len * 2);
 
@@ -378,13 +379,16 @@ _rounds_export_append_csv_row (Exporter        *e,
   ROUNDS_JSON_APPEND_LITERAL (out, "\r\n");
 }
 
+/* A record for the ordered pair @chosen over @rejected; @verdict ("chosen" or "tie") is
+ * a column of CSV only. */
 void
 _rounds_export_append_pair_record (Exporter        *e,
                                    Item            *item,
                                    const ItemLabel *label,
                                    const PairLabel *pair,
                                    guint            chosen,
-                                   guint            rejected)
+                                   guint            rejected,
+                                   const char      *verdict)
 {
   GString *out = e->record;
   const char *prompt = item->scenario;
@@ -395,6 +399,10 @@ _rounds_export_append_pair_record (Exporter        *e,
 
   switch (e->options->format)
     {
+    case ROUNDS_EXPORT_CSV:
+      append_csv_row (e, item, label, pair, responses, verdict);
+      return;
+
     case ROUNDS_EXPORT_TRL:
     case ROUNDS_EXPORT_TRL_CHAT:
       chat = e->options->format == ROUNDS_EXPORT_TRL_CHAT;
