@@ -251,6 +251,20 @@ append_message_list (GString    *out,
   ROUNDS_JSON_APPEND_LITERAL (out, "}]");
 }
 
+/* A part of a TRL record: the text itself, or in the conversational layout a list of one
+ * message. */
+static void
+append_trl_part (GString    *out,
+                 gboolean    chat,
+                 const char *role,
+                 const char *content)
+{
+  if (chat)
+    append_message_list (out, role, content);
+  else
+    _rounds_json_append_string (out, content);
+}
+
 static void
 append_hh (GString    *out,
            const char *prompt,
@@ -310,16 +324,17 @@ append_csv_number (GString *out,
     _rounds_json_append_number (out, value);
 }
 
-void
-_rounds_export_append_csv_row (Exporter        *e,
-                               Item            *item,
-                               const ItemLabel *label,
-                               const PairLabel *pair,
-                               guint            chosen,
-                               guint            rejected,
-                               const char      *verdict)
+/* @responses: the chosen and the rejected response */
+static void
+append_csv_row (Exporter        *e,
+                Item            *item,
+                const ItemLabel *label,
+                const PairLabel *pair,
+                const guint     *responses,
+                const char      *verdict)
 {
   GString *out = e->record;
+  guint chosen = responses[0], rejected = responses[1];
   g_autoptr(GString) names = g_string_new (NULL);
   g_autofree double *scores = g_new0 (double, e->criteria->len * 2);
 
@@ -364,38 +379,39 @@ _rounds_export_append_csv_row (Exporter        *e,
   ROUNDS_JSON_APPEND_LITERAL (out, "\r\n");
 }
 
+/* A record for the ordered pair @chosen over @rejected; @verdict ("chosen" or "tie") is
+ * a column of CSV only. */
 void
 _rounds_export_append_pair_record (Exporter        *e,
                                    Item            *item,
                                    const ItemLabel *label,
                                    const PairLabel *pair,
                                    guint            chosen,
-                                   guint            rejected)
+                                   guint            rejected,
+                                   const char      *verdict)
 {
   GString *out = e->record;
   const char *prompt = item->scenario;
   const char *chosen_text = item->responses[chosen].text;
   const char *rejected_text = item->responses[rejected].text;
   guint responses[2] = { chosen, rejected };
+  gboolean chat;
 
   switch (e->options->format)
     {
-    case ROUNDS_EXPORT_TRL:
-      ROUNDS_JSON_APPEND_LITERAL (out, "{\"prompt\":");
-      _rounds_json_append_string (out, prompt);
-      ROUNDS_JSON_APPEND_LITERAL (out, ",\"chosen\":");
-      _rounds_json_append_string (out, chosen_text);
-      ROUNDS_JSON_APPEND_LITERAL (out, ",\"rejected\":");
-      _rounds_json_append_string (out, rejected_text);
-      break;
+    case ROUNDS_EXPORT_CSV:
+      append_csv_row (e, item, label, pair, responses, verdict);
+      return;
 
+    case ROUNDS_EXPORT_TRL:
     case ROUNDS_EXPORT_TRL_CHAT:
+      chat = e->options->format == ROUNDS_EXPORT_TRL_CHAT;
       ROUNDS_JSON_APPEND_LITERAL (out, "{\"prompt\":");
-      append_message_list (out, "user", prompt);
+      append_trl_part (out, chat, "user", prompt);
       ROUNDS_JSON_APPEND_LITERAL (out, ",\"chosen\":");
-      append_message_list (out, "assistant", chosen_text);
+      append_trl_part (out, chat, "assistant", chosen_text);
       ROUNDS_JSON_APPEND_LITERAL (out, ",\"rejected\":");
-      append_message_list (out, "assistant", rejected_text);
+      append_trl_part (out, chat, "assistant", rejected_text);
       break;
 
     case ROUNDS_EXPORT_OPENAI:

@@ -442,12 +442,7 @@ _rounds_export_item (Exporter  *e,
             continue;
           }
         if (!e->counting)
-          {
-            if (format == ROUNDS_EXPORT_CSV)
-              _rounds_export_append_csv_row (e, item, &label, &pair, chosen, rejected, verdict);
-            else
-              _rounds_export_append_pair_record (e, item, &label, &pair, chosen, rejected);
-          }
+          _rounds_export_append_pair_record (e, item, &label, &pair, chosen, rejected, verdict);
         if (!_rounds_export_emit (e, test, error))
           return FALSE;
       }

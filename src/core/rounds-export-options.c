@@ -96,13 +96,12 @@ _rounds_export_option_error (GError     **error,
                              const char  *format,
                              ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  g_propagate_error (error, g_error_new_valist (ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                                                format, args));
   va_end (args);
-  g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT, message);
   return FALSE;
 }
 

@@ -147,19 +147,13 @@ gboolean     _rounds_export_item               (Exporter         *e,
 /* rounds-export-formats.c: the training formats' records */
 void         _rounds_export_append_csv_header  (Exporter         *e,
                                                 GString          *out);
-void         _rounds_export_append_csv_row     (Exporter         *e,
+void         _rounds_export_append_pair_record (Exporter         *e,
                                                 Item             *item,
                                                 const ItemLabel  *label,
                                                 const PairLabel  *pair,
                                                 guint             chosen,
                                                 guint             rejected,
                                                 const char       *verdict);
-void         _rounds_export_append_pair_record (Exporter         *e,
-                                                Item             *item,
-                                                const ItemLabel  *label,
-                                                const PairLabel  *pair,
-                                                guint             chosen,
-                                                guint             rejected);
 void         _rounds_export_append_kto_record  (Exporter         *e,
                                                 Item             *item,
                                                 const ItemLabel  *label,

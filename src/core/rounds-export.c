@@ -796,27 +796,25 @@ log_export (RoundsStore               *store,
     g_warning ("Could not log the export: %s", error->message);
 }
 
+/* @e comes with the store, the options, the summary, the progress function and the
+ * cancellable filled in; a %NULL @path counts without writing. */
 static gboolean
-run (RoundsStore                *store,
-     const RoundsExportOptions  *options,
-     const char                 *path,
-     const char                 *test_path,
-     RoundsExportSummary        *summary,
-     RoundsExportProgressFunc    progress,
-     gpointer                    progress_data,
-     GCancellable               *cancellable,
-     GError                    **error)
+run (Exporter    *e,
+     const char  *path,
+     const char  *test_path,
+     GError     **error)
 {
   g_autoptr(GPtrArray) datasets = NULL;
   g_autoptr(GPtrArray) criteria = g_ptr_array_new ();
+  RoundsStore *store = e->store;
+  const RoundsExportOptions *options = e->options;
   RoundsExportSummary local_summary;
-  Exporter e = { 0 };
   const char *paths[2] = { path, test_path };
   gboolean ok = FALSE;
 
-  if (summary == NULL)
-    summary = &local_summary;
-  memset (summary, 0, sizeof *summary);
+  if (e->summary == NULL)
+    e->summary = &local_summary;
+  memset (e->summary, 0, sizeof *e->summary);
 
   if (!rounds_export_options_check (options, error))
     return FALSE;
@@ -828,22 +826,16 @@ run (RoundsStore                *store,
   if (!(datasets = chosen_datasets (store, options, error)))
     return FALSE;
 
-  e.store = store;
-  e.options = options;
-  e.summary = summary;
-  e.cancellable = cancellable;
-  e.progress = progress;
-  e.progress_data = progress_data;
-  e.counting = path == NULL;
-  e.pseudonyms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  e.criteria = criteria;
+  e->counting = path == NULL;
+  e->pseudonyms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  e->criteria = criteria;
 
   for (guint d = 0; d < datasets->len; d++)
     {
       RoundsDataset *dataset = g_ptr_array_index (datasets, d);
       RoundsRubric *rubric = rounds_dataset_get_rubric (dataset);
 
-      e.n_total_items += rounds_dataset_get_n_items (dataset);
+      e->n_total_items += rounds_dataset_get_n_items (dataset);
       for (guint c = 0; c < rounds_rubric_get_n_criteria (rubric); c++)
         {
           const char *id = rounds_rubric_get_criterion (rubric, c)->id;
@@ -853,64 +845,64 @@ run (RoundsStore                *store,
         }
     }
 
-  if (!load_key (&e, error))
+  if (!load_key (e, error))
     goto out;
-  if (!e.counting)
+  if (!e->counting)
     {
-      if (!open_output (&e, 0, path, error) ||
-          (options->test_fraction > 0.0 && !open_output (&e, 1, test_path, error)))
+      if (!open_output (e, 0, path, error) ||
+          (options->test_fraction > 0.0 && !open_output (e, 1, test_path, error)))
         goto out;
       if (options->format == ROUNDS_EXPORT_CSV)
         for (guint i = 0; i < 2; i++)
-          if (e.files[i] != NULL)
-            _rounds_export_append_csv_header (&e, e.buffers[i]);
-      e.record = e.buffers[0];
+          if (e->files[i] != NULL)
+            _rounds_export_append_csv_header (e, e->buffers[i]);
+      e->record = e->buffers[0];
     }
 
   /* One read transaction: the export is one consistent picture even while the app saves. */
   if (!_rounds_store_exec (store, "BEGIN", error))
     goto out;
-  if (options->format == ROUNDS_EXPORT_FULL && !_rounds_export_archive_header (&e, error))
+  if (options->format == ROUNDS_EXPORT_FULL && !_rounds_export_archive_header (e, error))
     {
       _rounds_store_exec (store, "ROLLBACK", NULL);
       goto out;
     }
   for (guint d = 0; d < datasets->len; d++)
     {
-      e.dataset = g_ptr_array_index (datasets, d);
-      e.rubric_version = dataset_rubric_version (&e);
-      map_criteria (&e);
-      if (!(options->format == ROUNDS_EXPORT_FULL ? _rounds_export_archive_dataset (&e, error)
-                                                  : export_dataset (&e, error)))
+      e->dataset = g_ptr_array_index (datasets, d);
+      e->rubric_version = dataset_rubric_version (e);
+      map_criteria (e);
+      if (!(options->format == ROUNDS_EXPORT_FULL ? _rounds_export_archive_dataset (e, error)
+                                                  : export_dataset (e, error)))
         {
           _rounds_store_exec (store, "ROLLBACK", NULL);
           goto out;
         }
     }
   if (options->format == ROUNDS_EXPORT_FULL &&
-      !_rounds_export_archive_audit (&e, datasets, error))
+      !_rounds_export_archive_audit (e, datasets, error))
     {
       _rounds_store_exec (store, "ROLLBACK", NULL);
       goto out;
     }
   _rounds_store_exec (store, "COMMIT", NULL);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (g_cancellable_set_error_if_cancelled (e->cancellable, error))
     goto out;
-  if (!e.counting)
+  if (!e->counting)
     {
-      if (!finish_outputs (&e, paths, error))
+      if (!finish_outputs (e, paths, error))
         goto out;
-      log_export (store, options, path, datasets, summary);
+      log_export (store, options, path, datasets, e->summary);
     }
-  if (progress != NULL)
-    progress (1.0, progress_data);
+  if (e->progress != NULL)
+    e->progress (1.0, e->progress_data);
   ok = TRUE;
 
 out:
-  discard_outputs (&e);
-  g_hash_table_unref (e.pseudonyms);
-  g_free (e.key);
+  discard_outputs (e);
+  g_hash_table_unref (e->pseudonyms);
+  g_free (e->key);
   return ok;
 }
 
@@ -926,10 +918,13 @@ rounds_export_count (RoundsStore                *store,
                      GCancellable               *cancellable,
                      GError                    **error)
 {
+  Exporter e = { .store = store, .options = options, .summary = summary,
+                 .cancellable = cancellable };
+
   g_return_val_if_fail (ROUNDS_IS_STORE (store), FALSE);
   g_return_val_if_fail (options != NULL, FALSE);
 
-  return run (store, options, NULL, NULL, summary, NULL, NULL, cancellable, error);
+  return run (&e, NULL, NULL, error);
 }
 
 /**
@@ -953,12 +948,15 @@ rounds_export_write (RoundsStore                *store,
                      GCancellable               *cancellable,
                      GError                    **error)
 {
+  Exporter e = { .store = store, .options = options, .summary = summary,
+                 .cancellable = cancellable, .progress = progress,
+                 .progress_data = progress_data };
+
   g_return_val_if_fail (ROUNDS_IS_STORE (store), FALSE);
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  return run (store, options, path, test_path, summary, progress, progress_data, cancellable,
-              error);
+  return run (&e, path, test_path, error);
 }
 
 /**
@@ -1045,26 +1043,28 @@ job_run (GTask         *task,
                               thread_progress, task, cancellable, error);
 }
 
-static void
-start_job (const char                 *db_path,
-           const RoundsExportOptions  *options,
-           const char                 *path,
-           const char                 *test_path,
-           RoundsExportProgressFunc    progress,
-           gpointer                    progress_data,
-           GCancellable               *cancellable,
-           GAsyncReadyCallback         callback,
-           gpointer                    user_data,
-           gpointer                    tag)
+static Job *
+job_new (const RoundsExportOptions *options,
+         const char                *path,
+         const char                *test_path)
 {
-  GTask *task;
   Job *job = g_new0 (Job, 1);
 
   rounds_export_options_copy (options, &job->options);
   job->path = g_strdup (path);
   job->test_path = g_strdup (test_path);
-  job->progress = progress;
-  job->progress_data = progress_data;
+  return job;
+}
+
+static void
+start_job (const char          *db_path,
+           Job                 *job,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data,
+           gpointer             tag)
+{
+  GTask *task;
 
   /* A cancel that comes after the files took their names must not report "nothing
    * written": the result is what the thread did. Reports come very often: one in flight
@@ -1072,7 +1072,7 @@ start_job (const char                 *db_path,
   task = _rounds_worker_new (NULL, db_path,
                              ROUNDS_WORKER_RESULT_OVER_CANCEL | ROUNDS_WORKER_LATEST_PROGRESS,
                              cancellable, callback, user_data, tag);
-  if (progress != NULL)
+  if (job->progress != NULL)
     _rounds_worker_set_progress (task, sizeof (Report), job_progress, job);
   _rounds_worker_run (task, job_run, job, job_free);
 }
@@ -1103,12 +1103,16 @@ rounds_export_write_async (const char                 *db_path,
                            GAsyncReadyCallback         callback,
                            gpointer                    user_data)
 {
+  Job *job;
+
   g_return_if_fail (db_path != NULL);
   g_return_if_fail (options != NULL);
   g_return_if_fail (path != NULL);
 
-  start_job (db_path, options, path, test_path, progress, progress_data, cancellable, callback,
-             user_data, rounds_export_write_async);
+  job = job_new (options, path, test_path);
+  job->progress = progress;
+  job->progress_data = progress_data;
+  start_job (db_path, job, cancellable, callback, user_data, rounds_export_write_async);
 }
 
 gboolean
@@ -1129,7 +1133,7 @@ rounds_export_count_async (const char                 *db_path,
   g_return_if_fail (db_path != NULL);
   g_return_if_fail (options != NULL);
 
-  start_job (db_path, options, NULL, NULL, NULL, NULL, cancellable, callback, user_data,
+  start_job (db_path, job_new (options, NULL, NULL), cancellable, callback, user_data,
              rounds_export_count_async);
 }
 

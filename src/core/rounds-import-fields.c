@@ -87,6 +87,36 @@ get_present (RoundsImportRun  *run,
   return TRUE;
 }
 
+/* The member's text, %NULL when it is missing; with @integers, an integer is read as its
+ * decimal text. */
+static gboolean
+get_text (RoundsImportRun  *run,
+          JsonObject       *object,
+          const char       *member,
+          const char       *field,
+          gboolean          required,
+          gboolean          integers,
+          char            **out,
+          GError          **error)
+{
+  JsonNode *node;
+
+  *out = NULL;
+  if (!get_present (run, object, member, field, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (integers && json_node_get_value_type (node) == G_TYPE_INT64)
+    *out = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  else if (json_node_get_value_type (node) == G_TYPE_STRING)
+    *out = g_strdup (json_node_get_string (node));
+  else if (integers)
+    return _rounds_import_fail (run, error, field, _("expected a string or an integer"));
+  else
+    return _rounds_import_fail (run, error, field, _("expected a string"));
+  return TRUE;
+}
+
 gboolean
 _rounds_import_get_string (RoundsImportRun  *run,
                            JsonObject       *object,
@@ -96,16 +126,8 @@ _rounds_import_get_string (RoundsImportRun  *run,
                            char            **out,
                            GError          **error)
 {
-  JsonNode *node;
-
-  *out = NULL;
-  if (!get_present (run, object, member, field, required, &node, error))
+  if (!get_text (run, object, member, field, required, FALSE, out, error))
     return FALSE;
-  if (node == NULL)
-    return TRUE;
-  if (json_node_get_value_type (node) != G_TYPE_STRING)
-    return _rounds_import_fail (run, error, field, _("expected a string"));
-  *out = g_strdup (json_node_get_string (node));
   if (required && is_blank (*out))
     return _rounds_import_fail (run, error, field, _("empty: it is required"));
   return TRUE;
@@ -121,20 +143,10 @@ _rounds_import_get_key (RoundsImportRun  *run,
                         char            **out,
                         GError          **error)
 {
-  JsonNode *node;
-
-  *out = NULL;
-  if (!get_present (run, object, member, field, required, &node, error))
+  if (!get_text (run, object, member, field, required, TRUE, out, error))
     return FALSE;
-  if (node == NULL)
+  if (*out == NULL)
     return TRUE;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *out = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  else if (json_node_get_value_type (node) == G_TYPE_STRING)
-    *out = g_strdup (json_node_get_string (node));
-  else
-    return _rounds_import_fail (run, error, field, _("expected a string or an integer"));
-
   if (**out == '\0' || strlen (*out) > 256)
     return _rounds_import_fail (run, error, field, _("expected 1 to 256 characters"));
   for (const char *p = *out; *p; p++)
