@@ -265,9 +265,7 @@ rounds_store_save_verdict (RoundsStore    *self,
     " models_revealed, created_at, origin, is_current, synced)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?13, ?9, ?10, ?11, ?12, 'local', 1, 0)";
   g_autoptr(RoundsDataset) dataset = NULL;
-  g_autofree char *detail_json = NULL;
   g_autofree char *previous_edit = NULL;
-  g_autofree char *target = NULL;
   g_autofree char *doc_id = NULL;
   g_autofree char *ranking_json = NULL;
   g_autofree char *resolves_json = NULL;
@@ -294,18 +292,9 @@ rounds_store_save_verdict (RoundsStore    *self,
   if (!(reviewer_id = _rounds_store_lookup_reviewer (self, reviewer, error)))
     goto fail;
 
-  if (!(stmt = _rounds_store_prepare (self, revision_sql, error)))
+  if (!_rounds_store_next_revision (self, revision_sql, rounds_item_get_id (item), 0,
+                                    &revision, &previous_edit, error))
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  revision = _rounds_sql_int (stmt, "revision");
-  previous_edit = _rounds_sql_dup (stmt, "previous_edit");
-  sqlite3_reset (stmt);
 
   if (verdict->resolves != NULL)
     resolves = g_strdupv (verdict->resolves);
@@ -346,11 +335,9 @@ rounds_store_save_verdict (RoundsStore    *self,
   if (!_rounds_store_step_done (self, stmt, error))
     goto fail;
 
-  detail_json = _rounds_store_edit_detail (edit_id, revision, previous_edit);
-  target = _rounds_store_item_target (item);
-
-  if (!rounds_store_audit (self, reviewer, revision > 1 ? "verdict.revise" : "verdict.submit",
-                           target, detail_json, error) ||
+  if (!_rounds_store_audit_edit (self, item, reviewer,
+                                 revision > 1 ? "verdict.revise" : "verdict.submit",
+                                 edit_id, revision, previous_edit, error) ||
       !_rounds_store_commit (self, error))
     goto fail;
 
@@ -391,8 +378,6 @@ _rounds_store_insert_verdict (RoundsStore          *self,
                               gboolean             *inserted,
                               GError              **error)
 {
-  static const char retire_sql[] =
-    "UPDATE adjudications SET is_current = 0 WHERE id = ?1";
   static const char insert_sql[] =
     "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision,"
     " preference, ranking_json, unacceptable, scores_json, rationale, resolves_json,"
@@ -400,11 +385,7 @@ _rounds_store_insert_verdict (RoundsStore          *self,
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
   g_autofree char *doc_id = NULL;
   g_autofree char *ranking_json = NULL;
-  g_autofree char *current_at = NULL;
-  g_autofree char *current_edit = NULL;
   sqlite3_stmt *stmt;
-  gint64 current_id = 0;
-  int current_revision = 0;
   gboolean newest, found;
 
   *inserted = FALSE;
@@ -418,26 +399,9 @@ _rounds_store_insert_verdict (RoundsStore          *self,
                                       " WHERE item_id = ?1 AND is_current = 1", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      current_id = _rounds_sql_int64 (stmt, "id");
-      current_revision = _rounds_sql_int (stmt, "revision");
-      current_at = _rounds_sql_dup (stmt, "created_at");
-      current_edit = _rounds_sql_dup (stmt, "edit_id");
-    }
-  sqlite3_reset (stmt);
-
-  newest = current_id == 0 ||
-           _rounds_edit_is_newer (verdict->revision, verdict->created_at, verdict->edit_id,
-                                  current_revision, current_at, current_edit);
-  if (newest && current_id != 0)
-    {
-      if (!(stmt = _rounds_store_prepare (self, retire_sql, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, current_id);
-      if (!_rounds_store_step_done (self, stmt, error))
-        return FALSE;
-    }
+  if (!_rounds_store_supersede (self, "adjudications", stmt, verdict->revision,
+                                verdict->created_at, verdict->edit_id, &newest, NULL, error))
+    return FALSE;
 
   doc_id = _rounds_doc_id ("verdict", rounds_item_get_dataset_name (item),
                            rounds_item_get_key (item), verdict->reviewer, verdict->edit_id,
