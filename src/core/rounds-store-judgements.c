@@ -440,7 +440,6 @@ static char *
 draft_to_json (const RoundsJudgement *j)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *ranks = _rounds_judgement_ints_to_json (j->ranks, j->n_responses);
   g_autofree char *scores = _rounds_judgement_scores_to_json (j);
   g_autofree char *flags = _rounds_judgement_flags_to_json (j);
@@ -477,8 +476,7 @@ draft_to_json (const RoundsJudgement *j)
   json_builder_add_int_value (builder, j->time_spent_ms);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return _rounds_json_builder_to_string (builder);
 }
 
 static char *

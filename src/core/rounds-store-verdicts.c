@@ -25,14 +25,6 @@
 
 #define MAX_OVERLAP 50
 
-static char *
-builder_to_string (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-
-  return json_to_string (root, FALSE);
-}
-
 /* Verdicts ---------------------------------------------------------------------------- */
 
 #define VERDICT_COLUMNS \
@@ -44,8 +36,8 @@ verdict_from_row (sqlite3_stmt *stmt,
                   guint         n_responses)
 {
   RoundsVerdict *v = rounds_verdict_new (n_responses);
-  const char *ranking = _rounds_sql_text (stmt, "ranking_json");
-  const char *resolves = _rounds_sql_text (stmt, "resolves_json");
+  g_autoptr(JsonArray) ranking = NULL;
+  g_autoptr(JsonArray) resolves = NULL;
 
   v->edit_id = _rounds_sql_dup (stmt, "edit_id");
   v->revision = _rounds_sql_int (stmt, "revision");
@@ -59,37 +51,23 @@ verdict_from_row (sqlite3_stmt *stmt,
   v->reviewer = _rounds_sql_dup (stmt, "user_name");
   v->scores_json = _rounds_sql_dup (stmt, "scores_json");
 
-  if (ranking != NULL)
-    {
-      g_autoptr(JsonNode) node = json_from_string (ranking, NULL);
+  ranking = _rounds_json_parse_array (_rounds_sql_text (stmt, "ranking_json"));
+  for (guint r = 0; ranking && r < MIN (n_responses, json_array_get_length (ranking)); r++)
+    v->ranks[r] = (int) json_array_get_int_element (ranking, r);
 
-      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-        {
-          JsonArray *array = json_node_get_array (node);
-
-          for (guint r = 0; r < MIN (n_responses, json_array_get_length (array)); r++)
-            v->ranks[r] = (int) json_array_get_int_element (array, r);
-        }
-    }
-
+  resolves = _rounds_json_parse_array (_rounds_sql_text (stmt, "resolves_json"));
   if (resolves != NULL)
     {
-      g_autoptr(JsonNode) node = json_from_string (resolves, NULL);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+      for (guint i = 0; i < json_array_get_length (resolves); i++)
         {
-          JsonArray *array = json_node_get_array (node);
-          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+          JsonNode *element = json_array_get_element (resolves, i);
 
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            {
-              JsonNode *element = json_array_get_element (array, i);
-
-              if (json_node_get_value_type (element) == G_TYPE_STRING)
-                g_strv_builder_add (builder, json_node_get_string (element));
-            }
-          v->resolves = g_strv_builder_end (builder);
+          if (json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
         }
+      v->resolves = g_strv_builder_end (builder);
     }
   return v;
 }
@@ -102,14 +80,12 @@ check_corrected_rubric (const RoundsVerdict  *verdict,
                         GError              **error)
 {
   RoundsRubric *rubric = rounds_dataset_get_rubric (dataset);
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *responses;
+  g_autoptr(JsonArray) responses = NULL;
 
   if (verdict->scores_json == NULL)
     return TRUE;
-  root = json_from_string (verdict->scores_json, NULL);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root) ||
-      json_array_get_length (responses = json_node_get_array (root)) != verdict->n_responses)
+  responses = _rounds_json_parse_array (verdict->scores_json);
+  if (responses == NULL || json_array_get_length (responses) != verdict->n_responses)
     goto invalid;
   for (guint r = 0; r < verdict->n_responses; r++)
     {
@@ -231,7 +207,7 @@ strv_to_json (char **strv)
   for (guint i = 0; strv && strv[i]; i++)
     json_builder_add_string_value (builder, strv[i]);
   json_builder_end_array (builder);
-  return builder_to_string (builder);
+  return _rounds_json_builder_to_string (builder);
 }
 
 /**
@@ -576,7 +552,7 @@ rounds_store_send_back (RoundsStore  *self,
   json_builder_set_member_name (builder, "previous_overlap");
   json_builder_add_int_value (builder, old_overlap);
   json_builder_end_object (builder);
-  detail_json = builder_to_string (builder);
+  detail_json = _rounds_json_builder_to_string (builder);
   target = _rounds_store_item_target (item);
 
   if (!rounds_store_audit (self, actor, "item.send-back", target, detail_json, error) ||

@@ -386,7 +386,6 @@ _rounds_store_edit_detail (const char *edit_id,
                            const char *previous_edit)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "edit");
@@ -399,8 +398,7 @@ _rounds_store_edit_detail (const char *edit_id,
       json_builder_add_string_value (builder, previous_edit);
     }
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return _rounds_json_builder_to_string (builder);
 }
 
 /* Appends a new judgement or verdict edit of @item to the audit log. */
