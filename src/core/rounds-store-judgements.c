@@ -356,12 +356,8 @@ rounds_store_list_edits (RoundsStore  *self,
   _rounds_store_bind_text (stmt, 2, annotator);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (edits, judgement_from_row (stmt, item, rubric));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&edits);
 }
 
@@ -424,12 +420,8 @@ rounds_store_list_history (RoundsStore  *self,
         entry.status = ROUNDS_STATUS_SUBMITTED;
       g_array_append_val (history, entry);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&history);
 }
 
@@ -662,11 +654,7 @@ rounds_store_list_annotator_stats (RoundsStore  *self,
 
       g_array_append_val (list, stats);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&list);
 }

@@ -189,12 +189,8 @@ current_edit_ids (RoundsStore  *self,
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_strv_builder_add (builder, _rounds_sql_text (stmt, "edit_id"));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_strv_builder_end (builder);
 }
 
@@ -468,12 +464,8 @@ rounds_store_list_verdicts (RoundsStore  *self,
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (verdicts, verdict_from_row (stmt, rounds_item_get_n_responses (item)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&verdicts);
 }
 

@@ -197,13 +197,23 @@ _rounds_store_step_done (RoundsStore   *self,
                          sqlite3_stmt  *stmt,
                          GError       **error)
 {
-  int rc = sqlite3_step (stmt);
+  return _rounds_store_step_end (self, stmt, sqlite3_step (stmt), error);
+}
 
+/* Resets @stmt after its last step returned @rc: %FALSE with the error set unless that
+ * step gave a row or ran out of rows. */
+gboolean
+_rounds_store_step_end (RoundsStore   *self,
+                        sqlite3_stmt  *stmt,
+                        int            rc,
+                        GError       **error)
+{
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return _rounds_store_set_sqlite_error (self, error);
   return TRUE;
 }
+
 /* Opening ----------------------------------------------------------------------------- */
 
 /**
@@ -454,9 +464,8 @@ _rounds_store_has_edit (RoundsStore  *self,
     return FALSE;
   _rounds_store_bind_text (stmt, 1, edit_id);
   rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (self, error);
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return FALSE;
   *found = rc == SQLITE_ROW;
   return TRUE;
 }
