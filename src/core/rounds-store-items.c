@@ -345,7 +345,6 @@ rounds_store_get_shown_order (RoundsStore  *self,
   gint64 annotator_id;
   guint slot = 0;
   guint rotation;
-  int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
   g_return_val_if_fail (ROUNDS_IS_ITEM (item), FALSE);
@@ -392,10 +391,7 @@ rounds_store_get_shown_order (RoundsStore  *self,
   sqlite3_bind_int (stmt, 3, (int) slot);
   _rounds_store_bind_text (stmt, 4, order_json);
   _rounds_store_bind_text (stmt, 5, now);
-  rc = sqlite3_step (stmt);
-  if (!_rounds_store_step_end (self, stmt, rc, error))
-    return FALSE;
-  return TRUE;
+  return _rounds_store_step_done (self, stmt, error);
 }
 
 /* Progress ---------------------------------------------------------------------------- */
