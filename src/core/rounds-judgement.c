@@ -11,6 +11,7 @@
 
 #include "rounds-error.h"
 #include "rounds-judgement-private.h"
+#include "rounds-util-private.h"
 
 G_DEFINE_BOXED_TYPE (RoundsJudgement, rounds_judgement, rounds_judgement_copy,
                      rounds_judgement_free)
@@ -303,7 +304,6 @@ char *
 _rounds_judgement_scores_to_json (const RoundsJudgement *judgement)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   gboolean any = FALSE;
 
   json_builder_begin_array (builder);
@@ -324,10 +324,7 @@ _rounds_judgement_scores_to_json (const RoundsJudgement *judgement)
     }
   json_builder_end_array (builder);
 
-  if (!any)
-    return NULL;
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return any ? _rounds_json_builder_to_string (builder) : NULL;
 }
 
 /* [["unsafe"], []]; NULL when nothing is flagged. */
@@ -335,7 +332,6 @@ char *
 _rounds_judgement_flags_to_json (const RoundsJudgement *judgement)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   gboolean any = FALSE;
 
   json_builder_begin_array (builder);
@@ -352,10 +348,7 @@ _rounds_judgement_flags_to_json (const RoundsJudgement *judgement)
     }
   json_builder_end_array (builder);
 
-  if (!any)
-    return NULL;
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return any ? _rounds_json_builder_to_string (builder) : NULL;
 }
 
 /* [null, "note on B"]; NULL when there are no notes. */
@@ -363,7 +356,6 @@ char *
 _rounds_judgement_notes_to_json (const RoundsJudgement *judgement)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   gboolean any = FALSE;
 
   json_builder_begin_array (builder);
@@ -379,23 +371,7 @@ _rounds_judgement_notes_to_json (const RoundsJudgement *judgement)
     }
   json_builder_end_array (builder);
 
-  if (!any)
-    return NULL;
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
-}
-
-static JsonArray *
-parse_array (const char *text)
-{
-  g_autoptr(JsonNode) node = NULL;
-
-  if (text == NULL)
-    return NULL;
-  node = json_from_string (text, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  return json_array_ref (json_node_get_array (node));
+  return any ? _rounds_json_builder_to_string (builder) : NULL;
 }
 
 /* Fills @j's arrays from the JSON columns; what is missing or unreadable stays unset. */
@@ -407,11 +383,11 @@ _rounds_judgement_fill_from_json (RoundsJudgement *j,
                                   const char      *notes_json,
                                   const char      *order_json)
 {
-  g_autoptr(JsonArray) ranking = parse_array (ranking_json);
-  g_autoptr(JsonArray) scores = parse_array (scores_json);
-  g_autoptr(JsonArray) flags = parse_array (flags_json);
-  g_autoptr(JsonArray) notes = parse_array (notes_json);
-  g_autoptr(JsonArray) order = parse_array (order_json);
+  g_autoptr(JsonArray) ranking = _rounds_json_parse_array (ranking_json);
+  g_autoptr(JsonArray) scores = _rounds_json_parse_array (scores_json);
+  g_autoptr(JsonArray) flags = _rounds_json_parse_array (flags_json);
+  g_autoptr(JsonArray) notes = _rounds_json_parse_array (notes_json);
+  g_autoptr(JsonArray) order = _rounds_json_parse_array (order_json);
   guint n = j->n_responses;
 
   for (guint r = 0; ranking && r < MIN (n, json_array_get_length (ranking)); r++)
@@ -464,7 +440,7 @@ _rounds_judgement_order_from_json (const char *order_json,
                                    guint       n,
                                    guint      *order)
 {
-  g_autoptr(JsonArray) array = parse_array (order_json);
+  g_autoptr(JsonArray) array = _rounds_json_parse_array (order_json);
   gboolean valid = array != NULL && json_array_get_length (array) == n;
 
   for (guint i = 0; valid && i < n; i++)

@@ -122,6 +122,29 @@ review_task_free (gpointer data)
   g_free (task);
 }
 
+/* The three loads differ only in what the thread reads and where it keeps it. */
+static void
+review_run (const char          *db_path,
+            gint64               dataset_id,
+            RoundsDisputeFilter  filter,
+            RoundsWorkerFunc     func,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  GTask *task;
+  ReviewTask *review;
+
+  review = g_new0 (ReviewTask, 1);
+  review->dataset_id = dataset_id;
+  review->filter = filter;
+
+  task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_RETURN_ON_CANCEL, cancellable,
+                             callback, user_data, source_tag);
+  _rounds_worker_run (task, func, review, review_task_free);
+}
+
 static gboolean
 list_disputes_thread (GTask         *task,
                       RoundsStore   *store,
@@ -149,18 +172,10 @@ rounds_review_list_disputes_async (const char          *db_path,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  GTask *task;
-  ReviewTask *review;
-
   g_return_if_fail (db_path != NULL);
 
-  review = g_new0 (ReviewTask, 1);
-  review->dataset_id = dataset_id;
-  review->filter = filter;
-
-  task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_RETURN_ON_CANCEL, cancellable,
-                             callback, user_data, rounds_review_list_disputes_async);
-  _rounds_worker_run (task, list_disputes_thread, review, review_task_free);
+  review_run (db_path, dataset_id, filter, list_disputes_thread,
+              rounds_review_list_disputes_async, cancellable, callback, user_data);
 }
 
 /* Returns: (transfer full) (element-type RoundsDispute) */
@@ -199,17 +214,10 @@ rounds_review_compute_agreement_async (const char          *db_path,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  GTask *task;
-  ReviewTask *review;
-
   g_return_if_fail (db_path != NULL);
 
-  review = g_new0 (ReviewTask, 1);
-  review->dataset_id = dataset_id;
-
-  task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_RETURN_ON_CANCEL, cancellable,
-                             callback, user_data, rounds_review_compute_agreement_async);
-  _rounds_worker_run (task, compute_agreement_thread, review, review_task_free);
+  review_run (db_path, dataset_id, 0, compute_agreement_thread,
+              rounds_review_compute_agreement_async, cancellable, callback, user_data);
 }
 
 RoundsAgreementReport *
@@ -270,18 +278,10 @@ rounds_review_load_snapshot_async (const char          *db_path,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  GTask *task;
-  ReviewTask *review;
-
   g_return_if_fail (db_path != NULL);
 
-  review = g_new0 (ReviewTask, 1);
-  review->dataset_id = dataset_id;
-  review->filter = filter;
-
-  task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_RETURN_ON_CANCEL, cancellable,
-                             callback, user_data, rounds_review_load_snapshot_async);
-  _rounds_worker_run (task, load_snapshot_thread, review, review_task_free);
+  review_run (db_path, dataset_id, filter, load_snapshot_thread,
+              rounds_review_load_snapshot_async, cancellable, callback, user_data);
 }
 
 /**

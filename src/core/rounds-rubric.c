@@ -10,6 +10,7 @@
 
 #include "rounds-error.h"
 #include "rounds-rubric.h"
+#include "rounds-util-private.h"
 
 struct _RoundsRubric
 {
@@ -276,7 +277,6 @@ char *
 rounds_rubric_to_json (RoundsRubric *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   if (self->is_default)
     return NULL;
@@ -301,6 +301,5 @@ rounds_rubric_to_json (RoundsRubric *self)
     }
   json_builder_end_array (builder);
 
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return _rounds_json_builder_to_string (builder);
 }

@@ -75,12 +75,8 @@ rounds_store_list_current_judgements (RoundsStore  *self,
         g_ptr_array_add (current->judgements,
                          _rounds_store_judgement_from_row (stmt, current->n_responses, rubric));
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&items);
 }
 
@@ -112,12 +108,8 @@ items_with_verdicts (RoundsStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_add (set, g_memdup2 (&(gint64) { _rounds_sql_int64 (stmt, "item_id") },
                                       sizeof (gint64)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&set);
 }
 

@@ -85,12 +85,8 @@ rounds_store_list_datasets (RoundsStore  *self,
 
       g_list_store_append (list, dataset);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return G_LIST_MODEL (g_steal_pointer (&list));
 }
 
@@ -210,12 +206,8 @@ load_item (RoundsStore  *self,
                                _rounds_sql_text (stmt, "key"),
                                _rounds_sql_text (stmt, "text"),
                                _rounds_sql_text (stmt, "model"));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&item);
 }
@@ -298,12 +290,8 @@ rounds_store_next_item (RoundsStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     item_id = _rounds_sql_int64 (stmt, "item_id");
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
 
   if (item_id == 0)
     {
@@ -314,12 +302,8 @@ rounds_store_next_item (RoundsStore  *self,
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         item_id = _rounds_sql_int64 (stmt, "id");
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        {
-          _rounds_store_set_sqlite_error (self, error);
-          return NULL;
-        }
+      if (!_rounds_store_step_end (self, stmt, rc, error))
+        return NULL;
     }
 
   if (item_id == 0)
@@ -361,7 +345,6 @@ rounds_store_get_shown_order (RoundsStore  *self,
   gint64 annotator_id;
   guint slot = 0;
   guint rotation;
-  int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
   g_return_val_if_fail (ROUNDS_IS_ITEM (item), FALSE);
@@ -408,11 +391,7 @@ rounds_store_get_shown_order (RoundsStore  *self,
   sqlite3_bind_int (stmt, 3, (int) slot);
   _rounds_store_bind_text (stmt, 4, order_json);
   _rounds_store_bind_text (stmt, 5, now);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (self, error);
-  return TRUE;
+  return _rounds_store_step_done (self, stmt, error);
 }
 
 /* Progress ---------------------------------------------------------------------------- */

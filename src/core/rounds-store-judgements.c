@@ -86,8 +86,6 @@ _rounds_store_insert_judgement (RoundsStore      *self,
     "SELECT id, revision, created_at, edit_id, status = 'submitted' AS submitted"
     " FROM annotations"
     " WHERE item_id = ?1 AND annotator_id = ?2 AND is_current = 1";
-  static const char retire_sql[] =
-    "UPDATE annotations SET is_current = 0 WHERE id = ?1";
   static const char insert_sql[] =
     "INSERT INTO annotations (edit_id, doc_id, item_id, annotator_id, revision, status,"
     " preference, ranking_json, unacceptable, scores_json, flags_json, notes_json,"
@@ -103,12 +101,8 @@ _rounds_store_insert_judgement (RoundsStore      *self,
   g_autofree char *flags = NULL;
   g_autofree char *notes = NULL;
   g_autofree char *order = NULL;
-  g_autofree char *current_at = NULL;
-  g_autofree char *current_edit = NULL;
   sqlite3_stmt *stmt;
-  gint64 current_id = 0;
-  int current_revision = 0;
-  gboolean current_submitted = FALSE;
+  gboolean current_submitted;
   gboolean newest, found;
 
   g_assert (j->edit_id != NULL && j->created_at != NULL && j->annotator != NULL);
@@ -126,28 +120,9 @@ _rounds_store_insert_judgement (RoundsStore      *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
   sqlite3_bind_int64 (stmt, 2, annotator_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      current_id = _rounds_sql_int64 (stmt, "id");
-      current_revision = _rounds_sql_int (stmt, "revision");
-      current_at = _rounds_sql_dup (stmt, "created_at");
-      current_edit = _rounds_sql_dup (stmt, "edit_id");
-      current_submitted = _rounds_sql_int (stmt, "submitted") != 0;
-    }
-  sqlite3_reset (stmt);
-
-  newest = current_id == 0 ||
-           _rounds_edit_is_newer (j->revision, j->created_at, j->edit_id,
-                                  current_revision, current_at, current_edit);
-
-  if (newest && current_id != 0)
-    {
-      if (!(stmt = _rounds_store_prepare (self, retire_sql, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, current_id);
-      if (!_rounds_store_step_done (self, stmt, error))
-        return FALSE;
-    }
+  if (!_rounds_store_supersede (self, "annotations", stmt, j->revision, j->created_at,
+                                j->edit_id, &newest, &current_submitted, error))
+    return FALSE;
 
   doc_id = _rounds_doc_id ("judgement", j->annotator, rounds_item_get_dataset_name (item),
                            rounds_item_get_key (item), j->edit_id, NULL);
@@ -242,10 +217,7 @@ rounds_store_save_judgement (RoundsStore      *self,
     "  AS previous_edit"
     " FROM annotations WHERE item_id = ?1 AND annotator_id = ?2";
   g_autoptr(RoundsDataset) dataset = NULL;
-  g_autofree char *detail_json = NULL;
   g_autofree char *previous_edit = NULL;
-  g_autofree char *target = NULL;
-  sqlite3_stmt *stmt;
   gint64 annotator_id;
   const char *action;
 
@@ -276,19 +248,9 @@ rounds_store_save_judgement (RoundsStore      *self,
   if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)))
     goto fail;
 
-  if (!(stmt = _rounds_store_prepare (self, revision_sql, error)))
+  if (!_rounds_store_next_revision (self, revision_sql, rounds_item_get_id (item), annotator_id,
+                                    &judgement->revision, &previous_edit, error))
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  sqlite3_bind_int64 (stmt, 2, annotator_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  judgement->revision = _rounds_sql_int (stmt, "revision");
-  previous_edit = _rounds_sql_dup (stmt, "previous_edit");
-  sqlite3_reset (stmt);
 
   g_free (judgement->edit_id);
   judgement->edit_id = g_uuid_string_random ();
@@ -309,10 +271,8 @@ rounds_store_save_judgement (RoundsStore      *self,
   else
     action = "judgement.submit";
 
-  detail_json = _rounds_store_edit_detail (judgement->edit_id, judgement->revision, previous_edit);
-  target = _rounds_store_item_target (item);
-
-  if (!rounds_store_audit (self, annotator, action, target, detail_json, error))
+  if (!_rounds_store_audit_edit (self, item, annotator, action, judgement->edit_id,
+                                 judgement->revision, previous_edit, error))
     goto fail;
 
   return _rounds_store_commit (self, error);
@@ -396,12 +356,8 @@ rounds_store_list_edits (RoundsStore  *self,
   _rounds_store_bind_text (stmt, 2, annotator);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (edits, judgement_from_row (stmt, item, rubric));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&edits);
 }
 
@@ -464,12 +420,8 @@ rounds_store_list_history (RoundsStore  *self,
         entry.status = ROUNDS_STATUS_SUBMITTED;
       g_array_append_val (history, entry);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&history);
 }
 
@@ -480,7 +432,6 @@ static char *
 draft_to_json (const RoundsJudgement *j)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *ranks = _rounds_judgement_ints_to_json (j->ranks, j->n_responses);
   g_autofree char *scores = _rounds_judgement_scores_to_json (j);
   g_autofree char *flags = _rounds_judgement_flags_to_json (j);
@@ -517,8 +468,7 @@ draft_to_json (const RoundsJudgement *j)
   json_builder_add_int_value (builder, j->time_spent_ms);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return _rounds_json_builder_to_string (builder);
 }
 
 static char *
@@ -704,11 +654,7 @@ rounds_store_list_annotator_stats (RoundsStore  *self,
 
       g_array_append_val (list, stats);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&list);
 }

@@ -29,6 +29,10 @@ char         *_rounds_store_column_dup       (sqlite3_stmt     *stmt,
 gboolean      _rounds_store_step_done        (RoundsStore      *self,
                                              sqlite3_stmt     *stmt,
                                              GError          **error);
+gboolean      _rounds_store_step_end         (RoundsStore      *self,
+                                             sqlite3_stmt     *stmt,
+                                             int               rc,
+                                             GError          **error);
 sqlite3_stmt *_rounds_store_prepare           (RoundsStore      *self,
                                                const char       *sql,
                                                GError          **error);
@@ -65,6 +69,21 @@ char         *_rounds_store_item_target       (RoundsItem       *item);
 char         *_rounds_store_edit_detail       (const char       *edit_id,
                                                int               revision,
                                                const char       *previous_edit);
+gboolean      _rounds_store_audit_edit        (RoundsStore      *self,
+                                               RoundsItem       *item,
+                                               const char       *actor,
+                                               const char       *action,
+                                               const char       *edit_id,
+                                               int               revision,
+                                               const char       *previous_edit,
+                                               GError          **error);
+gboolean      _rounds_store_next_revision     (RoundsStore      *self,
+                                               const char       *sql,
+                                               gint64            item_id,
+                                               gint64            person_id,
+                                               int              *revision,
+                                               char            **previous_edit,
+                                               GError          **error);
 gboolean      _rounds_store_insert_judgement  (RoundsStore      *self,
                                                RoundsItem       *item,
                                                gint64            annotator_id,
@@ -83,6 +102,15 @@ gboolean      _rounds_edit_is_newer           (int               revision,
                                                int               than_revision,
                                                const char       *than_created_at,
                                                const char       *than_edit_id);
+gboolean      _rounds_store_supersede         (RoundsStore      *self,
+                                               const char       *table,
+                                               sqlite3_stmt     *current,
+                                               int               revision,
+                                               const char       *created_at,
+                                               const char       *edit_id,
+                                               gboolean         *newest,
+                                               gboolean         *current_submitted,
+                                               GError          **error);
 gboolean      _rounds_store_insert_verdict    (RoundsStore          *self,
                                                RoundsItem           *item,
                                                gint64                reviewer_id,

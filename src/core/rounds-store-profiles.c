@@ -221,12 +221,8 @@ rounds_store_list_profiles (RoundsStore  *self,
 
       g_list_store_append (list, profile);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return G_LIST_MODEL (g_steal_pointer (&list));
 }
 

@@ -25,14 +25,6 @@
 
 #define MAX_OVERLAP 50
 
-static char *
-builder_to_string (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-
-  return json_to_string (root, FALSE);
-}
-
 /* Verdicts ---------------------------------------------------------------------------- */
 
 #define VERDICT_COLUMNS \
@@ -44,8 +36,8 @@ verdict_from_row (sqlite3_stmt *stmt,
                   guint         n_responses)
 {
   RoundsVerdict *v = rounds_verdict_new (n_responses);
-  const char *ranking = _rounds_sql_text (stmt, "ranking_json");
-  const char *resolves = _rounds_sql_text (stmt, "resolves_json");
+  g_autoptr(JsonArray) ranking = NULL;
+  g_autoptr(JsonArray) resolves = NULL;
 
   v->edit_id = _rounds_sql_dup (stmt, "edit_id");
   v->revision = _rounds_sql_int (stmt, "revision");
@@ -59,37 +51,23 @@ verdict_from_row (sqlite3_stmt *stmt,
   v->reviewer = _rounds_sql_dup (stmt, "user_name");
   v->scores_json = _rounds_sql_dup (stmt, "scores_json");
 
-  if (ranking != NULL)
-    {
-      g_autoptr(JsonNode) node = json_from_string (ranking, NULL);
+  ranking = _rounds_json_parse_array (_rounds_sql_text (stmt, "ranking_json"));
+  for (guint r = 0; ranking && r < MIN (n_responses, json_array_get_length (ranking)); r++)
+    v->ranks[r] = (int) json_array_get_int_element (ranking, r);
 
-      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-        {
-          JsonArray *array = json_node_get_array (node);
-
-          for (guint r = 0; r < MIN (n_responses, json_array_get_length (array)); r++)
-            v->ranks[r] = (int) json_array_get_int_element (array, r);
-        }
-    }
-
+  resolves = _rounds_json_parse_array (_rounds_sql_text (stmt, "resolves_json"));
   if (resolves != NULL)
     {
-      g_autoptr(JsonNode) node = json_from_string (resolves, NULL);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+      for (guint i = 0; i < json_array_get_length (resolves); i++)
         {
-          JsonArray *array = json_node_get_array (node);
-          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+          JsonNode *element = json_array_get_element (resolves, i);
 
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            {
-              JsonNode *element = json_array_get_element (array, i);
-
-              if (json_node_get_value_type (element) == G_TYPE_STRING)
-                g_strv_builder_add (builder, json_node_get_string (element));
-            }
-          v->resolves = g_strv_builder_end (builder);
+          if (json_node_get_value_type (element) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (element));
         }
+      v->resolves = g_strv_builder_end (builder);
     }
   return v;
 }
@@ -102,14 +80,12 @@ check_corrected_rubric (const RoundsVerdict  *verdict,
                         GError              **error)
 {
   RoundsRubric *rubric = rounds_dataset_get_rubric (dataset);
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *responses;
+  g_autoptr(JsonArray) responses = NULL;
 
   if (verdict->scores_json == NULL)
     return TRUE;
-  root = json_from_string (verdict->scores_json, NULL);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root) ||
-      json_array_get_length (responses = json_node_get_array (root)) != verdict->n_responses)
+  responses = _rounds_json_parse_array (verdict->scores_json);
+  if (responses == NULL || json_array_get_length (responses) != verdict->n_responses)
     goto invalid;
   for (guint r = 0; r < verdict->n_responses; r++)
     {
@@ -213,12 +189,8 @@ current_edit_ids (RoundsStore  *self,
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_strv_builder_add (builder, _rounds_sql_text (stmt, "edit_id"));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_strv_builder_end (builder);
 }
 
@@ -231,7 +203,7 @@ strv_to_json (char **strv)
   for (guint i = 0; strv && strv[i]; i++)
     json_builder_add_string_value (builder, strv[i]);
   json_builder_end_array (builder);
-  return builder_to_string (builder);
+  return _rounds_json_builder_to_string (builder);
 }
 
 /**
@@ -265,9 +237,7 @@ rounds_store_save_verdict (RoundsStore    *self,
     " models_revealed, created_at, origin, is_current, synced)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?13, ?9, ?10, ?11, ?12, 'local', 1, 0)";
   g_autoptr(RoundsDataset) dataset = NULL;
-  g_autofree char *detail_json = NULL;
   g_autofree char *previous_edit = NULL;
-  g_autofree char *target = NULL;
   g_autofree char *doc_id = NULL;
   g_autofree char *ranking_json = NULL;
   g_autofree char *resolves_json = NULL;
@@ -294,18 +264,9 @@ rounds_store_save_verdict (RoundsStore    *self,
   if (!(reviewer_id = _rounds_store_lookup_reviewer (self, reviewer, error)))
     goto fail;
 
-  if (!(stmt = _rounds_store_prepare (self, revision_sql, error)))
+  if (!_rounds_store_next_revision (self, revision_sql, rounds_item_get_id (item), 0,
+                                    &revision, &previous_edit, error))
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      sqlite3_reset (stmt);
-      goto fail;
-    }
-  revision = _rounds_sql_int (stmt, "revision");
-  previous_edit = _rounds_sql_dup (stmt, "previous_edit");
-  sqlite3_reset (stmt);
 
   if (verdict->resolves != NULL)
     resolves = g_strdupv (verdict->resolves);
@@ -346,11 +307,9 @@ rounds_store_save_verdict (RoundsStore    *self,
   if (!_rounds_store_step_done (self, stmt, error))
     goto fail;
 
-  detail_json = _rounds_store_edit_detail (edit_id, revision, previous_edit);
-  target = _rounds_store_item_target (item);
-
-  if (!rounds_store_audit (self, reviewer, revision > 1 ? "verdict.revise" : "verdict.submit",
-                           target, detail_json, error) ||
+  if (!_rounds_store_audit_edit (self, item, reviewer,
+                                 revision > 1 ? "verdict.revise" : "verdict.submit",
+                                 edit_id, revision, previous_edit, error) ||
       !_rounds_store_commit (self, error))
     goto fail;
 
@@ -391,8 +350,6 @@ _rounds_store_insert_verdict (RoundsStore          *self,
                               gboolean             *inserted,
                               GError              **error)
 {
-  static const char retire_sql[] =
-    "UPDATE adjudications SET is_current = 0 WHERE id = ?1";
   static const char insert_sql[] =
     "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision,"
     " preference, ranking_json, unacceptable, scores_json, rationale, resolves_json,"
@@ -400,11 +357,7 @@ _rounds_store_insert_verdict (RoundsStore          *self,
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
   g_autofree char *doc_id = NULL;
   g_autofree char *ranking_json = NULL;
-  g_autofree char *current_at = NULL;
-  g_autofree char *current_edit = NULL;
   sqlite3_stmt *stmt;
-  gint64 current_id = 0;
-  int current_revision = 0;
   gboolean newest, found;
 
   *inserted = FALSE;
@@ -418,26 +371,9 @@ _rounds_store_insert_verdict (RoundsStore          *self,
                                       " WHERE item_id = ?1 AND is_current = 1", error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      current_id = _rounds_sql_int64 (stmt, "id");
-      current_revision = _rounds_sql_int (stmt, "revision");
-      current_at = _rounds_sql_dup (stmt, "created_at");
-      current_edit = _rounds_sql_dup (stmt, "edit_id");
-    }
-  sqlite3_reset (stmt);
-
-  newest = current_id == 0 ||
-           _rounds_edit_is_newer (verdict->revision, verdict->created_at, verdict->edit_id,
-                                  current_revision, current_at, current_edit);
-  if (newest && current_id != 0)
-    {
-      if (!(stmt = _rounds_store_prepare (self, retire_sql, error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, current_id);
-      if (!_rounds_store_step_done (self, stmt, error))
-        return FALSE;
-    }
+  if (!_rounds_store_supersede (self, "adjudications", stmt, verdict->revision,
+                                verdict->created_at, verdict->edit_id, &newest, NULL, error))
+    return FALSE;
 
   doc_id = _rounds_doc_id ("verdict", rounds_item_get_dataset_name (item),
                            rounds_item_get_key (item), verdict->reviewer, verdict->edit_id,
@@ -528,12 +464,8 @@ rounds_store_list_verdicts (RoundsStore  *self,
   sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (verdicts, verdict_from_row (stmt, rounds_item_get_n_responses (item)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&verdicts);
 }
 
@@ -612,7 +544,7 @@ rounds_store_send_back (RoundsStore  *self,
   json_builder_set_member_name (builder, "previous_overlap");
   json_builder_add_int_value (builder, old_overlap);
   json_builder_end_object (builder);
-  detail_json = builder_to_string (builder);
+  detail_json = _rounds_json_builder_to_string (builder);
   target = _rounds_store_item_target (item);
 
   if (!rounds_store_audit (self, actor, "item.send-back", target, detail_json, error) ||

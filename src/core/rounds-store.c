@@ -197,13 +197,23 @@ _rounds_store_step_done (RoundsStore   *self,
                          sqlite3_stmt  *stmt,
                          GError       **error)
 {
-  int rc = sqlite3_step (stmt);
+  return _rounds_store_step_end (self, stmt, sqlite3_step (stmt), error);
+}
 
+/* Resets @stmt after its last step returned @rc: %FALSE with the error set unless that
+ * step gave a row or ran out of rows. */
+gboolean
+_rounds_store_step_end (RoundsStore   *self,
+                        sqlite3_stmt  *stmt,
+                        int            rc,
+                        GError       **error)
+{
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return _rounds_store_set_sqlite_error (self, error);
   return TRUE;
 }
+
 /* Opening ----------------------------------------------------------------------------- */
 
 /**
@@ -386,7 +396,6 @@ _rounds_store_edit_detail (const char *edit_id,
                            const char *previous_edit)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "edit");
@@ -399,8 +408,24 @@ _rounds_store_edit_detail (const char *edit_id,
       json_builder_add_string_value (builder, previous_edit);
     }
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
+  return _rounds_json_builder_to_string (builder);
+}
+
+/* Appends a new judgement or verdict edit of @item to the audit log. */
+gboolean
+_rounds_store_audit_edit (RoundsStore  *self,
+                          RoundsItem   *item,
+                          const char   *actor,
+                          const char   *action,
+                          const char   *edit_id,
+                          int           revision,
+                          const char   *previous_edit,
+                          GError      **error)
+{
+  g_autofree char *detail_json = _rounds_store_edit_detail (edit_id, revision, previous_edit);
+  g_autofree char *target = _rounds_store_item_target (item);
+
+  return rounds_store_audit (self, actor, action, target, detail_json, error);
 }
 
 /* Edits ------------------------------------------------------------------------------- */
@@ -439,9 +464,8 @@ _rounds_store_has_edit (RoundsStore  *self,
     return FALSE;
   _rounds_store_bind_text (stmt, 1, edit_id);
   rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (self, error);
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return FALSE;
   *found = rc == SQLITE_ROW;
   return TRUE;
 }
@@ -463,6 +487,102 @@ _rounds_edit_is_newer (int         revision,
   if ((cmp = g_strcmp0 (created_at, than_created_at)) != 0)
     return cmp > 0;
   return g_strcmp0 (edit_id, than_edit_id) > 0;
+}
+
+/**
+ * _rounds_store_next_revision:
+ * @sql: a query of one row with the columns "revision" (the new edit's) and "previous_edit"
+ *   (the current one's, if any), for ?1 the item and ?2 the person when @person_id is not 0
+ *
+ * What a new edit made here revises, inside the caller's transaction.
+ */
+gboolean
+_rounds_store_next_revision (RoundsStore  *self,
+                             const char   *sql,
+                             gint64        item_id,
+                             gint64        person_id,
+                             int          *revision,
+                             char        **previous_edit,
+                             GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, item_id);
+  if (person_id != 0)
+    sqlite3_bind_int64 (stmt, 2, person_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      _rounds_store_set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  *revision = _rounds_sql_int (stmt, "revision");
+  *previous_edit = _rounds_sql_dup (stmt, "previous_edit");
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/**
+ * _rounds_store_supersede:
+ * @table: "annotations" or "adjudications"
+ * @current: the statement that selects the current edit the new one competes with (its id,
+ *   revision, created_at and edit_id; "submitted" too when @current_submitted is wanted),
+ *   bound by the caller
+ * @newest: (out): whether the new edit is the newest, so the one to make current
+ * @current_submitted: (out) (optional): whether the current edit was a submission
+ *
+ * Judgements and verdicts share the rule of _rounds_edit_is_newer(): the current edit is
+ * retired, inside the caller's transaction, when the new one is newer.
+ */
+gboolean
+_rounds_store_supersede (RoundsStore   *self,
+                         const char    *table,
+                         sqlite3_stmt  *current,
+                         int            revision,
+                         const char    *created_at,
+                         const char    *edit_id,
+                         gboolean      *newest,
+                         gboolean      *current_submitted,
+                         GError       **error)
+{
+  g_autofree char *current_at = NULL;
+  g_autofree char *current_edit = NULL;
+  sqlite3_stmt *stmt;
+  gint64 current_id = 0;
+  int current_revision = 0;
+  gboolean submitted = FALSE;
+
+  g_assert (g_str_equal (table, "annotations") || g_str_equal (table, "adjudications"));
+
+  if (sqlite3_step (current) == SQLITE_ROW)
+    {
+      current_id = _rounds_sql_int64 (current, "id");
+      current_revision = _rounds_sql_int (current, "revision");
+      current_at = _rounds_sql_dup (current, "created_at");
+      current_edit = _rounds_sql_dup (current, "edit_id");
+      if (current_submitted != NULL)
+        submitted = _rounds_sql_int (current, "submitted") != 0;
+    }
+  sqlite3_reset (current);
+
+  if (current_submitted != NULL)
+    *current_submitted = submitted;
+  *newest = current_id == 0 ||
+            _rounds_edit_is_newer (revision, created_at, edit_id,
+                                   current_revision, current_at, current_edit);
+  if (!*newest || current_id == 0)
+    return TRUE;
+
+  if (!(stmt = _rounds_store_prepare (self,
+                                      g_str_equal (table, "annotations")
+                                      ? "UPDATE annotations SET is_current = 0 WHERE id = ?1"
+                                      : "UPDATE adjudications SET is_current = 0 WHERE id = ?1",
+                                      error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, current_id);
+  return _rounds_store_step_done (self, stmt, error);
 }
 
 /* The meta table: small facts about this database, by key. */

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,8 @@ char *_rounds_doc_id            (const char *kind,
                                  ...) G_GNUC_NULL_TERMINATED;
 char *_rounds_sha256_hex        (const char *data,
                                  gssize      len);
+
+char      *_rounds_json_builder_to_string (JsonBuilder *builder);
+JsonArray *_rounds_json_parse_array       (const char  *text);
 
 G_END_DECLS

@@ -64,3 +64,26 @@ _rounds_sha256_hex (const char *data,
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data,
                                       len < 0 ? strlen (data) : (gsize) len);
 }
+
+/* The compact JSON text of what @builder built. */
+char *
+_rounds_json_builder_to_string (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}
+
+/* @text parsed as a JSON array; %NULL when it is %NULL, unreadable or not an array. */
+JsonArray *
+_rounds_json_parse_array (const char *text)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (text == NULL)
+    return NULL;
+  node = json_from_string (text, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  return json_array_ref (json_node_get_array (node));
+}
