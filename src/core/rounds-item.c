@@ -12,16 +12,6 @@
 
 G_DEFINE_FINAL_TYPE (RoundsItem, rounds_item, G_TYPE_OBJECT)
 
-enum {
-  PROP_0,
-  PROP_KEY,
-  PROP_TITLE,
-  PROP_SCENARIO,
-  N_PROPS
-};
-
-static GParamSpec *properties [N_PROPS];
-
 static void
 response_clear (gpointer data)
 {
@@ -50,48 +40,11 @@ rounds_item_finalize (GObject *object)
 }
 
 static void
-rounds_item_get_property (GObject    *object,
-                          guint       prop_id,
-                          GValue     *value,
-                          GParamSpec *pspec)
-{
-  RoundsItem *self = ROUNDS_ITEM (object);
-
-  switch (prop_id)
-    {
-    case PROP_KEY:
-      g_value_set_string (value, self->key);
-      break;
-    case PROP_TITLE:
-      g_value_set_string (value, rounds_item_get_title (self));
-      break;
-    case PROP_SCENARIO:
-      g_value_set_string (value, self->scenario);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 rounds_item_class_init (RoundsItemClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = rounds_item_finalize;
-  object_class->get_property = rounds_item_get_property;
-
-  properties [PROP_KEY] =
-    g_param_spec_string ("key", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties [PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties [PROP_SCENARIO] =
-    g_param_spec_string ("scenario", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -190,22 +143,32 @@ rounds_item_get_n_responses (RoundsItem *self)
   return self->responses->len;
 }
 
+/* The response at canonical @index, or NULL with a critical when there is none. */
+static const RoundsResponse *
+response_at (RoundsItem *self,
+             guint       index)
+{
+  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
+  g_return_val_if_fail (index < self->responses->len, NULL);
+  return &g_array_index (self->responses, RoundsResponse, index);
+}
+
 const char *
 rounds_item_get_response_key (RoundsItem *self,
                               guint       index)
 {
-  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
-  g_return_val_if_fail (index < self->responses->len, NULL);
-  return g_array_index (self->responses, RoundsResponse, index).key;
+  const RoundsResponse *response = response_at (self, index);
+
+  return response != NULL ? response->key : NULL;
 }
 
 const char *
 rounds_item_get_response_text (RoundsItem *self,
                                guint       index)
 {
-  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
-  g_return_val_if_fail (index < self->responses->len, NULL);
-  return g_array_index (self->responses, RoundsResponse, index).text;
+  const RoundsResponse *response = response_at (self, index);
+
+  return response != NULL ? response->text : NULL;
 }
 
 /* For export and for a reviewer who asks; never shown to annotators. */
@@ -213,9 +176,9 @@ const char *
 rounds_item_get_response_model (RoundsItem *self,
                                 guint       index)
 {
-  g_return_val_if_fail (ROUNDS_IS_ITEM (self), NULL);
-  g_return_val_if_fail (index < self->responses->len, NULL);
-  return g_array_index (self->responses, RoundsResponse, index).model;
+  const RoundsResponse *response = response_at (self, index);
+
+  return response != NULL ? response->model : NULL;
 }
 
 /* The canonical index of the response with @key, or -1. */
