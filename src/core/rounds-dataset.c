@@ -10,17 +10,6 @@
 
 G_DEFINE_FINAL_TYPE (RoundsDataset, rounds_dataset, G_TYPE_OBJECT)
 
-enum {
-  PROP_0,
-  PROP_NAME,
-  PROP_TITLE,
-  PROP_OVERLAP,
-  PROP_N_ITEMS,
-  N_PROPS
-};
-
-static GParamSpec *properties [N_PROPS];
-
 static void
 rounds_dataset_finalize (GObject *object)
 {
@@ -37,54 +26,11 @@ rounds_dataset_finalize (GObject *object)
 }
 
 static void
-rounds_dataset_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  RoundsDataset *self = ROUNDS_DATASET (object);
-
-  switch (prop_id)
-    {
-    case PROP_NAME:
-      g_value_set_string (value, self->name);
-      break;
-    case PROP_TITLE:
-      g_value_set_string (value, rounds_dataset_get_title (self));
-      break;
-    case PROP_OVERLAP:
-      g_value_set_uint (value, self->overlap);
-      break;
-    case PROP_N_ITEMS:
-      g_value_set_uint (value, self->n_items);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 rounds_dataset_class_init (RoundsDatasetClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = rounds_dataset_finalize;
-  object_class->get_property = rounds_dataset_get_property;
-
-  properties [PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties [PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties [PROP_OVERLAP] =
-    g_param_spec_uint ("overlap", NULL, NULL, 1, G_MAXUINT, 1,
-                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties [PROP_N_ITEMS] =
-    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
