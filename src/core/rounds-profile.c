@@ -23,17 +23,6 @@ struct _RoundsProfile
 
 G_DEFINE_FINAL_TYPE (RoundsProfile, rounds_profile, G_TYPE_OBJECT)
 
-enum {
-  PROP_0,
-  PROP_USER_NAME,
-  PROP_DISPLAY_NAME,
-  PROP_ROLES,
-  PROP_SPECIALTY,
-  N_PROPS
-};
-
-static GParamSpec *properties [N_PROPS];
-
 static const char * const role_names[] = { "annotator", "reviewer", "curator" };
 
 static void
@@ -49,82 +38,11 @@ rounds_profile_finalize (GObject *object)
 }
 
 static void
-rounds_profile_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  RoundsProfile *self = ROUNDS_PROFILE (object);
-
-  switch (prop_id)
-    {
-    case PROP_USER_NAME:
-      g_value_set_string (value, self->user_name);
-      break;
-    case PROP_DISPLAY_NAME:
-      g_value_set_string (value, rounds_profile_get_display_name (self));
-      break;
-    case PROP_ROLES:
-      g_value_set_uint (value, self->roles);
-      break;
-    case PROP_SPECIALTY:
-      g_value_set_string (value, self->specialty);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-rounds_profile_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  RoundsProfile *self = ROUNDS_PROFILE (object);
-
-  switch (prop_id)
-    {
-    case PROP_USER_NAME:
-      self->user_name = g_value_dup_string (value);
-      break;
-    case PROP_DISPLAY_NAME:
-      self->display_name = g_value_dup_string (value);
-      break;
-    case PROP_ROLES:
-      self->roles = g_value_get_uint (value);
-      break;
-    case PROP_SPECIALTY:
-      self->specialty = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 rounds_profile_class_init (RoundsProfileClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = rounds_profile_finalize;
-  object_class->get_property = rounds_profile_get_property;
-  object_class->set_property = rounds_profile_set_property;
-
-  properties [PROP_USER_NAME] =
-    g_param_spec_string ("user-name", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-  properties [PROP_DISPLAY_NAME] =
-    g_param_spec_string ("display-name", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-  properties [PROP_ROLES] =
-    g_param_spec_uint ("roles", NULL, NULL, 0, 7, ROUNDS_ROLE_ANNOTATOR,
-                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-  properties [PROP_SPECIALTY] =
-    g_param_spec_string ("specialty", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -138,14 +56,16 @@ rounds_profile_new (const char  *user_name,
                     RoundsRoles  roles,
                     const char  *specialty)
 {
+  RoundsProfile *self;
+
   g_return_val_if_fail (user_name != NULL, NULL);
 
-  return g_object_new (ROUNDS_TYPE_PROFILE,
-                       "user-name", user_name,
-                       "display-name", display_name,
-                       "roles", (guint) roles,
-                       "specialty", specialty,
-                       NULL);
+  self = g_object_new (ROUNDS_TYPE_PROFILE, NULL);
+  self->user_name = g_strdup (user_name);
+  self->display_name = g_strdup (display_name);
+  self->roles = roles;
+  self->specialty = g_strdup (specialty);
+  return self;
 }
 
 const char *
