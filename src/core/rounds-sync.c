@@ -37,8 +37,6 @@ G_DEFINE_FINAL_TYPE (RoundsSync, rounds_sync, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
-  PROP_URL,
-  PROP_USER,
   PROP_STAGE,
   PROP_FRACTION,
   N_PROPS
@@ -64,26 +62,6 @@ rounds_sync_result_new (void)
   return self;
 }
 
-RoundsSyncResult *
-rounds_sync_result_copy (const RoundsSyncResult *self)
-{
-  RoundsSyncResult *copy = rounds_sync_result_new ();
-
-  copy->n_pushed = self->n_pushed;
-  copy->n_pulled = self->n_pulled;
-  copy->n_unchanged = self->n_unchanged;
-  copy->n_skipped = self->n_skipped;
-  copy->n_parked = self->n_parked;
-  copy->n_waiting = self->n_waiting;
-  for (guint i = 0; i < self->forbidden->len; i++)
-    g_ptr_array_add (copy->forbidden,
-                     _rounds_sync_problem_copy (g_ptr_array_index (self->forbidden, i)));
-  for (guint i = 0; i < self->conflicts->len; i++)
-    g_ptr_array_add (copy->conflicts,
-                     _rounds_sync_problem_copy (g_ptr_array_index (self->conflicts, i)));
-  return copy;
-}
-
 void
 rounds_sync_result_free (RoundsSyncResult *self)
 {
@@ -93,9 +71,6 @@ rounds_sync_result_free (RoundsSyncResult *self)
   g_ptr_array_unref (self->conflicts);
   g_free (self);
 }
-
-G_DEFINE_BOXED_TYPE (RoundsSyncResult, rounds_sync_result, rounds_sync_result_copy,
-                     rounds_sync_result_free)
 
 /* Config ------------------------------------------------------------------------------ */
 
@@ -549,50 +524,11 @@ rounds_sync_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_URL:
-      g_value_set_string (value, self->display_url);
-      break;
-    case PROP_USER:
-      g_value_set_string (value, self->config.user);
-      break;
     case PROP_STAGE:
       g_value_set_int (value, self->stage);
       break;
     case PROP_FRACTION:
       g_value_set_double (value, self->fraction);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-rounds_sync_set_url (RoundsSync *self,
-                     const char *url)
-{
-  g_autoptr(RoundsCouch) couch = NULL;
-
-  /* Credentials written into the URL are used, never shown: the URL that messages and the
-   * audit log show has none. The run parses the URL again and reports a bad one. */
-  self->config.url = g_strdup (url);
-  if (url != NULL && (couch = rounds_couch_new (url, NULL)) != NULL)
-    self->display_url = g_strdup (rounds_couch_get_url (couch));
-  else
-    self->display_url = g_strdup ("…");
-}
-
-static void
-rounds_sync_set_property (GObject      *object,
-                          guint         prop_id,
-                          const GValue *value,
-                          GParamSpec   *pspec)
-{
-  RoundsSync *self = ROUNDS_SYNC (object);
-
-  switch (prop_id)
-    {
-    case PROP_URL:
-      rounds_sync_set_url (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -606,20 +542,6 @@ rounds_sync_class_init (RoundsSyncClass *klass)
 
   object_class->finalize = rounds_sync_finalize;
   object_class->get_property = rounds_sync_get_property;
-  object_class->set_property = rounds_sync_set_property;
-
-  /**
-   * RoundsSync:url:
-   *
-   * The curation store database, without credentials.
-   */
-  properties [PROP_URL] =
-    g_param_spec_string ("url", NULL, NULL, NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  properties [PROP_USER] =
-    g_param_spec_string ("user", NULL, NULL, NULL,
-                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * RoundsSync:stage:
@@ -672,8 +594,20 @@ rounds_sync_init (RoundsSync *self)
 RoundsSync *
 rounds_sync_new (const char *url)
 {
+  RoundsSync *self;
+  g_autoptr(RoundsCouch) couch = NULL;
+
   g_return_val_if_fail (url != NULL, NULL);
-  return g_object_new (ROUNDS_TYPE_SYNC, "url", url, NULL);
+
+  self = g_object_new (ROUNDS_TYPE_SYNC, NULL);
+  /* Credentials written into the URL are used, never shown: the URL that messages and the
+   * audit log show has none. The run parses the URL again and reports a bad one. */
+  self->config.url = g_strdup (url);
+  if ((couch = rounds_couch_new (url, NULL)) != NULL)
+    self->display_url = g_strdup (rounds_couch_get_url (couch));
+  else
+    self->display_url = g_strdup ("…");
+  return self;
 }
 
 const char *
@@ -702,12 +636,8 @@ rounds_sync_set_credentials (RoundsSync *self,
 {
   g_return_if_fail (ROUNDS_IS_SYNC (self));
 
-  if (g_strcmp0 (self->config.user, user) != 0)
-    {
-      g_free (self->config.user);
-      self->config.user = g_strdup (user);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
-    }
+  g_free (self->config.user);
+  self->config.user = g_strdup (user);
   _rounds_couch_wipe_secret (&self->config.password);
   self->config.password = g_strdup (password);
 }

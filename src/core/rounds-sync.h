@@ -90,14 +90,11 @@ typedef struct
   GPtrArray  *conflicts;
 } RoundsSyncResult;
 
-#define ROUNDS_TYPE_SYNC_RESULT (rounds_sync_result_get_type ())
 #define ROUNDS_TYPE_SYNC (rounds_sync_get_type ())
 
 G_DECLARE_FINAL_TYPE (RoundsSync, rounds_sync, ROUNDS, SYNC, GObject)
 
-GType              rounds_sync_result_get_type    (void) G_GNUC_CONST;
 RoundsSyncResult  *rounds_sync_result_new         (void);
-RoundsSyncResult  *rounds_sync_result_copy        (const RoundsSyncResult *self);
 void               rounds_sync_result_free        (RoundsSyncResult       *self);
 void               rounds_sync_problem_free       (RoundsSyncProblem      *self);
 const char        *rounds_sync_problem_kind_to_string (RoundsSyncProblemKind kind);
