@@ -15,8 +15,6 @@
 
 #include "rounds-dispute.h"
 
-G_DEFINE_BOXED_TYPE (RoundsDispute, rounds_dispute, rounds_dispute_copy, rounds_dispute_free)
-
 static const struct
 {
   RoundsDisputeRules  rule;
@@ -34,19 +32,6 @@ RoundsDispute *
 rounds_dispute_new (void)
 {
   return g_new0 (RoundsDispute, 1);
-}
-
-RoundsDispute *
-rounds_dispute_copy (const RoundsDispute *self)
-{
-  RoundsDispute *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_memdup2 (self, sizeof *self);
-  copy->item_key = g_strdup (self->item_key);
-  copy->title = g_strdup (self->title);
-  return copy;
 }
 
 void

@@ -96,11 +96,7 @@ typedef struct
   int                    rubric_gap;
 } RoundsDispute;
 
-#define ROUNDS_TYPE_DISPUTE (rounds_dispute_get_type ())
-
-GType               rounds_dispute_get_type          (void) G_GNUC_CONST;
 RoundsDispute      *rounds_dispute_new               (void);
-RoundsDispute      *rounds_dispute_copy              (const RoundsDispute     *self);
 void                rounds_dispute_free              (RoundsDispute           *self);
 
 RoundsDisputeState  rounds_dispute_evaluate          (RoundsJudgement * const *judgements,

@@ -13,8 +13,6 @@
 #include "rounds-store-private.h"
 #include "rounds-worker-private.h"
 
-G_DEFINE_BOXED_TYPE (RoundsVerdict, rounds_verdict, rounds_verdict_copy, rounds_verdict_free)
-
 /* Verdicts as values ------------------------------------------------------------------ */
 
 RoundsVerdict *
@@ -28,24 +26,6 @@ rounds_verdict_new (guint n_responses)
   self->n_responses = n_responses;
   self->ranks = g_new0 (int, n_responses);
   return self;
-}
-
-RoundsVerdict *
-rounds_verdict_copy (const RoundsVerdict *self)
-{
-  RoundsVerdict *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_memdup2 (self, sizeof *self);
-  copy->ranks = g_memdup2 (self->ranks, sizeof (int) * self->n_responses);
-  copy->rationale = g_strdup (self->rationale);
-  copy->resolves = g_strdupv (self->resolves);
-  copy->edit_id = g_strdup (self->edit_id);
-  copy->created_at = g_strdup (self->created_at);
-  copy->reviewer = g_strdup (self->reviewer);
-  copy->scores_json = g_strdup (self->scores_json);
-  return copy;
 }
 
 void

@@ -42,11 +42,7 @@ typedef struct
   gboolean   is_current;
 } RoundsVerdict;
 
-#define ROUNDS_TYPE_VERDICT (rounds_verdict_get_type ())
-
-GType          rounds_verdict_get_type  (void) G_GNUC_CONST;
 RoundsVerdict *rounds_verdict_new       (guint                 n_responses);
-RoundsVerdict *rounds_verdict_copy      (const RoundsVerdict  *self);
 void           rounds_verdict_free      (RoundsVerdict        *self);
 
 /**
