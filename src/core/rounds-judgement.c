@@ -299,16 +299,26 @@ _rounds_judgement_order_to_json (const RoundsJudgement *judgement)
   return g_string_free (str, FALSE);
 }
 
-/* [{"accuracy": 4, …}, …]; unscored criteria are left out. NULL when nothing is scored. */
-char *
-_rounds_judgement_scores_to_json (const RoundsJudgement *judgement)
+/* The JSON columns that hold one element per response. */
+typedef enum
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  COLUMN_SCORES,   /* {"accuracy": 4, …}; unscored criteria are left out */
+  COLUMN_FLAGS,    /* ["unsafe", …] */
+  COLUMN_NOTES,    /* "note on B", or null */
+} Column;
+
+/* Adds response @r's element of @column; %TRUE when it holds anything. */
+static gboolean
+add_response (JsonBuilder           *builder,
+              const RoundsJudgement *judgement,
+              Column                 column,
+              guint                  r)
+{
   gboolean any = FALSE;
 
-  json_builder_begin_array (builder);
-  for (guint r = 0; r < judgement->n_responses; r++)
+  switch (column)
     {
+    case COLUMN_SCORES:
       json_builder_begin_object (builder);
       for (guint c = 0; c < judgement->n_criteria; c++)
         {
@@ -321,22 +331,9 @@ _rounds_judgement_scores_to_json (const RoundsJudgement *judgement)
           json_builder_add_int_value (builder, value);
         }
       json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+      break;
 
-  return any ? _rounds_json_builder_to_string (builder) : NULL;
-}
-
-/* [["unsafe"], []]; NULL when nothing is flagged. */
-char *
-_rounds_judgement_flags_to_json (const RoundsJudgement *judgement)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  gboolean any = FALSE;
-
-  json_builder_begin_array (builder);
-  for (guint r = 0; r < judgement->n_responses; r++)
-    {
+    case COLUMN_FLAGS:
       json_builder_begin_array (builder);
       for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
         if (judgement->flags[r] & (1u << f))
@@ -345,33 +342,57 @@ _rounds_judgement_flags_to_json (const RoundsJudgement *judgement)
             json_builder_add_string_value (builder, rounds_flag_to_string (1u << f));
           }
       json_builder_end_array (builder);
-    }
-  json_builder_end_array (builder);
+      break;
 
-  return any ? _rounds_json_builder_to_string (builder) : NULL;
+    case COLUMN_NOTES:
+      any = judgement->notes[r] != NULL && *judgement->notes[r] != '\0';
+      if (any)
+        json_builder_add_string_value (builder, judgement->notes[r]);
+      else
+        json_builder_add_null_value (builder);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  return any;
 }
 
-/* [null, "note on B"]; NULL when there are no notes. */
-char *
-_rounds_judgement_notes_to_json (const RoundsJudgement *judgement)
+/* An array of @column's element for each response; NULL when none holds anything. */
+static char *
+column_to_json (const RoundsJudgement *judgement,
+                Column                 column)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   gboolean any = FALSE;
 
   json_builder_begin_array (builder);
   for (guint r = 0; r < judgement->n_responses; r++)
-    {
-      if (judgement->notes[r] != NULL && *judgement->notes[r] != '\0')
-        {
-          any = TRUE;
-          json_builder_add_string_value (builder, judgement->notes[r]);
-        }
-      else
-        json_builder_add_null_value (builder);
-    }
+    any |= add_response (builder, judgement, column, r);
   json_builder_end_array (builder);
 
   return any ? _rounds_json_builder_to_string (builder) : NULL;
+}
+
+/* [{"accuracy": 4, …}, …]; NULL when nothing is scored. */
+char *
+_rounds_judgement_scores_to_json (const RoundsJudgement *judgement)
+{
+  return column_to_json (judgement, COLUMN_SCORES);
+}
+
+/* [["unsafe"], []]; NULL when nothing is flagged. */
+char *
+_rounds_judgement_flags_to_json (const RoundsJudgement *judgement)
+{
+  return column_to_json (judgement, COLUMN_FLAGS);
+}
+
+/* [null, "note on B"]; NULL when there are no notes. */
+char *
+_rounds_judgement_notes_to_json (const RoundsJudgement *judgement)
+{
+  return column_to_json (judgement, COLUMN_NOTES);
 }
 
 /* Fills @j's arrays from the JSON columns; what is missing or unreadable stays unset. */
