@@ -125,13 +125,6 @@ rounds_dataset_get_rubric (RoundsDataset *self)
   return self->rubric;
 }
 
-const char *
-rounds_dataset_get_metadata_json (RoundsDataset *self)
-{
-  g_return_val_if_fail (ROUNDS_IS_DATASET (self), NULL);
-  return self->metadata_json;
-}
-
 guint
 rounds_dataset_get_n_items (RoundsDataset *self)
 {

@@ -26,7 +26,6 @@ int            rounds_dataset_get_scale_k        (RoundsDataset *self);
 guint          rounds_dataset_get_dispute_spread (RoundsDataset *self);
 RoundsRequire  rounds_dataset_get_required       (RoundsDataset *self);
 RoundsRubric  *rounds_dataset_get_rubric         (RoundsDataset *self);
-const char    *rounds_dataset_get_metadata_json  (RoundsDataset *self);
 guint          rounds_dataset_get_n_items        (RoundsDataset *self);
 
 G_END_DECLS

@@ -238,15 +238,6 @@ rounds_status_from_string (const char   *name,
   return FALSE;
 }
 
-const char *
-rounds_require_to_string (RoundsRequire require)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (require_names); i++)
-    if (require == (RoundsRequire) (1 << i))
-      return require_names[i];
-  return NULL;
-}
-
 RoundsRequire
 rounds_require_from_string (const char *name)
 {

@@ -97,7 +97,6 @@ const char      *rounds_flag_get_label            (RoundsFlags             flag)
 const char      *rounds_status_to_string          (RoundsStatus            status);
 gboolean         rounds_status_from_string        (const char             *name,
                                                    RoundsStatus           *status);
-const char      *rounds_require_to_string         (RoundsRequire           require);
 RoundsRequire    rounds_require_from_string       (const char             *name);
 const char      *rounds_preference_get_label      (int                     preference,
                                                    int                     k);

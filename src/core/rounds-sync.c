@@ -617,13 +617,6 @@ rounds_sync_get_url (RoundsSync *self)
   return self->display_url;
 }
 
-const char *
-rounds_sync_get_user (RoundsSync *self)
-{
-  g_return_val_if_fail (ROUNDS_IS_SYNC (self), NULL);
-  return self->config.user;
-}
-
 /**
  * rounds_sync_set_credentials:
  * @user: (nullable): the CouchDB user; %NULL for anonymous

@@ -101,7 +101,6 @@ const char        *rounds_sync_problem_kind_to_string (RoundsSyncProblemKind kin
 
 RoundsSync        *rounds_sync_new                (const char             *url);
 const char        *rounds_sync_get_url            (RoundsSync             *self);
-const char        *rounds_sync_get_user           (RoundsSync             *self);
 void               rounds_sync_set_credentials    (RoundsSync             *self,
                                                    const char             *user,
                                                    const char             *password);
