@@ -244,6 +244,30 @@ rounds_store_find_item (RoundsStore  *self,
 
 /* The queue --------------------------------------------------------------------------- */
 
+/* The first item @sql selects, as "item_id", for ?1 the dataset and ?2 the annotator; 0 when
+ * there is none. */
+static gboolean
+first_item (RoundsStore  *self,
+            const char   *sql,
+            gint64        dataset_id,
+            gint64        annotator_id,
+            gint64       *item_id,
+            GError      **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *item_id = 0;
+  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  sqlite3_bind_int64 (stmt, 2, annotator_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *item_id = _rounds_sql_int64 (stmt, "item_id");
+  return _rounds_store_step_end (self, stmt, rc, error);
+}
+
 /**
  * rounds_store_next_item:
  *
@@ -261,7 +285,7 @@ rounds_store_next_item (RoundsStore  *self,
                         GError      **error)
 {
   static const char open_sql[] =
-    "SELECT i.id FROM items i INDEXED BY items_open"
+    "SELECT i.id AS item_id FROM items i INDEXED BY items_open"
     " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap"
     "   AND NOT EXISTS (SELECT 1 FROM annotations a"
     "                   WHERE a.item_id = i.id AND a.annotator_id = ?2)"
@@ -272,39 +296,16 @@ rounds_store_next_item (RoundsStore  *self,
     "   AND NOT EXISTS (SELECT 1 FROM annotations a"
     "                   WHERE a.item_id = dr.item_id AND a.annotator_id = ?2)"
     " ORDER BY i.position LIMIT 1";
-  sqlite3_stmt *stmt;
   gint64 annotator_id;
-  gint64 item_id = 0;
-  int rc;
+  gint64 item_id;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
   g_return_val_if_fail (annotator != NULL, NULL);
 
-  if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)))
+  if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)) ||
+      !first_item (self, draft_sql, dataset_id, annotator_id, &item_id, error) ||
+      (item_id == 0 && !first_item (self, open_sql, dataset_id, annotator_id, &item_id, error)))
     return NULL;
-
-  if (!(stmt = _rounds_store_prepare (self, draft_sql, error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, dataset_id);
-  sqlite3_bind_int64 (stmt, 2, annotator_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    item_id = _rounds_sql_int64 (stmt, "item_id");
-  if (!_rounds_store_step_end (self, stmt, rc, error))
-    return NULL;
-
-  if (item_id == 0)
-    {
-      if (!(stmt = _rounds_store_prepare (self, open_sql, error)))
-        return NULL;
-      sqlite3_bind_int64 (stmt, 1, dataset_id);
-      sqlite3_bind_int64 (stmt, 2, annotator_id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        item_id = _rounds_sql_int64 (stmt, "id");
-      if (!_rounds_store_step_end (self, stmt, rc, error))
-        return NULL;
-    }
 
   if (item_id == 0)
     return NULL;
@@ -420,7 +421,6 @@ rounds_store_get_progress (RoundsStore     *self,
     " TOTAL (MIN (n_submitted, overlap)) AS n_submitted_to_overlap"
     " FROM items WHERE dataset_id = ?1";
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
   g_return_val_if_fail (progress != NULL, FALSE);
@@ -430,17 +430,13 @@ rounds_store_get_progress (RoundsStore     *self,
   if (!(stmt = _rounds_store_prepare (self, items_sql, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      progress->n_items = _rounds_sql_int (stmt, "n_items");
-      progress->n_complete = (guint) _rounds_sql_double (stmt, "n_complete");
-      progress->n_wanted = (guint) _rounds_sql_double (stmt, "n_wanted");
-      progress->n_submitted = (guint) _rounds_sql_double (stmt, "n_submitted_to_overlap");
-    }
+  if (!_rounds_store_step_row (self, stmt, error))
+    return FALSE;
+  progress->n_items = _rounds_sql_int (stmt, "n_items");
+  progress->n_complete = (guint) _rounds_sql_double (stmt, "n_complete");
+  progress->n_wanted = (guint) _rounds_sql_double (stmt, "n_wanted");
+  progress->n_submitted = (guint) _rounds_sql_double (stmt, "n_submitted_to_overlap");
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return _rounds_store_set_sqlite_error (self, error);
 
   if (annotator == NULL)
     return TRUE;
@@ -449,27 +445,20 @@ rounds_store_get_progress (RoundsStore     *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
   _rounds_store_bind_text (stmt, 2, annotator);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      progress->n_mine = (guint) _rounds_sql_double (stmt, "n_mine");
-      progress->n_mine_skipped = (guint) _rounds_sql_double (stmt, "n_mine_skipped");
-    }
+  if (!_rounds_store_step_row (self, stmt, error))
+    return FALSE;
+  progress->n_mine = (guint) _rounds_sql_double (stmt, "n_mine");
+  progress->n_mine_skipped = (guint) _rounds_sql_double (stmt, "n_mine_skipped");
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return _rounds_store_set_sqlite_error (self, error);
 
   if (!(stmt = _rounds_store_prepare (self, open_sql, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
   _rounds_store_bind_text (stmt, 2, annotator);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    progress->n_mine_open = _rounds_sql_int (stmt, "n_mine_open");
+  if (!_rounds_store_step_row (self, stmt, error))
+    return FALSE;
+  progress->n_mine_open = _rounds_sql_int (stmt, "n_mine_open");
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return _rounds_store_set_sqlite_error (self, error);
-
   return TRUE;
 }
 

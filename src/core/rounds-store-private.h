@@ -29,6 +29,9 @@ char         *_rounds_store_column_dup       (sqlite3_stmt     *stmt,
 gboolean      _rounds_store_step_done        (RoundsStore      *self,
                                              sqlite3_stmt     *stmt,
                                              GError          **error);
+gboolean      _rounds_store_step_row         (RoundsStore      *self,
+                                             sqlite3_stmt     *stmt,
+                                             GError          **error);
 gboolean      _rounds_store_step_end         (RoundsStore      *self,
                                              sqlite3_stmt     *stmt,
                                              int               rc,

@@ -200,6 +200,20 @@ _rounds_store_step_done (RoundsStore   *self,
   return _rounds_store_step_end (self, stmt, sqlite3_step (stmt), error);
 }
 
+/* Steps a statement that always gives one row, such as an aggregate: %TRUE with the row to
+ * read, the caller resetting @stmt after; %FALSE with the error set and @stmt reset. */
+gboolean
+_rounds_store_step_row (RoundsStore   *self,
+                        sqlite3_stmt  *stmt,
+                        GError       **error)
+{
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return TRUE;
+  _rounds_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  return FALSE;
+}
+
 /* Resets @stmt after its last step returned @rc: %FALSE with the error set unless that
  * step gave a row or ran out of rows. */
 gboolean
@@ -512,12 +526,8 @@ _rounds_store_next_revision (RoundsStore  *self,
   sqlite3_bind_int64 (stmt, 1, item_id);
   if (person_id != 0)
     sqlite3_bind_int64 (stmt, 2, person_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
+  if (!_rounds_store_step_row (self, stmt, error))
+    return FALSE;
   *revision = _rounds_sql_int (stmt, "revision");
   *previous_edit = _rounds_sql_dup (stmt, "previous_edit");
   sqlite3_reset (stmt);

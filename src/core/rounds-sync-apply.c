@@ -401,9 +401,8 @@ apply_dataset (Run         *run,
       local_read (&here, stmt);
       old_overlap = _rounds_sql_int (stmt, "overlap");
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
+  if (!_rounds_store_step_end (run->store, stmt, rc, error))
+    return FALSE;
 
   state = local_state (run, &here, rev, hash, force);
   if (state == LOCAL_CONFLICT)
@@ -493,9 +492,8 @@ ensure_dataset (Run         *run,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     id = _rounds_sql_int64 (stmt, "id");
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error), 0;
+  if (!_rounds_store_step_end (run->store, stmt, rc, error))
+    return 0;
   if (id != 0)
     return id;
 
@@ -595,9 +593,8 @@ apply_item (Run         *run,
       old_n_responses = _rounds_sql_int (stmt, "n_responses");
       judged = _rounds_sql_int (stmt, "judged") != 0;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
+  if (!_rounds_store_step_end (run->store, stmt, rc, error))
+    return FALSE;
 
   item_id = here.id;
   state = local_state (run, &here, rev, hash, force);
@@ -789,9 +786,8 @@ _rounds_sync_unpark (Run     *run,
         g_ptr_array_add (docs, json_object_ref (json_node_get_object (node)));
       g_clear_pointer (&node, json_node_unref);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
+  if (!_rounds_store_step_end (run->store, stmt, rc, error))
+    return FALSE;
 
   for (guint i = 0; i < docs->len; i++)
     {

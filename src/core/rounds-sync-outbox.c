@@ -29,7 +29,6 @@ rounds_sync_count_waiting (RoundsStore  *store,
                            GError      **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (store), FALSE);
   g_return_val_if_fail (n_waiting != NULL, FALSE);
@@ -46,11 +45,11 @@ rounds_sync_count_waiting (RoundsStore  *store,
                                       error)))
     return FALSE;
   _rounds_store_bind_text (stmt, 1, user_name);
-  rc = sqlite3_step (stmt);
-  *n_waiting = rc == SQLITE_ROW ? (guint) _rounds_sql_int64 (stmt, "n_waiting") : 0;
+  *n_waiting = 0;
+  if (!_rounds_store_step_row (store, stmt, error))
+    return FALSE;
+  *n_waiting = (guint) _rounds_sql_int64 (stmt, "n_waiting");
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return _rounds_store_set_sqlite_error (store, error);
   return TRUE;
 }
 
@@ -83,12 +82,8 @@ response_keys (Run     *run,
   sqlite3_bind_int64 (stmt, 1, item_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_strv_builder_add (builder, _rounds_sql_text (stmt, "key"));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (run->store, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (run->store, stmt, rc, error))
+    return NULL;
   return g_strv_builder_end (builder);
 }
 
@@ -224,10 +219,7 @@ add_item_responses (Run         *run,
       set_json (response, "metadata", _rounds_sql_text (stmt, "metadata_json"));
       json_array_add_object_element (responses, response);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
-  return TRUE;
+  return _rounds_store_step_end (run->store, stmt, rc, error);
 }
 
 static Outgoing *
@@ -346,10 +338,7 @@ read_outbox (Run        *run,
       run->cursor = out->row_id;
       g_ptr_array_add (batch, out);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
-  return TRUE;
+  return _rounds_store_step_end (run->store, stmt, rc, error);
 }
 
 /* The profile of the person syncing, when it differs from what was last pushed. */
@@ -523,7 +512,6 @@ _rounds_sync_count_outbox (Run     *run,
 {
   sqlite3_stmt *stmt;
   guint n = 0;
-  int rc;
 
   if (!rounds_sync_count_waiting (run->store, run->profile, &n, error))
     return FALSE;
@@ -534,14 +522,11 @@ _rounds_sync_count_outbox (Run     *run,
                                           "SELECT (SELECT COUNT(*) FROM datasets"
                                           "         WHERE published = 0)"
                                           " + (SELECT COUNT(*) FROM items WHERE published = 0)"
-                                          " AS n_unpublished", error)))
+                                          " AS n_unpublished", error)) ||
+          !_rounds_store_step_row (run->store, stmt, error))
         return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        run->n_total += (guint) _rounds_sql_int64 (stmt, "n_unpublished");
+      run->n_total += (guint) _rounds_sql_int64 (stmt, "n_unpublished");
       sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW)
-        return _rounds_store_set_sqlite_error (run->store, error);
     }
   return TRUE;
 }
