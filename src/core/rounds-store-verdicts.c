@@ -406,32 +406,46 @@ _rounds_store_insert_verdict (RoundsStore          *self,
   return TRUE;
 }
 
+/* The verdict edits of @item that @sql selects, in its order: a GPtrArray of RoundsVerdict. */
+static GPtrArray *
+query_verdicts (RoundsStore  *self,
+                const char   *sql,
+                RoundsItem   *item,
+                GError      **error)
+{
+  g_autoptr(GPtrArray) verdicts = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_verdict_free);
+  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (verdicts, verdict_from_row (stmt, rounds_item_get_n_responses (item)));
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&verdicts);
+}
+
 /* The item's current verdict, or %NULL without an error when it has none. */
 RoundsVerdict *
 rounds_store_get_verdict (RoundsStore  *self,
                           RoundsItem   *item,
                           GError      **error)
 {
-  RoundsVerdict *verdict = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  static const char sql[] =
+    "SELECT " VERDICT_COLUMNS " FROM adjudications j"
+    " JOIN annotators an ON an.id = j.reviewer_id"
+    " WHERE j.item_id = ?1 AND j.is_current = 1";
+  g_autoptr(GPtrArray) current = NULL;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
   g_return_val_if_fail (ROUNDS_IS_ITEM (item), NULL);
 
-  if (!(stmt = _rounds_store_prepare (self,
-                                      "SELECT " VERDICT_COLUMNS " FROM adjudications j"
-                                      " JOIN annotators an ON an.id = j.reviewer_id"
-                                      " WHERE j.item_id = ?1 AND j.is_current = 1", error)))
+  if (!(current = query_verdicts (self, sql, item, error)) || current->len == 0)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    verdict = verdict_from_row (stmt, rounds_item_get_n_responses (item));
-  else if (rc != SQLITE_DONE)
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
-  return verdict;
+  return g_ptr_array_steal_index (current, 0);
 }
 
 /**
@@ -447,26 +461,16 @@ rounds_store_list_verdicts (RoundsStore  *self,
                             RoundsItem   *item,
                             GError      **error)
 {
-  g_autoptr(GPtrArray) verdicts = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  static const char sql[] =
+    "SELECT " VERDICT_COLUMNS " FROM adjudications j"
+    " JOIN annotators an ON an.id = j.reviewer_id"
+    " WHERE j.item_id = ?1"
+    " ORDER BY j.revision, j.created_at, j.edit_id";
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
   g_return_val_if_fail (ROUNDS_IS_ITEM (item), NULL);
 
-  verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_verdict_free);
-  if (!(stmt = _rounds_store_prepare (self,
-                                      "SELECT " VERDICT_COLUMNS " FROM adjudications j"
-                                      " JOIN annotators an ON an.id = j.reviewer_id"
-                                      " WHERE j.item_id = ?1"
-                                      " ORDER BY j.revision, j.created_at, j.edit_id", error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (verdicts, verdict_from_row (stmt, rounds_item_get_n_responses (item)));
-  if (!_rounds_store_step_end (self, stmt, rc, error))
-    return NULL;
-  return g_steal_pointer (&verdicts);
+  return query_verdicts (self, sql, item, error);
 }
 
 /**
