@@ -108,6 +108,19 @@ set_json (JsonObject *doc,
     json_object_set_member (doc, member, node);
 }
 
+/* A comma-separated list of names, as stored for roles and requirements, as a JSON array. */
+static JsonArray *
+names_to_array (const char *list)
+{
+  g_auto(GStrv) names = g_strsplit (list, ",", -1);
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; names[i]; i++)
+    if (*names[i] != '\0')
+      json_array_add_string_element (array, names[i]);
+  return array;
+}
+
 /* The stored arrays are in canonical response order; the documents key them by response
  * id, as the Rounds JSONL format does, so that they read without knowing the order. */
 
@@ -168,9 +181,7 @@ dataset_from_row (Run           *run,
 {
   const char *name = _rounds_sql_text (stmt, "name");
   g_autofree char *doc_id = _rounds_doc_id ("dataset", name, NULL);
-  g_auto(GStrv) required = g_strsplit (_rounds_sql_text (stmt, "required"), ",", -1);
   JsonObject *doc = new_doc (doc_id, "dataset");
-  JsonArray *required_array = json_array_new ();
   Outgoing *out;
 
   set_text (doc, "_rev", _rounds_sql_text (stmt, "remote_rev"));
@@ -182,10 +193,8 @@ dataset_from_row (Run           *run,
   json_object_set_int_member (doc, "scale", _rounds_sql_int (stmt, "scale"));
   json_object_set_int_member (doc, "overlap", _rounds_sql_int (stmt, "overlap"));
   json_object_set_int_member (doc, "dispute_spread", _rounds_sql_int (stmt, "dispute_spread"));
-  for (guint i = 0; required[i]; i++)
-    if (*required[i] != '\0')
-      json_array_add_string_element (required_array, required[i]);
-  json_object_set_array_member (doc, "required", required_array);
+  json_object_set_array_member (doc, "required",
+                                names_to_array (_rounds_sql_text (stmt, "required")));
   set_json (doc, "metadata", _rounds_sql_text (stmt, "metadata_json"));
   set_text (doc, "content_hash", _rounds_sql_text (stmt, "content_hash"));
 
@@ -341,6 +350,30 @@ read_outbox (Run        *run,
   return _rounds_store_step_end (run->store, stmt, rc, error);
 }
 
+/* Where the meta table keeps what was last pushed of the profile to this server and
+ * database: {"rev", "hash"}. */
+static char *
+profile_state_key (Run *run)
+{
+  return g_strdup_printf ("%s%s/%s:%s", META_PROFILE, run->server_uuid,
+                          rounds_couch_get_db_name (run->couch), run->profile);
+}
+
+static JsonObject *
+profile_doc (Run           *run,
+             RoundsProfile *profile)
+{
+  g_autofree char *doc_id = _rounds_doc_id ("annotator", run->profile, NULL);
+  g_autofree char *roles = rounds_roles_to_string (rounds_profile_get_roles (profile));
+  JsonObject *doc = new_doc (doc_id, "annotator");
+
+  set_text (doc, "user", rounds_profile_get_user_name (profile));
+  set_text (doc, "display_name", rounds_profile_get_display_name (profile));
+  set_text (doc, "specialty", rounds_profile_get_specialty (profile));
+  json_object_set_array_member (doc, "roles", names_to_array (roles));
+  return doc;
+}
+
 /* The profile of the person syncing, when it differs from what was last pushed. */
 static gboolean
 read_profile (Run        *run,
@@ -349,16 +382,12 @@ read_profile (Run        *run,
 {
   g_autoptr(RoundsProfile) profile = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *doc_id = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) state_node = NULL;
   g_autofree char *key = NULL;
   g_autofree char *state = NULL;
   g_autofree char *content = NULL;
   g_autofree char *hash = NULL;
-  g_autoptr(JsonNode) state_node = NULL;
-  g_autofree char *roles = NULL;
-  g_auto(GStrv) role_names = NULL;
-  JsonArray *role_array;
-  JsonObject *doc;
   Outgoing *out;
 
   if (!(profile = rounds_store_get_profile (run->store, run->profile, &local_error)))
@@ -369,26 +398,12 @@ read_profile (Run        *run,
       return FALSE;
     }
 
-  doc_id = _rounds_doc_id ("annotator", run->profile, NULL);
-  doc = new_doc (doc_id, "annotator");
-  set_text (doc, "user", rounds_profile_get_user_name (profile));
-  set_text (doc, "display_name", rounds_profile_get_display_name (profile));
-  set_text (doc, "specialty", rounds_profile_get_specialty (profile));
-  roles = rounds_roles_to_string (rounds_profile_get_roles (profile));
-  role_names = g_strsplit (roles, ",", -1);
-  role_array = json_array_new ();
-  for (guint i = 0; role_names[i]; i++)
-    if (*role_names[i])
-      json_array_add_string_element (role_array, role_names[i]);
-  json_object_set_array_member (doc, "roles", role_array);
-
+  doc = profile_doc (run, profile);
   content = _rounds_sync_object_to_string (doc);
   hash = _rounds_sha256_hex (content, -1);
-  key = g_strdup_printf ("%s%s/%s:%s", META_PROFILE, run->server_uuid,
-                         rounds_couch_get_db_name (run->couch), run->profile);
+  key = profile_state_key (run);
   if (!(state = _rounds_store_get_meta (run->store, key, &local_error)) && local_error)
     {
-      json_object_unref (doc);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -398,14 +413,11 @@ read_profile (Run        *run,
       JsonObject *object = json_node_get_object (state_node);
 
       if (g_strcmp0 (_rounds_event_get_string (object, "hash"), hash) == 0)
-        {
-          json_object_unref (doc);
-          return TRUE;
-        }
+        return TRUE;
       set_text (doc, "_rev", _rounds_event_get_string (object, "rev"));
     }
 
-  out = outgoing_new (KIND_PROFILE, 0, doc);
+  out = outgoing_new (KIND_PROFILE, 0, g_steal_pointer (&doc));
   out->content_hash = g_steal_pointer (&hash);
   g_ptr_array_add (batch, out);
   return TRUE;
@@ -483,9 +495,7 @@ _rounds_sync_mark_pushed (Run         *run,
     case KIND_PROFILE:
       {
         g_autoptr(JsonObject) state = json_object_new ();
-        g_autofree char *key = g_strdup_printf ("%s%s/%s:%s", META_PROFILE, run->server_uuid,
-                                                rounds_couch_get_db_name (run->couch),
-                                                run->profile);
+        g_autofree char *key = profile_state_key (run);
         g_autofree char *value = NULL;
 
         json_object_set_string_member (state, "rev", rev);
