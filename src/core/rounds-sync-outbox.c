@@ -267,11 +267,15 @@ typedef Outgoing *(*OutboxRowFunc) (Run           *run,
                                     GError       **error);
 
 /* The outboxes read row by row: ?1 is the cursor, ?2 how many rows at most and ?3, for the
- * edits, whose. The profile is no table of its own. */
+ * edits, whose. A pushed row is marked with ?1 its id and, for datasets and items, ?2 its new
+ * revision and ?3 the content pushed: it is published only if nobody re-imported it
+ * meanwhile; else the next push sends the newer version, on top of this revision. The
+ * profile is no table of its own. */
 static const struct
 {
   const char    *sql;
   OutboxRowFunc  from_row;
+  const char    *pushed_sql;
 } outboxes[N_KINDS] = {
   [KIND_DATASET] = {
     "SELECT id, name, title, description, instructions,"
@@ -279,7 +283,8 @@ static const struct
     " metadata_json, content_hash, remote_rev"
     " FROM datasets WHERE published = 0 AND id > ?1"
     " ORDER BY id LIMIT ?2",
-    dataset_from_row },
+    dataset_from_row,
+    "UPDATE datasets SET remote_rev = ?2, published = (content_hash IS ?3) WHERE id = ?1" },
   [KIND_ITEM] = {
     "SELECT i.id, d.name AS dataset, i.key, i.position, i.title,"
     " i.scenario, i.specialty, i.language, i.metadata_json,"
@@ -287,7 +292,8 @@ static const struct
     " FROM items i JOIN datasets d ON d.id = i.dataset_id"
     " WHERE i.published = 0 AND i.id > ?1"
     " ORDER BY i.id LIMIT ?2",
-    item_from_row },
+    item_from_row,
+    "UPDATE items SET remote_rev = ?2, published = (content_hash IS ?3) WHERE id = ?1" },
   [KIND_JUDGEMENT] = {
     "SELECT a.id, a.doc_id, a.edit_id, an.user_name,"
     " d.name AS dataset, i.key AS item_key, a.revision, a.status,"
@@ -302,7 +308,8 @@ static const struct
     " WHERE a.synced = 0 AND a.origin = 'local' AND a.id > ?1"
     " AND an.user_name = ?3"
     " ORDER BY a.id LIMIT ?2",
-    event_from_row },
+    event_from_row,
+    "UPDATE annotations SET synced = 1 WHERE id = ?1" },
   [KIND_VERDICT] = {
     "SELECT j.id, j.doc_id, j.edit_id, an.user_name,"
     " d.name AS dataset, i.key AS item_key, j.revision,"
@@ -316,7 +323,8 @@ static const struct
     " WHERE j.synced = 0 AND j.origin = 'local' AND j.id > ?1"
     " AND an.user_name = ?3"
     " ORDER BY j.id LIMIT ?2",
-    event_from_row },
+    event_from_row,
+    "UPDATE adjudications SET synced = 1 WHERE id = ?1" },
 };
 
 /* Reads up to @max rows of the current kind's outbox after the cursor into @batch. */
@@ -454,7 +462,6 @@ _rounds_sync_fill_batch (Run        *run,
   return TRUE;
 }
 
-
 /* Marks one document as in the store, at revision @rev. */
 gboolean
 _rounds_sync_mark_pushed (Run         *run,
@@ -462,59 +469,35 @@ _rounds_sync_mark_pushed (Run         *run,
                           const char  *rev,
                           GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt;
 
-  switch (out->kind)
+  if (out->kind == KIND_PROFILE)
     {
-    case KIND_JUDGEMENT:
-    case KIND_VERDICT:
-      if (!(stmt = _rounds_store_prepare (run->store,
-                                          out->kind == KIND_JUDGEMENT
-                                            ? "UPDATE annotations SET synced = 1 WHERE id = ?1"
-                                            : "UPDATE adjudications SET synced = 1 WHERE id = ?1",
-                                          error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, out->row_id);
-      break;
-    case KIND_DATASET:
-    case KIND_ITEM:
-      /* Published only if nobody re-imported it meanwhile; else the next push sends the
-       * newer version, on top of this revision. */
-      if (!(stmt = _rounds_store_prepare (run->store,
-                                          out->kind == KIND_DATASET
-                                            ? "UPDATE datasets SET remote_rev = ?2,"
-                                              " published = (content_hash IS ?3) WHERE id = ?1"
-                                            : "UPDATE items SET remote_rev = ?2,"
-                                              " published = (content_hash IS ?3) WHERE id = ?1",
-                                          error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, out->row_id);
-      _rounds_store_bind_text (stmt, 2, rev);
-      _rounds_store_bind_text (stmt, 3, out->content_hash);
-      break;
-    case KIND_PROFILE:
-      {
-        g_autoptr(JsonObject) state = json_object_new ();
-        g_autofree char *key = profile_state_key (run);
-        g_autofree char *value = NULL;
+      g_autoptr(JsonObject) state = json_object_new ();
+      g_autofree char *key = profile_state_key (run);
+      g_autofree char *value = NULL;
 
-        json_object_set_string_member (state, "rev", rev);
-        json_object_set_string_member (state, "hash", out->content_hash);
-        value = _rounds_sync_object_to_string (state);
-        if (!_rounds_store_set_meta (run->store, key, value, error))
-          return FALSE;
-      }
-      break;
-    case N_KINDS:
-    default:
-      g_assert_not_reached ();
+      json_object_set_string_member (state, "rev", rev);
+      json_object_set_string_member (state, "hash", out->content_hash);
+      value = _rounds_sync_object_to_string (state);
+      if (!_rounds_store_set_meta (run->store, key, value, error))
+        return FALSE;
     }
-
-  if (stmt != NULL && !_rounds_store_step_done (run->store, stmt, error))
-    return FALSE;
+  else
+    {
+      if (!(stmt = _rounds_store_prepare (run->store, outboxes[out->kind].pushed_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, out->row_id);
+      if (sqlite3_bind_parameter_count (stmt) >= 3)
+        {
+          _rounds_store_bind_text (stmt, 2, rev);
+          _rounds_store_bind_text (stmt, 3, out->content_hash);
+        }
+      if (!_rounds_store_step_done (run->store, stmt, error))
+        return FALSE;
+    }
   return _rounds_sync_clear_problem (run, out->doc_id, error);
 }
-
 
 gboolean
 _rounds_sync_count_outbox (Run     *run,
