@@ -69,9 +69,6 @@ gint64        _rounds_store_lookup_reviewer   (RoundsStore      *self,
                                                GError          **error);
 const char   *_rounds_origin_to_string        (RoundsOrigin      origin);
 char         *_rounds_store_item_target       (RoundsItem       *item);
-char         *_rounds_store_edit_detail       (const char       *edit_id,
-                                               int               revision,
-                                               const char       *previous_edit);
 gboolean      _rounds_store_audit_edit        (RoundsStore      *self,
                                                RoundsItem       *item,
                                                const char       *actor,

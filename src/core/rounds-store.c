@@ -404,10 +404,10 @@ _rounds_store_item_target (RoundsItem *item)
 }
 
 /* The audit detail of a new judgement or verdict edit: {"edit", "revision", "previous_edit"}. */
-char *
-_rounds_store_edit_detail (const char *edit_id,
-                           int         revision,
-                           const char *previous_edit)
+static char *
+edit_detail (const char *edit_id,
+             int         revision,
+             const char *previous_edit)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -436,7 +436,7 @@ _rounds_store_audit_edit (RoundsStore  *self,
                           const char   *previous_edit,
                           GError      **error)
 {
-  g_autofree char *detail_json = _rounds_store_edit_detail (edit_id, revision, previous_edit);
+  g_autofree char *detail_json = edit_detail (edit_id, revision, previous_edit);
   g_autofree char *target = _rounds_store_item_target (item);
 
   return rounds_store_audit (self, actor, action, target, detail_json, error);
