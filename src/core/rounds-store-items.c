@@ -110,15 +110,14 @@ get_dataset (RoundsStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     dataset = _rounds_dataset_new_from_row (stmt);
-  else if (rc == SQLITE_DONE && name != NULL)
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  if (dataset == NULL && name != NULL)
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
                  _("No dataset “%s”: “rounds-cli datasets” lists them"), name);
-  else if (rc == SQLITE_DONE)
+  else if (dataset == NULL)
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
                  _("No dataset with id %lld"), (long long) id);
-  else
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
   return dataset;
 }
 
@@ -182,7 +181,9 @@ load_item (RoundsStore  *self,
       item->metadata_json = _rounds_sql_dup (stmt, "metadata_json");
       item->overlap = _rounds_sql_int (stmt, "overlap");
     }
-  else if (rc == SQLITE_DONE)
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  if (item == NULL)
     {
       if (key != NULL)
         g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
@@ -190,12 +191,8 @@ load_item (RoundsStore  *self,
       else
         g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
                      _("No item with id %lld"), (long long) item_id);
+      return NULL;
     }
-  else
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
-  if (item == NULL)
-    return NULL;
 
   if (!(stmt = _rounds_store_prepare (self, "SELECT key, text, model FROM responses"
                                             " WHERE item_id = ?1 ORDER BY idx", error)))

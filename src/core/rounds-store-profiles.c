@@ -241,13 +241,12 @@ rounds_store_get_profile (RoundsStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     profile = profile_from_row (stmt);
-  else if (rc == SQLITE_DONE)
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  if (profile == NULL)
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE,
                  _("No profile “%s” on this machine: add it with “rounds-cli profile add %s”"),
                  user_name, user_name);
-  else
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
   return profile;
 }
 

@@ -496,14 +496,14 @@ rounds_store_send_back (RoundsStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     old_overlap = (guint) _rounds_sql_int (stmt, "overlap");
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
-                 _("No item with id %lld"), (long long) rounds_item_get_id (item));
-  else
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
+  if (!_rounds_store_step_end (self, stmt, rc, error))
     goto fail;
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
+                   _("No item with id %lld"), (long long) rounds_item_get_id (item));
+      goto fail;
+    }
 
   if (new_overlap <= old_overlap)
     {

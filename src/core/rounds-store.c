@@ -611,9 +611,7 @@ _rounds_store_get_meta (RoundsStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     value = _rounds_sql_dup (stmt, "value");
-  else if (rc != SQLITE_DONE)
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
+  _rounds_store_step_end (self, stmt, rc, error);
   return value;
 }
 
