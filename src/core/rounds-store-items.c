@@ -70,24 +70,15 @@ GListModel *
 rounds_store_list_datasets (RoundsStore  *self,
                             GError      **error)
 {
-  g_autoptr(GListStore) list = g_list_store_new (ROUNDS_TYPE_DATASET);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
 
   if (!(stmt = _rounds_store_prepare (self, "SELECT " DATASET_COLUMNS " FROM datasets d"
                                             " ORDER BY d.name", error)))
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(RoundsDataset) dataset = _rounds_dataset_new_from_row (stmt);
-
-      g_list_store_append (list, dataset);
-    }
-  if (!_rounds_store_step_end (self, stmt, rc, error))
-    return NULL;
-  return G_LIST_MODEL (g_steal_pointer (&list));
+  return _rounds_store_list_objects (self, stmt, ROUNDS_TYPE_DATASET,
+                                     (RoundsObjectFromRow) _rounds_dataset_new_from_row, error);
 }
 
 static RoundsDataset *

@@ -20,6 +20,8 @@ typedef enum
   ROUNDS_ORIGIN_REMOTE,
 } RoundsOrigin;
 
+typedef gpointer (*RoundsObjectFromRow) (sqlite3_stmt *stmt);
+
 sqlite3      *_rounds_store_get_db            (RoundsStore      *self);
 void          _rounds_store_bind_text        (sqlite3_stmt     *stmt,
                                              int               index,
@@ -29,6 +31,11 @@ char         *_rounds_store_column_dup       (sqlite3_stmt     *stmt,
 gboolean      _rounds_store_step_done        (RoundsStore      *self,
                                              sqlite3_stmt     *stmt,
                                              GError          **error);
+GListModel   *_rounds_store_list_objects     (RoundsStore          *self,
+                                             sqlite3_stmt         *stmt,
+                                             GType                 type,
+                                             RoundsObjectFromRow   from_row,
+                                             GError              **error);
 gboolean      _rounds_store_step_row         (RoundsStore      *self,
                                              sqlite3_stmt     *stmt,
                                              GError          **error);

@@ -202,23 +202,14 @@ rounds_store_list_profiles (RoundsStore  *self,
   static const char list_sql[] =
     "SELECT user_name, display_name, roles, specialty FROM annotators"
     " WHERE is_local = 1 ORDER BY user_name";
-  g_autoptr(GListStore) list = g_list_store_new (ROUNDS_TYPE_PROFILE);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
 
   if (!(stmt = _rounds_store_prepare (self, list_sql, error)))
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(RoundsProfile) profile = profile_from_row (stmt);
-
-      g_list_store_append (list, profile);
-    }
-  if (!_rounds_store_step_end (self, stmt, rc, error))
-    return NULL;
-  return G_LIST_MODEL (g_steal_pointer (&list));
+  return _rounds_store_list_objects (self, stmt, ROUNDS_TYPE_PROFILE,
+                                     (RoundsObjectFromRow) profile_from_row, error);
 }
 
 RoundsProfile *

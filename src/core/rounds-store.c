@@ -200,6 +200,34 @@ _rounds_store_step_done (RoundsStore   *self,
   return _rounds_store_step_end (self, stmt, sqlite3_step (stmt), error);
 }
 
+/**
+ * _rounds_store_list_objects:
+ * @stmt: prepared and bound
+ * @from_row: makes a new object of @type from the current row
+ *
+ * Returns: (transfer full): a GListModel of what @from_row makes of each row of @stmt
+ */
+GListModel *
+_rounds_store_list_objects (RoundsStore           *self,
+                            sqlite3_stmt          *stmt,
+                            GType                  type,
+                            RoundsObjectFromRow    from_row,
+                            GError               **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (type);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GObject) object = from_row (stmt);
+
+      g_list_store_append (list, object);
+    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
 /* Steps a statement that always gives one row, such as an aggregate: %TRUE with the row to
  * read, the caller resetting @stmt after; %FALSE with the error set and @stmt reset. */
 gboolean
