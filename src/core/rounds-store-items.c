@@ -200,6 +200,38 @@ load_item (RoundsStore  *self,
   return g_steal_pointer (&item);
 }
 
+/**
+ * _rounds_store_add_implicit_dataset:
+ * @published: whether it counts as in the curation store already (pulled) or not
+ *
+ * Adds dataset @name with default settings, for items that arrive before their dataset's
+ * own document or header: its content hash "implicit" lets that one fill it in when it
+ * comes.
+ *
+ * Returns: the new dataset's id, or 0 with @error set
+ */
+gint64
+_rounds_store_add_implicit_dataset (RoundsStore  *self,
+                                    const char   *name,
+                                    gboolean      published,
+                                    GError      **error)
+{
+  g_autofree char *now = _rounds_now_iso8601 ();
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _rounds_store_prepare (self,
+                                      "INSERT INTO datasets (name, content_hash, published,"
+                                      " created_at, updated_at)"
+                                      " VALUES (?1, 'implicit', ?2, ?3, ?3)", error)))
+    return 0;
+  _rounds_store_bind_text (stmt, 1, name);
+  sqlite3_bind_int (stmt, 2, published ? 1 : 0);
+  _rounds_store_bind_text (stmt, 3, now);
+  if (!_rounds_store_step_done (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (_rounds_store_get_db (self));
+}
+
 /* Items ------------------------------------------------------------------------------- */
 
 #define ITEM_COLUMNS \

@@ -127,6 +127,10 @@ gboolean      _rounds_store_insert_verdict    (RoundsStore          *self,
                                                gboolean             *inserted,
                                                GError              **error);
 RoundsDataset *_rounds_dataset_new_from_row   (sqlite3_stmt     *stmt);
+gint64        _rounds_store_add_implicit_dataset (RoundsStore  *self,
+                                                  const char   *name,
+                                                  gboolean      published,
+                                                  GError      **error);
 
 /* The columns of one judgement edit, from "annotations a JOIN annotators an"; read by name,
  * so a query that adds columns must not reuse these names. */

@@ -480,7 +480,6 @@ ensure_dataset (Run         *run,
                 const char  *name,
                 GError     **error)
 {
-  g_autofree char *now = NULL;
   sqlite3_stmt *stmt;
   gint64 id = 0;
   int rc;
@@ -496,18 +495,7 @@ ensure_dataset (Run         *run,
     return 0;
   if (id != 0)
     return id;
-
-  now = _rounds_now_iso8601 ();
-  if (!(stmt = _rounds_store_prepare (run->store,
-                                      "INSERT INTO datasets (name, content_hash, published,"
-                                      " created_at, updated_at)"
-                                      " VALUES (?1, 'implicit', 1, ?2, ?2)", error)))
-    return 0;
-  _rounds_store_bind_text (stmt, 1, name);
-  _rounds_store_bind_text (stmt, 2, now);
-  if (!_rounds_store_step_done (run->store, stmt, error))
-    return 0;
-  return sqlite3_last_insert_rowid (_rounds_store_get_db (run->store));
+  return _rounds_store_add_implicit_dataset (run->store, name, TRUE, error);
 }
 
 static gboolean
