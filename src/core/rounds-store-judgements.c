@@ -244,12 +244,8 @@ rounds_store_save_judgement (RoundsStore      *self,
                                     &judgement->revision, &previous_edit, error))
     goto fail;
 
-  g_free (judgement->edit_id);
-  judgement->edit_id = g_uuid_string_random ();
-  g_free (judgement->created_at);
-  judgement->created_at = _rounds_now_iso8601 ();
-  g_free (judgement->annotator);
-  judgement->annotator = g_strdup (annotator);
+  _rounds_store_stamp_edit (&judgement->edit_id, &judgement->created_at, &judgement->annotator,
+                            annotator);
 
   if (!_rounds_store_insert_judgement (self, item, annotator_id, judgement, ROUNDS_ORIGIN_LOCAL,
                                        NULL, error) ||

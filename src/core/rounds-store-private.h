@@ -84,6 +84,10 @@ gboolean      _rounds_store_audit_edit        (RoundsStore      *self,
                                                int               revision,
                                                const char       *previous_edit,
                                                GError          **error);
+void          _rounds_store_stamp_edit        (char            **edit_id,
+                                               char            **created_at,
+                                               char            **author,
+                                               const char       *user_name);
 gboolean      _rounds_store_next_revision     (RoundsStore      *self,
                                                const char       *sql,
                                                gint64            item_id,

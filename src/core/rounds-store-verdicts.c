@@ -328,12 +328,8 @@ rounds_store_save_verdict (RoundsStore    *self,
   else if (!(resolves = current_edit_ids (self, item, error)))
     goto fail;
 
-  g_free (verdict->edit_id);
-  verdict->edit_id = g_uuid_string_random ();
-  g_free (verdict->created_at);
-  verdict->created_at = _rounds_now_iso8601 ();
-  g_free (verdict->reviewer);
-  verdict->reviewer = g_strdup (reviewer);
+  _rounds_store_stamp_edit (&verdict->edit_id, &verdict->created_at, &verdict->reviewer,
+                            reviewer);
   if (verdict->n_responses > 2)
     ranking_json = _rounds_judgement_ints_to_json (verdict->ranks, verdict->n_responses);
   resolves_json = strv_to_json (resolves);

@@ -531,6 +531,22 @@ _rounds_edit_is_newer (int         revision,
   return g_strcmp0 (edit_id, than_edit_id) > 0;
 }
 
+/* Gives a new edit made here its id, made once so that a retried push can never duplicate
+ * it, its time and its author. */
+void
+_rounds_store_stamp_edit (char       **edit_id,
+                          char       **created_at,
+                          char       **author,
+                          const char  *user_name)
+{
+  g_free (*edit_id);
+  *edit_id = g_uuid_string_random ();
+  g_free (*created_at);
+  *created_at = _rounds_now_iso8601 ();
+  g_free (*author);
+  *author = g_strdup (user_name);
+}
+
 /**
  * _rounds_store_next_revision:
  * @sql: a query of one row with the columns "revision" (the new edit's) and "previous_edit"
