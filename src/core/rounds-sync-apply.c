@@ -29,27 +29,28 @@ item_cache_key (const char *dataset,
   return g_strconcat (dataset, "\x1f", key, NULL);
 }
 
-/* The local item, or %NULL without an error when it has not arrived. */
-static RoundsItem *
-lookup_item (Run         *run,
-             const char  *dataset,
-             const char  *key,
-             GError     **error)
+/* The local item, borrowed from the cache: *item is %NULL when it has not arrived. */
+static gboolean
+lookup_item (Run          *run,
+             const char   *dataset,
+             const char   *key,
+             RoundsItem  **item,
+             GError      **error)
 {
   g_autofree char *cache_key = item_cache_key (dataset, key);
   g_autoptr(GError) local_error = NULL;
-  RoundsItem *item = g_hash_table_lookup (run->items, cache_key);
 
-  if (item != NULL)
-    return item;
-  if (!(item = rounds_store_find_item (run->store, dataset, key, &local_error)))
+  if ((*item = g_hash_table_lookup (run->items, cache_key)))
+    return TRUE;
+  if (!(*item = rounds_store_find_item (run->store, dataset, key, &local_error)))
     {
-      if (!g_error_matches (local_error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      if (g_error_matches (local_error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
-  g_hash_table_insert (run->items, g_steal_pointer (&cache_key), item);
-  return item;
+  g_hash_table_insert (run->items, g_steal_pointer (&cache_key), *item);
+  return TRUE;
 }
 
 static void
@@ -106,7 +107,6 @@ apply_event (Run              *run,
              gboolean         *parked,
              GError          **error)
 {
-  g_autoptr(GError) local_error = NULL;
   RoundsEventKey key;
   RoundsItem *item;
   gboolean inserted = FALSE;
@@ -127,10 +127,10 @@ apply_event (Run              *run,
         }
     }
 
-  if (!(item = lookup_item (run, key.dataset, key.item, &local_error)))
+  if (!lookup_item (run, key.dataset, key.item, &item, error))
+    return FALSE;
+  if (item == NULL)
     {
-      if (local_error != NULL)
-        return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
       *parked = TRUE;
       return park (run, doc_id, doc, error);
     }
@@ -783,15 +783,15 @@ _rounds_sync_unpark (Run     *run,
       const char *doc_id = _rounds_event_get_string (doc, "_id");
       const char *dataset = _rounds_event_get_string (doc, "dataset");
       const char *key = _rounds_event_get_string (doc, "item");
-      g_autoptr(GError) local_error = NULL;
+      RoundsItem *item;
       gboolean parked = FALSE;
 
       if (doc_id == NULL || dataset == NULL || key == NULL)
         continue;
-      if (!lookup_item (run, dataset, key, &local_error))
+      if (!lookup_item (run, dataset, key, &item, error))
+        return FALSE;
+      if (item == NULL)
         {
-          if (local_error != NULL)
-            return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
           n_parked++;
           continue;
         }
