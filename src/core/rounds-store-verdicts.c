@@ -275,8 +275,8 @@ insert_verdict (RoundsStore          *self,
 /**
  * rounds_store_save_verdict:
  * @reviewer: a profile with the reviewer role
- * @verdict: on success its edit id, revision, created_at, reviewer and resolves are set to
- *   what was stored
+ * @verdict: its edit id, revision, created_at and reviewer are set to the new edit's, as
+ *   save_judgement does, and on success its resolves to what was stored
  *
  * Records a new verdict edit, makes it the item's current verdict and appends
  * "verdict.submit" (the item's first) or "verdict.revise" to the audit log, in one
