@@ -34,23 +34,13 @@ pair_agreement_clear (gpointer data)
   g_free (p->annotator_b);
 }
 
+/* Two annotators' preferences on one item both judged. Pairs of annotators are keyed by
+ * their coder indices, (a << 32) | b. */
 typedef struct
 {
-  guint   a;
-  guint   b;
-  GArray *values_a;   /* double */
-  GArray *values_b;
-} PairData;
-
-static void
-pair_data_free (gpointer data)
-{
-  PairData *pair = data;
-
-  g_array_unref (pair->values_a);
-  g_array_unref (pair->values_b);
-  g_free (pair);
-}
+  double a;
+  double b;
+} PairValues;
 
 static gboolean
 measure (RoundsReliability       *data,
@@ -111,7 +101,7 @@ rounds_store_compute_agreement (RoundsStore             *self,
   RoundsRubric *rubric;
   guint n_criteria;
   GHashTableIter iter;
-  gpointer value;
+  gpointer pair_key, value;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
@@ -119,7 +109,8 @@ rounds_store_compute_agreement (RoundsStore             *self,
   if (!(dataset = rounds_store_get_dataset_by_id (self, dataset_id, error)) ||
       !(items = rounds_store_list_current_judgements (self, dataset_id, error)))
     return FALSE;
-  pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, pair_data_free);
+  pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                 (GDestroyNotify) g_array_unref);
   criteria = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_reliability_free);
   rubric = rounds_dataset_get_rubric (dataset);
   n_criteria = rounds_rubric_get_n_criteria (rubric);
@@ -236,9 +227,9 @@ rounds_store_compute_agreement (RoundsStore             *self,
             {
               RoundsJudgement *x = g_ptr_array_index (item->judgements, j);
               RoundsJudgement *y = g_ptr_array_index (item->judgements, l);
+              PairValues values = { x->preference, y->preference };
               gint64 key;
-              PairData *pair;
-              double vx, vy;
+              GArray *pair;
 
               if (j == l || !x->has_preference || !y->has_preference ||
                   g_strcmp0 (x->annotator, y->annotator) >= 0)
@@ -246,17 +237,10 @@ rounds_store_compute_agreement (RoundsStore             *self,
               key = ((gint64) coder_of[j] << 32) | coder_of[l];
               if (!(pair = g_hash_table_lookup (pairs, &key)))
                 {
-                  pair = g_new0 (PairData, 1);
-                  pair->a = coder_of[j];
-                  pair->b = coder_of[l];
-                  pair->values_a = g_array_new (FALSE, FALSE, sizeof (double));
-                  pair->values_b = g_array_new (FALSE, FALSE, sizeof (double));
+                  pair = g_array_new (FALSE, FALSE, sizeof (PairValues));
                   g_hash_table_insert (pairs, g_memdup2 (&key, sizeof key), pair);
                 }
-              vx = x->preference;
-              vy = y->preference;
-              g_array_append_val (pair->values_a, vx);
-              g_array_append_val (pair->values_b, vy);
+              g_array_append_val (pair, values);
             }
     }
   report->n_annotators = names->len;
@@ -285,23 +269,26 @@ rounds_store_compute_agreement (RoundsStore             *self,
   report->pairs = g_array_new (FALSE, TRUE, sizeof (RoundsPairAgreement));
   g_array_set_clear_func (report->pairs, pair_agreement_clear);
   g_hash_table_iter_init (&iter, pairs);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  while (g_hash_table_iter_next (&iter, &pair_key, &value))
     {
-      PairData *pair = value;
+      gint64 pair_coders = *(gint64 *) pair_key;
+      GArray *pair = value;
       g_autoptr(RoundsReliability) data = rounds_reliability_new ();
+      g_autofree double *a = g_new (double, MAX (pair->len, 1));
+      g_autofree double *b = g_new (double, MAX (pair->len, 1));
       RoundsPairAgreement entry = { 0 };
       RoundsPairAgreement *last;
-      const double *a = (const double *) (gpointer) pair->values_a->data;
-      const double *b = (const double *) (gpointer) pair->values_b->data;
 
-      for (guint u = 0; u < pair->values_a->len; u++)
+      for (guint u = 0; u < pair->len; u++)
         {
+          a[u] = g_array_index (pair, PairValues, u).a;
+          b[u] = g_array_index (pair, PairValues, u).b;
           rounds_reliability_add (data, u, 0, a[u]);
           rounds_reliability_add (data, u, 1, b[u]);
         }
-      entry.annotator_a = g_strdup (g_ptr_array_index (names, pair->a));
-      entry.annotator_b = g_strdup (g_ptr_array_index (names, pair->b));
-      entry.n_items = pair->values_a->len;
+      entry.annotator_a = g_strdup (g_ptr_array_index (names, pair_coders >> 32));
+      entry.annotator_b = g_strdup (g_ptr_array_index (names, pair_coders & G_MAXUINT32));
+      entry.n_items = pair->len;
       entry.kappa_linear = rounds_kappa_compute (a, b, entry.n_items, ROUNDS_KAPPA_LINEAR, NULL);
       entry.kappa_quadratic = rounds_kappa_compute (a, b, entry.n_items, ROUNDS_KAPPA_QUADRATIC,
                                                     NULL);

@@ -70,24 +70,15 @@ GListModel *
 rounds_store_list_datasets (RoundsStore  *self,
                             GError      **error)
 {
-  g_autoptr(GListStore) list = g_list_store_new (ROUNDS_TYPE_DATASET);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
 
   if (!(stmt = _rounds_store_prepare (self, "SELECT " DATASET_COLUMNS " FROM datasets d"
                                             " ORDER BY d.name", error)))
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(RoundsDataset) dataset = _rounds_dataset_new_from_row (stmt);
-
-      g_list_store_append (list, dataset);
-    }
-  if (!_rounds_store_step_end (self, stmt, rc, error))
-    return NULL;
-  return G_LIST_MODEL (g_steal_pointer (&list));
+  return _rounds_store_list_objects (self, stmt, ROUNDS_TYPE_DATASET,
+                                     (RoundsObjectFromRow) _rounds_dataset_new_from_row, error);
 }
 
 static RoundsDataset *
@@ -110,15 +101,14 @@ get_dataset (RoundsStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     dataset = _rounds_dataset_new_from_row (stmt);
-  else if (rc == SQLITE_DONE && name != NULL)
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  if (dataset == NULL && name != NULL)
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
                  _("No dataset “%s”: “rounds-cli datasets” lists them"), name);
-  else if (rc == SQLITE_DONE)
+  else if (dataset == NULL)
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
                  _("No dataset with id %lld"), (long long) id);
-  else
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
   return dataset;
 }
 
@@ -182,7 +172,9 @@ load_item (RoundsStore  *self,
       item->metadata_json = _rounds_sql_dup (stmt, "metadata_json");
       item->overlap = _rounds_sql_int (stmt, "overlap");
     }
-  else if (rc == SQLITE_DONE)
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  if (item == NULL)
     {
       if (key != NULL)
         g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
@@ -190,12 +182,8 @@ load_item (RoundsStore  *self,
       else
         g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
                      _("No item with id %lld"), (long long) item_id);
+      return NULL;
     }
-  else
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
-  if (item == NULL)
-    return NULL;
 
   if (!(stmt = _rounds_store_prepare (self, "SELECT key, text, model FROM responses"
                                             " WHERE item_id = ?1 ORDER BY idx", error)))
@@ -210,6 +198,38 @@ load_item (RoundsStore  *self,
     return NULL;
 
   return g_steal_pointer (&item);
+}
+
+/**
+ * _rounds_store_add_implicit_dataset:
+ * @published: whether it counts as in the curation store already (pulled) or not
+ *
+ * Adds dataset @name with default settings, for items that arrive before their dataset's
+ * own document or header: its content hash "implicit" lets that one fill it in when it
+ * comes.
+ *
+ * Returns: the new dataset's id, or 0 with @error set
+ */
+gint64
+_rounds_store_add_implicit_dataset (RoundsStore  *self,
+                                    const char   *name,
+                                    gboolean      published,
+                                    GError      **error)
+{
+  g_autofree char *now = _rounds_now_iso8601 ();
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _rounds_store_prepare (self,
+                                      "INSERT INTO datasets (name, content_hash, published,"
+                                      " created_at, updated_at)"
+                                      " VALUES (?1, 'implicit', ?2, ?3, ?3)", error)))
+    return 0;
+  _rounds_store_bind_text (stmt, 1, name);
+  sqlite3_bind_int (stmt, 2, published ? 1 : 0);
+  _rounds_store_bind_text (stmt, 3, now);
+  if (!_rounds_store_step_done (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (_rounds_store_get_db (self));
 }
 
 /* Items ------------------------------------------------------------------------------- */
@@ -244,6 +264,30 @@ rounds_store_find_item (RoundsStore  *self,
 
 /* The queue --------------------------------------------------------------------------- */
 
+/* The first item @sql selects, as "item_id", for ?1 the dataset and ?2 the annotator; 0 when
+ * there is none. */
+static gboolean
+first_item (RoundsStore  *self,
+            const char   *sql,
+            gint64        dataset_id,
+            gint64        annotator_id,
+            gint64       *item_id,
+            GError      **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *item_id = 0;
+  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  sqlite3_bind_int64 (stmt, 2, annotator_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *item_id = _rounds_sql_int64 (stmt, "item_id");
+  return _rounds_store_step_end (self, stmt, rc, error);
+}
+
 /**
  * rounds_store_next_item:
  *
@@ -261,7 +305,7 @@ rounds_store_next_item (RoundsStore  *self,
                         GError      **error)
 {
   static const char open_sql[] =
-    "SELECT i.id FROM items i INDEXED BY items_open"
+    "SELECT i.id AS item_id FROM items i INDEXED BY items_open"
     " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap"
     "   AND NOT EXISTS (SELECT 1 FROM annotations a"
     "                   WHERE a.item_id = i.id AND a.annotator_id = ?2)"
@@ -272,39 +316,16 @@ rounds_store_next_item (RoundsStore  *self,
     "   AND NOT EXISTS (SELECT 1 FROM annotations a"
     "                   WHERE a.item_id = dr.item_id AND a.annotator_id = ?2)"
     " ORDER BY i.position LIMIT 1";
-  sqlite3_stmt *stmt;
   gint64 annotator_id;
-  gint64 item_id = 0;
-  int rc;
+  gint64 item_id;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
   g_return_val_if_fail (annotator != NULL, NULL);
 
-  if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)))
+  if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)) ||
+      !first_item (self, draft_sql, dataset_id, annotator_id, &item_id, error) ||
+      (item_id == 0 && !first_item (self, open_sql, dataset_id, annotator_id, &item_id, error)))
     return NULL;
-
-  if (!(stmt = _rounds_store_prepare (self, draft_sql, error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, dataset_id);
-  sqlite3_bind_int64 (stmt, 2, annotator_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    item_id = _rounds_sql_int64 (stmt, "item_id");
-  if (!_rounds_store_step_end (self, stmt, rc, error))
-    return NULL;
-
-  if (item_id == 0)
-    {
-      if (!(stmt = _rounds_store_prepare (self, open_sql, error)))
-        return NULL;
-      sqlite3_bind_int64 (stmt, 1, dataset_id);
-      sqlite3_bind_int64 (stmt, 2, annotator_id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        item_id = _rounds_sql_int64 (stmt, "id");
-      if (!_rounds_store_step_end (self, stmt, rc, error))
-        return NULL;
-    }
 
   if (item_id == 0)
     return NULL;
@@ -420,7 +441,6 @@ rounds_store_get_progress (RoundsStore     *self,
     " TOTAL (MIN (n_submitted, overlap)) AS n_submitted_to_overlap"
     " FROM items WHERE dataset_id = ?1";
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
   g_return_val_if_fail (progress != NULL, FALSE);
@@ -430,17 +450,13 @@ rounds_store_get_progress (RoundsStore     *self,
   if (!(stmt = _rounds_store_prepare (self, items_sql, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      progress->n_items = _rounds_sql_int (stmt, "n_items");
-      progress->n_complete = (guint) _rounds_sql_double (stmt, "n_complete");
-      progress->n_wanted = (guint) _rounds_sql_double (stmt, "n_wanted");
-      progress->n_submitted = (guint) _rounds_sql_double (stmt, "n_submitted_to_overlap");
-    }
+  if (!_rounds_store_step_row (self, stmt, error))
+    return FALSE;
+  progress->n_items = _rounds_sql_int (stmt, "n_items");
+  progress->n_complete = (guint) _rounds_sql_double (stmt, "n_complete");
+  progress->n_wanted = (guint) _rounds_sql_double (stmt, "n_wanted");
+  progress->n_submitted = (guint) _rounds_sql_double (stmt, "n_submitted_to_overlap");
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return _rounds_store_set_sqlite_error (self, error);
 
   if (annotator == NULL)
     return TRUE;
@@ -449,27 +465,20 @@ rounds_store_get_progress (RoundsStore     *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
   _rounds_store_bind_text (stmt, 2, annotator);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      progress->n_mine = (guint) _rounds_sql_double (stmt, "n_mine");
-      progress->n_mine_skipped = (guint) _rounds_sql_double (stmt, "n_mine_skipped");
-    }
+  if (!_rounds_store_step_row (self, stmt, error))
+    return FALSE;
+  progress->n_mine = (guint) _rounds_sql_double (stmt, "n_mine");
+  progress->n_mine_skipped = (guint) _rounds_sql_double (stmt, "n_mine_skipped");
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return _rounds_store_set_sqlite_error (self, error);
 
   if (!(stmt = _rounds_store_prepare (self, open_sql, error)))
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
   _rounds_store_bind_text (stmt, 2, annotator);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    progress->n_mine_open = _rounds_sql_int (stmt, "n_mine_open");
+  if (!_rounds_store_step_row (self, stmt, error))
+    return FALSE;
+  progress->n_mine_open = _rounds_sql_int (stmt, "n_mine_open");
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return _rounds_store_set_sqlite_error (self, error);
-
   return TRUE;
 }
 

@@ -53,14 +53,6 @@ _rounds_store_judgement_from_row (sqlite3_stmt *stmt,
   return j;
 }
 
-static RoundsJudgement *
-judgement_from_row (sqlite3_stmt *stmt,
-                    RoundsItem   *item,
-                    RoundsRubric *rubric)
-{
-  return _rounds_store_judgement_from_row (stmt, rounds_item_get_n_responses (item), rubric);
-}
-
 /* Judgements -------------------------------------------------------------------------- */
 
 /**
@@ -252,12 +244,8 @@ rounds_store_save_judgement (RoundsStore      *self,
                                     &judgement->revision, &previous_edit, error))
     goto fail;
 
-  g_free (judgement->edit_id);
-  judgement->edit_id = g_uuid_string_random ();
-  g_free (judgement->created_at);
-  judgement->created_at = _rounds_now_iso8601 ();
-  g_free (judgement->annotator);
-  judgement->annotator = g_strdup (annotator);
+  _rounds_store_stamp_edit (&judgement->edit_id, &judgement->created_at, &judgement->annotator,
+                            annotator);
 
   if (!_rounds_store_insert_judgement (self, item, annotator_id, judgement, ROUNDS_ORIGIN_LOCAL,
                                        NULL, error) ||
@@ -294,6 +282,35 @@ rubric_for_item (RoundsStore  *self,
   return dataset ? rounds_rubric_ref (rounds_dataset_get_rubric (dataset)) : NULL;
 }
 
+/* The edits of @item by ?2 the annotator that @sql selects, in its order: a GPtrArray of
+ * RoundsJudgement. */
+static GPtrArray *
+query_edits (RoundsStore  *self,
+             const char   *sql,
+             RoundsItem   *item,
+             const char   *annotator,
+             GError      **error)
+{
+  g_autoptr(RoundsRubric) rubric = NULL;
+  g_autoptr(GPtrArray) edits = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  edits = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_judgement_free);
+  if (!(rubric = rubric_for_item (self, item, error)) ||
+      !(stmt = _rounds_store_prepare (self, sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
+  _rounds_store_bind_text (stmt, 2, annotator);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (edits, _rounds_store_judgement_from_row (stmt,
+                                                              rounds_item_get_n_responses (item),
+                                                              rubric));
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&edits);
+}
+
 /* The annotator's current judgement of @item, or %NULL without an error if there is none. */
 RoundsJudgement *
 rounds_store_get_judgement (RoundsStore  *self,
@@ -305,27 +322,14 @@ rounds_store_get_judgement (RoundsStore  *self,
     "SELECT " _ROUNDS_ANNOTATION_COLUMNS " FROM annotations a"
     " JOIN annotators an ON an.id = a.annotator_id"
     " WHERE a.item_id = ?1 AND an.user_name = ?2 AND a.is_current = 1";
-  g_autoptr(RoundsRubric) rubric = NULL;
-  RoundsJudgement *judgement = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  g_autoptr(GPtrArray) current = NULL;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
   g_return_val_if_fail (ROUNDS_IS_ITEM (item), NULL);
 
-  if (!(rubric = rubric_for_item (self, item, error)))
+  if (!(current = query_edits (self, sql, item, annotator, error)) || current->len == 0)
     return NULL;
-  if (!(stmt = _rounds_store_prepare (self, sql, error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  _rounds_store_bind_text (stmt, 2, annotator);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    judgement = judgement_from_row (stmt, item, rubric);
-  else if (rc != SQLITE_DONE)
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
-  return judgement;
+  return g_ptr_array_steal_index (current, 0);
 }
 
 /* Every edit of @item by @annotator, oldest first: a GPtrArray of RoundsJudgement. */
@@ -335,30 +339,16 @@ rounds_store_list_edits (RoundsStore  *self,
                          const char   *annotator,
                          GError      **error)
 {
-  g_autoptr(RoundsRubric) rubric = NULL;
-  g_autoptr(GPtrArray) edits = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  static const char sql[] =
+    "SELECT " _ROUNDS_ANNOTATION_COLUMNS " FROM annotations a"
+    " JOIN annotators an ON an.id = a.annotator_id"
+    " WHERE a.item_id = ?1 AND an.user_name = ?2"
+    " ORDER BY a.revision, a.created_at, a.edit_id";
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
   g_return_val_if_fail (ROUNDS_IS_ITEM (item), NULL);
 
-  edits = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_judgement_free);
-  if (!(rubric = rubric_for_item (self, item, error)))
-    return NULL;
-  if (!(stmt = _rounds_store_prepare (self,
-                                      "SELECT " _ROUNDS_ANNOTATION_COLUMNS " FROM annotations a"
-                                      " JOIN annotators an ON an.id = a.annotator_id"
-                                      " WHERE a.item_id = ?1 AND an.user_name = ?2"
-                                      " ORDER BY a.revision, a.created_at, a.edit_id", error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  _rounds_store_bind_text (stmt, 2, annotator);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (edits, judgement_from_row (stmt, item, rubric));
-  if (!_rounds_store_step_end (self, stmt, rc, error))
-    return NULL;
-  return g_steal_pointer (&edits);
+  return query_edits (self, sql, item, annotator, error);
 }
 
 static void

@@ -20,6 +20,8 @@ typedef enum
   ROUNDS_ORIGIN_REMOTE,
 } RoundsOrigin;
 
+typedef gpointer (*RoundsObjectFromRow) (sqlite3_stmt *stmt);
+
 sqlite3      *_rounds_store_get_db            (RoundsStore      *self);
 void          _rounds_store_bind_text        (sqlite3_stmt     *stmt,
                                              int               index,
@@ -27,6 +29,14 @@ void          _rounds_store_bind_text        (sqlite3_stmt     *stmt,
 char         *_rounds_store_column_dup       (sqlite3_stmt     *stmt,
                                              int               index);
 gboolean      _rounds_store_step_done        (RoundsStore      *self,
+                                             sqlite3_stmt     *stmt,
+                                             GError          **error);
+GListModel   *_rounds_store_list_objects     (RoundsStore          *self,
+                                             sqlite3_stmt         *stmt,
+                                             GType                 type,
+                                             RoundsObjectFromRow   from_row,
+                                             GError              **error);
+gboolean      _rounds_store_step_row         (RoundsStore      *self,
                                              sqlite3_stmt     *stmt,
                                              GError          **error);
 gboolean      _rounds_store_step_end         (RoundsStore      *self,
@@ -66,9 +76,6 @@ gint64        _rounds_store_lookup_reviewer   (RoundsStore      *self,
                                                GError          **error);
 const char   *_rounds_origin_to_string        (RoundsOrigin      origin);
 char         *_rounds_store_item_target       (RoundsItem       *item);
-char         *_rounds_store_edit_detail       (const char       *edit_id,
-                                               int               revision,
-                                               const char       *previous_edit);
 gboolean      _rounds_store_audit_edit        (RoundsStore      *self,
                                                RoundsItem       *item,
                                                const char       *actor,
@@ -77,6 +84,10 @@ gboolean      _rounds_store_audit_edit        (RoundsStore      *self,
                                                int               revision,
                                                const char       *previous_edit,
                                                GError          **error);
+void          _rounds_store_stamp_edit        (char            **edit_id,
+                                               char            **created_at,
+                                               char            **author,
+                                               const char       *user_name);
 gboolean      _rounds_store_next_revision     (RoundsStore      *self,
                                                const char       *sql,
                                                gint64            item_id,
@@ -120,6 +131,10 @@ gboolean      _rounds_store_insert_verdict    (RoundsStore          *self,
                                                gboolean             *inserted,
                                                GError              **error);
 RoundsDataset *_rounds_dataset_new_from_row   (sqlite3_stmt     *stmt);
+gint64        _rounds_store_add_implicit_dataset (RoundsStore  *self,
+                                                  const char   *name,
+                                                  gboolean      published,
+                                                  GError      **error);
 
 /* The columns of one judgement edit, from "annotations a JOIN annotators an"; read by name,
  * so a query that adds columns must not reuse these names. */

@@ -18,31 +18,47 @@
 
 /* Annotators -------------------------------------------------------------------------- */
 
+/* Looks @user_name up among the annotators: *id is 0 when they are not in the store. */
+static gboolean
+find_annotator (RoundsStore  *self,
+                const char   *user_name,
+                gint64       *id,
+                RoundsRoles  *roles,
+                GError      **error)
+{
+  static const char sql[] =
+    "SELECT id, roles FROM annotators WHERE user_name = ?1";
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *id = 0;
+  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, user_name);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *id = _rounds_sql_int64 (stmt, "id");
+      if (roles != NULL)
+        rounds_roles_from_string (_rounds_sql_text (stmt, "roles"), roles, NULL);
+    }
+  return _rounds_store_step_end (self, stmt, rc, error);
+}
+
 /* The id of annotator @user_name, who must be in the store (%ROUNDS_ERROR_NO_PROFILE). */
 gint64
 _rounds_store_lookup_annotator (RoundsStore  *self,
                                 const char   *user_name,
                                 GError      **error)
 {
-  static const char sql[] =
-    "SELECT id FROM annotators WHERE user_name = ?1";
-  sqlite3_stmt *stmt;
-  gint64 id = 0;
-  int rc;
+  gint64 id;
 
-  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+  if (!find_annotator (self, user_name, &id, NULL, error))
     return 0;
-  _rounds_store_bind_text (stmt, 1, user_name);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    id = _rounds_sql_int64 (stmt, "id");
-  else if (rc == SQLITE_DONE)
+  if (id == 0)
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE,
                  _("No annotator profile “%s”: add it with “rounds-cli profile add %s”"),
                  user_name, user_name);
-  else
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
   return id;
 }
 
@@ -53,19 +69,14 @@ _rounds_store_ensure_annotator (RoundsStore  *self,
                                 const char   *user_name,
                                 GError      **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *now = NULL;
   sqlite3_stmt *stmt;
   gint64 id;
 
-  id = _rounds_store_lookup_annotator (self, user_name, &local_error);
+  if (!find_annotator (self, user_name, &id, NULL, error))
+    return 0;
   if (id != 0)
     return id;
-  if (!g_error_matches (local_error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return 0;
-    }
   if (!rounds_user_name_is_valid (user_name, error))
     return 0;
 
@@ -87,26 +98,10 @@ _rounds_store_lookup_reviewer (RoundsStore  *self,
                                GError      **error)
 {
   RoundsRoles roles = ROUNDS_ROLE_NONE;
-  sqlite3_stmt *stmt;
-  gint64 id = 0;
-  int rc;
+  gint64 id;
 
-  if (!(stmt = _rounds_store_prepare (self, "SELECT id, roles FROM annotators WHERE user_name = ?1",
-                                      error)))
+  if (!find_annotator (self, user_name, &id, &roles, error))
     return 0;
-  _rounds_store_bind_text (stmt, 1, user_name);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      id = _rounds_sql_int64 (stmt, "id");
-      rounds_roles_from_string (_rounds_sql_text (stmt, "roles"), &roles, NULL);
-    }
-  else if (rc != SQLITE_DONE)
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return 0;
-
   if (id == 0)
     {
       g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE,
@@ -207,23 +202,14 @@ rounds_store_list_profiles (RoundsStore  *self,
   static const char list_sql[] =
     "SELECT user_name, display_name, roles, specialty FROM annotators"
     " WHERE is_local = 1 ORDER BY user_name";
-  g_autoptr(GListStore) list = g_list_store_new (ROUNDS_TYPE_PROFILE);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
 
   if (!(stmt = _rounds_store_prepare (self, list_sql, error)))
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(RoundsProfile) profile = profile_from_row (stmt);
-
-      g_list_store_append (list, profile);
-    }
-  if (!_rounds_store_step_end (self, stmt, rc, error))
-    return NULL;
-  return G_LIST_MODEL (g_steal_pointer (&list));
+  return _rounds_store_list_objects (self, stmt, ROUNDS_TYPE_PROFILE,
+                                     (RoundsObjectFromRow) profile_from_row, error);
 }
 
 RoundsProfile *
@@ -246,13 +232,12 @@ rounds_store_get_profile (RoundsStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     profile = profile_from_row (stmt);
-  else if (rc == SQLITE_DONE)
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  if (profile == NULL)
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE,
                  _("No profile “%s” on this machine: add it with “rounds-cli profile add %s”"),
                  user_name, user_name);
-  else
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
   return profile;
 }
 

@@ -206,11 +206,77 @@ strv_to_json (char **strv)
   return _rounds_json_builder_to_string (builder);
 }
 
+/* Adds a verdict edit, with @ranking_json as its ranking, inside the caller's transaction;
+ * see _rounds_store_insert_verdict(). */
+static gboolean
+insert_verdict (RoundsStore          *self,
+                RoundsItem           *item,
+                gint64                reviewer_id,
+                const RoundsVerdict  *verdict,
+                const char           *ranking_json,
+                const char           *resolves_json,
+                RoundsOrigin          origin,
+                gboolean             *inserted,
+                GError              **error)
+{
+  static const char insert_sql[] =
+    "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision,"
+    " preference, ranking_json, unacceptable, scores_json, rationale, resolves_json,"
+    " models_revealed, created_at, origin, is_current, synced)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+  g_autofree char *doc_id = NULL;
+  sqlite3_stmt *stmt;
+  gboolean newest, found;
+
+  *inserted = FALSE;
+  if (!_rounds_store_has_edit (self, "adjudications", verdict->edit_id, &found, error))
+    return FALSE;
+  if (found)
+    return TRUE;
+
+  if (!(stmt = _rounds_store_prepare (self,
+                                      "SELECT id, revision, created_at, edit_id FROM adjudications"
+                                      " WHERE item_id = ?1 AND is_current = 1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
+  if (!_rounds_store_supersede (self, "adjudications", stmt, verdict->revision,
+                                verdict->created_at, verdict->edit_id, &newest, NULL, error))
+    return FALSE;
+
+  doc_id = _rounds_doc_id ("verdict", rounds_item_get_dataset_name (item),
+                           rounds_item_get_key (item), verdict->reviewer, verdict->edit_id,
+                           NULL);
+  if (!(stmt = _rounds_store_prepare (self, insert_sql, error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, verdict->edit_id);
+  _rounds_store_bind_text (stmt, 2, doc_id);
+  sqlite3_bind_int64 (stmt, 3, rounds_item_get_id (item));
+  sqlite3_bind_int64 (stmt, 4, reviewer_id);
+  sqlite3_bind_int64 (stmt, 5, verdict->revision);
+  if (verdict->has_preference && verdict->n_responses == 2)
+    sqlite3_bind_int64 (stmt, 6, verdict->preference);
+  _rounds_store_bind_text (stmt, 7, ranking_json);
+  sqlite3_bind_int (stmt, 8, verdict->unacceptable ? 1 : 0);
+  _rounds_store_bind_text (stmt, 9, verdict->scores_json);
+  _rounds_store_bind_text (stmt, 10, verdict->rationale);
+  _rounds_store_bind_text (stmt, 11, resolves_json);
+  sqlite3_bind_int (stmt, 12, verdict->models_revealed ? 1 : 0);
+  _rounds_store_bind_text (stmt, 13, verdict->created_at);
+  _rounds_store_bind_text (stmt, 14, _rounds_origin_to_string (origin));
+  sqlite3_bind_int (stmt, 15, newest ? 1 : 0);
+  /* Pulled edits are in the curation store already; imported and local ones are not. */
+  sqlite3_bind_int (stmt, 16, origin == ROUNDS_ORIGIN_REMOTE ? 1 : 0);
+  if (!_rounds_store_step_done (self, stmt, error))
+    return FALSE;
+  *inserted = TRUE;
+  return TRUE;
+}
+
 /**
  * rounds_store_save_verdict:
  * @reviewer: a profile with the reviewer role
- * @verdict: on success its edit id, revision, created_at, reviewer and resolves are set to
- *   what was stored
+ * @verdict: its edit id, revision, created_at and reviewer are set to the new edit's, as
+ *   save_judgement does, and on success its resolves to what was stored
  *
  * Records a new verdict edit, makes it the item's current verdict and appends
  * "verdict.submit" (the item's first) or "verdict.revise" to the audit log, in one
@@ -229,24 +295,13 @@ rounds_store_save_verdict (RoundsStore    *self,
     " (SELECT edit_id FROM adjudications WHERE item_id = ?1 AND is_current = 1)"
     "  AS previous_edit"
     " FROM adjudications WHERE item_id = ?1";
-  static const char retire_sql[] =
-    "UPDATE adjudications SET is_current = 0 WHERE item_id = ?1 AND is_current = 1";
-  static const char insert_sql[] =
-    "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision,"
-    " preference, ranking_json, unacceptable, scores_json, rationale, resolves_json,"
-    " models_revealed, created_at, origin, is_current, synced)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?13, ?9, ?10, ?11, ?12, 'local', 1, 0)";
   g_autoptr(RoundsDataset) dataset = NULL;
   g_autofree char *previous_edit = NULL;
-  g_autofree char *doc_id = NULL;
   g_autofree char *ranking_json = NULL;
   g_autofree char *resolves_json = NULL;
   g_auto(GStrv) resolves = NULL;
-  g_autofree char *edit_id = NULL;
-  g_autofree char *created_at = NULL;
-  sqlite3_stmt *stmt;
   gint64 reviewer_id;
-  int revision;
+  gboolean inserted;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
   g_return_val_if_fail (ROUNDS_IS_ITEM (item), FALSE);
@@ -265,7 +320,7 @@ rounds_store_save_verdict (RoundsStore    *self,
     goto fail;
 
   if (!_rounds_store_next_revision (self, revision_sql, rounds_item_get_id (item), 0,
-                                    &revision, &previous_edit, error))
+                                    &verdict->revision, &previous_edit, error))
     goto fail;
 
   if (verdict->resolves != NULL)
@@ -273,55 +328,23 @@ rounds_store_save_verdict (RoundsStore    *self,
   else if (!(resolves = current_edit_ids (self, item, error)))
     goto fail;
 
-  edit_id = g_uuid_string_random ();
-  created_at = _rounds_now_iso8601 ();
-  doc_id = _rounds_doc_id ("verdict", rounds_item_get_dataset_name (item),
-                           rounds_item_get_key (item), reviewer, edit_id, NULL);
+  _rounds_store_stamp_edit (&verdict->edit_id, &verdict->created_at, &verdict->reviewer,
+                            reviewer);
   if (verdict->n_responses > 2)
     ranking_json = _rounds_judgement_ints_to_json (verdict->ranks, verdict->n_responses);
   resolves_json = strv_to_json (resolves);
 
-  /* The new edit has the highest revision of the item, so it is the newest. */
-  if (!(stmt = _rounds_store_prepare (self, retire_sql, error)))
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  if (!_rounds_store_step_done (self, stmt, error))
-    goto fail;
-
-  if (!(stmt = _rounds_store_prepare (self, insert_sql, error)))
-    goto fail;
-  _rounds_store_bind_text (stmt, 1, edit_id);
-  _rounds_store_bind_text (stmt, 2, doc_id);
-  sqlite3_bind_int64 (stmt, 3, rounds_item_get_id (item));
-  sqlite3_bind_int64 (stmt, 4, reviewer_id);
-  sqlite3_bind_int (stmt, 5, revision);
-  if (verdict->n_responses == 2 && verdict->has_preference)
-    sqlite3_bind_int (stmt, 6, verdict->preference);
-  _rounds_store_bind_text (stmt, 7, ranking_json);
-  sqlite3_bind_int (stmt, 8, verdict->unacceptable ? 1 : 0);
-  _rounds_store_bind_text (stmt, 9, verdict->rationale);
-  _rounds_store_bind_text (stmt, 10, resolves_json);
-  sqlite3_bind_int (stmt, 11, verdict->models_revealed ? 1 : 0);
-  _rounds_store_bind_text (stmt, 12, created_at);
-  _rounds_store_bind_text (stmt, 13, verdict->scores_json);
-  if (!_rounds_store_step_done (self, stmt, error))
-    goto fail;
-
-  if (!_rounds_store_audit_edit (self, item, reviewer,
-                                 revision > 1 ? "verdict.revise" : "verdict.submit",
-                                 edit_id, revision, previous_edit, error) ||
+  /* The new edit has the highest revision of the item, so it becomes the current one. */
+  if (!insert_verdict (self, item, reviewer_id, verdict, ranking_json, resolves_json,
+                       ROUNDS_ORIGIN_LOCAL, &inserted, error) ||
+      !_rounds_store_audit_edit (self, item, reviewer,
+                                 verdict->revision > 1 ? "verdict.revise" : "verdict.submit",
+                                 verdict->edit_id, verdict->revision, previous_edit, error) ||
       !_rounds_store_commit (self, error))
     goto fail;
 
-  g_free (verdict->edit_id);
-  verdict->edit_id = g_steal_pointer (&edit_id);
-  g_free (verdict->created_at);
-  verdict->created_at = g_steal_pointer (&created_at);
-  g_free (verdict->reviewer);
-  verdict->reviewer = g_strdup (reviewer);
   g_strfreev (verdict->resolves);
   verdict->resolves = g_steal_pointer (&resolves);
-  verdict->revision = revision;
   verdict->is_current = TRUE;
   return TRUE;
 
@@ -350,60 +373,34 @@ _rounds_store_insert_verdict (RoundsStore          *self,
                               gboolean             *inserted,
                               GError              **error)
 {
-  static const char insert_sql[] =
-    "INSERT INTO adjudications (edit_id, doc_id, item_id, reviewer_id, revision,"
-    " preference, ranking_json, unacceptable, scores_json, rationale, resolves_json,"
-    " models_revealed, created_at, origin, is_current, synced)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
-  g_autofree char *doc_id = NULL;
   g_autofree char *ranking_json = NULL;
-  sqlite3_stmt *stmt;
-  gboolean newest, found;
 
-  *inserted = FALSE;
-  if (!_rounds_store_has_edit (self, "adjudications", verdict->edit_id, &found, error))
-    return FALSE;
-  if (found)
-    return TRUE;
-
-  if (!(stmt = _rounds_store_prepare (self,
-                                      "SELECT id, revision, created_at, edit_id FROM adjudications"
-                                      " WHERE item_id = ?1 AND is_current = 1", error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  if (!_rounds_store_supersede (self, "adjudications", stmt, verdict->revision,
-                                verdict->created_at, verdict->edit_id, &newest, NULL, error))
-    return FALSE;
-
-  doc_id = _rounds_doc_id ("verdict", rounds_item_get_dataset_name (item),
-                           rounds_item_get_key (item), verdict->reviewer, verdict->edit_id,
-                           NULL);
   if (verdict->n_responses > 2 && verdict->ranks != NULL && verdict->ranks[0] > 0)
     ranking_json = _rounds_judgement_ints_to_json (verdict->ranks, verdict->n_responses);
-  if (!(stmt = _rounds_store_prepare (self, insert_sql, error)))
-    return FALSE;
-  _rounds_store_bind_text (stmt, 1, verdict->edit_id);
-  _rounds_store_bind_text (stmt, 2, doc_id);
-  sqlite3_bind_int64 (stmt, 3, rounds_item_get_id (item));
-  sqlite3_bind_int64 (stmt, 4, reviewer_id);
-  sqlite3_bind_int64 (stmt, 5, verdict->revision);
-  if (verdict->has_preference && verdict->n_responses == 2)
-    sqlite3_bind_int64 (stmt, 6, verdict->preference);
-  _rounds_store_bind_text (stmt, 7, ranking_json);
-  sqlite3_bind_int (stmt, 8, verdict->unacceptable ? 1 : 0);
-  _rounds_store_bind_text (stmt, 9, verdict->scores_json);
-  _rounds_store_bind_text (stmt, 10, verdict->rationale);
-  _rounds_store_bind_text (stmt, 11, resolves_json);
-  sqlite3_bind_int (stmt, 12, verdict->models_revealed ? 1 : 0);
-  _rounds_store_bind_text (stmt, 13, verdict->created_at);
-  _rounds_store_bind_text (stmt, 14, _rounds_origin_to_string (origin));
-  sqlite3_bind_int (stmt, 15, newest ? 1 : 0);
-  /* Pulled edits are in the curation store already; imported ones are not. */
-  sqlite3_bind_int (stmt, 16, origin == ROUNDS_ORIGIN_REMOTE ? 1 : 0);
-  if (!_rounds_store_step_done (self, stmt, error))
-    return FALSE;
-  *inserted = TRUE;
-  return TRUE;
+  return insert_verdict (self, item, reviewer_id, verdict, ranking_json, resolves_json, origin,
+                         inserted, error);
+}
+
+/* The verdict edits of @item that @sql selects, in its order: a GPtrArray of RoundsVerdict. */
+static GPtrArray *
+query_verdicts (RoundsStore  *self,
+                const char   *sql,
+                RoundsItem   *item,
+                GError      **error)
+{
+  g_autoptr(GPtrArray) verdicts = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_verdict_free);
+  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (verdicts, verdict_from_row (stmt, rounds_item_get_n_responses (item)));
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&verdicts);
 }
 
 /* The item's current verdict, or %NULL without an error when it has none. */
@@ -412,26 +409,18 @@ rounds_store_get_verdict (RoundsStore  *self,
                           RoundsItem   *item,
                           GError      **error)
 {
-  RoundsVerdict *verdict = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  static const char sql[] =
+    "SELECT " VERDICT_COLUMNS " FROM adjudications j"
+    " JOIN annotators an ON an.id = j.reviewer_id"
+    " WHERE j.item_id = ?1 AND j.is_current = 1";
+  g_autoptr(GPtrArray) current = NULL;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
   g_return_val_if_fail (ROUNDS_IS_ITEM (item), NULL);
 
-  if (!(stmt = _rounds_store_prepare (self,
-                                      "SELECT " VERDICT_COLUMNS " FROM adjudications j"
-                                      " JOIN annotators an ON an.id = j.reviewer_id"
-                                      " WHERE j.item_id = ?1 AND j.is_current = 1", error)))
+  if (!(current = query_verdicts (self, sql, item, error)) || current->len == 0)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    verdict = verdict_from_row (stmt, rounds_item_get_n_responses (item));
-  else if (rc != SQLITE_DONE)
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
-  return verdict;
+  return g_ptr_array_steal_index (current, 0);
 }
 
 /**
@@ -447,26 +436,16 @@ rounds_store_list_verdicts (RoundsStore  *self,
                             RoundsItem   *item,
                             GError      **error)
 {
-  g_autoptr(GPtrArray) verdicts = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  static const char sql[] =
+    "SELECT " VERDICT_COLUMNS " FROM adjudications j"
+    " JOIN annotators an ON an.id = j.reviewer_id"
+    " WHERE j.item_id = ?1"
+    " ORDER BY j.revision, j.created_at, j.edit_id";
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
   g_return_val_if_fail (ROUNDS_IS_ITEM (item), NULL);
 
-  verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_verdict_free);
-  if (!(stmt = _rounds_store_prepare (self,
-                                      "SELECT " VERDICT_COLUMNS " FROM adjudications j"
-                                      " JOIN annotators an ON an.id = j.reviewer_id"
-                                      " WHERE j.item_id = ?1"
-                                      " ORDER BY j.revision, j.created_at, j.edit_id", error)))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, rounds_item_get_id (item));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (verdicts, verdict_from_row (stmt, rounds_item_get_n_responses (item)));
-  if (!_rounds_store_step_end (self, stmt, rc, error))
-    return NULL;
-  return g_steal_pointer (&verdicts);
+  return query_verdicts (self, sql, item, error);
 }
 
 /**
@@ -513,14 +492,14 @@ rounds_store_send_back (RoundsStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     old_overlap = (guint) _rounds_sql_int (stmt, "overlap");
-  else if (rc == SQLITE_DONE)
-    g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
-                 _("No item with id %lld"), (long long) rounds_item_get_id (item));
-  else
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
+  if (!_rounds_store_step_end (self, stmt, rc, error))
     goto fail;
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
+                   _("No item with id %lld"), (long long) rounds_item_get_id (item));
+      goto fail;
+    }
 
   if (new_overlap <= old_overlap)
     {

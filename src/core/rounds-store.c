@@ -200,6 +200,48 @@ _rounds_store_step_done (RoundsStore   *self,
   return _rounds_store_step_end (self, stmt, sqlite3_step (stmt), error);
 }
 
+/**
+ * _rounds_store_list_objects:
+ * @stmt: prepared and bound
+ * @from_row: makes a new object of @type from the current row
+ *
+ * Returns: (transfer full): a GListModel of what @from_row makes of each row of @stmt
+ */
+GListModel *
+_rounds_store_list_objects (RoundsStore           *self,
+                            sqlite3_stmt          *stmt,
+                            GType                  type,
+                            RoundsObjectFromRow    from_row,
+                            GError               **error)
+{
+  g_autoptr(GListStore) list = g_list_store_new (type);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GObject) object = from_row (stmt);
+
+      g_list_store_append (list, object);
+    }
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+/* Steps a statement that always gives one row, such as an aggregate: %TRUE with the row to
+ * read, the caller resetting @stmt after; %FALSE with the error set and @stmt reset. */
+gboolean
+_rounds_store_step_row (RoundsStore   *self,
+                        sqlite3_stmt  *stmt,
+                        GError       **error)
+{
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return TRUE;
+  _rounds_store_set_sqlite_error (self, error);
+  sqlite3_reset (stmt);
+  return FALSE;
+}
+
 /* Resets @stmt after its last step returned @rc: %FALSE with the error set unless that
  * step gave a row or ran out of rows. */
 gboolean
@@ -390,10 +432,10 @@ _rounds_store_item_target (RoundsItem *item)
 }
 
 /* The audit detail of a new judgement or verdict edit: {"edit", "revision", "previous_edit"}. */
-char *
-_rounds_store_edit_detail (const char *edit_id,
-                           int         revision,
-                           const char *previous_edit)
+static char *
+edit_detail (const char *edit_id,
+             int         revision,
+             const char *previous_edit)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -422,7 +464,7 @@ _rounds_store_audit_edit (RoundsStore  *self,
                           const char   *previous_edit,
                           GError      **error)
 {
-  g_autofree char *detail_json = _rounds_store_edit_detail (edit_id, revision, previous_edit);
+  g_autofree char *detail_json = edit_detail (edit_id, revision, previous_edit);
   g_autofree char *target = _rounds_store_item_target (item);
 
   return rounds_store_audit (self, actor, action, target, detail_json, error);
@@ -489,6 +531,22 @@ _rounds_edit_is_newer (int         revision,
   return g_strcmp0 (edit_id, than_edit_id) > 0;
 }
 
+/* Gives a new edit made here its id, made once so that a retried push can never duplicate
+ * it, its time and its author. */
+void
+_rounds_store_stamp_edit (char       **edit_id,
+                          char       **created_at,
+                          char       **author,
+                          const char  *user_name)
+{
+  g_free (*edit_id);
+  *edit_id = g_uuid_string_random ();
+  g_free (*created_at);
+  *created_at = _rounds_now_iso8601 ();
+  g_free (*author);
+  *author = g_strdup (user_name);
+}
+
 /**
  * _rounds_store_next_revision:
  * @sql: a query of one row with the columns "revision" (the new edit's) and "previous_edit"
@@ -512,12 +570,8 @@ _rounds_store_next_revision (RoundsStore  *self,
   sqlite3_bind_int64 (stmt, 1, item_id);
   if (person_id != 0)
     sqlite3_bind_int64 (stmt, 2, person_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      _rounds_store_set_sqlite_error (self, error);
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
+  if (!_rounds_store_step_row (self, stmt, error))
+    return FALSE;
   *revision = _rounds_sql_int (stmt, "revision");
   *previous_edit = _rounds_sql_dup (stmt, "previous_edit");
   sqlite3_reset (stmt);
@@ -601,9 +655,7 @@ _rounds_store_get_meta (RoundsStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     value = _rounds_sql_dup (stmt, "value");
-  else if (rc != SQLITE_DONE)
-    _rounds_store_set_sqlite_error (self, error);
-  sqlite3_reset (stmt);
+  _rounds_store_step_end (self, stmt, rc, error);
   return value;
 }
 

@@ -29,27 +29,28 @@ item_cache_key (const char *dataset,
   return g_strconcat (dataset, "\x1f", key, NULL);
 }
 
-/* The local item, or %NULL without an error when it has not arrived. */
-static RoundsItem *
-lookup_item (Run         *run,
-             const char  *dataset,
-             const char  *key,
-             GError     **error)
+/* The local item, borrowed from the cache: *item is %NULL when it has not arrived. */
+static gboolean
+lookup_item (Run          *run,
+             const char   *dataset,
+             const char   *key,
+             RoundsItem  **item,
+             GError      **error)
 {
   g_autofree char *cache_key = item_cache_key (dataset, key);
   g_autoptr(GError) local_error = NULL;
-  RoundsItem *item = g_hash_table_lookup (run->items, cache_key);
 
-  if (item != NULL)
-    return item;
-  if (!(item = rounds_store_find_item (run->store, dataset, key, &local_error)))
+  if ((*item = g_hash_table_lookup (run->items, cache_key)))
+    return TRUE;
+  if (!(*item = rounds_store_find_item (run->store, dataset, key, &local_error)))
     {
-      if (!g_error_matches (local_error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      if (g_error_matches (local_error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
-  g_hash_table_insert (run->items, g_steal_pointer (&cache_key), item);
-  return item;
+  g_hash_table_insert (run->items, g_steal_pointer (&cache_key), *item);
+  return TRUE;
 }
 
 static void
@@ -106,7 +107,6 @@ apply_event (Run              *run,
              gboolean         *parked,
              GError          **error)
 {
-  g_autoptr(GError) local_error = NULL;
   RoundsEventKey key;
   RoundsItem *item;
   gboolean inserted = FALSE;
@@ -127,10 +127,10 @@ apply_event (Run              *run,
         }
     }
 
-  if (!(item = lookup_item (run, key.dataset, key.item, &local_error)))
+  if (!lookup_item (run, key.dataset, key.item, &item, error))
+    return FALSE;
+  if (item == NULL)
     {
-      if (local_error != NULL)
-        return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
       *parked = TRUE;
       return park (run, doc_id, doc, error);
     }
@@ -401,9 +401,8 @@ apply_dataset (Run         *run,
       local_read (&here, stmt);
       old_overlap = _rounds_sql_int (stmt, "overlap");
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
+  if (!_rounds_store_step_end (run->store, stmt, rc, error))
+    return FALSE;
 
   state = local_state (run, &here, rev, hash, force);
   if (state == LOCAL_CONFLICT)
@@ -481,7 +480,6 @@ ensure_dataset (Run         *run,
                 const char  *name,
                 GError     **error)
 {
-  g_autofree char *now = NULL;
   sqlite3_stmt *stmt;
   gint64 id = 0;
   int rc;
@@ -493,23 +491,11 @@ ensure_dataset (Run         *run,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     id = _rounds_sql_int64 (stmt, "id");
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error), 0;
+  if (!_rounds_store_step_end (run->store, stmt, rc, error))
+    return 0;
   if (id != 0)
     return id;
-
-  now = _rounds_now_iso8601 ();
-  if (!(stmt = _rounds_store_prepare (run->store,
-                                      "INSERT INTO datasets (name, content_hash, published,"
-                                      " created_at, updated_at)"
-                                      " VALUES (?1, 'implicit', 1, ?2, ?2)", error)))
-    return 0;
-  _rounds_store_bind_text (stmt, 1, name);
-  _rounds_store_bind_text (stmt, 2, now);
-  if (!_rounds_store_step_done (run->store, stmt, error))
-    return 0;
-  return sqlite3_last_insert_rowid (_rounds_store_get_db (run->store));
+  return _rounds_store_add_implicit_dataset (run->store, name, TRUE, error);
 }
 
 static gboolean
@@ -595,9 +581,8 @@ apply_item (Run         *run,
       old_n_responses = _rounds_sql_int (stmt, "n_responses");
       judged = _rounds_sql_int (stmt, "judged") != 0;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
+  if (!_rounds_store_step_end (run->store, stmt, rc, error))
+    return FALSE;
 
   item_id = here.id;
   state = local_state (run, &here, rev, hash, force);
@@ -789,9 +774,8 @@ _rounds_sync_unpark (Run     *run,
         g_ptr_array_add (docs, json_object_ref (json_node_get_object (node)));
       g_clear_pointer (&node, json_node_unref);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
+  if (!_rounds_store_step_end (run->store, stmt, rc, error))
+    return FALSE;
 
   for (guint i = 0; i < docs->len; i++)
     {
@@ -799,15 +783,15 @@ _rounds_sync_unpark (Run     *run,
       const char *doc_id = _rounds_event_get_string (doc, "_id");
       const char *dataset = _rounds_event_get_string (doc, "dataset");
       const char *key = _rounds_event_get_string (doc, "item");
-      g_autoptr(GError) local_error = NULL;
+      RoundsItem *item;
       gboolean parked = FALSE;
 
       if (doc_id == NULL || dataset == NULL || key == NULL)
         continue;
-      if (!lookup_item (run, dataset, key, &local_error))
+      if (!lookup_item (run, dataset, key, &item, error))
+        return FALSE;
+      if (item == NULL)
         {
-          if (local_error != NULL)
-            return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
           n_parked++;
           continue;
         }

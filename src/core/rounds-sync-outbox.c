@@ -29,7 +29,6 @@ rounds_sync_count_waiting (RoundsStore  *store,
                            GError      **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (store), FALSE);
   g_return_val_if_fail (n_waiting != NULL, FALSE);
@@ -46,11 +45,11 @@ rounds_sync_count_waiting (RoundsStore  *store,
                                       error)))
     return FALSE;
   _rounds_store_bind_text (stmt, 1, user_name);
-  rc = sqlite3_step (stmt);
-  *n_waiting = rc == SQLITE_ROW ? (guint) _rounds_sql_int64 (stmt, "n_waiting") : 0;
+  *n_waiting = 0;
+  if (!_rounds_store_step_row (store, stmt, error))
+    return FALSE;
+  *n_waiting = (guint) _rounds_sql_int64 (stmt, "n_waiting");
   sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return _rounds_store_set_sqlite_error (store, error);
   return TRUE;
 }
 
@@ -83,12 +82,8 @@ response_keys (Run     *run,
   sqlite3_bind_int64 (stmt, 1, item_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_strv_builder_add (builder, _rounds_sql_text (stmt, "key"));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (run->store, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (run->store, stmt, rc, error))
+    return NULL;
   return g_strv_builder_end (builder);
 }
 
@@ -111,6 +106,19 @@ set_json (JsonObject *doc,
 
   if (node != NULL)
     json_object_set_member (doc, member, node);
+}
+
+/* A comma-separated list of names, as stored for roles and requirements, as a JSON array. */
+static JsonArray *
+names_to_array (const char *list)
+{
+  g_auto(GStrv) names = g_strsplit (list, ",", -1);
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; names[i]; i++)
+    if (*names[i] != '\0')
+      json_array_add_string_element (array, names[i]);
+  return array;
 }
 
 /* The stored arrays are in canonical response order; the documents key them by response
@@ -173,9 +181,7 @@ dataset_from_row (Run           *run,
 {
   const char *name = _rounds_sql_text (stmt, "name");
   g_autofree char *doc_id = _rounds_doc_id ("dataset", name, NULL);
-  g_auto(GStrv) required = g_strsplit (_rounds_sql_text (stmt, "required"), ",", -1);
   JsonObject *doc = new_doc (doc_id, "dataset");
-  JsonArray *required_array = json_array_new ();
   Outgoing *out;
 
   set_text (doc, "_rev", _rounds_sql_text (stmt, "remote_rev"));
@@ -187,10 +193,8 @@ dataset_from_row (Run           *run,
   json_object_set_int_member (doc, "scale", _rounds_sql_int (stmt, "scale"));
   json_object_set_int_member (doc, "overlap", _rounds_sql_int (stmt, "overlap"));
   json_object_set_int_member (doc, "dispute_spread", _rounds_sql_int (stmt, "dispute_spread"));
-  for (guint i = 0; required[i]; i++)
-    if (*required[i] != '\0')
-      json_array_add_string_element (required_array, required[i]);
-  json_object_set_array_member (doc, "required", required_array);
+  json_object_set_array_member (doc, "required",
+                                names_to_array (_rounds_sql_text (stmt, "required")));
   set_json (doc, "metadata", _rounds_sql_text (stmt, "metadata_json"));
   set_text (doc, "content_hash", _rounds_sql_text (stmt, "content_hash"));
 
@@ -224,10 +228,7 @@ add_item_responses (Run         *run,
       set_json (response, "metadata", _rounds_sql_text (stmt, "metadata_json"));
       json_array_add_object_element (responses, response);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
-  return TRUE;
+  return _rounds_store_step_end (run->store, stmt, rc, error);
 }
 
 static Outgoing *
@@ -266,11 +267,15 @@ typedef Outgoing *(*OutboxRowFunc) (Run           *run,
                                     GError       **error);
 
 /* The outboxes read row by row: ?1 is the cursor, ?2 how many rows at most and ?3, for the
- * edits, whose. The profile is no table of its own. */
+ * edits, whose. A pushed row is marked with ?1 its id and, for datasets and items, ?2 its new
+ * revision and ?3 the content pushed: it is published only if nobody re-imported it
+ * meanwhile; else the next push sends the newer version, on top of this revision. The
+ * profile is no table of its own. */
 static const struct
 {
   const char    *sql;
   OutboxRowFunc  from_row;
+  const char    *pushed_sql;
 } outboxes[N_KINDS] = {
   [KIND_DATASET] = {
     "SELECT id, name, title, description, instructions,"
@@ -278,7 +283,8 @@ static const struct
     " metadata_json, content_hash, remote_rev"
     " FROM datasets WHERE published = 0 AND id > ?1"
     " ORDER BY id LIMIT ?2",
-    dataset_from_row },
+    dataset_from_row,
+    "UPDATE datasets SET remote_rev = ?2, published = (content_hash IS ?3) WHERE id = ?1" },
   [KIND_ITEM] = {
     "SELECT i.id, d.name AS dataset, i.key, i.position, i.title,"
     " i.scenario, i.specialty, i.language, i.metadata_json,"
@@ -286,7 +292,8 @@ static const struct
     " FROM items i JOIN datasets d ON d.id = i.dataset_id"
     " WHERE i.published = 0 AND i.id > ?1"
     " ORDER BY i.id LIMIT ?2",
-    item_from_row },
+    item_from_row,
+    "UPDATE items SET remote_rev = ?2, published = (content_hash IS ?3) WHERE id = ?1" },
   [KIND_JUDGEMENT] = {
     "SELECT a.id, a.doc_id, a.edit_id, an.user_name,"
     " d.name AS dataset, i.key AS item_key, a.revision, a.status,"
@@ -301,7 +308,8 @@ static const struct
     " WHERE a.synced = 0 AND a.origin = 'local' AND a.id > ?1"
     " AND an.user_name = ?3"
     " ORDER BY a.id LIMIT ?2",
-    event_from_row },
+    event_from_row,
+    "UPDATE annotations SET synced = 1 WHERE id = ?1" },
   [KIND_VERDICT] = {
     "SELECT j.id, j.doc_id, j.edit_id, an.user_name,"
     " d.name AS dataset, i.key AS item_key, j.revision,"
@@ -315,7 +323,8 @@ static const struct
     " WHERE j.synced = 0 AND j.origin = 'local' AND j.id > ?1"
     " AND an.user_name = ?3"
     " ORDER BY j.id LIMIT ?2",
-    event_from_row },
+    event_from_row,
+    "UPDATE adjudications SET synced = 1 WHERE id = ?1" },
 };
 
 /* Reads up to @max rows of the current kind's outbox after the cursor into @batch. */
@@ -346,10 +355,31 @@ read_outbox (Run        *run,
       run->cursor = out->row_id;
       g_ptr_array_add (batch, out);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
-  return TRUE;
+  return _rounds_store_step_end (run->store, stmt, rc, error);
+}
+
+/* Where the meta table keeps what was last pushed of the profile to this server and
+ * database: {"rev", "hash"}. */
+static char *
+profile_state_key (Run *run)
+{
+  return g_strdup_printf ("%s%s/%s:%s", META_PROFILE, run->server_uuid,
+                          rounds_couch_get_db_name (run->couch), run->profile);
+}
+
+static JsonObject *
+profile_doc (Run           *run,
+             RoundsProfile *profile)
+{
+  g_autofree char *doc_id = _rounds_doc_id ("annotator", run->profile, NULL);
+  g_autofree char *roles = rounds_roles_to_string (rounds_profile_get_roles (profile));
+  JsonObject *doc = new_doc (doc_id, "annotator");
+
+  set_text (doc, "user", rounds_profile_get_user_name (profile));
+  set_text (doc, "display_name", rounds_profile_get_display_name (profile));
+  set_text (doc, "specialty", rounds_profile_get_specialty (profile));
+  json_object_set_array_member (doc, "roles", names_to_array (roles));
+  return doc;
 }
 
 /* The profile of the person syncing, when it differs from what was last pushed. */
@@ -360,16 +390,12 @@ read_profile (Run        *run,
 {
   g_autoptr(RoundsProfile) profile = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *doc_id = NULL;
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonNode) state_node = NULL;
   g_autofree char *key = NULL;
   g_autofree char *state = NULL;
   g_autofree char *content = NULL;
   g_autofree char *hash = NULL;
-  g_autoptr(JsonNode) state_node = NULL;
-  g_autofree char *roles = NULL;
-  g_auto(GStrv) role_names = NULL;
-  JsonArray *role_array;
-  JsonObject *doc;
   Outgoing *out;
 
   if (!(profile = rounds_store_get_profile (run->store, run->profile, &local_error)))
@@ -380,26 +406,12 @@ read_profile (Run        *run,
       return FALSE;
     }
 
-  doc_id = _rounds_doc_id ("annotator", run->profile, NULL);
-  doc = new_doc (doc_id, "annotator");
-  set_text (doc, "user", rounds_profile_get_user_name (profile));
-  set_text (doc, "display_name", rounds_profile_get_display_name (profile));
-  set_text (doc, "specialty", rounds_profile_get_specialty (profile));
-  roles = rounds_roles_to_string (rounds_profile_get_roles (profile));
-  role_names = g_strsplit (roles, ",", -1);
-  role_array = json_array_new ();
-  for (guint i = 0; role_names[i]; i++)
-    if (*role_names[i])
-      json_array_add_string_element (role_array, role_names[i]);
-  json_object_set_array_member (doc, "roles", role_array);
-
+  doc = profile_doc (run, profile);
   content = _rounds_sync_object_to_string (doc);
   hash = _rounds_sha256_hex (content, -1);
-  key = g_strdup_printf ("%s%s/%s:%s", META_PROFILE, run->server_uuid,
-                         rounds_couch_get_db_name (run->couch), run->profile);
+  key = profile_state_key (run);
   if (!(state = _rounds_store_get_meta (run->store, key, &local_error)) && local_error)
     {
-      json_object_unref (doc);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
@@ -409,14 +421,11 @@ read_profile (Run        *run,
       JsonObject *object = json_node_get_object (state_node);
 
       if (g_strcmp0 (_rounds_event_get_string (object, "hash"), hash) == 0)
-        {
-          json_object_unref (doc);
-          return TRUE;
-        }
+        return TRUE;
       set_text (doc, "_rev", _rounds_event_get_string (object, "rev"));
     }
 
-  out = outgoing_new (KIND_PROFILE, 0, doc);
+  out = outgoing_new (KIND_PROFILE, 0, g_steal_pointer (&doc));
   out->content_hash = g_steal_pointer (&hash);
   g_ptr_array_add (batch, out);
   return TRUE;
@@ -453,7 +462,6 @@ _rounds_sync_fill_batch (Run        *run,
   return TRUE;
 }
 
-
 /* Marks one document as in the store, at revision @rev. */
 gboolean
 _rounds_sync_mark_pushed (Run         *run,
@@ -461,61 +469,35 @@ _rounds_sync_mark_pushed (Run         *run,
                           const char  *rev,
                           GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt;
 
-  switch (out->kind)
+  if (out->kind == KIND_PROFILE)
     {
-    case KIND_JUDGEMENT:
-    case KIND_VERDICT:
-      if (!(stmt = _rounds_store_prepare (run->store,
-                                          out->kind == KIND_JUDGEMENT
-                                            ? "UPDATE annotations SET synced = 1 WHERE id = ?1"
-                                            : "UPDATE adjudications SET synced = 1 WHERE id = ?1",
-                                          error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, out->row_id);
-      break;
-    case KIND_DATASET:
-    case KIND_ITEM:
-      /* Published only if nobody re-imported it meanwhile; else the next push sends the
-       * newer version, on top of this revision. */
-      if (!(stmt = _rounds_store_prepare (run->store,
-                                          out->kind == KIND_DATASET
-                                            ? "UPDATE datasets SET remote_rev = ?2,"
-                                              " published = (content_hash IS ?3) WHERE id = ?1"
-                                            : "UPDATE items SET remote_rev = ?2,"
-                                              " published = (content_hash IS ?3) WHERE id = ?1",
-                                          error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, out->row_id);
-      _rounds_store_bind_text (stmt, 2, rev);
-      _rounds_store_bind_text (stmt, 3, out->content_hash);
-      break;
-    case KIND_PROFILE:
-      {
-        g_autoptr(JsonObject) state = json_object_new ();
-        g_autofree char *key = g_strdup_printf ("%s%s/%s:%s", META_PROFILE, run->server_uuid,
-                                                rounds_couch_get_db_name (run->couch),
-                                                run->profile);
-        g_autofree char *value = NULL;
+      g_autoptr(JsonObject) state = json_object_new ();
+      g_autofree char *key = profile_state_key (run);
+      g_autofree char *value = NULL;
 
-        json_object_set_string_member (state, "rev", rev);
-        json_object_set_string_member (state, "hash", out->content_hash);
-        value = _rounds_sync_object_to_string (state);
-        if (!_rounds_store_set_meta (run->store, key, value, error))
-          return FALSE;
-      }
-      break;
-    case N_KINDS:
-    default:
-      g_assert_not_reached ();
+      json_object_set_string_member (state, "rev", rev);
+      json_object_set_string_member (state, "hash", out->content_hash);
+      value = _rounds_sync_object_to_string (state);
+      if (!_rounds_store_set_meta (run->store, key, value, error))
+        return FALSE;
     }
-
-  if (stmt != NULL && !_rounds_store_step_done (run->store, stmt, error))
-    return FALSE;
+  else
+    {
+      if (!(stmt = _rounds_store_prepare (run->store, outboxes[out->kind].pushed_sql, error)))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, out->row_id);
+      if (sqlite3_bind_parameter_count (stmt) >= 3)
+        {
+          _rounds_store_bind_text (stmt, 2, rev);
+          _rounds_store_bind_text (stmt, 3, out->content_hash);
+        }
+      if (!_rounds_store_step_done (run->store, stmt, error))
+        return FALSE;
+    }
   return _rounds_sync_clear_problem (run, out->doc_id, error);
 }
-
 
 gboolean
 _rounds_sync_count_outbox (Run     *run,
@@ -523,7 +505,6 @@ _rounds_sync_count_outbox (Run     *run,
 {
   sqlite3_stmt *stmt;
   guint n = 0;
-  int rc;
 
   if (!rounds_sync_count_waiting (run->store, run->profile, &n, error))
     return FALSE;
@@ -534,14 +515,11 @@ _rounds_sync_count_outbox (Run     *run,
                                           "SELECT (SELECT COUNT(*) FROM datasets"
                                           "         WHERE published = 0)"
                                           " + (SELECT COUNT(*) FROM items WHERE published = 0)"
-                                          " AS n_unpublished", error)))
+                                          " AS n_unpublished", error)) ||
+          !_rounds_store_step_row (run->store, stmt, error))
         return FALSE;
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        run->n_total += (guint) _rounds_sql_int64 (stmt, "n_unpublished");
+      run->n_total += (guint) _rounds_sql_int64 (stmt, "n_unpublished");
       sqlite3_reset (stmt);
-      if (rc != SQLITE_ROW)
-        return _rounds_store_set_sqlite_error (run->store, error);
     }
   return TRUE;
 }

@@ -222,12 +222,8 @@ rounds_sync_list_problems (RoundsStore  *store,
       problem->title = _rounds_sql_dup (stmt, "title");
       g_ptr_array_add (problems, problem);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _rounds_store_set_sqlite_error (store, error);
-      return NULL;
-    }
+  if (!_rounds_store_step_end (store, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&problems);
 }
 

@@ -64,10 +64,7 @@ load_checkpoint (Run     *run,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     *since = _rounds_sql_dup (stmt, "since");
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
-  return TRUE;
+  return _rounds_store_step_end (run->store, stmt, rc, error);
 }
 
 static gboolean

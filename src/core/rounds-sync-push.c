@@ -75,34 +75,72 @@ index_objects (JsonArray  *array,
 typedef struct
 {
   enum { OUTCOME_UNKNOWN, OUTCOME_PUSHED, OUTCOME_PROBLEM } outcome;
-  char                  *rev;
-  RoundsSyncProblemKind  kind;
-  char                  *error;
-  char                  *reason;
-  char                  *server_rev;
+  char               *rev;
+  RoundsSyncProblem  *problem;
 } Outcome;
 
 static void
 outcome_clear (Outcome *outcome)
 {
   g_free (outcome->rev);
-  g_free (outcome->error);
-  g_free (outcome->reason);
-  g_free (outcome->server_rev);
+  rounds_sync_problem_free (outcome->problem);
 }
 
 static void
 set_problem (Outcome               *outcome,
              RoundsSyncProblemKind  kind,
+             const char            *doc_id,
              const char            *err,
              const char            *reason,
              const char            *server_rev)
 {
   outcome->outcome = OUTCOME_PROBLEM;
-  outcome->kind = kind;
-  outcome->error = g_strdup (err);
-  outcome->reason = g_strdup (reason);
-  outcome->server_rev = g_strdup (server_rev);
+  outcome->problem = _rounds_sync_problem_new (kind, doc_id, err, reason, server_rev);
+}
+
+/* Why a document that is in the store in another version stays here. */
+static const char *
+conflict_reason (Kind kind)
+{
+  switch (kind)
+    {
+    case KIND_DATASET:
+      return _("The dataset was changed in the store since this copy was published or "
+               "pulled; this copy is kept here until you choose one");
+    case KIND_ITEM:
+      return _("The item was changed in the store since this copy was published or pulled; "
+               "this copy is kept here until you choose one");
+    case KIND_JUDGEMENT:
+    case KIND_VERDICT:
+    case KIND_PROFILE:
+    case N_KINDS:
+    default:
+      return _("A different document with this id is in the store; this edit stays here");
+    }
+}
+
+/* A profile is its owner's alone: the newest save wins, on top of the store's revision. */
+static void
+put_profile (Run         *run,
+             Outgoing    *out,
+             const char  *server_rev,
+             Outcome     *outcome)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *rev;
+
+  if (server_rev != NULL)
+    json_object_set_string_member (out->doc, "_rev", server_rev);
+  else if (json_object_has_member (out->doc, "_rev"))
+    json_object_remove_member (out->doc, "_rev");
+  if ((rev = rounds_couch_put_doc (run->couch, out->doc_id, out->doc, run->cancellable,
+                                   &local_error)))
+    {
+      outcome->outcome = OUTCOME_PUSHED;
+      outcome->rev = rev;
+    }
+  else
+    g_debug ("%s: %s", out->doc_id, local_error->message);
 }
 
 /* Looks at the store's copies of the documents whose outcome is not known yet: a conflict,
@@ -142,9 +180,7 @@ verify (Run       *run,
       if (outcome->outcome != OUTCOME_UNKNOWN)
         continue;
       if (row != NULL && (stored = _rounds_event_get_object (row, "doc")) != NULL)
-        {
-          server_rev = _rounds_event_get_string (stored, "_rev");
-        }
+        server_rev = _rounds_event_get_string (stored, "_rev");
 
       if (stored != NULL && same_content (out->doc, stored))
         {
@@ -153,57 +189,15 @@ verify (Run       *run,
           continue;
         }
 
-      switch (out->kind)
-        {
-        case KIND_JUDGEMENT:
-        case KIND_VERDICT:
-          if (stored == NULL)
-            g_debug ("%s: no answer and not in the store; it stays in the outbox", out->doc_id);
-          else
-            set_problem (outcome, ROUNDS_SYNC_PROBLEM_CONFLICT, "conflict",
-                         _("A different document with this id is in the store; "
-                           "this edit stays here"),
-                         server_rev);
-          break;
-        case KIND_DATASET:
-        case KIND_ITEM:
-          if (stored == NULL)
-            g_debug ("%s: no answer and not in the store; it stays unpublished", out->doc_id);
-          else
-            set_problem (outcome, ROUNDS_SYNC_PROBLEM_CONFLICT, "conflict",
-                         out->kind == KIND_DATASET
-                           ? _("The dataset was changed in the store since this copy was "
-                               "published or pulled; this copy is kept here until you "
-                               "choose one")
-                           : _("The item was changed in the store since this copy was "
-                               "published or pulled; this copy is kept here until you "
-                               "choose one"),
-                         server_rev);
-          break;
-        case KIND_PROFILE:
-          /* A profile is its owner's alone: the newest save wins. */
-          {
-            g_autoptr(GError) local_error = NULL;
-            char *rev;
-
-            if (server_rev != NULL)
-              json_object_set_string_member (out->doc, "_rev", server_rev);
-            else if (json_object_has_member (out->doc, "_rev"))
-              json_object_remove_member (out->doc, "_rev");
-            if ((rev = rounds_couch_put_doc (run->couch, out->doc_id, out->doc, run->cancellable,
-                                             &local_error)))
-              {
-                outcome->outcome = OUTCOME_PUSHED;
-                outcome->rev = rev;
-              }
-            else
-              g_debug ("%s: %s", out->doc_id, local_error->message);
-          }
-          break;
-        case N_KINDS:
-        default:
-          g_assert_not_reached ();
-        }
+      if (out->kind == KIND_PROFILE)
+        put_profile (run, out, server_rev, outcome);
+      else if (stored == NULL)
+        g_debug ("%s: no answer and not in the store; it stays %s", out->doc_id,
+                 out->kind == KIND_DATASET || out->kind == KIND_ITEM ? "unpublished"
+                                                                     : "in the outbox");
+      else
+        set_problem (outcome, ROUNDS_SYNC_PROBLEM_CONFLICT, out->doc_id, "conflict",
+                     conflict_reason (out->kind), server_rev);
     }
   return TRUE;
 }
@@ -219,7 +213,6 @@ apply_results (Run        *run,
 {
   g_autoptr(GHashTable) by_id = index_objects (results, "id");
   g_autofree Outcome *outcomes = g_new0 (Outcome, n);
-  g_autoptr(GPtrArray) problems = NULL;
   guint n_pushed = 0;
   gboolean ok = FALSE;
 
@@ -242,16 +235,17 @@ apply_results (Run        *run,
       else if (g_strcmp0 (err, "conflict") == 0)
         ;
       else if (g_strcmp0 (err, "forbidden") == 0 || g_strcmp0 (err, "unauthorized") == 0)
-        set_problem (&outcomes[i], ROUNDS_SYNC_PROBLEM_FORBIDDEN, err, reason, NULL);
+        set_problem (&outcomes[i], ROUNDS_SYNC_PROBLEM_FORBIDDEN, docs[i]->doc_id, err, reason,
+                     NULL);
       else
-        set_problem (&outcomes[i], ROUNDS_SYNC_PROBLEM_REJECTED, err ? err : "unknown",
+        set_problem (&outcomes[i], ROUNDS_SYNC_PROBLEM_REJECTED, docs[i]->doc_id,
+                     err ? err : "unknown",
                      reason ? reason : _("The store gave no result for this document"), NULL);
     }
 
   if (!verify (run, docs, outcomes, n, error))
     goto out;
 
-  problems = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_sync_problem_free);
   if (!_rounds_store_begin (run->store, error))
     goto out;
   for (guint i = 0; i < n; i++)
@@ -264,15 +258,7 @@ apply_results (Run        *run,
           n_pushed++;
         }
       else if (outcomes[i].outcome == OUTCOME_PROBLEM)
-        {
-          RoundsSyncProblem *problem = _rounds_sync_problem_new (outcomes[i].kind, docs[i]->doc_id,
-                                                                 outcomes[i].error,
-                                                                 outcomes[i].reason,
-                                                                 outcomes[i].server_rev);
-
-          g_ptr_array_add (problems, problem);
-          done = _rounds_sync_persist_problem (run, problem, error);
-        }
+        done = _rounds_sync_persist_problem (run, outcomes[i].problem, error);
       if (!done)
         {
           _rounds_store_rollback (run->store);
@@ -287,9 +273,9 @@ apply_results (Run        *run,
 
   /* Counted once committed: a batch that goes again is not counted twice. */
   run->result->n_pushed += n_pushed;
-  for (guint i = 0; i < problems->len; i++)
-    _rounds_sync_list_problem (run, g_steal_pointer (&problems->pdata[i]));
-  g_ptr_array_set_free_func (problems, NULL);
+  for (guint i = 0; i < n; i++)
+    if (outcomes[i].problem != NULL)
+      _rounds_sync_list_problem (run, g_steal_pointer (&outcomes[i].problem));
 
 out:
   for (guint i = 0; i < n; i++)
