@@ -143,24 +143,6 @@ rounds_response_card_get_property (GObject    *object,
 }
 
 static void
-rounds_response_card_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  RoundsResponseCard *self = ROUNDS_RESPONSE_CARD (object);
-
-  switch (prop_id)
-    {
-    case PROP_FLAGS:
-      rounds_response_card_set_flags (self, g_value_get_uint (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 rounds_response_card_dispose (GObject *object)
 {
   RoundsResponseCard *self = ROUNDS_RESPONSE_CARD (object);
@@ -188,13 +170,12 @@ rounds_response_card_class_init (RoundsResponseCardClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->get_property = rounds_response_card_get_property;
-  object_class->set_property = rounds_response_card_set_property;
   object_class->dispose = rounds_response_card_dispose;
   object_class->finalize = rounds_response_card_finalize;
 
   properties[PROP_FLAGS] =
     g_param_spec_uint ("flags", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_NOTE] =
     g_param_spec_string ("note", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
