@@ -13,6 +13,7 @@
 #include "rounds-connect-dialog.h"
 #include "rounds-couch.h"
 #include "rounds-secret.h"
+#include "rounds-widget-util-private.h"
 #include "rounds-window-private.h"
 
 static void ask_password (RoundsWindow *self);
@@ -262,20 +263,12 @@ ask_password (RoundsWindow *self)
   GtkWidget *entry = gtk_password_entry_new ();
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Password for the Curation Store"),
-                                   _("The keyring is not available, so Rounds asks once and "
-                                     "keeps the password until it quits."));
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  dialog = _rounds_entry_dialog_new (GTK_WINDOW (self), _("Password for the Curation Store"), NULL,
+                                     entry, _("Password"), "sync", _("_Sync"));
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("The keyring is not available, so Rounds asks once and "
                                     "keeps the password for %s until it quits."), url);
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Password"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "sync",
-                                    _("_Sync"), NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sync");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (on_password_response), self);
   self->password_dialog = dialog;
   gtk_window_present (GTK_WINDOW (dialog));
