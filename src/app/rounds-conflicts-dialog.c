@@ -213,7 +213,7 @@ problems_loaded (GObject      *source,
  *   for their sync
  *
  * Lists the conflicts the local store keeps now. The choices show at once; the list follows
- * when it is loaded (see rounds_conflicts_dialog_get_loading()).
+ * when it is loaded.
  */
 void
 rounds_conflicts_dialog_update (RoundsConflictsDialog *self,
@@ -241,14 +241,6 @@ rounds_conflicts_dialog_update (RoundsConflictsDialog *self,
   self->cancellable = g_cancellable_new ();
   rounds_sync_list_problems_async (rounds_store_get_path (store), self->cancellable,
                                    problems_loaded, self);
-}
-
-/* Whether a list is being loaded. */
-gboolean
-rounds_conflicts_dialog_get_loading (RoundsConflictsDialog *self)
-{
-  g_return_val_if_fail (ROUNDS_IS_CONFLICTS_DIALOG (self), FALSE);
-  return self->cancellable != NULL;
 }
 
 /* An error of the last sync, shown under the list; %NULL hides it. */
