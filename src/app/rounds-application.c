@@ -33,14 +33,6 @@ rounds_application_new (void)
                        NULL);
 }
 
-/* The store, opened on first use; NULL (with a dialog shown by the window) if it cannot be. */
-RoundsStore *
-rounds_application_get_store (RoundsApplication *self)
-{
-  g_return_val_if_fail (ROUNDS_IS_APPLICATION (self), NULL);
-  return self->store;
-}
-
 static int
 rounds_application_handle_local_options (GApplication *app,
                                          GVariantDict *options)

@@ -14,7 +14,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (RoundsApplication, rounds_application, ROUNDS, APPLICATION, AdwApplication)
 
-RoundsApplication *rounds_application_new       (void);
-RoundsStore       *rounds_application_get_store (RoundsApplication *self);
+RoundsApplication *rounds_application_new (void);
 
 G_END_DECLS

@@ -124,22 +124,10 @@ on_score_changed (RoundsComparePage *self,
   update_status (self);
 }
 
+/* A card's flags and note, on screen, go to its response's in the judgement. */
 static void
-on_card_flags (RoundsResponseCard *card,
-               GParamSpec         *pspec,
-               RoundsComparePage  *self)
-{
-  guint position;
-
-  if (self->judgement == NULL || !g_ptr_array_find (self->cards, card, &position))
-    return;
-  self->judgement->flags[self->order[position]] = rounds_response_card_get_flags (card);
-}
-
-static void
-on_card_note (RoundsResponseCard *card,
-              GParamSpec         *pspec,
-              RoundsComparePage  *self)
+on_card_changed (RoundsResponseCard *card,
+                 RoundsComparePage  *self)
 {
   const char *text = rounds_response_card_get_note (card);
   guint position, index;
@@ -147,6 +135,7 @@ on_card_note (RoundsResponseCard *card,
   if (self->judgement == NULL || !g_ptr_array_find (self->cards, card, &position))
     return;
   index = self->order[position];
+  self->judgement->flags[index] = rounds_response_card_get_flags (card);
   g_free (self->judgement->notes[index]);
   self->judgement->notes[index] = *text ? g_strdup (text) : NULL;
   update_status (self);
@@ -182,8 +171,7 @@ build_responses (RoundsComparePage *self)
                                                   self->judgement->flags[index],
                                                   self->judgement->notes[index]);
 
-      g_signal_connect (card, "notify::flags", G_CALLBACK (on_card_flags), self);
-      g_signal_connect (card, "notify::note", G_CALLBACK (on_card_note), self);
+      g_signal_connect (card, "changed", G_CALLBACK (on_card_changed), self);
       g_ptr_array_add (self->cards, card);
       gtk_box_append (self->responses_box, card);
     }

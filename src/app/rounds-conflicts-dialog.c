@@ -30,25 +30,17 @@ struct _RoundsConflictsDialog
   GHashTable   *buttons;       /* "<resolution>:<doc id>" → GtkButton, borrowed from the rows */
   GHashTable   *chosen;        /* doc id → resolution + 1, waiting for their sync */
   GPtrArray    *problems;      /* RoundsSyncProblem, as last loaded */
-  GCancellable *cancellable;   /* the load in flight */
+  GCancellable *cancellable;   /* the load in flight, %NULL when none is */
   guint         n_conflicts;
-  gboolean      loading;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsConflictsDialog, rounds_conflicts_dialog, ADW_TYPE_WINDOW)
-
-enum {
-  PROP_0,
-  PROP_LOADING,
-  N_PROPS
-};
 
 enum {
   RESOLVE,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static char *
@@ -193,16 +185,6 @@ show_problems (RoundsConflictsDialog *self)
 }
 
 static void
-set_loading (RoundsConflictsDialog *self,
-             gboolean               loading)
-{
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-}
-
-static void
 problems_loaded (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -222,7 +204,6 @@ problems_loaded (GObject      *source,
   show_problems (self);
   if (error != NULL)
     rounds_conflicts_dialog_set_message (self, error->message);
-  set_loading (self, FALSE);
 }
 
 /**
@@ -232,7 +213,7 @@ problems_loaded (GObject      *source,
  *   for their sync
  *
  * Lists the conflicts the local store keeps now. The choices show at once; the list follows
- * when it is loaded (#RoundsConflictsDialog:loading).
+ * when it is loaded.
  */
 void
 rounds_conflicts_dialog_update (RoundsConflictsDialog *self,
@@ -258,17 +239,8 @@ rounds_conflicts_dialog_update (RoundsConflictsDialog *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  set_loading (self, TRUE);
   rounds_sync_list_problems_async (rounds_store_get_path (store), self->cancellable,
                                    problems_loaded, self);
-}
-
-/* Whether a list is being loaded. */
-gboolean
-rounds_conflicts_dialog_get_loading (RoundsConflictsDialog *self)
-{
-  g_return_val_if_fail (ROUNDS_IS_CONFLICTS_DIALOG (self), FALSE);
-  return self->loading;
 }
 
 /* An error of the last sync, shown under the list; %NULL hides it. */
@@ -353,24 +325,6 @@ rounds_conflicts_dialog_finalize (GObject *object)
 }
 
 static void
-rounds_conflicts_dialog_get_property (GObject    *object,
-                                      guint       prop_id,
-                                      GValue     *value,
-                                      GParamSpec *pspec)
-{
-  RoundsConflictsDialog *self = ROUNDS_CONFLICTS_DIALOG (object);
-
-  switch (prop_id)
-    {
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 rounds_conflicts_dialog_class_init (RoundsConflictsDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -378,18 +332,6 @@ rounds_conflicts_dialog_class_init (RoundsConflictsDialogClass *klass)
 
   object_class->dispose = rounds_conflicts_dialog_dispose;
   object_class->finalize = rounds_conflicts_dialog_finalize;
-  object_class->get_property = rounds_conflicts_dialog_get_property;
-
-  /**
-   * RoundsConflictsDialog:loading:
-   *
-   * Whether the list is being loaded from the local store.
-   */
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
   /**
    * RoundsConflictsDialog::resolve:
    * @doc_id: the dataset or item

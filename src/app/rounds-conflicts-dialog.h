@@ -23,7 +23,6 @@ void                   rounds_conflicts_dialog_update          (RoundsConflictsD
 void                   rounds_conflicts_dialog_set_message     (RoundsConflictsDialog *self,
                                                                 const char            *message);
 guint                  rounds_conflicts_dialog_get_n_conflicts (RoundsConflictsDialog *self);
-gboolean               rounds_conflicts_dialog_get_loading     (RoundsConflictsDialog *self);
 GtkWidget             *rounds_conflicts_dialog_find_button     (RoundsConflictsDialog *self,
                                                                 const char            *doc_id,
                                                                 RoundsSyncResolution   resolution);

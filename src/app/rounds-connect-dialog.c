@@ -16,6 +16,7 @@
 #include "rounds-connect-dialog.h"
 #include "rounds-couch.h"
 #include "rounds-secret.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsConnectDialog
 {
@@ -27,7 +28,6 @@ struct _RoundsConnectDialog
   AdwEntryRow   *user_row;
   AdwEntryRow   *password_row;
   GtkLabel      *message_label;
-  GtkWidget     *connect_button;
 
   /* Owned */
   GSettings     *settings;
@@ -49,8 +49,7 @@ show_message (RoundsConnectDialog *self,
               const char          *message,
               GtkWidget           *row)
 {
-  gtk_label_set_text (self->message_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  _rounds_label_show_message (self->message_label, message);
   gtk_widget_remove_css_class (GTK_WIDGET (self->url_row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->user_row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->password_row), "error");
@@ -291,7 +290,6 @@ rounds_connect_dialog_class_init (RoundsConnectDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsConnectDialog, user_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsConnectDialog, password_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsConnectDialog, message_label);
-  gtk_widget_class_bind_template_child (widget_class, RoundsConnectDialog, connect_button);
 
   gtk_widget_class_install_action (widget_class, "connect.connect", NULL, connect_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

@@ -87,17 +87,6 @@ struct _RoundsExportDialog
 
 G_DEFINE_FINAL_TYPE (RoundsExportDialog, rounds_export_dialog, ADW_TYPE_WINDOW)
 
-enum {
-  PROP_0,
-  PROP_PATH,
-  PROP_N_RECORDS,
-  PROP_EXPORTING,
-  PROP_ERROR,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void schedule_count (RoundsExportDialog *self);
 
 /* Options ---------------------------------------------------------------------------- */
@@ -195,27 +184,6 @@ show_message (RoundsExportDialog *self,
 }
 
 static void
-set_error (RoundsExportDialog *self,
-           const char         *error)
-{
-  if (g_strcmp0 (self->error, error) == 0)
-    return;
-  g_free (self->error);
-  self->error = g_strdup (error);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
-}
-
-static void
-set_n_records (RoundsExportDialog *self,
-               gint64              n_records)
-{
-  if (self->n_records == n_records)
-    return;
-  self->n_records = n_records;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_RECORDS]);
-}
-
-static void
 update_actions (RoundsExportDialog *self)
 {
   gboolean exporting = self->export_cancellable != NULL;
@@ -237,11 +205,8 @@ static void
 set_exporting (RoundsExportDialog *self,
                GCancellable       *cancellable)
 {
-  if (cancellable == self->export_cancellable)
-    return;
   g_set_object (&self->export_cancellable, cancellable);
   update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPORTING]);
 }
 
 /* "tied" when it is the only reason of its kind, "3 tied, 2 flagged" when there are more. */
@@ -407,7 +372,7 @@ on_counted (GObject      *object,
 
   text = describe_summary (&summary, request->test_fraction);
   gtk_label_set_text (self->preview_label, text);
-  set_n_records (self, (gint64) summary.n_written);
+  self->n_records = (gint64) summary.n_written;
 }
 
 static gboolean
@@ -453,7 +418,7 @@ count_now (gpointer user_data)
 static void
 schedule_count (RoundsExportDialog *self)
 {
-  set_n_records (self, -1);
+  self->n_records = -1;
   g_clear_handle_id (&self->count_timeout_id, g_source_remove);
   self->count_timeout_id = g_timeout_add (COUNT_DELAY_MS, count_now, self);
 }
@@ -536,7 +501,8 @@ on_exported (GObject      *object,
         show_message (self, _("Export cancelled: nothing was written"), FALSE);
       else
         {
-          set_error (self, error->message);
+          g_free (self->error);
+          self->error = g_strdup (error->message);
           show_message (self, error->message, TRUE);
         }
       set_exporting (self, NULL);
@@ -610,7 +576,7 @@ start_export (RoundsExportDialog *self)
   g_free (self->export_path);
   self->export_path = g_strdup (self->path);
 
-  set_error (self, NULL);
+  g_clear_pointer (&self->error, g_free);
   show_message (self, NULL, FALSE);
   self->has_summary = FALSE;
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
@@ -789,7 +755,6 @@ rounds_export_dialog_set_path (RoundsExportDialog *self,
   g_free (self->path);
   self->path = g_strdup (path);
   update_file_row (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
 }
 
 /* The records the newest count found, or -1 while it runs. */
@@ -835,51 +800,6 @@ rounds_export_dialog_close_request (GtkWindow *window)
 }
 
 static void
-rounds_export_dialog_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  RoundsExportDialog *self = ROUNDS_EXPORT_DIALOG (object);
-
-  switch (prop_id)
-    {
-    case PROP_PATH:
-      g_value_set_string (value, self->path);
-      break;
-    case PROP_N_RECORDS:
-      g_value_set_int64 (value, self->n_records);
-      break;
-    case PROP_EXPORTING:
-      g_value_set_boolean (value, self->export_cancellable != NULL);
-      break;
-    case PROP_ERROR:
-      g_value_set_string (value, self->error);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-rounds_export_dialog_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  RoundsExportDialog *self = ROUNDS_EXPORT_DIALOG (object);
-
-  switch (prop_id)
-    {
-    case PROP_PATH:
-      rounds_export_dialog_set_path (self, g_value_get_string (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 rounds_export_dialog_dispose (GObject *object)
 {
   RoundsExportDialog *self = ROUNDS_EXPORT_DIALOG (object);
@@ -920,25 +840,9 @@ rounds_export_dialog_class_init (RoundsExportDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->get_property = rounds_export_dialog_get_property;
-  object_class->set_property = rounds_export_dialog_set_property;
   object_class->dispose = rounds_export_dialog_dispose;
   object_class->finalize = rounds_export_dialog_finalize;
   window_class->close_request = rounds_export_dialog_close_request;
-
-  properties[PROP_PATH] =
-    g_param_spec_string ("path", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_N_RECORDS] =
-    g_param_spec_int64 ("n-records", NULL, NULL, -1, G_MAXINT64, -1,
-                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_EXPORTING] =
-    g_param_spec_boolean ("exporting", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_ERROR] =
-    g_param_spec_string ("error", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/rounds-export-dialog.ui");

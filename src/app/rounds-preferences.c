@@ -85,14 +85,16 @@ on_sign_out (GtkButton *button,
   gtk_widget_activate_action (GTK_WIDGET (parent), "win.sign-out", NULL);
 }
 
+/* A row with a spin button bound both ways to the number setting @key. */
 static GtkWidget *
-spin_row (const char *title,
+spin_row (GSettings  *settings,
+          const char *key,
+          const char *title,
           const char *subtitle,
           double      min,
           double      max,
           double      step,
-          guint       digits,
-          GtkWidget **spin_out)
+          guint       digits)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *spin = gtk_spin_button_new_with_range (min, max, step);
@@ -104,7 +106,7 @@ spin_row (const char *title,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
   gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  *spin_out = spin;
+  g_settings_bind (settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
   return row;
 }
 
@@ -166,8 +168,6 @@ rounds_preferences_new (GtkWindow  *parent,
   g_autoptr(GtkStringList) style_list = gtk_string_list_new (NULL);
   GtkWidget *style_row = adw_combo_row_new ();
   GtkWidget *password_row = adw_password_entry_row_new ();
-  GtkWidget *scale_spin;
-  GtkWidget *interval_spin;
 
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
@@ -175,10 +175,9 @@ rounds_preferences_new (GtkWindow  *parent,
   /* Reading */
   adw_preferences_group_set_title (reading, _("Reading"));
   adw_preferences_group_add (reading,
-                             spin_row (_("Text size"),
+                             spin_row (settings, "text-scale", _("Text size"),
                                        _("Of scenarios and responses (Ctrl+plus, Ctrl+minus)"),
-                                       0.6, 2.5, 0.1, 1, &scale_spin));
-  g_settings_bind (settings, "text-scale", scale_spin, "value", G_SETTINGS_BIND_DEFAULT);
+                                       0.6, 2.5, 0.1, 1));
   for (guint i = 0; styles[i] != NULL; i++)
     gtk_string_list_append (style_list, _(styles[i]));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (style_row), _("Style"));
@@ -204,9 +203,8 @@ rounds_preferences_new (GtkWindow  *parent,
                                          _("Sign _Out"), "destructive-action",
                                          G_CALLBACK (on_sign_out), parent));
   adw_preferences_group_add (store,
-                             spin_row (_("Sync every"), _("Minutes; 0 syncs only with Ctrl+R"),
-                                       0, 1440, 1, 0, &interval_spin));
-  g_settings_bind (settings, "sync-interval", interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
+                             spin_row (settings, "sync-interval", _("Sync every"),
+                                       _("Minutes; 0 syncs only with Ctrl+R"), 0, 1440, 1, 0));
 
   /* Work */
   adw_preferences_group_set_title (work, _("Work"));

@@ -30,13 +30,11 @@ struct _RoundsResponseCard
 G_DEFINE_FINAL_TYPE (RoundsResponseCard, rounds_response_card, GTK_TYPE_FRAME)
 
 enum {
-  PROP_0,
-  PROP_FLAGS,
-  PROP_NOTE,
-  N_PROPS
+  CHANGED,
+  N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 static void
 on_flag_toggled (GtkToggleButton    *toggle,
@@ -48,13 +46,13 @@ on_flag_toggled (GtkToggleButton    *toggle,
   if (flags == self->flags)
     return;
   self->flags = flags;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FLAGS]);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 static void
 on_note_changed (RoundsResponseCard *self)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 /* @position: on screen, for the label (Response A, B…); @flags: RoundsFlags */
@@ -102,7 +100,7 @@ rounds_response_card_get_flags (RoundsResponseCard *self)
   return self->flags;
 }
 
-/* The toggle buttons follow; each notifies as it changes. */
+/* The toggle buttons follow; "changed" is emitted once for each flag that changes. */
 void
 rounds_response_card_set_flags (RoundsResponseCard *self,
                                 guint               flags)
@@ -119,45 +117,6 @@ rounds_response_card_get_note (RoundsResponseCard *self)
 {
   g_return_val_if_fail (ROUNDS_IS_RESPONSE_CARD (self), NULL);
   return gtk_editable_get_text (GTK_EDITABLE (self->note_entry));
-}
-
-static void
-rounds_response_card_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  RoundsResponseCard *self = ROUNDS_RESPONSE_CARD (object);
-
-  switch (prop_id)
-    {
-    case PROP_FLAGS:
-      g_value_set_uint (value, self->flags);
-      break;
-    case PROP_NOTE:
-      g_value_set_string (value, rounds_response_card_get_note (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-rounds_response_card_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  RoundsResponseCard *self = ROUNDS_RESPONSE_CARD (object);
-
-  switch (prop_id)
-    {
-    case PROP_FLAGS:
-      rounds_response_card_set_flags (self, g_value_get_uint (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -187,18 +146,17 @@ rounds_response_card_class_init (RoundsResponseCardClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = rounds_response_card_get_property;
-  object_class->set_property = rounds_response_card_set_property;
   object_class->dispose = rounds_response_card_dispose;
   object_class->finalize = rounds_response_card_finalize;
 
-  properties[PROP_FLAGS] =
-    g_param_spec_uint ("flags", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_NOTE] =
-    g_param_spec_string ("note", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  /**
+   * RoundsResponseCard::changed:
+   *
+   * A flag was toggled or the note edited, by the person or by
+   * rounds_response_card_set_flags().
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/rounds-response-card.ui");

@@ -4,7 +4,8 @@
  * opposite directions, then spread). An item shows its responses in canonical order and
  * every current judgement with the order its annotator saw; names are hidden until asked
  * for, and model names are revealed only on request, which the audit log records. The queue,
- * the judgements and the agreement are read in a thread; "loading" is %TRUE meanwhile.
+ * the judgements and the agreement are read in a thread; rounds_review_page_get_loading() is
+ * %TRUE meanwhile.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -52,20 +53,11 @@ struct _RoundsReviewPage
   GtkWidget        *preference_dropdown;
   GPtrArray        *rank_dropdowns;
   gboolean          models_shown;
-  GCancellable     *cancellable;     /* of the load in flight */
-  gboolean          loading;
+  GCancellable     *cancellable;     /* of the load in flight, %NULL when none is */
   guint             select_when_loaded;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
-
-enum {
-  PROP_0,
-  PROP_LOADING,
-  N_PROPS
-};
-
-static GParamSpec *properties [N_PROPS];
 
 static void
 toast (RoundsReviewPage *self,
@@ -433,16 +425,6 @@ show_agreement (RoundsReviewPage           *self,
 }
 
 static void
-set_loading (RoundsReviewPage *self,
-             gboolean          loading)
-{
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-}
-
-static void
 on_snapshot_loaded (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -459,7 +441,6 @@ on_snapshot_loaded (GObject      *source,
     return;
 
   g_clear_object (&self->cancellable);
-  set_loading (self, FALSE);
   if (snapshot == NULL)
     {
       toast (self, error->message);
@@ -488,7 +469,6 @@ reload (RoundsReviewPage *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->select_when_loaded = position;
-  set_loading (self, TRUE);
   rounds_review_load_snapshot_async (rounds_store_get_path (self->store),
                                      rounds_dataset_get_id (self->dataset),
                                      ROUNDS_DISPUTE_FILTER_DISPUTED, self->cancellable,
@@ -498,7 +478,8 @@ reload (RoundsReviewPage *self,
 /**
  * rounds_review_page_load:
  *
- * Shows the review of @dataset, empty until its queue is read (#RoundsReviewPage:loading);
+ * Shows the review of @dataset, empty until its queue is read (see
+ * rounds_review_page_get_loading());
  * then the first item is selected.
  */
 gboolean
@@ -536,7 +517,7 @@ gboolean
 rounds_review_page_get_loading (RoundsReviewPage *self)
 {
   g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
-  return self->loading;
+  return self->cancellable != NULL;
 }
 
 guint
@@ -703,24 +684,6 @@ rounds_review_page_dispose (GObject *object)
 }
 
 static void
-rounds_review_page_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  RoundsReviewPage *self = ROUNDS_REVIEW_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 rounds_review_page_class_init (RoundsReviewPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -729,12 +692,6 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
   _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-review-page.ui");
   object_class->dispose = rounds_review_page_dispose;
-  object_class->get_property = rounds_review_page_get_property;
-
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_list);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, agreement_label);

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -16,5 +16,12 @@ void  _rounds_page_class_init         (GtkWidgetClass *widget_class,
                                        const char     *resource);
 void  _rounds_label_show_message      (GtkLabel       *label,
                                        const char     *message);
+GtkWidget *_rounds_entry_dialog_new   (GtkWindow      *parent,
+                                       const char     *heading,
+                                       const char     *body,
+                                       GtkWidget      *entry,
+                                       const char     *entry_label,
+                                       const char     *response,
+                                       const char     *response_label);
 
 G_END_DECLS

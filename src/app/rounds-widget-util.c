@@ -77,3 +77,26 @@ _rounds_label_show_message (GtkLabel   *label,
   gtk_label_set_text (label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (label), message != NULL && *message != '\0');
 }
+
+/* A message dialog over @parent that asks for one line in @entry (@entry_label names it for
+ * screen readers): Cancel, or @response (@response_label), the default. */
+GtkWidget *
+_rounds_entry_dialog_new (GtkWindow  *parent,
+                          const char *heading,
+                          const char *body,
+                          GtkWidget  *entry,
+                          const char *entry_label,
+                          const char *response,
+                          const char *response_label)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, heading, body);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  entry_label, -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    response, response_label, NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), response);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  return dialog;
+}

@@ -14,6 +14,7 @@
 #include "rounds-export-dialog.h"
 #include "rounds-preferences.h"
 #include "rounds-review-page.h"
+#include "rounds-widget-util-private.h"
 #include "rounds-window-private.h"
 
 /* Alt+Left: the judgement before, from my history of this dataset, to revise. */
@@ -226,18 +227,12 @@ skip_activated (GtkWidget  *widget,
 
   if (rounds_compare_page_get_item (self->compare_page) == NULL)
     return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Skip This Item?"),
-                                   _("Say why, for the curators: for example outside your "
-                                     "specialty, or the scenario is unclear."));
   entry = gtk_entry_new ();
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Reason for skipping"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "skip",
-                                    _("_Skip"), NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "skip");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = _rounds_entry_dialog_new (GTK_WINDOW (self), _("Skip This Item?"),
+                                     _("Say why, for the curators: for example outside your "
+                                       "specialty, or the scenario is unclear."),
+                                     entry, _("Reason for skipping"), "skip", _("_Skip"));
   g_signal_connect (dialog, "response", G_CALLBACK (on_skip_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }

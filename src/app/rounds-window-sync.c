@@ -13,6 +13,7 @@
 #include "rounds-connect-dialog.h"
 #include "rounds-couch.h"
 #include "rounds-secret.h"
+#include "rounds-widget-util-private.h"
 #include "rounds-window-private.h"
 
 static void ask_password (RoundsWindow *self);
@@ -216,17 +217,26 @@ hand_over_resolutions (RoundsWindow *self,
   g_hash_table_remove_all (self->chosen);
 }
 
+/* The user on the curation store: the one the preferences name, else the profile's. */
+static char *
+get_store_user (RoundsWindow *self)
+{
+  g_autofree char *user = g_settings_get_string (self->settings, "store-user");
+
+  if (*user == '\0' && self->profile != NULL)
+    return g_strdup (rounds_profile_get_user_name (self->profile));
+  return g_steal_pointer (&user);
+}
+
 static void
 start_sync (RoundsWindow *self,
             const char   *password)
 {
   g_autofree char *url = g_settings_get_string (self->settings, "store-url");
-  g_autofree char *user = g_settings_get_string (self->settings, "store-user");
+  g_autofree char *user = get_store_user (self);
 
   self->sync = rounds_sync_new (url);
-  rounds_sync_set_credentials (self->sync,
-                               *user ? user : rounds_profile_get_user_name (self->profile),
-                               password);
+  rounds_sync_set_credentials (self->sync, user, password);
   rounds_sync_set_profile (self->sync, rounds_profile_get_user_name (self->profile));
   hand_over_resolutions (self, self->sync);
   set_sync_status (self, _("Syncing…"), url);
@@ -262,20 +272,12 @@ ask_password (RoundsWindow *self)
   GtkWidget *entry = gtk_password_entry_new ();
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Password for the Curation Store"),
-                                   _("The keyring is not available, so Rounds asks once and "
-                                     "keeps the password until it quits."));
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  dialog = _rounds_entry_dialog_new (GTK_WINDOW (self), _("Password for the Curation Store"), NULL,
+                                     entry, _("Password"), "sync", _("_Sync"));
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("The keyring is not available, so Rounds asks once and "
                                     "keeps the password for %s until it quits."), url);
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Password"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "sync",
-                                    _("_Sync"), NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sync");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (on_password_response), self);
   self->password_dialog = dialog;
   gtk_window_present (GTK_WINDOW (dialog));
@@ -373,7 +375,7 @@ void
 _rounds_window_sync (RoundsWindow *self)
 {
   g_autofree char *url = g_settings_get_string (self->settings, "store-url");
-  g_autofree char *user = g_settings_get_string (self->settings, "store-user");
+  g_autofree char *user = get_store_user (self);
 
   if (self->store == NULL || self->profile == NULL || self->sync != NULL)
     return;
@@ -392,8 +394,8 @@ _rounds_window_sync (RoundsWindow *self)
   else
     {
       self->looking_up = TRUE;
-      rounds_secret_lookup_async (url, *user ? user : rounds_profile_get_user_name (self->profile),
-                                  self->cancellable, on_password_found, g_object_ref (self));
+      rounds_secret_lookup_async (url, user, self->cancellable, on_password_found,
+                                  g_object_ref (self));
     }
 }
 
@@ -462,14 +464,9 @@ void
 _rounds_window_sign_out (RoundsWindow *self)
 {
   g_autofree char *url = g_settings_get_string (self->settings, "store-url");
-  g_autofree char *user = g_settings_get_string (self->settings, "store-user");
+  g_autofree char *user = get_store_user (self);
 
   g_clear_pointer (&self->session_password, rounds_secret_wipe_free);
-  if (*user == '\0' && self->profile != NULL)
-    {
-      g_free (user);
-      user = g_strdup (rounds_profile_get_user_name (self->profile));
-    }
   rounds_secret_clear_async (url, user, self->cancellable, on_signed_out, g_object_ref (self));
 }
 

@@ -34,6 +34,31 @@ parse_double (const char *option,
   return TRUE;
 }
 
+/* The values of --rule and --kto-rule, in the order of RoundsConsensusRule and RoundsKtoRule. */
+static const char *const rule_names[] = { "mean", "majority" };
+static const char *const kto_rule_names[] = { "winner", "score" };
+
+/* @text, when given, is one of @choices: @value becomes its index. */
+static gboolean
+parse_choice (const char        *option,
+              const char        *text,
+              const char *const  choices[2],
+              guint             *value)
+{
+  if (text == NULL)
+    return TRUE;
+  for (guint i = 0; i < 2; i++)
+    if (g_str_equal (text, choices[i]))
+      {
+        *value = i;
+        return TRUE;
+      }
+  /* TRANSLATORS: an option, its two values, then what was given */
+  rounds_cli_usage ("export", _("%s: expected %s or %s, not “%s”"),
+                    option, choices[0], choices[1], text);
+  return FALSE;
+}
+
 /* "test=0.1" */
 static gboolean
 parse_split (const char *text,
@@ -144,6 +169,7 @@ rounds_cli_export (RoundsCli  *cli,
   RoundsExportOptions options;
   RoundsExportSummary summary;
   RoundsStore *store;
+  guint rule_value, kto_rule_value;
   gboolean ok;
   int status = ROUNDS_CLI_EXIT_USAGE;
 
@@ -174,31 +200,13 @@ rounds_cli_export (RoundsCli  *cli,
                         _("give -o FILE (or - for standard output), or --count"));
       goto out;
     }
-  if (rule != NULL)
-    {
-      if (g_str_equal (rule, "mean"))
-        options.rule = ROUNDS_CONSENSUS_MEAN;
-      else if (g_str_equal (rule, "majority"))
-        options.rule = ROUNDS_CONSENSUS_MAJORITY;
-      else
-        {
-          rounds_cli_usage ("export", _("--rule: expected mean or majority, not “%s”"), rule);
-          goto out;
-        }
-    }
-  if (kto_rule != NULL)
-    {
-      if (g_str_equal (kto_rule, "winner"))
-        options.kto_rule = ROUNDS_KTO_WINNER;
-      else if (g_str_equal (kto_rule, "score"))
-        options.kto_rule = ROUNDS_KTO_SCORE;
-      else
-        {
-          rounds_cli_usage ("export", _("--kto-rule: expected winner or score, not “%s”"),
-                            kto_rule);
-          goto out;
-        }
-    }
+  rule_value = options.rule;
+  kto_rule_value = options.kto_rule;
+  if (!parse_choice ("--rule", rule, rule_names, &rule_value) ||
+      !parse_choice ("--kto-rule", kto_rule, kto_rule_names, &kto_rule_value))
+    goto out;
+  options.rule = (RoundsConsensusRule) rule_value;
+  options.kto_rule = (RoundsKtoRule) kto_rule_value;
   if (min_annotators < 1)
     {
       rounds_cli_usage ("export", "%s", _("--min-annotators: expected a whole number from 1"));

@@ -33,6 +33,7 @@ profile_add (RoundsCli  *cli,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(RoundsProfile) profile = NULL;
+  g_autoptr(RoundsProfile) current = NULL;
   RoundsRoles roles = ROUNDS_ROLE_ANNOTATOR;
   RoundsStore *store;
 
@@ -53,7 +54,8 @@ profile_add (RoundsCli  *cli,
   profile = rounds_profile_new (argv[1], name != NULL ? name : argv[1], roles, specialty);
   if (!rounds_store_add_profile (store, profile, &error))
     return rounds_cli_fail ("profile add", error);
-  if ((use || rounds_store_get_current_profile (store) == NULL) &&
+  current = rounds_store_get_current_profile (store);
+  if ((use || current == NULL) &&
       !rounds_store_set_current_profile (store, argv[1], &error))
     return rounds_cli_fail ("profile add", error);
 

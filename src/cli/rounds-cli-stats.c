@@ -11,16 +11,6 @@
 
 #include "rounds-cli-private.h"
 
-static void
-annotator_stats_clear (gpointer data)
-{
-  RoundsAnnotatorStats *stats = data;
-
-  g_free (stats->user_name);
-  g_free (stats->display_name);
-  g_free (stats->last_at);
-}
-
 static gboolean
 add_dataset (RoundsStore    *store,
              RoundsDataset  *dataset,
@@ -37,7 +27,6 @@ add_dataset (RoundsStore    *store,
   if (!rounds_store_get_progress (store, id, annotator, &progress, error) ||
       !(annotators = rounds_store_list_annotator_stats (store, id, error)))
     return FALSE;
-  g_array_set_clear_func (annotators, annotator_stats_clear);
 
   json_builder_begin_object (builder);
   rounds_cli_json_add_string (builder, "dataset", rounds_dataset_get_name (dataset));

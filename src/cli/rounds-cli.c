@@ -35,6 +35,15 @@ static const RoundsCliCommand commands[] = {
     rounds_cli_sync },
 };
 
+static void
+rounds_cli_clear (RoundsCli *cli)
+{
+  g_clear_object (&cli->store);
+  g_clear_pointer (&cli->db_path, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RoundsCli, rounds_cli_clear)
+
 RoundsStore *
 rounds_cli_open_store (RoundsCli  *cli,
                        GError    **error)
@@ -249,10 +258,9 @@ int
 main (int    argc,
       char **argv)
 {
-  RoundsCli cli = { NULL, NULL };
+  g_auto(RoundsCli) cli = { NULL, NULL };
   g_autoptr(GPtrArray) rest = g_ptr_array_new ();
   const RoundsCliCommand *command = NULL;
-  int status;
 
   setlocale (LC_ALL, "");
   /* ROUNDS_LOCALEDIR lets the tests and build-aux/run use the translations in the build tree. */
@@ -287,7 +295,6 @@ main (int    argc,
   if (rest->len == 0)
     {
       print_help (stderr);
-      g_free (cli.db_path);
       return ROUNDS_CLI_EXIT_USAGE;
     }
 
@@ -295,13 +302,11 @@ main (int    argc,
       strcmp (rest->pdata[0], "help") == 0)
     {
       print_help (stdout);
-      g_free (cli.db_path);
       return ROUNDS_CLI_EXIT_OK;
     }
   if (strcmp (rest->pdata[0], "--version") == 0)
     {
       g_print ("rounds-cli %s\n", PACKAGE_VERSION);
-      g_free (cli.db_path);
       return ROUNDS_CLI_EXIT_OK;
     }
 
@@ -313,14 +318,9 @@ main (int    argc,
     {
       g_printerr (_("rounds-cli: no command “%s”\n"), (const char *) rest->pdata[0]);
       g_printerr ("%s\n", _("Try “rounds-cli --help”."));
-      g_free (cli.db_path);
       return ROUNDS_CLI_EXIT_USAGE;
     }
 
   g_ptr_array_add (rest, NULL);
-  status = command->func (&cli, rest->len - 1, (char **) rest->pdata);
-
-  g_clear_object (&cli.store);
-  g_free (cli.db_path);
-  return status;
+  return command->func (&cli, rest->len - 1, (char **) rest->pdata);
 }

@@ -32,18 +32,23 @@ activate (Fixture    *fixture,
   rounds_test_window_activate (fixture, action, parameter);
 }
 
-/* The drop-down whose accessible name is @name, e.g. "Response A: Accuracy". */
+/* The widget whose accessible name is @name, e.g. "Response A: Accuracy". */
+static gboolean
+is_named (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  g_autofree char *differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                 name);
+
+  return differs == NULL;
+}
+
 static gboolean
 is_dropdown_named (GtkWidget     *widget,
                    gconstpointer  name)
 {
-  g_autofree char *differs = NULL;
-
-  if (!GTK_IS_DROP_DOWN (widget))
-    return FALSE;
-  differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
-                                                GTK_ACCESSIBLE_PROPERTY_LABEL, name);
-  return differs == NULL;
+  return GTK_IS_DROP_DOWN (widget) && is_named (widget, name);
 }
 
 /* Chooses @value among the drop-down's items, as a person would. */
@@ -68,13 +73,32 @@ choose (Fixture    *fixture,
   g_error ("%s offers no %s", dropdown_name, value);
 }
 
+/* @column of the submitted judgement of z1, as stored. */
 static char *
-query_scores (Fixture *fixture)
+query_submitted (Fixture    *fixture,
+                 const char *column)
 {
-  return rounds_test_window_query (fixture,
-                                   "SELECT a.scores_json FROM annotations a"
-                                   " JOIN items i ON i.id = a.item_id WHERE i.key = ?1"
-                                   " AND a.status = 'submitted'", "z1");
+  g_autofree char *sql = g_strdup_printf ("SELECT a.%s FROM annotations a"
+                                          " JOIN items i ON i.id = a.item_id WHERE i.key = ?1"
+                                          " AND a.status = 'submitted'", column);
+
+  return rounds_test_window_query (fixture, sql, "z1");
+}
+
+/* Opens the dataset at z1; @order gets the response shown at each position, canonical. */
+static void
+open_item (Fixture *fixture,
+           guint    order[2])
+{
+  g_autoptr(GError) error = NULL;
+
+  rounds_window_open_dataset (fixture->window, "ten");
+  rounds_test_spin ();
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "compare");
+  g_assert_true (rounds_store_get_shown_order (fixture->store,
+                                               rounds_window_get_item (fixture->window),
+                                               "dr-test", order, &error));
+  g_assert_no_error (error);
 }
 
 /* 0, 7 and 10 chosen on the compare page are stored as 0, 7 and 10, on the response that was
@@ -83,18 +107,11 @@ static void
 test_rubric_range (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *scores = NULL;
   g_autofree char *expected = NULL;
-  RoundsItem *item;
   guint order[2];
 
-  rounds_window_open_dataset (fixture->window, "ten");
-  rounds_test_spin ();
-  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "compare");
-  item = rounds_window_get_item (fixture->window);
-  g_assert_true (rounds_store_get_shown_order (fixture->store, item, "dr-test", order, &error));
-  g_assert_no_error (error);
+  open_item (fixture, order);
 
   activate (fixture, "win.prefer", g_variant_new_int32 (2));
   choose (fixture, "Response A: Accuracy", "0");
@@ -106,7 +123,7 @@ test_rubric_range (Fixture       *fixture,
   activate (fixture, "win.submit", NULL);
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "finished");
 
-  scores = query_scores (fixture);
+  scores = query_submitted (fixture, "scores_json");
   g_assert_nonnull (scores);
   if (order[0] == 0)
     expected = g_strdup ("[{\"accuracy\":0,\"clarity\":7},{\"accuracy\":10,\"clarity\":10}]");
@@ -140,8 +157,52 @@ test_unscored_refused (Fixture       *fixture,
   activate (fixture, "win.score", g_variant_new ("(isi)", 1, "accuracy", 0));
   activate (fixture, "win.submit", NULL);
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "finished");
-  scores = query_scores (fixture);
+  scores = query_submitted (fixture, "scores_json");
   g_assert_cmpstr (scores, ==, "[{\"accuracy\":0,\"clarity\":0},{\"accuracy\":0,\"clarity\":0}]");
+}
+
+/* A note typed and a flag clicked on a response card go with the judgement, on the response
+ * that card shows. */
+static void
+test_card_note_and_flag (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *notes = NULL;
+  g_autofree char *flags = NULL;
+  GtkWidget *entry, *toggle;
+  guint order[2];
+
+  open_item (fixture, order);
+  activate (fixture, "win.prefer", g_variant_new_int32 (2));
+  for (int position = 0; position < 2; position++)
+    {
+      activate (fixture, "win.score", g_variant_new ("(isi)", position, "accuracy", 5));
+      activate (fixture, "win.score", g_variant_new ("(isi)", position, "clarity", 5));
+    }
+
+  entry = rounds_test_find_widget (GTK_WIDGET (fixture->window), is_named, "Note on Response B");
+  g_assert_true (GTK_IS_ENTRY (entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Too vague");
+  toggle = rounds_test_find_widget (GTK_WIDGET (fixture->window), is_named, "Response B: Unsafe");
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (toggle));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
+  rounds_test_spin ();
+  activate (fixture, "win.submit", NULL);
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "finished");
+
+  notes = query_submitted (fixture, "notes_json");
+  flags = query_submitted (fixture, "flags_json");
+  /* Response B on screen is the canonical response order[1]. */
+  if (order[1] == 1)
+    {
+      g_assert_cmpstr (notes, ==, "[null,\"Too vague\"]");
+      g_assert_cmpstr (flags, ==, "[[],[\"unsafe\"]]");
+    }
+  else
+    {
+      g_assert_cmpstr (notes, ==, "[\"Too vague\",null]");
+      g_assert_cmpstr (flags, ==, "[[\"unsafe\"],[]]");
+    }
 }
 
 int
@@ -154,6 +215,7 @@ main (int    argc,
                                     rounds_test_window_tear_down)
   ADD ("/rounds/compare-page/rubric-range", test_rubric_range);
   ADD ("/rounds/compare-page/unscored-refused", test_unscored_refused);
+  ADD ("/rounds/compare-page/card-note-and-flag", test_card_note_and_flag);
 #undef ADD
 
   return rounds_test_gui_run ();
