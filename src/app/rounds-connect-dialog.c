@@ -122,7 +122,7 @@ on_password_stored (GObject      *object,
   if (!in_keyring)
     g_debug ("The keyring did not take the password: %s", error->message);
   g_signal_emit (self, signals[CONNECTED], 0, self->password, in_keyring);
-  g_clear_pointer (&self->password, rounds_secret_wipe_free);
+  g_clear_pointer (&self->password, rounds_couch_password_free);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -258,7 +258,7 @@ rounds_connect_dialog_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->password, rounds_secret_wipe_free);
+  g_clear_pointer (&self->password, rounds_couch_password_free);
 
   G_OBJECT_CLASS (rounds_connect_dialog_parent_class)->finalize (object);
 }

@@ -30,15 +30,6 @@ get_schema (void)
   return &schema;
 }
 
-/* A password held in memory is overwritten before it is freed. */
-void
-rounds_secret_wipe_free (char *secret)
-{
-  for (volatile char *p = secret; p != NULL && *p != '\0'; p++)
-    *p = '\0';
-  g_free (secret);
-}
-
 typedef gboolean (*BooleanFinish) (GAsyncResult *result, GError **error);
 
 /* Store and clear both end in a libsecret _finish that returns a boolean; the task's data

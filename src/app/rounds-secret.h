@@ -30,6 +30,5 @@ void      rounds_secret_clear_async   (const char           *url,
                                        gpointer              user_data);
 gboolean  rounds_secret_clear_finish  (GAsyncResult         *result,
                                        GError              **error);
-void      rounds_secret_wipe_free     (char                 *secret);
 
 G_END_DECLS

@@ -259,7 +259,7 @@ on_password_response (AdwMessageDialog *dialog,
       _rounds_window_update_sync_status (self);
       return;
     }
-  g_clear_pointer (&self->session_password, rounds_secret_wipe_free);
+  g_clear_pointer (&self->session_password, rounds_couch_password_free);
   self->session_password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
   start_sync (self, self->session_password);
 }
@@ -308,7 +308,7 @@ on_connected (RoundsConnectDialog *dialog,
 {
   if (!in_keyring)
     {
-      g_clear_pointer (&self->session_password, rounds_secret_wipe_free);
+      g_clear_pointer (&self->session_password, rounds_couch_password_free);
       self->session_password = g_strdup (password);
       _rounds_window_toast (self,
                             _("The keyring is not available: "
@@ -466,7 +466,7 @@ _rounds_window_sign_out (RoundsWindow *self)
   g_autofree char *url = g_settings_get_string (self->settings, "store-url");
   g_autofree char *user = get_store_user (self);
 
-  g_clear_pointer (&self->session_password, rounds_secret_wipe_free);
+  g_clear_pointer (&self->session_password, rounds_couch_password_free);
   rounds_secret_clear_async (url, user, self->cancellable, on_signed_out, g_object_ref (self));
 }
 
@@ -510,5 +510,5 @@ rounds_window_is_syncing (RoundsWindow *self)
 void
 _rounds_window_forget_password (RoundsWindow *self)
 {
-  g_clear_pointer (&self->session_password, rounds_secret_wipe_free);
+  g_clear_pointer (&self->session_password, rounds_couch_password_free);
 }

@@ -91,6 +91,5 @@ gboolean rounds_cli_check_store_url (const char  *command,
 char    *rounds_cli_get_password    (const char  *url,
                                      const char  *user,
                                      GError     **error);
-void     rounds_cli_forget_password (char        *password);
 
 G_END_DECLS

@@ -86,16 +86,6 @@ rounds_cli_get_password (const char  *url,
   return prompt_password (prompt, error);
 }
 
-/* Wipes a password from rounds_cli_get_password() before freeing it. */
-void
-rounds_cli_forget_password (char *password)
-{
-  if (password == NULL)
-    return;
-  memset (password, 0, strlen (password));
-  g_free (password);
-}
-
 /**
  * rounds_cli_check_store_url:
  *
@@ -139,7 +129,7 @@ connect_store (const char  *url,
   if (!(password = rounds_cli_get_password (rounds_couch_get_url (couch), user, error)))
     return NULL;
   rounds_couch_set_credentials (couch, user, password);
-  rounds_cli_forget_password (password);
+  rounds_couch_password_free (password);
   rounds_couch_set_ca_file (couch, cacert);
   return g_steal_pointer (&couch);
 }

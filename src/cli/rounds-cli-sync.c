@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "rounds-cli-private.h"
+#include "rounds-couch.h"
 #include "rounds-error.h"
 #include "rounds-sync.h"
 
@@ -185,7 +186,7 @@ rounds_cli_sync (RoundsCli  *cli,
   if (!(password = rounds_cli_get_password (rounds_sync_get_url (sync), user, &error)))
     return rounds_cli_fail ("sync", error);
   rounds_sync_set_credentials (sync, user, password);
-  rounds_cli_forget_password (password);
+  rounds_couch_password_free (password);
 
   rounds_sync_set_ca_file (sync, cacert);
   rounds_sync_set_profile (sync, profile_name);

@@ -17,7 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "rounds-couch-private.h"
+#include "rounds-couch.h"
 
 #define DEFAULT_CONNECT_MS  (15 * 1000)
 #define DEFAULT_TOTAL_MS    (180 * 1000)
@@ -45,19 +45,19 @@ G_DEFINE_FINAL_TYPE (RoundsCouch, rounds_couch, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (rounds-couch-error-quark, rounds_couch_error)
 
-/* Overwritten before it is freed, so a password does not linger in freed memory; volatile,
- * so the compiler keeps the stores. */
+/**
+ * rounds_couch_password_free:
+ * @password: (nullable): a password, or a URL that may hold one
+ *
+ * Overwrites @password before freeing it, so that it does not linger in freed memory. The
+ * stores go through a volatile pointer, so the compiler cannot drop them as dead.
+ */
 void
-_rounds_couch_wipe_secret (char **secret)
+rounds_couch_password_free (char *password)
 {
-  if (*secret != NULL)
-    {
-      volatile char *p = *secret;
-
-      while (*p)
-        *p++ = '\0';
-      g_clear_pointer (secret, g_free);
-    }
+  for (volatile char *p = password; p != NULL && *p != '\0'; p++)
+    *p = '\0';
+  g_free (password);
 }
 
 static void
@@ -66,7 +66,7 @@ rounds_couch_finalize (GObject *object)
   RoundsCouch *self = (RoundsCouch *)object;
 
   g_clear_pointer (&self->curl, curl_easy_cleanup);
-  _rounds_couch_wipe_secret (&self->password);
+  g_clear_pointer (&self->password, rounds_couch_password_free);
   g_free (self->user);
   g_free (self->url);
   g_free (self->server_url);
@@ -305,7 +305,7 @@ rounds_couch_set_credentials (RoundsCouch *self,
 
   g_free (self->user);
   self->user = g_strdup (user);
-  _rounds_couch_wipe_secret (&self->password);
+  g_clear_pointer (&self->password, rounds_couch_password_free);
   self->password = user != NULL ? g_strdup (password ? password : "") : NULL;
 }
 

@@ -64,6 +64,7 @@ const char  *rounds_couch_get_user             (RoundsCouch   *self);
 void         rounds_couch_set_credentials      (RoundsCouch   *self,
                                                 const char    *user,
                                                 const char    *password);
+void         rounds_couch_password_free        (char          *password);
 void         rounds_couch_set_ca_file          (RoundsCouch   *self,
                                                 const char    *ca_file);
 void         rounds_couch_set_timeouts         (RoundsCouch   *self,

@@ -144,7 +144,6 @@ RoundsSyncProblem  *_rounds_sync_problem_new       (RoundsSyncProblemKind     ki
                                                     const char               *err,
                                                     const char               *reason,
                                                     const char               *server_rev);
-RoundsSyncProblem  *_rounds_sync_problem_copy      (const RoundsSyncProblem  *problem);
 gboolean            _rounds_sync_persist_problem   (Run                      *run,
                                                     const RoundsSyncProblem  *problem,
                                                     GError                  **error);

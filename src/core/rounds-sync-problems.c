@@ -34,21 +34,6 @@ rounds_sync_problem_free (RoundsSyncProblem *self)
   g_free (self);
 }
 
-RoundsSyncProblem *
-_rounds_sync_problem_copy (const RoundsSyncProblem *problem)
-{
-  RoundsSyncProblem *copy = g_new0 (RoundsSyncProblem, 1);
-
-  copy->kind = problem->kind;
-  copy->doc_id = g_strdup (problem->doc_id);
-  copy->error = g_strdup (problem->error);
-  copy->reason = g_strdup (problem->reason);
-  copy->server_rev = g_strdup (problem->server_rev);
-  copy->at = g_strdup (problem->at);
-  copy->title = g_strdup (problem->title);
-  return copy;
-}
-
 const char *
 rounds_sync_problem_kind_to_string (RoundsSyncProblemKind kind)
 {

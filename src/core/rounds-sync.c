@@ -11,7 +11,6 @@
 
 #include "config.h"
 
-#include "rounds-couch-private.h"
 #include "rounds-error.h"
 #include "rounds-event-private.h"
 #include "rounds-sync-private.h"
@@ -83,9 +82,9 @@ resolution_clear (gpointer data)
 static void
 config_clear (Config *config)
 {
-  _rounds_couch_wipe_secret (&config->url);
+  g_clear_pointer (&config->url, rounds_couch_password_free);
   g_clear_pointer (&config->user, g_free);
-  _rounds_couch_wipe_secret (&config->password);
+  g_clear_pointer (&config->password, rounds_couch_password_free);
   g_clear_pointer (&config->ca_file, g_free);
   g_clear_pointer (&config->profile, g_free);
   g_clear_pointer (&config->resolutions, g_array_unref);
@@ -507,7 +506,7 @@ rounds_sync_finalize (GObject *object)
 {
   RoundsSync *self = (RoundsSync *)object;
 
-  _rounds_couch_wipe_secret (&self->config.url);
+  g_clear_pointer (&self->config.url, rounds_couch_password_free);
   config_clear (&self->config);
   g_free (self->display_url);
 
@@ -631,7 +630,7 @@ rounds_sync_set_credentials (RoundsSync *self,
 
   g_free (self->config.user);
   self->config.user = g_strdup (user);
-  _rounds_couch_wipe_secret (&self->config.password);
+  g_clear_pointer (&self->config.password, rounds_couch_password_free);
   self->config.password = g_strdup (password);
 }
 
