@@ -145,16 +145,17 @@ _rounds_import_archive_audit (RoundsImportRun  *run,
   g_autofree char *at = NULL, *actor = NULL, *action = NULL, *target = NULL, *detail_json = NULL;
   g_autofree char *time = NULL;
   g_autoptr(GDateTime) parsed = NULL;
+  RoundsImportRecord record = { run, object, NULL };
   JsonNode *detail = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  if (!_rounds_import_check_members (run, object, allowed, error) ||
-      !_rounds_import_get_string (run, object, "at", "at", TRUE, &at, error) ||
-      !_rounds_import_get_string (run, object, "actor", "actor", FALSE, &actor, error) ||
-      !_rounds_import_get_string (run, object, "action", "action", TRUE, &action, error) ||
-      !_rounds_import_get_string (run, object, "target", "target", FALSE, &target, error) ||
-      !_rounds_import_get_object (run, object, "detail", "detail", &detail, error))
+  if (!_rounds_import_check_members (&record, allowed, error) ||
+      !_rounds_import_get_string (&record, "at", TRUE, &at, error) ||
+      !_rounds_import_get_string (&record, "actor", FALSE, &actor, error) ||
+      !_rounds_import_get_string (&record, "action", TRUE, &action, error) ||
+      !_rounds_import_get_string (&record, "target", FALSE, &target, error) ||
+      !_rounds_import_get_object (&record, "detail", &detail, error))
     return FALSE;
   if (detail != NULL)
     detail_json = json_to_string (detail, FALSE);

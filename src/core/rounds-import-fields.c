@@ -69,147 +69,144 @@ _rounds_import_node_string (JsonNode *node)
   return json_node_get_string (node);
 }
 
-/* The member's node, %NULL when it is missing or null, which fails if it is @required. */
-static gboolean
-get_present (RoundsImportRun  *run,
-             JsonObject       *object,
-             const char       *member,
-             const char       *field,
-             gboolean          required,
-             JsonNode        **node,
-             GError          **error)
+/* The name errors give @member: its path on the line, as “responses[2].text”. */
+static char *
+field_path (RoundsImportRecord *record,
+            const char         *member)
 {
-  *node = json_object_get_member (object, member);
-  if (*node != NULL && JSON_NODE_HOLDS_NULL (*node))
-    *node = NULL;
-  if (*node == NULL && required)
-    return _rounds_import_fail (run, error, field, _("missing: it is required"));
-  return TRUE;
+  if (record->prefix == NULL)
+    return g_strdup (member);
+  return g_strconcat (record->prefix, ".", member, NULL);
 }
 
-/* The member's text, %NULL when it is missing; with @integers, an integer is read as its
- * decimal text. */
+/* The member's text, %NULL when it is missing or null, which fails if it is @required;
+ * with @integers, an integer is read as its decimal text. */
 static gboolean
-get_text (RoundsImportRun  *run,
-          JsonObject       *object,
-          const char       *member,
-          const char       *field,
-          gboolean          required,
-          gboolean          integers,
-          char            **out,
-          GError          **error)
+get_text (RoundsImportRecord  *record,
+          const char          *member,
+          const char          *field,
+          gboolean             required,
+          gboolean             integers,
+          char               **out,
+          GError             **error)
 {
-  JsonNode *node;
+  JsonNode *node = json_object_get_member (record->object, member);
 
   *out = NULL;
-  if (!get_present (run, object, member, field, required, &node, error))
-    return FALSE;
-  if (node == NULL)
-    return TRUE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        return _rounds_import_fail (record->run, error, field, _("missing: it is required"));
+      return TRUE;
+    }
   if (integers && json_node_get_value_type (node) == G_TYPE_INT64)
     *out = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
   else if (json_node_get_value_type (node) == G_TYPE_STRING)
     *out = g_strdup (json_node_get_string (node));
-  else if (integers)
-    return _rounds_import_fail (run, error, field, _("expected a string or an integer"));
   else
-    return _rounds_import_fail (run, error, field, _("expected a string"));
+    return _rounds_import_fail (record->run, error, field,
+                                integers ? _("expected a string or an integer")
+                                         : _("expected a string"));
   return TRUE;
 }
 
 gboolean
-_rounds_import_get_string (RoundsImportRun  *run,
-                           JsonObject       *object,
-                           const char       *member,
-                           const char       *field,
-                           gboolean          required,
-                           char            **out,
-                           GError          **error)
+_rounds_import_get_string (RoundsImportRecord  *record,
+                           const char          *member,
+                           gboolean             required,
+                           char               **out,
+                           GError             **error)
 {
-  if (!get_text (run, object, member, field, required, FALSE, out, error))
+  g_autofree char *field = field_path (record, member);
+
+  if (!get_text (record, member, field, required, FALSE, out, error))
     return FALSE;
   if (required && is_blank (*out))
-    return _rounds_import_fail (run, error, field, _("empty: it is required"));
+    return _rounds_import_fail (record->run, error, field, _("empty: it is required"));
   return TRUE;
 }
 
 /* An identifier: a non-empty string, or an integer written as one. */
 gboolean
-_rounds_import_get_key (RoundsImportRun  *run,
-                        JsonObject       *object,
-                        const char       *member,
-                        const char       *field,
-                        gboolean          required,
-                        char            **out,
-                        GError          **error)
+_rounds_import_get_key (RoundsImportRecord  *record,
+                        const char          *member,
+                        gboolean             required,
+                        char               **out,
+                        GError             **error)
 {
-  if (!get_text (run, object, member, field, required, TRUE, out, error))
+  g_autofree char *field = field_path (record, member);
+
+  if (!get_text (record, member, field, required, TRUE, out, error))
     return FALSE;
   if (*out == NULL)
     return TRUE;
   if (**out == '\0' || strlen (*out) > 256)
-    return _rounds_import_fail (run, error, field, _("expected 1 to 256 characters"));
+    return _rounds_import_fail (record->run, error, field, _("expected 1 to 256 characters"));
   for (const char *p = *out; *p; p++)
     if ((guchar) *p < 0x20)
-      return _rounds_import_fail (run, error, field,
+      return _rounds_import_fail (record->run, error, field,
                                   _("control characters are not allowed in an id"));
   return TRUE;
 }
 
 gboolean
-_rounds_import_get_int (RoundsImportRun  *run,
-                        JsonObject       *object,
-                        const char       *member,
-                        const char       *field,
-                        gint64            min,
-                        gint64            max,
-                        gint64           *out,
-                        GError          **error)
+_rounds_import_get_int (RoundsImportRecord  *record,
+                        const char          *member,
+                        gint64               min,
+                        gint64               max,
+                        gint64              *out,
+                        GError             **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node = json_object_get_member (record->object, member);
+  g_autofree char *field = NULL;
 
   if (node == NULL)
     return TRUE;
+  field = field_path (record, member);
   if (json_node_get_value_type (node) != G_TYPE_INT64)
-    return _rounds_import_fail (run, error, field, _("expected an integer"));
+    return _rounds_import_fail (record->run, error, field, _("expected an integer"));
   if (json_node_get_int (node) < min || json_node_get_int (node) > max)
-    return _rounds_import_fail (run, error, field, _("expected an integer from %lld to %lld"),
+    return _rounds_import_fail (record->run, error, field,
+                                _("expected an integer from %lld to %lld"),
                                 (long long) min, (long long) max);
   *out = json_node_get_int (node);
   return TRUE;
 }
 
 gboolean
-_rounds_import_get_object (RoundsImportRun  *run,
-                           JsonObject       *object,
-                           const char       *member,
-                           const char       *field,
-                           JsonNode        **out,
-                           GError          **error)
+_rounds_import_get_object (RoundsImportRecord  *record,
+                           const char          *member,
+                           JsonNode           **out,
+                           GError             **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  JsonNode *node = json_object_get_member (record->object, member);
+  g_autofree char *field = NULL;
 
   *out = NULL;
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
+  field = field_path (record, member);
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return _rounds_import_fail (run, error, field, _("expected an object"));
+    return _rounds_import_fail (record->run, error, field, _("expected an object"));
   *out = json_node_copy (node);
   return TRUE;
 }
 
 gboolean
-_rounds_import_check_members (RoundsImportRun     *run,
-                              JsonObject          *object,
+_rounds_import_check_members (RoundsImportRecord  *record,
                               const char * const  *allowed,
                               GError             **error)
 {
-  g_autoptr(GList) members = json_object_get_members (object);
+  g_autoptr(GList) members = json_object_get_members (record->object);
 
   for (const GList *l = members; l; l = l->next)
     if (!g_strv_contains (allowed, l->data))
-      return _rounds_import_fail (run, error, l->data,
-                                  _("unknown field: put extra data under “metadata”"));
+      {
+        g_autofree char *field = field_path (record, l->data);
+
+        return _rounds_import_fail (record->run, error, field,
+                                    _("unknown field: put extra data under “metadata”"));
+      }
   return TRUE;
 }
 

@@ -30,6 +30,7 @@ _rounds_import_jsonl_dataset (RoundsImportRun  *run,
   g_autoptr(RoundsRubric) rubric = NULL;
   g_autoptr(GString) canonical = NULL;
   g_autoptr(GString) required = g_string_new (NULL);
+  RoundsImportRecord record = { run, object, NULL };
   gint64 overlap = 1, scale = 5, spread = 2, rubric_version = 0;
   gint64 id = 0, old_overlap = 1, old_scale = 5;
   JsonNode *node;
@@ -37,20 +38,16 @@ _rounds_import_jsonl_dataset (RoundsImportRun  *run,
   RoundsImportDataset *info;
   int rc;
 
-  if (!_rounds_import_check_members (run, object, allowed, error) ||
-      !_rounds_import_get_key (run, object, "id", "id", TRUE, &name, error) ||
-      !_rounds_import_get_string (run, object, "title", "title", FALSE, &title, error) ||
-      !_rounds_import_get_string (run, object, "description", "description", FALSE,
-                                  &description, error) ||
-      !_rounds_import_get_string (run, object, "instructions", "instructions", FALSE,
-                                  &instructions, error) ||
-      !_rounds_import_get_int (run, object, "rubric_version", "rubric_version", 1, G_MAXINT,
-                               &rubric_version, error) ||
-      !_rounds_import_get_int (run, object, "overlap", "overlap", 1, 50, &overlap, error) ||
-      !_rounds_import_get_int (run, object, "scale", "scale", 3, 7, &scale, error) ||
-      !_rounds_import_get_int (run, object, "dispute_spread", "dispute_spread", 1, 6, &spread,
-                               error) ||
-      !_rounds_import_get_object (run, object, "metadata", "metadata", &metadata, error))
+  if (!_rounds_import_check_members (&record, allowed, error) ||
+      !_rounds_import_get_key (&record, "id", TRUE, &name, error) ||
+      !_rounds_import_get_string (&record, "title", FALSE, &title, error) ||
+      !_rounds_import_get_string (&record, "description", FALSE, &description, error) ||
+      !_rounds_import_get_string (&record, "instructions", FALSE, &instructions, error) ||
+      !_rounds_import_get_int (&record, "rubric_version", 1, G_MAXINT, &rubric_version, error) ||
+      !_rounds_import_get_int (&record, "overlap", 1, 50, &overlap, error) ||
+      !_rounds_import_get_int (&record, "scale", 3, 7, &scale, error) ||
+      !_rounds_import_get_int (&record, "dispute_spread", 1, 6, &spread, error) ||
+      !_rounds_import_get_object (&record, "metadata", &metadata, error))
     return FALSE;
 
   if (!_rounds_import_check_dataset_id (run, name, "id", error))
@@ -226,21 +223,19 @@ _rounds_import_jsonl_item (RoundsImportRun  *run,
   };
   static const char * const response_allowed[] = { "id", "text", "model", "metadata", NULL };
   g_auto(RoundsImportItem) item;
+  RoundsImportRecord record = { run, object, NULL };
   JsonNode *responses;
 
   _rounds_import_item_init (&item);
-  if (!_rounds_import_check_members (run, object, allowed, error) ||
-      !_rounds_import_get_key (run, object, "id", "id", TRUE, &item.key, error) ||
-      !_rounds_import_get_key (run, object, "dataset", "dataset", FALSE, &item.dataset, error) ||
-      !_rounds_import_get_string (run, object, "title", "title", FALSE, &item.title, error) ||
-      !_rounds_import_get_string (run, object, "scenario", "scenario", TRUE, &item.scenario,
-                                  error) ||
-      !_rounds_import_get_string (run, object, "specialty", "specialty", FALSE, &item.specialty,
-                                  error) ||
-      !_rounds_import_get_string (run, object, "language", "language", FALSE, &item.language,
-                                  error) ||
-      !_rounds_import_get_object (run, object, "metadata", "metadata", &item.metadata, error) ||
-      !_rounds_import_get_object (run, object, "reference", "reference", &item.reference, error))
+  if (!_rounds_import_check_members (&record, allowed, error) ||
+      !_rounds_import_get_key (&record, "id", TRUE, &item.key, error) ||
+      !_rounds_import_get_key (&record, "dataset", FALSE, &item.dataset, error) ||
+      !_rounds_import_get_string (&record, "title", FALSE, &item.title, error) ||
+      !_rounds_import_get_string (&record, "scenario", TRUE, &item.scenario, error) ||
+      !_rounds_import_get_string (&record, "specialty", FALSE, &item.specialty, error) ||
+      !_rounds_import_get_string (&record, "language", FALSE, &item.language, error) ||
+      !_rounds_import_get_object (&record, "metadata", &item.metadata, error) ||
+      !_rounds_import_get_object (&record, "reference", &item.reference, error))
     return FALSE;
 
   responses = json_object_get_member (object, "responses");
@@ -253,33 +248,21 @@ _rounds_import_jsonl_item (RoundsImportRun  *run,
     {
       JsonNode *element = json_array_get_element (json_node_get_array (responses), i);
       g_autofree char *prefix = g_strdup_printf ("responses[%u]", i);
-      g_autofree char *f_id = g_strconcat (prefix, ".id", NULL);
-      g_autofree char *f_text = g_strconcat (prefix, ".text", NULL);
-      g_autofree char *f_model = g_strconcat (prefix, ".model", NULL);
-      g_autofree char *f_metadata = g_strconcat (prefix, ".metadata", NULL);
+      RoundsImportRecord response = { run, NULL, prefix };
       RoundsImportResponse empty = { NULL }, *r;
-      JsonObject *ro;
-      g_autoptr(GList) members = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         return _rounds_import_fail (run, error, prefix, _("expected an object with “text”"));
-      ro = json_node_get_object (element);
-      members = json_object_get_members (ro);
-      for (const GList *l = members; l; l = l->next)
-        if (!g_strv_contains (response_allowed, l->data))
-          {
-            g_autofree char *field = g_strdup_printf ("%s.%s", prefix, (const char *) l->data);
-
-            return _rounds_import_fail (run, error, field,
-                                        _("unknown field: put extra data under “metadata”"));
-          }
+      response.object = json_node_get_object (element);
+      if (!_rounds_import_check_members (&response, response_allowed, error))
+        return FALSE;
 
       g_array_append_val (item.responses, empty);
       r = &g_array_index (item.responses, RoundsImportResponse, i);
-      if (!_rounds_import_get_key (run, ro, "id", f_id, FALSE, &r->key, error) ||
-          !_rounds_import_get_string (run, ro, "text", f_text, TRUE, &r->text, error) ||
-          !_rounds_import_get_string (run, ro, "model", f_model, FALSE, &r->model, error) ||
-          !_rounds_import_get_object (run, ro, "metadata", f_metadata, &r->metadata, error))
+      if (!_rounds_import_get_key (&response, "id", FALSE, &r->key, error) ||
+          !_rounds_import_get_string (&response, "text", TRUE, &r->text, error) ||
+          !_rounds_import_get_string (&response, "model", FALSE, &r->model, error) ||
+          !_rounds_import_get_object (&response, "metadata", &r->metadata, error))
         return FALSE;
     }
 

@@ -105,6 +105,7 @@ _rounds_import_trl_pair (RoundsImportRun  *run,
   g_autoptr(JsonBuilder) reference = json_builder_new ();
   g_autoptr(GList) members = NULL;
   RoundsImportResponse pair[2] = { { NULL }, { NULL } };
+  RoundsImportRecord record = { run, object, NULL };
   gboolean chosen_first;
   gboolean conversational;
 
@@ -192,7 +193,7 @@ _rounds_import_trl_pair (RoundsImportRun  *run,
   hash_input = g_strjoin ("\x1f", prompt, chosen, rejected, NULL);
   hash = _rounds_sha256_hex (hash_input, -1);
 
-  if (!_rounds_import_get_key (run, object, "id", "id", FALSE, &item.key, error))
+  if (!_rounds_import_get_key (&record, "id", FALSE, &item.key, error))
     return FALSE;
   if (item.key == NULL)
     item.key = g_strdup_printf ("trl-%.16s", hash);

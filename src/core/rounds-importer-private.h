@@ -70,6 +70,15 @@ typedef struct
   RoundsImportResult  result;
 } RoundsImportRun;
 
+/* A JSON object a layout reads members of: where it stands on its line names the fields in
+ * errors. */
+typedef struct
+{
+  RoundsImportRun    *run;
+  JsonObject         *object;
+  const char         *prefix;          /* its path on the line, as "responses[2]"; or NULL */
+} RoundsImportRecord;
+
 /* rounds-importer.c */
 gboolean  _rounds_import_checkpoint        (RoundsImportRun      *run,
                                             GCancellable         *cancellable,
@@ -87,36 +96,27 @@ gboolean  _rounds_import_fail_with         (RoundsImportRun      *run,
 const char *
           _rounds_import_node_string       (JsonNode             *node);
 char     *_rounds_import_node_to_json      (JsonNode             *node);
-gboolean  _rounds_import_get_string        (RoundsImportRun      *run,
-                                            JsonObject           *object,
+gboolean  _rounds_import_get_string        (RoundsImportRecord   *record,
                                             const char           *member,
-                                            const char           *field,
                                             gboolean              required,
                                             char                **out,
                                             GError              **error);
-gboolean  _rounds_import_get_key           (RoundsImportRun      *run,
-                                            JsonObject           *object,
+gboolean  _rounds_import_get_key           (RoundsImportRecord   *record,
                                             const char           *member,
-                                            const char           *field,
                                             gboolean              required,
                                             char                **out,
                                             GError              **error);
-gboolean  _rounds_import_get_int           (RoundsImportRun      *run,
-                                            JsonObject           *object,
+gboolean  _rounds_import_get_int           (RoundsImportRecord   *record,
                                             const char           *member,
-                                            const char           *field,
                                             gint64                min,
                                             gint64                max,
                                             gint64               *out,
                                             GError              **error);
-gboolean  _rounds_import_get_object        (RoundsImportRun      *run,
-                                            JsonObject           *object,
+gboolean  _rounds_import_get_object        (RoundsImportRecord   *record,
                                             const char           *member,
-                                            const char           *field,
                                             JsonNode            **out,
                                             GError              **error);
-gboolean  _rounds_import_check_members     (RoundsImportRun      *run,
-                                            JsonObject           *object,
+gboolean  _rounds_import_check_members     (RoundsImportRecord   *record,
                                             const char * const   *allowed,
                                             GError              **error);
 
