@@ -57,8 +57,8 @@ typedef struct
   int              scale_k;
   RoundsRubric    *rubric;
   char            *field;
-  /* < private > the names a strict reading found written as numbers */
-  GPtrArray       *numbers;
+  /* < private > the names a strict reading read, which the key keeps */
+  GPtrArray       *names;
 } RoundsEventKey;
 
 void             _rounds_event_key_clear        (RoundsEventKey          *key);
@@ -85,9 +85,9 @@ JsonObject      *_rounds_event_build            (const RoundsEventKey    *key,
  *
  * _rounds_event_read_key() checks the names and, in the store, that the id is made of
  * them; what it checks before the item is looked up is what a document waiting for its
- * item has already passed. The strings point into @doc; read strictly, a name written as
- * a number into @key, which _rounds_event_key_clear() then frees, and the dataset may be
- * %NULL, for the caller to default before it reads the rest. */
+ * item has already passed. The strings point into @doc; read strictly, into @key, which
+ * _rounds_event_key_clear() then frees, and the dataset may be %NULL, for the caller to
+ * default before it reads the rest. */
 gboolean         _rounds_event_read_key         (JsonObject              *doc,
                                                  RoundsEventType          type,
                                                  RoundsEventFlags         flags,

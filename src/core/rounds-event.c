@@ -17,6 +17,7 @@
 
 #include "rounds-error.h"
 #include "rounds-event-private.h"
+#include "rounds-importer-private.h"
 #include "rounds-judgement-private.h"
 #include "rounds-profile.h"
 #include "rounds-sql-private.h"
@@ -324,8 +325,18 @@ _rounds_event_build (const RoundsEventKey *key,
 
 /* Strict members ---------------------------------------------------------------------- */
 
-/* A strict reading's error: translated, and about one member, which the key keeps for the
- * caller to name (with the file and line it knows). */
+/* Keeps the member a strict reading failed on, for the caller to name (with the file and
+ * line it knows). */
+static gboolean
+failed_at (RoundsEventKey *key,
+           const char     *member)
+{
+  g_free (key->field);
+  key->field = g_strdup (member);
+  return FALSE;
+}
+
+/* A strict reading's error: translated, and about one member, which the key keeps. */
 static G_GNUC_PRINTF (4, 5) gboolean
 refuse (RoundsEventKey  *key,
         GError         **error,
@@ -339,25 +350,14 @@ refuse (RoundsEventKey  *key,
   g_propagate_error (error, g_error_new_valist (ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
                                                 format, args));
   va_end (args);
-  g_free (key->field);
-  key->field = g_strdup (field);
-  return FALSE;
+  return failed_at (key, field);
 }
 
 void
 _rounds_event_key_clear (RoundsEventKey *key)
 {
   g_clear_pointer (&key->field, g_free);
-  g_clear_pointer (&key->numbers, g_ptr_array_unref);
-}
-
-static gboolean
-is_blank (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
+  g_clear_pointer (&key->names, g_ptr_array_unref);
 }
 
 /* A string member, which must not be blank if it is @required; or, with @name, one of the
@@ -370,34 +370,15 @@ strict_text (RoundsEventKey  *key,
              const char     **name,
              GError         **error)
 {
-  JsonNode *node = json_object_get_member (doc, member);
-  const char *text;
+  g_autofree char *text = NULL;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!_rounds_import_member_text (doc, member, required, name != NULL, &text, error))
+    return failed_at (key, member);
+  if (name != NULL && text != NULL)
     {
-      if (required)
-        return refuse (key, error, member, _("missing: it is required"));
-      return TRUE;
+      *name = text;
+      g_ptr_array_add (key->names, g_steal_pointer (&text));
     }
-  if (name != NULL && json_node_get_value_type (node) == G_TYPE_INT64)
-    {
-      text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-      g_ptr_array_add (key->numbers, (char *) text);
-    }
-  else if (json_node_get_value_type (node) == G_TYPE_STRING)
-    text = json_node_get_string (node);
-  else
-    return refuse (key, error, member,
-                   name ? _("expected a string or an integer") : _("expected a string"));
-
-  if (name == NULL && required && is_blank (text))
-    return refuse (key, error, member, _("empty: it is required"));
-  if (name != NULL && (*text == '\0' || strlen (text) > 256))
-    return refuse (key, error, member, _("expected 1 to 256 characters"));
-  if (name != NULL && !_rounds_event_valid_key (text))
-    return refuse (key, error, member, _("control characters are not allowed in an id"));
-  if (name != NULL)
-    *name = text;
   return TRUE;
 }
 
@@ -409,30 +390,10 @@ strict_int (RoundsEventKey  *key,
             gint64           max,
             GError         **error)
 {
-  JsonNode *node = json_object_get_member (doc, member);
+  gint64 value;
 
-  if (node == NULL)
-    return TRUE;
-  if (json_node_get_value_type (node) != G_TYPE_INT64)
-    return refuse (key, error, member, _("expected an integer"));
-  if (json_node_get_int (node) < min || json_node_get_int (node) > max)
-    return refuse (key, error, member, _("expected an integer from %lld to %lld"),
-                   (long long) min, (long long) max);
-  return TRUE;
-}
-
-static gboolean
-strict_members (RoundsEventKey      *key,
-                JsonObject          *doc,
-                const char * const  *allowed,
-                GError             **error)
-{
-  g_autoptr(GList) members = json_object_get_members (doc);
-
-  for (const GList *l = members; l; l = l->next)
-    if (!g_strv_contains (allowed, l->data))
-      return refuse (key, error, l->data, _("unknown field: put extra data under “metadata”"));
-  return TRUE;
+  return _rounds_import_member_int (doc, member, min, max, &value, error) ||
+         failed_at (key, member);
 }
 
 /* What a line of a file to import must be before its item is looked up. */
@@ -451,9 +412,12 @@ read_key_strict (JsonObject      *doc,
     "unacceptable", "scores", "rationale", "resolves", "models_revealed", "created_at", NULL
   };
   gboolean judgement = key->type == ROUNDS_EVENT_JUDGEMENT;
+  const char *unknown = NULL;
 
-  if (!strict_members (key, doc, judgement ? judgement_members : verdict_members, error) ||
-      !strict_text (key, doc, "dataset", FALSE, &key->dataset, error) ||
+  if (!_rounds_import_member_names (doc, judgement ? judgement_members : verdict_members,
+                                    &unknown, error))
+    return failed_at (key, unknown);
+  if (!strict_text (key, doc, "dataset", FALSE, &key->dataset, error) ||
       !strict_text (key, doc, "item", TRUE, &key->item, error) ||
       !strict_text (key, doc, judgement ? "annotator" : "reviewer", TRUE, &key->person, error))
     return FALSE;
@@ -495,7 +459,7 @@ _rounds_event_read_key (JsonObject        *doc,
   *key = (RoundsEventKey) { .type = type, .doc_id = doc_id };
   if (flags & ROUNDS_EVENT_STRICT)
     {
-      key->numbers = g_ptr_array_new_with_free_func (g_free);
+      key->names = g_ptr_array_new_with_free_func (g_free);
       return read_key_strict (doc, key, error);
     }
   key->dataset = _rounds_event_get_string (doc, "dataset");

@@ -19,20 +19,6 @@
 /* Events are read by rounds-event, strictly, as a file's lines must be. */
 #define STRICT (ROUNDS_EVENT_ARCHIVE | ROUNDS_EVENT_STRICT)
 
-/* An event line refused, named with the file, the line and the member it is about. */
-static gboolean
-refused (RoundsImportRun  *run,
-         RoundsEventKey   *key,
-         GError          **error,
-         GError           *cause)
-{
-  if (key->field == NULL)
-    return _rounds_import_fail_with (run, error, cause);
-  _rounds_import_fail (run, error, key->field, "%s", cause->message);
-  g_error_free (cause);
-  return FALSE;
-}
-
 /* The key of a judgement or verdict line, and the item it is about, in the line's dataset
  * (or the file's), which gives the scale and rubric the rest of the line is checked by. */
 static gboolean
@@ -47,7 +33,7 @@ find_judged_item (RoundsImportRun      *run,
   g_autoptr(GError) local_error = NULL;
 
   if (!_rounds_event_read_key (object, type, STRICT, key, &local_error))
-    return refused (run, key, error, g_steal_pointer (&local_error));
+    return _rounds_import_fail_with (run, error, key->field, g_steal_pointer (&local_error));
   if (key->dataset == NULL)
     key->dataset = run->header_dataset ? run->header_dataset : run->base_dataset;
   if (!(*info = _rounds_import_find_dataset (run, key->dataset, error)))
@@ -83,9 +69,9 @@ _rounds_import_archive_judgement (RoundsImportRun  *run,
     return FALSE;
   if (!(j = _rounds_event_read_judgement (object, &key, item, info->rubric, STRICT,
                                           &local_error)))
-    return refused (run, &key, error, g_steal_pointer (&local_error));
+    return _rounds_import_fail_with (run, error, key.field, g_steal_pointer (&local_error));
   if (!(annotator_id = _rounds_store_ensure_annotator (run->store, j->annotator, &local_error)))
-    return _rounds_import_fail_with (run, error, g_steal_pointer (&local_error));
+    return _rounds_import_fail_with (run, error, NULL, g_steal_pointer (&local_error));
   if (!_rounds_store_insert_judgement (run->store, item, annotator_id, j, ROUNDS_ORIGIN_IMPORT,
                                       &inserted, error))
     return FALSE;
@@ -118,10 +104,10 @@ _rounds_import_archive_verdict (RoundsImportRun  *run,
     return FALSE;
   if (!(verdict = _rounds_event_read_verdict (object, &key, item, STRICT, &resolves_json,
                                               &local_error)))
-    return refused (run, &key, error, g_steal_pointer (&local_error));
+    return _rounds_import_fail_with (run, error, key.field, g_steal_pointer (&local_error));
   if (!(reviewer_id = _rounds_store_ensure_annotator (run->store, verdict->reviewer,
                                                       &local_error)))
-    return _rounds_import_fail_with (run, error, g_steal_pointer (&local_error));
+    return _rounds_import_fail_with (run, error, NULL, g_steal_pointer (&local_error));
   if (!_rounds_store_insert_verdict (run->store, item, reviewer_id, verdict, resolves_json,
                                      ROUNDS_ORIGIN_IMPORT, &inserted, error))
     return FALSE;

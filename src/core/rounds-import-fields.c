@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rounds-error.h"
+#include "rounds-event-private.h"
 #include "rounds-importer-private.h"
 
 /* Errors ---------------------------------------------------------------------------- */
@@ -38,17 +39,25 @@ _rounds_import_fail (RoundsImportRun  *run,
   return FALSE;
 }
 
-/* Prefixes an error from a lower layer with the file and line, keeping its code. */
+/* Fails with what @cause, from a lower layer, says: about @field when it names one; else
+ * prefixed with the file and line, keeping its code. */
 gboolean
 _rounds_import_fail_with (RoundsImportRun  *run,
                           GError          **error,
+                          const char       *field,
                           GError           *cause)
 {
-  g_propagate_prefixed_error (error, cause, "%s:%u: ", run->display, run->line);
+  if (field == NULL)
+    {
+      g_propagate_prefixed_error (error, cause, "%s:%u: ", run->display, run->line);
+      return FALSE;
+    }
+  _rounds_import_fail (run, error, field, "%s", cause->message);
+  g_error_free (cause);
   return FALSE;
 }
 
-/* Field readers --------------------------------------------------------------------- */
+/* Member checks --------------------------------------------------------------------- */
 
 static gboolean
 is_blank (const char *text)
@@ -58,6 +67,86 @@ is_blank (const char *text)
       return FALSE;
   return TRUE;
 }
+
+static gboolean
+wrong (GError     **error,
+       const char  *message)
+{
+  g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT, message);
+  return FALSE;
+}
+
+gboolean
+_rounds_import_member_text (JsonObject  *object,
+                            const char  *member,
+                            gboolean     required,
+                            gboolean     is_key,
+                            char       **out,
+                            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return !required || wrong (error, _("missing: it is required"));
+  if (is_key && json_node_get_value_type (node) == G_TYPE_INT64)
+    *out = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  else if (json_node_get_value_type (node) == G_TYPE_STRING)
+    *out = g_strdup (json_node_get_string (node));
+  else
+    return wrong (error, is_key ? _("expected a string or an integer") : _("expected a string"));
+
+  if (!is_key && required && is_blank (*out))
+    return wrong (error, _("empty: it is required"));
+  if (is_key && (**out == '\0' || strlen (*out) > 256))
+    return wrong (error, _("expected 1 to 256 characters"));
+  if (is_key && !_rounds_event_valid_key (*out))
+    return wrong (error, _("control characters are not allowed in an id"));
+  return TRUE;
+}
+
+gboolean
+_rounds_import_member_int (JsonObject  *object,
+                           const char  *member,
+                           gint64       min,
+                           gint64       max,
+                           gint64      *out,
+                           GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return TRUE;
+  if (json_node_get_value_type (node) != G_TYPE_INT64)
+    return wrong (error, _("expected an integer"));
+  if (json_node_get_int (node) < min || json_node_get_int (node) > max)
+    {
+      g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
+                   _("expected an integer from %lld to %lld"), (long long) min, (long long) max);
+      return FALSE;
+    }
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+_rounds_import_member_names (JsonObject          *object,
+                             const char * const  *allowed,
+                             const char         **unknown,
+                             GError             **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l; l = l->next)
+    if (!g_strv_contains (allowed, l->data))
+      {
+        *unknown = l->data;
+        return wrong (error, _("unknown field: put extra data under “metadata”"));
+      }
+  return TRUE;
+}
+
+/* Field readers --------------------------------------------------------------------- */
 
 /* The text of a string node; %NULL for a missing node or any other kind, where json-glib's
  * string getters would warn. */
@@ -79,35 +168,16 @@ field_path (RoundsImportRecord *record,
   return g_strconcat (record->prefix, ".", member, NULL);
 }
 
-/* The member's text, %NULL when it is missing or null, which fails if it is @required;
- * with @integers, an integer is read as its decimal text. */
+/* Fails with what @cause says is wrong with @member. */
 static gboolean
-get_text (RoundsImportRecord  *record,
-          const char          *member,
-          const char          *field,
-          gboolean             required,
-          gboolean             integers,
-          char               **out,
-          GError             **error)
+refused (RoundsImportRecord  *record,
+         const char          *member,
+         GError             **error,
+         GError              *cause)
 {
-  JsonNode *node = json_object_get_member (record->object, member);
+  g_autofree char *field = field_path (record, member);
 
-  *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      if (required)
-        return _rounds_import_fail (record->run, error, field, _("missing: it is required"));
-      return TRUE;
-    }
-  if (integers && json_node_get_value_type (node) == G_TYPE_INT64)
-    *out = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  else if (json_node_get_value_type (node) == G_TYPE_STRING)
-    *out = g_strdup (json_node_get_string (node));
-  else
-    return _rounds_import_fail (record->run, error, field,
-                                integers ? _("expected a string or an integer")
-                                         : _("expected a string"));
-  return TRUE;
+  return _rounds_import_fail_with (record->run, error, field, cause);
 }
 
 gboolean
@@ -117,13 +187,10 @@ _rounds_import_get_string (RoundsImportRecord  *record,
                            char               **out,
                            GError             **error)
 {
-  g_autofree char *field = field_path (record, member);
+  GError *cause = NULL;
 
-  if (!get_text (record, member, field, required, FALSE, out, error))
-    return FALSE;
-  if (required && is_blank (*out))
-    return _rounds_import_fail (record->run, error, field, _("empty: it is required"));
-  return TRUE;
+  return _rounds_import_member_text (record->object, member, required, FALSE, out, &cause) ||
+         refused (record, member, error, cause);
 }
 
 /* An identifier: a non-empty string, or an integer written as one. */
@@ -134,19 +201,10 @@ _rounds_import_get_key (RoundsImportRecord  *record,
                         char               **out,
                         GError             **error)
 {
-  g_autofree char *field = field_path (record, member);
+  GError *cause = NULL;
 
-  if (!get_text (record, member, field, required, TRUE, out, error))
-    return FALSE;
-  if (*out == NULL)
-    return TRUE;
-  if (**out == '\0' || strlen (*out) > 256)
-    return _rounds_import_fail (record->run, error, field, _("expected 1 to 256 characters"));
-  for (const char *p = *out; *p; p++)
-    if ((guchar) *p < 0x20)
-      return _rounds_import_fail (record->run, error, field,
-                                  _("control characters are not allowed in an id"));
-  return TRUE;
+  return _rounds_import_member_text (record->object, member, required, TRUE, out, &cause) ||
+         refused (record, member, error, cause);
 }
 
 gboolean
@@ -157,20 +215,10 @@ _rounds_import_get_int (RoundsImportRecord  *record,
                         gint64              *out,
                         GError             **error)
 {
-  JsonNode *node = json_object_get_member (record->object, member);
-  g_autofree char *field = NULL;
+  GError *cause = NULL;
 
-  if (node == NULL)
-    return TRUE;
-  field = field_path (record, member);
-  if (json_node_get_value_type (node) != G_TYPE_INT64)
-    return _rounds_import_fail (record->run, error, field, _("expected an integer"));
-  if (json_node_get_int (node) < min || json_node_get_int (node) > max)
-    return _rounds_import_fail (record->run, error, field,
-                                _("expected an integer from %lld to %lld"),
-                                (long long) min, (long long) max);
-  *out = json_node_get_int (node);
-  return TRUE;
+  return _rounds_import_member_int (record->object, member, min, max, out, &cause) ||
+         refused (record, member, error, cause);
 }
 
 gboolean
@@ -197,17 +245,11 @@ _rounds_import_check_members (RoundsImportRecord  *record,
                               const char * const  *allowed,
                               GError             **error)
 {
-  g_autoptr(GList) members = json_object_get_members (record->object);
+  GError *cause = NULL;
+  const char *unknown = NULL;
 
-  for (const GList *l = members; l; l = l->next)
-    if (!g_strv_contains (allowed, l->data))
-      {
-        g_autofree char *field = field_path (record, l->data);
-
-        return _rounds_import_fail (record->run, error, field,
-                                    _("unknown field: put extra data under “metadata”"));
-      }
-  return TRUE;
+  return _rounds_import_member_names (record->object, allowed, &unknown, &cause) ||
+         refused (record, unknown, error, cause);
 }
 
 char *

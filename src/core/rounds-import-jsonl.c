@@ -83,7 +83,7 @@ _rounds_import_jsonl_dataset (RoundsImportRun  *run,
       g_autoptr(GError) local_error = NULL;
 
       if (!(rubric = rounds_rubric_new_from_json (node, &local_error)))
-        return _rounds_import_fail_with (run, error, g_steal_pointer (&local_error));
+        return _rounds_import_fail_with (run, error, NULL, g_steal_pointer (&local_error));
       rubric_json = rounds_rubric_to_json (rubric);
     }
   metadata_json = _rounds_import_node_to_json (metadata);

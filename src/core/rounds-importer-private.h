@@ -92,7 +92,29 @@ gboolean  _rounds_import_fail              (RoundsImportRun      *run,
                                             ...) G_GNUC_PRINTF (4, 5);
 gboolean  _rounds_import_fail_with         (RoundsImportRun      *run,
                                             GError              **error,
+                                            const char           *field,
                                             GError               *cause);
+/* What every member of a line must be, as rounds-event checks a judgement's or a verdict's
+ * too; an error says what is wrong, translated, without naming the member. A string is
+ * copied, and must not be blank if it is @required; a key (an id) may be an integer
+ * written as one, and has 1 to 256 characters and no control characters. A missing member
+ * is %NULL, or leaves the integer alone. @unknown gets a member that @allowed does not list. */
+gboolean  _rounds_import_member_text       (JsonObject           *object,
+                                            const char           *member,
+                                            gboolean              required,
+                                            gboolean              is_key,
+                                            char                **out,
+                                            GError              **error);
+gboolean  _rounds_import_member_int        (JsonObject           *object,
+                                            const char           *member,
+                                            gint64                min,
+                                            gint64                max,
+                                            gint64               *out,
+                                            GError              **error);
+gboolean  _rounds_import_member_names      (JsonObject           *object,
+                                            const char * const   *allowed,
+                                            const char          **unknown,
+                                            GError              **error);
 const char *
           _rounds_import_node_string       (JsonNode             *node);
 char     *_rounds_import_node_to_json      (JsonNode             *node);
