@@ -134,7 +134,6 @@ _rounds_import_archive_audit (RoundsImportRun  *run,
   RoundsImportRecord record = { run, object, NULL };
   JsonNode *detail = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!_rounds_import_check_members (&record, allowed, error) ||
       !_rounds_import_get_string (&record, "at", TRUE, &at, error) ||
@@ -153,26 +152,12 @@ _rounds_import_archive_audit (RoundsImportRun  *run,
   time = _rounds_format_iso8601 (parsed);
 
   if (!(stmt = _rounds_store_prepare (run->store,
-                                      "SELECT 1 FROM audit_log"
-                                      " WHERE at = ?1 AND actor IS ?2 AND action = ?3"
-                                      " AND target IS ?4 AND detail_json IS ?5", error)))
-    return FALSE;
-  _rounds_store_bind_text (stmt, 1, time);
-  _rounds_store_bind_text (stmt, 2, actor);
-  _rounds_store_bind_text (stmt, 3, action);
-  _rounds_store_bind_text (stmt, 4, target);
-  _rounds_store_bind_text (stmt, 5, detail_json);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_ROW)
-    return TRUE;
-  if (rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
-
-  if (!(stmt = _rounds_store_prepare (run->store,
                                       "INSERT INTO audit_log"
                                       " (at, actor, action, target, detail_json)"
-                                      " VALUES (?1, ?2, ?3, ?4, ?5)", error)))
+                                      " SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS"
+                                      " (SELECT 1 FROM audit_log"
+                                      "  WHERE at = ?1 AND actor IS ?2 AND action = ?3"
+                                      "  AND target IS ?4 AND detail_json IS ?5)", error)))
     return FALSE;
   _rounds_store_bind_text (stmt, 1, time);
   _rounds_store_bind_text (stmt, 2, actor);
@@ -181,6 +166,7 @@ _rounds_import_archive_audit (RoundsImportRun  *run,
   _rounds_store_bind_text (stmt, 5, detail_json);
   if (!_rounds_store_step_done (run->store, stmt, error))
     return FALSE;
-  run->result.n_audit_added++;
+  if (sqlite3_changes (_rounds_store_get_db (run->store)) > 0)
+    run->result.n_audit_added++;
   return TRUE;
 }
