@@ -51,13 +51,13 @@ _rounds_event_invalid (GError     **error,
                        const char  *format,
                        ...)
 {
-  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  g_propagate_error (error, g_error_new_valist (ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
+                                                format, args));
   va_end (args);
-  g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT, "%s: %s", doc_id, message);
+  g_prefix_error (error, "%s: ", doc_id);
   return FALSE;
 }
 

@@ -22,21 +22,13 @@ _rounds_import_fail (RoundsImportRun  *run,
                      const char       *format,
                      ...)
 {
-  g_autofree char *message = NULL;
+  GError *cause;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  cause = g_error_new_valist (ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT, format, args);
   va_end (args);
-
-  if (field != NULL)
-    /* Translators: FILE:LINE: field “FIELD”: what is wrong */
-    g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
-                 _("%s:%u: field “%s”: %s"), run->display, run->line, field, message);
-  else
-    g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
-                 "%s:%u: %s", run->display, run->line, message);
-  return FALSE;
+  return _rounds_import_fail_with (run, error, field, cause);
 }
 
 /* Fails with what @cause, from a lower layer, says: about @field when it names one; else
@@ -52,7 +44,9 @@ _rounds_import_fail_with (RoundsImportRun  *run,
       g_propagate_prefixed_error (error, cause, "%s:%u: ", run->display, run->line);
       return FALSE;
     }
-  _rounds_import_fail (run, error, field, "%s", cause->message);
+  /* Translators: FILE:LINE: field “FIELD”: what is wrong */
+  g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT, _("%s:%u: field “%s”: %s"),
+               run->display, run->line, field, cause->message);
   g_error_free (cause);
   return FALSE;
 }
