@@ -142,8 +142,7 @@ _rounds_import_archive_audit (RoundsImportRun  *run,
       !_rounds_import_get_string (&record, "target", FALSE, &target, error) ||
       !_rounds_import_get_object (&record, "detail", &detail, error))
     return FALSE;
-  if (detail != NULL)
-    detail_json = json_to_string (detail, FALSE);
+  detail_json = _rounds_import_node_to_json (detail);
   g_clear_pointer (&detail, json_node_unref);
   /* As the store keeps times: UTC with milliseconds. */
   if (!(parsed = g_date_time_new_from_iso8601 (at, NULL)))

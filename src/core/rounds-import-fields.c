@@ -142,16 +142,6 @@ _rounds_import_member_names (JsonObject          *object,
 
 /* Field readers --------------------------------------------------------------------- */
 
-/* The text of a string node; %NULL for a missing node or any other kind, where json-glib's
- * string getters would warn. */
-const char *
-_rounds_import_node_string (JsonNode *node)
-{
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* The name errors give @member: its path on the line, as “responses[2].text”. */
 static char *
 field_path (RoundsImportRecord *record,

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rounds-error.h"
+#include "rounds-event-private.h"
 #include "rounds-importer-private.h"
 #include "rounds-sql-private.h"
 #include "rounds-store-private.h"
@@ -67,11 +68,7 @@ _rounds_import_check_dataset_id (RoundsImportRun  *run,
                                  const char       *field,
                                  GError          **error)
 {
-  gboolean valid = name != NULL && *name != '\0' && strlen (name) <= 128;
-
-  for (const char *p = name; valid && *p; p++)
-    valid = g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.';
-  if (!valid)
+  if (!_rounds_event_valid_name (name))
     return _rounds_import_fail (run, error, field,
                                 _("“%s” is not a dataset id: use up to 128 letters, digits, "
                                   "“-”, “_” or “.”"),

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "rounds-event-private.h"
 #include "rounds-importer-private.h"
 #include "rounds-util-private.h"
 
@@ -47,13 +48,13 @@ read_messages (RoundsImportRun  *run,
         return _rounds_import_fail (run, error, field,
                                     _("expected a message with “role” and “content”"));
       message = json_node_get_object (element);
-      if (_rounds_import_node_string (json_object_get_member (message, "role")) == NULL)
+      if (_rounds_event_get_string (message, "role") == NULL)
         {
           g_autofree char *role = g_strconcat (field, ".role", NULL);
 
           return _rounds_import_fail (run, error, role, _("expected a string"));
         }
-      if (_rounds_import_node_string (json_object_get_member (message, "content")) == NULL)
+      if (_rounds_event_get_string (message, "content") == NULL)
         {
           g_autofree char *content = g_strconcat (field, ".content", NULL);
 

@@ -115,8 +115,6 @@ gboolean  _rounds_import_member_names      (JsonObject           *object,
                                             const char * const   *allowed,
                                             const char          **unknown,
                                             GError              **error);
-const char *
-          _rounds_import_node_string       (JsonNode             *node);
 char     *_rounds_import_node_to_json      (JsonNode             *node);
 gboolean  _rounds_import_get_string        (RoundsImportRecord   *record,
                                             const char           *member,

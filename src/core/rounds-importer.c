@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rounds-error.h"
+#include "rounds-event-private.h"
 #include "rounds-importer-private.h"
 #include "rounds-store-private.h"
 #include "rounds-worker-private.h"
@@ -144,7 +145,7 @@ import_json_record (RoundsImportRun  *run,
     return _rounds_import_mapped_record (run, root, error);
 
   type_node = json_object_get_member (object, "type");
-  type = _rounds_import_node_string (type_node);
+  type = _rounds_event_get_string (object, "type");
   if (type == NULL && format != ROUNDS_IMPORT_FORMAT_TRL && type_node != NULL &&
       !JSON_NODE_HOLDS_NULL (type_node))
     return _rounds_import_fail (run, error, "type",
