@@ -22,6 +22,7 @@ read_messages (RoundsImportRun  *run,
                char            **text,
                GError          **error)
 {
+  static const char * const message_members[] = { "role", "content" };
   JsonNode *node = json_object_get_member (object, member);
 
   *messages = NULL;
@@ -48,18 +49,13 @@ read_messages (RoundsImportRun  *run,
         return _rounds_import_fail (run, error, field,
                                     _("expected a message with “role” and “content”"));
       message = json_node_get_object (element);
-      if (_rounds_event_get_string (message, "role") == NULL)
-        {
-          g_autofree char *role = g_strconcat (field, ".role", NULL);
+      for (guint m = 0; m < G_N_ELEMENTS (message_members); m++)
+        if (_rounds_event_get_string (message, message_members[m]) == NULL)
+          {
+            g_autofree char *path = g_strconcat (field, ".", message_members[m], NULL);
 
-          return _rounds_import_fail (run, error, role, _("expected a string"));
-        }
-      if (_rounds_event_get_string (message, "content") == NULL)
-        {
-          g_autofree char *content = g_strconcat (field, ".content", NULL);
-
-          return _rounds_import_fail (run, error, content, _("expected a string"));
-        }
+            return _rounds_import_fail (run, error, path, _("expected a string"));
+          }
     }
   *messages = json_array_ref (json_node_get_array (node));
   return TRUE;
