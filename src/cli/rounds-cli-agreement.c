@@ -192,7 +192,7 @@ rounds_cli_agreement (RoundsCli  *cli,
   if (!rounds_cli_parse ("agreement", parameters, entries, description, &argc, &argv))
     return ROUNDS_CLI_EXIT_USAGE;
   if (!(store = rounds_cli_open_store (cli, &error)) ||
-      !(datasets = rounds_cli_get_datasets (store, argc - 1, argv + 1, &error)))
+      !(datasets = rounds_store_get_datasets (store, (const char * const *) argv + 1, &error)))
     return rounds_cli_fail ("agreement", error);
 
   json_builder_begin_object (builder);

@@ -77,11 +77,6 @@ int rounds_cli_sync      (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_agreement (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_export    (RoundsCli *cli, int argc, char **argv);
 
-/* The datasets named on the command line, or every dataset when none is: RoundsDataset*. */
-GPtrArray *rounds_cli_get_datasets        (RoundsStore                  *store,
-                                           int                           n_names,
-                                           char                        **names,
-                                           GError                      **error);
 void       rounds_cli_add_agreement_json  (JsonBuilder                  *builder,
                                            const RoundsAgreementReport  *report);
 

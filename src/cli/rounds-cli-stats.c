@@ -121,7 +121,7 @@ rounds_cli_stats (RoundsCli  *cli,
   if (!(store = rounds_cli_open_store (cli, &error)))
     return rounds_cli_fail ("stats", error);
 
-  if (!(datasets = rounds_cli_get_datasets (store, argc - 1, argv + 1, &error)))
+  if (!(datasets = rounds_store_get_datasets (store, (const char * const *) argv + 1, &error)))
     return rounds_cli_fail ("stats", error);
 
   profile = rounds_store_get_current_profile (store);

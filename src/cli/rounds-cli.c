@@ -58,37 +58,6 @@ rounds_cli_open_store (RoundsCli  *cli,
   return cli->store;
 }
 
-GPtrArray *
-rounds_cli_get_datasets (RoundsStore  *store,
-                         int           n_names,
-                         char        **names,
-                         GError      **error)
-{
-  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func (g_object_unref);
-
-  if (n_names > 0)
-    {
-      for (int i = 0; i < n_names; i++)
-        {
-          RoundsDataset *dataset = rounds_store_get_dataset (store, names[i], error);
-
-          if (dataset == NULL)
-            return NULL;
-          g_ptr_array_add (datasets, dataset);
-        }
-    }
-  else
-    {
-      g_autoptr(GListModel) all = rounds_store_list_datasets (store, error);
-
-      if (all == NULL)
-        return NULL;
-      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
-        g_ptr_array_add (datasets, g_list_model_get_item (all, i));
-    }
-  return g_steal_pointer (&datasets);
-}
-
 /* Who acts, for the audit log: @actor when given, else the current profile, else the
  * account running the command. */
 char *

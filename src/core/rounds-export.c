@@ -694,41 +694,6 @@ out:
 
 /* Running ----------------------------------------------------------------------------- */
 
-static GPtrArray *
-chosen_datasets (RoundsStore                *store,
-                 const RoundsExportOptions  *options,
-                 GError                    **error)
-{
-  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func (g_object_unref);
-
-  if (options->datasets != NULL && options->datasets[0] != NULL)
-    {
-      for (guint i = 0; options->datasets[i] != NULL; i++)
-        {
-          RoundsDataset *dataset = rounds_store_get_dataset (store, options->datasets[i], NULL);
-
-          if (dataset == NULL)
-            {
-              g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NOT_FOUND,
-                           _("--dataset: no dataset “%s” in this database"),
-                           options->datasets[i]);
-              return NULL;
-            }
-          g_ptr_array_add (datasets, dataset);
-        }
-    }
-  else
-    {
-      g_autoptr(GListModel) list = rounds_store_list_datasets (store, error);
-
-      if (list == NULL)
-        return NULL;
-      for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-        g_ptr_array_add (datasets, g_list_model_get_item (list, i));
-    }
-  return g_steal_pointer (&datasets);
-}
-
 static int
 dataset_rubric_version (Exporter *e)
 {
@@ -823,7 +788,8 @@ run (Exporter    *e,
   if (path != NULL && test_path != NULL && g_str_equal (path, "-"))
     return _rounds_export_option_error (error, _("--split writes two files: give -o FILE, "
                                                  "not standard output"));
-  if (!(datasets = chosen_datasets (store, options, error)))
+  datasets = rounds_store_get_datasets (store, (const char * const *) options->datasets, error);
+  if (datasets == NULL)
     return FALSE;
 
   e->counting = path == NULL;

@@ -124,6 +124,48 @@ rounds_store_get_dataset (RoundsStore  *self,
                       name, 0, error);
 }
 
+/**
+ * rounds_store_get_datasets:
+ * @names: (nullable) (array zero-terminated=1): dataset names; %NULL or empty for every
+ *   dataset
+ *
+ * The named datasets in the order given, or every dataset by name; a name that is not in
+ * the store is a %ROUNDS_ERROR_NOT_FOUND error that names it.
+ *
+ * Returns: (transfer full) (element-type RoundsDataset): the datasets, or %NULL
+ */
+GPtrArray *
+rounds_store_get_datasets (RoundsStore        *self,
+                           const char * const *names,
+                           GError            **error)
+{
+  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
+
+  if (names != NULL && names[0] != NULL)
+    {
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          RoundsDataset *dataset = rounds_store_get_dataset (self, names[i], error);
+
+          if (dataset == NULL)
+            return NULL;
+          g_ptr_array_add (datasets, dataset);
+        }
+    }
+  else
+    {
+      g_autoptr(GListModel) all = rounds_store_list_datasets (self, error);
+
+      if (all == NULL)
+        return NULL;
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        g_ptr_array_add (datasets, g_list_model_get_item (all, i));
+    }
+  return g_steal_pointer (&datasets);
+}
+
 RoundsDataset *
 rounds_store_get_dataset_by_id (RoundsStore  *self,
                                 gint64        dataset_id,

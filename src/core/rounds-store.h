@@ -80,6 +80,9 @@ GListModel       *rounds_store_list_datasets         (RoundsStore      *self,
 RoundsDataset    *rounds_store_get_dataset           (RoundsStore      *self,
                                                       const char       *name,
                                                       GError          **error);
+GPtrArray        *rounds_store_get_datasets          (RoundsStore        *self,
+                                                      const char * const *names,
+                                                      GError            **error);
 RoundsDataset    *rounds_store_get_dataset_by_id     (RoundsStore      *self,
                                                       gint64            dataset_id,
                                                       GError          **error);
