@@ -437,6 +437,15 @@ on_input (RoundsWindow *self)
     }
 }
 
+/* The key controller only watches for input (capture phase); the key goes on to its widget.
+ * "key-pressed" wants a boolean: a handler without one would leave the answer to chance. */
+static gboolean
+on_key_pressed (RoundsWindow *self)
+{
+  on_input (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
 static gboolean
 on_idle_check (gpointer user_data)
 {
@@ -631,7 +640,7 @@ rounds_window_init (RoundsWindow *self)
     GtkEventController *motion = gtk_event_controller_motion_new ();
 
     gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-    g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_input), self);
+    g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
     g_signal_connect_swapped (motion, "motion", G_CALLBACK (on_input), self);
     gtk_widget_add_controller (GTK_WIDGET (self), keys);
     gtk_widget_add_controller (GTK_WIDGET (self), motion);

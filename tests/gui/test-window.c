@@ -730,6 +730,37 @@ test_accessible_names (Fixture       *fixture,
   assert_accessible_names (GTK_WIDGET (fixture->window));
 }
 
+/* The window watches key presses (for time on task) without taking them: every key
+ * controller on the window itself lets a key through to the widget that has the focus, or
+ * nobody could type a name at first start or the rationale of a verdict. */
+static void
+test_keys_reach_widgets (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GListModel) controllers =
+    gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  guint n_key_controllers = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      const guint keyvals[] = { GDK_KEY_a, GDK_KEY_Return, GDK_KEY_q, GDK_KEY_1 };
+
+      if (!GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        continue;
+      n_key_controllers++;
+      for (guint k = 0; k < G_N_ELEMENTS (keyvals); k++)
+        for (guint state = 0; state <= GDK_CONTROL_MASK; state += GDK_CONTROL_MASK)
+          {
+            gboolean handled = TRUE;
+
+            g_signal_emit_by_name (controller, "key-pressed", keyvals[k], 0, state, &handled);
+            g_assert_false (handled);
+          }
+    }
+  g_assert_cmpuint (n_key_controllers, >, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -752,6 +783,7 @@ main (int    argc,
   ADD ("/rounds/window/import-from-app", test_import_from_app);
   ADD ("/rounds/window/accessible-names", test_accessible_names);
   ADD ("/rounds/window/sync-status", test_sync_status);
+  ADD ("/rounds/window/keys-reach-widgets", test_keys_reach_widgets);
 #undef ADD
 
   return rounds_test_gui_run ();
