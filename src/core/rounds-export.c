@@ -213,64 +213,90 @@ compare_votes (gconstpointer a,
 
 /* The exporter ------------------------------------------------------------------------ */
 
+/**
+ * rounds_export_pseudonym:
+ * @key: the pseudonym key (rounds_store_get_pseudonym_key())
+ *
+ * The name exports give @user_name: "p-" and 12 hex digits of an HMAC of the user name with
+ * @key. A name that already is a pseudonym stays itself, so an archive made with pseudonyms
+ * and imported elsewhere exports with the same names again.
+ */
+char *
+rounds_export_pseudonym (const char *key,
+                         const char *user_name)
+{
+  g_autofree char *hmac = NULL;
+  gsize len;
+
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (user_name != NULL, NULL);
+
+  len = strlen (user_name);
+  if (len == 14 && g_str_has_prefix (user_name, "p-") &&
+      strspn (user_name + 2, "0123456789abcdef") == 12)
+    return g_strdup (user_name);
+  hmac = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) key, strlen (key),
+                                    user_name, -1);
+  return g_strdup_printf ("p-%.12s", hmac);
+}
+
 /* The name an annotator or reviewer is written out as: a pseudonym unless asked. */
 const char *
 _rounds_export_written_name (Exporter   *e,
                              const char *user_name)
 {
   const char *name;
-  g_autofree char *hmac = NULL;
   char *pseudonym;
-  gsize len = strlen (user_name);
 
   if (e->options->real_names)
     return user_name;
   if ((name = g_hash_table_lookup (e->pseudonyms, user_name)))
     return name;
-
-  /* A name that already is a pseudonym stays itself, so an archive made with pseudonyms
-   * and imported elsewhere exports with the same names again. */
-  if (len == 14 && g_str_has_prefix (user_name, "p-") &&
-      strspn (user_name + 2, "0123456789abcdef") == 12)
-    pseudonym = g_strdup (user_name);
-  else
-    {
-      hmac = g_compute_hmac_for_string (G_CHECKSUM_SHA256, (const guchar *) e->key, strlen (e->key),
-                                        user_name, -1);
-      pseudonym = g_strdup_printf ("p-%.12s", hmac);
-    }
+  pseudonym = rounds_export_pseudonym (e->key, user_name);
   g_hash_table_insert (e->pseudonyms, g_strdup (user_name), pseudonym);
   return pseudonym;
+}
+
+/**
+ * rounds_store_get_pseudonym_key:
+ *
+ * The database's own pseudonym key, made (and stored) on its first use: the same annotator
+ * has the same pseudonym in every export and report of this database, and nobody can tell
+ * who it is by hashing the team's user names.
+ */
+char *
+rounds_store_get_pseudonym_key (RoundsStore  *store,
+                                GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *key;
+  guint32 words[4];
+
+  g_return_val_if_fail (ROUNDS_IS_STORE (store), NULL);
+
+  if ((key = _rounds_store_get_meta (store, PSEUDONYM_KEY, &local_error)))
+    return key;
+  if (local_error != NULL)
+    return g_propagate_error (error, g_steal_pointer (&local_error)), NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    words[i] = g_random_int ();
+  key = g_strdup_printf ("%08x%08x%08x%08x", words[0], words[1], words[2], words[3]);
+  if (!_rounds_store_set_meta (store, PSEUDONYM_KEY, key, error))
+    g_clear_pointer (&key, g_free);
+  return key;
 }
 
 static gboolean
 load_key (Exporter  *e,
           GError   **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
   if (e->options->real_names)
     return TRUE;
   if (e->options->pseudonym_key != NULL)
-    {
-      e->key = g_strdup (e->options->pseudonym_key);
-      return TRUE;
-    }
-  /* The database's own key, made on the first export: the same annotator has the same
-   * pseudonym in every export of this database, and nobody can tell who it is by hashing
-   * the team's user names. */
-  if ((e->key = _rounds_store_get_meta (e->store, PSEUDONYM_KEY, &local_error)))
-    return TRUE;
-  if (local_error != NULL)
-    return g_propagate_error (error, g_steal_pointer (&local_error)), FALSE;
-  {
-    guint32 words[4];
-
-    for (guint i = 0; i < G_N_ELEMENTS (words); i++)
-      words[i] = g_random_int ();
-    e->key = g_strdup_printf ("%08x%08x%08x%08x", words[0], words[1], words[2], words[3]);
-  }
-  return _rounds_store_set_meta (e->store, PSEUDONYM_KEY, e->key, error);
+    e->key = g_strdup (e->options->pseudonym_key);
+  else
+    e->key = rounds_store_get_pseudonym_key (e->store, error);
+  return e->key != NULL;
 }
 
 /* Output files ------------------------------------------------------------------------ */

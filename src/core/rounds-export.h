@@ -155,6 +155,11 @@ typedef struct
   guint64 n_labelled[ROUNDS_N_LABEL_SOURCES];
 } RoundsExportSummary;
 
+char       *rounds_export_pseudonym        (const char                *key,
+                                            const char                *user_name);
+char       *rounds_store_get_pseudonym_key (RoundsStore               *store,
+                                            GError                   **error);
+
 const char *rounds_export_skip_to_string   (RoundsExportSkip  skip);
 const char *rounds_export_skip_get_label   (RoundsExportSkip  skip);
 gboolean    rounds_export_skip_counts_items (RoundsExportSkip skip);
