@@ -9,7 +9,8 @@ ROUNDS_BUILD_PACKAGES="meson ninja-build gcc pkg-config gettext itstool
   libcurl4-openssl-dev libjson-glib-dev libsecret-1-dev sqlite3
   desktop-file-utils appstream"
 ROUNDS_RUN_PACKAGES="fonts-noto-cjk gnome-keyring dbus dbus-x11"
-ROUNDS_TEST_PACKAGES="xvfb xauth xdotool imagemagick python3 python3-jsonschema time"
+ROUNDS_TEST_PACKAGES="xvfb xauth xdotool imagemagick python3 python3-jsonschema time
+  poppler-utils"
 
 rounds_install_packages () {
   local missing=""

@@ -138,6 +138,21 @@ rounds_test_store_import (RoundsStore *store,
   g_assert_no_error (error);
 }
 
+/* The bundled demo (data/demo): its items, then its judgements. */
+void
+rounds_test_store_import_demo (RoundsStore *store)
+{
+  const char *files[] = { "rounds-demo.jsonl", "rounds-demo-judgements.jsonl" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                                files[i], NULL);
+
+      rounds_test_store_import (store, path);
+    }
+}
+
 void
 rounds_test_store_import_text (RoundsStore *store,
                                const char  *dir,

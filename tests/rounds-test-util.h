@@ -33,6 +33,7 @@ RoundsStore *rounds_test_store_open_new        (RoundsTestStore *fixture,
 /* Imports a file, or @text written to @name in @dir, failing the test on any error. */
 void         rounds_test_store_import          (RoundsStore     *store,
                                                 const char      *path);
+void         rounds_test_store_import_demo     (RoundsStore     *store);
 void         rounds_test_store_import_text     (RoundsStore     *store,
                                                 const char      *dir,
                                                 const char      *name,

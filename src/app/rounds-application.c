@@ -18,6 +18,7 @@ struct _RoundsApplication
   char           *db_path;
   char           *dataset;
   char           *review;
+  char           *insights;
   RoundsStore    *store;
 };
 
@@ -49,6 +50,7 @@ rounds_application_handle_local_options (GApplication *app,
     self->db_path = g_strdup (path);
   g_variant_dict_lookup (options, "dataset", "s", &self->dataset);
   g_variant_dict_lookup (options, "review", "s", &self->review);
+  g_variant_dict_lookup (options, "insights", "s", &self->insights);
   return -1;
 }
 
@@ -87,6 +89,10 @@ rounds_application_activate (GApplication *app)
         }
       if (self->store != NULL && self->review != NULL &&
           !rounds_window_review_dataset (ROUNDS_WINDOW (window), self->review, &error))
+        g_printerr ("rounds: %s\n", error->message);
+      g_clear_error (&error);
+      if (self->store != NULL && self->insights != NULL &&
+          !rounds_window_show_insights (ROUNDS_WINDOW (window), self->insights, &error))
         g_printerr ("rounds: %s\n", error->message);
     }
   gtk_window_present (window);
@@ -150,6 +156,7 @@ static const struct
   { "win.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
   { "win.import", { "<Control>o", NULL } },
   { "win.export", { "<Control>e", NULL } },
+  { "win.show-insights('')", { "<Control>i", NULL } },
   { "win.sync", { "<Control>r", NULL } },
   { "win.preferences", { "<Control>comma", NULL } },
   { "win.show-help-overlay", { "<Control>question", "question", NULL } },
@@ -177,6 +184,7 @@ rounds_application_finalize (GObject *object)
   g_clear_pointer (&self->db_path, g_free);
   g_clear_pointer (&self->dataset, g_free);
   g_clear_pointer (&self->review, g_free);
+  g_clear_pointer (&self->insights, g_free);
 
   G_OBJECT_CLASS (rounds_application_parent_class)->finalize (object);
 }
@@ -203,6 +211,8 @@ rounds_application_init (RoundsApplication *self)
       N_("Open this dataset at the next item"), N_("NAME") },
     { "review", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Open the review of this dataset’s disagreements (reviewers)"), N_("NAME") },
+    { "insights", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Open the insights of this dataset (reviewers and curators)"), N_("NAME") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
     { NULL }
   };

@@ -1,7 +1,7 @@
 /* rounds-dataset-row.c: one dataset in the list: its title, progress and a way to review it
  *
- * The row activates win.open-dataset, its Review button win.review-dataset, both with the
- * dataset's name.
+ * The row activates win.open-dataset, its Review button win.review-dataset and its Insights
+ * button win.show-insights, all with the dataset's name.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-dataset-row.h"
+#include "rounds-widget-util-private.h"
 
 struct _RoundsDatasetRow
 {
@@ -20,15 +21,17 @@ struct _RoundsDatasetRow
   /* Template widgets */
   GtkLevelBar  *level;
   GtkWidget    *review_button;
+  GtkWidget    *insights_button;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsDatasetRow, rounds_dataset_row, ADW_TYPE_ACTION_ROW)
 
-/* @reviewer: whether the person may review disagreements, which shows the Review button */
+/* @profile: who is working: a reviewer gets the Review button, a reviewer or a curator the
+ * Insights button */
 GtkWidget *
 rounds_dataset_row_new (RoundsDataset        *dataset,
                         const RoundsProgress *progress,
-                        gboolean              reviewer)
+                        RoundsProfile        *profile)
 {
   RoundsDatasetRow *self = g_object_new (ROUNDS_TYPE_DATASET_ROW, NULL);
   g_autofree char *subtitle = NULL;
@@ -46,7 +49,11 @@ rounds_dataset_row_new (RoundsDataset        *dataset,
                                           : 0);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->review_button), "s",
                                     rounds_dataset_get_name (dataset));
-  gtk_widget_set_visible (self->review_button, reviewer);
+  gtk_widget_set_visible (self->review_button,
+                          rounds_profile_has_role (profile, ROUNDS_ROLE_REVIEWER));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->insights_button), "s",
+                                    rounds_dataset_get_name (dataset));
+  gtk_widget_set_visible (self->insights_button, _rounds_profile_may_see_insights (profile));
   return GTK_WIDGET (self);
 }
 
@@ -70,6 +77,7 @@ rounds_dataset_row_class_init (RoundsDatasetRowClass *klass)
                                                RESOURCE_PREFIX "/ui/rounds-dataset-row.ui");
   gtk_widget_class_bind_template_child (widget_class, RoundsDatasetRow, level);
   gtk_widget_class_bind_template_child (widget_class, RoundsDatasetRow, review_button);
+  gtk_widget_class_bind_template_child (widget_class, RoundsDatasetRow, insights_button);
 }
 
 static void

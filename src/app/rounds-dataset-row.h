@@ -16,6 +16,6 @@ G_DECLARE_FINAL_TYPE (RoundsDatasetRow, rounds_dataset_row, ROUNDS, DATASET_ROW,
 
 GtkWidget *rounds_dataset_row_new (RoundsDataset        *dataset,
                                    const RoundsProgress *progress,
-                                   gboolean              reviewer);
+                                   RoundsProfile        *profile);
 
 G_END_DECLS

@@ -20,7 +20,8 @@ struct _RoundsDatasetsPage
 
 G_DEFINE_FINAL_TYPE (RoundsDatasetsPage, rounds_datasets_page, GTK_TYPE_WIDGET)
 
-/* A row per dataset, with the progress of @profile; a Review button where @profile reviews. */
+/* A row per dataset, with the progress of @profile; a Review button where @profile reviews,
+ * an Insights button where @profile reviews or curates. */
 gboolean
 rounds_datasets_page_load (RoundsDatasetsPage  *self,
                            RoundsStore         *store,
@@ -44,10 +45,7 @@ rounds_datasets_page_load (RoundsDatasetsPage  *self,
 
       rounds_store_get_progress (store, rounds_dataset_get_id (dataset),
                                  rounds_profile_get_user_name (profile), &progress, NULL);
-      gtk_list_box_append (self->datasets_list,
-                           rounds_dataset_row_new (dataset, &progress,
-                                                   rounds_profile_has_role (profile,
-                                                                            ROUNDS_ROLE_REVIEWER)));
+      gtk_list_box_append (self->datasets_list, rounds_dataset_row_new (dataset, &progress, profile));
     }
   *n_datasets = g_list_model_get_n_items (datasets);
   return TRUE;

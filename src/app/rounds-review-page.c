@@ -59,18 +59,6 @@ struct _RoundsReviewPage
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
 
-static void
-toast (RoundsReviewPage *self,
-       const char       *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-  else
-    g_message ("%s", message);
-}
-
 static char *
 rules_text (RoundsDisputeRules rules)
 {
@@ -333,7 +321,7 @@ show_dispute (RoundsReviewPage *self,
   self->models_shown = FALSE;
   if (!(self->item = rounds_store_get_item (self->store, dispute->item_id, &error)))
     {
-      toast (self, error->message);
+      _rounds_widget_toast (GTK_WIDGET (self), error->message);
       return;
     }
 
@@ -443,7 +431,7 @@ on_snapshot_loaded (GObject      *source,
   g_clear_object (&self->cancellable);
   if (snapshot == NULL)
     {
-      toast (self, error->message);
+      _rounds_widget_toast (GTK_WIDGET (self), error->message);
       return;
     }
 
@@ -607,10 +595,10 @@ save_verdict_activated (GtkWidget  *widget,
   if (!rounds_store_save_verdict (self->store, self->item,
                                   rounds_profile_get_user_name (self->reviewer), verdict, &error))
     {
-      toast (self, error->message);
+      _rounds_widget_toast (GTK_WIDGET (self), error->message);
       return;
     }
-  toast (self, _("Verdict recorded"));
+  _rounds_widget_toast (GTK_WIDGET (self), _("Verdict recorded"));
 
   /* Refresh the queue, then move on to the next item. */
   row = gtk_list_box_get_selected_row (self->queue_list);
@@ -630,9 +618,10 @@ send_back_activated (GtkWidget  *widget,
     return;
   if (!rounds_store_send_back (self->store, self->item, rounds_item_get_overlap (self->item) + 1,
                                rounds_profile_get_user_name (self->reviewer), &error))
-    toast (self, error->message);
+    _rounds_widget_toast (GTK_WIDGET (self), error->message);
   else
-    toast (self, _("Sent back: one more judgement is wanted for this item"));
+    _rounds_widget_toast (GTK_WIDGET (self),
+                          _("Sent back: one more judgement is wanted for this item"));
 }
 
 static void
@@ -651,7 +640,7 @@ on_models_clicked (RoundsReviewPage *self)
   if (!rounds_store_audit (self->store, rounds_profile_get_user_name (self->reviewer),
                            "review.reveal-models", rounds_item_get_key (self->item), NULL, &error))
     {
-      toast (self, error->message);
+      _rounds_widget_toast (GTK_WIDGET (self), error->message);
       return;
     }
   self->models_shown = TRUE;

@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "rounds-profile.h"
+
 G_BEGIN_DECLS
 
 char *_rounds_response_label          (guint           position);
@@ -14,6 +16,9 @@ void  _rounds_widget_dispose_template (GtkWidget      *widget,
                                        GType           widget_type);
 void  _rounds_page_class_init         (GtkWidgetClass *widget_class,
                                        const char     *resource);
+gboolean _rounds_profile_may_see_insights (RoundsProfile *profile);
+void  _rounds_widget_toast            (GtkWidget      *widget,
+                                       const char     *message);
 void  _rounds_label_show_message      (GtkLabel       *label,
                                        const char     *message);
 GtkWidget *_rounds_entry_dialog_new   (GtkWindow      *parent,

@@ -69,6 +69,27 @@ _rounds_page_class_init (GtkWidgetClass *widget_class,
   gtk_widget_class_set_template_from_resource (widget_class, resource);
 }
 
+/* Reviewers and curators see the insights. */
+gboolean
+_rounds_profile_may_see_insights (RoundsProfile *profile)
+{
+  return profile != NULL && (rounds_profile_has_role (profile, ROUNDS_ROLE_REVIEWER) ||
+                             rounds_profile_has_role (profile, ROUNDS_ROLE_CURATOR));
+}
+
+/* A toast in the window's overlay above @widget, or a message where there is none. */
+void
+_rounds_widget_toast (GtkWidget  *widget,
+                      const char *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+  else
+    g_message ("%s", message);
+}
+
 /* @message: shown in @label, or %NULL or "" to hide it */
 void
 _rounds_label_show_message (GtkLabel   *label,

@@ -121,6 +121,20 @@ review_dataset_activated (GtkWidget  *widget,
     _rounds_window_toast (self, error->message);
 }
 
+/* win.show-insights (dataset): the insights of a dataset; "" for the one on screen, else
+ * every dataset. */
+static void
+show_insights_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!rounds_window_show_insights (self, g_variant_get_string (parameter, NULL), &error))
+    _rounds_window_toast (self, error->message);
+}
+
 static void
 submit_activated (GtkWidget  *widget,
                   const char *action_name,
@@ -484,6 +498,7 @@ static const struct
   { "win.open-dataset", "s", open_dataset_activated, NULL },
   { "win.create-profile", NULL, create_profile_activated, NULL },
   { "win.review-dataset", "s", review_dataset_activated, NULL },
+  { "win.show-insights", "s", show_insights_activated, NULL },
   { "win.switch-profile", NULL, switch_profile_activated, NULL },
   { "win.use-profile", "s", use_profile_activated, NULL },
   { "win.preferences", NULL, preferences_activated, NULL },

@@ -28,6 +28,7 @@ struct _RoundsWindow
   RoundsDatasetsPage   *datasets_page;
   RoundsComparePage    *compare_page;
   GtkWidget            *review_page;
+  GtkWidget            *insights_page;
   AdwStatusPage        *finished_page;
   AdwStatusPage        *error_page;
 

@@ -14,7 +14,9 @@
 #include "rounds-error.h"
 #include "rounds-import-dialog.h"
 #include "rounds-importer.h"
+#include "rounds-insights-page.h"
 #include "rounds-review-page.h"
+#include "rounds-widget-util-private.h"
 #include "rounds-window-private.h"
 
 G_DEFINE_FINAL_TYPE (RoundsWindow, rounds_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -171,13 +173,16 @@ _rounds_window_show_profiles (RoundsWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "profile");
 }
 
-/* The review page is offered only to a profile with the reviewer role. */
+/* The review page is offered only to a profile with the reviewer role, the insights to
+ * reviewers and curators. */
 void
 _rounds_window_update_role_actions (RoundsWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.review-dataset",
                                  self->profile != NULL &&
                                  rounds_profile_has_role (self->profile, ROUNDS_ROLE_REVIEWER));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-insights",
+                                 _rounds_profile_may_see_insights (self->profile));
 }
 
 gboolean
@@ -217,6 +222,55 @@ rounds_window_get_review_page (RoundsWindow *self)
 {
   g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
   return self->review_page;
+}
+
+/**
+ * rounds_window_show_insights:
+ * @name: a dataset's name, or "" for the dataset on screen, else every dataset
+ *
+ * Shows the insights page for reviewers and curators; the figures are computed in a thread.
+ */
+gboolean
+rounds_window_show_insights (RoundsWindow  *self,
+                             const char    *name,
+                             GError       **error)
+{
+  const char *datasets[] = { name, NULL };
+  RoundsDataset *current = self->dataset;
+  g_autoptr(RoundsDataset) dataset = NULL;
+
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (!_rounds_profile_may_see_insights (self->profile))
+    {
+      g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                   _("Only a profile with the reviewer or curator role can see the insights"));
+      return FALSE;
+    }
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "review") == 0)
+    current = rounds_review_page_get_dataset (ROUNDS_REVIEW_PAGE (self->review_page));
+  if (*name == '\0' && current != NULL)
+    datasets[0] = rounds_dataset_get_name (current);
+  else if (*name != '\0' && !(dataset = rounds_store_get_dataset (self->store, name, error)))
+    return FALSE;
+
+  _rounds_window_keep_draft (self);
+  rounds_compare_page_clear (self->compare_page);
+  rounds_insights_page_load (ROUNDS_INSIGHTS_PAGE (self->insights_page), self->store,
+                             datasets[0] != NULL ? datasets : NULL);
+  /* TRANSLATORS: the window subtitle on the insights page */
+  adw_window_title_set_subtitle (self->window_title, _("Insights"));
+  gtk_widget_set_visible (self->back_button, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "insights");
+  return TRUE;
+}
+
+GtkWidget *
+rounds_window_get_insights_page (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
+  return self->insights_page;
 }
 
 /* Keeps what the clinician has done so far, so that nothing is lost on leaving. */
@@ -612,6 +666,8 @@ rounds_window_init (RoundsWindow *self)
 
   self->review_page = rounds_review_page_new ();
   gtk_stack_add_named (self->stack, self->review_page, "review");
+  self->insights_page = rounds_insights_page_new ();
+  gtk_stack_add_named (self->stack, self->insights_page, "insights");
 
   self->timer = g_timer_new ();
   g_timer_stop (self->timer);

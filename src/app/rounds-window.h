@@ -25,6 +25,10 @@ gboolean      rounds_window_review_dataset (RoundsWindow     *self,
                                             const char       *name,
                                             GError          **error);
 GtkWidget    *rounds_window_get_review_page (RoundsWindow    *self);
+gboolean      rounds_window_show_insights   (RoundsWindow    *self,
+                                             const char      *name,
+                                             GError         **error);
+GtkWidget    *rounds_window_get_insights_page (RoundsWindow  *self);
 double        rounds_window_get_text_scale  (RoundsWindow    *self);
 const char   *rounds_window_get_sync_status (RoundsWindow    *self);
 gboolean      rounds_window_is_syncing      (RoundsWindow    *self);

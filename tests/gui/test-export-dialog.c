@@ -55,25 +55,6 @@ dialog_gone (Fixture *fixture)
 }
 
 static void
-import_demo (RoundsStore *store)
-{
-  const char *files[] = { "rounds-demo.jsonl", "rounds-demo-judgements.jsonl" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
-                                                files[i], NULL);
-      g_autoptr(GFile) file = g_file_new_for_path (path);
-      g_autoptr(RoundsImporter) importer = rounds_importer_new ();
-      g_autoptr(GError) error = NULL;
-      RoundsImportResult result;
-
-      rounds_importer_run (importer, store, file, &result, NULL, &error);
-      g_assert_no_error (error);
-    }
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -83,7 +64,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
   fixture->store = rounds_store_open (fixture->db_path, &error);
   g_assert_no_error (error);
-  import_demo (fixture->store);
+  rounds_test_store_import_demo (fixture->store);
   rounds_test_store_sign_in (fixture->store, "dr-data", "Dr Data", ROUNDS_ROLE_CURATOR);
 
   fixture->app = g_object_ref (rounds_test_gui_app ());
