@@ -45,7 +45,8 @@ rounds_datasets_page_load (RoundsDatasetsPage  *self,
 
       rounds_store_get_progress (store, rounds_dataset_get_id (dataset),
                                  rounds_profile_get_user_name (profile), &progress, NULL);
-      gtk_list_box_append (self->datasets_list, rounds_dataset_row_new (dataset, &progress, profile));
+      gtk_list_box_append (self->datasets_list,
+                           rounds_dataset_row_new (dataset, &progress, profile));
     }
   *n_datasets = g_list_model_get_n_items (datasets);
   return TRUE;

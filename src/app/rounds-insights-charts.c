@@ -218,6 +218,30 @@ widest (cairo_t                *cr,
   return ceil (width);
 }
 
+/* The frame of a chart of one row per label: @axis placed between the labels (left) and the
+ * values (right), drawn under the rows, and each row's label and value. */
+static void
+draw_rows_frame (cairo_t                *cr,
+                 const RoundsChartStyle *style,
+                 Axis                   *axis,
+                 GPtrArray              *labels,
+                 GPtrArray              *values,
+                 double                  width,
+                 TickFormat              format)
+{
+  double row = row_height (style), gap = line_height (style) * GAP_LINES;
+
+  axis->x0 = widest (cr, style, labels) + gap;
+  axis->x1 = MAX (axis->x0 + 60, width - widest (cr, style, values) - gap);
+  draw_axis (cr, style, axis, 0, labels->len * row, format);
+  set_colour (cr, &style->foreground, 1);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      show_text (cr, style, labels->pdata[i], 0, (i + 0.5) * row, 0);
+      show_text (cr, style, values->pdata[i], width, (i + 0.5) * row, 1);
+    }
+}
+
 /* A horizontal interval with end caps, and its point. */
 static void
 draw_interval (cairo_t                *cr,
@@ -301,7 +325,7 @@ draw_leaderboard (const RoundsInsights   *insights,
   GPtrArray *ratings = insights->ratings;
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-  double row = row_height (style), gap = line_height (style) * GAP_LINES;
+  double row = row_height (style);
   double lo = INFINITY, hi = -INFINITY;
   Axis axis;
 
@@ -315,20 +339,12 @@ draw_leaderboard (const RoundsInsights   *insights,
       hi = MAX (hi, isfinite (r->upper) ? MAX (r->upper, r->rating) : r->rating);
     }
   axis_init (&axis, lo, hi, 6);
-  axis.x0 = widest (cr, style, labels) + gap;
-  axis.x1 = MAX (axis.x0 + 60, width - widest (cr, style, values) - gap);
-  draw_axis (cr, style, &axis, 0, ratings->len * row, format_plain);
-
+  draw_rows_frame (cr, style, &axis, labels, values, width, format_plain);
   for (guint i = 0; i < ratings->len; i++)
     {
       const RoundsModelRating *r = ratings->pdata[i];
-      double y = (i + 0.5) * row;
 
-      set_colour (cr, &style->foreground, 1);
-      show_text (cr, style, labels->pdata[i], 0, y, 0);
-      draw_interval (cr, style, &axis, y, r->lower, r->upper, r->rating, row / 5);
-      set_colour (cr, &style->foreground, 1);
-      show_text (cr, style, values->pdata[i], width, y, 1);
+      draw_interval (cr, style, &axis, (i + 0.5) * row, r->lower, r->upper, r->rating, row / 5);
     }
 }
 
@@ -587,7 +603,7 @@ draw_position (const RoundsInsights   *insights,
   GPtrArray *position = insights->position;
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-  double row = row_height (style), gap = line_height (style) * GAP_LINES, bar = row * 0.5;
+  double row = row_height (style), bar = row * 0.5;
   double half;
   Axis axis = { 0 };
 
@@ -599,27 +615,18 @@ draw_position (const RoundsInsights   *insights,
       g_ptr_array_add (values, position_value (b));
     }
   axis_init (&axis, 0, 1, 4);
-  axis.x0 = widest (cr, style, labels) + gap;
-  axis.x1 = MAX (axis.x0 + 60, width - widest (cr, style, values) - gap);
-  draw_axis (cr, style, &axis, 0, position->len * row, format_percent);
-
+  draw_rows_frame (cr, style, &axis, labels, values, width, format_percent);
   for (guint i = 0; i < position->len; i++)
     {
       const RoundsPositionBias *b = position->pdata[i];
-      double y = i * row;
 
-      set_colour (cr, &style->foreground, 1);
-      show_text (cr, style, labels->pdata[i], 0, y + row / 2, 0);
-      if (b->decisive > 0)
-        {
-          /* A share the binomial test finds unlikely at an even chance stands out. */
-          set_colour (cr, b->p_value < 0.05 ? &style->negative : &style->accent, 0.8);
-          cairo_rectangle (cr, axis.x0, y + (row - bar) / 2, axis_x (&axis, b->share) - axis.x0,
-                           bar);
-          cairo_fill (cr);
-        }
-      set_colour (cr, &style->foreground, 1);
-      show_text (cr, style, values->pdata[i], width, y + row / 2, 1);
+      if (b->decisive == 0)
+        continue;
+      /* A share the binomial test finds unlikely at an even chance stands out. */
+      set_colour (cr, b->p_value < 0.05 ? &style->negative : &style->accent, 0.8);
+      cairo_rectangle (cr, axis.x0, i * row + (row - bar) / 2,
+                       axis_x (&axis, b->share) - axis.x0, bar);
+      cairo_fill (cr);
     }
 
   /* The 50 % line: no preference for either side. */
@@ -694,7 +701,7 @@ draw_time (const RoundsInsights   *insights,
   GPtrArray *time = insights->time;
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
-  double row = row_height (style), gap = line_height (style) * GAP_LINES;
+  double row = row_height (style);
   double hi = 1;
   Axis axis;
 
@@ -714,19 +721,13 @@ draw_time (const RoundsInsights   *insights,
       axis.step = nice_step (hi / 60, 5) * 60;
       axis.hi = ceil (hi / axis.step) * axis.step;
     }
-  axis.x0 = widest (cr, style, labels) + gap;
-  axis.x1 = MAX (axis.x0 + 60, width - widest (cr, style, values) - gap);
-  draw_axis (cr, style, &axis, 0, time->len * row,
-             axis.step >= 60 ? format_minutes : format_duration);
-
+  draw_rows_frame (cr, style, &axis, labels, values, width,
+                   axis.step >= 60 ? format_minutes : format_duration);
   for (guint i = 0; i < time->len; i++)
     {
       const RoundsTimeOnTask *t = time->pdata[i];
       double y = (i + 0.5) * row;
 
-      set_colour (cr, &style->foreground, 1);
-      show_text (cr, style, labels->pdata[i], 0, y, 0);
-      show_text (cr, style, values->pdata[i], width, y, 1);
       if (t->n == 0)
         continue;
 

@@ -52,9 +52,8 @@ rounds_test_gui_open_window (RoundsStore *store)
   return window;
 }
 
-void
-rounds_test_window_set_up (RoundsTestWindow *fixture,
-                           const char       *jsonl)
+static void
+open_store (RoundsTestWindow *fixture)
 {
   g_autoptr(GError) error = NULL;
 
@@ -62,11 +61,35 @@ rounds_test_window_set_up (RoundsTestWindow *fixture,
   fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
   fixture->store = rounds_store_open (fixture->db_path, &error);
   g_assert_no_error (error);
-  rounds_test_store_import_text (fixture->store, fixture->dir, "fixture.jsonl", jsonl);
-  rounds_test_store_sign_in (fixture->store, "dr-test", "Dr Test", ROUNDS_ROLE_ANNOTATOR);
+}
 
+static void
+open_window (RoundsTestWindow *fixture)
+{
   fixture->app = g_object_ref (rounds_test_gui_app ());
   fixture->window = rounds_test_gui_open_window (fixture->store);
+}
+
+void
+rounds_test_window_set_up (RoundsTestWindow *fixture,
+                           const char       *jsonl)
+{
+  open_store (fixture);
+  rounds_test_store_import_text (fixture->store, fixture->dir, "fixture.jsonl", jsonl);
+  rounds_test_store_sign_in (fixture->store, "dr-test", "Dr Test", ROUNDS_ROLE_ANNOTATOR);
+  open_window (fixture);
+}
+
+void
+rounds_test_window_set_up_demo (RoundsTestWindow *fixture,
+                                const char       *user_name,
+                                const char       *display_name,
+                                RoundsRoles       roles)
+{
+  open_store (fixture);
+  rounds_test_store_import_demo (fixture->store);
+  rounds_test_store_sign_in (fixture->store, user_name, display_name, roles);
+  open_window (fixture);
 }
 
 void

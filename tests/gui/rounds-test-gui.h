@@ -43,6 +43,11 @@ typedef struct
 
 void               rounds_test_window_set_up        (RoundsTestWindow *fixture,
                                                      const char       *jsonl);
+/* The same on the bundled demo (data/demo), with @user_name signed in with @roles. */
+void               rounds_test_window_set_up_demo   (RoundsTestWindow *fixture,
+                                                     const char       *user_name,
+                                                     const char       *display_name,
+                                                     RoundsRoles       roles);
 void               rounds_test_window_tear_down     (RoundsTestWindow *fixture,
                                                      gconstpointer     data);
 /* Activates a win.* action, which must exist and be enabled, and runs what it started. */

@@ -15,11 +15,7 @@
 
 typedef struct
 {
-  char               *dir;
-  char               *db_path;
-  RoundsStore        *store;
-  RoundsApplication  *app;
-  RoundsWindow       *window;
+  RoundsTestWindow    base;
   RoundsExportDialog *dialog;    /* weak */
 } Fixture;
 
@@ -58,17 +54,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = rounds_test_make_dir ();
-  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  fixture->store = rounds_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
-  rounds_test_store_import_demo (fixture->store);
-  rounds_test_store_sign_in (fixture->store, "dr-data", "Dr Data", ROUNDS_ROLE_CURATOR);
-
-  fixture->app = g_object_ref (rounds_test_gui_app ());
-  fixture->window = rounds_test_gui_open_window (fixture->store);
+  rounds_test_window_set_up_demo (&fixture->base, "dr-data", "Dr Data", ROUNDS_ROLE_CURATOR);
 }
 
 static void
@@ -79,13 +65,7 @@ fixture_tear_down (Fixture       *fixture,
     gtk_window_destroy (GTK_WINDOW (fixture->dialog));
   /* The dialog is freed once its last count or export has come back. */
   wait_until (fixture, dialog_gone);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
-  g_clear_object (&fixture->app);
-  g_assert_finalize_object (fixture->store);
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->db_path);
+  rounds_test_window_tear_down (&fixture->base, data);
 }
 
 /* Ctrl+E's action opens the dialog over the window; it counts at once. */
@@ -94,7 +74,8 @@ open_dialog (Fixture *fixture)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.export", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->base.window), "win.export",
+                                             NULL));
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
@@ -105,7 +86,7 @@ open_dialog (Fixture *fixture)
   g_assert_nonnull (fixture->dialog);
   g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) ==
-                 GTK_WINDOW (fixture->window));
+                 GTK_WINDOW (fixture->base.window));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (fixture->dialog)));
   wait_until (fixture, counted);
 }
@@ -156,7 +137,7 @@ static void
 test_preview_then_export (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "pairs.jsonl", NULL);
+  g_autofree char *path = g_build_filename (fixture->base.dir, "pairs.jsonl", NULL);
   g_autofree char *shown = NULL;
   const RoundsExportSummary *summary;
   gint64 n;
@@ -190,7 +171,7 @@ test_current_dataset_and_live_count (Fixture       *fixture,
   GtkWidget *agreement;
   gint64 all, strict;
 
-  rounds_window_open_dataset (fixture->window, DEMO_DATASET);
+  rounds_window_open_dataset (fixture->base.window, DEMO_DATASET);
   rounds_test_spin ();
   open_dialog (fixture);
   dataset_row = find_row (fixture, "Dataset");
@@ -217,9 +198,9 @@ static void
 test_split (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "pairs.jsonl", NULL);
-  g_autofree char *train = g_build_filename (fixture->dir, "pairs.train.jsonl", NULL);
-  g_autofree char *test = g_build_filename (fixture->dir, "pairs.test.jsonl", NULL);
+  g_autofree char *path = g_build_filename (fixture->base.dir, "pairs.jsonl", NULL);
+  g_autofree char *train = g_build_filename (fixture->base.dir, "pairs.train.jsonl", NULL);
+  g_autofree char *test = g_build_filename (fixture->base.dir, "pairs.test.jsonl", NULL);
   const RoundsExportSummary *summary;
   GtkWidget *share;
   gint64 n;
@@ -252,7 +233,7 @@ import_bulk (Fixture *fixture,
              guint    n_items)
 {
   g_autoptr(GString) text = g_string_new ("{\"type\": \"dataset\", \"id\": \"bulk\"}\n");
-  g_autofree char *path = g_build_filename (fixture->dir, "bulk.jsonl", NULL);
+  g_autofree char *path = g_build_filename (fixture->base.dir, "bulk.jsonl", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(RoundsImporter) importer = rounds_importer_new ();
   g_autoptr(GError) error = NULL;
@@ -266,7 +247,7 @@ import_bulk (Fixture *fixture,
                             i, i, i, i, i);
   g_file_set_contents (path, text->str, -1, &error);
   g_assert_no_error (error);
-  rounds_importer_run (importer, fixture->store, file, NULL, NULL, &error);
+  rounds_importer_run (importer, fixture->base.store, file, NULL, NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -275,7 +256,7 @@ static void
 test_cancel_writes_nothing (Fixture       *fixture,
                             gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "pairs.jsonl", NULL);
+  g_autofree char *path = g_build_filename (fixture->base.dir, "pairs.jsonl", NULL);
 
   import_bulk (fixture, 20000);
   open_dialog (fixture);
@@ -296,7 +277,8 @@ static void
 test_error_shown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "no-such-folder", "pairs.jsonl", NULL);
+  g_autofree char *path = g_build_filename (fixture->base.dir, "no-such-folder", "pairs.jsonl",
+                                            NULL);
   const char *error;
 
   open_dialog (fixture);

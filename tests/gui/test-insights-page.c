@@ -18,17 +18,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  RoundsRoles roles = GPOINTER_TO_UINT (data);
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = rounds_test_make_dir ();
-  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  fixture->store = rounds_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
-  rounds_test_store_import_demo (fixture->store);
-  rounds_test_store_sign_in (fixture->store, "dr-data", "Dr Data", roles);
-  fixture->app = g_object_ref (rounds_test_gui_app ());
-  fixture->window = rounds_test_gui_open_window (fixture->store);
+  rounds_test_window_set_up_demo (fixture, "dr-data", "Dr Data", GPOINTER_TO_UINT (data));
 }
 
 static RoundsInsightsPage *
