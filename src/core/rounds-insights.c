@@ -1138,9 +1138,12 @@ compute_agreement (RoundsInsights     *self,
           RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
           char *week = iso_week (judgement->created_at);
 
+          /* Criteria somebody scored: a rubric nobody used is no finding. */
           for (guint c = 0; c < judgement->n_criteria; c++)
-            if (g_hash_table_add (seen, judgement->criteria[c]))
-              g_ptr_array_add (criteria, judgement->criteria[c]);
+            for (guint r = 0; r < item->n_responses; r++)
+              if (judgement->scores[r * judgement->n_criteria + c] >= 0 &&
+                  g_hash_table_add (seen, judgement->criteria[c]))
+                g_ptr_array_add (criteria, judgement->criteria[c]);
           if (week != NULL && !g_hash_table_contains (seen, week))
             {
               g_ptr_array_add (weeks, week);
