@@ -1,16 +1,53 @@
 /* rounds-insights.c: what a round of judgements says about the models and about the labels
  *
+ * The leaderboard rests on outcomes (see rounds-insights.h and the README):
+ * - a two-response preference is one comparison of the two responses' models: a win, a tie
+ *   (half) or a loss for the first; with `graded`, the outcome for the first response is
+ *   (k − p) / 2k for a preference p on a scale of −k…k, so on the 5-point scale −2, −1, 0,
+ *   1, 2 give 1, 0.75, 0.5, 0.25, 0;
+ * - a ranking of N responses gives a comparison for every pair of ranked responses (equal
+ *   ranks: a tie);
+ * - a judgement that calls every response unacceptable is no comparison: it adds to each
+ *   of the item's models' `unacceptable` count;
+ * - where a reviewer gave a verdict, it stands for every judgement of the item (so the item
+ *   keeps its weight: as many comparisons as judgements, at least one), for the leaderboard
+ *   and the criteria (when the verdict corrects the rubric). Position bias, time on task
+ *   and agreement describe the annotators, so they use the judgements themselves.
+ * Responses without a model, and two responses of the same model, compare nothing.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "rounds-insights"
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
 #include <math.h>
+#include <string.h>
 
+#include "rounds-agreement.h"
+#include "rounds-bradley-terry.h"
 #include "rounds-error.h"
-#include "rounds-insights.h"
+#include "rounds-insights-private.h"
+#include "rounds-util-private.h"
 
+/* For g_ptr_array_sort() of strings (NULL first). */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* Unit keys for alpha per criterion: an item and a response, as rounds-store-agreement.c. */
+#define UNIT(item_id, sub) ((item_id) * 64 + (sub))
+
+/**
+ * rounds_insights_options_init:
+ *
+ * The defaults: 1 000 bootstrap rounds, seed 1, win/tie/loss outcomes, a ridge of
+ * ROUNDS_BRADLEY_TERRY_RIDGE (0.01) and 95% intervals.
+ */
 void
 rounds_insights_options_init (RoundsInsightsOptions *options)
 {
@@ -19,8 +56,79 @@ rounds_insights_options_init (RoundsInsightsOptions *options)
   options->bootstrap = 1000;
   options->seed = 1;
   options->graded = FALSE;
-  options->ridge = 0.01;
+  options->ridge = ROUNDS_BRADLEY_TERRY_RIDGE;
   options->confidence = 0.95;
+}
+
+/* Freeing --------------------------------------------------------------------------------- */
+
+static void
+model_rating_free (gpointer data)
+{
+  RoundsModelRating *rating = data;
+
+  g_free (rating->model);
+  g_free (rating);
+}
+
+static void
+criterion_score_free (gpointer data)
+{
+  RoundsCriterionScore *score = data;
+
+  g_free (score->criterion);
+  g_free (score->label);
+  g_free (score->model);
+  g_free (score);
+}
+
+static void
+group_rating_free (gpointer data)
+{
+  RoundsGroupRating *group = data;
+
+  g_free (group->group);
+  g_free (group->value);
+  g_clear_pointer (&group->ratings, g_ptr_array_unref);
+  g_free (group);
+}
+
+static void
+position_bias_free (gpointer data)
+{
+  RoundsPositionBias *bias = data;
+
+  g_free (bias->annotator);
+  g_free (bias);
+}
+
+static void
+time_on_task_free (gpointer data)
+{
+  RoundsTimeOnTask *time = data;
+
+  g_free (time->annotator);
+  g_clear_pointer (&time->seconds, g_array_unref);
+  g_clear_pointer (&time->fast, g_ptr_array_unref);
+  g_free (time);
+}
+
+static void
+annotator_agreement_free (gpointer data)
+{
+  RoundsAnnotatorAgreement *agreement = data;
+
+  g_free (agreement->annotator);
+  g_free (agreement);
+}
+
+static void
+period_agreement_free (gpointer data)
+{
+  RoundsPeriodAgreement *period = data;
+
+  g_free (period->period);
+  g_free (period);
 }
 
 void
@@ -42,40 +150,1331 @@ rounds_insights_free (RoundsInsights *self)
   g_free (self);
 }
 
+/* An empty report of @data's datasets: every array there, nothing counted. */
 RoundsInsights *
-rounds_store_compute_insights (RoundsStore                  *store,
-                               const char *const            *datasets,
-                               const RoundsInsightsOptions  *options,
-                               GCancellable                 *cancellable,
-                               GError                      **error)
+_rounds_insights_new (RoundsInsightData           *data,
+                      const RoundsInsightsOptions *options)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not yet");
-  return NULL;
+  RoundsInsights *self = g_new0 (RoundsInsights, 1);
+
+  self->options = *options;
+  self->datasets = g_ptr_array_new_with_free_func (g_free);
+  for (guint d = 0; d < data->datasets->len; d++)
+    g_ptr_array_add (self->datasets,
+                     g_strdup (rounds_dataset_get_name (g_ptr_array_index (data->datasets, d))));
+  self->rubric_version = data->rubric_version;
+  self->ratings = g_ptr_array_new_with_free_func (model_rating_free);
+  self->criteria = g_ptr_array_new_with_free_func (criterion_score_free);
+  self->groups = g_ptr_array_new_with_free_func (group_rating_free);
+  self->position = g_ptr_array_new_with_free_func (position_bias_free);
+  self->time = g_ptr_array_new_with_free_func (time_on_task_free);
+  self->agreement = g_ptr_array_new_with_free_func (annotator_agreement_free);
+  self->criterion_alpha = g_ptr_array_new_with_free_func (period_agreement_free);
+  self->weekly = g_ptr_array_new_with_free_func (period_agreement_free);
+  self->alpha = NAN;
+  return self;
 }
 
-void
-rounds_store_compute_insights_async (RoundsStore                  *store,
-                                     const char *const            *datasets,
-                                     const RoundsInsightsOptions  *options,
-                                     GCancellable                 *cancellable,
-                                     GAsyncReadyCallback           callback,
-                                     gpointer                      user_data)
-{
-  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+/* Votes: a judgement or a verdict, as the leaderboard reads it ---------------------------- */
 
-  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "not yet");
+typedef struct
+{
+  gboolean    has_preference;
+  int         preference;
+  const int  *ranks;
+  gboolean    unacceptable;
+  double      weight;
+} Vote;
+
+/* Calls @func for every vote of @item: its verdict (weighted by the judgements it stands
+ * for) or each of its judgements. */
+typedef void (*VoteFunc) (RoundsInsightItem *item,
+                          const Vote        *vote,
+                          gpointer           user_data);
+
+static void
+foreach_vote (RoundsInsightItem *item,
+              VoteFunc           func,
+              gpointer           user_data)
+{
+  if (item->verdict != NULL)
+    {
+      Vote vote = { item->verdict->has_preference, item->verdict->preference,
+                    item->verdict->ranks, item->verdict->unacceptable,
+                    MAX (item->judgements->len, 1) };
+
+      func (item, &vote, user_data);
+      return;
+    }
+  for (guint j = 0; j < item->judgements->len; j++)
+    {
+      RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
+      Vote vote = { judgement->has_preference, judgement->preference, judgement->ranks,
+                    judgement->unacceptable, 1.0 };
+
+      func (item, &vote, user_data);
+    }
 }
 
-RoundsInsights *
-rounds_store_compute_insights_finish (RoundsStore   *store,
-                                      GAsyncResult  *result,
-                                      GError       **error)
+/* The outcome for response @r against @s, 0…1, or a negative number when the vote does
+ * not compare them. @sign gets the plain direction: 1 r better, 0 a tie, −1 s better. */
+static double
+vote_outcome (const RoundsInsightItem *item,
+              const Vote              *vote,
+              guint                    r,
+              guint                    s,
+              gboolean                 graded,
+              int                     *sign)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  if (item->n_responses == 2)
+    {
+      int p = r == 0 ? vote->preference : -vote->preference;
+      int k = MAX (item->scale_k, 1);
+
+      if (!vote->has_preference)
+        return -1;
+      *sign = p < 0 ? 1 : p > 0 ? -1 : 0;
+      if (graded)
+        return CLAMP ((double) (k - p) / (2 * k), 0.0, 1.0);
+      return (*sign + 1) / 2.0;
+    }
+  if (vote->ranks == NULL || vote->ranks[r] <= 0 || vote->ranks[s] <= 0)
+    return -1;
+  *sign = vote->ranks[r] < vote->ranks[s] ? 1 : vote->ranks[r] > vote->ranks[s] ? -1 : 0;
+  return (*sign + 1) / 2.0;
 }
 
+/* The leaderboard ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  RoundsInsights     *self;
+  guint               n_models;
+  RoundsBradleyTerry *all;
+  GHashTable         *groups;           /* "specialty\x1fvalue" → GroupFit */
+  double             *wins;             /* n × n: wins plus half ties of row over column */
+  double             *count;
+  guint              *won, *tied, *lost, *unacceptable;
+} Board;
+
+typedef struct
+{
+  char               *group;
+  char               *value;
+  RoundsBradleyTerry *fit;
+  guint              *won, *tied, *lost, *unacceptable;
+} GroupFit;
+
+static void
+group_fit_free (gpointer data)
+{
+  GroupFit *fit = data;
+
+  g_free (fit->group);
+  g_free (fit->value);
+  rounds_bradley_terry_free (fit->fit);
+  g_free (fit->won);
+  g_free (fit->tied);
+  g_free (fit->lost);
+  g_free (fit->unacceptable);
+  g_free (fit);
+}
+
+static GroupFit *
+board_group (Board      *board,
+             const char *group,
+             const char *value)
+{
+  g_autofree char *key = NULL;
+  GroupFit *fit;
+
+  if (value == NULL || *value == '\0')
+    return NULL;
+  key = g_strconcat (group, "\x1f", value, NULL);
+  if ((fit = g_hash_table_lookup (board->groups, key)) == NULL)
+    {
+      fit = g_new0 (GroupFit, 1);
+      fit->group = g_strdup (group);
+      fit->value = g_strdup (value);
+      fit->fit = rounds_bradley_terry_new (board->n_models);
+      fit->won = g_new0 (guint, MAX (board->n_models, 1));
+      fit->tied = g_new0 (guint, MAX (board->n_models, 1));
+      fit->lost = g_new0 (guint, MAX (board->n_models, 1));
+      fit->unacceptable = g_new0 (guint, MAX (board->n_models, 1));
+      g_hash_table_insert (board->groups, g_steal_pointer (&key), fit);
+    }
+  return fit;
+}
+
+static void
+count_outcome (guint  *won,
+               guint  *tied,
+               guint  *lost,
+               guint   i,
+               guint   j,
+               int     sign,
+               guint   weight)
+{
+  if (sign > 0)
+    {
+      won[i] += weight;
+      lost[j] += weight;
+    }
+  else if (sign < 0)
+    {
+      lost[i] += weight;
+      won[j] += weight;
+    }
+  else
+    {
+      tied[i] += weight;
+      tied[j] += weight;
+    }
+}
+
+static void
+board_add_vote (RoundsInsightItem *item,
+                const Vote        *vote,
+                gpointer           user_data)
+{
+  Board *board = user_data;
+  guint weight = (guint) vote->weight;
+  GroupFit *groups[2] = { board_group (board, "specialty", item->specialty),
+                          board_group (board, "language", item->language) };
+
+  if (vote->unacceptable)
+    {
+      board->self->n_unacceptable += weight;
+      for (guint r = 0; r < item->n_responses; r++)
+        if (item->models[r] >= 0)
+          {
+            board->unacceptable[item->models[r]] += weight;
+            for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+              if (groups[g] != NULL)
+                groups[g]->unacceptable[item->models[r]] += weight;
+          }
+      return;
+    }
+
+  for (guint r = 0; r < item->n_responses; r++)
+    for (guint s = r + 1; s < item->n_responses; s++)
+      {
+        int i = item->models[r], j = item->models[s], sign = 0;
+        double outcome = vote_outcome (item, vote, r, s, board->self->options.graded, &sign);
+
+        if (i < 0 || j < 0 || i == j || outcome < 0)
+          continue;
+        rounds_bradley_terry_add (board->all, item->item_id, i, j, outcome, vote->weight);
+        count_outcome (board->won, board->tied, board->lost, i, j, sign, weight);
+        board->wins[i * board->n_models + j] += weight * (sign + 1) / 2.0;
+        board->wins[j * board->n_models + i] += weight * (1 - sign) / 2.0;
+        board->count[i * board->n_models + j] += weight;
+        board->count[j * board->n_models + i] += weight;
+        for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+          if (groups[g] != NULL)
+            {
+              rounds_bradley_terry_add (groups[g]->fit, item->item_id, i, j, outcome,
+                                        vote->weight);
+              count_outcome (groups[g]->won, groups[g]->tied, groups[g]->lost, i, j, sign,
+                             weight);
+            }
+      }
+}
+
+static int
+compare_ratings (gconstpointer a,
+                 gconstpointer b)
+{
+  const RoundsModelRating *x = *(RoundsModelRating * const *) a;
+  const RoundsModelRating *y = *(RoundsModelRating * const *) b;
+
+  /* NaN (a group whose fit failed) last, then by rating, then by name */
+  if (isnan (x->rating) != isnan (y->rating))
+    return isnan (x->rating) ? 1 : -1;
+  if (x->rating != y->rating)
+    return x->rating > y->rating ? -1 : 1;
+  return g_strcmp0 (x->model, y->model);
+}
+
+/* Rank: 1 + the models that are better beyond doubt (their interval lies wholly above this
+ * one's); without intervals, 1 + the models rated higher. */
+static void
+assign_ranks (GPtrArray *ratings)
+{
+  for (guint a = 0; a < ratings->len; a++)
+    {
+      RoundsModelRating *x = g_ptr_array_index (ratings, a);
+
+      x->rank = 1;
+      for (guint b = 0; b < ratings->len; b++)
+        {
+          RoundsModelRating *y = g_ptr_array_index (ratings, b);
+
+          if (isnan (x->upper) || isnan (y->lower))
+            x->rank += y->rating > x->rating;
+          else
+            x->rank += y->lower > x->upper;
+        }
+    }
+}
+
+static GPtrArray *
+make_ratings (GPtrArray    *models,
+              const double *beta,
+              const double *lower,
+              const double *upper,
+              const guint  *won,
+              const guint  *tied,
+              const guint  *lost,
+              const guint  *unacceptable,
+              gboolean      only_compared)
+{
+  GPtrArray *ratings = g_ptr_array_new_with_free_func (model_rating_free);
+
+  for (guint k = 0; k < models->len; k++)
+    {
+      RoundsModelRating *rating;
+
+      if (only_compared && won[k] + tied[k] + lost[k] + unacceptable[k] == 0)
+        continue;
+      rating = g_new0 (RoundsModelRating, 1);
+      rating->model = g_strdup (g_ptr_array_index (models, k));
+      rating->rating = beta != NULL ? rounds_bradley_terry_rating (beta[k]) : NAN;
+      rating->lower = lower != NULL ? rounds_bradley_terry_rating (lower[k]) : NAN;
+      rating->upper = upper != NULL ? rounds_bradley_terry_rating (upper[k]) : NAN;
+      rating->wins = won[k];
+      rating->ties = tied[k];
+      rating->losses = lost[k];
+      rating->unacceptable = unacceptable[k];
+      rating->n_comparisons = won[k] + tied[k] + lost[k];
+      g_ptr_array_add (ratings, rating);
+    }
+  g_ptr_array_sort (ratings, compare_ratings);
+  assign_ranks (ratings);
+  return ratings;
+}
+
+static int
+compare_groups (gconstpointer a,
+                gconstpointer b)
+{
+  const RoundsGroupRating *x = *(RoundsGroupRating * const *) a;
+  const RoundsGroupRating *y = *(RoundsGroupRating * const *) b;
+  int cmp = g_strcmp0 (y->group, x->group);   /* specialty before language */
+
+  return cmp != 0 ? cmp : g_strcmp0 (x->value, y->value);
+}
+
+/**
+ * _rounds_insights_leaderboard:
+ *
+ * Fills the ratings (with the bootstrap the options ask for), the matrix, the groups and
+ * the unacceptable count.
+ */
+gboolean
+_rounds_insights_leaderboard (RoundsInsights     *self,
+                              RoundsInsightData  *data,
+                              GError            **error)
+{
+  guint n = data->models->len;
+  g_autoptr(RoundsBradleyTerry) all = rounds_bradley_terry_new (n);
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        group_fit_free);
+  g_autofree double *wins = g_new0 (double, MAX (n * n, 1));
+  g_autofree double *count = g_new0 (double, MAX (n * n, 1));
+  g_autofree guint *won = g_new0 (guint, MAX (n, 1));
+  g_autofree guint *tied = g_new0 (guint, MAX (n, 1));
+  g_autofree guint *lost = g_new0 (guint, MAX (n, 1));
+  g_autofree guint *unacceptable = g_new0 (guint, MAX (n, 1));
+  g_autofree double *beta = g_new0 (double, MAX (n, 1));
+  g_autofree double *lower = NULL;
+  g_autofree double *upper = NULL;
+  g_autofree guint *order = g_new (guint, MAX (n, 1));
+  Board board = { self, n, all, groups, wins, count, won, tied, lost, unacceptable };
+  GHashTableIter iter;
+  gpointer value;
+
+  self->n_unacceptable = 0;
+  for (guint i = 0; i < data->items->len; i++)
+    foreach_vote (g_ptr_array_index (data->items, i), board_add_vote, &board);
+
+  if (!rounds_bradley_terry_fit (all, self->options.ridge, beta, error))
+    return FALSE;
+  if (self->options.bootstrap > 0)
+    {
+      lower = g_new (double, MAX (n, 1));
+      upper = g_new (double, MAX (n, 1));
+      if (!rounds_bradley_terry_bootstrap (all, self->options.ridge, beta,
+                                           self->options.bootstrap, self->options.seed,
+                                           self->options.confidence, lower, upper, error))
+        return FALSE;
+    }
+  g_clear_pointer (&self->ratings, g_ptr_array_unref);
+  self->ratings = make_ratings (data->models, beta, lower, upper, won, tied, lost, unacceptable,
+                                FALSE);
+
+  /* The matrix in leaderboard order. */
+  for (guint a = 0; a < n; a++)
+    {
+      RoundsModelRating *rating = g_ptr_array_index (self->ratings, a);
+
+      if (!g_ptr_array_find_with_equal_func (data->models, rating->model, g_str_equal,
+                                             &order[a]))
+        g_assert_not_reached ();
+    }
+  g_free (self->matrix);
+  g_free (self->matrix_count);
+  self->matrix = g_new0 (double, MAX (n * n, 1));
+  self->matrix_count = g_new0 (double, MAX (n * n, 1));
+  for (guint a = 0; a < n; a++)
+    for (guint b = 0; b < n; b++)
+      {
+        self->matrix[a * n + b] = wins[order[a] * n + order[b]];
+        self->matrix_count[a * n + b] = count[order[a] * n + order[b]];
+      }
+
+  g_ptr_array_set_size (self->groups, 0);
+  g_hash_table_iter_init (&iter, groups);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GroupFit *fit = value;
+      RoundsGroupRating *group = g_new0 (RoundsGroupRating, 1);
+      gboolean fitted = rounds_bradley_terry_fit (fit->fit, self->options.ridge, beta, NULL);
+
+      group->group = g_strdup (fit->group);
+      group->value = g_strdup (fit->value);
+      group->ratings = make_ratings (data->models, fitted ? beta : NULL, NULL, NULL, fit->won,
+                                     fit->tied, fit->lost, fit->unacceptable, TRUE);
+      g_ptr_array_add (self->groups, group);
+    }
+  g_ptr_array_sort (self->groups, compare_groups);
+  return TRUE;
+}
+
+/* Per-criterion scores -------------------------------------------------------------------- */
+
+/* One criterion's scores of one model: sums and counts per item (the bootstrap's clusters). */
+typedef struct
+{
+  char   *criterion;
+  guint   model;
+  GArray *sums;       /* double */
+  GArray *counts;     /* double */
+  gint64  last_item;
+} ScoreSums;
+
+static void
+score_sums_free (gpointer data)
+{
+  ScoreSums *sums = data;
+
+  g_free (sums->criterion);
+  g_array_unref (sums->sums);
+  g_array_unref (sums->counts);
+  g_free (sums);
+}
+
+static void
+add_score (GHashTable        *table,
+           GPtrArray         *order,
+           RoundsInsightItem *item,
+           const char        *criterion,
+           guint              response,
+           double             score)
+{
+  g_autofree char *key = NULL;
+  ScoreSums *sums;
+  int model = item->models[response];
+  double one = 1.0;
+
+  if (model < 0)
+    return;
+  key = g_strdup_printf ("%s\x1f%d", criterion, model);
+  if ((sums = g_hash_table_lookup (table, key)) == NULL)
+    {
+      sums = g_new0 (ScoreSums, 1);
+      sums->criterion = g_strdup (criterion);
+      sums->model = model;
+      sums->sums = g_array_new (FALSE, FALSE, sizeof (double));
+      sums->counts = g_array_new (FALSE, FALSE, sizeof (double));
+      sums->last_item = -1;
+      g_hash_table_insert (table, g_steal_pointer (&key), sums);
+      g_ptr_array_add (order, sums);
+    }
+  if (sums->last_item != item->item_id)
+    {
+      double zero = 0.0;
+
+      sums->last_item = item->item_id;
+      g_array_append_val (sums->sums, zero);
+      g_array_append_val (sums->counts, zero);
+    }
+  g_array_index (sums->sums, double, sums->sums->len - 1) += score;
+  g_array_index (sums->counts, double, sums->counts->len - 1) += one;
+}
+
+/* The verdict's corrected rubric, [{criterion: score, …} per response], when it has one. */
+static gboolean
+add_verdict_scores (GHashTable        *table,
+                    GPtrArray         *order,
+                    RoundsInsightItem *item)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *responses;
+
+  if (item->verdict == NULL || item->verdict->scores_json == NULL ||
+      !(root = json_from_string (item->verdict->scores_json, NULL)) ||
+      !JSON_NODE_HOLDS_ARRAY (root))
+    return FALSE;
+  responses = json_node_get_array (root);
+  for (guint r = 0; r < MIN (item->n_responses, json_array_get_length (responses)); r++)
+    {
+      JsonNode *node = json_array_get_element (responses, r);
+      g_autoptr(GList) members = NULL;
+      JsonObject *scores;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      scores = json_node_get_object (node);
+      members = json_object_get_members (scores);
+      for (GList *m = members; m != NULL; m = m->next)
+        {
+          JsonNode *value = json_object_get_member (scores, m->data);
+
+          if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64)
+            add_score (table, order, item, m->data, r, json_node_get_int (value));
+        }
+    }
+  return TRUE;
+}
+
+static const char *
+criterion_label (RoundsInsightData *data,
+                 const char        *id)
+{
+  for (guint d = 0; d < data->datasets->len; d++)
+    {
+      RoundsRubric *rubric = rounds_dataset_get_rubric (g_ptr_array_index (data->datasets, d));
+      int c = rounds_rubric_find (rubric, id);
+
+      if (c >= 0)
+        return rounds_rubric_get_criterion (rubric, c)->name;
+    }
+  return id;
+}
+
+static int
+compare_scores (gconstpointer a,
+                gconstpointer b)
+{
+  const RoundsCriterionScore *x = *(RoundsCriterionScore * const *) a;
+  const RoundsCriterionScore *y = *(RoundsCriterionScore * const *) b;
+  int cmp = g_strcmp0 (x->criterion, y->criterion);
+
+  if (cmp != 0)
+    return cmp;
+  if (x->mean != y->mean)
+    return x->mean > y->mean ? -1 : 1;
+  return g_strcmp0 (x->model, y->model);
+}
+
+static void
+compute_criteria (RoundsInsights    *self,
+                  RoundsInsightData *data)
+{
+  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       score_sums_free);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  guint rounds = self->options.bootstrap;
+  g_autofree double *means = g_new (double, MAX (rounds, 1));
+
+  for (guint i = 0; i < data->items->len; i++)
+    {
+      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+
+      if (add_verdict_scores (table, order, item))
+        continue;
+      for (guint j = 0; j < item->judgements->len; j++)
+        {
+          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
+
+          for (guint c = 0; c < judgement->n_criteria; c++)
+            for (guint r = 0; r < item->n_responses; r++)
+              {
+                int score = judgement->scores[r * judgement->n_criteria + c];
+
+                if (score >= 0)
+                  add_score (table, order, item, judgement->criteria[c], r, score);
+              }
+        }
+    }
+
+  for (guint a = 0; a < order->len; a++)
+    {
+      ScoreSums *sums = g_ptr_array_index (order, a);
+      RoundsCriterionScore *score = g_new0 (RoundsCriterionScore, 1);
+      double total = 0.0, n = 0.0;
+      guint used = 0;
+
+      for (guint u = 0; u < sums->sums->len; u++)
+        {
+          total += g_array_index (sums->sums, double, u);
+          n += g_array_index (sums->counts, double, u);
+        }
+      score->criterion = g_strdup (sums->criterion);
+      score->label = g_strdup (criterion_label (data, sums->criterion));
+      score->model = g_strdup (g_ptr_array_index (data->models, sums->model));
+      score->mean = total / n;
+      score->n = (guint) n;
+      score->lower = score->upper = NAN;
+
+      /* Items resampled as for the leaderboard; each criterion and model has a stream of
+       * its own, fixed by the seed and its name, so adding a model changes no other. */
+      if (rounds > 0)
+        {
+          RoundsRandom random;
+          g_autofree char *name = g_strdup_printf ("%s\x1f%s", score->criterion, score->model);
+
+          rounds_random_init (&random,
+                              self->options.seed ^ g_str_hash (name) * 0x9e3779b97f4a7c15ull);
+          for (guint b = 0; b < rounds; b++)
+            {
+              double t = 0.0, m = 0.0;
+
+              for (guint u = 0; u < sums->sums->len; u++)
+                {
+                  guint w = rounds_random_poisson (&random, 1.0);
+
+                  t += w * g_array_index (sums->sums, double, u);
+                  m += w * g_array_index (sums->counts, double, u);
+                }
+              if (m > 0)
+                means[used++] = t / m;
+            }
+          score->lower = rounds_percentile (means, used, (1 - self->options.confidence) / 2);
+          score->upper = rounds_percentile (means, used, (1 + self->options.confidence) / 2);
+        }
+      g_ptr_array_add (self->criteria, score);
+    }
+  g_ptr_array_sort (self->criteria, compare_scores);
+}
+
+/* Position bias --------------------------------------------------------------------------- */
+
+static double
+log_add (double a,
+         double b)
+{
+  if (a == -INFINITY)
+    return b;
+  if (b == -INFINITY)
+    return a;
+  return MAX (a, b) + log1p (exp (-fabs (a - b)));
+}
+
+/**
+ * _rounds_binomial_test:
+ * @k: successes out of @n
+ *
+ * The two-sided exact binomial test of p = 0.5: the probability of an outcome at most as
+ * likely as @k, summed in log space so that large @n neither underflows nor loses
+ * precision (R's binom.test (k, n) gives the same).
+ */
+double
+_rounds_binomial_test (guint k,
+                      guint n)
+{
+  guint tail = MIN (k, n - k);
+  double log_sum = -INFINITY, base;
+
+  if (n == 0)
+    return 1.0;
+  if (2 * k == n)
+    return 1.0;
+  base = lgamma (n + 1.0) - n * G_LN2;
+  for (guint i = 0; i <= tail; i++)
+    log_sum = log_add (log_sum, base - lgamma (i + 1.0) - lgamma (n - i + 1.0));
+  return MIN (1.0, 2.0 * exp (log_sum));
+}
+
+/* Whether @judgement is decisive between the responses shown first and second, and if so
+ * whether it preferred the first. For a ranking, the two responses shown first. */
+static gboolean
+first_preferred (const RoundsJudgement *judgement,
+                 gboolean              *first)
+{
+  guint a, b;
+
+  if (judgement->n_responses < 2 || judgement->unacceptable)
+    return FALSE;
+  a = judgement->shown_order[0];
+  b = judgement->shown_order[1];
+  if (a >= judgement->n_responses || b >= judgement->n_responses || a == b)
+    return FALSE;
+  if (judgement->n_responses == 2)
+    {
+      int preferred;
+
+      if (!judgement->has_preference || judgement->preference == 0)
+        return FALSE;
+      preferred = judgement->preference < 0 ? 0 : 1;
+      *first = (guint) preferred == a;
+      return TRUE;
+    }
+  if (judgement->ranks[a] <= 0 || judgement->ranks[b] <= 0 ||
+      judgement->ranks[a] == judgement->ranks[b])
+    return FALSE;
+  *first = judgement->ranks[a] < judgement->ranks[b];
+  return TRUE;
+}
+
+/* Per annotator: index in the sorted list of names (0 is everyone). */
+typedef struct
+{
+  GPtrArray  *names;      /* NULL first, then sorted user names */
+  GHashTable *index;      /* name → index */
+} Annotators;
+
+static void
+annotators_init (Annotators        *annotators,
+                 RoundsInsightData *data)
+{
+  annotators->names = g_ptr_array_new ();
+  annotators->index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < data->items->len; i++)
+    {
+      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+
+      for (guint j = 0; j < item->judgements->len; j++)
+        {
+          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
+
+          if (!g_hash_table_contains (annotators->index, judgement->annotator))
+            {
+              g_hash_table_add (annotators->index, judgement->annotator);
+              g_ptr_array_add (annotators->names, judgement->annotator);
+            }
+        }
+    }
+  g_ptr_array_sort (annotators->names, compare_names);
+  g_ptr_array_insert (annotators->names, 0, NULL);
+  for (guint a = 1; a < annotators->names->len; a++)
+    g_hash_table_insert (annotators->index, g_ptr_array_index (annotators->names, a),
+                         GUINT_TO_POINTER (a));
+}
+
+static void
+annotators_clear (Annotators *annotators)
+{
+  g_clear_pointer (&annotators->names, g_ptr_array_unref);
+  g_clear_pointer (&annotators->index, g_hash_table_unref);
+}
+
+static guint
+annotator_index (Annotators            *annotators,
+                 const RoundsJudgement *judgement)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (annotators->index, judgement->annotator));
+}
+
+static void
+compute_position_bias (RoundsInsights    *self,
+                       RoundsInsightData *data,
+                       Annotators        *annotators)
+{
+  guint n = annotators->names->len;
+  g_autofree guint *decisive = g_new0 (guint, n);
+  g_autofree guint *first = g_new0 (guint, n);
+
+  for (guint i = 0; i < data->items->len; i++)
+    {
+      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+
+      for (guint j = 0; j < item->judgements->len; j++)
+        {
+          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
+          guint a = annotator_index (annotators, judgement);
+          gboolean preferred;
+
+          if (!first_preferred (judgement, &preferred))
+            continue;
+          decisive[0]++;
+          decisive[a]++;
+          first[0] += preferred;
+          first[a] += preferred;
+        }
+    }
+  for (guint a = 0; a < n; a++)
+    {
+      RoundsPositionBias *bias = g_new0 (RoundsPositionBias, 1);
+
+      bias->annotator = g_strdup (g_ptr_array_index (annotators->names, a));
+      bias->decisive = decisive[a];
+      bias->first_preferred = first[a];
+      bias->share = decisive[a] > 0 ? (double) first[a] / decisive[a] : NAN;
+      bias->p_value = _rounds_binomial_test (first[a], decisive[a]);
+      g_ptr_array_add (self->position, bias);
+    }
+}
+
+/* Time on task ---------------------------------------------------------------------------- */
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+compute_time (RoundsInsights    *self,
+              RoundsInsightData *data,
+              Annotators        *annotators)
+{
+  guint n = annotators->names->len;
+
+  for (guint a = 0; a < n; a++)
+    {
+      RoundsTimeOnTask *time = g_new0 (RoundsTimeOnTask, 1);
+
+      time->annotator = g_strdup (g_ptr_array_index (annotators->names, a));
+      time->seconds = g_array_new (FALSE, FALSE, sizeof (double));
+      time->fast = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (self->time, time);
+    }
+
+  for (guint i = 0; i < data->items->len; i++)
+    {
+      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+      double threshold = data->reading_seconds[item->dataset] * item->n_chars / 1000.0;
+      const char *dataset = rounds_dataset_get_name (g_ptr_array_index (data->datasets,
+                                                                        item->dataset));
+
+      for (guint j = 0; j < item->judgements->len; j++)
+        {
+          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
+          RoundsTimeOnTask *everyone = g_ptr_array_index (self->time, 0);
+          RoundsTimeOnTask *own = g_ptr_array_index (self->time,
+                                                     annotator_index (annotators, judgement));
+          double seconds = judgement->time_spent_ms / 1000.0;
+
+          if (judgement->time_spent_ms <= 0)
+            continue;
+          g_array_append_val (everyone->seconds, seconds);
+          g_array_append_val (own->seconds, seconds);
+          if (seconds < threshold)
+            {
+              char *doc_id = _rounds_doc_id ("judgement", judgement->annotator, dataset,
+                                             item->key, judgement->edit_id, NULL);
+
+              g_ptr_array_add (everyone->fast, doc_id);
+              g_ptr_array_add (own->fast, g_strdup (doc_id));
+            }
+        }
+    }
+
+  for (guint a = 0; a < n; a++)
+    {
+      RoundsTimeOnTask *time = g_ptr_array_index (self->time, a);
+      double *seconds = (double *) time->seconds->data;
+
+      g_array_sort (time->seconds, compare_doubles);
+      time->n = time->seconds->len;
+      time->n_fast = time->fast->len;
+      /* rounds_percentile sorts again: already sorted, that is one cheap pass */
+      time->median_s = rounds_percentile (seconds, time->n, 0.5);
+      time->p10_s = rounds_percentile (seconds, time->n, 0.1);
+      time->p90_s = rounds_percentile (seconds, time->n, 0.9);
+      g_ptr_array_sort (time->fast, compare_names);
+    }
+}
+
+/* Agreement ------------------------------------------------------------------------------- */
+
+/* Which judgements an alpha takes. */
+typedef struct
+{
+  guint       without;      /* an annotator index to leave out; 0 for none */
+  const char *week;         /* only judgements of this ISO week, or NULL */
+  const char *criterion;    /* the scores of this criterion (interval) instead of the
+                             * preference (ordinal) */
+} AlphaFilter;
+
+/* "2026-W48" for an ISO 8601 time, or NULL. */
+static char *
+iso_week (const char *created_at)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  if (created_at == NULL || !(time = g_date_time_new_from_iso8601 (created_at, NULL)))
+    return NULL;
+  return g_strdup_printf ("%04d-W%02d", g_date_time_get_week_numbering_year (time),
+                          g_date_time_get_week_of_year (time));
+}
+
+static gboolean
+filtered_alpha (RoundsInsightData  *data,
+                Annotators         *annotators,
+                const AlphaFilter  *filter,
+                double             *alpha,
+                guint              *n,
+                GError            **error)
+{
+  g_autoptr(RoundsReliability) reliability = rounds_reliability_new ();
+  RoundsAlphaResult result;
+
+  *n = 0;
+  for (guint i = 0; i < data->items->len; i++)
+    {
+      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+
+      if (filter->criterion == NULL && item->n_responses != 2)
+        continue;
+      for (guint j = 0; j < item->judgements->len; j++)
+        {
+          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
+          guint coder = annotator_index (annotators, judgement);
+          gboolean counted = FALSE;
+
+          if (coder == filter->without)
+            continue;
+          if (filter->week != NULL)
+            {
+              g_autofree char *week = iso_week (judgement->created_at);
+
+              if (g_strcmp0 (week, filter->week) != 0)
+                continue;
+            }
+          if (filter->criterion == NULL)
+            {
+              if (!judgement->has_preference)
+                continue;
+              rounds_reliability_add (reliability, item->item_id, coder, judgement->preference);
+              counted = TRUE;
+            }
+          else
+            for (guint c = 0; c < judgement->n_criteria; c++)
+              if (g_strcmp0 (judgement->criteria[c], filter->criterion) == 0)
+                for (guint r = 0; r < item->n_responses; r++)
+                  {
+                    int score = judgement->scores[r * judgement->n_criteria + c];
+
+                    if (score < 0)
+                      continue;
+                    rounds_reliability_add (reliability, UNIT (item->item_id, r), coder, score);
+                    counted = TRUE;
+                  }
+          *n += counted;
+        }
+    }
+  if (!rounds_alpha_compute (reliability,
+                             filter->criterion == NULL ? ROUNDS_METRIC_ORDINAL :
+                                                         ROUNDS_METRIC_INTERVAL,
+                             &result, error))
+    return FALSE;
+  *alpha = result.alpha;
+  return TRUE;
+}
+
+static RoundsPeriodAgreement *
+period_alpha (RoundsInsightData  *data,
+              Annotators         *annotators,
+              const AlphaFilter  *filter,
+              const char         *period,
+              GError            **error)
+{
+  RoundsPeriodAgreement *entry = g_new0 (RoundsPeriodAgreement, 1);
+
+  entry->period = g_strdup (period);
+  if (!filtered_alpha (data, annotators, filter, &entry->alpha, &entry->n, error))
+    {
+      period_agreement_free (entry);
+      return NULL;
+    }
+  return entry;
+}
+
+static gboolean
+compute_agreement (RoundsInsights     *self,
+                   RoundsInsightData  *data,
+                   Annotators         *annotators,
+                   GCancellable       *cancellable,
+                   GError            **error)
+{
+  g_autoptr(GPtrArray) weeks = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) criteria = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  AlphaFilter everyone = { 0 };
+  guint n;
+
+  if (!filtered_alpha (data, annotators, &everyone, &self->alpha, &n, error))
+    return FALSE;
+
+  for (guint a = 1; a < annotators->names->len; a++)
+    {
+      RoundsAnnotatorAgreement *entry = g_new0 (RoundsAnnotatorAgreement, 1);
+      AlphaFilter without = { a, NULL, NULL };
+      guint n_without;
+
+      entry->annotator = g_strdup (g_ptr_array_index (annotators->names, a));
+      entry->alpha_with = self->alpha;
+      g_ptr_array_add (self->agreement, entry);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !filtered_alpha (data, annotators, &without, &entry->alpha_without, &n_without,
+                           error))
+        return FALSE;
+      entry->n = n - n_without;
+    }
+
+  /* The criteria and weeks there are, in order. */
+  for (guint i = 0; i < data->items->len; i++)
+    {
+      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+
+      for (guint j = 0; j < item->judgements->len; j++)
+        {
+          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
+          char *week = iso_week (judgement->created_at);
+
+          /* Criteria somebody scored: a rubric nobody used is no finding. */
+          for (guint c = 0; c < judgement->n_criteria; c++)
+            for (guint r = 0; r < item->n_responses; r++)
+              if (judgement->scores[r * judgement->n_criteria + c] >= 0 &&
+                  g_hash_table_add (seen, judgement->criteria[c]))
+                g_ptr_array_add (criteria, judgement->criteria[c]);
+          if (week != NULL && !g_hash_table_contains (seen, week))
+            {
+              g_ptr_array_add (weeks, week);
+              g_hash_table_add (seen, week);
+            }
+          else
+            g_free (week);
+        }
+    }
+  g_ptr_array_sort (criteria, compare_names);
+  g_ptr_array_sort (weeks, compare_names);
+
+  for (guint c = 0; c < criteria->len; c++)
+    {
+      AlphaFilter filter = { 0, NULL, g_ptr_array_index (criteria, c) };
+      RoundsPeriodAgreement *entry = period_alpha (data, annotators, &filter, filter.criterion,
+                                                   error);
+
+      if (entry == NULL)
+        return FALSE;
+      g_ptr_array_add (self->criterion_alpha, entry);
+    }
+  for (guint w = 0; w < weeks->len; w++)
+    {
+      AlphaFilter filter = { 0, g_ptr_array_index (weeks, w), NULL };
+      RoundsPeriodAgreement *entry = period_alpha (data, annotators, &filter, filter.week,
+                                                   error);
+
+      if (entry == NULL)
+        return FALSE;
+      g_ptr_array_add (self->weekly, entry);
+    }
+  return TRUE;
+}
+
+/* All of it ------------------------------------------------------------------------------- */
+
+gboolean
+_rounds_insights_compute (RoundsInsights     *self,
+                          RoundsInsightData  *data,
+                          GCancellable       *cancellable,
+                          GError            **error)
+{
+  Annotators annotators;
+  gboolean ok;
+
+  if (!(self->options.confidence > 0 && self->options.confidence < 1) ||
+      !(self->options.ridge >= 0))
+    {
+      g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                   "Confidence must be between 0 and 1 and the ridge at least 0");
+      return FALSE;
+    }
+
+  self->n_items = data->items->len;
+  self->n_judgements = 0;
+  self->n_verdicts = 0;
+  for (guint i = 0; i < data->items->len; i++)
+    {
+      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+
+      self->n_judgements += item->judgements->len;
+      self->n_verdicts += item->verdict != NULL;
+    }
+
+  if (!_rounds_insights_leaderboard (self, data, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  compute_criteria (self, data);
+
+  annotators_init (&annotators, data);
+  self->n_annotators = annotators.names->len - 1;
+  compute_position_bias (self, data, &annotators);
+  compute_time (self, data, &annotators);
+  ok = !g_cancellable_set_error_if_cancelled (cancellable, error) &&
+       compute_agreement (self, data, &annotators, cancellable, error);
+  annotators_clear (&annotators);
+  return ok;
+}
+
+/* JSON ------------------------------------------------------------------------------------ */
+
+static void
+add_number (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_uint (JsonBuilder *builder,
+          const char  *name,
+          guint64      value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, (gint64) value);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_ratings (JsonBuilder *builder,
+             GPtrArray   *ratings)
+{
+  json_builder_begin_array (builder);
+  for (guint r = 0; r < ratings->len; r++)
+    {
+      RoundsModelRating *rating = g_ptr_array_index (ratings, r);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "model", rating->model);
+      add_number (builder, "rating", rating->rating);
+      add_number (builder, "lower", rating->lower);
+      add_number (builder, "upper", rating->upper);
+      add_uint (builder, "rank", rating->rank);
+      add_uint (builder, "wins", rating->wins);
+      add_uint (builder, "ties", rating->ties);
+      add_uint (builder, "losses", rating->losses);
+      add_uint (builder, "unacceptable", rating->unacceptable);
+      add_uint (builder, "comparisons", rating->n_comparisons);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+add_periods (JsonBuilder *builder,
+             const char  *name,
+             const char  *key,
+             GPtrArray   *periods)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint p = 0; p < periods->len; p++)
+    {
+      RoundsPeriodAgreement *period = g_ptr_array_index (periods, p);
+
+      json_builder_begin_object (builder);
+      add_string (builder, key, period->period);
+      add_number (builder, "alpha", period->alpha);
+      add_uint (builder, "n", period->n);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/**
+ * rounds_insights_to_json:
+ *
+ * Returns: (transfer full): the insights as one JSON object, pretty-printed; the members
+ *   are documented in the README ("rounds-cli insights")
+ */
 char *
 rounds_insights_to_json (const RoundsInsights *self)
 {
-  return g_strdup ("{}");
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint n;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  n = self->ratings->len;
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "datasets");
+  json_builder_begin_array (builder);
+  for (guint d = 0; d < self->datasets->len; d++)
+    json_builder_add_string_value (builder, g_ptr_array_index (self->datasets, d));
+  json_builder_end_array (builder);
+  add_uint (builder, "rubric_version", self->rubric_version);
+
+  json_builder_set_member_name (builder, "counts");
+  json_builder_begin_object (builder);
+  add_uint (builder, "items", self->n_items);
+  add_uint (builder, "judgements", self->n_judgements);
+  add_uint (builder, "annotators", self->n_annotators);
+  add_uint (builder, "verdicts", self->n_verdicts);
+  add_uint (builder, "unacceptable", self->n_unacceptable);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "options");
+  json_builder_begin_object (builder);
+  add_uint (builder, "bootstrap", self->options.bootstrap);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) self->options.seed);
+  json_builder_set_member_name (builder, "graded");
+  json_builder_add_boolean_value (builder, self->options.graded);
+  add_number (builder, "ridge", self->options.ridge);
+  add_number (builder, "confidence", self->options.confidence);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "ratings");
+  add_ratings (builder, self->ratings);
+
+  /* The matrix with its models, in leaderboard order. */
+  json_builder_set_member_name (builder, "matrix");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "models");
+  json_builder_begin_array (builder);
+  for (guint a = 0; a < n; a++)
+    json_builder_add_string_value (builder,
+                                   ((RoundsModelRating *) g_ptr_array_index (self->ratings, a))->model);
+  json_builder_end_array (builder);
+  for (guint which = 0; which < 2; which++)
+    {
+      const double *values = which == 0 ? self->matrix : self->matrix_count;
+
+      json_builder_set_member_name (builder, which == 0 ? "wins" : "comparisons");
+      json_builder_begin_array (builder);
+      for (guint a = 0; a < n; a++)
+        {
+          json_builder_begin_array (builder);
+          for (guint b = 0; b < n; b++)
+            json_builder_add_double_value (builder, values[a * n + b]);
+          json_builder_end_array (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "criteria");
+  json_builder_begin_array (builder);
+  for (guint c = 0; c < self->criteria->len; c++)
+    {
+      RoundsCriterionScore *score = g_ptr_array_index (self->criteria, c);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "criterion", score->criterion);
+      add_string (builder, "label", score->label);
+      add_string (builder, "model", score->model);
+      add_number (builder, "mean", score->mean);
+      add_number (builder, "lower", score->lower);
+      add_number (builder, "upper", score->upper);
+      add_uint (builder, "n", score->n);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "groups");
+  json_builder_begin_array (builder);
+  for (guint g = 0; g < self->groups->len; g++)
+    {
+      RoundsGroupRating *group = g_ptr_array_index (self->groups, g);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "group", group->group);
+      add_string (builder, "value", group->value);
+      json_builder_set_member_name (builder, "ratings");
+      add_ratings (builder, group->ratings);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "position_bias");
+  json_builder_begin_array (builder);
+  for (guint p = 0; p < self->position->len; p++)
+    {
+      RoundsPositionBias *bias = g_ptr_array_index (self->position, p);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "annotator", bias->annotator);
+      add_uint (builder, "decisive", bias->decisive);
+      add_uint (builder, "first_preferred", bias->first_preferred);
+      add_number (builder, "share", bias->share);
+      add_number (builder, "p_value", bias->p_value);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "time_on_task");
+  json_builder_begin_array (builder);
+  for (guint t = 0; t < self->time->len; t++)
+    {
+      RoundsTimeOnTask *time = g_ptr_array_index (self->time, t);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "annotator", time->annotator);
+      add_uint (builder, "n", time->n);
+      add_number (builder, "median_s", time->median_s);
+      add_number (builder, "p10_s", time->p10_s);
+      add_number (builder, "p90_s", time->p90_s);
+      json_builder_set_member_name (builder, "seconds");
+      json_builder_begin_array (builder);
+      for (guint s = 0; s < time->seconds->len; s++)
+        json_builder_add_double_value (builder, g_array_index (time->seconds, double, s));
+      json_builder_end_array (builder);
+      add_uint (builder, "n_fast", time->n_fast);
+      json_builder_set_member_name (builder, "fast");
+      json_builder_begin_array (builder);
+      for (guint f = 0; f < time->fast->len; f++)
+        json_builder_add_string_value (builder, g_ptr_array_index (time->fast, f));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "agreement");
+  json_builder_begin_array (builder);
+  for (guint a = 0; a < self->agreement->len; a++)
+    {
+      RoundsAnnotatorAgreement *agreement = g_ptr_array_index (self->agreement, a);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "annotator", agreement->annotator);
+      add_uint (builder, "n", agreement->n);
+      add_number (builder, "alpha_with", agreement->alpha_with);
+      add_number (builder, "alpha_without", agreement->alpha_without);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  add_periods (builder, "criterion_alpha", "criterion", self->criterion_alpha);
+  add_periods (builder, "weekly_alpha", "week", self->weekly);
+  add_number (builder, "alpha", self->alpha);
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, TRUE);
 }

@@ -130,6 +130,9 @@ gboolean      _rounds_store_insert_verdict    (RoundsStore          *self,
                                                RoundsOrigin          origin,
                                                gboolean             *inserted,
                                                GError              **error);
+GHashTable   *_rounds_store_list_current_verdicts (RoundsStore     *self,
+                                                  gint64           dataset_id,
+                                                  GError         **error);
 RoundsDataset *_rounds_dataset_new_from_row   (sqlite3_stmt     *stmt);
 gint64        _rounds_store_add_implicit_dataset (RoundsStore  *self,
                                                   const char   *name,

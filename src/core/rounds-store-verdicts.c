@@ -424,6 +424,44 @@ rounds_store_get_verdict (RoundsStore  *self,
 }
 
 /**
+ * _rounds_store_list_current_verdicts:
+ *
+ * The current verdict of every item of @dataset_id that has one, in one query.
+ *
+ * Returns: (transfer full): item id (gint64) → RoundsVerdict
+ */
+GHashTable *
+_rounds_store_list_current_verdicts (RoundsStore  *self,
+                                     gint64        dataset_id,
+                                     GError      **error)
+{
+  static const char sql[] =
+    "SELECT " VERDICT_COLUMNS ", j.item_id,"
+    " (SELECT COUNT(*) FROM responses r WHERE r.item_id = j.item_id) AS n_responses"
+    " FROM adjudications j"
+    " JOIN items i ON i.id = j.item_id"
+    " JOIN annotators an ON an.id = j.reviewer_id"
+    " WHERE i.dataset_id = ?1 AND j.is_current = 1";
+  g_autoptr(GHashTable) verdicts = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!(stmt = _rounds_store_prepare (self, sql, error)))
+    return NULL;
+  verdicts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                    (GDestroyNotify) rounds_verdict_free);
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (verdicts,
+                         g_memdup2 (&(gint64) { _rounds_sql_int64 (stmt, "item_id") },
+                                    sizeof (gint64)),
+                         verdict_from_row (stmt, (guint) _rounds_sql_int (stmt, "n_responses")));
+  if (!_rounds_store_step_end (self, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&verdicts);
+}
+
+/**
  * rounds_store_list_verdicts:
  *
  * Every verdict edit of @item by any reviewer, oldest first: the history a reviewer reads
