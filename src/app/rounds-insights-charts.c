@@ -429,8 +429,9 @@ draw_matrix (const RoundsInsights   *insights,
               cairo_fill (cr);
               continue;
             }
+          /* Never so strong that the text on it is hard to read, light or dark. */
           set_colour (cr, share >= 0.5 ? &style->accent : &style->negative,
-                      0.1 + 0.8 * fabs (share - 0.5) * 2);
+                      0.1 + 0.55 * fabs (share - 0.5) * 2);
           cairo_rectangle (cr, x + 1, y + 1, cell_w - 2, row - 2);
           cairo_fill (cr);
           cell = g_strdup_printf ("%.0f%%", 100 * share);
@@ -732,7 +733,7 @@ draw_time (const RoundsInsights   *insights,
         continue;
 
       /* Every time a dot, spread a little up and down so that equal times stay visible. */
-      set_colour (cr, &style->accent, 0.5);
+      set_colour (cr, &style->accent, 0.65);
       for (guint k = 0; t->seconds != NULL && k < t->seconds->len; k++)
         {
           double jitter = ((k * 7) % 5 - 2) * row / 12;
