@@ -158,6 +158,17 @@ test_demo (Fixture       *fixture,
     }
   /* Annotators are pseudonyms until Show Names. */
   g_assert_null (strstr (text, "dr-amara"));
+
+  /* Export Report… writes what the page shows as a PDF. */
+  {
+    g_autofree char *pdf = g_build_filename (fixture->dir, "report.pdf", NULL);
+    g_autofree char *head = NULL;
+
+    g_assert_true (rounds_insights_page_write_report (insights_page (fixture), pdf, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (pdf, &head, NULL, &error));
+    g_assert_true (g_str_has_prefix (head, "%PDF-"));
+  }
 }
 
 /* Copy Figures puts the text on the clipboard. */
