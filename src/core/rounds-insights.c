@@ -23,6 +23,7 @@
 
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rounds-agreement.h"
@@ -828,19 +829,56 @@ first_preferred (const RoundsJudgement *judgement,
   return TRUE;
 }
 
-/* Per annotator: index in the sorted list of names (0 is everyone). */
+/* The judgements as the label checks read them: each with its annotator's index in the
+ * sorted names (0 is everyone) and its ISO week's, looked up once. */
 typedef struct
 {
-  GPtrArray  *names;      /* NULL first, then sorted user names */
-  GHashTable *index;      /* name → index */
-} Annotators;
+  RoundsInsightItem *item;
+  RoundsJudgement   *judgement;
+  guint              coder;
+  guint              week;        /* index into Judged.weeks, or G_MAXUINT */
+} Row;
+
+typedef struct
+{
+  GPtrArray *names;               /* NULL first, then sorted user names */
+  GPtrArray *weeks;               /* "2026-W48", sorted */
+  GArray    *rows;                /* Row */
+} Judged;
+
+/* "2026-W48" for the day of an ISO 8601 time, or NULL. */
+static char *
+iso_week (const char *created_at)
+{
+  guint year, month, day;
+  g_autoptr(GDate) date = NULL;
+  guint week, week_year;
+
+  if (created_at == NULL || sscanf (created_at, "%4u-%2u-%2u", &year, &month, &day) != 3 ||
+      !g_date_valid_dmy (day, month, year))
+    return NULL;
+  date = g_date_new_dmy (day, month, year);
+  week = g_date_get_iso8601_week_of_year (date);
+  week_year = year;
+  if (month == 1 && week >= 52)
+    week_year--;
+  else if (month == 12 && week == 1)
+    week_year++;
+  return g_strdup_printf ("%04u-W%02u", week_year, week);
+}
 
 static void
-annotators_init (Annotators        *annotators,
-                 RoundsInsightData *data)
+judged_init (Judged            *judged,
+             RoundsInsightData *data)
 {
-  annotators->names = g_ptr_array_new ();
-  annotators->index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) coders = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) days = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) week_index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree guint *renumber = NULL;
+  GPtrArray *unsorted_weeks = g_ptr_array_new_with_free_func (g_free);
+
+  judged->names = g_ptr_array_new ();
+  judged->rows = g_array_new (FALSE, FALSE, sizeof (Row));
   for (guint i = 0; i < data->items->len; i++)
     {
       RoundsInsightItem *item = g_ptr_array_index (data->items, i);
@@ -848,67 +886,100 @@ annotators_init (Annotators        *annotators,
       for (guint j = 0; j < item->judgements->len; j++)
         {
           RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
+          Row row = { item, judgement, 0, G_MAXUINT };
+          gpointer found;
 
-          if (!g_hash_table_contains (annotators->index, judgement->annotator))
+          if (g_hash_table_add (coders, judgement->annotator))
+            g_ptr_array_add (judged->names, judgement->annotator);
+
+          /* Days are few: the week of each is worked out once. */
+          if (judgement->created_at != NULL && strlen (judgement->created_at) >= 10)
             {
-              g_hash_table_add (annotators->index, judgement->annotator);
-              g_ptr_array_add (annotators->names, judgement->annotator);
+              g_autofree char *day = g_strndup (judgement->created_at, 10);
+
+              if (!g_hash_table_lookup_extended (days, day, NULL, &found))
+                {
+                  char *week = iso_week (day);
+
+                  found = GUINT_TO_POINTER (G_MAXUINT);
+                  if (week != NULL &&
+                      !g_hash_table_lookup_extended (week_index, week, NULL, &found))
+                    {
+                      found = GUINT_TO_POINTER (unsorted_weeks->len);
+                      g_ptr_array_add (unsorted_weeks, week);
+                      g_hash_table_insert (week_index, week, found);
+                    }
+                  else
+                    g_free (week);
+                  g_hash_table_insert (days, g_steal_pointer (&day), found);
+                }
+              row.week = GPOINTER_TO_UINT (found);
             }
+          g_array_append_val (judged->rows, row);
         }
     }
-  g_ptr_array_sort (annotators->names, compare_names);
-  g_ptr_array_insert (annotators->names, 0, NULL);
-  for (guint a = 1; a < annotators->names->len; a++)
-    g_hash_table_insert (annotators->index, g_ptr_array_index (annotators->names, a),
-                         GUINT_TO_POINTER (a));
+
+  g_ptr_array_sort (judged->names, compare_names);
+  g_ptr_array_insert (judged->names, 0, NULL);
+  g_hash_table_remove_all (coders);
+  for (guint a = 1; a < judged->names->len; a++)
+    g_hash_table_insert (coders, g_ptr_array_index (judged->names, a), GUINT_TO_POINTER (a));
+
+  /* The week strings move to the sorted array, which frees them. */
+  judged->weeks = g_ptr_array_copy (unsorted_weeks, NULL, NULL);
+  g_ptr_array_set_free_func (judged->weeks, g_free);
+  g_ptr_array_set_free_func (unsorted_weeks, NULL);
+  g_ptr_array_sort (judged->weeks, compare_names);
+  renumber = g_new (guint, MAX (unsorted_weeks->len, 1));
+  for (guint w = 0; w < judged->weeks->len; w++)
+    renumber[GPOINTER_TO_UINT (g_hash_table_lookup (week_index,
+                                                    g_ptr_array_index (judged->weeks, w)))] = w;
+
+  for (guint r = 0; r < judged->rows->len; r++)
+    {
+      Row *row = &g_array_index (judged->rows, Row, r);
+
+      row->coder = GPOINTER_TO_UINT (g_hash_table_lookup (coders, row->judgement->annotator));
+      if (row->week != G_MAXUINT)
+        row->week = renumber[row->week];
+    }
+  g_hash_table_remove_all (week_index);
+  g_ptr_array_unref (unsorted_weeks);
 }
 
 static void
-annotators_clear (Annotators *annotators)
+judged_clear (Judged *judged)
 {
-  g_clear_pointer (&annotators->names, g_ptr_array_unref);
-  g_clear_pointer (&annotators->index, g_hash_table_unref);
-}
-
-static guint
-annotator_index (Annotators            *annotators,
-                 const RoundsJudgement *judgement)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (annotators->index, judgement->annotator));
+  g_clear_pointer (&judged->names, g_ptr_array_unref);
+  g_clear_pointer (&judged->weeks, g_ptr_array_unref);
+  g_clear_pointer (&judged->rows, g_array_unref);
 }
 
 static void
-compute_position_bias (RoundsInsights    *self,
-                       RoundsInsightData *data,
-                       Annotators        *annotators)
+compute_position_bias (RoundsInsights *self,
+                       Judged         *judged)
 {
-  guint n = annotators->names->len;
+  guint n = judged->names->len;
   g_autofree guint *decisive = g_new0 (guint, n);
   g_autofree guint *first = g_new0 (guint, n);
 
-  for (guint i = 0; i < data->items->len; i++)
+  for (guint r = 0; r < judged->rows->len; r++)
     {
-      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+      const Row *row = &g_array_index (judged->rows, Row, r);
+      gboolean preferred;
 
-      for (guint j = 0; j < item->judgements->len; j++)
-        {
-          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
-          guint a = annotator_index (annotators, judgement);
-          gboolean preferred;
-
-          if (!first_preferred (judgement, &preferred))
-            continue;
-          decisive[0]++;
-          decisive[a]++;
-          first[0] += preferred;
-          first[a] += preferred;
-        }
+      if (!first_preferred (row->judgement, &preferred))
+        continue;
+      decisive[0]++;
+      decisive[row->coder]++;
+      first[0] += preferred;
+      first[row->coder] += preferred;
     }
   for (guint a = 0; a < n; a++)
     {
       RoundsPositionBias *bias = g_new0 (RoundsPositionBias, 1);
 
-      bias->annotator = g_strdup (g_ptr_array_index (annotators->names, a));
+      bias->annotator = g_strdup (g_ptr_array_index (judged->names, a));
       bias->decisive = decisive[a];
       bias->first_preferred = first[a];
       bias->share = decisive[a] > 0 ? (double) first[a] / decisive[a] : NAN;
@@ -931,47 +1002,43 @@ compare_doubles (gconstpointer a,
 static void
 compute_time (RoundsInsights    *self,
               RoundsInsightData *data,
-              Annotators        *annotators)
+              Judged            *judged)
 {
-  guint n = annotators->names->len;
+  guint n = judged->names->len;
 
   for (guint a = 0; a < n; a++)
     {
       RoundsTimeOnTask *time = g_new0 (RoundsTimeOnTask, 1);
 
-      time->annotator = g_strdup (g_ptr_array_index (annotators->names, a));
+      time->annotator = g_strdup (g_ptr_array_index (judged->names, a));
       time->seconds = g_array_new (FALSE, FALSE, sizeof (double));
       time->fast = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (self->time, time);
     }
 
-  for (guint i = 0; i < data->items->len; i++)
+  for (guint r = 0; r < judged->rows->len; r++)
     {
-      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+      const Row *row = &g_array_index (judged->rows, Row, r);
+      RoundsInsightItem *item = row->item;
+      RoundsJudgement *judgement = row->judgement;
       double threshold = data->reading_seconds[item->dataset] * item->n_chars / 1000.0;
-      const char *dataset = rounds_dataset_get_name (g_ptr_array_index (data->datasets,
-                                                                        item->dataset));
+      RoundsTimeOnTask *everyone = g_ptr_array_index (self->time, 0);
+      RoundsTimeOnTask *own = g_ptr_array_index (self->time, row->coder);
+      double seconds = judgement->time_spent_ms / 1000.0;
 
-      for (guint j = 0; j < item->judgements->len; j++)
+      if (judgement->time_spent_ms <= 0)
+        continue;
+      g_array_append_val (everyone->seconds, seconds);
+      g_array_append_val (own->seconds, seconds);
+      if (seconds < threshold)
         {
-          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
-          RoundsTimeOnTask *everyone = g_ptr_array_index (self->time, 0);
-          RoundsTimeOnTask *own = g_ptr_array_index (self->time,
-                                                     annotator_index (annotators, judgement));
-          double seconds = judgement->time_spent_ms / 1000.0;
+          const char *dataset = rounds_dataset_get_name (g_ptr_array_index (data->datasets,
+                                                                            item->dataset));
+          char *doc_id = _rounds_doc_id ("judgement", judgement->annotator, dataset, item->key,
+                                         judgement->edit_id, NULL);
 
-          if (judgement->time_spent_ms <= 0)
-            continue;
-          g_array_append_val (everyone->seconds, seconds);
-          g_array_append_val (own->seconds, seconds);
-          if (seconds < threshold)
-            {
-              char *doc_id = _rounds_doc_id ("judgement", judgement->annotator, dataset,
-                                             item->key, judgement->edit_id, NULL);
-
-              g_ptr_array_add (everyone->fast, doc_id);
-              g_ptr_array_add (own->fast, g_strdup (doc_id));
-            }
+          g_ptr_array_add (everyone->fast, doc_id);
+          g_ptr_array_add (own->fast, g_strdup (doc_id));
         }
     }
 
@@ -997,26 +1064,13 @@ compute_time (RoundsInsights    *self,
 typedef struct
 {
   guint       without;      /* an annotator index to leave out; 0 for none */
-  const char *week;         /* only judgements of this ISO week, or NULL */
+  guint       week;         /* only judgements of this week, or G_MAXUINT */
   const char *criterion;    /* the scores of this criterion (interval) instead of the
                              * preference (ordinal) */
 } AlphaFilter;
 
-/* "2026-W48" for an ISO 8601 time, or NULL. */
-static char *
-iso_week (const char *created_at)
-{
-  g_autoptr(GDateTime) time = NULL;
-
-  if (created_at == NULL || !(time = g_date_time_new_from_iso8601 (created_at, NULL)))
-    return NULL;
-  return g_strdup_printf ("%04d-W%02d", g_date_time_get_week_numbering_year (time),
-                          g_date_time_get_week_of_year (time));
-}
-
 static gboolean
-filtered_alpha (RoundsInsightData  *data,
-                Annotators         *annotators,
+filtered_alpha (Judged             *judged,
                 const AlphaFilter  *filter,
                 double             *alpha,
                 guint              *n,
@@ -1026,48 +1080,36 @@ filtered_alpha (RoundsInsightData  *data,
   RoundsAlphaResult result;
 
   *n = 0;
-  for (guint i = 0; i < data->items->len; i++)
+  for (guint r = 0; r < judged->rows->len; r++)
     {
-      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+      const Row *row = &g_array_index (judged->rows, Row, r);
+      RoundsJudgement *judgement = row->judgement;
+      RoundsInsightItem *item = row->item;
+      gboolean counted = FALSE;
 
-      if (filter->criterion == NULL && item->n_responses != 2)
+      if (row->coder == filter->without ||
+          (filter->week != G_MAXUINT && row->week != filter->week))
         continue;
-      for (guint j = 0; j < item->judgements->len; j++)
+      if (filter->criterion == NULL)
         {
-          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
-          guint coder = annotator_index (annotators, judgement);
-          gboolean counted = FALSE;
-
-          if (coder == filter->without)
+          if (item->n_responses != 2 || !judgement->has_preference)
             continue;
-          if (filter->week != NULL)
-            {
-              g_autofree char *week = iso_week (judgement->created_at);
-
-              if (g_strcmp0 (week, filter->week) != 0)
-                continue;
-            }
-          if (filter->criterion == NULL)
-            {
-              if (!judgement->has_preference)
-                continue;
-              rounds_reliability_add (reliability, item->item_id, coder, judgement->preference);
-              counted = TRUE;
-            }
-          else
-            for (guint c = 0; c < judgement->n_criteria; c++)
-              if (g_strcmp0 (judgement->criteria[c], filter->criterion) == 0)
-                for (guint r = 0; r < item->n_responses; r++)
-                  {
-                    int score = judgement->scores[r * judgement->n_criteria + c];
-
-                    if (score < 0)
-                      continue;
-                    rounds_reliability_add (reliability, UNIT (item->item_id, r), coder, score);
-                    counted = TRUE;
-                  }
-          *n += counted;
+          rounds_reliability_add (reliability, item->item_id, row->coder, judgement->preference);
+          counted = TRUE;
         }
+      else
+        for (guint c = 0; c < judgement->n_criteria; c++)
+          if (g_strcmp0 (judgement->criteria[c], filter->criterion) == 0)
+            for (guint s = 0; s < item->n_responses; s++)
+              {
+                int score = judgement->scores[s * judgement->n_criteria + c];
+
+                if (score < 0)
+                  continue;
+                rounds_reliability_add (reliability, UNIT (item->item_id, s), row->coder, score);
+                counted = TRUE;
+              }
+      *n += counted;
     }
   if (!rounds_alpha_compute (reliability,
                              filter->criterion == NULL ? ROUNDS_METRIC_ORDINAL :
@@ -1078,103 +1120,77 @@ filtered_alpha (RoundsInsightData  *data,
   return TRUE;
 }
 
-static RoundsPeriodAgreement *
-period_alpha (RoundsInsightData  *data,
-              Annotators         *annotators,
-              const AlphaFilter  *filter,
-              const char         *period,
-              GError            **error)
+static gboolean
+add_period_alpha (GPtrArray          *periods,
+                  Judged             *judged,
+                  const AlphaFilter  *filter,
+                  const char         *period,
+                  GError            **error)
 {
   RoundsPeriodAgreement *entry = g_new0 (RoundsPeriodAgreement, 1);
 
   entry->period = g_strdup (period);
-  if (!filtered_alpha (data, annotators, filter, &entry->alpha, &entry->n, error))
-    {
-      period_agreement_free (entry);
-      return NULL;
-    }
-  return entry;
+  g_ptr_array_add (periods, entry);
+  return filtered_alpha (judged, filter, &entry->alpha, &entry->n, error);
 }
 
 static gboolean
 compute_agreement (RoundsInsights     *self,
-                   RoundsInsightData  *data,
-                   Annotators         *annotators,
+                   Judged             *judged,
                    GCancellable       *cancellable,
                    GError            **error)
 {
-  g_autoptr(GPtrArray) weeks = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) criteria = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  AlphaFilter everyone = { 0 };
+  AlphaFilter everyone = { 0, G_MAXUINT, NULL };
   guint n;
 
-  if (!filtered_alpha (data, annotators, &everyone, &self->alpha, &n, error))
+  if (!filtered_alpha (judged, &everyone, &self->alpha, &n, error))
     return FALSE;
 
-  for (guint a = 1; a < annotators->names->len; a++)
+  for (guint a = 1; a < judged->names->len; a++)
     {
       RoundsAnnotatorAgreement *entry = g_new0 (RoundsAnnotatorAgreement, 1);
-      AlphaFilter without = { a, NULL, NULL };
+      AlphaFilter without = { a, G_MAXUINT, NULL };
       guint n_without;
 
-      entry->annotator = g_strdup (g_ptr_array_index (annotators->names, a));
+      entry->annotator = g_strdup (g_ptr_array_index (judged->names, a));
       entry->alpha_with = self->alpha;
       g_ptr_array_add (self->agreement, entry);
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !filtered_alpha (data, annotators, &without, &entry->alpha_without, &n_without,
-                           error))
+          !filtered_alpha (judged, &without, &entry->alpha_without, &n_without, error))
         return FALSE;
       entry->n = n - n_without;
     }
 
-  /* The criteria and weeks there are, in order. */
-  for (guint i = 0; i < data->items->len; i++)
+  /* Criteria somebody scored: a rubric nobody used is no finding. */
+  for (guint r = 0; r < judged->rows->len; r++)
     {
-      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+      const Row *row = &g_array_index (judged->rows, Row, r);
+      RoundsJudgement *judgement = row->judgement;
 
-      for (guint j = 0; j < item->judgements->len; j++)
-        {
-          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
-          char *week = iso_week (judgement->created_at);
-
-          /* Criteria somebody scored: a rubric nobody used is no finding. */
-          for (guint c = 0; c < judgement->n_criteria; c++)
-            for (guint r = 0; r < item->n_responses; r++)
-              if (judgement->scores[r * judgement->n_criteria + c] >= 0 &&
-                  g_hash_table_add (seen, judgement->criteria[c]))
-                g_ptr_array_add (criteria, judgement->criteria[c]);
-          if (week != NULL && !g_hash_table_contains (seen, week))
-            {
-              g_ptr_array_add (weeks, week);
-              g_hash_table_add (seen, week);
-            }
-          else
-            g_free (week);
-        }
+      for (guint c = 0; c < judgement->n_criteria; c++)
+        for (guint s = 0; s < row->item->n_responses; s++)
+          if (judgement->scores[s * judgement->n_criteria + c] >= 0 &&
+              g_hash_table_add (seen, judgement->criteria[c]))
+            g_ptr_array_add (criteria, judgement->criteria[c]);
     }
   g_ptr_array_sort (criteria, compare_names);
-  g_ptr_array_sort (weeks, compare_names);
 
   for (guint c = 0; c < criteria->len; c++)
     {
-      AlphaFilter filter = { 0, NULL, g_ptr_array_index (criteria, c) };
-      RoundsPeriodAgreement *entry = period_alpha (data, annotators, &filter, filter.criterion,
-                                                   error);
+      AlphaFilter filter = { 0, G_MAXUINT, g_ptr_array_index (criteria, c) };
 
-      if (entry == NULL)
+      if (!add_period_alpha (self->criterion_alpha, judged, &filter, filter.criterion, error))
         return FALSE;
-      g_ptr_array_add (self->criterion_alpha, entry);
     }
-  for (guint w = 0; w < weeks->len; w++)
+  for (guint w = 0; w < judged->weeks->len; w++)
     {
-      AlphaFilter filter = { 0, g_ptr_array_index (weeks, w), NULL };
-      RoundsPeriodAgreement *entry = period_alpha (data, annotators, &filter, filter.week,
-                                                   error);
+      AlphaFilter filter = { 0, w, NULL };
 
-      if (entry == NULL)
+      if (!add_period_alpha (self->weekly, judged, &filter, g_ptr_array_index (judged->weeks, w),
+                             error))
         return FALSE;
-      g_ptr_array_add (self->weekly, entry);
     }
   return TRUE;
 }
@@ -1187,7 +1203,7 @@ _rounds_insights_compute (RoundsInsights     *self,
                           GCancellable       *cancellable,
                           GError            **error)
 {
-  Annotators annotators;
+  Judged judged;
   gboolean ok;
 
   if (!(self->options.confidence > 0 && self->options.confidence < 1) ||
@@ -1214,13 +1230,13 @@ _rounds_insights_compute (RoundsInsights     *self,
     return FALSE;
   compute_criteria (self, data);
 
-  annotators_init (&annotators, data);
-  self->n_annotators = annotators.names->len - 1;
-  compute_position_bias (self, data, &annotators);
-  compute_time (self, data, &annotators);
+  judged_init (&judged, data);
+  self->n_annotators = judged.names->len - 1;
+  compute_position_bias (self, &judged);
+  compute_time (self, data, &judged);
   ok = !g_cancellable_set_error_if_cancelled (cancellable, error) &&
-       compute_agreement (self, data, &annotators, cancellable, error);
-  annotators_clear (&annotators);
+       compute_agreement (self, &judged, cancellable, error);
+  judged_clear (&judged);
   return ok;
 }
 
