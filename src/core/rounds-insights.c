@@ -21,6 +21,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -1209,8 +1210,8 @@ _rounds_insights_compute (RoundsInsights     *self,
   if (!(self->options.confidence > 0 && self->options.confidence < 1) ||
       !(self->options.ridge >= 0))
     {
-      g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
-                   "Confidence must be between 0 and 1 and the ridge at least 0");
+      g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                           _("The confidence must be between 0 and 1, and the ridge 0 or more"));
       return FALSE;
     }
 
