@@ -16,6 +16,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "rounds-bradley-terry.h"
 #include "rounds-insights-private.h"
@@ -71,10 +72,31 @@ simulate (guint n_judgements)
   return scenarios;
 }
 
-static double
-seconds_since (gint64 start)
+/* Wall-clock and CPU time: the machine is shared, and the CPU time says what the wall
+ * clock hides under load. */
+typedef struct
 {
-  return (g_get_monotonic_time () - start) / 1e6;
+  gint64 wall;
+  gint64 cpu;
+} Clock;
+
+static Clock
+clock_now (void)
+{
+  struct timespec cpu;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu);
+  return (Clock) { g_get_monotonic_time (), cpu.tv_sec * G_USEC_PER_SEC + cpu.tv_nsec / 1000 };
+}
+
+/* "430 ms (CPU 410 ms)" since @start */
+static char *
+since (Clock start)
+{
+  Clock now = clock_now ();
+
+  return g_strdup_printf ("%.0f ms (CPU %.0f ms)", (now.wall - start.wall) / 1000.0,
+                          (now.cpu - start.cpu) / 1000.0);
 }
 
 static void
@@ -84,8 +106,10 @@ in_memory (GArray *scenarios,
   g_autoptr(RoundsBradleyTerry) bt = rounds_bradley_terry_new (N_MODELS);
   g_autoptr(GError) error = NULL;
   double beta[N_MODELS], lower[N_MODELS], upper[N_MODELS];
-  gint64 start = g_get_monotonic_time ();
-  double added, fitted, total;
+  g_autofree char *added = NULL;
+  g_autofree char *fitted = NULL;
+  g_autofree char *total = NULL;
+  Clock start = clock_now ();
   guint n = 0;
 
   for (guint s = 0; s < scenarios->len; s++)
@@ -100,20 +124,21 @@ in_memory (GArray *scenarios,
                                     p < 0 ? 1.0 : p > 0 ? 0.0 : 0.5, 1.0);
         }
     }
-  added = seconds_since (start);
-  start = g_get_monotonic_time ();
+  added = since (start);
+  start = clock_now ();
   if (!rounds_bradley_terry_fit (bt, ROUNDS_BRADLEY_TERRY_RIDGE, beta, &error))
     g_error ("fit: %s", error->message);
-  fitted = seconds_since (start);
+  fitted = since (start);
   if (!rounds_bradley_terry_bootstrap (bt, ROUNDS_BRADLEY_TERRY_RIDGE, beta, ROUNDS, 1, 0.95,
                                        lower, upper, &error))
     g_error ("bootstrap: %s", error->message);
-  total = seconds_since (start);
+  total = since (start);
 
   g_print ("in memory, %u judgements of %u models in %u scenarios:\n", n, N_MODELS,
            scenarios->len);
-  g_print ("   fit + %u bootstrap rounds: %.0f ms (fit with aggregation %.0f ms); adding the "
-           "comparisons %.0f ms\n", ROUNDS, total * 1000, fitted * 1000, added * 1000);
+  g_print ("   fit + %u bootstrap rounds: %s; of which the fit with aggregation %s\n", ROUNDS,
+           total, fitted);
+  g_print ("   adding the comparisons: %s\n", added);
   g_print ("   best model %.0f [%.0f, %.0f], worst %.0f [%.0f, %.0f]\n",
            rounds_bradley_terry_rating (beta[0]), rounds_bradley_terry_rating (lower[0]),
            rounds_bradley_terry_rating (upper[0]),
@@ -222,8 +247,11 @@ from_store (GArray *scenarios,
   g_autoptr(RoundsInsights) board = NULL;
   g_autoptr(RoundsInsights) insights = NULL;
   RoundsInsightsOptions options;
-  double read, leaderboard, everything;
-  gint64 start;
+  g_autofree char *read = NULL;
+  g_autofree char *leaderboard = NULL;
+  g_autofree char *together = NULL;
+  g_autofree char *everything = NULL;
+  Clock start, begin;
 
   g_assert_no_error (error);
   if (!(store = rounds_store_open (db_path, &error)))
@@ -231,28 +259,30 @@ from_store (GArray *scenarios,
   fill (store, scenarios, n_judgements);
   rounds_insights_options_init (&options);
 
-  start = g_get_monotonic_time ();
+  begin = start = clock_now ();
   if (!(data = _rounds_store_read_insight_data (store, NULL, NULL, &error)))
     g_error ("%s", error->message);
-  read = seconds_since (start);
-  start = g_get_monotonic_time ();
+  read = since (start);
+  start = clock_now ();
   board = _rounds_insights_new (data, &options);
   if (!_rounds_insights_leaderboard (board, data, &error))
     g_error ("%s", error->message);
-  leaderboard = seconds_since (start);
+  leaderboard = since (start);
+  together = since (begin);
 
-  start = g_get_monotonic_time ();
+  start = clock_now ();
   if (!(insights = rounds_store_compute_insights (store, NULL, &options, NULL, &error)))
     g_error ("%s", error->message);
-  everything = seconds_since (start);
+  everything = since (start);
 
   g_print ("from SQLite, %u judgements:\n", insights->n_judgements);
-  g_print ("   reading: %.0f ms; leaderboard + %u bootstrap rounds (with per-specialty and "
-           "per-language fits): %.0f ms; together %.0f ms\n",
-           read * 1000, ROUNDS, leaderboard * 1000, (read + leaderboard) * 1000);
+  g_print ("   reading them (_rounds_store_read_insight_data): %s\n", read);
+  g_print ("   leaderboard + %u bootstrap rounds, with the per-specialty and per-language fits: "
+           "%s\n", ROUNDS, leaderboard);
+  g_print ("   reading + leaderboard: %s\n", together);
   g_print ("   every figure (rounds_store_compute_insights: reading, leaderboard, position bias, "
-           "time on task, alpha with and without each of %u annotators, by week): %.0f ms\n",
-           insights->n_annotators, everything * 1000);
+           "time on task, alpha with and without each of %u annotators, by week): %s\n",
+           insights->n_annotators, everything);
 
   g_clear_object (&store);
   for (guint f = 0; f < 3; f++)

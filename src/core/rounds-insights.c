@@ -250,6 +250,14 @@ vote_outcome (const RoundsInsightItem *item,
 
 typedef struct
 {
+  char               *group;
+  char               *value;
+  RoundsBradleyTerry *fit;
+  guint              *won, *tied, *lost, *unacceptable;
+} GroupFit;
+
+typedef struct
+{
   RoundsInsights     *self;
   guint               n_models;
   RoundsBradleyTerry *all;
@@ -257,15 +265,9 @@ typedef struct
   double             *wins;             /* n × n: wins plus half ties of row over column */
   double             *count;
   guint              *won, *tied, *lost, *unacceptable;
+  RoundsInsightItem  *item;             /* the item whose groups are in @item_groups */
+  GroupFit           *item_groups[2];
 } Board;
-
-typedef struct
-{
-  char               *group;
-  char               *value;
-  RoundsBradleyTerry *fit;
-  guint              *won, *tied, *lost, *unacceptable;
-} GroupFit;
 
 static void
 group_fit_free (gpointer data)
@@ -341,8 +343,15 @@ board_add_vote (RoundsInsightItem *item,
 {
   Board *board = user_data;
   guint weight = (guint) vote->weight;
-  GroupFit *groups[2] = { board_group (board, "specialty", item->specialty),
-                          board_group (board, "language", item->language) };
+  GroupFit **groups = board->item_groups;
+
+  /* An item's votes come together: its groups are looked up once. */
+  if (board->item != item)
+    {
+      board->item = item;
+      groups[0] = board_group (board, "specialty", item->specialty);
+      groups[1] = board_group (board, "language", item->language);
+    }
 
   if (vote->unacceptable)
     {
@@ -351,7 +360,7 @@ board_add_vote (RoundsInsightItem *item,
         if (item->models[r] >= 0)
           {
             board->unacceptable[item->models[r]] += weight;
-            for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+            for (guint g = 0; g < 2; g++)
               if (groups[g] != NULL)
                 groups[g]->unacceptable[item->models[r]] += weight;
           }
@@ -372,7 +381,7 @@ board_add_vote (RoundsInsightItem *item,
         board->wins[j * board->n_models + i] += weight * (1 - sign) / 2.0;
         board->count[i * board->n_models + j] += weight;
         board->count[j * board->n_models + i] += weight;
-        for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+        for (guint g = 0; g < 2; g++)
           if (groups[g] != NULL)
             {
               rounds_bradley_terry_add (groups[g]->fit, item->item_id, i, j, outcome,
