@@ -165,14 +165,11 @@ fill (RoundsStore *store,
                                " updated_at) VALUES (1, 'bench', 'Benchmark', 'x',"
                                " '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z');",
                            NULL, NULL, NULL));
-  for (guint a = 1; a <= N_ANNOTATORS; a++)
-    {
-      g_autofree char *sql = g_strdup_printf ("INSERT INTO annotators (id, user_name, created_at)"
-                                              " VALUES (%u, 'annotator-%02u',"
-                                              " '2026-12-01T00:00:00.000Z')", a, a);
-
-      check (db, sqlite3_exec (db, sql, NULL, NULL, NULL));
-    }
+  check (db, sqlite3_exec (db, "WITH RECURSIVE k (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k"
+                               " WHERE n < " G_STRINGIFY (N_ANNOTATORS) ")"
+                               " INSERT INTO annotators (id, user_name, created_at)"
+                               " SELECT n, printf ('annotator-%02d', n), '2026-12-01T00:00:00.000Z'"
+                               " FROM k", NULL, NULL, NULL));
   check (db, sqlite3_prepare_v2 (db, "INSERT INTO items (id, dataset_id, key, position, scenario,"
                                      " specialty, language, content_hash, overlap, n_submitted)"
                                      " VALUES (?1, 1, ?2, ?1, ?3, ?4, ?5, 'x', 3, 3)",

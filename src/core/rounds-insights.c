@@ -1285,50 +1285,141 @@ add_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
-static void
-add_ratings (JsonBuilder *builder,
-             GPtrArray   *ratings)
-{
-  json_builder_begin_array (builder);
-  for (guint r = 0; r < ratings->len; r++)
-    {
-      RoundsModelRating *rating = g_ptr_array_index (ratings, r);
+/* Writes one element of an array into the object the caller began. */
+typedef void (*WriteFunc) (JsonBuilder   *builder,
+                           gconstpointer  element,
+                           gconstpointer  data);
 
+/* An array of objects, one per element of @elements, as member @name (NULL: as a value). */
+static void
+add_objects (JsonBuilder   *builder,
+             const char    *name,
+             GPtrArray     *elements,
+             WriteFunc      write,
+             gconstpointer  data)
+{
+  if (name != NULL)
+    json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint e = 0; e < elements->len; e++)
+    {
       json_builder_begin_object (builder);
-      add_string (builder, "model", rating->model);
-      add_number (builder, "rating", rating->rating);
-      add_number (builder, "lower", rating->lower);
-      add_number (builder, "upper", rating->upper);
-      add_uint (builder, "rank", rating->rank);
-      add_uint (builder, "wins", rating->wins);
-      add_uint (builder, "ties", rating->ties);
-      add_uint (builder, "losses", rating->losses);
-      add_uint (builder, "unacceptable", rating->unacceptable);
-      add_uint (builder, "comparisons", rating->n_comparisons);
+      write (builder, g_ptr_array_index (elements, e), data);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
 }
 
 static void
-add_periods (JsonBuilder *builder,
-             const char  *name,
-             const char  *key,
-             GPtrArray   *periods)
+write_rating (JsonBuilder   *builder,
+              gconstpointer  element,
+              gconstpointer  data)
 {
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  for (guint p = 0; p < periods->len; p++)
-    {
-      RoundsPeriodAgreement *period = g_ptr_array_index (periods, p);
+  const RoundsModelRating *rating = element;
 
-      json_builder_begin_object (builder);
-      add_string (builder, key, period->period);
-      add_number (builder, "alpha", period->alpha);
-      add_uint (builder, "n", period->n);
-      json_builder_end_object (builder);
-    }
+  add_string (builder, "model", rating->model);
+  add_number (builder, "rating", rating->rating);
+  add_number (builder, "lower", rating->lower);
+  add_number (builder, "upper", rating->upper);
+  add_uint (builder, "rank", rating->rank);
+  add_uint (builder, "wins", rating->wins);
+  add_uint (builder, "ties", rating->ties);
+  add_uint (builder, "losses", rating->losses);
+  add_uint (builder, "unacceptable", rating->unacceptable);
+  add_uint (builder, "comparisons", rating->n_comparisons);
+}
+
+static void
+write_score (JsonBuilder   *builder,
+             gconstpointer  element,
+             gconstpointer  data)
+{
+  const RoundsCriterionScore *score = element;
+
+  add_string (builder, "criterion", score->criterion);
+  add_string (builder, "label", score->label);
+  add_string (builder, "model", score->model);
+  add_number (builder, "mean", score->mean);
+  add_number (builder, "lower", score->lower);
+  add_number (builder, "upper", score->upper);
+  add_uint (builder, "n", score->n);
+}
+
+static void
+write_group (JsonBuilder   *builder,
+             gconstpointer  element,
+             gconstpointer  data)
+{
+  const RoundsGroupRating *group = element;
+
+  add_string (builder, "group", group->group);
+  add_string (builder, "value", group->value);
+  add_objects (builder, "ratings", group->ratings, write_rating, NULL);
+}
+
+static void
+write_bias (JsonBuilder   *builder,
+            gconstpointer  element,
+            gconstpointer  data)
+{
+  const RoundsPositionBias *bias = element;
+
+  add_string (builder, "annotator", bias->annotator);
+  add_uint (builder, "decisive", bias->decisive);
+  add_uint (builder, "first_preferred", bias->first_preferred);
+  add_number (builder, "share", bias->share);
+  add_number (builder, "p_value", bias->p_value);
+}
+
+static void
+write_time (JsonBuilder   *builder,
+            gconstpointer  element,
+            gconstpointer  data)
+{
+  const RoundsTimeOnTask *time = element;
+
+  add_string (builder, "annotator", time->annotator);
+  add_uint (builder, "n", time->n);
+  add_number (builder, "median_s", time->median_s);
+  add_number (builder, "p10_s", time->p10_s);
+  add_number (builder, "p90_s", time->p90_s);
+  json_builder_set_member_name (builder, "seconds");
+  json_builder_begin_array (builder);
+  for (guint s = 0; s < time->seconds->len; s++)
+    json_builder_add_double_value (builder, g_array_index (time->seconds, double, s));
   json_builder_end_array (builder);
+  add_uint (builder, "n_fast", time->n_fast);
+  json_builder_set_member_name (builder, "fast");
+  json_builder_begin_array (builder);
+  for (guint f = 0; f < time->fast->len; f++)
+    json_builder_add_string_value (builder, g_ptr_array_index (time->fast, f));
+  json_builder_end_array (builder);
+}
+
+static void
+write_agreement (JsonBuilder   *builder,
+                 gconstpointer  element,
+                 gconstpointer  data)
+{
+  const RoundsAnnotatorAgreement *agreement = element;
+
+  add_string (builder, "annotator", agreement->annotator);
+  add_uint (builder, "n", agreement->n);
+  add_number (builder, "alpha_with", agreement->alpha_with);
+  add_number (builder, "alpha_without", agreement->alpha_without);
+}
+
+/* @data: the name of the member that holds the period ("criterion", "week") */
+static void
+write_period (JsonBuilder   *builder,
+              gconstpointer  element,
+              gconstpointer  data)
+{
+  const RoundsPeriodAgreement *period = element;
+
+  add_string (builder, data, period->period);
+  add_number (builder, "alpha", period->alpha);
+  add_uint (builder, "n", period->n);
 }
 
 /**
@@ -1376,8 +1467,7 @@ rounds_insights_to_json (const RoundsInsights *self)
   add_number (builder, "confidence", self->options.confidence);
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "ratings");
-  add_ratings (builder, self->ratings);
+  add_objects (builder, "ratings", self->ratings, write_rating, NULL);
 
   /* The matrix with its models, in leaderboard order. */
   json_builder_set_member_name (builder, "matrix");
@@ -1405,99 +1495,13 @@ rounds_insights_to_json (const RoundsInsights *self)
     }
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "criteria");
-  json_builder_begin_array (builder);
-  for (guint c = 0; c < self->criteria->len; c++)
-    {
-      RoundsCriterionScore *score = g_ptr_array_index (self->criteria, c);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "criterion", score->criterion);
-      add_string (builder, "label", score->label);
-      add_string (builder, "model", score->model);
-      add_number (builder, "mean", score->mean);
-      add_number (builder, "lower", score->lower);
-      add_number (builder, "upper", score->upper);
-      add_uint (builder, "n", score->n);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "groups");
-  json_builder_begin_array (builder);
-  for (guint g = 0; g < self->groups->len; g++)
-    {
-      RoundsGroupRating *group = g_ptr_array_index (self->groups, g);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "group", group->group);
-      add_string (builder, "value", group->value);
-      json_builder_set_member_name (builder, "ratings");
-      add_ratings (builder, group->ratings);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "position_bias");
-  json_builder_begin_array (builder);
-  for (guint p = 0; p < self->position->len; p++)
-    {
-      RoundsPositionBias *bias = g_ptr_array_index (self->position, p);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "annotator", bias->annotator);
-      add_uint (builder, "decisive", bias->decisive);
-      add_uint (builder, "first_preferred", bias->first_preferred);
-      add_number (builder, "share", bias->share);
-      add_number (builder, "p_value", bias->p_value);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "time_on_task");
-  json_builder_begin_array (builder);
-  for (guint t = 0; t < self->time->len; t++)
-    {
-      RoundsTimeOnTask *time = g_ptr_array_index (self->time, t);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "annotator", time->annotator);
-      add_uint (builder, "n", time->n);
-      add_number (builder, "median_s", time->median_s);
-      add_number (builder, "p10_s", time->p10_s);
-      add_number (builder, "p90_s", time->p90_s);
-      json_builder_set_member_name (builder, "seconds");
-      json_builder_begin_array (builder);
-      for (guint s = 0; s < time->seconds->len; s++)
-        json_builder_add_double_value (builder, g_array_index (time->seconds, double, s));
-      json_builder_end_array (builder);
-      add_uint (builder, "n_fast", time->n_fast);
-      json_builder_set_member_name (builder, "fast");
-      json_builder_begin_array (builder);
-      for (guint f = 0; f < time->fast->len; f++)
-        json_builder_add_string_value (builder, g_ptr_array_index (time->fast, f));
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "agreement");
-  json_builder_begin_array (builder);
-  for (guint a = 0; a < self->agreement->len; a++)
-    {
-      RoundsAnnotatorAgreement *agreement = g_ptr_array_index (self->agreement, a);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "annotator", agreement->annotator);
-      add_uint (builder, "n", agreement->n);
-      add_number (builder, "alpha_with", agreement->alpha_with);
-      add_number (builder, "alpha_without", agreement->alpha_without);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  add_periods (builder, "criterion_alpha", "criterion", self->criterion_alpha);
-  add_periods (builder, "weekly_alpha", "week", self->weekly);
+  add_objects (builder, "criteria", self->criteria, write_score, NULL);
+  add_objects (builder, "groups", self->groups, write_group, NULL);
+  add_objects (builder, "position_bias", self->position, write_bias, NULL);
+  add_objects (builder, "time_on_task", self->time, write_time, NULL);
+  add_objects (builder, "agreement", self->agreement, write_agreement, NULL);
+  add_objects (builder, "criterion_alpha", self->criterion_alpha, write_period, "criterion");
+  add_objects (builder, "weekly_alpha", self->weekly, write_period, "week");
   add_number (builder, "alpha", self->alpha);
 
   json_builder_end_object (builder);
