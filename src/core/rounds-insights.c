@@ -21,8 +21,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rounds-agreement.h"
@@ -248,6 +250,14 @@ vote_outcome (const RoundsInsightItem *item,
 
 typedef struct
 {
+  char               *group;
+  char               *value;
+  RoundsBradleyTerry *fit;
+  guint              *won, *tied, *lost, *unacceptable;
+} GroupFit;
+
+typedef struct
+{
   RoundsInsights     *self;
   guint               n_models;
   RoundsBradleyTerry *all;
@@ -255,15 +265,9 @@ typedef struct
   double             *wins;             /* n × n: wins plus half ties of row over column */
   double             *count;
   guint              *won, *tied, *lost, *unacceptable;
+  RoundsInsightItem  *item;             /* the item whose groups are in @item_groups */
+  GroupFit           *item_groups[2];
 } Board;
-
-typedef struct
-{
-  char               *group;
-  char               *value;
-  RoundsBradleyTerry *fit;
-  guint              *won, *tied, *lost, *unacceptable;
-} GroupFit;
 
 static void
 group_fit_free (gpointer data)
@@ -339,8 +343,15 @@ board_add_vote (RoundsInsightItem *item,
 {
   Board *board = user_data;
   guint weight = (guint) vote->weight;
-  GroupFit *groups[2] = { board_group (board, "specialty", item->specialty),
-                          board_group (board, "language", item->language) };
+  GroupFit **groups = board->item_groups;
+
+  /* An item's votes come together: its groups are looked up once. */
+  if (board->item != item)
+    {
+      board->item = item;
+      groups[0] = board_group (board, "specialty", item->specialty);
+      groups[1] = board_group (board, "language", item->language);
+    }
 
   if (vote->unacceptable)
     {
@@ -349,7 +360,7 @@ board_add_vote (RoundsInsightItem *item,
         if (item->models[r] >= 0)
           {
             board->unacceptable[item->models[r]] += weight;
-            for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+            for (guint g = 0; g < 2; g++)
               if (groups[g] != NULL)
                 groups[g]->unacceptable[item->models[r]] += weight;
           }
@@ -370,7 +381,7 @@ board_add_vote (RoundsInsightItem *item,
         board->wins[j * board->n_models + i] += weight * (1 - sign) / 2.0;
         board->count[i * board->n_models + j] += weight;
         board->count[j * board->n_models + i] += weight;
-        for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+        for (guint g = 0; g < 2; g++)
           if (groups[g] != NULL)
             {
               rounds_bradley_terry_add (groups[g]->fit, item->item_id, i, j, outcome,
@@ -828,19 +839,56 @@ first_preferred (const RoundsJudgement *judgement,
   return TRUE;
 }
 
-/* Per annotator: index in the sorted list of names (0 is everyone). */
+/* The judgements as the label checks read them: each with its annotator's index in the
+ * sorted names (0 is everyone) and its ISO week's, looked up once. */
 typedef struct
 {
-  GPtrArray  *names;      /* NULL first, then sorted user names */
-  GHashTable *index;      /* name → index */
-} Annotators;
+  RoundsInsightItem *item;
+  RoundsJudgement   *judgement;
+  guint              coder;
+  guint              week;        /* index into Judged.weeks, or G_MAXUINT */
+} Row;
+
+typedef struct
+{
+  GPtrArray *names;               /* NULL first, then sorted user names */
+  GPtrArray *weeks;               /* "2026-W48", sorted */
+  GArray    *rows;                /* Row */
+} Judged;
+
+/* "2026-W48" for the day of an ISO 8601 time, or NULL. */
+static char *
+iso_week (const char *created_at)
+{
+  guint year, month, day;
+  g_autoptr(GDate) date = NULL;
+  guint week, week_year;
+
+  if (created_at == NULL || sscanf (created_at, "%4u-%2u-%2u", &year, &month, &day) != 3 ||
+      !g_date_valid_dmy (day, month, year))
+    return NULL;
+  date = g_date_new_dmy (day, month, year);
+  week = g_date_get_iso8601_week_of_year (date);
+  week_year = year;
+  if (month == 1 && week >= 52)
+    week_year--;
+  else if (month == 12 && week == 1)
+    week_year++;
+  return g_strdup_printf ("%04u-W%02u", week_year, week);
+}
 
 static void
-annotators_init (Annotators        *annotators,
-                 RoundsInsightData *data)
+judged_init (Judged            *judged,
+             RoundsInsightData *data)
 {
-  annotators->names = g_ptr_array_new ();
-  annotators->index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) coders = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) days = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) week_index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree guint *renumber = NULL;
+  GPtrArray *unsorted_weeks = g_ptr_array_new_with_free_func (g_free);
+
+  judged->names = g_ptr_array_new ();
+  judged->rows = g_array_new (FALSE, FALSE, sizeof (Row));
   for (guint i = 0; i < data->items->len; i++)
     {
       RoundsInsightItem *item = g_ptr_array_index (data->items, i);
@@ -848,67 +896,100 @@ annotators_init (Annotators        *annotators,
       for (guint j = 0; j < item->judgements->len; j++)
         {
           RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
+          Row row = { item, judgement, 0, G_MAXUINT };
+          gpointer found;
 
-          if (!g_hash_table_contains (annotators->index, judgement->annotator))
+          if (g_hash_table_add (coders, judgement->annotator))
+            g_ptr_array_add (judged->names, judgement->annotator);
+
+          /* Days are few: the week of each is worked out once. */
+          if (judgement->created_at != NULL && strlen (judgement->created_at) >= 10)
             {
-              g_hash_table_add (annotators->index, judgement->annotator);
-              g_ptr_array_add (annotators->names, judgement->annotator);
+              g_autofree char *day = g_strndup (judgement->created_at, 10);
+
+              if (!g_hash_table_lookup_extended (days, day, NULL, &found))
+                {
+                  char *week = iso_week (day);
+
+                  found = GUINT_TO_POINTER (G_MAXUINT);
+                  if (week != NULL &&
+                      !g_hash_table_lookup_extended (week_index, week, NULL, &found))
+                    {
+                      found = GUINT_TO_POINTER (unsorted_weeks->len);
+                      g_ptr_array_add (unsorted_weeks, week);
+                      g_hash_table_insert (week_index, week, found);
+                    }
+                  else
+                    g_free (week);
+                  g_hash_table_insert (days, g_steal_pointer (&day), found);
+                }
+              row.week = GPOINTER_TO_UINT (found);
             }
+          g_array_append_val (judged->rows, row);
         }
     }
-  g_ptr_array_sort (annotators->names, compare_names);
-  g_ptr_array_insert (annotators->names, 0, NULL);
-  for (guint a = 1; a < annotators->names->len; a++)
-    g_hash_table_insert (annotators->index, g_ptr_array_index (annotators->names, a),
-                         GUINT_TO_POINTER (a));
+
+  g_ptr_array_sort (judged->names, compare_names);
+  g_ptr_array_insert (judged->names, 0, NULL);
+  g_hash_table_remove_all (coders);
+  for (guint a = 1; a < judged->names->len; a++)
+    g_hash_table_insert (coders, g_ptr_array_index (judged->names, a), GUINT_TO_POINTER (a));
+
+  /* The week strings move to the sorted array, which frees them. */
+  judged->weeks = g_ptr_array_copy (unsorted_weeks, NULL, NULL);
+  g_ptr_array_set_free_func (judged->weeks, g_free);
+  g_ptr_array_set_free_func (unsorted_weeks, NULL);
+  g_ptr_array_sort (judged->weeks, compare_names);
+  renumber = g_new (guint, MAX (unsorted_weeks->len, 1));
+  for (guint w = 0; w < judged->weeks->len; w++)
+    renumber[GPOINTER_TO_UINT (g_hash_table_lookup (week_index,
+                                                    g_ptr_array_index (judged->weeks, w)))] = w;
+
+  for (guint r = 0; r < judged->rows->len; r++)
+    {
+      Row *row = &g_array_index (judged->rows, Row, r);
+
+      row->coder = GPOINTER_TO_UINT (g_hash_table_lookup (coders, row->judgement->annotator));
+      if (row->week != G_MAXUINT)
+        row->week = renumber[row->week];
+    }
+  g_hash_table_remove_all (week_index);
+  g_ptr_array_unref (unsorted_weeks);
 }
 
 static void
-annotators_clear (Annotators *annotators)
+judged_clear (Judged *judged)
 {
-  g_clear_pointer (&annotators->names, g_ptr_array_unref);
-  g_clear_pointer (&annotators->index, g_hash_table_unref);
-}
-
-static guint
-annotator_index (Annotators            *annotators,
-                 const RoundsJudgement *judgement)
-{
-  return GPOINTER_TO_UINT (g_hash_table_lookup (annotators->index, judgement->annotator));
+  g_clear_pointer (&judged->names, g_ptr_array_unref);
+  g_clear_pointer (&judged->weeks, g_ptr_array_unref);
+  g_clear_pointer (&judged->rows, g_array_unref);
 }
 
 static void
-compute_position_bias (RoundsInsights    *self,
-                       RoundsInsightData *data,
-                       Annotators        *annotators)
+compute_position_bias (RoundsInsights *self,
+                       Judged         *judged)
 {
-  guint n = annotators->names->len;
+  guint n = judged->names->len;
   g_autofree guint *decisive = g_new0 (guint, n);
   g_autofree guint *first = g_new0 (guint, n);
 
-  for (guint i = 0; i < data->items->len; i++)
+  for (guint r = 0; r < judged->rows->len; r++)
     {
-      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+      const Row *row = &g_array_index (judged->rows, Row, r);
+      gboolean preferred;
 
-      for (guint j = 0; j < item->judgements->len; j++)
-        {
-          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
-          guint a = annotator_index (annotators, judgement);
-          gboolean preferred;
-
-          if (!first_preferred (judgement, &preferred))
-            continue;
-          decisive[0]++;
-          decisive[a]++;
-          first[0] += preferred;
-          first[a] += preferred;
-        }
+      if (!first_preferred (row->judgement, &preferred))
+        continue;
+      decisive[0]++;
+      decisive[row->coder]++;
+      first[0] += preferred;
+      first[row->coder] += preferred;
     }
   for (guint a = 0; a < n; a++)
     {
       RoundsPositionBias *bias = g_new0 (RoundsPositionBias, 1);
 
-      bias->annotator = g_strdup (g_ptr_array_index (annotators->names, a));
+      bias->annotator = g_strdup (g_ptr_array_index (judged->names, a));
       bias->decisive = decisive[a];
       bias->first_preferred = first[a];
       bias->share = decisive[a] > 0 ? (double) first[a] / decisive[a] : NAN;
@@ -931,47 +1012,43 @@ compare_doubles (gconstpointer a,
 static void
 compute_time (RoundsInsights    *self,
               RoundsInsightData *data,
-              Annotators        *annotators)
+              Judged            *judged)
 {
-  guint n = annotators->names->len;
+  guint n = judged->names->len;
 
   for (guint a = 0; a < n; a++)
     {
       RoundsTimeOnTask *time = g_new0 (RoundsTimeOnTask, 1);
 
-      time->annotator = g_strdup (g_ptr_array_index (annotators->names, a));
+      time->annotator = g_strdup (g_ptr_array_index (judged->names, a));
       time->seconds = g_array_new (FALSE, FALSE, sizeof (double));
       time->fast = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (self->time, time);
     }
 
-  for (guint i = 0; i < data->items->len; i++)
+  for (guint r = 0; r < judged->rows->len; r++)
     {
-      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+      const Row *row = &g_array_index (judged->rows, Row, r);
+      RoundsInsightItem *item = row->item;
+      RoundsJudgement *judgement = row->judgement;
       double threshold = data->reading_seconds[item->dataset] * item->n_chars / 1000.0;
-      const char *dataset = rounds_dataset_get_name (g_ptr_array_index (data->datasets,
-                                                                        item->dataset));
+      RoundsTimeOnTask *everyone = g_ptr_array_index (self->time, 0);
+      RoundsTimeOnTask *own = g_ptr_array_index (self->time, row->coder);
+      double seconds = judgement->time_spent_ms / 1000.0;
 
-      for (guint j = 0; j < item->judgements->len; j++)
+      if (judgement->time_spent_ms <= 0)
+        continue;
+      g_array_append_val (everyone->seconds, seconds);
+      g_array_append_val (own->seconds, seconds);
+      if (seconds < threshold)
         {
-          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
-          RoundsTimeOnTask *everyone = g_ptr_array_index (self->time, 0);
-          RoundsTimeOnTask *own = g_ptr_array_index (self->time,
-                                                     annotator_index (annotators, judgement));
-          double seconds = judgement->time_spent_ms / 1000.0;
+          const char *dataset = rounds_dataset_get_name (g_ptr_array_index (data->datasets,
+                                                                            item->dataset));
+          char *doc_id = _rounds_doc_id ("judgement", judgement->annotator, dataset, item->key,
+                                         judgement->edit_id, NULL);
 
-          if (judgement->time_spent_ms <= 0)
-            continue;
-          g_array_append_val (everyone->seconds, seconds);
-          g_array_append_val (own->seconds, seconds);
-          if (seconds < threshold)
-            {
-              char *doc_id = _rounds_doc_id ("judgement", judgement->annotator, dataset,
-                                             item->key, judgement->edit_id, NULL);
-
-              g_ptr_array_add (everyone->fast, doc_id);
-              g_ptr_array_add (own->fast, g_strdup (doc_id));
-            }
+          g_ptr_array_add (everyone->fast, doc_id);
+          g_ptr_array_add (own->fast, g_strdup (doc_id));
         }
     }
 
@@ -997,26 +1074,13 @@ compute_time (RoundsInsights    *self,
 typedef struct
 {
   guint       without;      /* an annotator index to leave out; 0 for none */
-  const char *week;         /* only judgements of this ISO week, or NULL */
+  guint       week;         /* only judgements of this week, or G_MAXUINT */
   const char *criterion;    /* the scores of this criterion (interval) instead of the
                              * preference (ordinal) */
 } AlphaFilter;
 
-/* "2026-W48" for an ISO 8601 time, or NULL. */
-static char *
-iso_week (const char *created_at)
-{
-  g_autoptr(GDateTime) time = NULL;
-
-  if (created_at == NULL || !(time = g_date_time_new_from_iso8601 (created_at, NULL)))
-    return NULL;
-  return g_strdup_printf ("%04d-W%02d", g_date_time_get_week_numbering_year (time),
-                          g_date_time_get_week_of_year (time));
-}
-
 static gboolean
-filtered_alpha (RoundsInsightData  *data,
-                Annotators         *annotators,
+filtered_alpha (Judged             *judged,
                 const AlphaFilter  *filter,
                 double             *alpha,
                 guint              *n,
@@ -1026,48 +1090,36 @@ filtered_alpha (RoundsInsightData  *data,
   RoundsAlphaResult result;
 
   *n = 0;
-  for (guint i = 0; i < data->items->len; i++)
+  for (guint r = 0; r < judged->rows->len; r++)
     {
-      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+      const Row *row = &g_array_index (judged->rows, Row, r);
+      RoundsJudgement *judgement = row->judgement;
+      RoundsInsightItem *item = row->item;
+      gboolean counted = FALSE;
 
-      if (filter->criterion == NULL && item->n_responses != 2)
+      if (row->coder == filter->without ||
+          (filter->week != G_MAXUINT && row->week != filter->week))
         continue;
-      for (guint j = 0; j < item->judgements->len; j++)
+      if (filter->criterion == NULL)
         {
-          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
-          guint coder = annotator_index (annotators, judgement);
-          gboolean counted = FALSE;
-
-          if (coder == filter->without)
+          if (item->n_responses != 2 || !judgement->has_preference)
             continue;
-          if (filter->week != NULL)
-            {
-              g_autofree char *week = iso_week (judgement->created_at);
-
-              if (g_strcmp0 (week, filter->week) != 0)
-                continue;
-            }
-          if (filter->criterion == NULL)
-            {
-              if (!judgement->has_preference)
-                continue;
-              rounds_reliability_add (reliability, item->item_id, coder, judgement->preference);
-              counted = TRUE;
-            }
-          else
-            for (guint c = 0; c < judgement->n_criteria; c++)
-              if (g_strcmp0 (judgement->criteria[c], filter->criterion) == 0)
-                for (guint r = 0; r < item->n_responses; r++)
-                  {
-                    int score = judgement->scores[r * judgement->n_criteria + c];
-
-                    if (score < 0)
-                      continue;
-                    rounds_reliability_add (reliability, UNIT (item->item_id, r), coder, score);
-                    counted = TRUE;
-                  }
-          *n += counted;
+          rounds_reliability_add (reliability, item->item_id, row->coder, judgement->preference);
+          counted = TRUE;
         }
+      else
+        for (guint c = 0; c < judgement->n_criteria; c++)
+          if (g_strcmp0 (judgement->criteria[c], filter->criterion) == 0)
+            for (guint s = 0; s < item->n_responses; s++)
+              {
+                int score = judgement->scores[s * judgement->n_criteria + c];
+
+                if (score < 0)
+                  continue;
+                rounds_reliability_add (reliability, UNIT (item->item_id, s), row->coder, score);
+                counted = TRUE;
+              }
+      *n += counted;
     }
   if (!rounds_alpha_compute (reliability,
                              filter->criterion == NULL ? ROUNDS_METRIC_ORDINAL :
@@ -1078,103 +1130,77 @@ filtered_alpha (RoundsInsightData  *data,
   return TRUE;
 }
 
-static RoundsPeriodAgreement *
-period_alpha (RoundsInsightData  *data,
-              Annotators         *annotators,
-              const AlphaFilter  *filter,
-              const char         *period,
-              GError            **error)
+static gboolean
+add_period_alpha (GPtrArray          *periods,
+                  Judged             *judged,
+                  const AlphaFilter  *filter,
+                  const char         *period,
+                  GError            **error)
 {
   RoundsPeriodAgreement *entry = g_new0 (RoundsPeriodAgreement, 1);
 
   entry->period = g_strdup (period);
-  if (!filtered_alpha (data, annotators, filter, &entry->alpha, &entry->n, error))
-    {
-      period_agreement_free (entry);
-      return NULL;
-    }
-  return entry;
+  g_ptr_array_add (periods, entry);
+  return filtered_alpha (judged, filter, &entry->alpha, &entry->n, error);
 }
 
 static gboolean
 compute_agreement (RoundsInsights     *self,
-                   RoundsInsightData  *data,
-                   Annotators         *annotators,
+                   Judged             *judged,
                    GCancellable       *cancellable,
                    GError            **error)
 {
-  g_autoptr(GPtrArray) weeks = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) criteria = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  AlphaFilter everyone = { 0 };
+  AlphaFilter everyone = { 0, G_MAXUINT, NULL };
   guint n;
 
-  if (!filtered_alpha (data, annotators, &everyone, &self->alpha, &n, error))
+  if (!filtered_alpha (judged, &everyone, &self->alpha, &n, error))
     return FALSE;
 
-  for (guint a = 1; a < annotators->names->len; a++)
+  for (guint a = 1; a < judged->names->len; a++)
     {
       RoundsAnnotatorAgreement *entry = g_new0 (RoundsAnnotatorAgreement, 1);
-      AlphaFilter without = { a, NULL, NULL };
+      AlphaFilter without = { a, G_MAXUINT, NULL };
       guint n_without;
 
-      entry->annotator = g_strdup (g_ptr_array_index (annotators->names, a));
+      entry->annotator = g_strdup (g_ptr_array_index (judged->names, a));
       entry->alpha_with = self->alpha;
       g_ptr_array_add (self->agreement, entry);
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !filtered_alpha (data, annotators, &without, &entry->alpha_without, &n_without,
-                           error))
+          !filtered_alpha (judged, &without, &entry->alpha_without, &n_without, error))
         return FALSE;
       entry->n = n - n_without;
     }
 
-  /* The criteria and weeks there are, in order. */
-  for (guint i = 0; i < data->items->len; i++)
+  /* Criteria somebody scored: a rubric nobody used is no finding. */
+  for (guint r = 0; r < judged->rows->len; r++)
     {
-      RoundsInsightItem *item = g_ptr_array_index (data->items, i);
+      const Row *row = &g_array_index (judged->rows, Row, r);
+      RoundsJudgement *judgement = row->judgement;
 
-      for (guint j = 0; j < item->judgements->len; j++)
-        {
-          RoundsJudgement *judgement = g_ptr_array_index (item->judgements, j);
-          char *week = iso_week (judgement->created_at);
-
-          /* Criteria somebody scored: a rubric nobody used is no finding. */
-          for (guint c = 0; c < judgement->n_criteria; c++)
-            for (guint r = 0; r < item->n_responses; r++)
-              if (judgement->scores[r * judgement->n_criteria + c] >= 0 &&
-                  g_hash_table_add (seen, judgement->criteria[c]))
-                g_ptr_array_add (criteria, judgement->criteria[c]);
-          if (week != NULL && !g_hash_table_contains (seen, week))
-            {
-              g_ptr_array_add (weeks, week);
-              g_hash_table_add (seen, week);
-            }
-          else
-            g_free (week);
-        }
+      for (guint c = 0; c < judgement->n_criteria; c++)
+        for (guint s = 0; s < row->item->n_responses; s++)
+          if (judgement->scores[s * judgement->n_criteria + c] >= 0 &&
+              g_hash_table_add (seen, judgement->criteria[c]))
+            g_ptr_array_add (criteria, judgement->criteria[c]);
     }
   g_ptr_array_sort (criteria, compare_names);
-  g_ptr_array_sort (weeks, compare_names);
 
   for (guint c = 0; c < criteria->len; c++)
     {
-      AlphaFilter filter = { 0, NULL, g_ptr_array_index (criteria, c) };
-      RoundsPeriodAgreement *entry = period_alpha (data, annotators, &filter, filter.criterion,
-                                                   error);
+      AlphaFilter filter = { 0, G_MAXUINT, g_ptr_array_index (criteria, c) };
 
-      if (entry == NULL)
+      if (!add_period_alpha (self->criterion_alpha, judged, &filter, filter.criterion, error))
         return FALSE;
-      g_ptr_array_add (self->criterion_alpha, entry);
     }
-  for (guint w = 0; w < weeks->len; w++)
+  for (guint w = 0; w < judged->weeks->len; w++)
     {
-      AlphaFilter filter = { 0, g_ptr_array_index (weeks, w), NULL };
-      RoundsPeriodAgreement *entry = period_alpha (data, annotators, &filter, filter.week,
-                                                   error);
+      AlphaFilter filter = { 0, w, NULL };
 
-      if (entry == NULL)
+      if (!add_period_alpha (self->weekly, judged, &filter, g_ptr_array_index (judged->weeks, w),
+                             error))
         return FALSE;
-      g_ptr_array_add (self->weekly, entry);
     }
   return TRUE;
 }
@@ -1187,14 +1213,14 @@ _rounds_insights_compute (RoundsInsights     *self,
                           GCancellable       *cancellable,
                           GError            **error)
 {
-  Annotators annotators;
+  Judged judged;
   gboolean ok;
 
   if (!(self->options.confidence > 0 && self->options.confidence < 1) ||
       !(self->options.ridge >= 0))
     {
-      g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
-                   "Confidence must be between 0 and 1 and the ridge at least 0");
+      g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                           _("The confidence must be between 0 and 1, and the ridge 0 or more"));
       return FALSE;
     }
 
@@ -1214,13 +1240,13 @@ _rounds_insights_compute (RoundsInsights     *self,
     return FALSE;
   compute_criteria (self, data);
 
-  annotators_init (&annotators, data);
-  self->n_annotators = annotators.names->len - 1;
-  compute_position_bias (self, data, &annotators);
-  compute_time (self, data, &annotators);
+  judged_init (&judged, data);
+  self->n_annotators = judged.names->len - 1;
+  compute_position_bias (self, &judged);
+  compute_time (self, data, &judged);
   ok = !g_cancellable_set_error_if_cancelled (cancellable, error) &&
-       compute_agreement (self, data, &annotators, cancellable, error);
-  annotators_clear (&annotators);
+       compute_agreement (self, &judged, cancellable, error);
+  judged_clear (&judged);
   return ok;
 }
 
@@ -1259,50 +1285,141 @@ add_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
-static void
-add_ratings (JsonBuilder *builder,
-             GPtrArray   *ratings)
-{
-  json_builder_begin_array (builder);
-  for (guint r = 0; r < ratings->len; r++)
-    {
-      RoundsModelRating *rating = g_ptr_array_index (ratings, r);
+/* Writes one element of an array into the object the caller began. */
+typedef void (*WriteFunc) (JsonBuilder   *builder,
+                           gconstpointer  element,
+                           gconstpointer  data);
 
+/* An array of objects, one per element of @elements, as member @name (NULL: as a value). */
+static void
+add_objects (JsonBuilder   *builder,
+             const char    *name,
+             GPtrArray     *elements,
+             WriteFunc      write,
+             gconstpointer  data)
+{
+  if (name != NULL)
+    json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint e = 0; e < elements->len; e++)
+    {
       json_builder_begin_object (builder);
-      add_string (builder, "model", rating->model);
-      add_number (builder, "rating", rating->rating);
-      add_number (builder, "lower", rating->lower);
-      add_number (builder, "upper", rating->upper);
-      add_uint (builder, "rank", rating->rank);
-      add_uint (builder, "wins", rating->wins);
-      add_uint (builder, "ties", rating->ties);
-      add_uint (builder, "losses", rating->losses);
-      add_uint (builder, "unacceptable", rating->unacceptable);
-      add_uint (builder, "comparisons", rating->n_comparisons);
+      write (builder, g_ptr_array_index (elements, e), data);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
 }
 
 static void
-add_periods (JsonBuilder *builder,
-             const char  *name,
-             const char  *key,
-             GPtrArray   *periods)
+write_rating (JsonBuilder   *builder,
+              gconstpointer  element,
+              gconstpointer  data)
 {
-  json_builder_set_member_name (builder, name);
-  json_builder_begin_array (builder);
-  for (guint p = 0; p < periods->len; p++)
-    {
-      RoundsPeriodAgreement *period = g_ptr_array_index (periods, p);
+  const RoundsModelRating *rating = element;
 
-      json_builder_begin_object (builder);
-      add_string (builder, key, period->period);
-      add_number (builder, "alpha", period->alpha);
-      add_uint (builder, "n", period->n);
-      json_builder_end_object (builder);
-    }
+  add_string (builder, "model", rating->model);
+  add_number (builder, "rating", rating->rating);
+  add_number (builder, "lower", rating->lower);
+  add_number (builder, "upper", rating->upper);
+  add_uint (builder, "rank", rating->rank);
+  add_uint (builder, "wins", rating->wins);
+  add_uint (builder, "ties", rating->ties);
+  add_uint (builder, "losses", rating->losses);
+  add_uint (builder, "unacceptable", rating->unacceptable);
+  add_uint (builder, "comparisons", rating->n_comparisons);
+}
+
+static void
+write_score (JsonBuilder   *builder,
+             gconstpointer  element,
+             gconstpointer  data)
+{
+  const RoundsCriterionScore *score = element;
+
+  add_string (builder, "criterion", score->criterion);
+  add_string (builder, "label", score->label);
+  add_string (builder, "model", score->model);
+  add_number (builder, "mean", score->mean);
+  add_number (builder, "lower", score->lower);
+  add_number (builder, "upper", score->upper);
+  add_uint (builder, "n", score->n);
+}
+
+static void
+write_group (JsonBuilder   *builder,
+             gconstpointer  element,
+             gconstpointer  data)
+{
+  const RoundsGroupRating *group = element;
+
+  add_string (builder, "group", group->group);
+  add_string (builder, "value", group->value);
+  add_objects (builder, "ratings", group->ratings, write_rating, NULL);
+}
+
+static void
+write_bias (JsonBuilder   *builder,
+            gconstpointer  element,
+            gconstpointer  data)
+{
+  const RoundsPositionBias *bias = element;
+
+  add_string (builder, "annotator", bias->annotator);
+  add_uint (builder, "decisive", bias->decisive);
+  add_uint (builder, "first_preferred", bias->first_preferred);
+  add_number (builder, "share", bias->share);
+  add_number (builder, "p_value", bias->p_value);
+}
+
+static void
+write_time (JsonBuilder   *builder,
+            gconstpointer  element,
+            gconstpointer  data)
+{
+  const RoundsTimeOnTask *time = element;
+
+  add_string (builder, "annotator", time->annotator);
+  add_uint (builder, "n", time->n);
+  add_number (builder, "median_s", time->median_s);
+  add_number (builder, "p10_s", time->p10_s);
+  add_number (builder, "p90_s", time->p90_s);
+  json_builder_set_member_name (builder, "seconds");
+  json_builder_begin_array (builder);
+  for (guint s = 0; s < time->seconds->len; s++)
+    json_builder_add_double_value (builder, g_array_index (time->seconds, double, s));
   json_builder_end_array (builder);
+  add_uint (builder, "n_fast", time->n_fast);
+  json_builder_set_member_name (builder, "fast");
+  json_builder_begin_array (builder);
+  for (guint f = 0; f < time->fast->len; f++)
+    json_builder_add_string_value (builder, g_ptr_array_index (time->fast, f));
+  json_builder_end_array (builder);
+}
+
+static void
+write_agreement (JsonBuilder   *builder,
+                 gconstpointer  element,
+                 gconstpointer  data)
+{
+  const RoundsAnnotatorAgreement *agreement = element;
+
+  add_string (builder, "annotator", agreement->annotator);
+  add_uint (builder, "n", agreement->n);
+  add_number (builder, "alpha_with", agreement->alpha_with);
+  add_number (builder, "alpha_without", agreement->alpha_without);
+}
+
+/* @data: the name of the member that holds the period ("criterion", "week") */
+static void
+write_period (JsonBuilder   *builder,
+              gconstpointer  element,
+              gconstpointer  data)
+{
+  const RoundsPeriodAgreement *period = element;
+
+  add_string (builder, data, period->period);
+  add_number (builder, "alpha", period->alpha);
+  add_uint (builder, "n", period->n);
 }
 
 /**
@@ -1350,8 +1467,7 @@ rounds_insights_to_json (const RoundsInsights *self)
   add_number (builder, "confidence", self->options.confidence);
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "ratings");
-  add_ratings (builder, self->ratings);
+  add_objects (builder, "ratings", self->ratings, write_rating, NULL);
 
   /* The matrix with its models, in leaderboard order. */
   json_builder_set_member_name (builder, "matrix");
@@ -1379,99 +1495,13 @@ rounds_insights_to_json (const RoundsInsights *self)
     }
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "criteria");
-  json_builder_begin_array (builder);
-  for (guint c = 0; c < self->criteria->len; c++)
-    {
-      RoundsCriterionScore *score = g_ptr_array_index (self->criteria, c);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "criterion", score->criterion);
-      add_string (builder, "label", score->label);
-      add_string (builder, "model", score->model);
-      add_number (builder, "mean", score->mean);
-      add_number (builder, "lower", score->lower);
-      add_number (builder, "upper", score->upper);
-      add_uint (builder, "n", score->n);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "groups");
-  json_builder_begin_array (builder);
-  for (guint g = 0; g < self->groups->len; g++)
-    {
-      RoundsGroupRating *group = g_ptr_array_index (self->groups, g);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "group", group->group);
-      add_string (builder, "value", group->value);
-      json_builder_set_member_name (builder, "ratings");
-      add_ratings (builder, group->ratings);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "position_bias");
-  json_builder_begin_array (builder);
-  for (guint p = 0; p < self->position->len; p++)
-    {
-      RoundsPositionBias *bias = g_ptr_array_index (self->position, p);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "annotator", bias->annotator);
-      add_uint (builder, "decisive", bias->decisive);
-      add_uint (builder, "first_preferred", bias->first_preferred);
-      add_number (builder, "share", bias->share);
-      add_number (builder, "p_value", bias->p_value);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "time_on_task");
-  json_builder_begin_array (builder);
-  for (guint t = 0; t < self->time->len; t++)
-    {
-      RoundsTimeOnTask *time = g_ptr_array_index (self->time, t);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "annotator", time->annotator);
-      add_uint (builder, "n", time->n);
-      add_number (builder, "median_s", time->median_s);
-      add_number (builder, "p10_s", time->p10_s);
-      add_number (builder, "p90_s", time->p90_s);
-      json_builder_set_member_name (builder, "seconds");
-      json_builder_begin_array (builder);
-      for (guint s = 0; s < time->seconds->len; s++)
-        json_builder_add_double_value (builder, g_array_index (time->seconds, double, s));
-      json_builder_end_array (builder);
-      add_uint (builder, "n_fast", time->n_fast);
-      json_builder_set_member_name (builder, "fast");
-      json_builder_begin_array (builder);
-      for (guint f = 0; f < time->fast->len; f++)
-        json_builder_add_string_value (builder, g_ptr_array_index (time->fast, f));
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "agreement");
-  json_builder_begin_array (builder);
-  for (guint a = 0; a < self->agreement->len; a++)
-    {
-      RoundsAnnotatorAgreement *agreement = g_ptr_array_index (self->agreement, a);
-
-      json_builder_begin_object (builder);
-      add_string (builder, "annotator", agreement->annotator);
-      add_uint (builder, "n", agreement->n);
-      add_number (builder, "alpha_with", agreement->alpha_with);
-      add_number (builder, "alpha_without", agreement->alpha_without);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  add_periods (builder, "criterion_alpha", "criterion", self->criterion_alpha);
-  add_periods (builder, "weekly_alpha", "week", self->weekly);
+  add_objects (builder, "criteria", self->criteria, write_score, NULL);
+  add_objects (builder, "groups", self->groups, write_group, NULL);
+  add_objects (builder, "position_bias", self->position, write_bias, NULL);
+  add_objects (builder, "time_on_task", self->time, write_time, NULL);
+  add_objects (builder, "agreement", self->agreement, write_agreement, NULL);
+  add_objects (builder, "criterion_alpha", self->criterion_alpha, write_period, "criterion");
+  add_objects (builder, "weekly_alpha", self->weekly, write_period, "week");
   add_number (builder, "alpha", self->alpha);
 
   json_builder_end_object (builder);

@@ -394,6 +394,119 @@ test_agreement (Fixture       *fixture,
                                                                         "pairs")), ==, 3);
 }
 
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* Insights over the demo: every model on the leaderboard, the same intervals for the same
+ * seed, refused options with exit 2, and the reading time set by re-importing the header. */
+static void
+test_insights (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static const char *models[] = { "atlas-8b", "harbor-13b", "meridian-70b", "sage-32b" };
+  g_autofree char *items = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                             "rounds-demo.jsonl", NULL);
+  g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
+                                                  "rounds-demo-judgements.jsonl", NULL);
+  g_autofree char *header = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) text = { 0 };
+  g_auto(RoundsTestCliRun) json = { 0 };
+  g_auto(RoundsTestCliRun) again = { 0 };
+  g_auto(RoundsTestCliRun) other_seed = { 0 };
+  g_auto(RoundsTestCliRun) bad_seed = { 0 };
+  g_auto(RoundsTestCliRun) bad_rounds = { 0 };
+  g_auto(RoundsTestCliRun) missing = { 0 };
+  g_auto(RoundsTestCliRun) update = { 0 };
+  g_auto(RoundsTestCliRun) slow = { 0 };
+  JsonObject *root, *options, *everyone;
+  JsonArray *ratings;
+  gint64 fast_before;
+
+  run_cli (fixture, &import, "--db", fixture->db, "import", items, judgements, NULL);
+  g_assert_cmpint (import.status, ==, 0);
+
+  run_cli (fixture, &text, "--db", fixture->db, "insights", "--bootstrap", "100", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "clinical-ethics-demo"));
+  g_assert_nonnull (strstr (text.out, "Leaderboard"));
+  g_assert_nonnull (strstr (text.out, "Position bias"));
+  g_assert_nonnull (strstr (text.out, "without dr-lin"));
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    g_assert_nonnull (strstr (text.out, models[m]));
+
+  run_cli (fixture, &json, "--db", fixture->db, "insights", "--json", "--bootstrap", "50",
+           "--seed", "3", "clinical-ethics-demo", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  root = parse_object (parser, json.out);
+  options = json_object_get_object_member (root, "options");
+  g_assert_cmpint (json_object_get_int_member (options, "bootstrap"), ==, 50);
+  g_assert_cmpint (json_object_get_int_member (options, "seed"), ==, 3);
+  g_assert_false (json_object_get_boolean_member (options, "graded"));
+  ratings = json_object_get_array_member (root, "ratings");
+  g_assert_cmpuint (json_array_get_length (ratings), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "counts"),
+                                               "judgements"), ==, 54);
+  for (guint r = 0; r < 4; r++)
+    {
+      JsonObject *rating = json_array_get_object_element (ratings, r);
+
+      g_assert_cmpfloat (json_object_get_double_member (rating, "lower"), <=,
+                         json_object_get_double_member (rating, "rating"));
+      g_assert_cmpfloat (json_object_get_double_member (rating, "rating"), <=,
+                         json_object_get_double_member (rating, "upper"));
+    }
+  everyone = json_array_get_object_element (json_object_get_array_member (root, "time_on_task"),
+                                            0);
+  g_assert_true (json_node_is_null (json_object_get_member (everyone, "annotator")));
+  fast_before = json_object_get_int_member (everyone, "n_fast");
+
+  run_cli (fixture, &again, "--db", fixture->db, "insights", "--json", "--bootstrap", "50",
+           "--seed", "3", "clinical-ethics-demo", NULL);
+  g_assert_cmpstr (again.out, ==, json.out);
+  run_cli (fixture, &other_seed, "--db", fixture->db, "insights", "--json", "--bootstrap", "50",
+           "--seed", "4", "clinical-ethics-demo", NULL);
+  g_assert_cmpint (other_seed.status, ==, 0);
+  g_assert_cmpstr (other_seed.out, !=, json.out);
+
+  run_cli (fixture, &bad_seed, "--db", fixture->db, "insights", "--seed", "soon", NULL);
+  g_assert_cmpint (bad_seed.status, ==, 2);
+  g_assert_nonnull (strstr (bad_seed.err, "--seed"));
+  run_cli (fixture, &bad_rounds, "--db", fixture->db, "insights", "--bootstrap", "-5", NULL);
+  g_assert_cmpint (bad_rounds.status, ==, 2);
+  g_assert_nonnull (strstr (bad_rounds.err, "--bootstrap"));
+  run_cli (fixture, &missing, "--db", fixture->db, "insights", "no-such-dataset", NULL);
+  g_assert_cmpint (missing.status, !=, 0);
+  g_assert_nonnull (strstr (missing.err, "no-such-dataset"));
+
+  /* The reading time is the dataset's metadata: a slower reader makes more judgements fast */
+  header = g_strdup ("{\"type\": \"dataset\", \"id\": \"clinical-ethics-demo\","
+                     " \"overlap\": 3, \"scale\": 5, \"dispute_spread\": 2,"
+                     " \"required\": [\"preference\", \"rubric\"],"
+                     " \"metadata\": {\"reading_seconds_per_1000_chars\": 60}}\n");
+  write_file (fixture, "header.jsonl", header);
+  run_cli (fixture, &update, "--db", fixture->db, "import", "--update", "header.jsonl", NULL);
+  g_assert_cmpint (update.status, ==, 0);
+  run_cli (fixture, &slow, "--db", fixture->db, "insights", "--json", "--bootstrap", "0", NULL);
+  g_assert_cmpint (slow.status, ==, 0);
+  root = parse_object (parser, slow.out);
+  everyone = json_array_get_object_element (json_object_get_array_member (root, "time_on_task"),
+                                            0);
+  g_assert_cmpint (json_object_get_int_member (everyone, "n_fast"), >, fast_before);
+  g_assert_true (json_node_is_null (json_object_get_member (
+    json_array_get_object_element (json_object_get_array_member (root, "ratings"), 0),
+    "lower")));
+}
+
 static void
 test_bad_database (Fixture       *fixture,
                    gconstpointer  data)
@@ -483,6 +596,7 @@ main (int    argc,
   ADD ("/rounds/cli/stats-json", test_stats_json);
   ADD ("/rounds/cli/demo-dataset", test_demo_dataset);
   ADD ("/rounds/cli/agreement", test_agreement);
+  ADD ("/rounds/cli/insights", test_insights);
   ADD ("/rounds/cli/bad-database", test_bad_database);
   ADD ("/rounds/cli/export", test_export);
 #undef ADD
