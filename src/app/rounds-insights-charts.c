@@ -113,6 +113,8 @@ show_text (cairo_t                *cr,
   pango_layout_get_pixel_size (layout, &width, &height);
   cairo_move_to (cr, round (x - align * width), round (y - height / 2.0));
   pango_cairo_show_layout (cr, layout);
+  /* The move leaves a current point, which the next arc would draw a line from. */
+  cairo_new_path (cr);
 }
 
 static void

@@ -129,8 +129,12 @@ describe_groups (const RoundsInsights *insights,
   for (guint i = 0; i < insights->groups->len; i++)
     {
       const RoundsGroupRating *group = insights->groups->pdata[i];
+      const char *kind = g_str_equal (group->group, "specialty") ? _("Specialty")
+                         : g_str_equal (group->group, "language") ? _("Language")
+                         : group->group;
 
-      g_string_append_printf (text, "%s %s:", group->group, group->value);
+      /* TRANSLATORS: a group's leaderboard: "Specialty cardiology:" then its models */
+      g_string_append_printf (text, _("%s %s:"), kind, group->value);
       for (guint r = 0; r < group->ratings->len; r++)
         {
           const RoundsModelRating *rating = group->ratings->pdata[r];
@@ -326,15 +330,19 @@ report_chart (Report                  *report,
 {
   double width = PAGE_WIDTH - 2 * MARGIN;
   double height = rounds_insights_chart_get_height (kind, insights, &report->style);
+  /* A chart taller than a page (many models and criteria) is shrunk to one page. */
+  double room = PAGE_HEIGHT - 2 * MARGIN - 40;
+  double scale = MIN (1.0, room / MAX (height, 1));
   g_autofree char *table = rounds_insights_chart_describe (kind, insights, names);
 
-  report_heading (report, rounds_insights_chart_kind_get_title (kind), 12, MIN (height, 300));
-  report_need (report, height);
+  report_heading (report, rounds_insights_chart_kind_get_title (kind), 12, height * scale);
   cairo_save (report->cr);
   cairo_translate (report->cr, MARGIN, report->y);
-  rounds_insights_chart_draw (kind, insights, names, &report->style, report->cr, width, height);
+  cairo_scale (report->cr, scale, scale);
+  rounds_insights_chart_draw (kind, insights, names, &report->style, report->cr, width / scale,
+                              height);
   cairo_restore (report->cr);
-  report->y += height + 8;
+  report->y += height * scale + 8;
   report_text (report, table, NULL, 14);
 }
 
