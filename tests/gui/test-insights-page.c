@@ -156,6 +156,21 @@ test_demo (Fixture       *fixture,
       g_assert_nonnull (chart);
       g_assert_cmpint (gtk_widget_get_height (chart), >, 20);
     }
+  /* The charts' text follows the reading size: a larger size, taller rows (of the
+   * leaderboard, kind 0). */
+  {
+    GtkWidget *chart = rounds_test_find_widget (GTK_WIDGET (insights_page (fixture)), is_chart,
+                                                GUINT_TO_POINTER (0));
+    int before, after;
+
+    gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, -1, NULL, &before, NULL, NULL);
+    rounds_test_window_activate (fixture, "win.zoom-in", NULL);
+    rounds_test_window_activate (fixture, "win.zoom-in", NULL);
+    gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, -1, NULL, &after, NULL, NULL);
+    g_assert_cmpint (after, >, before);
+    rounds_test_window_activate (fixture, "win.zoom-reset", NULL);
+  }
+
   /* Annotators are pseudonyms until Show Names. */
   g_assert_null (strstr (text, "dr-amara"));
 
