@@ -155,7 +155,18 @@ test_demo (Fixture       *fixture,
 
       g_assert_nonnull (chart);
       g_assert_cmpint (gtk_widget_get_height (chart), >, 20);
+      gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                           rounds_insights_chart_kind_get_title (kind));
     }
+  /* Screen readers get the leaderboard's numbers from the chart itself. */
+  {
+    GtkWidget *chart = rounds_test_find_widget (GTK_WIDGET (insights_page (fixture)), is_chart,
+                                                GUINT_TO_POINTER (0));
+    g_autofree char *numbers = rounds_insights_chart_describe (0, shown, NULL);
+
+    assert_contains (text, numbers);
+    gtk_test_accessible_assert_property (chart, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, numbers);
+  }
   /* The charts' text follows the reading size: a larger size, taller rows (of the
    * leaderboard, kind 0). */
   {
