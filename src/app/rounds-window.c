@@ -250,8 +250,8 @@ rounds_window_show_insights (RoundsWindow  *self,
     }
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "review") == 0)
     current = rounds_review_page_get_dataset (ROUNDS_REVIEW_PAGE (self->review_page));
-  if (*name == '\0' && current != NULL)
-    datasets[0] = rounds_dataset_get_name (current);
+  if (*name == '\0')
+    datasets[0] = current != NULL ? rounds_dataset_get_name (current) : NULL;
   else if (*name != '\0' && !(dataset = rounds_store_get_dataset (self->store, name, error)))
     return FALSE;
 
