@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "rounds-export.h"
+#include "rounds-insights-private.h"
 #include "rounds-insights-report.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"
@@ -42,77 +43,22 @@ rating (const char *model,
   return r;
 }
 
-static void
-rating_free (gpointer data)
-{
-  RoundsModelRating *r = data;
-
-  g_free (r->model);
-  g_free (r);
-}
-
-static void
-criterion_free (gpointer data)
-{
-  RoundsCriterionScore *s = data;
-
-  g_free (s->criterion);
-  g_free (s->label);
-  g_free (s->model);
-  g_free (s);
-}
-
-static void
-position_free (gpointer data)
-{
-  RoundsPositionBias *b = data;
-
-  g_free (b->annotator);
-  g_free (b);
-}
-
-static void
-time_free (gpointer data)
-{
-  RoundsTimeOnTask *t = data;
-
-  g_free (t->annotator);
-  g_array_unref (t->seconds);
-  g_ptr_array_unref (t->fast);
-  g_free (t);
-}
-
-static void
-agreement_free (gpointer data)
-{
-  RoundsAnnotatorAgreement *a = data;
-
-  g_free (a->annotator);
-  g_free (a);
-}
-
-static void
-period_free (gpointer data)
-{
-  RoundsPeriodAgreement *p = data;
-
-  g_free (p->period);
-  g_free (p);
-}
-
 static RoundsInsights *
 hand_made_insights (void)
 {
-  RoundsInsights *insights = g_new0 (RoundsInsights, 1);
+  RoundsInsightData data = { .datasets = g_ptr_array_new (), .rubric_version = 3 };
+  RoundsInsightsOptions options;
+  RoundsInsights *insights;
   const char *models[] = { "alpha-7b", "beta-13b", "gamma-70b" };
   const char *annotators[] = { NULL, "dr-lin", "dr-okafor" };
   const double wins[9] = { 0, 7.5, 9, 2.5, 0, 6, 1, 4, 0 };
   const double counts[9] = { 0, 10, 10, 10, 0, 10, 10, 10, 0 };
 
-  rounds_insights_options_init (&insights->options);
-  insights->datasets = g_ptr_array_new_with_free_func (g_free);
+  /* The core's own empty report: its arrays free what they hold. */
+  rounds_insights_options_init (&options);
+  insights = _rounds_insights_new (&data, &options);
+  g_ptr_array_unref (data.datasets);
   g_ptr_array_add (insights->datasets, g_strdup ("ward-7"));
-  insights->rubric_version = 3;
   insights->n_items = 15;
   insights->n_judgements = 30;
   insights->n_annotators = 2;
@@ -120,14 +66,12 @@ hand_made_insights (void)
   insights->n_unacceptable = 2;
   insights->alpha = 0.4567;
 
-  insights->ratings = g_ptr_array_new_with_free_func (rating_free);
   g_ptr_array_add (insights->ratings, rating (models[0], 1123.4, 1061.2, 1190.7, 1));
   g_ptr_array_add (insights->ratings, rating (models[1], 987.6, 930.1, 1044.9, 2));
   g_ptr_array_add (insights->ratings, rating (models[2], 889.0, 820.4, 951.5, 2));
   insights->matrix = g_memdup2 (wins, sizeof wins);
   insights->matrix_count = g_memdup2 (counts, sizeof counts);
 
-  insights->criteria = g_ptr_array_new_with_free_func (criterion_free);
   for (guint c = 0; c < 2; c++)
     for (guint m = 0; m < 3; m++)
       {
@@ -143,10 +87,6 @@ hand_made_insights (void)
         g_ptr_array_add (insights->criteria, s);
       }
 
-  insights->groups = g_ptr_array_new ();
-  insights->position = g_ptr_array_new_with_free_func (position_free);
-  insights->time = g_ptr_array_new_with_free_func (time_free);
-  insights->agreement = g_ptr_array_new_with_free_func (agreement_free);
   for (guint a = 0; a < G_N_ELEMENTS (annotators); a++)
     {
       RoundsPositionBias *b = g_new0 (RoundsPositionBias, 1);
@@ -186,8 +126,6 @@ hand_made_insights (void)
           g_ptr_array_add (insights->agreement, agreement);
         }
     }
-  insights->criterion_alpha = g_ptr_array_new_with_free_func (period_free);
-  insights->weekly = g_ptr_array_new_with_free_func (period_free);
   {
     RoundsPeriodAgreement *week = g_new0 (RoundsPeriodAgreement, 1);
 
