@@ -741,6 +741,16 @@ test_json (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "criteria")), ==,
                     insights->criteria->len);
   g_assert_cmpuint (insights->criteria->len, ==, 24);            /* 6 criteria × 4 models */
+  for (guint c = 0; c < insights->criteria->len; c++)
+    {
+      RoundsCriterionScore *score = g_ptr_array_index (insights->criteria, c);
+
+      g_assert_cmpfloat (score->lower, <=, score->mean);
+      g_assert_cmpfloat (score->mean, <=, score->upper);
+      g_assert_cmpfloat (score->lower, >=, 1.0);
+      g_assert_cmpfloat (score->upper, <=, 5.0);
+      g_assert_cmpuint (score->n, >, 0);
+    }
 
   /* Without a bootstrap the intervals are NaN, written as null */
   plain = compute (fixture, FALSE, 0);
