@@ -384,8 +384,8 @@ board_add_vote (RoundsInsightItem *item,
         for (guint g = 0; g < 2; g++)
           if (groups[g] != NULL)
             {
-              rounds_bradley_terry_add (groups[g]->fit, item->item_id, i, j, outcome,
-                                        vote->weight);
+              /* No bootstrap within a group: one cluster, aggregated at once. */
+              rounds_bradley_terry_add (groups[g]->fit, 0, i, j, outcome, vote->weight);
               count_outcome (groups[g]->won, groups[g]->tied, groups[g]->lost, i, j, sign,
                              weight);
             }
