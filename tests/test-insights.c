@@ -559,6 +559,90 @@ test_agreement (Fixture       *fixture,
   g_object_unref (other);
 }
 
+/* The same judgements, in another order and with the models renamed (so they sort
+ * differently), give every model the same rating and interval. */
+static void
+test_store_invariance (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const char *names[] = { "alpha", "bravo", "charlie", "delta" };
+  static const char *renamed[] = { "zulu", "yankee", "x-ray", "whiskey" };
+  static const double strength[] = { 0.8, 0.2, -0.3, -0.7 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (99);
+  g_autoptr(GString) a = g_string_new (NULL);
+  g_autoptr(GString) b = g_string_new (NULL);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(RoundsInsights) first = NULL;
+  g_autoptr(RoundsInsights) second = NULL;
+  g_autoptr(GError) error = NULL;
+  Builder ba = { a, 0 };
+  Builder bb = { b, 0 };
+  RoundsStore *other;
+  RoundsInsightsOptions options;
+
+  builder_dataset (&ba, NULL);
+  builder_dataset (&bb, NULL);
+  for (guint i = 0; i < 80; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("item-%u", i);
+      guint x = g_rand_int_range (rand, 0, 4);
+      guint y = (x + g_rand_int_range (rand, 1, 4)) % 4;
+      const char *pair[] = { names[x], names[y], NULL };
+      const char *pair_renamed[] = { renamed[x], renamed[y], NULL };
+      double p = 1.0 / (1.0 + exp (strength[y] - strength[x]));
+
+      builder_item (&ba, key, NULL, NULL, 10, pair);
+      builder_item (&bb, key, NULL, NULL, 10, pair_renamed);
+      for (guint k = 0; k < 3; k++)
+        {
+          g_autofree char *annotator = g_strdup_printf ("ann-%u", k);
+          g_autoptr(GString) line = g_string_new (NULL);
+          Builder bl = { line, 0 };
+
+          builder_judgement (&bl, key, annotator,
+                             g_rand_double (rand) < p ? -2 : g_rand_int_range (rand, 0, 3),
+                             g_rand_boolean (rand) ? "a" : "b", 30000, NULL);
+          g_string_append (a, line->str);
+          g_ptr_array_add (lines, g_string_free (g_steal_pointer (&line), FALSE));
+        }
+    }
+  for (guint l = lines->len - 1; l > 0; l--)
+    {
+      guint m = g_rand_int_range (rand, 0, l + 1);
+      gpointer t = lines->pdata[l];
+
+      lines->pdata[l] = lines->pdata[m];
+      lines->pdata[m] = t;
+    }
+  for (guint l = 0; l < lines->len; l++)
+    g_string_append (b, g_ptr_array_index (lines, l));
+
+  rounds_test_store_import_text (fixture->store, fixture->dir, "a.jsonl", a->str);
+  other = rounds_test_store_open_new (fixture, "b.db");
+  rounds_test_store_import_text (other, fixture->dir, "b.jsonl", b->str);
+
+  rounds_insights_options_init (&options);
+  options.bootstrap = 200;
+  first = rounds_store_compute_insights (fixture->store, NULL, &options, NULL, &error);
+  second = rounds_store_compute_insights (other, NULL, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->ratings->len, ==, 4);
+  for (guint m = 0; m < 4; m++)
+    {
+      RoundsModelRating *x = find_rating (first->ratings, names[m]);
+      RoundsModelRating *y = find_rating (second->ratings, renamed[m]);
+
+      g_assert_cmpfloat_with_epsilon (x->rating, y->rating, 1e-9);
+      g_assert_cmpfloat_with_epsilon (x->lower, y->lower, 1e-9);
+      g_assert_cmpfloat_with_epsilon (x->upper, y->upper, 1e-9);
+      g_assert_cmpuint (x->rank, ==, y->rank);
+      g_assert_cmpuint (x->wins, ==, y->wins);
+    }
+  g_assert_cmpfloat (find_rating (first->ratings, "alpha")->rating, >,
+                     find_rating (first->ratings, "delta")->rating);
+  g_object_unref (other);
+}
+
 /* Outcomes: preferences, ties, rankings, "all unacceptable", graded, and a verdict that
  * stands for its item's judgements. */
 static void
@@ -741,6 +825,16 @@ test_json (Fixture       *fixture,
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "criteria")), ==,
                     insights->criteria->len);
   g_assert_cmpuint (insights->criteria->len, ==, 24);            /* 6 criteria × 4 models */
+  for (guint c = 0; c < insights->criteria->len; c++)
+    {
+      RoundsCriterionScore *score = g_ptr_array_index (insights->criteria, c);
+
+      g_assert_cmpfloat (score->lower, <=, score->mean);
+      g_assert_cmpfloat (score->mean, <=, score->upper);
+      g_assert_cmpfloat (score->lower, >=, 1.0);
+      g_assert_cmpfloat (score->upper, <=, 5.0);
+      g_assert_cmpuint (score->n, >, 0);
+    }
 
   /* Without a bootstrap the intervals are NaN, written as null */
   plain = compute (fixture, FALSE, 0);
@@ -812,6 +906,7 @@ main (int   argc,
   ADD ("position-bias", test_position_bias);
   ADD ("time-on-task", test_time_on_task);
   ADD ("agreement", test_agreement);
+  ADD ("store-invariance", test_store_invariance);
   ADD ("outcomes", test_outcomes);
   ADD ("json", test_json);
   ADD ("async", test_async);

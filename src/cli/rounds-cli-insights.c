@@ -113,9 +113,10 @@ print_insights (const RoundsInsights *insights)
   for (guint p = 0; p < insights->position->len; p++)
     {
       RoundsPositionBias *bias = g_ptr_array_index (insights->position, p);
-      g_autofree char *share = format_number (0, bias->share * 100);
+      g_autofree char *share = isnan (bias->share) ? format_number (0, NAN) :
+                               g_strdup_printf ("%.0f%%", bias->share * 100);
 
-      g_print (_("  %-24s %4s%%  (%u of %u)  p = %.3g\n"), annotator_name (bias->annotator), share,
+      g_print (_("  %-24s %5s  (%u of %u)  p = %.3g\n"), annotator_name (bias->annotator), share,
                bias->first_preferred, bias->decisive, bias->p_value);
     }
 
@@ -224,6 +225,8 @@ rounds_cli_insights (RoundsCli  *cli,
 
       g_print ("%s\n", json);
     }
+  else if (insights->datasets->len == 0)
+    g_print ("%s\n", _("No datasets in this database: import one first."));
   else
     print_insights (insights);
   return ROUNDS_CLI_EXIT_OK;

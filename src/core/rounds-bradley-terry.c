@@ -251,6 +251,7 @@ prepare (RoundsBradleyTerry *self)
   g_autofree guint *fill = NULL;
   g_autofree guint *sorted = g_new (guint, MAX (n_raw, 1));
   g_autofree guint *order = g_new (guint, MAX (n_clusters, 1));
+  g_autofree guint *slot_of = g_new (guint, MAX (self->n_pairs, 1));
   g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GArray) signatures = g_array_new (FALSE, FALSE, sizeof (Signature));
   guint n_entries = 0, n_final = 0;
@@ -268,6 +269,8 @@ prepare (RoundsBradleyTerry *self)
   for (guint r = 0; r < n_raw; r++)
     sorted[fill[g_array_index (self->raw, Raw, r).cluster]++] = r;
 
+  for (guint p = 0; p < self->n_pairs; p++)
+    slot_of[p] = G_MAXUINT;
   self->entry_pair = g_new (guint, MAX (n_raw, 1));
   self->entry_wins = g_new (double, MAX (n_raw, 1));
   self->entry_n = g_new (double, MAX (n_raw, 1));
@@ -284,29 +287,38 @@ prepare (RoundsBradleyTerry *self)
       guint c = order[o];
       guint first = n_entries;
 
-      /* Merge by pair, kept sorted by pair (clusters hold a handful of pairs). */
+      /* Merge by pair through slot_of, then sort the cluster's few pairs. */
       for (guint s = start[c]; s < start[c + 1]; s++)
         {
           const Raw *raw = &g_array_index (self->raw, Raw, sorted[s]);
-          guint e = first;
+          guint e = slot_of[raw->pair];
 
-          while (e < n_entries && self->entry_pair[e] < raw->pair)
-            e++;
-          if (e < n_entries && self->entry_pair[e] == raw->pair)
+          if (e == G_MAXUINT)
             {
-              self->entry_wins[e] += raw->wins;
-              self->entry_n[e] += raw->n;
-              continue;
+              e = slot_of[raw->pair] = n_entries++;
+              self->entry_pair[e] = raw->pair;
+              self->entry_wins[e] = 0.0;
+              self->entry_n[e] = 0.0;
             }
-          memmove (&self->entry_pair[e + 1], &self->entry_pair[e],
-                   sizeof (guint) * (n_entries - e));
-          memmove (&self->entry_wins[e + 1], &self->entry_wins[e],
-                   sizeof (double) * (n_entries - e));
-          memmove (&self->entry_n[e + 1], &self->entry_n[e], sizeof (double) * (n_entries - e));
-          self->entry_pair[e] = raw->pair;
-          self->entry_wins[e] = raw->wins;
-          self->entry_n[e] = raw->n;
-          n_entries++;
+          self->entry_wins[e] += raw->wins;
+          self->entry_n[e] += raw->n;
+        }
+      for (guint e = first; e < n_entries; e++)
+        {
+          guint pair = self->entry_pair[e];
+          double wins = self->entry_wins[e], n = self->entry_n[e];
+          guint f = e;
+
+          slot_of[pair] = G_MAXUINT;
+          for (; f > first && self->entry_pair[f - 1] > pair; f--)
+            {
+              self->entry_pair[f] = self->entry_pair[f - 1];
+              self->entry_wins[f] = self->entry_wins[f - 1];
+              self->entry_n[f] = self->entry_n[f - 1];
+            }
+          self->entry_pair[f] = pair;
+          self->entry_wins[f] = wins;
+          self->entry_n[f] = n;
         }
       g_array_append_val (signatures, ((Signature) { self, first, n_entries - first }));
     }

@@ -384,8 +384,8 @@ board_add_vote (RoundsInsightItem *item,
         for (guint g = 0; g < 2; g++)
           if (groups[g] != NULL)
             {
-              rounds_bradley_terry_add (groups[g]->fit, item->item_id, i, j, outcome,
-                                        vote->weight);
+              /* No bootstrap within a group: one cluster, aggregated at once. */
+              rounds_bradley_terry_add (groups[g]->fit, 0, i, j, outcome, vote->weight);
               count_outcome (groups[g]->won, groups[g]->tied, groups[g]->lost, i, j, sign,
                              weight);
             }
@@ -564,10 +564,11 @@ _rounds_insights_leaderboard (RoundsInsights     *self,
 
 /* Per-criterion scores -------------------------------------------------------------------- */
 
-/* One criterion's scores of one model: sums and counts per item (the bootstrap's clusters). */
+/* One criterion's scores of one model: per item (the bootstrap's clusters), the sum and the
+ * number of scores. */
 typedef struct
 {
-  char   *criterion;
+  guint   criterion;
   guint   model;
   GArray *sums;       /* double */
   GArray *counts;     /* double */
@@ -579,38 +580,55 @@ score_sums_free (gpointer data)
 {
   ScoreSums *sums = data;
 
-  g_free (sums->criterion);
+  if (sums == NULL)
+    return;
   g_array_unref (sums->sums);
   g_array_unref (sums->counts);
   g_free (sums);
 }
 
+typedef struct
+{
+  GHashTable *index;        /* criterion id → index + 1 */
+  GPtrArray  *ids;          /* the criterion ids, by index */
+  GPtrArray  *sums;         /* ScoreSums or NULL, [criterion × n_models + model] */
+  guint       n_models;
+} Scores;
+
 static void
-add_score (GHashTable        *table,
-           GPtrArray         *order,
+add_score (Scores            *scores,
            RoundsInsightItem *item,
            const char        *criterion,
            guint              response,
            double             score)
 {
-  g_autofree char *key = NULL;
-  ScoreSums *sums;
   int model = item->models[response];
-  double one = 1.0;
+  gpointer found;
+  guint c, slot;
+  ScoreSums *sums;
 
   if (model < 0)
     return;
-  key = g_strdup_printf ("%s\x1f%d", criterion, model);
-  if ((sums = g_hash_table_lookup (table, key)) == NULL)
+  if (!(found = g_hash_table_lookup (scores->index, criterion)))
+    {
+      char *id = g_strdup (criterion);
+
+      g_ptr_array_add (scores->ids, id);
+      found = GUINT_TO_POINTER (scores->ids->len);
+      g_hash_table_insert (scores->index, id, found);
+      g_ptr_array_set_size (scores->sums, scores->ids->len * scores->n_models);
+    }
+  c = GPOINTER_TO_UINT (found) - 1;
+  slot = c * scores->n_models + model;
+  if ((sums = g_ptr_array_index (scores->sums, slot)) == NULL)
     {
       sums = g_new0 (ScoreSums, 1);
-      sums->criterion = g_strdup (criterion);
+      sums->criterion = c;
       sums->model = model;
       sums->sums = g_array_new (FALSE, FALSE, sizeof (double));
       sums->counts = g_array_new (FALSE, FALSE, sizeof (double));
       sums->last_item = -1;
-      g_hash_table_insert (table, g_steal_pointer (&key), sums);
-      g_ptr_array_add (order, sums);
+      scores->sums->pdata[slot] = sums;
     }
   if (sums->last_item != item->item_id)
     {
@@ -621,13 +639,12 @@ add_score (GHashTable        *table,
       g_array_append_val (sums->counts, zero);
     }
   g_array_index (sums->sums, double, sums->sums->len - 1) += score;
-  g_array_index (sums->counts, double, sums->counts->len - 1) += one;
+  g_array_index (sums->counts, double, sums->counts->len - 1) += 1.0;
 }
 
 /* The verdict's corrected rubric, [{criterion: score, …} per response], when it has one. */
 static gboolean
-add_verdict_scores (GHashTable        *table,
-                    GPtrArray         *order,
+add_verdict_scores (Scores            *scores,
                     RoundsInsightItem *item)
 {
   g_autoptr(JsonNode) root = NULL;
@@ -642,18 +659,18 @@ add_verdict_scores (GHashTable        *table,
     {
       JsonNode *node = json_array_get_element (responses, r);
       g_autoptr(GList) members = NULL;
-      JsonObject *scores;
+      JsonObject *object;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
-      scores = json_node_get_object (node);
-      members = json_object_get_members (scores);
+      object = json_node_get_object (node);
+      members = json_object_get_members (object);
       for (GList *m = members; m != NULL; m = m->next)
         {
-          JsonNode *value = json_object_get_member (scores, m->data);
+          JsonNode *value = json_object_get_member (object, m->data);
 
           if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_INT64)
-            add_score (table, order, item, m->data, r, json_node_get_int (value));
+            add_score (scores, item, m->data, r, json_node_get_int (value));
         }
     }
   return TRUE;
@@ -689,21 +706,96 @@ compare_scores (gconstpointer a,
   return g_strcmp0 (x->model, y->model);
 }
 
+/* A pool of items whose scores of one criterion and model have the same sum and count. */
+typedef struct
+{
+  double sum;
+  double count;
+  guint  size;
+} ScorePool;
+
+static int
+compare_pools (gconstpointer a,
+               gconstpointer b)
+{
+  const ScorePool *x = a;
+  const ScorePool *y = b;
+
+  if (x->count != y->count)
+    return x->count < y->count ? -1 : 1;
+  return x->sum < y->sum ? -1 : x->sum > y->sum;
+}
+
+/* The bootstrap interval of one mean: items resampled with Poisson(1) weights, as for the
+ * leaderboard. Items with the same sum and count are pooled (a pool of m draws one
+ * Poisson(m)), and a rating scale leaves few distinct ones, so a round costs the pools. */
+static void
+score_interval (const ScoreSums            *sums,
+                const RoundsInsightsOptions *options,
+                guint64                     seed,
+                double                     *means,
+                double                     *lower,
+                double                     *upper)
+{
+  g_autoptr(GArray) pools = g_array_new (FALSE, FALSE, sizeof (ScorePool));
+  RoundsRandom random;
+  guint used = 0;
+
+  for (guint u = 0; u < sums->sums->len; u++)
+    {
+      ScorePool pool = { g_array_index (sums->sums, double, u),
+                         g_array_index (sums->counts, double, u), 1 };
+
+      g_array_append_val (pools, pool);
+    }
+  g_array_sort (pools, compare_pools);
+  for (guint a = 0, b = 1; b <= pools->len; b++)
+    {
+      ScorePool *into = &g_array_index (pools, ScorePool, a);
+
+      if (b < pools->len && compare_pools (into, &g_array_index (pools, ScorePool, b)) == 0)
+        into->size++;
+      else if (b < pools->len)
+        g_array_index (pools, ScorePool, ++a) = g_array_index (pools, ScorePool, b);
+      else
+        g_array_set_size (pools, a + 1);
+    }
+
+  rounds_random_init (&random, seed);
+  for (guint b = 0; b < options->bootstrap; b++)
+    {
+      double t = 0.0, m = 0.0;
+
+      for (guint p = 0; p < pools->len; p++)
+        {
+          const ScorePool *pool = &g_array_index (pools, ScorePool, p);
+          guint w = rounds_random_poisson (&random, pool->size);
+
+          t += w * pool->sum;
+          m += w * pool->count;
+        }
+      if (m > 0)
+        means[used++] = t / m;
+    }
+  *lower = rounds_percentile (means, used, (1 - options->confidence) / 2);
+  *upper = rounds_percentile (means, used, (1 + options->confidence) / 2);
+}
+
 static void
 compute_criteria (RoundsInsights    *self,
                   RoundsInsightData *data)
 {
-  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                       score_sums_free);
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  guint rounds = self->options.bootstrap;
-  g_autofree double *means = g_new (double, MAX (rounds, 1));
+  Scores scores = { g_hash_table_new (g_str_hash, g_str_equal),
+                    g_ptr_array_new_with_free_func (g_free),
+                    g_ptr_array_new_with_free_func (score_sums_free),
+                    data->models->len };
+  g_autofree double *means = g_new (double, MAX (self->options.bootstrap, 1));
 
   for (guint i = 0; i < data->items->len; i++)
     {
       RoundsInsightItem *item = g_ptr_array_index (data->items, i);
 
-      if (add_verdict_scores (table, order, item))
+      if (add_verdict_scores (&scores, item))
         continue;
       for (guint j = 0; j < item->judgements->len; j++)
         {
@@ -715,59 +807,49 @@ compute_criteria (RoundsInsights    *self,
                 int score = judgement->scores[r * judgement->n_criteria + c];
 
                 if (score >= 0)
-                  add_score (table, order, item, judgement->criteria[c], r, score);
+                  add_score (&scores, item, judgement->criteria[c], r, score);
               }
         }
     }
 
-  for (guint a = 0; a < order->len; a++)
+  for (guint slot = 0; slot < scores.sums->len; slot++)
     {
-      ScoreSums *sums = g_ptr_array_index (order, a);
-      RoundsCriterionScore *score = g_new0 (RoundsCriterionScore, 1);
+      ScoreSums *sums = g_ptr_array_index (scores.sums, slot);
+      RoundsCriterionScore *score;
       double total = 0.0, n = 0.0;
-      guint used = 0;
 
+      if (sums == NULL)
+        continue;
       for (guint u = 0; u < sums->sums->len; u++)
         {
           total += g_array_index (sums->sums, double, u);
           n += g_array_index (sums->counts, double, u);
         }
-      score->criterion = g_strdup (sums->criterion);
-      score->label = g_strdup (criterion_label (data, sums->criterion));
+      score = g_new0 (RoundsCriterionScore, 1);
+      score->criterion = g_strdup (g_ptr_array_index (scores.ids, sums->criterion));
+      score->label = g_strdup (criterion_label (data, score->criterion));
       score->model = g_strdup (g_ptr_array_index (data->models, sums->model));
       score->mean = total / n;
       score->n = (guint) n;
       score->lower = score->upper = NAN;
 
-      /* Items resampled as for the leaderboard; each criterion and model has a stream of
-       * its own, fixed by the seed and its name, so adding a model changes no other. */
-      if (rounds > 0)
+      /* Each criterion and model has a stream of its own, fixed by the seed and its name,
+       * so adding a model changes no other's interval. */
+      if (self->options.bootstrap > 0)
         {
-          RoundsRandom random;
           g_autofree char *name = g_strdup_printf ("%s\x1f%s", score->criterion, score->model);
 
-          rounds_random_init (&random,
-                              self->options.seed ^ g_str_hash (name) * 0x9e3779b97f4a7c15ull);
-          for (guint b = 0; b < rounds; b++)
-            {
-              double t = 0.0, m = 0.0;
-
-              for (guint u = 0; u < sums->sums->len; u++)
-                {
-                  guint w = rounds_random_poisson (&random, 1.0);
-
-                  t += w * g_array_index (sums->sums, double, u);
-                  m += w * g_array_index (sums->counts, double, u);
-                }
-              if (m > 0)
-                means[used++] = t / m;
-            }
-          score->lower = rounds_percentile (means, used, (1 - self->options.confidence) / 2);
-          score->upper = rounds_percentile (means, used, (1 + self->options.confidence) / 2);
+          score_interval (sums, &self->options,
+                          self->options.seed ^ g_str_hash (name) * 0x9e3779b97f4a7c15ull,
+                          means, &score->lower, &score->upper);
         }
       g_ptr_array_add (self->criteria, score);
     }
   g_ptr_array_sort (self->criteria, compare_scores);
+
+  g_hash_table_unref (scores.index);
+  g_ptr_array_unref (scores.ids);
+  g_ptr_array_unref (scores.sums);
 }
 
 /* Position bias --------------------------------------------------------------------------- */
