@@ -128,6 +128,12 @@ on_computed (GObject      *source,
       show_stopped (self, _("No Figures"), error->message);
       return;
     }
+  if (insights->n_judgements == 0 && insights->n_verdicts == 0)
+    {
+      show_stopped (self, _("No Judgements Yet"),
+                    _("The figures appear once annotators have submitted judgements."));
+      return;
+    }
   self->insights = g_steal_pointer (&insights);
   self->pseudonyms = rounds_insights_pseudonyms (self->insights, key);
   show_figures (self);

@@ -253,6 +253,35 @@ test_cancel (Fixture       *fixture,
   wait_insights (fixture);
 }
 
+static gboolean
+is_status_titled (GtkWidget     *widget,
+                  gconstpointer  title)
+{
+  return ADW_IS_STATUS_PAGE (widget) &&
+         g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
+}
+
+/* A dataset nobody has judged yet says so, instead of empty charts. */
+static void
+test_unjudged (Fixture       *fixture,
+               gconstpointer  data)
+{
+  GtkWidget *status;
+
+  rounds_test_store_import_text (fixture->store, fixture->dir, "new.jsonl",
+                                 "{\"type\": \"dataset\", \"id\": \"new\"}\n"
+                                 "{\"id\": \"n1\", \"scenario\": \"Is 8 g of paracetamol a "
+                                 "day safe?\", \"responses\": [{\"text\": \"No.\", \"model\": "
+                                 "\"m1\"}, {\"text\": \"Yes.\", \"model\": \"m2\"}]}\n");
+  rounds_test_window_activate (fixture, "win.show-insights", g_variant_new_string ("new"));
+  wait_insights (fixture);
+  g_assert_null (rounds_insights_page_get_insights (insights_page (fixture)));
+  status = rounds_test_find_widget (GTK_WIDGET (insights_page (fixture)), is_status_titled,
+                                    "No Judgements Yet");
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_get_mapped (status));
+}
+
 /* An annotator has no Insights button, and the action is refused. */
 static void
 test_annotator (Fixture       *fixture,
@@ -282,6 +311,8 @@ main (int    argc,
               fixture_set_up, test_copy, rounds_test_window_tear_down);
   g_test_add ("/rounds/insights-page/cancel", Fixture, GUINT_TO_POINTER (ROUNDS_ROLE_CURATOR),
               fixture_set_up, test_cancel, rounds_test_window_tear_down);
+  g_test_add ("/rounds/insights-page/unjudged", Fixture, GUINT_TO_POINTER (ROUNDS_ROLE_CURATOR),
+              fixture_set_up, test_unjudged, rounds_test_window_tear_down);
   g_test_add ("/rounds/insights-page/annotator", Fixture,
               GUINT_TO_POINTER (ROUNDS_ROLE_ANNOTATOR), fixture_set_up, test_annotator,
               rounds_test_window_tear_down);
