@@ -745,8 +745,8 @@ typedef struct
 
 static const BadCase bad_cases[] = {
   /* Items */
-  { "item-no-responses", "bad.jsonl", { NULL }, PREFIX ITEM ("\"title\": \"t\""), 3, "responses",
-    "missing", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-responses-null", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": null"), 3,
+    "responses", "array", ROUNDS_ERROR_INVALID_INPUT },
   { "item-one-response", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}]"),
     3, "responses", "2 to 8", ROUNDS_ERROR_INVALID_INPUT },
   { "item-nine-responses", "bad.jsonl",
@@ -815,7 +815,8 @@ static const BadCase bad_cases[] = {
                      "\"Changed\", " PAIR "}\n", 3, "id", "ok-1", ROUNDS_ERROR_CONFLICT },
   { "item-after-comments", "bad.jsonl", { NULL },
     PREFIX "\n# comment\n   \n" ITEM ("\"responses\": "
-                                      "[]"), 6, "responses", NULL, ROUNDS_ERROR_INVALID_INPUT },
+                                      "[{}]"), 6, "responses[0].text", NULL,
+    ROUNDS_ERROR_INVALID_INPUT },
   { "item-crlf", "bad.jsonl", { NULL }, HEADER "\r\n" GOOD "\r\n" ITEM ("\"responses\": [1]"), 5,
     "responses[0]", NULL, ROUNDS_ERROR_INVALID_INPUT },
   /* Dataset headers */
@@ -1028,7 +1029,9 @@ static const BadCase bad_cases[] = {
   { "csv-empty-response", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,,B2\n", 3, "answer_a", "empty",
     ROUNDS_ERROR_INVALID_INPUT },
   { "csv-no-such-column", "bad.csv", { "scenario=question", "responses=answer_a,answer_c" },
-    CSV_HEAD, 2, "answer_c", "column", ROUNDS_ERROR_INVALID_INPUT },
+    CSV_HEAD, 1, "answer_c", "whose columns are \"question\", \"answer_a\", \"answer_b\"; the "
+    "first row is taken as the header: if the file has none, use --no-header",
+    ROUNDS_ERROR_INVALID_INPUT },
   { "csv-multiline-record", "bad.csv", CSV_MAPS, CSV_HEAD "\"Q\nover\nlines\",A,B\nQ3,A3\n", 6,
     NULL, NULL, ROUNDS_ERROR_INVALID_INPUT },
   { "csv-bad-utf8", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,caf\xE9,B2\n", 3, "answer_a", "UTF-8",
