@@ -450,15 +450,17 @@ lookup_item (RoundsImportRun  *run,
   return TRUE;
 }
 
-/* Whether @item says nothing that @stored does not: its fields are the stored ones or absent.
- * Then an item that waits for responses and this one are the same item, one with responses
- * and one without. */
+/* Whether @values (an item's fields, as stored) agree with @stored's: each is absent or the
+ * same, or, when @may_add, @stored lacks it. An item that waits for responses and the same
+ * item with responses (or the other way round) agree so. */
 static gboolean
-adds_nothing_but_responses (char       **values,
-                            StoredItem  *stored)
+fields_agree (char       **values,
+              StoredItem  *stored,
+              gboolean     may_add)
 {
   for (guint i = 0; i < G_N_ELEMENTS (stored->fields); i++)
-    if (values[i] != NULL && g_strcmp0 (values[i], stored->fields[i]) != 0)
+    if (values[i] != NULL && g_strcmp0 (values[i], stored->fields[i]) != 0 &&
+        !(may_add && stored->fields[i] == NULL))
       return FALSE;
   return TRUE;
 }
@@ -538,14 +540,14 @@ _rounds_import_store_item (RoundsImportRun   *run,
 
       if (g_strcmp0 (stored.content_hash, hash) == 0 ||
           (item->responses->len == 0 && stored.n_responses > 0 &&
-           adds_nothing_but_responses (values, &stored)))
+           fields_agree (values, &stored, FALSE)))
         {
           run->result.n_items_unchanged++;
           ok = TRUE;
           goto out;
         }
       completes = stored.n_responses == 0 && item->responses->len > 0 &&
-                  adds_nothing_but_responses (values, &stored);
+                  fields_agree (values, &stored, TRUE);
       if (!run->update && !completes)
         {
           g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_CONFLICT,
