@@ -176,10 +176,12 @@ _rounds_import_map_check_new (GPtrArray        *maps,
 
       if (same_target (map, other))
         {
+          g_autofree char *target = g_strndup (spec, strcspn (spec, "="));
+
           g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
-                       _("--map “%s”: its target is mapped already; give one map with several "
+                       _("--map “%s”: “%s” is mapped already; give one map with several "
                          "paths, as in responses=answer_a,answer_b"),
-                       spec);
+                       spec, target);
           return FALSE;
         }
       if ((pair && (other->target == TARGET_RESPONSES || other->target == TARGET_REFERENCE)) ||

@@ -1015,7 +1015,7 @@ static const Refusal refusals[] = {
     "transcripts that share all but the last “Assistant:” turn", 3 },
   { "twice.jsonl", "{\"q\": \"Q\", \"p\": \"P\"}\n",
     { "--map", "scenario=q", "--map", "scenario=p", NULL },
-    "--map “scenario=p”: its target is mapped already", 2 },
+    "--map “scenario=p”: “scenario” is mapped already", 2 },
   { "pair.jsonl", "{\"a\": \"A\", \"b\": \"B\", \"c\": \"C\"}\n",
     { "--map", "chosen=a", "--map", "rejected=b", "--map", "responses=c", NULL },
     "--map “responses=c”: chosen and rejected are the responses and their label", 2 },
