@@ -414,10 +414,11 @@ typedef enum
   N_LAYOUTS
 } LabelLayout;
 
-static const char * const layout_maps[N_LAYOUTS][4] = {
+static const char * const layout_maps[N_LAYOUTS][5] = {
   [LAYOUT_TRL] = { NULL },
   [LAYOUT_CHOSEN_REJECTED] = { "scenario=question", "chosen=response_chosen",
-                               "rejected=response_rejected", NULL },
+                               "rejected=response_rejected", "model=model_chosen,model_rejected",
+                               NULL },
   [LAYOUT_REFERENCE] = { "scenario=prompt", "responses=response_0,response_1",
                          "reference=better_response_id", NULL },
 };
@@ -440,8 +441,11 @@ append_pair (GString     *text,
                                     "\"rejected\": \"%s\"}\n", i, chosen, rejected);
       break;
     case LAYOUT_CHOSEN_REJECTED:
+      /* Each answer's model goes with it. */
       g_string_append_printf (text, "{\"question\": \"Case %u?\", \"response_chosen\": \"%s\", "
-                                    "\"response_rejected\": \"%s\"}\n", i, chosen, rejected);
+                                    "\"response_rejected\": \"%s\", \"model_chosen\": \"m-%.4s\", "
+                                    "\"model_rejected\": \"m-%.4s\"}\n",
+                              i, chosen, rejected, chosen, rejected);
       break;
     case LAYOUT_REFERENCE:
       /* The file's own order is the good one first, as chosen-first files have it. */
@@ -547,6 +551,10 @@ test_label_independent (Fixture       *fixture,
                                             " JOIN datasets d ON d.id = i.dataset_id"
                                             " WHERE d.name LIKE 'flipped-%' AND i.key = ?1", key);
       preferred = rounds_item_get_response_key (item, good_at);
+      if (layout == LAYOUT_CHOSEN_REJECTED)
+        g_assert_cmpstr (rounds_item_get_response_model (item, good_at), ==, "m-Good");
+      g_assert_cmpstr (rounds_item_get_response_model (item, 0), ==,
+                       rounds_item_get_response_model (other, 0));
       g_assert_nonnull (strstr (ref, preferred));
       g_assert_null (strstr (flipped_ref, preferred));
       chosen_first += good_at == 0;
@@ -688,6 +696,27 @@ test_awaiting (Fixture       *fixture,
   import_ok (fixture, "answers.jsonl", answers, &result);
   g_assert_cmpuint (result.n_items_unchanged, ==, 1);
   g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM responses"), ==, 2);
+}
+
+/* A CSV row whose response cells are all empty awaits responses; one empty of two is an
+ * error (the bad input csv-empty-response). */
+static void
+test_awaiting_csv (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(GError) error = NULL;
+  RoundsImportResult result;
+
+  g_assert_true (rounds_importer_add_map (importer, "scenario=question", &error));
+  g_assert_true (rounds_importer_add_map (importer, "responses=answer_a,answer_b", &error));
+  g_assert_true (run_import (fixture, importer, "some.csv",
+                             "question,answer_a,answer_b\nQ1,A,B\nQ2,,\n", &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_items_added, ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM items i WHERE"
+                                          " scenario = 'Q2' AND NOT EXISTS (SELECT 1 FROM"
+                                          " responses WHERE item_id = i.id)"), ==, 1);
 }
 
 /* Mapped JSONL and CSV ---------------------------------------------------------------- */
@@ -1918,6 +1947,7 @@ main (int   argc,
   ADD ("async/progress", test_async);
   ADD ("async/cancelled", test_async_cancelled);
   ADD ("awaiting-responses", test_awaiting);
+  ADD ("awaiting-responses/csv", test_awaiting_csv);
   g_test_add ("/rounds/import/labels/old-trl-ids", Fixture, NULL,
               rounds_test_store_set_up_unopened, test_old_ids, rounds_test_store_tear_down);
   for (int layout = 0; layout < N_LAYOUTS; layout++)

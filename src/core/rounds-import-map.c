@@ -323,12 +323,12 @@ map_single_node (RoundsImportRun  *run,
 }
 
 /* A pair through chosen and rejected maps (and a scenario map, unless the pair is a
- * conversation or transcripts that carry it), read as TRL reads its pairs. */
+ * conversation or transcripts that carry it), read as TRL reads its pairs: the chosen
+ * response first, until _rounds_import_label_pair() orders them. */
 static gboolean
 mapped_pair (RoundsImportRun   *run,
              JsonNode          *record,
              RoundsImportItem  *item,
-             JsonObject        *reference,
              JsonBuilder       *metadata,
              gboolean          *has_metadata,
              GError           **error)
@@ -358,7 +358,6 @@ mapped_pair (RoundsImportRun   *run,
   if (!_rounds_import_read_pair (run, pair, names[0], names[1], names[2], item, &prompt_messages,
                                  error))
     return FALSE;
-  json_object_set_string_member (reference, "preferred", _rounds_import_label_pair (item, 0));
   if (prompt_messages != NULL)
     {
       json_builder_set_member_name (metadata, "prompt_messages");
@@ -453,6 +452,15 @@ mapped_references (RoundsImportRun   *run,
   return TRUE;
 }
 
+static gboolean
+empty_values (GPtrArray *values)
+{
+  for (guint i = 0; i < values->len; i++)
+    if (*(const char *) g_ptr_array_index (values, i) != '\0')
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 _rounds_import_mapped_record (RoundsImportRun  *run,
                               JsonNode         *record,
@@ -489,6 +497,9 @@ _rounds_import_mapped_record (RoundsImportRun  *run,
       switch (map->target)
         {
         case TARGET_RESPONSES:
+          /* A row whose response cells are all empty has none: it awaits them. */
+          if (run->is_csv && empty_values (values))
+            continue;
           for (guint i = 0; i < values->len; i++)
             {
               RoundsImportResponse r = { NULL };
@@ -537,7 +548,7 @@ _rounds_import_mapped_record (RoundsImportRun  *run,
         *single = g_strdup (g_ptr_array_index (values, 0));
     }
 
-  if (is_pair && !mapped_pair (run, record, &item, reference, metadata, &has_metadata, error))
+  if (is_pair && !mapped_pair (run, record, &item, metadata, &has_metadata, error))
     return FALSE;
   json_builder_end_object (metadata);
 
@@ -566,7 +577,10 @@ _rounds_import_mapped_record (RoundsImportRun  *run,
       if (i < ids->len)
         r->key = g_strdup (g_ptr_array_index (ids, i));
     }
-  /* A labelled item is ordered first, so its responses' default ids follow the new order. */
+  /* A labelled item is ordered once its models and ids are with their responses, and before
+   * its responses get their default ids, so that those follow the new order. */
+  if (is_pair)
+    json_object_set_string_member (reference, "preferred", _rounds_import_label_pair (&item, 0));
   if (!mapped_references (run, record, &item, fields, reference, error) ||
       !_rounds_import_check_responses (run, &item, error))
     return FALSE;
