@@ -261,6 +261,30 @@ annotator_store (Fixture    *fixture,
   return store;
 }
 
+/* An item awaiting responses stays in the curator's store until it has them: the store's
+ * copy of an item always has two responses or more. */
+static void
+test_awaiting_not_pushed (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  RoundsStore *curator = publish_dataset (fixture);
+  g_autoptr(RoundsSyncResult) first = NULL;
+  g_autoptr(RoundsSyncResult) second = NULL;
+
+  import_text (fixture, curator, "{\"type\": \"item\", \"dataset\": \"ethics\", \"id\": \"w1\", "
+                                 "\"scenario\": \"Waiting\"}\n", FALSE);
+  first = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_BOTH);
+  g_assert_cmpuint (first->n_pushed, ==, 0);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "item:"), ==, 3);
+
+  import_text (fixture, curator, "{\"type\": \"item\", \"dataset\": \"ethics\", \"id\": \"w1\", "
+                                 "\"scenario\": \"Waiting\", \"responses\": [{\"text\": \"A\"}, "
+                                 "{\"text\": \"B\"}]}\n", FALSE);
+  second = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_BOTH);
+  g_assert_cmpuint (second->n_pushed, ==, 1);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "item:"), ==, 4);
+}
+
 /* Round trip --------------------------------------------------------------------------- */
 
 static void
@@ -1341,6 +1365,7 @@ main (int   argc,
 
   ADD ("round-trip", test_round_trip);
   ADD ("repush", test_repush);
+  ADD ("awaiting-not-pushed", test_awaiting_not_pushed);
   ADD ("server-down", test_server_down);
   ADD ("too-large", test_too_large);
   ADD ("forbidden", test_forbidden);
