@@ -325,18 +325,19 @@ map_single_node (RoundsImportRun  *run,
 /* A pair through chosen and rejected maps (and a scenario map, unless the pair is a
  * conversation or transcripts that carry it), read as TRL reads its pairs: the chosen
  * response first, until _rounds_import_label_pair() orders them. */
+static const Target pair_targets[] = { TARGET_SCENARIO, TARGET_CHOSEN, TARGET_REJECTED };
+
 static gboolean
-mapped_pair (RoundsImportRun   *run,
-             JsonNode          *record,
-             RoundsImportItem  *item,
-             JsonBuilder       *metadata,
-             gboolean          *has_metadata,
-             GError           **error)
+read_mapped_pair (RoundsImportRun   *run,
+                  JsonNode          *record,
+                  RoundsImportItem  *item,
+                  JsonBuilder       *metadata,
+                  gboolean          *has_metadata,
+                  char             **names,
+                  GError           **error)
 {
-  static const Target pair_targets[] = { TARGET_SCENARIO, TARGET_CHOSEN, TARGET_REJECTED };
   g_autoptr(JsonObject) pair = json_object_new ();
   g_autoptr(JsonArray) prompt_messages = NULL;
-  g_autofree char *names[3] = { NULL };
 
   for (guint t = 0; t < G_N_ELEMENTS (pair_targets); t++)
     {
@@ -350,7 +351,7 @@ mapped_pair (RoundsImportRun   *run,
       if (node != NULL)
         json_object_set_member (pair, names[t], json_node_copy (node));
     }
-  for (guint t = 0; t < G_N_ELEMENTS (names); t++)
+  for (guint t = 0; t < G_N_ELEMENTS (pair_targets); t++)
     if (names[t] != NULL && t > 0 && g_strcmp0 (names[t], names[0]) == 0)
       return _rounds_import_fail (run, error, names[t], _("mapped to both “%s” and “%s”"),
                                   "scenario", targets[pair_targets[t]].name);
@@ -366,6 +367,23 @@ mapped_pair (RoundsImportRun   *run,
       *has_metadata = TRUE;
     }
   return TRUE;
+}
+
+/* The same, with the paths it names the fields by. */
+static gboolean
+mapped_pair (RoundsImportRun   *run,
+             JsonNode          *record,
+             RoundsImportItem  *item,
+             JsonBuilder       *metadata,
+             gboolean          *has_metadata,
+             GError           **error)
+{
+  char *names[G_N_ELEMENTS (pair_targets)] = { NULL };
+  gboolean ok = read_mapped_pair (run, record, item, metadata, has_metadata, names, error);
+
+  for (guint t = 0; t < G_N_ELEMENTS (names); t++)
+    g_free (names[t]);
+  return ok;
 }
 
 /* The response a reference value names: by its id, by the field it came from, or by its
