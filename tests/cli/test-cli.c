@@ -932,7 +932,8 @@ test_label_hidden (Fixture       *fixture,
       g_autofree char *path = g_build_filename (fixture->dir, out, NULL);
       g_autofree char *exported = NULL;
       g_autoptr(GArray) records = g_array_new (FALSE, TRUE, sizeof (Record));
-      g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+      g_autoptr(GPtrArray) nodes =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
       g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
       g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
       g_auto(RoundsTestCliRun) export = { 0 };
@@ -1004,7 +1005,8 @@ static const Refusal refusals[] = {
     "one.jsonl:2: field “responses”: expected 2 to 8 responses (or none, to wait for them), "
     "found 1", 3 },
   { "better.jsonl",
-    "{\"prompt\": \"Q\", \"response_0\": \"A\", \"response_1\": \"B\", \"better_response_id\": 2}\n",
+    "{\"prompt\": \"Q\", \"response_0\": \"A\", \"response_1\": \"B\", "
+    "\"better_response_id\": 2}\n",
     { "--map", "scenario=prompt", "--map", "responses=response_0,response_1",
       "--map", "reference=better_response_id", NULL },
     "better.jsonl:1: field “better_response_id”: “2” names no response", 3 },
