@@ -448,14 +448,14 @@ mapped_references (RoundsImportRun   *run,
   if (named->len == 0)
     return TRUE;
 
-  /* The first label orders the responses; the ids are then the new places' or their own. */
+  /* The responses go in the order of their content; each label then names its response by
+   * the id it has there (its own, or its new place's). */
   {
     g_autofree char **texts = g_new0 (char *, item->responses->len);
-    guint first = (guint) g_array_index (named, int, 0);
 
     for (guint i = 0; i < item->responses->len; i++)
       texts[i] = g_array_index (item->responses, RoundsImportResponse, i).text;
-    _rounds_import_label_pair (item, first);
+    _rounds_import_label_pair (item, 0);
     for (guint l = 0; l < named->len; l++)
       {
         const char *text = texts[g_array_index (named, int, l)];
