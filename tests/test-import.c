@@ -1203,6 +1203,10 @@ static const BadCase bad_cases[] = {
   { "judgement-unknown-item", "bad.jsonl", { NULL },
     PREFIX "{\"type\": \"judgement\", \"item\": \"nope\", \"annotator\": \"ann\", \"preference\": "
            "0}\n", 3, "item", "nope", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-item-awaiting", "bad.jsonl", { NULL },
+    PREFIX "{\"type\": \"item\", \"id\": \"w\", \"scenario\": \"Waits\"}\n"
+    "{\"type\": \"judgement\", \"item\": \"w\", \"annotator\": \"ann\", \"status\": "
+    "\"skipped\"}\n", 4, "item", "awaits its responses", ROUNDS_ERROR_INVALID_INPUT },
   { "judgement-unknown-dataset", "bad.jsonl", { NULL },
     PREFIX "{\"type\": \"judgement\", \"dataset\": \"nope\", \"item\": \"ok-1\", \"annotator\": "
            "\"ann\", \"preference\": 0}\n", 3, "dataset", "nope", ROUNDS_ERROR_INVALID_INPUT },

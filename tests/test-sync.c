@@ -285,6 +285,40 @@ test_awaiting_not_pushed (Fixture       *fixture,
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "item:"), ==, 4);
 }
 
+/* A judgement pulled for an item that waits here for its responses waits with it, parked,
+ * and is applied once the item has them. */
+static void
+test_awaiting_judgement_parked (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  RoundsStore *lin = open_store (fixture, "lin");
+  g_autoptr(RoundsSyncResult) first = NULL;
+  g_autoptr(RoundsSyncResult) second = NULL;
+
+  rounds_test_couch_put (fixture->db_url,
+                         "{\"_id\": \"dataset:ethics\", \"type\": \"dataset\", \"schema\": 1, "
+                         "\"id\": \"ethics\"}");
+  rounds_test_couch_put (fixture->db_url,
+                         "{\"_id\": \"judgement:dr-osei:ethics:w1:e1\", \"type\": \"judgement\", "
+                         "\"schema\": 1, \"annotator\": \"dr-osei\", \"dataset\": \"ethics\", "
+                         "\"item\": \"w1\", \"edit\": \"e1\", \"revision\": 1, "
+                         "\"created_at\": \"2026-01-01T00:00:00Z\", \"preference\": 1}");
+  add_profile (lin, TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR);
+  import_text (fixture, lin, "{\"type\": \"item\", \"dataset\": \"ethics\", \"id\": \"w1\", "
+                             "\"scenario\": \"Waiting\"}\n", FALSE);
+
+  first = sync_ok (fixture->db_url, lin, TEST_ANNOTATOR, ROUNDS_SYNC_PULL);
+  g_assert_cmpuint (first->n_parked, ==, 1);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM annotations"), ==, 0);
+
+  import_text (fixture, lin, "{\"type\": \"item\", \"dataset\": \"ethics\", \"id\": \"w1\", "
+                             "\"scenario\": \"Waiting\", \"responses\": [{\"text\": \"A\"}, "
+                             "{\"text\": \"B\"}]}\n", FALSE);
+  second = sync_ok (fixture->db_url, lin, TEST_ANNOTATOR, ROUNDS_SYNC_PULL);
+  g_assert_cmpuint (second->n_parked, ==, 0);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM annotations"), ==, 1);
+}
+
 /* Round trip --------------------------------------------------------------------------- */
 
 static void
@@ -1366,6 +1400,7 @@ main (int   argc,
   ADD ("round-trip", test_round_trip);
   ADD ("repush", test_repush);
   ADD ("awaiting-not-pushed", test_awaiting_not_pushed);
+  ADD ("awaiting-judgement-parked", test_awaiting_judgement_parked);
   ADD ("server-down", test_server_down);
   ADD ("too-large", test_too_large);
   ADD ("forbidden", test_forbidden);
