@@ -91,8 +91,9 @@ messages_to_text (JsonArray *messages)
 }
 
 /* An HH-RLHF transcript pair ("\n\nHuman: …\n\nAssistant: …" turns): the conversation the
- * two share up to the last "Assistant:" turn is the prompt, each one's last turn its answer.
- * %FALSE when they are not such a pair. */
+ * two share, up to the last "Assistant:" turn they both have, is the prompt, and what each
+ * says from there its answer (usually its last turn; the turns after it where the two went
+ * different ways before). %FALSE when they share no "Assistant:" turn. */
 #define HH_HUMAN "\n\nHuman: "
 #define HH_ASSISTANT "\n\nAssistant:"
 
@@ -103,22 +104,21 @@ split_transcripts (const char  *chosen,
                    char       **chosen_answer,
                    char       **rejected_answer)
 {
-  const char *last_chosen = g_strrstr (chosen, HH_ASSISTANT);
-  const char *last_rejected = g_strrstr (rejected, HH_ASSISTANT);
-  gsize shared;
   const char *start = chosen;
+  const char *split;
+  gsize shared = 0;
   const char *answers[2];
 
-  if (last_chosen == NULL || last_rejected == NULL ||
-      last_chosen - chosen != last_rejected - rejected ||
-      strncmp (chosen, rejected, last_chosen - chosen) != 0)
+  while (chosen[shared] != '\0' && chosen[shared] == rejected[shared])
+    shared++;
+  if ((split = g_strrstr_len (chosen, shared, HH_ASSISTANT)) == NULL ||
+      (gsize) (split - chosen) + strlen (HH_ASSISTANT) > shared)
     return FALSE;
-  shared = last_chosen - chosen;
   if (g_str_has_prefix (chosen, HH_HUMAN))
     start += strlen (HH_HUMAN);
-  *prompt = g_strndup (start, chosen + shared - start);
-  answers[0] = last_chosen + strlen (HH_ASSISTANT);
-  answers[1] = last_rejected + strlen (HH_ASSISTANT);
+  *prompt = g_strndup (start, MAX (split - start, 0));
+  answers[0] = split + strlen (HH_ASSISTANT);
+  answers[1] = rejected + (answers[0] - chosen);
   for (guint i = 0; i < 2; i++)
     if (*answers[i] == ' ')
       answers[i]++;
@@ -235,17 +235,19 @@ _rounds_import_read_pair (RoundsImportRun   *run,
       if (!split_transcripts (chosen, rejected, &hh_prompt, &hh_chosen, &hh_rejected))
         return _rounds_import_fail (run, error, prompt_member ? prompt_member : "prompt",
                                     _("missing: text pairs need a prompt, unless they are "
-                                      "transcripts that share all but the last "
-                                      "“Assistant:” turn"));
+                                      "transcripts that share an “Assistant:” turn"));
       g_free (chosen);
       g_free (rejected);
       prompt = g_steal_pointer (&hh_prompt);
       chosen = g_steal_pointer (&hh_chosen);
       rejected = g_steal_pointer (&hh_rejected);
+      if (*prompt == '\0')
+        return _rounds_import_fail (run, error, chosen_member,
+                                    _("no conversation before the “Assistant:” turn"));
       for (guint i = 0; i < 2; i++)
         if (*(i == 0 ? chosen : rejected) == '\0')
           return _rounds_import_fail (run, error, i == 0 ? chosen_member : rejected_member,
-                                      _("empty: the last “Assistant:” turn has no text"));
+                                      _("empty: the “Assistant:” turn has no text"));
     }
 
   if (conversational)

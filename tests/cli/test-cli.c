@@ -1014,7 +1014,7 @@ static const Refusal refusals[] = {
     "{\"chosen\": \"\\n\\nHuman: Q1\\n\\nAssistant: A\", \"rejected\": \"\\n\\nHuman: Q2\\n\\n"
     "Assistant: B\"}\n", { NULL },
     "hh.jsonl:1: field “prompt”: missing: text pairs need a prompt, unless they are "
-    "transcripts that share all but the last “Assistant:” turn", 3 },
+    "transcripts that share an “Assistant:” turn", 3 },
   { "twice.jsonl", "{\"q\": \"Q\", \"p\": \"P\"}\n",
     { "--map", "scenario=q", "--map", "scenario=p", NULL },
     "--map “scenario=p”: “scenario” is mapped already", 2 },
