@@ -23,7 +23,7 @@ struct _RoundsPreferenceScale
 
   /* Template widgets */
   GtkLabel   *heading;
-  GtkBox     *buttons;
+  GtkFlowBox *buttons;
 
   /* Owned */
   int         k;
@@ -50,6 +50,15 @@ rounds_preference_scale_clear (RoundsPreferenceScale *self)
   g_ptr_array_set_size (self->toggles, 0);
   g_ptr_array_set_size (self->dropdowns, 0);
   _rounds_widget_remove_children (GTK_WIDGET (self->buttons));
+}
+
+/* The flow box's own child only places @widget: the focus goes straight to @widget. */
+static void
+append_button (RoundsPreferenceScale *self,
+               GtkWidget             *widget)
+{
+  gtk_flow_box_append (self->buttons, widget);
+  gtk_widget_set_focusable (gtk_widget_get_parent (widget), FALSE);
 }
 
 static void
@@ -93,7 +102,7 @@ rounds_preference_scale_set_pair (RoundsPreferenceScale *self,
         label = g_strdup_printf ("0  %s", _("Both unacceptable"));
       toggle = gtk_toggle_button_new_with_label (label);
       g_signal_connect (toggle, "clicked", G_CALLBACK (on_preference_clicked), self);
-      gtk_box_append (self->buttons, toggle);
+      append_button (self, toggle);
       g_ptr_array_add (self->toggles, toggle);
     }
 }
@@ -139,9 +148,10 @@ rounds_preference_scale_set_ranking (RoundsPreferenceScale *self,
       gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       label, -1);
       g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_rank_selected), self);
+      _rounds_drop_down_take_digits (dropdown);
       gtk_box_append (GTK_BOX (box), gtk_label_new (label));
       gtk_box_append (GTK_BOX (box), dropdown);
-      gtk_box_append (self->buttons, box);
+      append_button (self, box);
       g_ptr_array_add (self->dropdowns, dropdown);
     }
 }

@@ -2,7 +2,7 @@
  *
  * One drop-down per response and criterion, offering "–" (not scored) and the criterion's
  * own min..max, so that a 0–10 rubric is scored 0–10. Responses are given in canonical
- * order; the columns follow the order on screen.
+ * order; the columns follow the order on screen. A digit typed on a drop-down is its score.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -133,6 +133,7 @@ rounds_rubric_grid_set_rubric (RoundsRubricGrid *self,
           gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                           accessible, -1);
           g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_score_selected), self);
+          _rounds_drop_down_take_digits (dropdown);
           gtk_grid_attach (GTK_GRID (self), dropdown, position + 1, c + 1, 1, 1);
           g_ptr_array_index (self->dropdowns, index * n_criteria + c) = dropdown;
         }

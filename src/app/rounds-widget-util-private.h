@@ -28,5 +28,9 @@ GtkWidget *_rounds_entry_dialog_new   (GtkWindow      *parent,
                                        const char     *entry_label,
                                        const char     *response,
                                        const char     *response_label);
+void  _rounds_drop_down_take_digits   (GtkWidget      *dropdown);
+void  _rounds_page_leave_text_on_escape (GtkWidget    *page,
+                                         GtkWidget    *target);
+void  _rounds_label_focus_quietly     (GtkLabel       *label);
 
 G_END_DECLS

@@ -18,8 +18,8 @@ _rounds_response_label (guint position)
   return g_strdup_printf (_("Response %c"), 'A' + position);
 }
 
-/* Empties @parent: a list box or a box through its own remove, any other widget by
- * unparenting its children. */
+/* Empties @parent: a list box, a flow box or a box through its own remove, any other
+ * widget by unparenting its children. */
 void
 _rounds_widget_remove_children (GtkWidget *parent)
 {
@@ -29,6 +29,8 @@ _rounds_widget_remove_children (GtkWidget *parent)
     {
       if (GTK_IS_LIST_BOX (parent))
         gtk_list_box_remove (GTK_LIST_BOX (parent), child);
+      else if (GTK_IS_FLOW_BOX (parent))
+        gtk_flow_box_remove (GTK_FLOW_BOX (parent), child);
       else if (GTK_IS_BOX (parent))
         gtk_box_remove (GTK_BOX (parent), child);
       else
@@ -120,4 +122,79 @@ _rounds_entry_dialog_new (GtkWindow  *parent,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), response);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   return dialog;
+}
+
+static gboolean
+on_drop_down_key_pressed (GtkEventControllerKey *controller,
+                          guint                  keyval,
+                          guint                  keycode,
+                          GdkModifierType        state,
+                          GtkDropDown           *dropdown)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  gunichar c = gdk_keyval_to_unicode (keyval);
+  char digit[2] = { 0 };
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0 || c < '0' || c > '9')
+    return GDK_EVENT_PROPAGATE;
+  digit[0] = (char) c;
+  for (guint i = 0; GTK_IS_STRING_LIST (model) && i < g_list_model_get_n_items (model); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), digit))
+      {
+        gtk_drop_down_set_selected (dropdown, i);
+        break;
+      }
+  /* A digit the drop-down does not offer is ignored: it must not reach the window, where
+   * digits mean the preference. */
+  return GDK_EVENT_STOP;
+}
+
+/* A digit typed while @dropdown (of strings) has the focus chooses the item that is that
+ * digit, as a person who looks at a score means; it never goes on to the window's keys. */
+void
+_rounds_drop_down_take_digits (GtkWidget *dropdown)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_drop_down_key_pressed), dropdown);
+  gtk_widget_add_controller (dropdown, keys);
+}
+
+static gboolean
+on_page_key_pressed (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GtkWidget             *target)
+{
+  GtkWidget *page = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkRoot *root = gtk_widget_get_root (page);
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if (keyval != GDK_KEY_Escape || focus == NULL ||
+      !(GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus)) || !gtk_widget_is_ancestor (focus, page))
+    return GDK_EVENT_PROPAGATE;
+  _rounds_label_focus_quietly (GTK_LABEL (target));
+  return GDK_EVENT_STOP;
+}
+
+/* Escape in a text field of @page leaves it for @target, a selectable label of the page, so
+ * that the page's own keys (digits, letters) work again. */
+void
+_rounds_page_leave_text_on_escape (GtkWidget *page,
+                                   GtkWidget *target)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_page_key_pressed), target);
+  gtk_widget_add_controller (page, keys);
+}
+
+/* Gives @label (selectable) the focus without selecting its text, as a focused selectable
+ * label otherwise would. */
+void
+_rounds_label_focus_quietly (GtkLabel *label)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (label));
+  gtk_label_select_region (label, 0, 0);
 }
