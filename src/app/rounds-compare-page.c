@@ -23,6 +23,7 @@ struct _RoundsComparePage
   GtkWidget              parent_instance;
 
   /* Template widgets */
+  GtkScrolledWindow     *compare_scroller;
   GtkLabel              *item_title;
   GtkLabel              *item_meta;
   GtkLabel              *scenario;
@@ -263,6 +264,17 @@ rounds_compare_page_show (RoundsComparePage *self,
   update_status (self);
 }
 
+/* A new item is read from the top: the scenario in view and with the focus, so that the
+ * page's keys (1–5, U) work and nothing typed lands in the comment of the item before. */
+void
+rounds_compare_page_focus_scenario (RoundsComparePage *self)
+{
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->compare_scroller), 0);
+  _rounds_label_focus_quietly (self->scenario);
+}
+
 RoundsItem *
 rounds_compare_page_get_item (RoundsComparePage *self)
 {
@@ -431,6 +443,7 @@ rounds_compare_page_class_init (RoundsComparePageClass *klass)
   _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-compare-page.ui");
   object_class->dispose = rounds_compare_page_dispose;
   object_class->finalize = rounds_compare_page_finalize;
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, compare_scroller);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, item_title);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, item_meta);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, scenario);
@@ -451,4 +464,5 @@ rounds_compare_page_init (RoundsComparePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cards = g_ptr_array_new ();
+  _rounds_page_leave_text_on_escape (GTK_WIDGET (self), GTK_WIDGET (self->scenario));
 }

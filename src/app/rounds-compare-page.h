@@ -20,6 +20,7 @@ void             rounds_compare_page_show           (RoundsComparePage *self,
                                                      RoundsJudgement   *judgement,
                                                      const guint       *order);
 void             rounds_compare_page_clear          (RoundsComparePage *self);
+void             rounds_compare_page_focus_scenario (RoundsComparePage *self);
 RoundsItem      *rounds_compare_page_get_item       (RoundsComparePage *self);
 RoundsJudgement *rounds_compare_page_get_judgement  (RoundsComparePage *self);
 const char      *rounds_compare_page_get_comment    (RoundsComparePage *self);

@@ -87,6 +87,7 @@ show_item (RoundsWindow    *self,
   adw_window_title_set_subtitle (self->window_title, rounds_dataset_get_title (self->dataset));
   gtk_widget_set_visible (self->back_button, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "compare");
+  rounds_compare_page_focus_scenario (self->compare_page);
   self->idle = FALSE;
   self->last_input_us = g_get_monotonic_time ();
   g_timer_start (self->timer);
