@@ -1,9 +1,12 @@
 /* rounds-review-page.c: the ethics reviewer's page: disputed items, every side, a verdict
  *
  * The queue lists the disputed items of a dataset, most severe first (safety flags, then
- * opposite directions, then spread). An item shows its responses in canonical order and
- * every current judgement with the order its annotator saw; names are hidden until asked
- * for, and model names are revealed only on request, which the audit log records. The queue,
+ * opposite directions, then spread). An item shows its responses in an order of the
+ * reviewer's own (a stable shuffle, never the canonical order, which may carry the label of
+ * imported preference data) and every current judgement re-expressed in that order, with the
+ * order its annotator saw; names are hidden until asked for, and model names are revealed only
+ * on request, which the audit log records. No verdict is chosen in advance: the annotators'
+ * consensus is shown beside the choice, and the store refuses a verdict without one. The queue,
  * the judgements and the agreement are read in a thread; rounds_review_page_get_loading() is
  * %TRUE meanwhile.
  *
@@ -50,6 +53,7 @@ struct _RoundsReviewPage
   RoundsItem       *item;
   GPtrArray        *judgements;      /* RoundsJudgement of the item, borrowed from all_judgements */
   GPtrArray        *all_judgements;  /* RoundsItemJudgements */
+  guint            *order;           /* screen position → canonical response, this reviewer's */
   GtkWidget        *preference_dropdown;
   GPtrArray        *rank_dropdowns;
   gboolean          models_shown;
@@ -58,6 +62,58 @@ struct _RoundsReviewPage
 };
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
+
+/* This reviewer's order of @item's responses: sorted by a digest of the reviewer, the item
+ * and the response, so the same each time the reviewer opens the item and unrelated to the
+ * canonical order or to another reviewer's. */
+static guint *
+reviewer_order (const char *reviewer,
+                RoundsItem *item)
+{
+  guint n = rounds_item_get_n_responses (item);
+  guint *order = g_new (guint, n);
+  g_auto(GStrv) digests = g_new0 (char *, n + 1);
+
+  for (guint r = 0; r < n; r++)
+    {
+      g_autofree char *seed = g_strdup_printf ("%s\x1f%s\x1f%s\x1f%u", reviewer,
+                                               rounds_item_get_dataset_name (item),
+                                               rounds_item_get_key (item), r);
+
+      digests[r] = g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed, -1);
+      order[r] = r;
+    }
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && strcmp (digests[order[j - 1]], digests[order[j]]) > 0; j--)
+      {
+        guint swap = order[j];
+
+        order[j] = order[j - 1];
+        order[j - 1] = swap;
+      }
+  return order;
+}
+
+/* The screen position of canonical response @r. */
+static guint
+position_of (RoundsReviewPage *self,
+             guint             r)
+{
+  guint p = 0;
+
+  while (self->order[p] != r)
+    p++;
+  return p;
+}
+
+/* A two-response preference, canonical, as seen on this reviewer's screen, or back: negative
+ * is the first response better either way, and the mapping is its own inverse. */
+static int
+screen_preference (RoundsReviewPage *self,
+                   int               preference)
+{
+  return self->order[0] == 0 ? preference : -preference;
+}
 
 static char *
 rules_text (RoundsDisputeRules rules)
@@ -82,26 +138,30 @@ describe_judgement (RoundsReviewPage      *self,
   int k = rounds_dataset_get_scale_k (self->dataset);
   RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
 
+  /* Letters are the reviewer's: A is the response on the left of this page. */
   if (j->unacceptable)
     g_string_append (text, _("All unacceptable"));
   else if (j->has_preference)
-    g_string_append (text, rounds_preference_get_label (j->preference, k));
+    g_string_append (text, rounds_preference_get_label (screen_preference (self, j->preference),
+                                                        k));
   else if (j->ranks != NULL)
     {
       g_string_append (text, _("Ranks:"));
-      for (guint r = 0; r < j->n_responses; r++)
-        g_string_append_printf (text, " %c=%d", 'A' + r, j->ranks[r]);
+      for (guint p = 0; p < j->n_responses; p++)
+        g_string_append_printf (text, " %c=%d", 'A' + p, j->ranks[self->order[p]]);
     }
 
   g_string_append (text, "\n");
   g_string_append (text, _("Saw:"));
-  for (guint p = 0; p < j->n_responses && j->shown_order != NULL; p++)
-    g_string_append_printf (text, " %c", 'A' + j->shown_order[p]);
+  for (guint q = 0; q < j->n_responses && j->shown_order != NULL; q++)
+    g_string_append_printf (text, " %c", 'A' + position_of (self, j->shown_order[q]));
   g_string_append_printf (text, _(" · %.1f min"), j->time_spent_ms / 60000.0);
 
-  for (guint r = 0; r < j->n_responses; r++)
+  for (guint p = 0; p < j->n_responses; p++)
     {
-      g_string_append_printf (text, "\n%c:", 'A' + r);
+      guint r = self->order[p];
+
+      g_string_append_printf (text, "\n%c:", 'A' + p);
       for (guint c = 0; c < j->n_criteria; c++)
         {
           int score = j->scores[r * j->n_criteria + c];
@@ -149,9 +209,10 @@ static void
 show_responses (RoundsReviewPage *self)
 {
   _rounds_widget_remove_children (GTK_WIDGET (self->responses_box));
-  for (guint r = 0; r < rounds_item_get_n_responses (self->item); r++)
+  for (guint p = 0; p < rounds_item_get_n_responses (self->item); p++)
     {
-      g_autofree char *name = _rounds_response_label (r);
+      guint r = self->order[p];
+      g_autofree char *name = _rounds_response_label (p);
       const char *model = rounds_item_get_response_model (self->item, r);
       g_autofree char *heading = self->models_shown && model
                                    ? g_strdup_printf ("%s — %s", name, model)
@@ -185,7 +246,7 @@ build_rubric_controls (RoundsReviewPage    *self,
 
   if (current != NULL && current->scores_json != NULL)
     stored = json_from_string (current->scores_json, NULL);
-  rounds_rubric_grid_set_rubric (self->rubric_grid, rubric, n, NULL);
+  rounds_rubric_grid_set_rubric (self->rubric_grid, rubric, n, self->order);
   if (stored == NULL || !JSON_NODE_HOLDS_ARRAY (stored))
     return;
   for (guint r = 0; r < n && r < json_array_get_length (json_node_get_array (stored)); r++)
@@ -253,22 +314,83 @@ rounds_review_page_set_correction (RoundsReviewPage *self,
   rounds_rubric_grid_set_score (self->rubric_grid, response, (guint) c, score);
 }
 
+/* What the annotators said, in this reviewer's letters, to be read beside the choice: how
+ * many chose each point of the scale, or each response's mean rank. */
+static char *
+consensus_text (RoundsReviewPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n = rounds_item_get_n_responses (self->item);
+  int k = rounds_dataset_get_scale_k (self->dataset);
+  guint n_judgements = self->judgements ? self->judgements->len : 0;
+  g_autofree guint *counts = g_new0 (guint, 2 * k + 2);   /* the scale, then unacceptable */
+  g_autofree double *rank_sums = g_new0 (double, n);
+  guint n_ranked = 0;
+
+  for (guint i = 0; i < n_judgements; i++)
+    {
+      const RoundsJudgement *j = self->judgements->pdata[i];
+
+      if (j->unacceptable)
+        counts[2 * k + 1]++;
+      else if (j->has_preference && ABS (j->preference) <= k)
+        counts[screen_preference (self, j->preference) + k]++;
+      else if (j->ranks != NULL && n > 2)
+        {
+          n_ranked++;
+          for (guint p = 0; p < n; p++)
+            rank_sums[p] += j->ranks[self->order[p]];
+        }
+    }
+
+  for (int c = 0; c < 2 * k + 2; c++)
+    if (counts[c] > 0)
+      {
+        const char *label = c <= 2 * k ? rounds_preference_get_label (c - k, k)
+                                       : _("All unacceptable");
+
+        if (text->len > 0)
+          g_string_append (text, " · ");
+        /* TRANSLATORS: how many annotators chose this, e.g. "A much better ×2" */
+        g_string_append_printf (text, _("%s ×%u"), label, counts[c]);
+      }
+  if (n_ranked > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append (text, _("mean rank"));
+      for (guint p = 0; p < n; p++)
+        g_string_append_printf (text, " %c %.1f", 'A' + p, rank_sums[p] / n_ranked);
+    }
+  if (text->len == 0)
+    return g_strdup (_("Annotators: no choice recorded"));
+  /* TRANSLATORS: what the annotators chose, shown beside the reviewer's verdict */
+  return g_strdup_printf (_("Annotators: %s"), text->str);
+}
+
+/* Nothing is chosen in advance: "Choose…" for two responses, "–" for each rank. */
 static void
 build_verdict_controls (RoundsReviewPage *self)
 {
   guint n = rounds_item_get_n_responses (self->item);
   g_autoptr(RoundsVerdict) current = rounds_store_get_verdict (self->store, self->item, NULL);
+  g_autofree char *consensus = NULL;
+  GtkWidget *consensus_label;
 
   _rounds_widget_remove_children (GTK_WIDGET (self->verdict_box));
   self->preference_dropdown = NULL;
   g_ptr_array_set_size (self->rank_dropdowns, 0);
   build_rubric_controls (self, current);
+  gtk_editable_set_text (GTK_EDITABLE (self->rationale_entry),
+                         current != NULL && current->rationale ? current->rationale : "");
 
   if (n == 2)
     {
       int k = rounds_dataset_get_scale_k (self->dataset);
       g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+      guint selected = 0;
 
+      g_ptr_array_add (labels, g_strdup (_("Choose…")));
       for (int p = -k; p <= k; p++)
         g_ptr_array_add (labels, g_strdup (rounds_preference_get_label (p, k)));
       g_ptr_array_add (labels, g_strdup (_("Both unacceptable")));
@@ -277,35 +399,43 @@ build_verdict_controls (RoundsReviewPage *self)
         gtk_drop_down_new_from_strings ((const char * const *) labels->pdata);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->preference_dropdown),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Final preference"), -1);
-      if (current != NULL)
-        gtk_drop_down_set_selected (GTK_DROP_DOWN (self->preference_dropdown),
-                                    current->unacceptable ? (guint) (2 * k + 1)
-                                                          : (guint) (current->preference + k));
-      else
-        gtk_drop_down_set_selected (GTK_DROP_DOWN (self->preference_dropdown), (guint) k);
+      if (current != NULL && current->unacceptable)
+        selected = (guint) (2 * k + 2);
+      else if (current != NULL && current->has_preference)
+        selected = (guint) (screen_preference (self, current->preference) + k + 1);
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->preference_dropdown), selected);
       gtk_box_append (self->verdict_box, self->preference_dropdown);
-      return;
     }
+  else
+    for (guint p = 0; p < n; p++)
+      {
+        g_autofree char *name = _rounds_response_label (p);
+        g_autoptr(GPtrArray) ranks = g_ptr_array_new_with_free_func (g_free);
+        int rank = current != NULL && current->ranks != NULL ? current->ranks[self->order[p]] : 0;
+        GtkWidget *dropdown;
 
-  for (guint r = 0; r < n; r++)
-    {
-      g_autofree char *name = _rounds_response_label (r);
-      g_autoptr(GPtrArray) ranks = g_ptr_array_new_with_free_func (g_free);
-      GtkWidget *dropdown;
+        g_ptr_array_add (ranks, g_strdup ("–"));
+        for (guint r = 1; r <= n; r++)
+          g_ptr_array_add (ranks, g_strdup_printf ("%u", r));
+        g_ptr_array_add (ranks, NULL);
+        dropdown = gtk_drop_down_new_from_strings ((const char * const *) ranks->pdata);
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown),
+                                    rank > 0 && (guint) rank <= n ? (guint) rank : 0);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        name, -1);
+        _rounds_drop_down_take_digits (dropdown);
+        gtk_box_append (self->verdict_box, gtk_label_new (name));
+        gtk_box_append (self->verdict_box, dropdown);
+        g_ptr_array_add (self->rank_dropdowns, dropdown);
+      }
 
-      for (guint rank = 1; rank <= n; rank++)
-        g_ptr_array_add (ranks, g_strdup_printf ("%u", rank));
-      g_ptr_array_add (ranks, NULL);
-      dropdown = gtk_drop_down_new_from_strings ((const char * const *) ranks->pdata);
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown),
-                                  current != NULL && current->ranks != NULL &&
-                                  current->ranks[r] > 0 ? (guint) current->ranks[r] - 1 : r);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      name, -1);
-      gtk_box_append (self->verdict_box, gtk_label_new (name));
-      gtk_box_append (self->verdict_box, dropdown);
-      g_ptr_array_add (self->rank_dropdowns, dropdown);
-    }
+  consensus = consensus_text (self);
+  consensus_label = gtk_label_new (consensus);
+  gtk_label_set_wrap (GTK_LABEL (consensus_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (consensus_label), 0);
+  gtk_widget_set_hexpand (consensus_label, TRUE);
+  gtk_widget_add_css_class (consensus_label, "dim-label");
+  gtk_box_append (self->verdict_box, consensus_label);
 }
 
 static void
@@ -324,6 +454,8 @@ show_dispute (RoundsReviewPage *self,
       _rounds_widget_toast (GTK_WIDGET (self), error->message);
       return;
     }
+  g_free (self->order);
+  self->order = reviewer_order (rounds_profile_get_user_name (self->reviewer), self->item);
 
   for (guint i = 0; self->all_judgements != NULL && i < self->all_judgements->len; i++)
     {
@@ -340,7 +472,6 @@ show_dispute (RoundsReviewPage *self,
                                           : rounds_item_get_key (self->item));
   gtk_label_set_text (self->rules_label, heading);
   gtk_label_set_text (self->scenario, rounds_item_get_scenario (self->item));
-  gtk_editable_set_text (GTK_EDITABLE (self->rationale_entry), "");
   show_responses (self);
   show_judgements (self);
   build_verdict_controls (self);
@@ -552,7 +683,8 @@ rounds_review_page_set_verdict (RoundsReviewPage *self,
 
   if (self->preference_dropdown != NULL)
     gtk_drop_down_set_selected (GTK_DROP_DOWN (self->preference_dropdown),
-                                (guint) (preference + rounds_dataset_get_scale_k (self->dataset)));
+                                (guint) (screen_preference (self, preference) +
+                                         rounds_dataset_get_scale_k (self->dataset) + 1));
   gtk_editable_set_text (GTK_EDITABLE (self->rationale_entry), rationale);
 }
 
@@ -579,18 +711,24 @@ save_verdict_activated (GtkWidget  *widget,
       int k = rounds_dataset_get_scale_k (self->dataset);
       guint selected = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->preference_dropdown));
 
-      if (selected == (guint) (2 * k + 1))
+      /* Item 0 is "Choose…": no preference, which the store refuses with a message. */
+      if (selected == (guint) (2 * k + 2))
         verdict->unacceptable = TRUE;
-      else
+      else if (selected > 0 && selected != GTK_INVALID_LIST_POSITION)
         {
           verdict->has_preference = TRUE;
-          verdict->preference = (int) selected - k;
+          verdict->preference = screen_preference (self, (int) selected - k - 1);
         }
     }
   else
-    for (guint r = 0; r < n; r++)
-      verdict->ranks[r] =
-        (int) gtk_drop_down_get_selected (GTK_DROP_DOWN (self->rank_dropdowns->pdata[r])) + 1;
+    for (guint p = 0; p < n; p++)
+      {
+        guint selected = gtk_drop_down_get_selected (self->rank_dropdowns->pdata[p]);
+
+        /* Item 0 is "–", not ranked. */
+        verdict->ranks[self->order[p]] = selected != GTK_INVALID_LIST_POSITION ? (int) selected
+                                                                               : 0;
+      }
 
   if (!rounds_store_save_verdict (self->store, self->item,
                                   rounds_profile_get_user_name (self->reviewer), verdict, &error))
@@ -647,6 +785,22 @@ on_models_clicked (RoundsReviewPage *self)
   show_responses (self);
 }
 
+/* Enter in the rationale records the verdict (as Ctrl+Enter does anywhere on the page). */
+static void
+on_rationale_activate (RoundsReviewPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "review.save-verdict", NULL);
+}
+
+/* This reviewer's order of the responses on screen: position → canonical response; NULL
+ * when no item is shown. */
+const guint *
+rounds_review_page_get_order (RoundsReviewPage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), NULL);
+  return self->item != NULL ? self->order : NULL;
+}
+
 GtkWidget *
 rounds_review_page_new (void)
 {
@@ -668,6 +822,7 @@ rounds_review_page_dispose (GObject *object)
   g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
   g_clear_pointer (&self->disputes, g_ptr_array_unref);
   g_clear_pointer (&self->rank_dropdowns, g_ptr_array_unref);
+  g_clear_pointer (&self->order, g_free);
 
   G_OBJECT_CLASS (rounds_review_page_parent_class)->dispose (object);
 }
@@ -709,4 +864,7 @@ rounds_review_page_init (RoundsReviewPage *self)
   g_signal_connect (self->queue_list, "row-selected", G_CALLBACK (on_row_selected), self);
   g_signal_connect_swapped (self->names_toggle, "toggled", G_CALLBACK (on_names_toggled), self);
   g_signal_connect_swapped (self->models_button, "clicked", G_CALLBACK (on_models_clicked), self);
+  g_signal_connect_swapped (self->rationale_entry, "activate", G_CALLBACK (on_rationale_activate),
+                            self);
+  _rounds_page_leave_text_on_escape (GTK_WIDGET (self), GTK_WIDGET (self->scenario));
 }

@@ -23,6 +23,7 @@ gboolean    rounds_review_page_load         (RoundsReviewPage  *self,
 gboolean    rounds_review_page_get_loading  (RoundsReviewPage  *self);
 guint       rounds_review_page_get_n_items  (RoundsReviewPage  *self);
 RoundsItem *rounds_review_page_get_item     (RoundsReviewPage  *self);
+const guint *rounds_review_page_get_order   (RoundsReviewPage  *self);
 RoundsDataset *rounds_review_page_get_dataset (RoundsReviewPage *self);
 gboolean    rounds_review_page_select       (RoundsReviewPage  *self,
                                              guint              position);

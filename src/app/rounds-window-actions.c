@@ -146,6 +146,12 @@ submit_activated (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   const char *comment;
 
+  /* Ctrl+Enter on the review page records the verdict. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "review") == 0)
+    {
+      gtk_widget_activate_action (self->review_page, "review.save-verdict", NULL);
+      return;
+    }
   if (item == NULL)
     return;
 
