@@ -1,7 +1,9 @@
 /* rounds-profile-page.c: who is working: the profiles of this database and a form for a new one
  *
- * A row activates win.use-profile with its user name; Start activates win.create-profile,
- * and the window asks this page for the profile the form describes.
+ * A row activates win.use-profile with its user name; Start (or Enter in the form) activates
+ * win.create-profile, and the window asks this page for the profile the form describes. The
+ * page takes the focus when it is shown: the first profile, or the Name field when there is
+ * none (a first start).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -92,6 +94,23 @@ rounds_profile_page_new_profile (RoundsProfilePage  *self,
 }
 
 static void
+on_entry_activated (RoundsProfilePage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.create-profile", NULL);
+}
+
+static void
+on_map (RoundsProfilePage *self)
+{
+  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->profiles_list, 0);
+
+  if (first != NULL && gtk_widget_get_visible (self->profiles_group))
+    gtk_widget_grab_focus (GTK_WIDGET (first));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->display_name_row));
+}
+
+static void
 rounds_profile_page_class_init (RoundsProfilePageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -108,5 +127,13 @@ rounds_profile_page_class_init (RoundsProfilePageClass *klass)
 static void
 rounds_profile_page_init (RoundsProfilePage *self)
 {
+  AdwEntryRow *rows[3];
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  rows[0] = self->display_name_row;
+  rows[1] = self->user_name_row;
+  rows[2] = self->specialty_row;
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_signal_connect_swapped (rows[i], "entry-activated", G_CALLBACK (on_entry_activated), self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
