@@ -101,8 +101,17 @@ _rounds_label_show_message (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), message != NULL && *message != '\0');
 }
 
+static void
+on_entry_dialog_activate (GtkWidget        *entry,
+                          AdwMessageDialog *dialog)
+{
+  adw_message_dialog_response (dialog, g_object_get_data (G_OBJECT (dialog), "rounds-response"));
+}
+
 /* A message dialog over @parent that asks for one line in @entry (@entry_label names it for
- * screen readers): Cancel, or @response (@response_label), the default. */
+ * screen readers): Cancel, or @response (@response_label), the default. The entry has the
+ * focus, so that a person types at once, and Enter in it answers @response (an entry's
+ * activates-default does not reach the message dialog's default response). */
 GtkWidget *
 _rounds_entry_dialog_new (GtkWindow  *parent,
                           const char *heading,
@@ -121,6 +130,10 @@ _rounds_entry_dialog_new (GtkWindow  *parent,
                                     response, response_label, NULL);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), response);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "map", G_CALLBACK (gtk_widget_grab_focus), entry,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_object_set_data_full (G_OBJECT (dialog), "rounds-response", g_strdup (response), g_free);
+  g_signal_connect_object (entry, "activate", G_CALLBACK (on_entry_dialog_activate), dialog, 0);
   return dialog;
 }
 

@@ -248,7 +248,6 @@ skip_activated (GtkWidget  *widget,
   if (rounds_compare_page_get_item (self->compare_page) == NULL)
     return;
   entry = gtk_entry_new ();
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   dialog = _rounds_entry_dialog_new (GTK_WINDOW (self), _("Skip This Item?"),
                                      _("Say why, for the curators: for example outside your "
                                        "specialty, or the scenario is unclear."),
