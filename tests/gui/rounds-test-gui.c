@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gdk/x11/gdkx.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -135,6 +136,74 @@ rounds_test_window_query (RoundsTestWindow *fixture,
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;
+}
+
+static void
+on_xdotool_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  *done = TRUE;
+}
+
+/* Runs xdotool with @argv, lets the main loop run meanwhile, and waits until the X server
+ * has delivered what it sent. */
+static void
+run_xdotool (GtkWindow          *window,
+             const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  gboolean done = FALSE;
+
+  if (!g_find_program_in_path ("xdotool"))
+    g_error ("xdotool is needed for the tests of real input (build-aux/deps.sh installs it)");
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (process, NULL, on_xdotool_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_get_successful (process));
+  /* A round trip: every event the server made of the keys is then in our queue. */
+  gdk_display_sync (gtk_widget_get_display (GTK_WIDGET (window)));
+  rounds_test_spin ();
+}
+
+void
+rounds_test_xdotool (GtkWindow  *window,
+                     const char *command,
+                     ...)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  {
+    const char *focus[] = { "xdotool", "windowfocus", "--sync", xid, NULL };
+
+    run_xdotool (window, focus);
+  }
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  g_ptr_array_add (argv, (gpointer) command);
+  va_start (args, command);
+  for (const char *arg = va_arg (args, const char *); arg != NULL;
+       arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  run_xdotool (window, (const char * const *) argv->pdata);
+}
+
+GtkWidget *
+rounds_test_focus (GtkWindow *window)
+{
+  return gtk_root_get_focus (GTK_ROOT (window));
 }
 
 void

@@ -59,6 +59,15 @@ void               rounds_test_window_activate      (RoundsTestWindow *fixture,
 char              *rounds_test_window_query         (RoundsTestWindow *fixture,
                                                      const char       *sql,
                                                      const char       *param);
+/* Real input: gives @window the X input focus, then runs `xdotool @command…` (e.g. "key",
+ * "alt+s", NULL or "type", "Dr Lin", NULL), which sends the keys through the X server (XTest)
+ * as a keyboard would, and runs the main loop until they have arrived. */
+void               rounds_test_xdotool              (GtkWindow        *window,
+                                                     const char       *command,
+                                                     ...) G_GNUC_NULL_TERMINATED;
+/* The widget that has the keyboard focus in @window. */
+GtkWidget         *rounds_test_focus                (GtkWindow        *window);
+
 /* Runs the main loop until the review page has loaded what it shows. */
 void               rounds_test_window_wait_review   (RoundsTestWindow *fixture);
 

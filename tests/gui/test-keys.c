@@ -1,0 +1,357 @@
+/* test-keys.c: the window's keys: no two shortcuts on one key, and real key presses (xdotool)
+ *
+ * The cases after the first send keys through the X server (XTest), as a keyboard does, so
+ * that mnemonics, accelerators, bindings and the focus decide between them as they do for a
+ * person; activating actions would go around all of that.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "rounds-compare-page.h"
+#include "rounds-review-page.h"
+#include "rounds-test-gui.h"
+#include "rounds-test-util.h"
+#include "rounds-window.h"
+
+/* A pair with a rubric, a triple, and a pair three annotators disagree on. */
+static const char fixture_jsonl[] =
+  "{\"type\": \"dataset\", \"id\": \"pairs\", \"title\": \"Pairs\", \"overlap\": 1,"
+  " \"required\": [\"preference\"],"
+  " \"rubric\": [{\"id\": \"accuracy\", \"name\": \"Accuracy\", \"min\": 1, \"max\": 5}]}\n"
+  "{\"id\": \"p1\", \"scenario\": \"What is the adult daily maximum of paracetamol?\","
+  " \"responses\": [{\"text\": \"4 g a day.\"}, {\"text\": \"8 g a day.\"}]}\n"
+  "{\"id\": \"p2\", \"scenario\": \"How often should feet be checked in diabetes?\","
+  " \"responses\": [{\"text\": \"Every day.\"}, {\"text\": \"Once a year.\"}]}\n"
+  "{\"type\": \"dataset\", \"id\": \"triple\", \"title\": \"Triple\", \"overlap\": 1}\n"
+  "{\"id\": \"t1\", \"scenario\": \"Three answers\", \"responses\": [{\"text\": \"a\"},"
+  " {\"text\": \"b\"}, {\"text\": \"c\"}]}\n"
+  "{\"type\": \"dataset\", \"id\": \"ethics\", \"title\": \"Ethics\", \"overlap\": 3}\n"
+  "{\"id\": \"e1\", \"scenario\": \"A daughter asks for her father's diagnosis.\","
+  " \"responses\": [{\"text\": \"Ask the father first.\"}, {\"text\": \"Tell her.\"}]}\n"
+  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": "
+  "\"dr-amara\", \"preference\": -2}\n"
+  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": \"dr-lin\", "
+  "\"preference\": 2}\n"
+  "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"e1\", \"annotator\": "
+  "\"dr-okafor\", \"preference\": 0}\n";
+
+typedef RoundsTestWindow Fixture;
+
+/* The fixture's database and window, signed in as a reviewer, or (@data non-NULL) at a
+ * first start: no profile yet. */
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = rounds_test_make_dir ();
+  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
+  fixture->store = rounds_store_open (fixture->db_path, &error);
+  g_assert_no_error (error);
+  rounds_test_store_import_text (fixture->store, fixture->dir, "fixture.jsonl", fixture_jsonl);
+  if (data == NULL)
+    rounds_test_store_sign_in (fixture->store, "dr-rev", "Dr Reviewer",
+                               ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
+  fixture->app = g_object_ref (rounds_test_gui_app ());
+  fixture->window = rounds_test_gui_open_window (fixture->store);
+}
+
+static char *
+query (Fixture    *fixture,
+       const char *sql,
+       const char *param)
+{
+  return rounds_test_window_query (fixture, sql, param);
+}
+
+static void
+activate (Fixture    *fixture,
+          const char *action,
+          GVariant   *parameter)
+{
+  rounds_test_window_activate (fixture, action, parameter);
+}
+
+static void
+press (Fixture    *fixture,
+       const char *keys)
+{
+  rounds_test_xdotool (GTK_WINDOW (fixture->window), "key", "--clearmodifiers", keys, NULL);
+}
+
+/* Shortcuts -------------------------------------------------------------------------- */
+
+/* Every key that does something on one page: key name → what it does. */
+typedef struct
+{
+  GHashTable *keys;
+  GPtrArray  *collisions;
+  guint       n_mnemonics;
+} KeyMap;
+
+static void
+key_map_add (KeyMap          *map,
+             guint            keyval,
+             GdkModifierType  modifiers,
+             const char      *what)
+{
+  g_autofree char *name = NULL;
+  const char *before;
+
+  modifiers &= GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK;
+  name = gtk_accelerator_name (gdk_keyval_to_lower (keyval), modifiers);
+  before = g_hash_table_lookup (map->keys, name);
+  /* The application's accelerators are also the window's shortcuts: the same thing twice. */
+  if (before != NULL && !g_str_equal (before, what))
+    g_ptr_array_add (map->collisions, g_strdup_printf ("%s: %s and %s", name, before, what));
+  else if (before == NULL)
+    g_hash_table_insert (map->keys, g_steal_pointer (&name), g_strdup (what));
+}
+
+static char *
+describe_action (GtkShortcutAction *action,
+                 GVariant          *arguments)
+{
+  g_autofree char *target = arguments ? g_variant_print (arguments, FALSE) : NULL;
+  g_autofree char *name = GTK_IS_NAMED_ACTION (action)
+                            ? g_strdup (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)))
+                            : gtk_shortcut_action_to_string (action);
+
+  return target ? g_strdup_printf ("%s(%s)", name, target) : g_steal_pointer (&name);
+}
+
+static void
+key_map_add_trigger (KeyMap             *map,
+                     GtkShortcutTrigger *trigger,
+                     const char         *what)
+{
+  if (GTK_IS_KEYVAL_TRIGGER (trigger))
+    key_map_add (map, gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)),
+                 gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)), what);
+  else if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    {
+      key_map_add_trigger (map, gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                           what);
+      key_map_add_trigger (map,
+                           gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                           what);
+    }
+  /* Mnemonic triggers are the labels' own: they are read from the labels. */
+}
+
+/* The shortcuts of @widget's controllers: all of them on the window and the page (they act
+ * wherever the focus is in it), only those not local to the focus elsewhere. */
+static void
+key_map_add_controllers (KeyMap    *map,
+                         GtkWidget *widget,
+                         gboolean   all)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
+          (!all && gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)) ==
+                   GTK_SHORTCUT_SCOPE_LOCAL))
+        continue;
+      for (guint s = 0; s < g_list_model_get_n_items (G_LIST_MODEL (controller)); s++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), s);
+          g_autofree char *what = describe_action (gtk_shortcut_get_action (shortcut),
+                                                   gtk_shortcut_get_arguments (shortcut));
+
+          key_map_add_trigger (map, gtk_shortcut_get_trigger (shortcut), what);
+        }
+    }
+}
+
+/* The mnemonics (Alt+letter) and shortcuts of what is on screen under @widget. */
+static void
+key_map_add_tree (KeyMap    *map,
+                  GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) &&
+      gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)) != GDK_KEY_VoidSymbol)
+    {
+      /* An entry row's title is drawn by two labels for one entry: one mnemonic. */
+      GtkWidget *target = gtk_label_get_mnemonic_widget (GTK_LABEL (widget));
+      g_autofree char *what = g_strdup_printf ("the mnemonic of “%s” (for %s %p)",
+                                               gtk_label_get_label (GTK_LABEL (widget)),
+                                               G_OBJECT_TYPE_NAME (target ? target : widget),
+                                               (gpointer) (target ? target : widget));
+
+      map->n_mnemonics++;
+      key_map_add (map, gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)), GDK_ALT_MASK, what);
+    }
+  key_map_add_controllers (map, widget, FALSE);
+  /* Of a stack, the page on screen: the one before stays mapped while the transition runs. */
+  if (GTK_IS_STACK (widget))
+    {
+      if (gtk_stack_get_visible_child (GTK_STACK (widget)) != NULL)
+        key_map_add_tree (map, gtk_stack_get_visible_child (GTK_STACK (widget)));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    key_map_add_tree (map, child);
+}
+
+/* Fails on any key that two things on the page on screen answer to. */
+static void
+assert_no_collisions (Fixture    *fixture,
+                      const char *page_name)
+{
+  GtkApplication *app = GTK_APPLICATION (fixture->app);
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (app);
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *page = gtk_widget_get_parent (GTK_WIDGET (rounds_window_get_review_page
+                                                       (fixture->window)));
+  KeyMap map = {
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+    g_ptr_array_new_with_free_func (g_free),
+    0
+  };
+
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, page_name);
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, actions[i]);
+
+      for (guint a = 0; accels[a] != NULL; a++)
+        {
+          guint keyval;
+          GdkModifierType modifiers;
+
+          g_assert_true (gtk_accelerator_parse (accels[a], &keyval, &modifiers));
+          key_map_add (&map, keyval, modifiers, actions[i]);
+        }
+    }
+  key_map_add_controllers (&map, window, TRUE);
+  page = gtk_stack_get_visible_child (GTK_STACK (page));
+  key_map_add_controllers (&map, page, TRUE);
+  key_map_add_tree (&map, window);
+
+  g_test_message ("%s: %u keys, %u mnemonics", page_name, g_hash_table_size (map.keys),
+                  map.n_mnemonics);
+  for (guint i = 0; i < map.collisions->len; i++)
+    g_test_message ("%s: %s", page_name, (char *) map.collisions->pdata[i]);
+  /* The list is real: Alt+S (Skip) and Ctrl+Enter (Submit) are in it on every page. */
+  g_assert_true (g_hash_table_contains (map.keys, "<Alt>s"));
+  g_assert_true (g_hash_table_contains (map.keys, "<Control>Return"));
+  g_assert_cmpuint (map.collisions->len, ==, 0);
+  g_hash_table_unref (map.keys);
+  g_ptr_array_unref (map.collisions);
+}
+
+static void
+test_no_collisions (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  assert_no_collisions (fixture, "datasets");
+  activate (fixture, "win.switch-profile", NULL);
+  assert_no_collisions (fixture, "profile");
+  activate (fixture, "win.use-profile", g_variant_new_string ("dr-rev"));
+  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  assert_no_collisions (fixture, "compare");
+  activate (fixture, "win.open-dataset", g_variant_new_string ("triple"));
+  assert_no_collisions (fixture, "compare");
+  g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
+  g_assert_no_error (error);
+  rounds_test_window_wait_review (fixture);
+  assert_no_collisions (fixture, "review");
+  activate (fixture, "win.open-dataset", g_variant_new_string ("triple"));
+  activate (fixture, "win.rank", g_variant_new ("(ii)", 0, 1));
+  activate (fixture, "win.rank", g_variant_new ("(ii)", 1, 2));
+  activate (fixture, "win.rank", g_variant_new ("(ii)", 2, 3));
+  activate (fixture, "win.submit", NULL);
+  assert_no_collisions (fixture, "finished");
+}
+
+/* Real keys ---------------------------------------------------------------------------- */
+
+static gboolean
+is_compare_page (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return ROUNDS_IS_COMPARE_PAGE (widget);
+}
+
+static RoundsComparePage *
+compare_page (Fixture *fixture)
+{
+  return ROUNDS_COMPARE_PAGE (rounds_test_find_widget (GTK_WIDGET (fixture->window),
+                                                       is_compare_page, NULL));
+}
+
+static char *
+query_status (Fixture    *fixture,
+              const char *key)
+{
+  return query (fixture, "SELECT a.status FROM annotations a JOIN items i ON i.id = a.item_id"
+                         " WHERE i.key = ?1 AND a.is_current", key);
+}
+
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+/* Alt+S is Skip, as the shortcuts window and the tooltip say, not the Submit button's
+ * mnemonic: with a preference chosen it asks for a reason and saves nothing until given. */
+static void
+test_alt_s_skips (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *none = NULL;
+  g_autofree char *status = NULL;
+  RoundsJudgement *judgement;
+  GtkWidget *dialog;
+
+  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p1");
+  press (fixture, "2");
+  judgement = rounds_compare_page_get_judgement (compare_page (fixture));
+  g_assert_true (judgement->has_preference);
+  press (fixture, "alt+s");
+  none = query_status (fixture, "p1");
+  g_assert_null (none);
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+
+  rounds_test_xdotool (GTK_WINDOW (dialog), "type", "Outside my specialty", NULL);
+  rounds_test_xdotool (GTK_WINDOW (dialog), "key", "Return", NULL);
+  status = query_status (fixture, "p1");
+  g_assert_cmpstr (status, ==, "skipped");
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  rounds_test_gui_init (&argc, &argv);
+
+#define ADD(path, func, data) g_test_add (path, Fixture, data, fixture_set_up, func, \
+                                          rounds_test_window_tear_down)
+  ADD ("/rounds/keys/no-collisions", test_no_collisions, NULL);
+  ADD ("/rounds/keys/alt-s-skips", test_alt_s_skips, NULL);
+#undef ADD
+
+  return rounds_test_gui_run ();
+}
