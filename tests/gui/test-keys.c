@@ -341,6 +341,220 @@ test_alt_s_skips (Fixture       *fixture,
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
 }
 
+static gboolean
+is_dropdown_named (GtkWidget     *widget,
+                   gconstpointer  name)
+{
+  g_autofree char *differs = NULL;
+
+  if (!GTK_IS_DROP_DOWN (widget))
+    return FALSE;
+  differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+  return differs == NULL;
+}
+
+/* Gives the focus to the drop-down named @name, as Tab would. */
+static GtkWidget *
+focus_dropdown (Fixture    *fixture,
+                const char *name)
+{
+  GtkWidget *dropdown = rounds_test_find_widget (GTK_WIDGET (fixture->window), is_dropdown_named,
+                                                 name);
+
+  g_assert_nonnull (dropdown);
+  g_assert_true (gtk_widget_grab_focus (dropdown));
+  g_assert_true (gtk_widget_is_ancestor (rounds_test_focus (GTK_WINDOW (fixture->window)),
+                                         dropdown));
+  return dropdown;
+}
+
+/* A digit on a focused score drop-down is that score ("4" means score 4), not the overall
+ * preference; one the criterion does not offer is ignored. On a rank drop-down it is the
+ * rank. */
+static void
+test_digit_on_dropdown (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  RoundsJudgement *judgement;
+  guint order[2];
+  GtkWidget *dropdown;
+
+  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  g_assert_true (rounds_store_get_shown_order (fixture->store,
+                                               rounds_window_get_item (fixture->window),
+                                               "dr-rev", order, NULL));
+  judgement = rounds_compare_page_get_judgement (compare_page (fixture));
+  dropdown = focus_dropdown (fixture, "Response A: Accuracy");
+  press (fixture, "4");
+  g_assert_cmpint (*rounds_judgement_score (judgement, order[0], 0), ==, 4);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 4);
+  press (fixture, "KP_2");
+  g_assert_cmpint (*rounds_judgement_score (judgement, order[0], 0), ==, 2);
+  press (fixture, "7");
+  g_assert_cmpint (*rounds_judgement_score (judgement, order[0], 0), ==, 2);
+  g_assert_false (judgement->has_preference);
+  g_assert_cmpint (*rounds_judgement_score (judgement, order[1], 0), ==, -1);
+
+  /* Elsewhere a digit is the preference still. */
+  rounds_compare_page_focus_scenario (compare_page (fixture));
+  press (fixture, "2");
+  g_assert_true (judgement->has_preference);
+
+  activate (fixture, "win.open-dataset", g_variant_new_string ("triple"));
+  judgement = rounds_compare_page_get_judgement (compare_page (fixture));
+  focus_dropdown (fixture, "Response B");
+  press (fixture, "3");
+  g_assert_true (rounds_store_get_shown_order (fixture->store,
+                                               rounds_window_get_item (fixture->window),
+                                               "dr-rev", order, NULL));
+  g_assert_cmpint (judgement->ranks[order[1]], ==, 3);
+}
+
+static gboolean
+is_entry_for (GtkWidget     *widget,
+              gconstpointer  placeholder)
+{
+  return GTK_IS_ENTRY (widget) &&
+         g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (widget)), placeholder) == 0;
+}
+
+static gboolean
+is_scroller (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return GTK_IS_SCROLLED_WINDOW (widget);
+}
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  guint *n_frames = user_data;
+
+  (*n_frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop for two frames of @widget: the layout and the scrolling it asks for
+ * are done then. */
+static void
+wait_frames (GtkWidget *widget)
+{
+  guint n_frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, on_tick, &n_frames, NULL);
+
+  while (n_frames < 2)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (widget, id);
+  rounds_test_spin ();
+}
+
+static GtkAdjustment *
+page_adjustment (Fixture *fixture)
+{
+  GtkWidget *scroller = rounds_test_find_widget (GTK_WIDGET (compare_page (fixture)), is_scroller,
+                                                 NULL);
+
+  return gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+}
+
+static double
+scrolled_to (Fixture *fixture)
+{
+  return gtk_adjustment_get_value (page_adjustment (fixture));
+}
+
+/* Where a person is who has scrolled down to the comment and Submit. */
+static void
+scroll_to_bottom (Fixture *fixture)
+{
+  GtkAdjustment *adjustment = page_adjustment (fixture);
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+}
+
+/* Escape leaves the comment, so that the digit keys choose again; after Ctrl+Enter the next
+ * item is read from the top, with the focus on its scenario, not in the comment. */
+static void
+test_focus_after_submit (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  RoundsJudgement *judgement;
+  GtkWidget *comment;
+  GtkWidget *focus;
+  g_autofree char *status = NULL;
+
+  /* Short, so that the page scrolls (Xvfb has no window manager to resize a window). */
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 420);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  rounds_test_spin ();
+  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  judgement = rounds_compare_page_get_judgement (compare_page (fixture));
+  comment = rounds_test_find_widget (GTK_WIDGET (compare_page (fixture)), is_entry_for,
+                                     "Comment for the reviewers (optional)");
+  g_assert_nonnull (comment);
+
+  g_assert_true (gtk_widget_grab_focus (comment));
+  rounds_test_xdotool (GTK_WINDOW (fixture->window), "type", "abc", NULL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (comment)), ==, "abc");
+  press (fixture, "Escape");
+  focus = rounds_test_focus (GTK_WINDOW (fixture->window));
+  g_assert_false (gtk_widget_is_ancestor (focus, comment));
+  press (fixture, "4");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (comment)), ==, "abc");
+  g_assert_true (judgement->has_preference);
+
+  /* Back in the comment, at the bottom of the page: Ctrl+Enter. */
+  g_assert_true (gtk_widget_grab_focus (comment));
+  wait_frames (comment);
+  scroll_to_bottom (fixture);
+  g_assert_cmpfloat (scrolled_to (fixture), >, 0);
+  press (fixture, "ctrl+Return");
+  status = query_status (fixture, "p1");
+  g_assert_cmpstr (status, ==, "submitted");
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
+  focus = rounds_test_focus (GTK_WINDOW (fixture->window));
+  g_assert_true (GTK_IS_LABEL (focus));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (focus)), ==,
+                   "How often should feet be checked in diabetes?");
+  wait_frames (comment);
+  g_assert_cmpfloat (scrolled_to (fixture), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (comment)), ==, "");
+  press (fixture, "1");
+  judgement = rounds_compare_page_get_judgement (compare_page (fixture));
+  g_assert_true (judgement->has_preference);
+}
+
+/* At a first start the focus is in the Name field; typing the form and Enter starts. */
+static void
+test_first_start (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *name = NULL;
+  GtkWidget *focus = rounds_test_focus (GTK_WINDOW (fixture->window));
+
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "profile");
+  g_assert_nonnull (focus);
+  g_assert_true (GTK_IS_TEXT (focus));
+  g_assert_true (ADW_IS_ENTRY_ROW (gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW)));
+  g_assert_cmpstr (adw_preferences_row_get_title
+                     (ADW_PREFERENCES_ROW (gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW))),
+                   ==, "_Name");
+
+  rounds_test_xdotool (GTK_WINDOW (fixture->window), "type", "Dr Lin", NULL);
+  press (fixture, "Tab");
+  rounds_test_xdotool (GTK_WINDOW (fixture->window), "type", "dr-lin", NULL);
+  press (fixture, "Return");
+  name = query (fixture, "SELECT display_name FROM annotators WHERE user_name = ?1", "dr-lin");
+  g_assert_cmpstr (name, ==, "Dr Lin");
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -351,6 +565,9 @@ main (int    argc,
                                           rounds_test_window_tear_down)
   ADD ("/rounds/keys/no-collisions", test_no_collisions, NULL);
   ADD ("/rounds/keys/alt-s-skips", test_alt_s_skips, NULL);
+  ADD ("/rounds/keys/digit-on-dropdown", test_digit_on_dropdown, NULL);
+  ADD ("/rounds/keys/focus-after-submit", test_focus_after_submit, NULL);
+  ADD ("/rounds/keys/first-start", test_first_start, "first start");
 #undef ADD
 
   return rounds_test_gui_run ();
