@@ -200,6 +200,29 @@ rounds_test_xdotool (GtkWindow  *window,
   run_xdotool (window, (const char * const *) argv->pdata);
 }
 
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  guint *n_frames = user_data;
+
+  (*n_frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+void
+rounds_test_wait_frames (GtkWidget *widget)
+{
+  guint n_frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, on_tick, &n_frames, NULL);
+
+  while (n_frames < 2)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (widget, id);
+  rounds_test_spin ();
+}
+
 GtkWidget *
 rounds_test_focus (GtkWindow *window)
 {

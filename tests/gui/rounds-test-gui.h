@@ -65,6 +65,9 @@ char              *rounds_test_window_query         (RoundsTestWindow *fixture,
 void               rounds_test_xdotool              (GtkWindow        *window,
                                                      const char       *command,
                                                      ...) G_GNUC_NULL_TERMINATED;
+/* Runs the main loop for two frames of @widget (mapped): its layout, and any scrolling it
+ * asks for, are done then. */
+void               rounds_test_wait_frames          (GtkWidget        *widget);
 /* The widget that has the keyboard focus in @window. */
 GtkWidget         *rounds_test_focus                (GtkWindow        *window);
 

@@ -205,6 +205,54 @@ test_card_note_and_flag (Fixture       *fixture,
     }
 }
 
+/* Reopens the window @width pixels wide (Xvfb has no window manager to resize one) at z1. */
+static void
+reopen_at_width (Fixture *fixture,
+                 int      width)
+{
+  guint order[2];
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 800);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  rounds_test_spin ();
+  open_item (fixture, order);
+  rounds_test_wait_frames (GTK_WIDGET (fixture->window));
+}
+
+/* A two-response item asks for no more than 600 px: the six points of the scale wrap, and
+ * no other page (the review's queue and detail) widens the window. At 900 and at 600 px
+ * Submit is on screen, whole. */
+static void
+test_narrow_window (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const int widths[] = { 900, 600 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      GtkWidget *submit;
+      graphene_rect_t bounds;
+      int minimum;
+
+      reopen_at_width (fixture, widths[i]);
+      gtk_widget_measure (GTK_WIDGET (fixture->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum,
+                          NULL, NULL, NULL);
+      g_test_message ("%d px: the window needs %d px", widths[i], minimum);
+      g_assert_cmpint (minimum, <=, 600);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, widths[i]);
+
+      submit = rounds_test_find_widget (GTK_WIDGET (fixture->window),
+                                        rounds_test_is_button_for_action, "win.submit");
+      g_assert_nonnull (submit);
+      g_assert_true (gtk_widget_compute_bounds (submit, GTK_WIDGET (fixture->window), &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=,
+                         gtk_widget_get_width (GTK_WIDGET (fixture->window)));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -216,6 +264,7 @@ main (int    argc,
   ADD ("/rounds/compare-page/rubric-range", test_rubric_range);
   ADD ("/rounds/compare-page/unscored-refused", test_unscored_refused);
   ADD ("/rounds/compare-page/card-note-and-flag", test_card_note_and_flag);
+  ADD ("/rounds/compare-page/narrow-window", test_narrow_window);
 #undef ADD
 
   return rounds_test_gui_run ();

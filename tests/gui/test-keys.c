@@ -426,31 +426,6 @@ is_scroller (GtkWidget     *widget,
   return GTK_IS_SCROLLED_WINDOW (widget);
 }
 
-static gboolean
-on_tick (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
-{
-  guint *n_frames = user_data;
-
-  (*n_frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop for two frames of @widget: the layout and the scrolling it asks for
- * are done then. */
-static void
-wait_frames (GtkWidget *widget)
-{
-  guint n_frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, on_tick, &n_frames, NULL);
-
-  while (n_frames < 2)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (widget, id);
-  rounds_test_spin ();
-}
-
 static GtkAdjustment *
 page_adjustment (Fixture *fixture)
 {
@@ -511,7 +486,7 @@ test_focus_after_submit (Fixture       *fixture,
 
   /* Back in the comment, at the bottom of the page: Ctrl+Enter. */
   g_assert_true (gtk_widget_grab_focus (comment));
-  wait_frames (comment);
+  rounds_test_wait_frames (comment);
   scroll_to_bottom (fixture);
   g_assert_cmpfloat (scrolled_to (fixture), >, 0);
   press (fixture, "ctrl+Return");
@@ -522,7 +497,7 @@ test_focus_after_submit (Fixture       *fixture,
   g_assert_true (GTK_IS_LABEL (focus));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (focus)), ==,
                    "How often should feet be checked in diabetes?");
-  wait_frames (comment);
+  rounds_test_wait_frames (comment);
   g_assert_cmpfloat (scrolled_to (fixture), ==, 0);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (comment)), ==, "");
   press (fixture, "1");
