@@ -1,0 +1,344 @@
+/* test-review-page.c: the reviewer's page: no verdict chosen in advance, the reviewer's own
+ * order of the responses, verdicts recorded by keyboard
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "rounds-review-page.h"
+#include "rounds-test-gui.h"
+#include "rounds-test-util.h"
+#include "rounds-window.h"
+
+#define N_PAIRS 12
+
+typedef RoundsTestWindow Fixture;
+
+/* N_PAIRS disputed pairs (dr-amara: A much better, dr-lin: B better, both canonical) and a
+ * disputed triple; the reviewer dr-rev signed in, on the review page of "ethics". */
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GString) jsonl = g_string_new ("{\"type\": \"dataset\", \"id\": \"ethics\", "
+                                           "\"title\": \"Ethics\", \"overlap\": 2}\n");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < N_PAIRS; i++)
+    g_string_append_printf (jsonl,
+                            "{\"id\": \"e%02u\", \"scenario\": \"Scenario %u\", \"responses\": "
+                            "[{\"text\": \"first of %u\", \"model\": \"model-one\"}, "
+                            "{\"text\": \"second of %u\", \"model\": \"model-two\"}]}\n"
+                            "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": "
+                            "\"e%02u\", \"annotator\": \"dr-amara\", \"preference\": -2}\n"
+                            "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": "
+                            "\"e%02u\", \"annotator\": \"dr-lin\", \"preference\": 1}\n",
+                            i, i, i, i, i, i);
+  g_string_append (jsonl,
+                   "{\"id\": \"t1\", \"scenario\": \"Three answers\", \"responses\": "
+                   "[{\"text\": \"a\"}, {\"text\": \"b\"}, {\"text\": \"c\"}]}\n"
+                   "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"t1\", "
+                   "\"annotator\": \"dr-amara\", \"ranking\": {\"a\": 1, \"b\": 2, \"c\": 3}}\n"
+                   "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"t1\", "
+                   "\"annotator\": \"dr-lin\", \"ranking\": {\"a\": 3, \"b\": 2, \"c\": 1}}\n");
+
+  fixture->dir = rounds_test_make_dir ();
+  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
+  fixture->store = rounds_store_open (fixture->db_path, &error);
+  g_assert_no_error (error);
+  rounds_test_store_import_text (fixture->store, fixture->dir, "fixture.jsonl", jsonl->str);
+  rounds_test_store_add_profile (fixture->store, "dr-rev2", "Dr Second",
+                                 ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
+  rounds_test_store_sign_in (fixture->store, "dr-rev", "Dr Reviewer",
+                             ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
+  fixture->app = g_object_ref (rounds_test_gui_app ());
+  fixture->window = rounds_test_gui_open_window (fixture->store);
+  g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
+  g_assert_no_error (error);
+  rounds_test_window_wait_review (fixture);
+}
+
+static RoundsReviewPage *
+page (Fixture *fixture)
+{
+  return ROUNDS_REVIEW_PAGE (rounds_window_get_review_page (fixture->window));
+}
+
+static gboolean
+is_named (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  g_autofree char *differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                 name);
+
+  return differs == NULL;
+}
+
+static gboolean
+is_dropdown_named (GtkWidget     *widget,
+                   gconstpointer  name)
+{
+  return GTK_IS_DROP_DOWN (widget) && is_named (widget, name);
+}
+
+/* A label on screen (not, say, an item of a drop-down's closed list) that contains @text. */
+static gboolean
+is_shown_label_containing (GtkWidget     *widget,
+                           gconstpointer  text)
+{
+  return rounds_test_is_label_containing (widget, text) && gtk_widget_get_mapped (widget);
+}
+
+static GtkDropDown *
+dropdown (Fixture    *fixture,
+          const char *name)
+{
+  GtkWidget *found = rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_dropdown_named,
+                                              name);
+
+  g_assert_nonnull (found);
+  return GTK_DROP_DOWN (found);
+}
+
+static GtkEditable *
+rationale (Fixture *fixture)
+{
+  GtkWidget *entry = rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_named, "Rationale");
+
+  g_assert_true (GTK_IS_EDITABLE (entry));
+  return GTK_EDITABLE (entry);
+}
+
+/* Selects the queue's item @key; its position in the queue. */
+static guint
+select_item (Fixture    *fixture,
+             const char *key)
+{
+  for (guint i = 0; i < rounds_review_page_get_n_items (page (fixture)); i++)
+    {
+      g_assert_true (rounds_review_page_select (page (fixture), i));
+      rounds_test_spin ();
+      if (g_str_equal (rounds_item_get_key (rounds_review_page_get_item (page (fixture))), key))
+        return i;
+    }
+  g_error ("%s is not in the queue", key);
+}
+
+static char *
+query_verdict (Fixture    *fixture,
+               const char *column,
+               const char *key)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM adjudications a JOIN items i"
+                                          " ON i.id = a.item_id WHERE i.key = ?1", column);
+
+  return rounds_test_window_query (fixture, sql, key);
+}
+
+static void
+save_verdict (Fixture *fixture)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "review.save-verdict",
+                                             NULL));
+  rounds_test_window_wait_review (fixture);
+}
+
+/* No "Tie" and no 1, 2, 3 in advance: the reviewer chooses, beside what the annotators
+ * said; a verdict without a choice is not recorded. */
+static void
+test_nothing_preselected (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *none = NULL;
+  g_autofree char *ranks = NULL;
+  const char *names[] = { "Response A", "Response B", "Response C" };
+
+  select_item (fixture, "e00");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (fixture, "Final preference")), ==, 0);
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                             rounds_test_is_label_starting, "Annotators: "));
+  gtk_editable_set_text (rationale (fixture), "Consent first.");
+  save_verdict (fixture);
+  none = query_verdict (fixture, "count(*)", "e00");
+  g_assert_cmpstr (none, ==, "0");
+
+  select_item (fixture, "t1");
+  for (guint p = 0; p < G_N_ELEMENTS (names); p++)
+    g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (fixture, names[p])), ==, 0);
+  /* Both annotators: mean rank 2 for the middle response, in any order. */
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                             rounds_test_is_label_containing, "mean rank"));
+  gtk_editable_set_text (rationale (fixture), "The order of safety.");
+  gtk_drop_down_set_selected (dropdown (fixture, "Response A"), 1);
+  gtk_drop_down_set_selected (dropdown (fixture, "Response B"), 2);
+  save_verdict (fixture);
+  none = query_verdict (fixture, "count(*)", "t1");
+  g_assert_cmpstr (none, ==, "0");
+
+  select_item (fixture, "t1");
+  gtk_drop_down_set_selected (dropdown (fixture, "Response C"), 3);
+  save_verdict (fixture);
+  ranks = query_verdict (fixture, "a.ranking_json", "t1");
+  g_assert_nonnull (ranks);
+}
+
+/* The reviewer's order: the same each time, not always the canonical one, another
+ * reviewer's differs; the annotators' judgements and the verdict follow it. */
+static void
+test_reviewer_order (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  guint first[N_PAIRS][2];
+  guint n_swapped = 0, n_differ = 0;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < N_PAIRS; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("e%02u", i);
+      g_autofree char *text = NULL;
+      const guint *order;
+      gboolean swapped;
+
+      select_item (fixture, key);
+      order = rounds_review_page_get_order (page (fixture));
+      g_assert_nonnull (order);
+      memcpy (first[i], order, sizeof first[i]);
+      swapped = order[0] == 1;
+      n_swapped += swapped;
+
+      /* Response A on screen is the canonical order[0]; its text says which. */
+      text = g_strdup_printf ("%s of %u", swapped ? "second" : "first", i);
+      g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                                 rounds_test_is_label_starting, text));
+      /* dr-amara said canonical A much better: on this screen, that response's letter. */
+      g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                                 is_shown_label_containing,
+                                                 swapped ? "B much better" : "A much better"));
+      g_assert_null (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                              is_shown_label_containing,
+                                              swapped ? "A much better" : "B much better"));
+      /* Model names stay hidden. */
+      g_assert_null (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                              is_shown_label_containing, "model-"));
+    }
+  g_test_message ("%u of %u pairs shown swapped", n_swapped, N_PAIRS);
+  g_assert_cmpuint (n_swapped, >, 0);
+  g_assert_cmpuint (n_swapped, <, N_PAIRS);
+
+  /* The same again. */
+  for (guint i = 0; i < N_PAIRS; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("e%02u", i);
+
+      select_item (fixture, key);
+      g_assert_cmpmem (rounds_review_page_get_order (page (fixture)), sizeof first[i],
+                       first[i], sizeof first[i]);
+    }
+
+  /* "A better" on this screen, where A is the second canonical response, is stored as the
+   * second better. */
+  for (guint i = 0; i < N_PAIRS; i++)
+    if (first[i][0] == 1)
+      {
+        g_autofree char *key = g_strdup_printf ("e%02u", i);
+        g_autofree char *preference = NULL;
+
+        select_item (fixture, key);
+        gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 2);   /* A better */
+        gtk_editable_set_text (rationale (fixture), "A is better.");
+        save_verdict (fixture);
+        preference = query_verdict (fixture, "a.preference", key);
+        g_assert_cmpstr (preference, ==, "1");
+        break;
+      }
+
+  /* Another reviewer. */
+  rounds_store_set_current_profile (fixture->store, "dr-rev2", &error);
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_test_gui_open_window (fixture->store);
+  g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
+  g_assert_no_error (error);
+  rounds_test_window_wait_review (fixture);
+  for (guint i = 0; i < N_PAIRS; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("e%02u", i);
+
+      select_item (fixture, key);
+      n_differ += rounds_review_page_get_order (page (fixture))[0] != first[i][0];
+    }
+  g_test_message ("%u of %u pairs in another order for another reviewer", n_differ, N_PAIRS);
+  g_assert_cmpuint (n_differ, >, 0);
+}
+
+/* Reopening an item with a verdict shows its choice and rationale. */
+static void
+test_reopen_shows_verdict (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const guint *order;
+  guint selected;
+
+  select_item (fixture, "e03");
+  gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 6);   /* both unacceptable */
+  gtk_editable_set_text (rationale (fixture), "Neither asks for consent.");
+  save_verdict (fixture);
+  select_item (fixture, "e03");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (fixture, "Final preference")), ==, 6);
+  g_assert_cmpstr (gtk_editable_get_text (rationale (fixture)), ==, "Neither asks for consent.");
+
+  select_item (fixture, "e04");
+  order = rounds_review_page_get_order (page (fixture));
+  selected = order[0] == 0 ? 1 : 5;   /* canonical -2: A much better */
+  rounds_review_page_set_verdict (page (fixture), -2, "The first is safe.");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (fixture, "Final preference")), ==,
+                    selected);
+  save_verdict (fixture);
+  select_item (fixture, "e04");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (fixture, "Final preference")), ==,
+                    selected);
+  g_assert_cmpstr (gtk_editable_get_text (rationale (fixture)), ==, "The first is safe.");
+}
+
+/* Enter in the rationale records the verdict, and so does Ctrl+Enter: real key presses. */
+static void
+test_enter_records (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkWindow *window = GTK_WINDOW (fixture->window);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  select_item (fixture, "e05");
+  gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 3);   /* Tie */
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (rationale (fixture))));
+  rounds_test_xdotool (window, "type", "Equal in substance", NULL);
+  rounds_test_xdotool (window, "key", "Return", NULL);
+  rounds_test_window_wait_review (fixture);
+  first = query_verdict (fixture, "a.rationale", "e05");
+  g_assert_cmpstr (first, ==, "Equal in substance");
+
+  select_item (fixture, "e06");
+  gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 3);
+  gtk_editable_set_text (rationale (fixture), "Both are fine");
+  rounds_test_xdotool (window, "key", "ctrl+Return", NULL);
+  rounds_test_window_wait_review (fixture);
+  second = query_verdict (fixture, "a.rationale", "e06");
+  g_assert_cmpstr (second, ==, "Both are fine");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  rounds_test_gui_init (&argc, &argv);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, \
+                                    rounds_test_window_tear_down)
+  ADD ("/rounds/review-page/nothing-preselected", test_nothing_preselected);
+  ADD ("/rounds/review-page/reviewer-order", test_reviewer_order);
+  ADD ("/rounds/review-page/reopen-shows-verdict", test_reopen_shows_verdict);
+  ADD ("/rounds/review-page/enter-records", test_enter_records);
+#undef ADD
+
+  return rounds_test_gui_run ();
+}
