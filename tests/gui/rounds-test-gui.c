@@ -72,13 +72,24 @@ open_window (RoundsTestWindow *fixture)
 }
 
 void
-rounds_test_window_set_up (RoundsTestWindow *fixture,
-                           const char       *jsonl)
+rounds_test_window_set_up_as (RoundsTestWindow *fixture,
+                              const char       *jsonl,
+                              const char       *user_name,
+                              const char       *display_name,
+                              RoundsRoles       roles)
 {
   open_store (fixture);
   rounds_test_store_import_text (fixture->store, fixture->dir, "fixture.jsonl", jsonl);
-  rounds_test_store_sign_in (fixture->store, "dr-test", "Dr Test", ROUNDS_ROLE_ANNOTATOR);
+  if (user_name != NULL)
+    rounds_test_store_sign_in (fixture->store, user_name, display_name, roles);
   open_window (fixture);
+}
+
+void
+rounds_test_window_set_up (RoundsTestWindow *fixture,
+                           const char       *jsonl)
+{
+  rounds_test_window_set_up_as (fixture, jsonl, "dr-test", "Dr Test", ROUNDS_ROLE_ANNOTATOR);
 }
 
 void
@@ -304,4 +315,22 @@ rounds_test_is_label_containing (GtkWidget     *widget,
 {
   return GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
          strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+gboolean
+rounds_test_is_named (GtkWidget     *widget,
+                      gconstpointer  name)
+{
+  g_autofree char *differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                 name);
+
+  return differs == NULL;
+}
+
+gboolean
+rounds_test_is_dropdown_named (GtkWidget     *widget,
+                               gconstpointer  name)
+{
+  return GTK_IS_DROP_DOWN (widget) && rounds_test_is_named (widget, name);
 }

@@ -43,6 +43,13 @@ typedef struct
 
 void               rounds_test_window_set_up        (RoundsTestWindow *fixture,
                                                      const char       *jsonl);
+/* The same, signed in as @user_name (@display_name, @roles), or at a first start (no profile
+ * at all) when @user_name is NULL. */
+void               rounds_test_window_set_up_as     (RoundsTestWindow *fixture,
+                                                     const char       *jsonl,
+                                                     const char       *user_name,
+                                                     const char       *display_name,
+                                                     RoundsRoles       roles);
 /* The same on the bundled demo (data/demo), with @user_name signed in with @roles. */
 void               rounds_test_window_set_up_demo   (RoundsTestWindow *fixture,
                                                      const char       *user_name,
@@ -93,5 +100,10 @@ gboolean   rounds_test_is_label_starting    (GtkWidget       *widget,
                                              gconstpointer    prefix);
 gboolean   rounds_test_is_label_containing  (GtkWidget       *widget,
                                              gconstpointer    text);
+/* @data is the accessible name, e.g. "Response A: Accuracy". */
+gboolean   rounds_test_is_named             (GtkWidget       *widget,
+                                             gconstpointer    name);
+gboolean   rounds_test_is_dropdown_named    (GtkWidget       *widget,
+                                             gconstpointer    name);
 
 G_END_DECLS

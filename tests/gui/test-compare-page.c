@@ -32,33 +32,14 @@ activate (Fixture    *fixture,
   rounds_test_window_activate (fixture, action, parameter);
 }
 
-/* The widget whose accessible name is @name, e.g. "Response A: Accuracy". */
-static gboolean
-is_named (GtkWidget     *widget,
-          gconstpointer  name)
-{
-  g_autofree char *differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
-                                                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                                                 name);
-
-  return differs == NULL;
-}
-
-static gboolean
-is_dropdown_named (GtkWidget     *widget,
-                   gconstpointer  name)
-{
-  return GTK_IS_DROP_DOWN (widget) && is_named (widget, name);
-}
-
 /* Chooses @value among the drop-down's items, as a person would. */
 static void
 choose (Fixture    *fixture,
         const char *dropdown_name,
         const char *value)
 {
-  GtkWidget *dropdown = rounds_test_find_widget (GTK_WIDGET (fixture->window), is_dropdown_named,
-                                                 dropdown_name);
+  GtkWidget *dropdown = rounds_test_find_widget (GTK_WIDGET (fixture->window),
+                                                 rounds_test_is_dropdown_named, dropdown_name);
   GListModel *model;
 
   g_assert_nonnull (dropdown);
@@ -180,10 +161,12 @@ test_card_note_and_flag (Fixture       *fixture,
       activate (fixture, "win.score", g_variant_new ("(isi)", position, "clarity", 5));
     }
 
-  entry = rounds_test_find_widget (GTK_WIDGET (fixture->window), is_named, "Note on Response B");
+  entry = rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_named,
+                                   "Note on Response B");
   g_assert_true (GTK_IS_ENTRY (entry));
   gtk_editable_set_text (GTK_EDITABLE (entry), "Too vague");
-  toggle = rounds_test_find_widget (GTK_WIDGET (fixture->window), is_named, "Response B: Unsafe");
+  toggle = rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_named,
+                                    "Response B: Unsafe");
   g_assert_true (GTK_IS_TOGGLE_BUTTON (toggle));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
   rounds_test_spin ();

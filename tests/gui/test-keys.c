@@ -36,40 +36,13 @@ static const char fixture_jsonl[] =
 
 typedef RoundsTestWindow Fixture;
 
-/* The fixture's database and window, signed in as a reviewer, or (@data non-NULL) at a
- * first start: no profile yet. */
+/* Signed in as a reviewer, or (@data non-NULL) at a first start: no profile yet. */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = rounds_test_make_dir ();
-  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  fixture->store = rounds_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
-  rounds_test_store_import_text (fixture->store, fixture->dir, "fixture.jsonl", fixture_jsonl);
-  if (data == NULL)
-    rounds_test_store_sign_in (fixture->store, "dr-rev", "Dr Reviewer",
-                               ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
-  fixture->app = g_object_ref (rounds_test_gui_app ());
-  fixture->window = rounds_test_gui_open_window (fixture->store);
-}
-
-static char *
-query (Fixture    *fixture,
-       const char *sql,
-       const char *param)
-{
-  return rounds_test_window_query (fixture, sql, param);
-}
-
-static void
-activate (Fixture    *fixture,
-          const char *action,
-          GVariant   *parameter)
-{
-  rounds_test_window_activate (fixture, action, parameter);
+  rounds_test_window_set_up_as (fixture, fixture_jsonl, data ? NULL : "dr-rev", "Dr Reviewer",
+                                ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
 }
 
 static void
@@ -113,9 +86,12 @@ describe_action (GtkShortcutAction *action,
                  GVariant          *arguments)
 {
   g_autofree char *target = arguments ? g_variant_print (arguments, FALSE) : NULL;
-  g_autofree char *name = GTK_IS_NAMED_ACTION (action)
-                            ? g_strdup (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)))
-                            : gtk_shortcut_action_to_string (action);
+  g_autofree char *name = NULL;
+
+  if (GTK_IS_NAMED_ACTION (action))
+    name = g_strdup (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)));
+  else
+    name = gtk_shortcut_action_to_string (action);
 
   return target ? g_strdup_printf ("%s(%s)", name, target) : g_steal_pointer (&name);
 }
@@ -130,11 +106,10 @@ key_map_add_trigger (KeyMap             *map,
                  gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)), what);
   else if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
     {
-      key_map_add_trigger (map, gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)),
-                           what);
-      key_map_add_trigger (map,
-                           gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)),
-                           what);
+      GtkAlternativeTrigger *alternative = GTK_ALTERNATIVE_TRIGGER (trigger);
+
+      key_map_add_trigger (map, gtk_alternative_trigger_get_first (alternative), what);
+      key_map_add_trigger (map, gtk_alternative_trigger_get_second (alternative), what);
     }
   /* Mnemonic triggers are the labels' own: they are read from the labels. */
 }
@@ -254,22 +229,22 @@ test_no_collisions (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   assert_no_collisions (fixture, "datasets");
-  activate (fixture, "win.switch-profile", NULL);
+  rounds_test_window_activate (fixture, "win.switch-profile", NULL);
   assert_no_collisions (fixture, "profile");
-  activate (fixture, "win.use-profile", g_variant_new_string ("dr-rev"));
-  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  rounds_test_window_activate (fixture, "win.use-profile", g_variant_new_string ("dr-rev"));
+  rounds_test_window_activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
   assert_no_collisions (fixture, "compare");
-  activate (fixture, "win.open-dataset", g_variant_new_string ("triple"));
+  rounds_test_window_activate (fixture, "win.open-dataset", g_variant_new_string ("triple"));
   assert_no_collisions (fixture, "compare");
   g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
   g_assert_no_error (error);
   rounds_test_window_wait_review (fixture);
   assert_no_collisions (fixture, "review");
-  activate (fixture, "win.open-dataset", g_variant_new_string ("triple"));
-  activate (fixture, "win.rank", g_variant_new ("(ii)", 0, 1));
-  activate (fixture, "win.rank", g_variant_new ("(ii)", 1, 2));
-  activate (fixture, "win.rank", g_variant_new ("(ii)", 2, 3));
-  activate (fixture, "win.submit", NULL);
+  rounds_test_window_activate (fixture, "win.open-dataset", g_variant_new_string ("triple"));
+  rounds_test_window_activate (fixture, "win.rank", g_variant_new ("(ii)", 0, 1));
+  rounds_test_window_activate (fixture, "win.rank", g_variant_new ("(ii)", 1, 2));
+  rounds_test_window_activate (fixture, "win.rank", g_variant_new ("(ii)", 2, 3));
+  rounds_test_window_activate (fixture, "win.submit", NULL);
   assert_no_collisions (fixture, "finished");
 }
 
@@ -293,8 +268,9 @@ static char *
 query_status (Fixture    *fixture,
               const char *key)
 {
-  return query (fixture, "SELECT a.status FROM annotations a JOIN items i ON i.id = a.item_id"
-                         " WHERE i.key = ?1 AND a.is_current", key);
+  return rounds_test_window_query (fixture, "SELECT a.status FROM annotations a JOIN items i"
+                                            " ON i.id = a.item_id WHERE i.key = ?1"
+                                            " AND a.is_current", key);
 }
 
 static GtkWidget *
@@ -323,7 +299,7 @@ test_alt_s_skips (Fixture       *fixture,
   RoundsJudgement *judgement;
   GtkWidget *dialog;
 
-  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  rounds_test_window_activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p1");
   press (fixture, "2");
   judgement = rounds_compare_page_get_judgement (compare_page (fixture));
@@ -341,26 +317,13 @@ test_alt_s_skips (Fixture       *fixture,
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
 }
 
-static gboolean
-is_dropdown_named (GtkWidget     *widget,
-                   gconstpointer  name)
-{
-  g_autofree char *differs = NULL;
-
-  if (!GTK_IS_DROP_DOWN (widget))
-    return FALSE;
-  differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
-                                                GTK_ACCESSIBLE_PROPERTY_LABEL, name);
-  return differs == NULL;
-}
-
 /* Gives the focus to the drop-down named @name, as Tab would. */
 static GtkWidget *
 focus_dropdown (Fixture    *fixture,
                 const char *name)
 {
-  GtkWidget *dropdown = rounds_test_find_widget (GTK_WIDGET (fixture->window), is_dropdown_named,
-                                                 name);
+  GtkWidget *dropdown = rounds_test_find_widget (GTK_WIDGET (fixture->window),
+                                                 rounds_test_is_dropdown_named, name);
 
   g_assert_nonnull (dropdown);
   g_assert_true (gtk_widget_grab_focus (dropdown));
@@ -380,7 +343,7 @@ test_digit_on_dropdown (Fixture       *fixture,
   guint order[2];
   GtkWidget *dropdown;
 
-  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  rounds_test_window_activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
   g_assert_true (rounds_store_get_shown_order (fixture->store,
                                                rounds_window_get_item (fixture->window),
                                                "dr-rev", order, NULL));
@@ -401,7 +364,7 @@ test_digit_on_dropdown (Fixture       *fixture,
   press (fixture, "2");
   g_assert_true (judgement->has_preference);
 
-  activate (fixture, "win.open-dataset", g_variant_new_string ("triple"));
+  rounds_test_window_activate (fixture, "win.open-dataset", g_variant_new_string ("triple"));
   judgement = rounds_compare_page_get_judgement (compare_page (fixture));
   focus_dropdown (fixture, "Response B");
   press (fixture, "3");
@@ -468,7 +431,7 @@ test_focus_after_submit (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 420);
   gtk_window_present (GTK_WINDOW (fixture->window));
   rounds_test_spin ();
-  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  rounds_test_window_activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
   judgement = rounds_compare_page_get_judgement (compare_page (fixture));
   comment = rounds_test_find_widget (GTK_WIDGET (compare_page (fixture)), is_entry_for,
                                      "Comment for the reviewers (optional)");
@@ -525,7 +488,8 @@ test_first_start (Fixture       *fixture,
   press (fixture, "Tab");
   rounds_test_xdotool (GTK_WINDOW (fixture->window), "type", "dr-lin", NULL);
   press (fixture, "Return");
-  name = query (fixture, "SELECT display_name FROM annotators WHERE user_name = ?1", "dr-lin");
+  name = rounds_test_window_query (fixture, "SELECT display_name FROM annotators"
+                                            " WHERE user_name = ?1", "dr-lin");
   g_assert_cmpstr (name, ==, "Dr Lin");
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
 }

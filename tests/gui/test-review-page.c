@@ -40,17 +40,10 @@ fixture_set_up (Fixture       *fixture,
                    "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"t1\", "
                    "\"annotator\": \"dr-lin\", \"ranking\": {\"a\": 3, \"b\": 2, \"c\": 1}}\n");
 
-  fixture->dir = rounds_test_make_dir ();
-  fixture->db_path = g_build_filename (fixture->dir, "rounds.db", NULL);
-  fixture->store = rounds_store_open (fixture->db_path, &error);
-  g_assert_no_error (error);
-  rounds_test_store_import_text (fixture->store, fixture->dir, "fixture.jsonl", jsonl->str);
+  rounds_test_window_set_up_as (fixture, jsonl->str, "dr-rev", "Dr Reviewer",
+                                ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
   rounds_test_store_add_profile (fixture->store, "dr-rev2", "Dr Second",
                                  ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
-  rounds_test_store_sign_in (fixture->store, "dr-rev", "Dr Reviewer",
-                             ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER);
-  fixture->app = g_object_ref (rounds_test_gui_app ());
-  fixture->window = rounds_test_gui_open_window (fixture->store);
   g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
   g_assert_no_error (error);
   rounds_test_window_wait_review (fixture);
@@ -60,24 +53,6 @@ static RoundsReviewPage *
 page (Fixture *fixture)
 {
   return ROUNDS_REVIEW_PAGE (rounds_window_get_review_page (fixture->window));
-}
-
-static gboolean
-is_named (GtkWidget     *widget,
-          gconstpointer  name)
-{
-  g_autofree char *differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
-                                                                 GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                                                 name);
-
-  return differs == NULL;
-}
-
-static gboolean
-is_dropdown_named (GtkWidget     *widget,
-                   gconstpointer  name)
-{
-  return GTK_IS_DROP_DOWN (widget) && is_named (widget, name);
 }
 
 /* A label on screen (not, say, an item of a drop-down's closed list) that contains @text. */
@@ -92,8 +67,8 @@ static GtkDropDown *
 dropdown (Fixture    *fixture,
           const char *name)
 {
-  GtkWidget *found = rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_dropdown_named,
-                                              name);
+  GtkWidget *found = rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                              rounds_test_is_dropdown_named, name);
 
   g_assert_nonnull (found);
   return GTK_DROP_DOWN (found);
@@ -102,7 +77,8 @@ dropdown (Fixture    *fixture,
 static GtkEditable *
 rationale (Fixture *fixture)
 {
-  GtkWidget *entry = rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_named, "Rationale");
+  GtkWidget *entry = rounds_test_find_widget (GTK_WIDGET (page (fixture)), rounds_test_is_named,
+                                              "Rationale");
 
   g_assert_true (GTK_IS_EDITABLE (entry));
   return GTK_EDITABLE (entry);
