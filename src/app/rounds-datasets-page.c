@@ -1,5 +1,8 @@
 /* rounds-datasets-page.c: the datasets of this database, with my progress and everyone's
  *
+ * The first dataset has the focus when the page is shown, so that Enter opens it (and not
+ * whatever of the header had the focus last).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "rounds-datasets-page"
@@ -19,6 +22,15 @@ struct _RoundsDatasetsPage
 };
 
 G_DEFINE_FINAL_TYPE (RoundsDatasetsPage, rounds_datasets_page, GTK_TYPE_WIDGET)
+
+static void
+focus_first_row (RoundsDatasetsPage *self)
+{
+  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->datasets_list, 0);
+
+  if (first != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (first));
+}
 
 /* A row per dataset, with the progress of @profile; a Review button where @profile reviews,
  * an Insights button where @profile reviews or curates. */
@@ -49,6 +61,7 @@ rounds_datasets_page_load (RoundsDatasetsPage  *self,
                            rounds_dataset_row_new (dataset, &progress, profile));
     }
   *n_datasets = g_list_model_get_n_items (datasets);
+  focus_first_row (self);
   return TRUE;
 }
 
@@ -65,4 +78,5 @@ static void
 rounds_datasets_page_init (RoundsDatasetsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (focus_first_row), NULL);
 }

@@ -468,7 +468,8 @@ test_focus_after_submit (Fixture       *fixture,
   g_assert_true (judgement->has_preference);
 }
 
-/* At a first start the focus is in the Name field; typing the form and Enter starts. */
+/* At a first start the focus is in the Name field; typing the form and Enter starts; Enter
+ * again opens the first dataset. */
 static void
 test_first_start (Fixture       *fixture,
                   gconstpointer  data)
@@ -492,6 +493,11 @@ test_first_start (Fixture       *fixture,
                                             " WHERE user_name = ?1", "dr-lin");
   g_assert_cmpstr (name, ==, "Dr Lin");
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
+
+  /* The focus is on the first dataset, so Enter opens it. */
+  press (fixture, "Return");
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "compare");
+  g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p1");
 }
 
 int
