@@ -94,16 +94,15 @@ reviewer_order (const char *reviewer,
   return order;
 }
 
-/* The screen position of canonical response @r. */
+/* The screen position of canonical response @r (@r itself when it is not one). */
 static guint
 position_of (RoundsReviewPage *self,
              guint             r)
 {
-  guint p = 0;
-
-  while (self->order[p] != r)
-    p++;
-  return p;
+  for (guint p = 0; p < rounds_item_get_n_responses (self->item); p++)
+    if (self->order[p] == r)
+      return p;
+  return r;
 }
 
 /* A two-response preference, canonical, as seen on this reviewer's screen, or back: negative

@@ -175,6 +175,13 @@ key_map_add_tree (KeyMap    *map,
     key_map_add_tree (map, child);
 }
 
+static gboolean
+is_menu_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget);
+}
+
 /* Fails on any key that two things on the page on screen answer to. */
 static void
 assert_no_collisions (Fixture    *fixture,
@@ -222,6 +229,35 @@ assert_no_collisions (Fixture    *fixture,
   g_ptr_array_unref (map.collisions);
 }
 
+/* The main menu, open: its mnemonics are its own (the popover is a keyboard scope apart). */
+static void
+assert_menu_mnemonics_differ (Fixture *fixture)
+{
+  GtkWidget *button = rounds_test_find_widget (GTK_WIDGET (fixture->window), is_menu_button,
+                                               NULL);
+  GtkWidget *popover;
+  KeyMap map = {
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+    g_ptr_array_new_with_free_func (g_free),
+    0
+  };
+
+  g_assert_nonnull (button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  rounds_test_wait_frames (popover);
+  key_map_add_tree (&map, popover);
+  g_test_message ("main menu: %u mnemonics", map.n_mnemonics);
+  for (guint i = 0; i < map.collisions->len; i++)
+    g_test_message ("main menu: %s", (char *) map.collisions->pdata[i]);
+  g_assert_cmpuint (map.n_mnemonics, >=, 9);
+  g_assert_cmpuint (map.collisions->len, ==, 0);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  rounds_test_spin ();
+  g_hash_table_unref (map.keys);
+  g_ptr_array_unref (map.collisions);
+}
+
 static void
 test_no_collisions (Fixture       *fixture,
                     gconstpointer  data)
@@ -229,6 +265,7 @@ test_no_collisions (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   assert_no_collisions (fixture, "datasets");
+  assert_menu_mnemonics_differ (fixture);
   rounds_test_window_activate (fixture, "win.switch-profile", NULL);
   assert_no_collisions (fixture, "profile");
   rounds_test_window_activate (fixture, "win.use-profile", g_variant_new_string ("dr-rev"));
