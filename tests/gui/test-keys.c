@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "rounds-compare-page.h"
+#include "rounds-insights-page.h"
 #include "rounds-review-page.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"
@@ -277,6 +278,12 @@ test_no_collisions (Fixture       *fixture,
   g_assert_no_error (error);
   rounds_test_window_wait_review (fixture);
   assert_no_collisions (fixture, "review");
+  rounds_test_window_activate (fixture, "win.show-insights", g_variant_new_string ("ethics"));
+  while (rounds_insights_page_get_loading (ROUNDS_INSIGHTS_PAGE
+                                             (rounds_window_get_insights_page (fixture->window))))
+    g_main_context_iteration (NULL, TRUE);
+  rounds_test_spin ();
+  assert_no_collisions (fixture, "insights");
   rounds_test_window_activate (fixture, "win.open-dataset", g_variant_new_string ("triple"));
   rounds_test_window_activate (fixture, "win.rank", g_variant_new ("(ii)", 0, 1));
   rounds_test_window_activate (fixture, "win.rank", g_variant_new ("(ii)", 1, 2));
