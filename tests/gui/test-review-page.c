@@ -275,7 +275,8 @@ test_reopen_shows_verdict (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (rationale (fixture)), ==, "The first is safe.");
 }
 
-/* Enter in the rationale records the verdict, and so does Ctrl+Enter: real key presses. */
+/* Enter in the rationale records the verdict, and so does Ctrl+Enter; Escape leaves the
+ * rationale: real key presses. */
 static void
 test_enter_records (Fixture       *fixture,
                     gconstpointer  data)
@@ -295,7 +296,11 @@ test_enter_records (Fixture       *fixture,
 
   select_item (fixture, "e06");
   gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 3);
-  gtk_editable_set_text (rationale (fixture), "Both are fine");
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (rationale (fixture))));
+  rounds_test_xdotool (window, "type", "Both are fine", NULL);
+  rounds_test_xdotool (window, "key", "Escape", NULL);
+  g_assert_false (gtk_widget_is_ancestor (rounds_test_focus (window),
+                                          GTK_WIDGET (rationale (fixture))));
   rounds_test_xdotool (window, "key", "ctrl+Return", NULL);
   rounds_test_window_wait_review (fixture);
   second = query_verdict (fixture, "a.rationale", "e06");
