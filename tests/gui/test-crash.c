@@ -16,7 +16,8 @@
  * cut the power: synchronous=OFF loses nothing to a SIGKILL, since the kernel still writes
  * what the process had written.
  *
- * The kill times come from a seed that the log shows; ROUNDS_TEST_CRASH_SEED repeats a run.
+ * The kill times and the judgements come from a seed that the log shows;
+ * ROUNDS_TEST_CRASH_SEED repeats a run.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -93,11 +94,12 @@ judge (RoundsWindow *window,
 /* Does the queue through the window until it is killed or the queue is empty: prints "ready"
  * when the first item is on screen, then "KEY EDIT-ID" after each Submit returns. */
 static int
-run_child (const char *db_path)
+run_child (const char *db_path,
+           guint32     seed)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RoundsStore) store = rounds_store_open (db_path, &error);
-  g_autoptr(GRand) rand = g_rand_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   RoundsWindow *window;
 
   g_assert_no_error (error);
@@ -244,10 +246,12 @@ test_kill (void)
         g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
       g_autoptr(GSubprocess) child = NULL;
       g_autofree char *output = NULL;
+      g_autofree char *child_seed = g_strdup_printf ("%u", seed + run);
       guint kill_ms = g_rand_int_range (rand, 0, MAX_KILL_MS);
       guint n;
 
       g_subprocess_launcher_setenv (launcher, "ROUNDS_TEST_CRASH_CHILD", db_path, TRUE);
+      g_subprocess_launcher_setenv (launcher, "ROUNDS_TEST_CRASH_SEED", child_seed, TRUE);
       child = g_subprocess_launcher_spawn (launcher, &error, self_path, NULL);
       g_assert_no_error (error);
       read_ready (child);
@@ -289,13 +293,15 @@ main (int    argc,
       char **argv)
 {
   const char *child_db = g_getenv ("ROUNDS_TEST_CRASH_CHILD");
+  const char *child_seed = g_getenv ("ROUNDS_TEST_CRASH_SEED");
 
   /* Not a test program: its standard output is the ids alone. */
   if (child_db != NULL)
     {
       gtk_init ();
       adw_init ();
-      return run_child (child_db);
+      return run_child (child_db, child_seed ? (guint32) g_ascii_strtoull (child_seed, NULL, 10)
+                                             : 0);
     }
 
   rounds_test_gui_init (&argc, &argv);
