@@ -402,6 +402,323 @@ test_trl_multi_turn (Fixture       *fixture,
                  g_str_equal (rounds_item_get_response_text (item, 1), "Call 999."));
 }
 
+/* Labels: pairs keyed and ordered by content alone ------------------------------------ */
+
+#define N_LABELLED 200
+
+typedef enum
+{
+  LAYOUT_TRL,
+  LAYOUT_CHOSEN_REJECTED,       /* --map chosen=…, rejected=… */
+  LAYOUT_REFERENCE,             /* --map responses=…, reference=… */
+  N_LAYOUTS
+} LabelLayout;
+
+static const char * const layout_maps[N_LAYOUTS][5] = {
+  [LAYOUT_TRL] = { NULL },
+  [LAYOUT_CHOSEN_REJECTED] = { "scenario=question", "chosen=response_chosen",
+                               "rejected=response_rejected", "model=model_chosen,model_rejected",
+                               NULL },
+  [LAYOUT_REFERENCE] = { "scenario=prompt", "responses=response_0,response_1",
+                         "reference=better_response_id", NULL },
+};
+
+/* One pair as a line of @layout; @flip gives the label to the other answer. */
+static void
+append_pair (GString     *text,
+             LabelLayout  layout,
+             guint        i,
+             const char  *good,
+             const char  *poor,
+             gboolean     flip)
+{
+  const char *chosen = flip ? poor : good, *rejected = flip ? good : poor;
+
+  switch (layout)
+    {
+    case LAYOUT_TRL:
+      g_string_append_printf (text, "{\"prompt\": \"Case %u?\", \"chosen\": \"%s\", "
+                                    "\"rejected\": \"%s\"}\n", i, chosen, rejected);
+      break;
+    case LAYOUT_CHOSEN_REJECTED:
+      /* Each answer's model goes with it. */
+      g_string_append_printf (text, "{\"question\": \"Case %u?\", \"response_chosen\": \"%s\", "
+                                    "\"response_rejected\": \"%s\", \"model_chosen\": \"m-%.4s\", "
+                                    "\"model_rejected\": \"m-%.4s\"}\n",
+                              i, chosen, rejected, chosen, rejected);
+      break;
+    case LAYOUT_REFERENCE:
+      /* The file's own order is the good one first, as chosen-first files have it. */
+      g_string_append_printf (text, "{\"prompt\": \"Case %u?\", \"response_0\": \"%s\", "
+                                    "\"response_1\": \"%s\", \"better_response_id\": %d}\n",
+                              i, good, poor, flip ? 1 : 0);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+import_layout (Fixture            *fixture,
+               LabelLayout         layout,
+               const char         *name,
+               const char         *contents,
+               RoundsImportResult *result)
+{
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint m = 0; layout_maps[layout][m] != NULL; m++)
+    {
+      g_assert_true (rounds_importer_add_map (importer, layout_maps[layout][m], &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (run_import (fixture, importer, name, contents, result, &error));
+  g_assert_no_error (error);
+}
+
+/* The same pairs with every label the other way round: the items must be the same in all
+ * but the hidden reference, so nothing else can tell the label; and across many pairs the
+ * chosen one is first about half the time. */
+static void
+test_label_independent (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  LabelLayout layout = GPOINTER_TO_INT (data);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) flipped = g_string_new (NULL);
+  g_autofree char *name = g_strdup_printf ("labels-%d.jsonl", layout);
+  g_autofree char *flipped_name = g_strdup_printf ("flipped-%d.jsonl", layout);
+  g_autofree char *dataset = g_strdup_printf ("labels-%d", layout);
+  g_autofree char *flipped_dataset = g_strdup_printf ("flipped-%d", layout);
+  RoundsImportResult result;
+  guint chosen_first = 0;
+  guint same = 0;
+
+  for (guint i = 0; i < N_LABELLED; i++)
+    {
+      g_autofree char *good = g_strdup_printf ("Good %u %08x", i, g_test_rand_int ());
+      g_autofree char *poor = g_strdup_printf ("Poor %u %08x", i, g_test_rand_int ());
+
+      append_pair (text, layout, i, good, poor, FALSE);
+      append_pair (flipped, layout, i, good, poor, TRUE);
+    }
+  import_layout (fixture, layout, name, text->str, &result);
+  g_assert_cmpuint (result.n_items_added, ==, N_LABELLED);
+  import_layout (fixture, layout, flipped_name, flipped->str, &result);
+  g_assert_cmpuint (result.n_items_added, ==, N_LABELLED);
+
+  for (guint i = 0; i < N_LABELLED; i++)
+    {
+      g_autofree char *scenario = g_strdup_printf ("Case %u?", i);
+      g_autofree char *sql = NULL;
+      g_autofree char *key = NULL, *flipped_key = NULL;
+      g_autofree char *ref = NULL, *flipped_ref = NULL;
+      g_autoptr(RoundsItem) item = NULL;
+      g_autoptr(RoundsItem) other = NULL;
+      const char *preferred;
+      int good_at;
+
+      sql = g_strdup_printf ("SELECT key FROM items i JOIN datasets d ON d.id = i.dataset_id"
+                             " WHERE d.name = '%s' AND i.scenario = ?1", dataset);
+      key = rounds_test_query_text (fixture->store, sql, scenario);
+      g_free (sql);
+      sql = g_strdup_printf ("SELECT key FROM items i JOIN datasets d ON d.id = i.dataset_id"
+                             " WHERE d.name = '%s' AND i.scenario = ?1", flipped_dataset);
+      flipped_key = rounds_test_query_text (fixture->store, sql, scenario);
+      g_assert_cmpstr (key, ==, flipped_key);
+      g_assert_true (g_str_has_prefix (key, "pair-"));
+
+      item = find_item (fixture, dataset, key);
+      other = find_item (fixture, flipped_dataset, key);
+      g_assert_cmpuint (rounds_item_get_n_responses (item), ==, 2);
+      for (guint r = 0; r < 2; r++)
+        {
+          g_assert_cmpstr (rounds_item_get_response_key (item, r), ==,
+                           rounds_item_get_response_key (other, r));
+          g_assert_cmpstr (rounds_item_get_response_text (item, r), ==,
+                           rounds_item_get_response_text (other, r));
+        }
+      g_assert_cmpstr (rounds_item_get_metadata_json (item), ==,
+                       rounds_item_get_metadata_json (other));
+
+      /* Only the hidden reference differs, and it names the chosen one. */
+      good_at = g_str_has_prefix (rounds_item_get_response_text (item, 0), "Good") ? 0 : 1;
+      ref = rounds_test_query_text (fixture->store, "SELECT reference_json FROM items i"
+                                    " JOIN datasets d ON d.id = i.dataset_id"
+                                    " WHERE d.name LIKE 'labels-%' AND i.key = ?1", key);
+      flipped_ref = rounds_test_query_text (fixture->store, "SELECT reference_json FROM items i"
+                                            " JOIN datasets d ON d.id = i.dataset_id"
+                                            " WHERE d.name LIKE 'flipped-%' AND i.key = ?1", key);
+      preferred = rounds_item_get_response_key (item, good_at);
+      if (layout == LAYOUT_CHOSEN_REJECTED)
+        g_assert_cmpstr (rounds_item_get_response_model (item, good_at), ==, "m-Good");
+      g_assert_cmpstr (rounds_item_get_response_model (item, 0), ==,
+                       rounds_item_get_response_model (other, 0));
+      g_assert_nonnull (strstr (ref, preferred));
+      g_assert_null (strstr (flipped_ref, preferred));
+      chosen_first += good_at == 0;
+      same++;
+    }
+  g_assert_cmpuint (same, ==, N_LABELLED);
+
+  g_test_message ("chosen first in %u of %u pairs", chosen_first, N_LABELLED);
+  g_assert_cmpuint (chosen_first, >=, N_LABELLED * 35 / 100);
+  g_assert_cmpuint (chosen_first, <=, N_LABELLED * 65 / 100);
+
+  /* Again: nothing new. */
+  import_layout (fixture, layout, name, text->str, &result);
+  g_assert_cmpuint (result.n_items_unchanged, ==, N_LABELLED);
+  g_assert_cmpuint (result.n_items_added, ==, 0);
+}
+
+/* A store that holds TRL pairs under the ids of earlier Rounds (tests/fixtures/import/
+ * trl-old-ids.sql) finds them all again when the same file comes back: nothing added, and
+ * the judged pair keeps its order. */
+static void
+test_old_ids (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *sql_path = g_build_filename (FIXTURES_DIR, "import", "trl-old-ids.sql", NULL);
+  g_autofree char *pairs = g_build_filename (FIXTURES_DIR, "import", "trl-pairs.jsonl", NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *first_before = NULL, *first_after = NULL, *keys_before = NULL;
+  g_autofree char *keys_after = NULL;
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(RoundsImporter) updater = rounds_importer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (pairs);
+  g_autoptr(GString) changed = NULL;
+  RoundsImportResult result;
+  sqlite3 *db = NULL;
+  Counts before, after;
+  const char *judged_sql = "SELECT text FROM responses r JOIN items i ON i.id = r.item_id"
+                           " WHERE i.key = 'trl-8f5071392b817943' AND r.idx = 0";
+  const char *keys_sql = "SELECT group_concat (key, ' ') FROM (SELECT key FROM items"
+                         " ORDER BY key)";
+
+  g_assert_true (g_file_get_contents (sql_path, &sql, NULL, NULL));
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  fixture->store = rounds_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+
+  get_counts (fixture, &before);
+  first_before = rounds_test_query_text (fixture->store, judged_sql, NULL);
+  keys_before = rounds_test_query_text (fixture->store, keys_sql, NULL);
+  g_assert_true (rounds_importer_run (importer, fixture->store, file, &result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_items_added, ==, 0);
+  g_assert_cmpuint (result.n_items_updated, ==, 0);
+  g_assert_cmpuint (result.n_items_unchanged, ==, 6);
+  get_counts (fixture, &after);
+  after.audit_log--;
+  assert_counts_equal (&before, &after);
+  keys_after = rounds_test_query_text (fixture->store, keys_sql, NULL);
+  g_assert_cmpstr (keys_after, ==, keys_before);
+
+  /* A changed line, with --update, replaces the stored pair in its old order. */
+  g_assert_true (g_file_get_contents (pairs, &contents, NULL, NULL));
+  changed = g_string_new (contents);
+  g_string_replace (changed, "\"score_chosen\": 8", "\"score_chosen\": 9", 0);
+  rounds_importer_set_update (updater, TRUE);
+  g_assert_true (run_import (fixture, updater, "trl-pairs.jsonl", changed->str, &result,
+                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_items_added, ==, 0);
+  g_assert_cmpuint (result.n_items_updated, ==, 4);
+  first_after = rounds_test_query_text (fixture->store, judged_sql, NULL);
+  g_assert_cmpstr (first_after, ==, first_before);
+  g_clear_pointer (&keys_after, g_free);
+  keys_after = rounds_test_query_text (fixture->store, keys_sql, NULL);
+  g_assert_cmpstr (keys_after, ==, keys_before);
+}
+
+/* Items awaiting responses -------------------------------------------------------------- */
+
+static void
+test_awaiting (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(RoundsDataset) dataset = NULL;
+  g_autoptr(RoundsItem) next = NULL;
+  g_autoptr(GError) error = NULL;
+  RoundsImportResult result;
+  RoundsProgress progress;
+  const char *scenarios = "case,query\r\nc1,一位患者要求隐瞒诊断。\r\nc2,Second dilemma\r\n";
+  const char *answers =
+    "{\"id\": \"c2\", \"dataset\": \"bench\", \"scenario\": \"Second dilemma\", \"responses\": "
+    "[{\"text\": \"Yes\"}, {\"text\": \"No\"}], \"metadata\": {\"round\": 1}}\n";
+
+  rounds_test_store_sign_in (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
+  g_assert_true (rounds_importer_add_map (importer, "id=case", &error));
+  g_assert_true (rounds_importer_add_map (importer, "scenario=query", &error));
+  rounds_importer_set_dataset (importer, "bench");
+  g_assert_true (run_import (fixture, importer, "bench.csv", scenarios, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_items_added, ==, 2);
+
+  /* Both wait, outside the queue, and are counted as waiting. */
+  dataset = rounds_store_get_dataset (fixture->store, "bench", &error);
+  g_assert_no_error (error);
+  next = rounds_store_next_item (fixture->store, rounds_dataset_get_id (dataset), "ann", &error);
+  g_assert_no_error (error);
+  g_assert_null (next);
+  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann",
+                                            &progress, &error));
+  g_assert_cmpuint (progress.n_items, ==, 2);
+  g_assert_cmpuint (progress.n_awaiting, ==, 2);
+  g_assert_cmpuint (progress.n_wanted, ==, 0);
+  g_assert_cmpuint (progress.n_mine_open, ==, 0);
+
+  /* A later file with the same id and responses completes one, without --update. */
+  import_ok (fixture, "answers.jsonl", answers, &result);
+  g_assert_cmpuint (result.n_items_updated, ==, 1);
+  g_assert_cmpuint (result.n_items_added, ==, 0);
+  next = rounds_store_next_item (fixture->store, rounds_dataset_get_id (dataset), "ann", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (next);
+  g_assert_cmpstr (rounds_item_get_key (next), ==, "c2");
+  g_assert_cmpuint (rounds_item_get_n_responses (next), ==, 2);
+  g_assert_true (rounds_store_get_progress (fixture->store, rounds_dataset_get_id (dataset), "ann",
+                                            &progress, &error));
+  g_assert_cmpuint (progress.n_awaiting, ==, 1);
+  g_assert_cmpuint (progress.n_wanted, ==, 1);
+  g_assert_cmpuint (progress.n_mine_open, ==, 1);
+
+  /* The scenarios again change nothing, the completed one included; the answers too. */
+  g_assert_true (run_import (fixture, importer, "bench.csv", scenarios, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_items_unchanged, ==, 2);
+  import_ok (fixture, "answers.jsonl", answers, &result);
+  g_assert_cmpuint (result.n_items_unchanged, ==, 1);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM responses"), ==, 2);
+}
+
+/* A CSV row whose response cells are all empty awaits responses; one empty of two is an
+ * error (the bad input csv-empty-response). */
+static void
+test_awaiting_csv (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(GError) error = NULL;
+  RoundsImportResult result;
+
+  g_assert_true (rounds_importer_add_map (importer, "scenario=question", &error));
+  g_assert_true (rounds_importer_add_map (importer, "responses=answer_a,answer_b", &error));
+  g_assert_true (run_import (fixture, importer, "some.csv",
+                             "question,answer_a,answer_b\nQ1,A,B\nQ2,,\n", &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.n_items_added, ==, 2);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM items i WHERE"
+                                          " scenario = 'Q2' AND NOT EXISTS (SELECT 1 FROM"
+                                          " responses WHERE item_id = i.id)"), ==, 1);
+}
+
 /* Mapped JSONL and CSV ---------------------------------------------------------------- */
 
 static void
@@ -745,8 +1062,8 @@ typedef struct
 
 static const BadCase bad_cases[] = {
   /* Items */
-  { "item-no-responses", "bad.jsonl", { NULL }, PREFIX ITEM ("\"title\": \"t\""), 3, "responses",
-    "missing", ROUNDS_ERROR_INVALID_INPUT },
+  { "item-responses-null", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": null"), 3,
+    "responses", "array", ROUNDS_ERROR_INVALID_INPUT },
   { "item-one-response", "bad.jsonl", { NULL }, PREFIX ITEM ("\"responses\": [{\"text\": \"A\"}]"),
     3, "responses", "2 to 8", ROUNDS_ERROR_INVALID_INPUT },
   { "item-nine-responses", "bad.jsonl",
@@ -815,7 +1132,8 @@ static const BadCase bad_cases[] = {
                      "\"Changed\", " PAIR "}\n", 3, "id", "ok-1", ROUNDS_ERROR_CONFLICT },
   { "item-after-comments", "bad.jsonl", { NULL },
     PREFIX "\n# comment\n   \n" ITEM ("\"responses\": "
-                                      "[]"), 6, "responses", NULL, ROUNDS_ERROR_INVALID_INPUT },
+                                      "[{}]"), 6, "responses[0].text", NULL,
+    ROUNDS_ERROR_INVALID_INPUT },
   { "item-crlf", "bad.jsonl", { NULL }, HEADER "\r\n" GOOD "\r\n" ITEM ("\"responses\": [1]"), 5,
     "responses[0]", NULL, ROUNDS_ERROR_INVALID_INPUT },
   /* Dataset headers */
@@ -885,6 +1203,10 @@ static const BadCase bad_cases[] = {
   { "judgement-unknown-item", "bad.jsonl", { NULL },
     PREFIX "{\"type\": \"judgement\", \"item\": \"nope\", \"annotator\": \"ann\", \"preference\": "
            "0}\n", 3, "item", "nope", ROUNDS_ERROR_INVALID_INPUT },
+  { "judgement-item-awaiting", "bad.jsonl", { NULL },
+    PREFIX "{\"type\": \"item\", \"id\": \"w\", \"scenario\": \"Waits\"}\n"
+    "{\"type\": \"judgement\", \"item\": \"w\", \"annotator\": \"ann\", \"status\": "
+    "\"skipped\"}\n", 4, "item", "awaits its responses", ROUNDS_ERROR_INVALID_INPUT },
   { "judgement-unknown-dataset", "bad.jsonl", { NULL },
     PREFIX "{\"type\": \"judgement\", \"dataset\": \"nope\", \"item\": \"ok-1\", \"annotator\": "
            "\"ann\", \"preference\": 0}\n", 3, "dataset", "nope", ROUNDS_ERROR_INVALID_INPUT },
@@ -994,6 +1316,17 @@ static const BadCase bad_cases[] = {
     "{\"chosen\": [{\"role\": \"user\", \"content\": \"Q1\"}, {\"role\": \"assistant\", "
     "\"content\": \"A\"}], \"rejected\": [{\"role\": \"user\", \"content\": \"Q2\"}, {\"role\": "
     "\"assistant\", \"content\": \"B\"}]}\n", 1, "prompt", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "trl-prompt-messages-answers-text", "bad.jsonl", { NULL },
+    "{\"prompt\": \"Q\", \"chosen\": \"A\", \"rejected\": \"B\"}\n"
+    "{\"prompt\": [{\"role\": \"user\", \"content\": \"Q\"}], \"chosen\": \"A\", "
+    "\"rejected\": \"B\"}\n", 2, "prompt", "a list of messages goes with answers that are lists",
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "hh-prompts-differ", "bad.jsonl", { NULL },
+    "{\"chosen\": \"\\n\\nHuman: Q1\\n\\nAssistant: A\", \"rejected\": \"\\n\\nHuman: Q2\\n\\n"
+    "Assistant: B\"}\n", 1, "prompt", "“Assistant:” turn", ROUNDS_ERROR_INVALID_INPUT },
+  { "hh-empty-answer", "bad.jsonl", { NULL },
+    "{\"chosen\": \"\\n\\nHuman: Q\\n\\nAssistant: A\", \"rejected\": \"\\n\\nHuman: Q\\n\\n"
+    "Assistant:\"}\n", 1, "rejected", "empty", ROUNDS_ERROR_INVALID_INPUT },
   /* Mapped JSONL */
   { "mapped-one-answer", "bad.jsonl", { "scenario=question", "responses=answers[].text" },
     "{\"question\": \"Q\", \"answers\": "
@@ -1016,6 +1349,22 @@ static const BadCase bad_cases[] = {
   { "mapped-two-ids", "bad.jsonl", { "scenario=question", "responses=answers[].text", "id=a,b" },
     "{\"a\": \"1\", \"b\": \"2\", \"question\": \"Q\", \"answers\": [{\"text\": \"A\"}, {\"text\": "
     "\"B\"}]}\n", 1, "a", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "mapped-chosen-missing", "bad.jsonl",
+    { "scenario=question", "chosen=response_chosen", "rejected=response_rejected" },
+    "{\"question\": \"Q\", \"response_rejected\": \"B\"}\n", 1, "response_chosen", "missing",
+    ROUNDS_ERROR_INVALID_INPUT },
+  { "mapped-chosen-number", "bad.jsonl",
+    { "scenario=question", "chosen=response_chosen", "rejected=response_rejected" },
+    "{\"question\": \"Q\", \"response_chosen\": 1, \"response_rejected\": \"B\"}\n", 1,
+    "response_chosen", NULL, ROUNDS_ERROR_INVALID_INPUT },
+  { "mapped-reference-names-nothing", "bad.jsonl",
+    { "scenario=prompt", "responses=response_0,response_1", "reference=better_response_id" },
+    "{\"prompt\": \"Q\", \"response_0\": \"A\", \"response_1\": \"B\", \"better_response_id\": "
+    "2}\n", 1, "better_response_id", "“2” names no response", ROUNDS_ERROR_INVALID_INPUT },
+  { "mapped-reference-without-responses", "bad.jsonl",
+    { "scenario=prompt", "responses=response_0,response_1", "reference=better_response_id" },
+    "{\"prompt\": \"Q\", \"better_response_id\": 0}\n", 1, "better_response_id", NULL,
+    ROUNDS_ERROR_INVALID_INPUT },
   /* CSV */
   { "csv-short-row", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,A2\n", 3, NULL, "3 fields",
     ROUNDS_ERROR_INVALID_INPUT },
@@ -1028,7 +1377,9 @@ static const BadCase bad_cases[] = {
   { "csv-empty-response", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,,B2\n", 3, "answer_a", "empty",
     ROUNDS_ERROR_INVALID_INPUT },
   { "csv-no-such-column", "bad.csv", { "scenario=question", "responses=answer_a,answer_c" },
-    CSV_HEAD, 2, "answer_c", "column", ROUNDS_ERROR_INVALID_INPUT },
+    CSV_HEAD, 1, "answer_c", "whose columns are \"question\", \"answer_a\", \"answer_b\"; the "
+    "first row is taken as the header: if the file has none, use --no-header",
+    ROUNDS_ERROR_INVALID_INPUT },
   { "csv-multiline-record", "bad.csv", CSV_MAPS, CSV_HEAD "\"Q\nover\nlines\",A,B\nQ3,A3\n", 6,
     NULL, NULL, ROUNDS_ERROR_INVALID_INPUT },
   { "csv-bad-utf8", "bad.csv", CSV_MAPS, CSV_HEAD "Q2,caf\xE9,B2\n", 3, "answer_a", "UTF-8",
@@ -1487,7 +1838,58 @@ static const struct
   { "scenario=a[x]", FALSE },
   { "scenario=a[", FALSE },
   { "responses=a.", FALSE },
+  { "chosen=response_chosen", TRUE },
+  { "rejected=conversation.rejected", TRUE },
+  { "reference=better_response_id", TRUE },
+  { "reference.safer=safer_response_id", TRUE },
+  { "reference.preferred=x", FALSE },
+  { "chosen=answers[].text", FALSE },
+  { "reference=labels[]", FALSE },
 };
+
+/* Specs that are each fine but not together: the second is refused, and nothing leaks
+ * (the first map of a target used to be overwritten record by record). */
+static const struct
+{
+  const char *first;
+  const char *second;
+  gboolean    valid;
+} map_pairs[] = {
+  { "scenario=q", "scenario=p", FALSE },
+  { "responses=a,b", "responses=c", FALSE },
+  { "metadata.x=a", "metadata.x=b", FALSE },
+  { "reference.safer=a", "reference.safer=b", FALSE },
+  { "reference=a", "reference=b", FALSE },
+  { "chosen=a", "responses=b,c", FALSE },
+  { "responses=b,c", "rejected=a", FALSE },
+  { "chosen=a", "reference=b", FALSE },
+  { "metadata.x=a", "metadata.y=a", TRUE },
+  { "reference=a", "reference.safer=b", TRUE },
+  { "chosen=a", "rejected=b", TRUE },
+};
+
+static void
+test_map_pairs (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (map_pairs); i++)
+    {
+      g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("--map %s --map %s", map_pairs[i].first, map_pairs[i].second);
+      g_assert_true (rounds_importer_add_map (importer, map_pairs[i].first, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (rounds_importer_add_map (importer, map_pairs[i].second, &error), ==,
+                       map_pairs[i].valid);
+      if (map_pairs[i].valid)
+        g_assert_no_error (error);
+      else
+        {
+          g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT);
+          g_assert_nonnull (strstr (error->message, map_pairs[i].second));
+        }
+    }
+}
 
 static void
 test_map_specs (void)
@@ -1548,7 +1950,21 @@ main (int   argc,
   ADD ("large", test_large);
   ADD ("async/progress", test_async);
   ADD ("async/cancelled", test_async_cancelled);
+  ADD ("awaiting-responses", test_awaiting);
+  ADD ("awaiting-responses/csv", test_awaiting_csv);
+  g_test_add ("/rounds/import/labels/old-trl-ids", Fixture, NULL,
+              rounds_test_store_set_up_unopened, test_old_ids, rounds_test_store_tear_down);
+  for (int layout = 0; layout < N_LAYOUTS; layout++)
+    {
+      static const char * const names[N_LAYOUTS] = { "trl", "chosen-rejected", "reference" };
+      g_autofree char *path = g_strdup_printf ("/rounds/import/labels/independent/%s",
+                                               names[layout]);
+
+      g_test_add (path, Fixture, GINT_TO_POINTER (layout), rounds_test_store_set_up,
+                  test_label_independent, rounds_test_store_tear_down);
+    }
   g_test_add_func ("/rounds/import/map-specs", test_map_specs);
+  g_test_add_func ("/rounds/import/map-specs/together", test_map_pairs);
 
   for (guint i = 0; i < G_N_ELEMENTS (trl_cases); i++)
     {

@@ -261,6 +261,64 @@ annotator_store (Fixture    *fixture,
   return store;
 }
 
+/* An item awaiting responses stays in the curator's store until it has them: the store's
+ * copy of an item always has two responses or more. */
+static void
+test_awaiting_not_pushed (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  RoundsStore *curator = publish_dataset (fixture);
+  g_autoptr(RoundsSyncResult) first = NULL;
+  g_autoptr(RoundsSyncResult) second = NULL;
+
+  import_text (fixture, curator, "{\"type\": \"item\", \"dataset\": \"ethics\", \"id\": \"w1\", "
+                                 "\"scenario\": \"Waiting\"}\n", FALSE);
+  first = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_BOTH);
+  g_assert_cmpuint (first->n_pushed, ==, 0);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "item:"), ==, 3);
+
+  import_text (fixture, curator, "{\"type\": \"item\", \"dataset\": \"ethics\", \"id\": \"w1\", "
+                                 "\"scenario\": \"Waiting\", \"responses\": [{\"text\": \"A\"}, "
+                                 "{\"text\": \"B\"}]}\n", FALSE);
+  second = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_BOTH);
+  g_assert_cmpuint (second->n_pushed, ==, 1);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "item:"), ==, 4);
+}
+
+/* A judgement pulled for an item that waits here for its responses waits with it, parked,
+ * and is applied once the item has them. */
+static void
+test_awaiting_judgement_parked (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  RoundsStore *lin = open_store (fixture, "lin");
+  g_autoptr(RoundsSyncResult) first = NULL;
+  g_autoptr(RoundsSyncResult) second = NULL;
+
+  rounds_test_couch_put (fixture->db_url,
+                         "{\"_id\": \"dataset:ethics\", \"type\": \"dataset\", \"schema\": 1, "
+                         "\"id\": \"ethics\"}");
+  rounds_test_couch_put (fixture->db_url,
+                         "{\"_id\": \"judgement:dr-osei:ethics:w1:e1\", \"type\": \"judgement\", "
+                         "\"schema\": 1, \"annotator\": \"dr-osei\", \"dataset\": \"ethics\", "
+                         "\"item\": \"w1\", \"edit\": \"e1\", \"revision\": 1, "
+                         "\"created_at\": \"2026-01-01T00:00:00Z\", \"preference\": 1}");
+  add_profile (lin, TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_ANNOTATOR);
+  import_text (fixture, lin, "{\"type\": \"item\", \"dataset\": \"ethics\", \"id\": \"w1\", "
+                             "\"scenario\": \"Waiting\"}\n", FALSE);
+
+  first = sync_ok (fixture->db_url, lin, TEST_ANNOTATOR, ROUNDS_SYNC_PULL);
+  g_assert_cmpuint (first->n_parked, ==, 1);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM annotations"), ==, 0);
+
+  import_text (fixture, lin, "{\"type\": \"item\", \"dataset\": \"ethics\", \"id\": \"w1\", "
+                             "\"scenario\": \"Waiting\", \"responses\": [{\"text\": \"A\"}, "
+                             "{\"text\": \"B\"}]}\n", FALSE);
+  second = sync_ok (fixture->db_url, lin, TEST_ANNOTATOR, ROUNDS_SYNC_PULL);
+  g_assert_cmpuint (second->n_parked, ==, 0);
+  g_assert_cmpint (rounds_test_query_int (lin, "SELECT COUNT(*) FROM annotations"), ==, 1);
+}
+
 /* Round trip --------------------------------------------------------------------------- */
 
 static void
@@ -1341,6 +1399,8 @@ main (int   argc,
 
   ADD ("round-trip", test_round_trip);
   ADD ("repush", test_repush);
+  ADD ("awaiting-not-pushed", test_awaiting_not_pushed);
+  ADD ("awaiting-judgement-parked", test_awaiting_judgement_parked);
   ADD ("server-down", test_server_down);
   ADD ("too-large", test_too_large);
   ADD ("forbidden", test_forbidden);

@@ -20,7 +20,8 @@ rounds_cli_datasets (RoundsCli  *cli,
   RoundsStore *store;
 
   if (!rounds_cli_parse ("datasets",
-                         _("— list the datasets: items, overlap, judgements done and wanted"),
+                         _("— list the datasets: items, those awaiting responses, overlap, "
+                           "judgements done and wanted"),
                          NULL, NULL, &argc, &argv))
     return ROUNDS_CLI_EXIT_USAGE;
   if (argc != 1)
@@ -29,9 +30,10 @@ rounds_cli_datasets (RoundsCli  *cli,
       !(datasets = rounds_store_list_datasets (store, &error)))
     return rounds_cli_fail ("datasets", error);
 
-  g_print ("%-28s %7s %7s %9s %9s  %s\n",
+  g_print ("%-28s %7s %8s %7s %9s %9s  %s\n",
            /* TRANSLATORS: column headings of `rounds-cli datasets`; keep them one word each */
-           _("DATASET"), _("ITEMS"), _("OVERLAP"), _("DONE"), _("WANTED"), _("TITLE"));
+           _("DATASET"), _("ITEMS"), _("AWAITING"), _("OVERLAP"), _("DONE"), _("WANTED"),
+           _("TITLE"));
   for (guint i = 0; i < g_list_model_get_n_items (datasets); i++)
     {
       g_autoptr(RoundsDataset) dataset = g_list_model_get_item (datasets, i);
@@ -40,8 +42,8 @@ rounds_cli_datasets (RoundsCli  *cli,
 
       if (!rounds_store_get_progress (store, id, NULL, &progress, &error))
         return rounds_cli_fail ("datasets", error);
-      g_print ("%-28s %7u %7u %9u %9u  %s\n",
-               rounds_dataset_get_name (dataset), progress.n_items,
+      g_print ("%-28s %7u %8u %7u %9u %9u  %s\n",
+               rounds_dataset_get_name (dataset), progress.n_items, progress.n_awaiting,
                rounds_dataset_get_overlap (dataset), progress.n_submitted, progress.n_wanted,
                rounds_dataset_get_title (dataset));
     }

@@ -38,6 +38,7 @@ rounds_cli_import (RoundsCli  *cli,
   g_autofree char *actor = NULL;
   g_auto(GStrv) maps = NULL;
   gboolean update = FALSE;
+  gboolean no_header = FALSE;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
       N_("auto (default), rounds, trl or mapped"), N_("FORMAT") },
@@ -46,6 +47,8 @@ rounds_cli_import (RoundsCli  *cli,
     { "map", 'm', 0, G_OPTION_ARG_STRING_ARRAY, &maps,
       N_("Map a field: TARGET=PATH[,PATH], e.g. scenario=question or responses=answers[].text"),
       N_("TARGET=PATH") },
+    { "no-header", 0, 0, G_OPTION_ARG_NONE, &no_header,
+      N_("CSV files have no header row: their columns are 1, 2, …"), NULL },
     { "update", 'u', 0, G_OPTION_ARG_NONE, &update,
       N_("Let a changed item or dataset replace the stored one"), NULL },
     { "as", 0, 0, G_OPTION_ARG_STRING, &actor,
@@ -56,10 +59,14 @@ rounds_cli_import (RoundsCli  *cli,
     _("FILE… — import Rounds JSONL, TRL pairs, or any JSONL/CSV through --map");
   const char *description =
     _("Map targets: id, dataset, title, scenario, specialty, language, responses, model, "
-      "response_id, metadata.NAME.\n"
+      "response_id, chosen, rejected, reference, reference.NAME, metadata.NAME.\n"
       "Paths: a member name, dotted for nesting, with [] to take every element of an array,\n"
       "e.g. --map scenario=question --map responses=answers[].text --map model=answers[].model.\n"
-      "CSV files are read with their header row; a path is then a column name.\n"
+      "chosen and rejected (text or messages) make a pair with its label hidden; reference\n"
+      "names the preferred one of the responses, e.g. --map reference=better_response_id.\n"
+      "CSV files are read with their header row (a path is then a column name), or with\n"
+      "--no-header, when the columns are 1, 2, …\n"
+      "A scenario without responses waits for them, outside every queue.\n"
       "\n"
       "Each file is imported in one transaction: if a line is refused, nothing of that file is\n"
       "written, and the message names the file, the line and the field. Files are taken in "
@@ -82,6 +89,7 @@ rounds_cli_import (RoundsCli  *cli,
       return rounds_cli_usage ("import", "%s", error->message);
   rounds_importer_set_dataset (importer, dataset);
   rounds_importer_set_update (importer, update);
+  rounds_importer_set_csv_header (importer, !no_header);
 
   if (!(store = rounds_cli_open_store (cli, &error)))
     return rounds_cli_fail ("import", error);

@@ -34,6 +34,7 @@ add_dataset (RoundsStore    *store,
   rounds_cli_json_add_int (builder, "overlap", rounds_dataset_get_overlap (dataset));
   rounds_cli_json_add_int (builder, "items", progress.n_items);
   rounds_cli_json_add_int (builder, "items_complete", progress.n_complete);
+  rounds_cli_json_add_int (builder, "items_awaiting_responses", progress.n_awaiting);
   rounds_cli_json_add_int (builder, "judgements_wanted", progress.n_wanted);
   rounds_cli_json_add_int (builder, "judgements_submitted", progress.n_submitted);
   if (annotator != NULL)
@@ -52,6 +53,9 @@ add_dataset (RoundsStore    *store,
   g_string_append_printf (text, _("  items %u, complete %u (overlap %u)\n"),
                           progress.n_items, progress.n_complete,
                           rounds_dataset_get_overlap (dataset));
+  if (progress.n_awaiting > 0)
+    g_string_append_printf (text, _("  awaiting responses %u (in no queue until they have two)\n"),
+                            progress.n_awaiting);
   g_string_append_printf (text, _("  judgements %u of %u wanted\n"),
                           progress.n_submitted, progress.n_wanted);
   if (annotator != NULL)

@@ -47,6 +47,14 @@ find_judged_item (RoundsImportRun      *run,
     return _rounds_import_fail (run, error, "item",
                                 _("no item “%s” in dataset “%s”: import its items first"),
                                 key->item, key->dataset);
+  if (rounds_item_get_n_responses (*item) < 2)
+    {
+      g_clear_object (item);
+      return _rounds_import_fail (run, error, "item",
+                                  _("item “%s” of dataset “%s” awaits its responses: it cannot "
+                                    "be judged yet"),
+                                  key->item, key->dataset);
+    }
   key->scale_k = (*info)->scale_k;
   key->rubric = (*info)->rubric;
   return TRUE;

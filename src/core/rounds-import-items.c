@@ -58,6 +58,7 @@ _rounds_import_item_clear (RoundsImportItem *item)
   g_clear_pointer (&item->metadata, json_node_unref);
   g_clear_pointer (&item->reference, json_node_unref);
   g_clear_pointer (&item->responses, g_array_unref);
+  g_free (item->legacy_key);
 }
 
 /* Datasets ---------------------------------------------------------------------------- */
@@ -216,6 +217,122 @@ _rounds_import_item_hash (RoundsImportItem *item)
   return g_strdup (g_checksum_get_string (checksum));
 }
 
+/* Labelled responses: an order and an id that only the content decides ------------------ */
+
+typedef struct
+{
+  char  *digest;
+  guint  index;
+} ResponseDigest;
+
+static int
+compare_digests (gconstpointer a,
+                 gconstpointer b)
+{
+  const ResponseDigest *x = a, *y = b;
+  int cmp = strcmp (x->digest, y->digest);
+
+  return cmp != 0 ? cmp : (x->index > y->index) - (x->index < y->index);
+}
+
+static GArray *
+sorted_digests (RoundsImportItem *item)
+{
+  GArray *digests = g_array_sized_new (FALSE, FALSE, sizeof (ResponseDigest),
+                                       item->responses->len);
+
+  for (guint i = 0; i < item->responses->len; i++)
+    {
+      const char *text = g_array_index (item->responses, RoundsImportResponse, i).text;
+      ResponseDigest d = { _rounds_sha256_hex (text, -1), i };
+
+      g_array_append_val (digests, d);
+    }
+  g_array_sort (digests, compare_digests);
+  return digests;
+}
+
+static void
+free_digests (GArray *digests)
+{
+  for (guint i = 0; i < digests->len; i++)
+    g_free (g_array_index (digests, ResponseDigest, i).digest);
+  g_array_unref (digests);
+}
+
+/**
+ * _rounds_import_order_by_content:
+ * @preferred: the index of the response a label prefers, or any index
+ *
+ * Puts the responses of an item whose source says which is preferred in the order of
+ * their texts' digests: the canonical order then depends on the content alone, never on
+ * which one was chosen, so it tells nobody the label.
+ *
+ * Returns: where the response at @preferred now stands
+ */
+guint
+_rounds_import_order_by_content (RoundsImportItem *item,
+                                 guint             preferred)
+{
+  GArray *digests = sorted_digests (item);
+  GArray *ordered = g_array_sized_new (FALSE, TRUE, sizeof (RoundsImportResponse),
+                                       item->responses->len);
+  guint now = preferred;
+
+  for (guint i = 0; i < digests->len; i++)
+    {
+      guint from = g_array_index (digests, ResponseDigest, i).index;
+
+      g_array_append_val (ordered, g_array_index (item->responses, RoundsImportResponse, from));
+      if (from == preferred)
+        now = i;
+    }
+  /* The responses moved to @ordered: the old array lets go of them without clearing. */
+  g_array_set_clear_func (item->responses, NULL);
+  g_array_unref (item->responses);
+  item->responses = ordered;
+  g_array_set_clear_func (item->responses, response_clear);
+  free_digests (digests);
+  return now;
+}
+
+/* The id of an item with a label and no id of its own: "pair-" and a digest of the
+ * scenario and of its responses' digests, sorted, so both orders give the same id. */
+char *
+_rounds_import_pair_key (RoundsImportItem *item)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  GArray *digests = sorted_digests (item);
+
+  hash_text (checksum, item->scenario);
+  for (guint i = 0; i < digests->len; i++)
+    hash_text (checksum, g_array_index (digests, ResponseDigest, i).digest);
+  free_digests (digests);
+  return g_strdup_printf ("pair-%.16s", g_checksum_get_string (checksum));
+}
+
+/* Swaps the two responses of a pair, each keeping its place's id, and the label with them. */
+void
+_rounds_import_swap_pair (RoundsImportItem *item)
+{
+  RoundsImportResponse *a = &g_array_index (item->responses, RoundsImportResponse, 0);
+  RoundsImportResponse *b = &g_array_index (item->responses, RoundsImportResponse, 1);
+  RoundsImportResponse keep = *a;
+  JsonObject *reference;
+  const char *preferred;
+
+  a->text = b->text, a->model = b->model, a->metadata = b->metadata;
+  b->text = keep.text, b->model = keep.model, b->metadata = keep.metadata;
+  if (item->reference == NULL || !JSON_NODE_HOLDS_OBJECT (item->reference))
+    return;
+  reference = json_node_get_object (item->reference);
+  preferred = json_object_get_string_member_with_default (reference, "preferred", NULL);
+  if (g_strcmp0 (preferred, a->key) == 0)
+    json_object_set_string_member (reference, "preferred", b->key);
+  else if (g_strcmp0 (preferred, b->key) == 0)
+    json_object_set_string_member (reference, "preferred", a->key);
+}
+
 static gboolean
 insert_responses (RoundsImportRun   *run,
                   gint64             item_id,
@@ -264,25 +381,125 @@ bind_content (sqlite3_stmt     *stmt,
     _rounds_store_bind_text (stmt, first + (int) i, values[i]);
 }
 
+/* An item already in the store under a key. */
+typedef struct
+{
+  gint64    id;
+  char     *content_hash;
+  guint     n_responses;
+  gboolean  judged;
+  char     *first_text;    /* its first response's */
+  char     *fields[6];     /* title, scenario, specialty, language, metadata, reference */
+} StoredItem;
+
+static void
+stored_item_clear (StoredItem *stored)
+{
+  g_free (stored->content_hash);
+  g_free (stored->first_text);
+  for (guint i = 0; i < G_N_ELEMENTS (stored->fields); i++)
+    g_free (stored->fields[i]);
+  memset (stored, 0, sizeof *stored);
+}
+
+static gboolean
+lookup_item (RoundsImportRun  *run,
+             gint64            dataset_id,
+             const char       *key,
+             StoredItem       *stored,
+             GError          **error)
+{
+  static const char * const columns[] = {
+    "title", "scenario", "specialty", "language", "metadata_json", "reference_json"
+  };
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stored_item_clear (stored);
+  if (!(stmt = _rounds_store_prepare (run->store,
+                                      "SELECT i.id AS id, i.content_hash AS content_hash,"
+                                      " i.title AS title, i.scenario AS scenario,"
+                                      " i.specialty AS specialty, i.language AS language,"
+                                      " i.metadata_json AS metadata_json,"
+                                      " i.reference_json AS reference_json,"
+                                      " (SELECT COUNT(*) FROM responses WHERE item_id = i.id)"
+                                      "  AS n_responses,"
+                                      " (SELECT text FROM responses WHERE item_id = i.id"
+                                      "  AND idx = 0) AS first_text,"
+                                      " EXISTS (SELECT 1 FROM annotations WHERE item_id = i.id)"
+                                      "  AS judged"
+                                      " FROM items i WHERE i.dataset_id = ?1 AND i.key = ?2",
+                                      error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  _rounds_store_bind_text (stmt, 2, key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      stored->id = _rounds_sql_int64 (stmt, "id");
+      stored->content_hash = _rounds_sql_dup (stmt, "content_hash");
+      stored->n_responses = _rounds_sql_int (stmt, "n_responses");
+      stored->first_text = _rounds_sql_dup (stmt, "first_text");
+      stored->judged = _rounds_sql_int (stmt, "judged") != 0;
+      for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+        stored->fields[i] = _rounds_sql_dup (stmt, columns[i]);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _rounds_store_set_sqlite_error (run->store, error);
+  return TRUE;
+}
+
+/* Whether @values (an item's fields, as stored) agree with @stored's: each is absent or the
+ * same, or, when @may_add, @stored lacks it. An item that waits for responses and the same
+ * item with responses (or the other way round) agree so. */
+static gboolean
+fields_agree (char       **values,
+              StoredItem  *stored,
+              gboolean     may_add)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (stored->fields); i++)
+    if (values[i] != NULL && g_strcmp0 (values[i], stored->fields[i]) != 0 &&
+        !(may_add && stored->fields[i] == NULL))
+      return FALSE;
+  return TRUE;
+}
+
+/* Fills what @item leaves out from @stored, which it completes with responses. */
+static void
+keep_stored_fields (RoundsImportItem *item,
+                    StoredItem       *stored)
+{
+  char **texts[] = { &item->title, &item->scenario, &item->specialty, &item->language };
+  JsonNode **nodes[] = { &item->metadata, &item->reference };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (*texts[i] == NULL)
+      *texts[i] = g_strdup (stored->fields[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+    if (*nodes[i] == NULL && stored->fields[4 + i] != NULL)
+      *nodes[i] = json_from_string (stored->fields[4 + i], NULL);
+}
+
 /* Writes an item that has been read and checked: new, unchanged, or (with --update)
- * replaced. */
+ * replaced. An item waiting for responses is completed by the same item with responses,
+ * and an item with responses is unchanged by the same item without. */
 gboolean
 _rounds_import_store_item (RoundsImportRun   *run,
                            RoundsImportItem  *item,
                            const char        *dataset_field,
                            GError           **error)
 {
-  g_autofree char *hash = _rounds_import_item_hash (item);
-  g_autofree char *old_hash = NULL;
-  g_autofree char *metadata = _rounds_import_node_to_json (item->metadata);
-  g_autofree char *reference = _rounds_import_node_to_json (item->reference);
+  g_autofree char *hash = NULL;
+  g_autofree char *metadata = NULL;
+  g_autofree char *reference = NULL;
+  StoredItem stored = { 0 };
   const char *dataset_name;
   RoundsImportDataset *info;
   sqlite3_stmt *stmt;
-  gint64 item_id = 0;
-  guint old_n_responses = 0;
-  gboolean judged = FALSE;
-  int rc;
+  gboolean completes = FALSE;
+  gboolean ok = FALSE;
+  gint64 item_id;
 
   dataset_name = item->dataset ? item->dataset
                : run->header_dataset ? run->header_dataset
@@ -290,69 +507,94 @@ _rounds_import_store_item (RoundsImportRun   *run,
   if (!(info = ensure_dataset (run, dataset_name, dataset_field, error)))
     return FALSE;
 
-  if (!(stmt = _rounds_store_prepare (run->store,
-                                      "SELECT i.id AS id, i.content_hash AS content_hash,"
-                                      " (SELECT COUNT(*) FROM responses WHERE item_id = i.id)"
-                                      "  AS n_responses,"
-                                      " EXISTS (SELECT 1 FROM annotations WHERE item_id = i.id)"
-                                      "  AS judged"
-                                      " FROM items i WHERE i.dataset_id = ?1 AND i.key = ?2",
-                                      error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, info->id);
-  _rounds_store_bind_text (stmt, 2, item->key);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  if (!lookup_item (run, info->id, item->key, &stored, error))
+    goto out;
+  /* A pair imported under its old id keeps that id. */
+  if (stored.id == 0 && item->legacy_key != NULL)
     {
-      item_id = _rounds_sql_int64 (stmt, "id");
-      old_hash = _rounds_sql_dup (stmt, "content_hash");
-      old_n_responses = _rounds_sql_int (stmt, "n_responses");
-      judged = _rounds_sql_int (stmt, "judged") != 0;
+      if (!lookup_item (run, info->id, item->legacy_key, &stored, error))
+        goto out;
+      if (stored.id != 0)
+        {
+          g_free (item->key);
+          item->key = g_strdup (item->legacy_key);
+        }
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _rounds_store_set_sqlite_error (run->store, error);
+  /* A pair stored in the old order keeps it: its judgements are relative to it. */
+  if (stored.id != 0 && item->legacy_reversed && item->responses->len == 2 &&
+      g_strcmp0 (stored.first_text,
+                 g_array_index (item->responses, RoundsImportResponse, 0).text) != 0 &&
+      g_strcmp0 (stored.first_text,
+                 g_array_index (item->responses, RoundsImportResponse, 1).text) == 0)
+    _rounds_import_swap_pair (item);
 
-  if (item_id != 0)
+  metadata = _rounds_import_node_to_json (item->metadata);
+  reference = _rounds_import_node_to_json (item->reference);
+  hash = _rounds_import_item_hash (item);
+
+  if (stored.id != 0)
     {
-      if (g_strcmp0 (old_hash, hash) == 0)
+      char *values[] = {
+        item->title, item->scenario, item->specialty, item->language, metadata, reference
+      };
+
+      if (g_strcmp0 (stored.content_hash, hash) == 0 ||
+          (item->responses->len == 0 && stored.n_responses > 0 &&
+           fields_agree (values, &stored, FALSE)))
         {
           run->result.n_items_unchanged++;
-          return TRUE;
+          ok = TRUE;
+          goto out;
         }
-      if (!run->update)
+      completes = stored.n_responses == 0 && item->responses->len > 0 &&
+                  fields_agree (values, &stored, TRUE);
+      if (!run->update && !completes)
         {
           g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_CONFLICT,
                        _("%s:%u: field “id”: item “%s” of dataset “%s” already exists "
                          "with other content; import with --update to replace it"),
                        run->display, run->line, item->key, dataset_name);
-          return FALSE;
+          goto out;
         }
-      if (judged && old_n_responses != item->responses->len)
-        return _rounds_import_fail (run, error, "responses",
-                                    _("item “%s” has judgements of its %u responses; an update "
-                                      "cannot change how many there are"),
-                                    item->key, old_n_responses);
+      if (stored.judged && stored.n_responses != item->responses->len)
+        {
+          _rounds_import_fail (run, error, "responses",
+                               _("item “%s” has judgements of its %u responses; an update "
+                                 "cannot change how many there are"),
+                               item->key, stored.n_responses);
+          goto out;
+        }
+      if (completes)
+        {
+          keep_stored_fields (item, &stored);
+          g_clear_pointer (&metadata, g_free);
+          g_clear_pointer (&reference, g_free);
+          g_clear_pointer (&hash, g_free);
+          metadata = _rounds_import_node_to_json (item->metadata);
+          reference = _rounds_import_node_to_json (item->reference);
+          hash = _rounds_import_item_hash (item);
+        }
 
       if (!(stmt = _rounds_store_prepare (run->store,
                                           "UPDATE items SET title = ?2, scenario = ?3,"
                                           " specialty = ?4, language = ?5, metadata_json = ?6,"
                                           " reference_json = ?7, content_hash = ?8, published = 0"
                                           " WHERE id = ?1", error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, item_id);
+        goto out;
+      sqlite3_bind_int64 (stmt, 1, stored.id);
       bind_content (stmt, 2, item, metadata, reference, hash);
       if (!_rounds_store_step_done (run->store, stmt, error))
-        return FALSE;
+        goto out;
       if (!(stmt = _rounds_store_prepare (run->store,
                                           "DELETE FROM responses WHERE item_id = ?1", error)))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, item_id);
+        goto out;
+      sqlite3_bind_int64 (stmt, 1, stored.id);
       if (!_rounds_store_step_done (run->store, stmt, error) ||
-          !insert_responses (run, item_id, item, error))
-        return FALSE;
+          !insert_responses (run, stored.id, item, error))
+        goto out;
       run->result.n_items_updated++;
-      return TRUE;
+      ok = TRUE;
+      goto out;
     }
 
   if (!(stmt = _rounds_store_prepare (run->store,
@@ -361,19 +603,23 @@ _rounds_import_store_item (RoundsImportRun   *run,
                                       " reference_json, content_hash, overlap)"
                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
                                       " (SELECT overlap FROM datasets WHERE id = ?1))", error)))
-    return FALSE;
+    goto out;
   sqlite3_bind_int64 (stmt, 1, info->id);
   _rounds_store_bind_text (stmt, 2, item->key);
   sqlite3_bind_int64 (stmt, 3, info->next_position++);
   bind_content (stmt, 4, item, metadata, reference, hash);
   if (!_rounds_store_step_done (run->store, stmt, error))
-    return FALSE;
+    goto out;
   item_id = sqlite3_last_insert_rowid (_rounds_store_get_db (run->store));
   if (!insert_responses (run, item_id, item, error))
-    return FALSE;
+    goto out;
 
   run->result.n_items_added++;
-  return TRUE;
+  ok = TRUE;
+
+out:
+  stored_item_clear (&stored);
+  return ok;
 }
 
 gboolean
@@ -383,8 +629,11 @@ _rounds_import_check_responses (RoundsImportRun   *run,
 {
   guint n = item->responses->len;
 
-  if (n < 2 || n > MAX_RESPONSES)
-    return _rounds_import_fail (run, error, "responses", _("expected 2 to %d responses, found %u"),
+  /* None: the item waits for responses, outside every queue. One cannot be compared. */
+  if (n == 1 || n > MAX_RESPONSES)
+    return _rounds_import_fail (run, error, "responses",
+                                _("expected 2 to %d responses (or none, to wait for them), "
+                                  "found %u"),
                                 MAX_RESPONSES, n);
 
   for (guint i = 0; i < n; i++)

@@ -238,13 +238,12 @@ _rounds_import_jsonl_item (RoundsImportRun  *run,
       !_rounds_import_get_object (&record, "reference", &item.reference, error))
     return FALSE;
 
+  /* Without responses the item waits for them. */
   responses = json_object_get_member (object, "responses");
-  if (responses == NULL)
-    return _rounds_import_fail (run, error, "responses", _("missing: it is required"));
-  if (!JSON_NODE_HOLDS_ARRAY (responses))
+  if (responses != NULL && !JSON_NODE_HOLDS_ARRAY (responses))
     return _rounds_import_fail (run, error, "responses", _("expected an array of responses"));
 
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (responses)); i++)
+  for (guint i = 0; responses && i < json_array_get_length (json_node_get_array (responses)); i++)
     {
       JsonNode *element = json_array_get_element (json_node_get_array (responses), i);
       g_autofree char *prefix = g_strdup_printf ("responses[%u]", i);

@@ -44,7 +44,12 @@ typedef struct
   char         *language;
   JsonNode     *metadata;
   JsonNode     *reference;
-  GArray       *responses;      /* RoundsImportResponse */
+  GArray       *responses;      /* RoundsImportResponse: none (awaiting responses), or 2 to 8 */
+  /* A TRL pair as earlier Rounds keyed and ordered it: its id ("trl-" and a
+   * digest of prompt, chosen, rejected), and whether its order was the reverse of this one.
+   * An item stored that way keeps its id and order, so a re-import finds it. */
+  char         *legacy_key;
+  gboolean      legacy_reversed;
 } RoundsImportItem;
 
 /* What one run over one file keeps. */
@@ -61,6 +66,7 @@ typedef struct
   char               *header_dataset;  /* the last dataset header read */
   guint               line;
   gboolean            is_csv;
+  gboolean            no_header;       /* CSV columns are 1, 2, …, and the first row is data */
   GPtrArray          *csv_header;
   GHashTable         *datasets;        /* name → RoundsImportDataset */
   JsonParser         *parser;
@@ -153,6 +159,10 @@ RoundsImportDataset *
                                             const char           *name,
                                             GError              **error);
 char     *_rounds_import_item_hash         (RoundsImportItem     *item);
+guint     _rounds_import_order_by_content  (RoundsImportItem     *item,
+                                            guint                 preferred);
+char     *_rounds_import_pair_key          (RoundsImportItem     *item);
+void      _rounds_import_swap_pair         (RoundsImportItem     *item);
 gboolean  _rounds_import_check_responses   (RoundsImportRun      *run,
                                             RoundsImportItem     *item,
                                             GError              **error);
@@ -171,16 +181,33 @@ gboolean  _rounds_import_jsonl_item        (RoundsImportRun      *run,
                                             JsonObject           *object,
                                             GError              **error);
 
-/* rounds-import-trl.c: TRL preference pairs */
+/* rounds-import-trl.c: TRL preference pairs, HH-RLHF transcripts */
 gboolean  _rounds_import_trl_pair          (RoundsImportRun      *run,
                                             JsonObject           *object,
                                             GError              **error);
+gboolean  _rounds_import_read_pair         (RoundsImportRun      *run,
+                                            JsonObject           *object,
+                                            const char           *prompt_member,
+                                            const char           *chosen_member,
+                                            const char           *rejected_member,
+                                            RoundsImportItem     *item,
+                                            JsonArray           **prompt_messages,
+                                            GError              **error);
+const char *
+          _rounds_import_label_pair        (RoundsImportItem     *item,
+                                            guint                 chosen);
 
 /* rounds-import-map.c: any JSONL or CSV through field maps */
 RoundsImportMap *
           _rounds_import_map_new           (const char           *spec,
                                             GError              **error);
 void      _rounds_import_map_free          (gpointer              data);
+gboolean  _rounds_import_map_check_new     (GPtrArray            *maps,
+                                            RoundsImportMap      *map,
+                                            const char           *spec,
+                                            GError              **error);
+gboolean  _rounds_import_maps_check        (GPtrArray            *maps,
+                                            GError              **error);
 gboolean  _rounds_import_mapped_record     (RoundsImportRun      *run,
                                             JsonNode             *record,
                                             GError              **error);

@@ -29,6 +29,7 @@ struct _RoundsImporter
   char               *actor;
   GPtrArray          *maps;             /* RoundsImportMap */
   gboolean            update;
+  gboolean            no_header;
 
   double              fraction;         /* read and notified on the caller's thread */
 };
@@ -285,6 +286,7 @@ import_file (RoundsImporter      *self,
   run.format = self->maps->len > 0 ? ROUNDS_IMPORT_FORMAT_MAPPED : self->format;
   run.maps = self->maps;
   run.update = self->update;
+  run.no_header = self->no_header;
   run.display = g_file_get_parse_name (file);
   run.datasets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         _rounds_import_dataset_free);
@@ -304,6 +306,14 @@ import_file (RoundsImporter      *self,
                    run.display);
       goto out;
     }
+  if (self->no_header && !run.is_csv)
+    {
+      g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                   _("%s: --no-header applies to CSV files"), run.display);
+      goto out;
+    }
+  if (!_rounds_import_maps_check (self->maps, error))
+    goto out;
   if (self->maps->len > 0 && self->format != ROUNDS_IMPORT_FORMAT_AUTO &&
       self->format != ROUNDS_IMPORT_FORMAT_MAPPED)
     {
@@ -574,6 +584,16 @@ rounds_importer_set_update (RoundsImporter *self,
   self->update = update;
 }
 
+/* Whether a CSV file's first row is its header (the default) or data; without a header
+ * the columns are named 1, 2, … */
+void
+rounds_importer_set_csv_header (RoundsImporter *self,
+                                gboolean        has_header)
+{
+  g_return_if_fail (ROUNDS_IS_IMPORTER (self));
+  self->no_header = !has_header;
+}
+
 /* Who the audit log says imported. */
 void
 rounds_importer_set_actor (RoundsImporter *self,
@@ -591,7 +611,8 @@ rounds_importer_set_actor (RoundsImporter *self,
  *
  * Adds a field map; with any map, JSONL lines and CSV rows are read through the maps.
  * Targets: id, dataset, title, scenario, specialty, language, responses, model,
- * response_id and metadata.NAME.
+ * response_id, chosen, rejected, reference, reference.NAME and metadata.NAME. A target
+ * takes one map; chosen and rejected do not go with responses.
  */
 gboolean
 rounds_importer_add_map (RoundsImporter  *self,
@@ -604,6 +625,11 @@ rounds_importer_add_map (RoundsImporter  *self,
 
   if (!(map = _rounds_import_map_new (spec, error)))
     return FALSE;
+  if (!_rounds_import_map_check_new (self->maps, map, spec, error))
+    {
+      _rounds_import_map_free (map);
+      return FALSE;
+    }
   g_ptr_array_add (self->maps, map);
   return TRUE;
 }

@@ -48,6 +48,8 @@ void                rounds_importer_set_dataset    (RoundsImporter      *self,
                                                     const char          *dataset);
 void                rounds_importer_set_update     (RoundsImporter      *self,
                                                     gboolean             update);
+void                rounds_importer_set_csv_header (RoundsImporter      *self,
+                                                    gboolean             has_header);
 void                rounds_importer_set_actor      (RoundsImporter      *self,
                                                     const char          *actor);
 gboolean            rounds_importer_add_map        (RoundsImporter      *self,

@@ -306,6 +306,11 @@ rounds_store_find_item (RoundsStore  *self,
 
 /* The queue --------------------------------------------------------------------------- */
 
+/* An item with two responses or more: one awaiting responses is in no queue. The responses'
+ * unique (item_id, idx) index answers it. */
+#define HAS_RESPONSES \
+  "EXISTS (SELECT 1 FROM responses r WHERE r.item_id = i.id AND r.idx = 1)"
+
 /* The first item @sql selects, as "item_id", for ?1 the dataset and ?2 the annotator; 0 when
  * there is none. */
 static gboolean
@@ -334,8 +339,9 @@ first_item (RoundsStore  *self,
  * rounds_store_next_item:
  *
  * The item @annotator should do next in @dataset_id: first one they left with a draft,
- * then the first in dataset order that still wants judgements (fewer annotators have
- * submitted it than its overlap) and that they have neither submitted nor skipped.
+ * then the first in dataset order that has its responses, still wants judgements (fewer
+ * annotators have submitted it than its overlap) and that they have neither submitted nor
+ * skipped.
  *
  * Returns: (transfer full) (nullable): the item, or %NULL without an error when the
  *   annotator's queue is empty.
@@ -348,7 +354,7 @@ rounds_store_next_item (RoundsStore  *self,
 {
   static const char open_sql[] =
     "SELECT i.id AS item_id FROM items i INDEXED BY items_open"
-    " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap"
+    " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap AND " HAS_RESPONSES
     "   AND NOT EXISTS (SELECT 1 FROM annotations a"
     "                   WHERE a.item_id = i.id AND a.annotator_id = ?2)"
     " ORDER BY i.position LIMIT 1";
@@ -468,7 +474,7 @@ rounds_store_get_progress (RoundsStore     *self,
 {
   static const char open_sql[] =
     "SELECT COUNT(*) AS n_mine_open FROM items i INDEXED BY items_open"
-    " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap"
+    " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap AND " HAS_RESPONSES
     "   AND NOT EXISTS (SELECT 1 FROM annotations a JOIN annotators an ON an.id = a.annotator_id"
     "                   WHERE a.item_id = i.id AND an.user_name = ?2)";
   static const char mine_sql[] =
@@ -479,9 +485,10 @@ rounds_store_get_progress (RoundsStore     *self,
     " WHERE an.user_name = ?2 AND a.is_current = 1 AND i.dataset_id = ?1";
   static const char items_sql[] =
     "SELECT COUNT(*) AS n_items, TOTAL (n_submitted >= overlap) AS n_complete,"
-    " TOTAL (overlap) AS n_wanted,"
-    " TOTAL (MIN (n_submitted, overlap)) AS n_submitted_to_overlap"
-    " FROM items WHERE dataset_id = ?1";
+    " TOTAL (CASE WHEN ready THEN overlap END) AS n_wanted,"
+    " TOTAL (MIN (n_submitted, overlap)) AS n_submitted_to_overlap,"
+    " TOTAL (NOT ready) AS n_awaiting"
+    " FROM (SELECT i.*, " HAS_RESPONSES " AS ready FROM items i WHERE i.dataset_id = ?1)";
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
@@ -498,6 +505,7 @@ rounds_store_get_progress (RoundsStore     *self,
   progress->n_complete = (guint) _rounds_sql_double (stmt, "n_complete");
   progress->n_wanted = (guint) _rounds_sql_double (stmt, "n_wanted");
   progress->n_submitted = (guint) _rounds_sql_double (stmt, "n_submitted_to_overlap");
+  progress->n_awaiting = (guint) _rounds_sql_double (stmt, "n_awaiting");
   sqlite3_reset (stmt);
 
   if (annotator == NULL)

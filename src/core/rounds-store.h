@@ -21,13 +21,15 @@ G_DECLARE_FINAL_TYPE (RoundsStore, rounds_store, ROUNDS, STORE, GObject)
 
 typedef struct
 {
-  guint n_items;           /* items in the dataset */
+  guint n_items;           /* items in the dataset, those awaiting responses included */
   guint n_complete;        /* items whose overlap is met */
-  guint n_wanted;          /* judgements wanted: the sum of every item's overlap */
+  guint n_wanted;          /* judgements wanted: the sum of the overlap of every item that
+                            * has responses */
   guint n_submitted;       /* annotator-item pairs with a submitted judgement, up to overlap */
   guint n_mine;            /* items this annotator submitted */
   guint n_mine_skipped;    /* items this annotator skipped */
   guint n_mine_open;       /* items still in this annotator's queue */
+  guint n_awaiting;        /* items awaiting responses: in no queue until they have two */
 } RoundsProgress;
 
 typedef struct

@@ -129,7 +129,9 @@ apply_event (Run              *run,
 
   if (!lookup_item (run, key.dataset, key.item, &item, error))
     return FALSE;
-  if (item == NULL)
+  /* An item here that awaits its responses has not arrived either, as far as a judgement of
+   * it goes. */
+  if (item == NULL || rounds_item_get_n_responses (item) < 2)
     {
       *parked = TRUE;
       return park (run, doc_id, doc, error);

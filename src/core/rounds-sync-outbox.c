@@ -291,6 +291,8 @@ static const struct
     " i.reference_json, i.content_hash, i.overlap, i.remote_rev"
     " FROM items i JOIN datasets d ON d.id = i.dataset_id"
     " WHERE i.published = 0 AND i.id > ?1"
+    /* An item awaiting responses stays here until it has them. */
+    "   AND EXISTS (SELECT 1 FROM responses r WHERE r.item_id = i.id AND r.idx = 1)"
     " ORDER BY i.id LIMIT ?2",
     item_from_row,
     "UPDATE items SET remote_rev = ?2, published = (content_hash IS ?3) WHERE id = ?1" },
@@ -514,7 +516,10 @@ _rounds_sync_count_outbox (Run     *run,
       if (!(stmt = _rounds_store_prepare (run->store,
                                           "SELECT (SELECT COUNT(*) FROM datasets"
                                           "         WHERE published = 0)"
-                                          " + (SELECT COUNT(*) FROM items WHERE published = 0)"
+                                          " + (SELECT COUNT(*) FROM items i"
+                                          "    WHERE published = 0 AND EXISTS (SELECT 1"
+                                          "    FROM responses r WHERE r.item_id = i.id"
+                                          "    AND r.idx = 1))"
                                           " AS n_unpublished", error)) ||
           !_rounds_store_step_row (run->store, stmt, error))
         return FALSE;

@@ -15,6 +15,19 @@ typedef struct
   char *db;
 } Fixture;
 
+static void
+run_cli_valist (Fixture            *fixture,
+                RoundsTestCliRun   *run,
+                const char * const *before,
+                const char         *first,
+                va_list             args)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+  rounds_test_cli_runv (run, launcher, fixture->dir, before, first, args);
+}
+
 /* Runs rounds-cli with the arguments, NULL-terminated, in the fixture's folder. */
 static void
 run_cli (Fixture          *fixture,
@@ -22,12 +35,24 @@ run_cli (Fixture          *fixture,
          const char       *first,
          ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   va_list args;
 
   va_start (args, first);
-  rounds_test_cli_runv (run, launcher, fixture->dir, NULL, first, args);
+  run_cli_valist (fixture, run, NULL, first, args);
+  va_end (args);
+}
+
+/* The same with the arguments in @argv, NULL-terminated, and then NULL. */
+static void
+run_cli_argv (Fixture            *fixture,
+              RoundsTestCliRun   *run,
+              const char * const *argv,
+              ...)
+{
+  va_list args;
+
+  va_start (args, argv);
+  run_cli_valist (fixture, run, argv, NULL, args);
   va_end (args);
 }
 
@@ -466,6 +491,626 @@ test_export (Fixture       *fixture,
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 }
 
+/* Published layouts and hidden labels ------------------------------------------------------ */
+
+/* Every row of every table, to show that a refused import wrote nothing. */
+static char *
+dump_db (Fixture *fixture)
+{
+  g_autoptr(GString) dump = g_string_new (NULL);
+  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+
+  if (!g_file_test (fixture->db, G_FILE_TEST_EXISTS))
+    return g_strdup ("");
+  g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                           " ORDER BY name", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  for (guint t = 0; t < tables->len; t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\"",
+                                              (char *) g_ptr_array_index (tables, t));
+
+      g_string_append_printf (dump, "[%s]\n", (char *) g_ptr_array_index (tables, t));
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (int c = 0; c < sqlite3_column_count (stmt); c++)
+            g_string_append_printf (dump, "%s|", sqlite3_column_type (stmt, c) == SQLITE_NULL
+                                                 ? "NULL"
+                                                 : (const char *) sqlite3_column_text (stmt, c));
+          g_string_append_c (dump, '\n');
+        }
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&dump), FALSE);
+}
+
+static char *
+fixture_path (const char *name)
+{
+  return g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "tests", "fixtures", "import", name,
+                           NULL);
+}
+
+static const char *
+json_text (JsonNode *node)
+{
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *messages = json_node_get_array (node);
+
+      return json_object_get_string_member (
+        json_array_get_object_element (messages, json_array_get_length (messages) - 1),
+        "content");
+    }
+  return node != NULL ? json_node_get_string (node) : NULL;
+}
+
+/* A documented layout: the command line of README.md's import section, and how the chosen
+ * and the rejected answer of each line are found, to compare with the export. */
+typedef struct
+{
+  const char *file;
+  const char *args[12];
+  const char *chosen;       /* members; with @label, the responses are @chosen and @rejected */
+  const char *rejected;
+  const char *label;        /* NULL, or the member that names the better one: 0 or 1 */
+  const char *format;       /* the export that gives the answers back as they came */
+} Layout;
+
+static const Layout layouts[] = {
+  { "chosen-rejected.jsonl",
+    { "--map", "scenario=question", "--map", "chosen=response_chosen",
+      "--map", "rejected=response_rejected", NULL },
+    "response_chosen", "response_rejected", NULL, "trl" },
+  { "better-response-id.jsonl",
+    { "--map", "scenario=prompt", "--map", "responses=response_0,response_1",
+      "--map", "reference=better_response_id", "--map", "reference.safer=safer_response_id",
+      NULL },
+    "response_0", "response_1", "better_response_id", "trl" },
+  { "conversational.jsonl", { NULL }, "chosen", "rejected", NULL, "trl" },
+  { "conversational.jsonl", { "--map", "chosen=chosen", "--map", "rejected=rejected", NULL },
+    "chosen", "rejected", NULL, "trl" },
+  { "hh-rlhf.jsonl", { NULL }, "chosen", "rejected", NULL, "hh" },
+  { "hh-rlhf.jsonl", { "--map", "chosen=chosen", "--map", "rejected=rejected", NULL },
+    "chosen", "rejected", NULL, "hh" },
+  { "trl-pairs.jsonl", { NULL }, "chosen", "rejected", NULL, "trl" },
+};
+
+/* Each documented layout, imported and exported with its hidden reference as the label,
+ * gives back every pair's chosen and rejected answer. */
+static void
+test_layouts (Fixture       *fixture,
+              gconstpointer  data)
+{
+  for (guint l = 0; l < G_N_ELEMENTS (layouts); l++)
+    {
+      const Layout *layout = &layouts[l];
+      g_autofree char *source = fixture_path (layout->file);
+      g_autofree char *db = g_strdup_printf ("layout-%u.db", l);
+      g_autofree char *out = g_strdup_printf ("layout-%u.%s.jsonl", l, layout->format);
+      g_autofree char *out_path = g_build_filename (fixture->dir, out, NULL);
+      g_autofree char *contents = NULL, *exported = NULL;
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_auto(GStrv) lines = NULL, records = NULL;
+      g_auto(RoundsTestCliRun) import = { 0 };
+      g_auto(RoundsTestCliRun) export = { 0 };
+      guint n = 0;
+
+      g_test_message ("%s %s", layout->file, layout->args[0] ? layout->args[1] : "");
+      g_ptr_array_add (args, "--db");
+      g_ptr_array_add (args, db);
+      g_ptr_array_add (args, "import");
+      for (guint a = 0; layout->args[a] != NULL; a++)
+        g_ptr_array_add (args, (gpointer) layout->args[a]);
+      g_ptr_array_add (args, source);
+      g_ptr_array_add (args, NULL);
+      run_cli_argv (fixture, &import, (const char * const *) args->pdata, NULL);
+      g_test_message ("%s%s", import.out, import.err);
+      g_assert_cmpint (import.status, ==, 0);
+
+      run_cli (fixture, &export, "--db", db, "export", "--format", layout->format,
+               "--include-reference", "-q", "-o", out, NULL);
+      g_assert_cmpint (export.status, ==, 0);
+
+      g_assert_true (g_file_get_contents (source, &contents, NULL, NULL));
+      g_assert_true (g_file_get_contents (out_path, &exported, NULL, NULL));
+      lines = g_strsplit (contents, "\n", -1);
+      records = g_strsplit (exported, "\n", -1);
+      for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+        {
+          g_autoptr(JsonNode) line = json_from_string (lines[i], NULL);
+          JsonObject *object = json_node_get_object (line);
+          const char *chosen = json_text (json_object_get_member (object, layout->chosen));
+          const char *rejected = json_text (json_object_get_member (object, layout->rejected));
+          gboolean found = FALSE;
+
+          if (layout->label != NULL && json_object_get_int_member (object, layout->label) == 1)
+            {
+              const char *swap = chosen;
+
+              chosen = rejected;
+              rejected = swap;
+            }
+          /* The record of this pair, whichever way round: its label must be the original. */
+          for (guint r = 0; records[r] != NULL && *records[r] != '\0' && !found; r++)
+            {
+              g_autoptr(JsonNode) record = json_from_string (records[r], NULL);
+              JsonObject *pair = json_node_get_object (record);
+              const char *c = json_object_get_string_member (pair, "chosen");
+              const char *j = json_object_get_string_member (pair, "rejected");
+
+              if ((g_str_equal (c, chosen) && g_str_equal (j, rejected)) ||
+                  (g_str_equal (c, rejected) && g_str_equal (j, chosen)))
+                {
+                  g_assert_cmpstr (c, ==, chosen);
+                  g_assert_cmpstr (j, ==, rejected);
+                  found = TRUE;
+                }
+            }
+          g_assert_true (found);
+          n++;
+        }
+      g_assert_cmpuint (n, ==, g_strv_length (records) - 1);
+      g_assert_cmpuint (n, >=, 2);
+    }
+}
+
+/* One exported record, as an attacker reads it: the item id and the canonical ids of its
+ * texts where the format gives them, and its texts in the order they appear. */
+typedef struct
+{
+  const char *prompt;
+  const char *item;
+  const char *texts[2];
+  const char *keys[2];
+} Record;
+
+/* A pair as the test made it. */
+typedef struct
+{
+  char *prompt;
+  char *chosen;
+  char *rejected;
+} Pair;
+
+static char *
+old_trl_id (const char *prompt,
+            const char *first,
+            const char *second)
+{
+  g_autofree char *input = g_strjoin ("\x1f", prompt, first, second, NULL);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, input, -1);
+
+  return g_strdup_printf ("trl-%.16s", hash);
+}
+
+/* Which text of @pair was chosen, by the best of three guesses: the id as earlier Rounds
+ * made it, in both orders; else the first in canonical order; else the first in the record. */
+static const char *
+guess_chosen (const Record *record,
+              const Pair   *pair)
+{
+  /* The attacker holds both texts; which is which is what they want to know. */
+  const char *a = g_strcmp0 (pair->chosen, pair->rejected) < 0 ? pair->chosen : pair->rejected;
+  const char *b = a == pair->chosen ? pair->rejected : pair->chosen;
+
+  if (record->item != NULL)
+    {
+      g_autofree char *ab = old_trl_id (pair->prompt, a, b);
+      g_autofree char *ba = old_trl_id (pair->prompt, b, a);
+
+      if (g_str_equal (record->item, ab))
+        return a;
+      if (g_str_equal (record->item, ba))
+        return b;
+    }
+  if (record->keys[0] != NULL)
+    {
+      const char *first_key = record->keys[1] == NULL || strcmp (record->keys[0],
+                                                                  record->keys[1]) < 0
+                            ? record->keys[0] : record->keys[1];
+      const char *text = first_key == record->keys[0] ? record->texts[0] : record->texts[1];
+
+      if (g_str_equal (first_key, "a"))
+        return text;
+      return g_strcmp0 (text, a) == 0 ? b : a;
+    }
+  return record->texts[0];
+}
+
+static const char *
+member_path (JsonNode   *root,
+             const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+  JsonNode *node = root;
+
+  for (guint i = 0; parts[i] != NULL && node != NULL; i++)
+    {
+      if (JSON_NODE_HOLDS_ARRAY (node))
+        node = json_array_get_element (json_node_get_array (node), (guint) atoi (parts[i]));
+      else if (JSON_NODE_HOLDS_OBJECT (node))
+        node = json_object_get_member (json_node_get_object (node), parts[i]);
+      else
+        node = NULL;
+    }
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}
+
+/* The records of an export, as the attacker reads them; @nodes keeps what they point into. */
+static void
+read_records (const char *format,
+              const char *text,
+              GArray     *records,
+              GPtrArray  *nodes,
+              GPtrArray  *strings)
+{
+  g_auto(GStrv) lines = g_strsplit (text, g_str_equal (format, "csv") ? "\r\n" : "\n", -1);
+  g_auto(GStrv) header = NULL;
+
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      Record r = { NULL };
+      JsonNode *root;
+
+      if (g_str_equal (format, "csv"))
+        {
+          /* The texts have no commas or quotes: a plain split reads them. */
+          char **fields = g_strsplit (lines[i], ",", -1);
+          guint n = g_strv_length (fields);
+
+          g_ptr_array_add (strings, fields);
+          if (header == NULL)
+            {
+              header = g_strdupv (fields);
+              continue;
+            }
+          g_assert_cmpuint (n, ==, g_strv_length (header));
+          for (guint c = 0; c < n; c++)
+            {
+              const char *column = header[c];
+
+              if (g_str_equal (column, "item"))
+                r.item = fields[c];
+              else if (g_str_equal (column, "chosen_id"))
+                r.keys[0] = fields[c];
+              else if (g_str_equal (column, "rejected_id"))
+                r.keys[1] = fields[c];
+              else if (g_str_equal (column, "prompt"))
+                r.prompt = fields[c];
+              else if (g_str_equal (column, "chosen") && c >= n - 3)
+                r.texts[0] = fields[c];
+              else if (g_str_equal (column, "rejected") && c >= n - 3)
+                r.texts[1] = fields[c];
+            }
+          g_array_append_val (records, r);
+          continue;
+        }
+
+      root = json_from_string (lines[i], NULL);
+      g_assert_nonnull (root);
+      g_ptr_array_add (nodes, root);
+      if (g_str_equal (format, "full"))
+        {
+          if (g_strcmp0 (member_path (root, "type"), "item") != 0)
+            continue;
+          r.item = member_path (root, "id");
+          r.prompt = member_path (root, "scenario");
+          r.texts[0] = member_path (root, "responses.0.text");
+          r.texts[1] = member_path (root, "responses.1.text");
+          r.keys[0] = member_path (root, "responses.0.id");
+          r.keys[1] = member_path (root, "responses.1.id");
+        }
+      else if (g_str_equal (format, "openai"))
+        {
+          r.prompt = member_path (root, "input.messages.0.content");
+          r.texts[0] = member_path (root, "preferred_output.0.content");
+          r.texts[1] = member_path (root, "non_preferred_output.0.content");
+        }
+      else if (g_str_equal (format, "kto"))
+        {
+          r.prompt = member_path (root, "prompt");
+          r.texts[0] = member_path (root, "completion");
+          r.item = member_path (root, "metadata.item");
+          r.keys[0] = member_path (root, "metadata.response");
+        }
+      else
+        {
+          gboolean chat = g_str_equal (format, "trl-chat");
+
+          r.prompt = member_path (root, chat ? "prompt.0.content" : "prompt");
+          r.texts[0] = member_path (root, chat ? "chosen.0.content" : "chosen");
+          r.texts[1] = member_path (root, chat ? "rejected.0.content" : "rejected");
+          r.item = member_path (root, "metadata.item");
+          r.keys[0] = member_path (root, "metadata.chosen");
+          r.keys[1] = member_path (root, "metadata.rejected");
+          if (g_str_equal (format, "hh"))
+            {
+              /* "\n\nHuman: PROMPT\n\nAssistant: TEXT" */
+              char **parts[2];
+
+              for (guint k = 0; k < 2; k++)
+                {
+                  parts[k] = g_strsplit (r.texts[k], "\n\nAssistant: ", 2);
+                  g_ptr_array_add (strings, parts[k]);
+                  r.texts[k] = parts[k][1];
+                }
+              r.prompt = parts[0][0] + strlen ("\n\nHuman: ");
+            }
+        }
+      g_array_append_val (records, r);
+    }
+}
+
+#define N_LEAK_PAIRS 200
+
+static void
+pair_clear (gpointer data)
+{
+  Pair *pair = data;
+
+  g_free (pair->prompt);
+  g_free (pair->chosen);
+  g_free (pair->rejected);
+}
+
+/* No id, order or field of any export made without --include-reference tells the hidden
+ * label better than chance: the annotators judged at random, so their labels tell nothing,
+ * and the guess that found every label from the ids of earlier Rounds now finds half. */
+static void
+test_label_hidden (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char * const formats[] = { "trl", "trl-chat", "kto", "openai", "hh", "csv",
+                                          "full" };
+  g_autoptr(GArray) pairs = g_array_new (FALSE, TRUE, sizeof (Pair));
+  g_autoptr(GHashTable) by_prompt = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) judgements = g_string_new (NULL);
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) judge = { 0 };
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  guint old_scheme_right = 0;
+
+  g_array_set_clear_func (pairs, pair_clear);
+  for (guint i = 0; i < N_LEAK_PAIRS; i++)
+    {
+      Pair pair = {
+        g_strdup_printf ("Case %u: what now?", i),
+        g_strdup_printf ("Answer %08x", g_test_rand_int ()),
+        g_strdup_printf ("Answer %08x", g_test_rand_int ()),
+      };
+
+      g_string_append_printf (text, "{\"prompt\": \"%s\", \"chosen\": \"%s\", \"rejected\": "
+                                    "\"%s\"}\n", pair.prompt, pair.chosen, pair.rejected);
+      g_array_append_val (pairs, pair);
+    }
+  for (guint i = 0; i < N_LEAK_PAIRS; i++)
+    {
+      Pair *pair = &g_array_index (pairs, Pair, i);
+      Record old = { pair->prompt, NULL, { pair->chosen, pair->rejected }, { NULL } };
+      g_autofree char *old_id = old_trl_id (pair->prompt, pair->chosen, pair->rejected);
+
+      g_hash_table_insert (by_prompt, pair->prompt, pair);
+      /* The guess can fail: on the ids of earlier Rounds it finds every label. */
+      old.item = old_id;
+      old_scheme_right += g_str_equal (guess_chosen (&old, pair), pair->chosen);
+    }
+  g_assert_cmpuint (old_scheme_right, ==, N_LEAK_PAIRS);
+
+  write_file (fixture, "pairs.jsonl", text->str);
+  run_cli (fixture, &import, "--db", fixture->db, "import", "pairs.jsonl", NULL);
+  g_assert_cmpint (import.status, ==, 0);
+
+  /* Judgements at random, so that the pair formats have labels to write. */
+  g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT key FROM items", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (judgements, "{\"type\": \"judgement\", \"dataset\": \"pairs\", "
+                                        "\"item\": \"%s\", \"annotator\": \"ann\", "
+                                        "\"preference\": %d}\n",
+                            (const char *) sqlite3_column_text (stmt, 0),
+                            g_test_rand_bit () ? -1 : 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  write_file (fixture, "judgements.jsonl", judgements->str);
+  run_cli (fixture, &judge, "--db", fixture->db, "import", "judgements.jsonl", NULL);
+  g_assert_cmpint (judge.status, ==, 0);
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autofree char *out = g_strdup_printf ("export.%s", formats[f]);
+      g_autofree char *path = g_build_filename (fixture->dir, out, NULL);
+      g_autofree char *exported = NULL;
+      g_autoptr(GArray) records = g_array_new (FALSE, TRUE, sizeof (Record));
+      g_autoptr(GPtrArray) nodes =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+      g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+      g_auto(RoundsTestCliRun) export = { 0 };
+      guint right = 0, n = 0;
+
+      run_cli (fixture, &export, "--db", fixture->db, "export", "--format", formats[f], "-q",
+               "-o", out, NULL);
+      g_assert_cmpint (export.status, ==, 0);
+      g_assert_true (g_file_get_contents (path, &exported, NULL, NULL));
+      /* The hidden label's own words appear nowhere. */
+      g_assert_null (strstr (exported, "preferred\":"));
+      g_assert_null (strstr (exported, "\"trl-"));
+      read_records (formats[f], exported, records, nodes, strings);
+
+      for (guint r = 0; r < records->len; r++)
+        {
+          Record *record = &g_array_index (records, Record, r);
+          Pair *pair = g_hash_table_lookup (by_prompt, record->prompt);
+
+          g_assert_nonnull (pair);
+          if (!g_hash_table_add (seen, pair->prompt))
+            continue;    /* one guess a pair */
+          right += g_str_equal (guess_chosen (record, pair), pair->chosen);
+          n++;
+        }
+      g_test_message ("%s: the label guessed right for %u of %u pairs", formats[f], right, n);
+      g_assert_cmpuint (n, >=, N_LEAK_PAIRS * 3 / 4);
+      g_assert_cmpuint (right, >=, n * 35 / 100);
+      g_assert_cmpuint (right, <=, n * 65 / 100);
+    }
+}
+
+/* Refusals: the file, line and field, exit status 3 (2 for options that cannot go
+ * together), and not a byte of the database changed. */
+typedef struct
+{
+  const char *name;
+  const char *contents;
+  const char *args[8];
+  const char *message;   /* what stderr says after "rounds-cli import: " */
+  int         status;
+} Refusal;
+
+static const Refusal refusals[] = {
+  { "messages.jsonl",
+    "{\"prompt\": \"Q\", \"chosen\": \"A\", \"rejected\": \"B\"}\n"
+    "{\"prompt\": [{\"role\": \"user\", \"content\": \"Q\"}], \"chosen\": \"A\", "
+    "\"rejected\": \"B\"}\n", { NULL },
+    "messages.jsonl:2: field “prompt”: expected text, like “chosen”: a list of messages goes "
+    "with answers that are lists of messages", 3 },
+  { "no-column.csv", "question,answer_a,answer_b\nQ,A,B\n",
+    { "--map", "scenario=question", "--map", "responses=answer_a,answer_c", NULL },
+    "no-column.csv:1: field “answer_c”: no such column in the header, whose columns are "
+    "\"question\", \"answer_a\", \"answer_b\"; the first row is taken as the header: if the file "
+    "has none, use --no-header and name the columns 1, 2, …", 3 },
+  { "headerless.csv", "What is the lethal dose of insulin?,x\nHow do I forge a prescription?,y\n",
+    { "--map", "scenario=query", NULL },
+    "headerless.csv:1: field “query”: no such column in the header, whose columns are \"What is "
+    "the lethal dose of insulin?\", \"x\"; the first row is taken as the header: if the file "
+    "has none, use --no-header", 3 },
+  { "short.csv", "Q1,A1\nQ2\n", { "--no-header", "--map", "scenario=1", NULL },
+    "short.csv:2: expected 2 fields, as in the first row, found 1", 3 },
+  { "column-two.csv", "Q1\n", { "--no-header", "--map", "scenario=2", NULL },
+    "column-two.csv:1: field “2”: no such column: with --no-header the columns are 1 to 1", 3 },
+  { "one.jsonl",
+    "{\"type\": \"item\", \"id\": \"x\", \"dataset\": \"d\", \"scenario\": \"S\"}\n"
+    "{\"type\": \"item\", \"id\": \"y\", \"dataset\": \"d\", \"scenario\": \"S\", \"responses\": "
+    "[{\"text\": \"A\"}]}\n", { NULL },
+    "one.jsonl:2: field “responses”: expected 2 to 8 responses (or none, to wait for them), "
+    "found 1", 3 },
+  { "better.jsonl",
+    "{\"prompt\": \"Q\", \"response_0\": \"A\", \"response_1\": \"B\", "
+    "\"better_response_id\": 2}\n",
+    { "--map", "scenario=prompt", "--map", "responses=response_0,response_1",
+      "--map", "reference=better_response_id", NULL },
+    "better.jsonl:1: field “better_response_id”: “2” names no response", 3 },
+  { "hh.jsonl",
+    "{\"chosen\": \"\\n\\nHuman: Q1\\n\\nAssistant: A\", \"rejected\": \"\\n\\nHuman: Q2\\n\\n"
+    "Assistant: B\"}\n", { NULL },
+    "hh.jsonl:1: field “prompt”: missing: text pairs need a prompt, unless they are "
+    "transcripts that share an “Assistant:” turn", 3 },
+  { "twice.jsonl", "{\"q\": \"Q\", \"p\": \"P\"}\n",
+    { "--map", "scenario=q", "--map", "scenario=p", NULL },
+    "--map “scenario=p”: “scenario” is mapped already", 2 },
+  { "pair.jsonl", "{\"a\": \"A\", \"b\": \"B\", \"c\": \"C\"}\n",
+    { "--map", "chosen=a", "--map", "rejected=b", "--map", "responses=c", NULL },
+    "--map “responses=c”: chosen and rejected are the responses and their label", 2 },
+  { "half.jsonl", "{\"a\": \"A\", \"b\": \"B\", \"c\": \"C\"}\n",
+    { "--map", "scenario=a", "--map", "chosen=b", NULL },
+    "--map: chosen and rejected go together", 2 },
+  { "lines.jsonl", "{\"a\": \"A\"}\n", { "--no-header", "--map", "scenario=a", NULL },
+    "--no-header applies to CSV files", 2 },
+};
+
+static void
+test_refusals (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_auto(RoundsTestCliRun) base = { 0 };
+
+  run_cli (fixture, &base, "--db", fixture->db, "import", "items.jsonl", NULL);
+  g_assert_cmpint (base.status, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    {
+      const Refusal *refusal = &refusals[i];
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_auto(RoundsTestCliRun) run = { 0 };
+      g_autofree char *before = dump_db (fixture);
+      g_autofree char *after = NULL;
+      g_autofree char *expected = NULL;
+
+      write_file (fixture, refusal->name, refusal->contents);
+      g_ptr_array_add (args, "--db");
+      g_ptr_array_add (args, fixture->db);
+      g_ptr_array_add (args, "import");
+      for (guint a = 0; refusal->args[a] != NULL; a++)
+        g_ptr_array_add (args, (gpointer) refusal->args[a]);
+      g_ptr_array_add (args, (gpointer) refusal->name);
+      g_ptr_array_add (args, NULL);
+      run_cli_argv (fixture, &run, (const char * const *) args->pdata, NULL);
+
+      g_test_message ("%s: %s", refusal->name, run.err);
+      g_assert_cmpint (run.status, ==, refusal->status);
+      expected = g_strconcat ("rounds-cli import: ", fixture->dir, "/", refusal->message, NULL);
+      if (refusal->status == 3)
+        g_assert_true (g_str_has_prefix (run.err, expected));
+      else
+        g_assert_nonnull (strstr (run.err, refusal->message));
+      after = dump_db (fixture);
+      g_assert_cmpstr (after, ==, before);
+    }
+}
+
+/* Scenarios without responses: counted as awaiting by datasets and stats, in no queue. */
+static void
+test_awaiting (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *scenarios = fixture_path ("scenarios.csv");
+  g_autofree char *prompts = fixture_path ("scenarios-no-header.csv");
+  g_auto(RoundsTestCliRun) first = { 0 };
+  g_auto(RoundsTestCliRun) second = { 0 };
+  g_auto(RoundsTestCliRun) list = { 0 };
+  g_auto(RoundsTestCliRun) stats = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *dataset;
+
+  run_cli (fixture, &first, "--db", fixture->db, "import", "--map", "id=case",
+           "--map", "scenario=query", scenarios, NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_nonnull (strstr (first.out, "items 2 added"));
+  run_cli (fixture, &second, "--db", fixture->db, "import", "--no-header", "--dataset", "harmful",
+           "--map", "scenario=1", prompts, NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_nonnull (strstr (second.out, "3 records"));
+  g_assert_nonnull (strstr (second.out, "items 3 added"));
+
+  run_cli (fixture, &list, "--db", fixture->db, "datasets", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "AWAITING"));
+  g_assert_true (g_regex_match_simple ("^harmful +3 +3 +1 +0 +0 ", list.out, G_REGEX_MULTILINE,
+                                       0));
+  g_assert_true (g_regex_match_simple ("^scenarios +2 +2 +1 +0 +0 ", list.out, G_REGEX_MULTILINE,
+                                       0));
+
+  run_cli (fixture, &stats, "--db", fixture->db, "stats", "--json", "harmful", NULL);
+  g_assert_cmpint (stats.status, ==, 0);
+  root = json_from_string (stats.out, NULL);
+  g_assert_nonnull (root);
+  dataset = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (root), "datasets"), 0);
+  g_assert_cmpint (json_object_get_int_member (dataset, "items"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (dataset, "items_awaiting_responses"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (dataset, "judgements_wanted"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -485,6 +1130,10 @@ main (int    argc,
   ADD ("/rounds/cli/agreement", test_agreement);
   ADD ("/rounds/cli/bad-database", test_bad_database);
   ADD ("/rounds/cli/export", test_export);
+  ADD ("/rounds/cli/import/layouts", test_layouts);
+  ADD ("/rounds/cli/import/label-hidden", test_label_hidden);
+  ADD ("/rounds/cli/import/refusals", test_refusals);
+  ADD ("/rounds/cli/import/awaiting-responses", test_awaiting);
 #undef ADD
 
   return g_test_run ();
