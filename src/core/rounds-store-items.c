@@ -311,55 +311,35 @@ rounds_store_find_item (RoundsStore  *self,
 #define HAS_RESPONSES \
   "EXISTS (SELECT 1 FROM responses r WHERE r.item_id = i.id AND r.idx = 1)"
 
-/* The first item @sql selects, as "item_id", for ?1 the dataset and ?2 the annotator; 0 when
- * there is none. */
-static gboolean
-first_item (RoundsStore  *self,
-            const char   *sql,
-            gint64        dataset_id,
-            gint64        annotator_id,
-            gint64       *item_id,
-            GError      **error)
-{
-  sqlite3_stmt *stmt;
-  int rc;
-
-  *item_id = 0;
-  if (!(stmt = _rounds_store_prepare (self, sql, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, dataset_id);
-  sqlite3_bind_int64 (stmt, 2, annotator_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *item_id = _rounds_sql_int64 (stmt, "item_id");
-  return _rounds_store_step_end (self, stmt, rc, error);
-}
-
 #define QUEUE_EPOCH "(SELECT epoch FROM queue_epoch)"
 
-/* The first item in dataset order in @annotator_id's queue, 0 when there is none. The
- * annotator's own items are the most of those stepped over, so their test comes first (the
- * terms are evaluated in the order written). The search starts where the last one for the
- * same annotator and dataset ended, unless queue_epoch has moved since (see migration 3 in
- * rounds-store-schema.c): the epoch is read in the same statement, so of the same state. */
+/* The first item in dataset order in an annotator's queue. The annotator's own items are the
+ * most of those stepped over, so their test comes first (the terms are evaluated in the order
+ * written). The search starts where the last one for the same annotator and dataset ended,
+ * unless queue_epoch has moved since (see migration 3 in rounds-store-schema.c): the epoch is
+ * read in the same statement, so of the same state. */
+static const char queue_sql[] =
+  "SELECT i.id AS item_id, i.position, " QUEUE_EPOCH " AS epoch"
+  " FROM items i INDEXED BY items_open"
+  " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap"
+  "   AND i.position >= CASE WHEN " QUEUE_EPOCH " = ?3 THEN ?4 ELSE -9223372036854775807 END"
+  "   AND NOT EXISTS (SELECT 1 FROM annotations a"
+  "                   WHERE a.item_id = i.id AND a.annotator_id = ?2)"
+  "   AND " HAS_RESPONSES
+  " ORDER BY i.position LIMIT 1";
+
+/* The first item @sql selects, as "item_id", for ?1 the dataset and ?2 the annotator; 0 when
+ * there is none. With @mark, ?3 and ?4 are the epoch and position it holds if it is of the
+ * same dataset and annotator, and it is set from the "epoch" and "position" found. */
 static gboolean
-first_open_item (RoundsStore  *self,
-                 gint64        dataset_id,
-                 gint64        annotator_id,
-                 gint64       *item_id,
-                 GError      **error)
+first_item (RoundsStore      *self,
+            const char       *sql,
+            gint64            dataset_id,
+            gint64            annotator_id,
+            RoundsQueueMark  *mark,
+            gint64           *item_id,
+            GError          **error)
 {
-  static const char sql[] =
-    "SELECT i.id AS item_id, i.position, " QUEUE_EPOCH " AS epoch"
-    " FROM items i INDEXED BY items_open"
-    " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap"
-    "   AND i.position >= CASE WHEN " QUEUE_EPOCH " = ?3 THEN ?4 ELSE -9223372036854775807 END"
-    "   AND NOT EXISTS (SELECT 1 FROM annotations a"
-    "                   WHERE a.item_id = i.id AND a.annotator_id = ?2)"
-    "   AND " HAS_RESPONSES
-    " ORDER BY i.position LIMIT 1";
-  RoundsQueueMark *mark = _rounds_store_get_queue_mark (self);
-  gboolean same = mark->dataset_id == dataset_id && mark->annotator_id == annotator_id;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -368,22 +348,23 @@ first_open_item (RoundsStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
   sqlite3_bind_int64 (stmt, 2, annotator_id);
-  if (same)
+  if (mark != NULL && mark->dataset_id == dataset_id && mark->annotator_id == annotator_id)
     {
       sqlite3_bind_int64 (stmt, 3, mark->epoch);
       sqlite3_bind_int64 (stmt, 4, mark->position);
     }
-  else
+  else if (mark != NULL)
     {
       sqlite3_bind_null (stmt, 3);
       sqlite3_bind_null (stmt, 4);
     }
-  memset (mark, 0, sizeof *mark);
+  if (mark != NULL)
+    memset (mark, 0, sizeof *mark);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       *item_id = _rounds_sql_int64 (stmt, "item_id");
-      if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+      if (mark != NULL && sqlite3_column_type (stmt, 2) != SQLITE_NULL)
         *mark = (RoundsQueueMark) { dataset_id, annotator_id, _rounds_sql_int64 (stmt, "epoch"),
                                     _rounds_sql_int64 (stmt, "position") };
     }
@@ -420,8 +401,9 @@ rounds_store_next_item (RoundsStore  *self,
   g_return_val_if_fail (annotator != NULL, NULL);
 
   if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)) ||
-      !first_item (self, draft_sql, dataset_id, annotator_id, &item_id, error) ||
-      (item_id == 0 && !first_open_item (self, dataset_id, annotator_id, &item_id, error)))
+      !first_item (self, draft_sql, dataset_id, annotator_id, NULL, &item_id, error) ||
+      (item_id == 0 && !first_item (self, queue_sql, dataset_id, annotator_id,
+                                    _rounds_store_get_queue_mark (self), &item_id, error)))
     return NULL;
 
   if (item_id == 0)
