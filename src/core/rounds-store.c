@@ -212,21 +212,26 @@ _rounds_store_step_done (RoundsStore   *self,
  *
  * As _rounds_store_step_done(), for a write that may wait for the next durable commit: in
  * autocommit it commits without waiting for the disk (synchronous=NORMAL, which in WAL mode
- * still survives the app being killed). The next commit with synchronous=FULL syncs the
- * write-ahead log, this write with it, so nothing saved after it is durable without it.
+ * still survives the app being killed) and without checkpointing the write-ahead log. The
+ * next commit with synchronous=FULL syncs the log, this write with it, so nothing saved
+ * after it is durable without it; and that commit checkpoints if the log has grown.
  */
 gboolean
 _rounds_store_step_done_lazily (RoundsStore   *self,
                                 sqlite3_stmt  *stmt,
                                 GError       **error)
 {
-  gboolean autocommit = sqlite3_get_autocommit (self->db);
   gboolean done;
 
-  if (autocommit && !_rounds_store_exec (self, "PRAGMA synchronous = NORMAL", error))
+  if (!sqlite3_get_autocommit (self->db))
+    return _rounds_store_step_done (self, stmt, error);
+
+  if (!_rounds_store_exec (self, "PRAGMA synchronous = NORMAL", error))
     return FALSE;
+  sqlite3_wal_autocheckpoint (self->db, 0);
   done = _rounds_store_step_done (self, stmt, error);
-  if (autocommit && !_rounds_store_exec (self, "PRAGMA synchronous = FULL", done ? error : NULL))
+  sqlite3_wal_autocheckpoint (self->db, 1000);  /* SQLite's default */
+  if (!_rounds_store_exec (self, "PRAGMA synchronous = FULL", done ? error : NULL))
     return FALSE;
   return done;
 }
