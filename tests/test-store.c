@@ -552,6 +552,50 @@ test_queue_withdrawn (Fixture       *fixture,
                                                           "WHERE key = 'item-1'"), ==, 1);
 }
 
+static void
+assert_next (Fixture       *fixture,
+             RoundsDataset *dataset,
+             const char    *annotator,
+             const char    *expected)
+{
+  g_autofree char *key = next_key (fixture, dataset, annotator);
+
+  g_assert_cmpstr (key, ==, expected);
+}
+
+/* The queue search starts where the last one ended, so whatever can put an item before
+ * that place back into a queue must be seen: responses arriving, the overlap raised, an item
+ * moved forward. */
+static void
+test_queue_returns (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(RoundsDataset) dataset = add_dataset (fixture, 3, 2, 1, NULL);
+  g_autoptr(RoundsItem) first = find_item (fixture, "item-1");
+
+  rounds_test_store_add_profile (fixture->store, "ann", NULL, ROUNDS_ROLE_ANNOTATOR);
+  rounds_test_store_add_profile (fixture->store, "bob", NULL, ROUNDS_ROLE_ANNOTATOR);
+
+  rounds_test_exec (fixture->store, "DELETE FROM responses"
+                                    " WHERE item_id = (SELECT id FROM items WHERE key = 'item-1')");
+  assert_next (fixture, dataset, "ann", "item-2");
+  rounds_test_exec (fixture->store, "INSERT INTO responses (item_id, idx, key, text)"
+                                    " SELECT i.id, r.value, r.value, 'again'"
+                                    " FROM items i, json_each ('[0, 1]') r"
+                                    " WHERE i.key = 'item-1'");
+  assert_next (fixture, dataset, "ann", "item-1");
+
+  save (fixture, first, "bob", ROUNDS_STATUS_SUBMITTED);
+  assert_next (fixture, dataset, "ann", "item-2");
+  rounds_test_exec (fixture->store, "UPDATE items SET overlap = 2 WHERE key = 'item-1'");
+  assert_next (fixture, dataset, "ann", "item-1");
+
+  save (fixture, first, "ann", ROUNDS_STATUS_SUBMITTED);
+  assert_next (fixture, dataset, "ann", "item-2");
+  rounds_test_exec (fixture->store, "UPDATE items SET position = 0 WHERE key = 'item-3'");
+  assert_next (fixture, dataset, "ann", "item-3");
+}
+
 /* Judgements -------------------------------------------------------------------------- */
 
 static void
@@ -1177,6 +1221,7 @@ main (int   argc,
   ADD ("queue/skip", test_queue_skip);
   ADD ("queue/drafts-first", test_queue_drafts_first);
   ADD ("queue/withdrawn", test_queue_withdrawn);
+  ADD ("queue/returns", test_queue_returns);
   ADD ("drafts", test_drafts_discard);
   ADD ("judgement/edits", test_judgement_edits);
   ADD ("judgement/ranking-and-rubric", test_judgement_full);

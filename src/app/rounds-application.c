@@ -54,6 +54,20 @@ rounds_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* For build-aux/bench workstation: with ROUNDS_BENCH_FIRST_FRAME set, the monotonic time of
+ * the first frame painted with an item on the compare page goes to standard output, and the
+ * app quits. */
+static void
+on_bench_after_paint (GdkFrameClock *clock,
+                      RoundsWindow  *window)
+{
+  if (g_strcmp0 (rounds_window_get_page (window), "compare") != 0)
+    return;
+  g_signal_handlers_disconnect_by_func (clock, on_bench_after_paint, window);
+  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (window))));
+}
+
 static void
 rounds_application_activate (GApplication *app)
 {
@@ -96,6 +110,9 @@ rounds_application_activate (GApplication *app)
         g_printerr ("rounds: %s\n", error->message);
     }
   gtk_window_present (window);
+  if (g_getenv ("ROUNDS_BENCH_FIRST_FRAME") != NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                             G_CALLBACK (on_bench_after_paint), window, 0);
 }
 
 static void

@@ -46,6 +46,7 @@ struct _RoundsWindow
   GCancellable         *cancellable;        /* cancelled in dispose */
   RoundsSync           *sync;               /* while a sync runs */
   guint                 sync_timeout_id;
+  guint                 datasets_idle_id;   /* the datasets page, loaded unless another opens */
   GtkWidget            *import_dialog;      /* while an import runs */
   GtkWidget            *password_dialog;    /* while the password is asked for */
   char                 *session_password;   /* without a keyring: for this run only */

@@ -38,6 +38,7 @@ _rounds_window_show_datasets (RoundsWindow *self)
   g_autoptr(GError) error = NULL;
   guint n_datasets;
 
+  g_clear_handle_id (&self->datasets_idle_id, g_source_remove);
   rounds_compare_page_clear (self->compare_page);
   g_clear_object (&self->dataset);
   adw_window_title_set_subtitle (self->window_title,
@@ -52,6 +53,19 @@ _rounds_window_show_datasets (RoundsWindow *self)
       return;
     }
   gtk_stack_set_visible_child_name (self->stack, n_datasets == 0 ? "empty" : "datasets");
+}
+
+/* The datasets page at start, unless --dataset or --review opened another page first: its
+ * progress counts every item of every dataset, which the start need not wait for. */
+static gboolean
+show_datasets_at_start (gpointer user_data)
+{
+  RoundsWindow *self = user_data;
+
+  self->datasets_idle_id = 0;
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "datasets") == 0)
+    _rounds_window_show_datasets (self);
+  return G_SOURCE_REMOVE;
 }
 
 /* The compare page -------------------------------------------------------------------- */
@@ -580,7 +594,12 @@ rounds_window_new (RoundsApplication *app,
       gtk_stack_set_visible_child_name (self->stack, "profile");
     }
   else
-    _rounds_window_show_datasets (self);
+    {
+      /* Before the first frame: the caller opens any other page first. */
+      gtk_stack_set_visible_child_name (self->stack, "datasets");
+      self->datasets_idle_id = g_idle_add_full (G_PRIORITY_HIGH, show_datasets_at_start, self,
+                                                NULL);
+    }
   return self;
 }
 
@@ -594,6 +613,7 @@ rounds_window_dispose (GObject *object)
     g_cancellable_cancel (self->import_cancellable);
   g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
   g_clear_handle_id (&self->idle_check_id, g_source_remove);
+  g_clear_handle_id (&self->datasets_idle_id, g_source_remove);
   g_clear_weak_pointer (&self->connect_dialog);
   g_clear_weak_pointer (&self->conflicts_dialog);
   g_clear_weak_pointer (&self->preferences);

@@ -311,15 +311,34 @@ rounds_store_find_item (RoundsStore  *self,
 #define HAS_RESPONSES \
   "EXISTS (SELECT 1 FROM responses r WHERE r.item_id = i.id AND r.idx = 1)"
 
+#define QUEUE_EPOCH "(SELECT epoch FROM queue_epoch)"
+
+/* The first item in dataset order in an annotator's queue. The annotator's own items are the
+ * most of those stepped over, so their test comes first (the terms are evaluated in the order
+ * written). The search starts where the last one for the same annotator and dataset ended,
+ * unless queue_epoch has moved since (see migration 3 in rounds-store-schema.c): the epoch is
+ * read in the same statement, so of the same state. */
+static const char queue_sql[] =
+  "SELECT i.id AS item_id, i.position, " QUEUE_EPOCH " AS epoch"
+  " FROM items i INDEXED BY items_open"
+  " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap"
+  "   AND i.position >= CASE WHEN " QUEUE_EPOCH " = ?3 THEN ?4 ELSE -9223372036854775807 END"
+  "   AND NOT EXISTS (SELECT 1 FROM annotations a"
+  "                   WHERE a.item_id = i.id AND a.annotator_id = ?2)"
+  "   AND " HAS_RESPONSES
+  " ORDER BY i.position LIMIT 1";
+
 /* The first item @sql selects, as "item_id", for ?1 the dataset and ?2 the annotator; 0 when
- * there is none. */
+ * there is none. With @mark, ?3 and ?4 are the epoch and position it holds if it is of the
+ * same dataset and annotator, and it is set from the "epoch" and "position" found. */
 static gboolean
-first_item (RoundsStore  *self,
-            const char   *sql,
-            gint64        dataset_id,
-            gint64        annotator_id,
-            gint64       *item_id,
-            GError      **error)
+first_item (RoundsStore      *self,
+            const char       *sql,
+            gint64            dataset_id,
+            gint64            annotator_id,
+            RoundsQueueMark  *mark,
+            gint64           *item_id,
+            GError          **error)
 {
   sqlite3_stmt *stmt;
   int rc;
@@ -329,9 +348,26 @@ first_item (RoundsStore  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, dataset_id);
   sqlite3_bind_int64 (stmt, 2, annotator_id);
+  if (mark != NULL && mark->dataset_id == dataset_id && mark->annotator_id == annotator_id)
+    {
+      sqlite3_bind_int64 (stmt, 3, mark->epoch);
+      sqlite3_bind_int64 (stmt, 4, mark->position);
+    }
+  else if (mark != NULL)
+    {
+      sqlite3_bind_null (stmt, 3);
+      sqlite3_bind_null (stmt, 4);
+    }
+  if (mark != NULL)
+    memset (mark, 0, sizeof *mark);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    *item_id = _rounds_sql_int64 (stmt, "item_id");
+    {
+      *item_id = _rounds_sql_int64 (stmt, "item_id");
+      if (mark != NULL && sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+        *mark = (RoundsQueueMark) { dataset_id, annotator_id, _rounds_sql_int64 (stmt, "epoch"),
+                                    _rounds_sql_int64 (stmt, "position") };
+    }
   return _rounds_store_step_end (self, stmt, rc, error);
 }
 
@@ -352,14 +388,8 @@ rounds_store_next_item (RoundsStore  *self,
                         const char   *annotator,
                         GError      **error)
 {
-  static const char open_sql[] =
-    "SELECT i.id AS item_id FROM items i INDEXED BY items_open"
-    " WHERE i.dataset_id = ?1 AND i.n_submitted < i.overlap AND " HAS_RESPONSES
-    "   AND NOT EXISTS (SELECT 1 FROM annotations a"
-    "                   WHERE a.item_id = i.id AND a.annotator_id = ?2)"
-    " ORDER BY i.position LIMIT 1";
   static const char draft_sql[] =
-    "SELECT dr.item_id FROM drafts dr JOIN items i ON i.id = dr.item_id"
+    "SELECT dr.item_id FROM drafts dr CROSS JOIN items i ON i.id = dr.item_id"
     " WHERE dr.annotator_id = ?2 AND i.dataset_id = ?1"
     "   AND NOT EXISTS (SELECT 1 FROM annotations a"
     "                   WHERE a.item_id = dr.item_id AND a.annotator_id = ?2)"
@@ -371,8 +401,9 @@ rounds_store_next_item (RoundsStore  *self,
   g_return_val_if_fail (annotator != NULL, NULL);
 
   if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)) ||
-      !first_item (self, draft_sql, dataset_id, annotator_id, &item_id, error) ||
-      (item_id == 0 && !first_item (self, open_sql, dataset_id, annotator_id, &item_id, error)))
+      !first_item (self, draft_sql, dataset_id, annotator_id, NULL, &item_id, error) ||
+      (item_id == 0 && !first_item (self, queue_sql, dataset_id, annotator_id,
+                                    _rounds_store_get_queue_mark (self), &item_id, error)))
     return NULL;
 
   if (item_id == 0)
@@ -388,7 +419,9 @@ rounds_store_next_item (RoundsStore  *self,
  * the item, so it is the same on every return. Successive annotators of an item get
  * successive rotations (a Latin square), so each response stands in each position equally
  * often; where the rotation starts depends on the item, so the first annotator's order is
- * random across items.
+ * random across items. The order is written without waiting for the disk: a judgement, which
+ * holds its own copy of the order, is saved durably and takes this write with it; a power cut
+ * before then loses only the assignment, and the same slot gives the same order again.
  */
 gboolean
 rounds_store_get_shown_order (RoundsStore  *self,
@@ -460,7 +493,7 @@ rounds_store_get_shown_order (RoundsStore  *self,
   sqlite3_bind_int (stmt, 3, (int) slot);
   _rounds_store_bind_text (stmt, 4, order_json);
   _rounds_store_bind_text (stmt, 5, now);
-  return _rounds_store_step_done (self, stmt, error);
+  return _rounds_store_step_done_lazily (self, stmt, error);
 }
 
 /* Progress ---------------------------------------------------------------------------- */

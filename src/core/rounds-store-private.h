@@ -22,13 +22,26 @@ typedef enum
 
 typedef gpointer (*RoundsObjectFromRow) (sqlite3_stmt *stmt);
 
+/* Where an annotator's last queue search ended, at which queue_epoch (rounds-store-items.c) */
+typedef struct
+{
+  gint64 dataset_id;
+  gint64 annotator_id;
+  gint64 epoch;
+  gint64 position;
+} RoundsQueueMark;
+
 sqlite3      *_rounds_store_get_db            (RoundsStore      *self);
+RoundsQueueMark *_rounds_store_get_queue_mark (RoundsStore      *self);
 void          _rounds_store_bind_text        (sqlite3_stmt     *stmt,
                                              int               index,
                                              const char       *text);
 char         *_rounds_store_column_dup       (sqlite3_stmt     *stmt,
                                              int               index);
 gboolean      _rounds_store_step_done        (RoundsStore      *self,
+                                             sqlite3_stmt     *stmt,
+                                             GError          **error);
+gboolean      _rounds_store_step_done_lazily (RoundsStore      *self,
                                              sqlite3_stmt     *stmt,
                                              GError          **error);
 GListModel   *_rounds_store_list_objects     (RoundsStore          *self,

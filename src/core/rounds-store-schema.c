@@ -202,11 +202,32 @@ static const char migration_2[] =
   "UPDATE items SET n_submitted = (SELECT COUNT(*) FROM annotations a"
   " WHERE a.item_id = items.id AND a.is_current = 1 AND a.status = 'submitted');";
 
+/* Version 3: queue_epoch counts the changes that can put an item into a queue: an item
+ * added, moved, or wanting more judgements than before, and an item's responses arriving.
+ * Judgements only ever take items out of the queue of the one who made them, so while the
+ * epoch stands an annotator's next item is never before the last one found
+ * (rounds_store_next_item starts there instead of stepping over all they have done). */
+#define BUMP_QUEUE_EPOCH " BEGIN UPDATE queue_epoch SET epoch = epoch + 1; END;"
+static const char migration_3[] =
+  "CREATE TABLE queue_epoch ("
+  "  id             INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  epoch          INTEGER NOT NULL"
+  ");"
+  "INSERT INTO queue_epoch (id, epoch) VALUES (1, 0);"
+  "CREATE TRIGGER items_queue_insert AFTER INSERT ON items" BUMP_QUEUE_EPOCH
+  "CREATE TRIGGER items_queue_update AFTER UPDATE OF dataset_id, position, overlap, n_submitted"
+  " ON items WHEN NEW.dataset_id IS NOT OLD.dataset_id OR NEW.position IS NOT OLD.position"
+  " OR NEW.overlap > OLD.overlap OR NEW.n_submitted < OLD.n_submitted" BUMP_QUEUE_EPOCH
+  "CREATE TRIGGER responses_queue_insert AFTER INSERT ON responses" BUMP_QUEUE_EPOCH
+  "CREATE TRIGGER responses_queue_update AFTER UPDATE OF item_id, idx ON responses"
+  BUMP_QUEUE_EPOCH;
+
 /* A new version adds its migration here and a dump of a database of the version before it
  * as tests/fixtures/schema-vN.sql (see tests/test-migrations.c). */
 static const char * const migrations[] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == ROUNDS_SCHEMA_VERSION);

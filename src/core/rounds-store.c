@@ -32,6 +32,7 @@ struct _RoundsStore
   sqlite3    *db;
   GHashTable *statements;   /* SQL text → sqlite3_stmt, prepared once */
   GHashTable *by_address;   /* SQL text's address → sqlite3_stmt: a fast path, checked */
+  RoundsQueueMark queue_mark;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsStore, rounds_store, G_TYPE_OBJECT)
@@ -82,6 +83,12 @@ sqlite3 *
 _rounds_store_get_db (RoundsStore *self)
 {
   return self->db;
+}
+
+RoundsQueueMark *
+_rounds_store_get_queue_mark (RoundsStore *self)
+{
+  return &self->queue_mark;
 }
 
 gboolean
@@ -198,6 +205,35 @@ _rounds_store_step_done (RoundsStore   *self,
                          GError       **error)
 {
   return _rounds_store_step_end (self, stmt, sqlite3_step (stmt), error);
+}
+
+/**
+ * _rounds_store_step_done_lazily:
+ *
+ * As _rounds_store_step_done(), for a write that may wait for the next durable commit: in
+ * autocommit it commits without waiting for the disk (synchronous=NORMAL, which in WAL mode
+ * still survives the app being killed) and without checkpointing the write-ahead log. The
+ * next commit with synchronous=FULL syncs the log, this write with it, so nothing saved
+ * after it is durable without it; and that commit checkpoints if the log has grown.
+ */
+gboolean
+_rounds_store_step_done_lazily (RoundsStore   *self,
+                                sqlite3_stmt  *stmt,
+                                GError       **error)
+{
+  gboolean done;
+
+  if (!sqlite3_get_autocommit (self->db))
+    return _rounds_store_step_done (self, stmt, error);
+
+  if (!_rounds_store_exec (self, "PRAGMA synchronous = NORMAL", error))
+    return FALSE;
+  sqlite3_wal_autocheckpoint (self->db, 0);
+  done = _rounds_store_step_done (self, stmt, error);
+  sqlite3_wal_autocheckpoint (self->db, 1000);  /* SQLite's default */
+  if (!_rounds_store_exec (self, "PRAGMA synchronous = FULL", done ? error : NULL))
+    return FALSE;
+  return done;
 }
 
 /**
