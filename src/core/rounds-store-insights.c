@@ -165,6 +165,14 @@ read_judgements (RoundsStore    *store,
   return TRUE;
 }
 
+/* A response's model, kept until its item is known to stay. */
+typedef struct
+{
+  RoundsInsightItem *item;
+  guint              idx;
+  const char        *model;       /* in the names' table */
+} ResponseModel;
+
 /* One dataset's items into @data. */
 static gboolean
 read_dataset (RoundsStore        *store,
@@ -174,19 +182,20 @@ read_dataset (RoundsStore        *store,
               GError            **error)
 {
   static const char items_sql[] =
-    "SELECT i.id, i.key, i.specialty, i.language,"
-    " length (i.scenario) + (SELECT COALESCE (SUM (length (r.text)), 0) FROM responses r"
-    "  WHERE r.item_id = i.id) AS n_chars,"
-    " (SELECT COUNT(*) FROM responses r WHERE r.item_id = i.id) AS n_responses"
+    "SELECT i.id, i.key, i.specialty, i.language, length (i.scenario) AS n_chars"
     " FROM items i WHERE i.dataset_id = ?1 ORDER BY i.position, i.id";
-  static const char models_sql[] =
-    "SELECT r.item_id, r.idx, r.model FROM responses r JOIN items i ON i.id = r.item_id"
-    " WHERE i.dataset_id = ?1 AND r.model IS NOT NULL";
+  /* Every response once: the count, the length and the model of each item's. */
+  static const char responses_sql[] =
+    "SELECT r.item_id, r.idx, r.model, length (r.text) AS n_chars"
+    " FROM responses r JOIN items i ON i.id = r.item_id WHERE i.dataset_id = ?1";
   RoundsDataset *dataset = g_ptr_array_index (data->datasets, index);
   gint64 dataset_id = rounds_dataset_get_id (dataset);
   g_autoptr(GHashTable) verdicts = NULL;
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (insight_item_free);
+  g_autoptr(GArray) models = g_array_new (FALSE, FALSE, sizeof (ResponseModel));
+  int id_column, idx_column, model_column, chars_column;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -194,34 +203,74 @@ read_dataset (RoundsStore        *store,
       !(stmt = _rounds_store_prepare (store, items_sql, error)))
     return FALSE;
 
-  /* Every item that could have judgements, in dataset order. */
+  /* Every item, in dataset order. */
   sqlite3_bind_int64 (stmt, 1, dataset_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      RoundsInsightItem *item;
-      guint n_responses = (guint) _rounds_sql_int (stmt, "n_responses");
+      RoundsInsightItem *item = g_new0 (RoundsInsightItem, 1);
 
-      if (n_responses < 2)
-        continue;
-      item = g_new0 (RoundsInsightItem, 1);
       item->item_id = _rounds_sql_int64 (stmt, "id");
       item->key = _rounds_sql_dup (stmt, "key");
       item->dataset = index;
       item->specialty = _rounds_sql_dup (stmt, "specialty");
       item->language = _rounds_sql_dup (stmt, "language");
       item->n_chars = _rounds_sql_int64 (stmt, "n_chars");
-      item->n_responses = n_responses;
-      item->models = g_new (int, item->n_responses);
-      for (guint r = 0; r < item->n_responses; r++)
-        item->models[r] = -1;
       item->scale_k = rounds_dataset_get_scale_k (dataset);
-      /* in data->arena */
-      item->judgements = g_ptr_array_new ();
       g_ptr_array_add (items, item);
       g_hash_table_insert (by_id, &item->item_id, item);
     }
   if (!_rounds_store_step_end (store, stmt, rc, error) ||
-      !read_judgements (store, dataset, by_id, data->arena, error))
+      !(stmt = _rounds_store_prepare (store, responses_sql, error)))
+    return FALSE;
+
+  id_column = _rounds_sql_column (stmt, "item_id");
+  idx_column = _rounds_sql_column (stmt, "idx");
+  model_column = _rounds_sql_column (stmt, "model");
+  chars_column = _rounds_sql_column (stmt, "n_chars");
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 item_id = sqlite3_column_int64 (stmt, id_column);
+      RoundsInsightItem *item = g_hash_table_lookup (by_id, &item_id);
+      const char *model = (const char *) sqlite3_column_text (stmt, model_column);
+
+      if (item == NULL)
+        continue;
+      item->n_responses++;
+      item->n_chars += sqlite3_column_int64 (stmt, chars_column);
+      if (model != NULL)
+        {
+          ResponseModel response = { item, (guint) sqlite3_column_int (stmt, idx_column), NULL };
+
+          if (!(response.model = g_hash_table_lookup (names, model)))
+            {
+              char *name = g_strdup (model);
+
+              g_hash_table_insert (names, name, name);
+              response.model = name;
+            }
+          g_array_append_val (models, response);
+        }
+    }
+  if (!_rounds_store_step_end (store, stmt, rc, error))
+    return FALSE;
+
+  /* Those with two responses or more can have judgements. */
+  g_hash_table_remove_all (by_id);
+  for (guint i = 0; i < items->len; i++)
+    {
+      RoundsInsightItem *item = g_ptr_array_index (items, i);
+
+      if (item->n_responses < 2)
+        continue;
+      item->models = g_new (int, item->n_responses);
+      for (guint r = 0; r < item->n_responses; r++)
+        item->models[r] = -1;
+      /* in data->arena */
+      item->judgements = g_ptr_array_new ();
+      g_hash_table_insert (by_id, &item->item_id, item);
+    }
+  if (!read_judgements (store, dataset, by_id, data->arena, error))
     return FALSE;
 
   /* Those with a judgement or a verdict. */
@@ -231,6 +280,8 @@ read_dataset (RoundsStore        *store,
       RoundsInsightItem *item = g_ptr_array_index (items, i);
       gpointer verdict_key = NULL, verdict = NULL;
 
+      if (item->n_responses < 2)
+        continue;
       g_hash_table_steal_extended (verdicts, &item->item_id, &verdict_key, &verdict);
       g_free (verdict_key);
       if (item->judgements->len == 0 && verdict == NULL)
@@ -239,31 +290,28 @@ read_dataset (RoundsStore        *store,
       g_ptr_array_add (data->items, g_steal_pointer (&items->pdata[i]));
       g_hash_table_insert (by_id, &item->item_id, item);
     }
-  if (!(stmt = _rounds_store_prepare (store, models_sql, error)))
-    return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, dataset_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  /* Their models. */
+  for (guint m = 0; m < models->len; m++)
     {
-      gint64 item_id = _rounds_sql_int64 (stmt, "item_id");
-      RoundsInsightItem *item = g_hash_table_lookup (by_id, &item_id);
-      const char *model = _rounds_sql_text (stmt, "model");
-      guint idx = (guint) _rounds_sql_int (stmt, "idx");
+      ResponseModel *response = &g_array_index (models, ResponseModel, m);
+      RoundsInsightItem *item = response->item;
       gpointer known;
 
-      if (item == NULL || idx >= item->n_responses)
+      if (g_hash_table_lookup (by_id, &item->item_id) != item ||
+          response->idx >= item->n_responses)
         continue;
-      if (!g_hash_table_lookup_extended (model_index, model, NULL, &known))
+      if (!g_hash_table_lookup_extended (model_index, response->model, NULL, &known))
         {
-          char *name = g_strdup (model);
+          char *name = g_strdup (response->model);
 
           known = GUINT_TO_POINTER (data->models->len);
           g_ptr_array_add (data->models, name);
           g_hash_table_insert (model_index, name, known);
         }
-      item->models[idx] = GPOINTER_TO_INT (known);
+      item->models[response->idx] = GPOINTER_TO_INT (known);
     }
-  return _rounds_store_step_end (store, stmt, rc, error);
+  return TRUE;
 }
 
 /* Renumbers the models so that they are in name order, whatever order they were met in. */
