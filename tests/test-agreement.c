@@ -227,6 +227,55 @@ test_ratio_negative (void)
   g_assert_no_error (error);
 }
 
+/* Data filled again after rounds_reliability_clear() give what a new reliability gives,
+ * whatever was there before: other units, coders and values (small integers and others),
+ * enough to have grown the maps. */
+static void
+fill_random (RoundsReliability *data,
+             guint32            seed,
+             guint              n_units)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+
+  for (guint u = 0; u < n_units; u++)
+    for (guint c = 0; c < 4; c++)
+      if (g_rand_int_range (rand, 0, 5) > 0)
+        rounds_reliability_add (data, seed * 100000 + u, seed * 10 + c,
+                                g_rand_boolean (rand) ? g_rand_int_range (rand, -3, 4) :
+                                                        g_rand_int_range (rand, 0, 40) * 250.5);
+}
+
+static void
+test_clear (void)
+{
+  g_autoptr(RoundsReliability) reused = rounds_reliability_new ();
+  g_autoptr(GError) error = NULL;
+
+  fill_random (reused, 1, 3000);
+  for (guint32 seed = 2; seed < 5; seed++)
+    for (RoundsMetric metric = ROUNDS_METRIC_NOMINAL; metric <= ROUNDS_METRIC_INTERVAL; metric++)
+      {
+        g_autoptr(RoundsReliability) fresh = rounds_reliability_new ();
+        RoundsAlphaResult a, b;
+
+        rounds_reliability_clear (reused);
+        fill_random (reused, seed, 500 * seed);
+        fill_random (fresh, seed, 500 * seed);
+        g_assert_true (rounds_alpha_compute (reused, metric, &a, &error));
+        g_assert_true (rounds_alpha_compute (fresh, metric, &b, &error));
+        g_assert_no_error (error);
+        g_assert_cmpuint (rounds_reliability_get_n_values (reused), ==,
+                          rounds_reliability_get_n_values (fresh));
+        g_assert_cmpfloat (a.alpha, ==, b.alpha);
+        g_assert_cmpfloat (a.observed, ==, b.observed);
+        g_assert_cmpfloat (a.expected, ==, b.expected);
+        g_assert_cmpuint (a.n_units, ==, b.n_units);
+        g_assert_cmpuint (a.n_values, ==, b.n_values);
+        g_assert_cmpuint (a.n_coders, ==, b.n_coders);
+        g_assert_cmpuint (a.n_categories, ==, b.n_categories);
+      }
+}
+
 /* Against a brute-force reference ------------------------------------------------------- */
 
 typedef struct
@@ -590,6 +639,7 @@ main (int   argc,
     }
   g_test_add_func ("/rounds/agreement/alpha/duplicate-value", test_duplicate_value);
   g_test_add_func ("/rounds/agreement/alpha/ratio-negative", test_ratio_negative);
+  g_test_add_func ("/rounds/agreement/alpha/clear", test_clear);
 
   for (guint i = 0; i < G_N_ELEMENTS (brute_cases); i++)
     {

@@ -10,6 +10,7 @@
 #include "rounds-error.h"
 #include "rounds-insights-private.h"
 #include "rounds-review.h"
+#include "rounds-store-private.h"
 #include "rounds-test-util.h"
 
 typedef RoundsTestStore Fixture;
@@ -50,6 +51,8 @@ test_bt_published (void)
   for (guint k = 0; k < 4; k++)
     mean += beta[k] / 4;
   g_assert_cmpfloat_with_epsilon (mean, 0.0, 1e-12);
+  g_test_message ("citations, Biometrika = 0: Comm Statist %.6f, JASA %.6f, JRSS-B %.6f",
+                  beta[1] - beta[0], beta[2] - beta[0], beta[3] - beta[0]);
   for (guint k = 1; k < 4; k++)
     g_assert_cmpfloat_with_epsilon (beta[k] - beta[0], published[k], 0.5e-4);
 
@@ -750,6 +753,165 @@ test_outcomes (Fixture       *fixture,
                            find_rating (insights->ratings, "m1")->rating), >, 1);
 }
 
+/* Every field of two judgements. */
+static void
+assert_same_judgement (const RoundsJudgement *a,
+                       const RoundsJudgement *b)
+{
+  guint n = a->n_responses;
+
+  g_assert_cmpstr (a->edit_id, ==, b->edit_id);
+  g_assert_cmpint (a->status, ==, b->status);
+  g_assert_cmpuint (n, ==, b->n_responses);
+  g_assert_cmpuint (a->n_criteria, ==, b->n_criteria);
+  g_assert_cmpint (a->has_preference, ==, b->has_preference);
+  g_assert_cmpint (a->preference, ==, b->preference);
+  g_assert_cmpint (a->unacceptable, ==, b->unacceptable);
+  g_assert_cmpmem (a->ranks, sizeof (int) * n, b->ranks, sizeof (int) * n);
+  g_assert_cmpmem (a->scores, sizeof (int) * n * a->n_criteria,
+                   b->scores, sizeof (int) * n * b->n_criteria);
+  g_assert_true (g_strv_equal ((const char *const *) a->criteria,
+                               (const char *const *) b->criteria));
+  g_assert_cmpmem (a->flags, sizeof (guint) * n, b->flags, sizeof (guint) * n);
+  g_assert_cmpmem (a->shown_order, sizeof (guint) * n, b->shown_order, sizeof (guint) * n);
+  for (guint r = 0; r <= n; r++)
+    g_assert_cmpstr (a->notes[r], ==, b->notes[r]);
+  g_assert_cmpstr (a->comment, ==, b->comment);
+  g_assert_cmpstr (a->skip_reason, ==, b->skip_reason);
+  g_assert_cmpint (a->time_spent_ms, ==, b->time_spent_ms);
+  g_assert_cmpint (a->revision, ==, b->revision);
+  g_assert_cmpstr (a->created_at, ==, b->created_at);
+  g_assert_cmpstr (a->annotator, ==, b->annotator);
+}
+
+/* The insights read the judgements with a lean reader of their own
+ * (_rounds_store_judgement_from_columns); it gives exactly what the store's reader
+ * (rounds_store_list_current_judgements) gives: preferences graded and tied, rankings with
+ * ties, "all unacceptable", scores, flags, notes, no shown order, a verdict, a skip and a
+ * revision, and JSON columns the store does not write itself (spaces, a wrong length, a
+ * fraction, garbage), which go to json-glib as in the store's reader. */
+static void
+test_lean_reader (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const char *three[] = { "m1", "m2", "m3", NULL };
+  static const char *odd[] = {
+    "UPDATE annotations SET shown_order = ' [ 1 , 0 ] ' WHERE edit_id = 'e-pair-x'",
+    "UPDATE annotations SET shown_order = '[0,1,2]' WHERE edit_id = 'e-pair-y'",
+    "UPDATE annotations SET shown_order = '[1.0,0]' WHERE edit_id = 'e-pair-z'",
+    "UPDATE annotations SET ranking_json = '[2, 1,2 ]', shown_order = '[2,01,0]'"
+    " WHERE edit_id = 'e-ranked-x'",
+    "UPDATE annotations SET ranking_json = '[3,1,2,9]', shown_order = 'nonsense'"
+    " WHERE edit_id = 'e-ranked-y'",
+    "UPDATE annotations SET ranking_json = '[-1, 2]', shown_order = '[]'"
+    " WHERE edit_id = 'e-ranked-z'",
+  };
+  g_autoptr(GString) text = g_string_new (NULL);
+  Builder b = { text, 0 };
+  g_autoptr(RoundsItem) item = NULL;
+  g_autoptr(RoundsVerdict) verdict = rounds_verdict_new (2);
+  g_autoptr(RoundsInsightData) insight = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+  guint compared = 0, judged = 0, i = 0;
+
+  builder_dataset (&b, NULL);
+  builder_item (&b, "pair", "cardiology", "en", 10, two);
+  builder_item (&b, "ranked", "cardiology", "zh", 10, three);
+  builder_item (&b, "bad", NULL, "en", 10, two);
+  builder_item (&b, "disputed", NULL, "en", 10, two);
+  builder_item (&b, "unjudged", NULL, "en", 10, two);
+  g_string_append (text,
+    "{\"type\": \"judgement\", \"dataset\": \"ds\", \"item\": \"pair\", \"annotator\": \"x\","
+    " \"preference\": -2, \"shown_order\": [\"b\", \"a\"], \"time_spent_ms\": 4000,"
+    " \"scores\": {\"a\": {\"accuracy\": 5, \"safety\": 4}, \"b\": {\"accuracy\": 2}},"
+    " \"flags\": {\"b\": [\"unsafe\", \"outdated\"]}, \"comment\": \"Dose wrong in B\","
+    " \"notes\": {\"b\": \"4 g a day is the limit\"}, \"edit\": \"e-pair-x\","
+    " \"created_at\": \"2026-10-05T08:00:00Z\", \"revision\": 1}\n"
+    "{\"type\": \"judgement\", \"dataset\": \"ds\", \"item\": \"pair\", \"annotator\": \"y\","
+    " \"preference\": 0, \"edit\": \"e-pair-y\", \"created_at\": \"2026-10-06T08:00:00Z\","
+    " \"revision\": 1}\n"
+    "{\"type\": \"judgement\", \"dataset\": \"ds\", \"item\": \"pair\", \"annotator\": \"z\","
+    " \"preference\": 1, \"shown_order\": [\"a\", \"b\"], \"edit\": \"e-pair-z\","
+    " \"created_at\": \"2026-10-06T09:00:00Z\", \"revision\": 1}\n"
+    "{\"type\": \"judgement\", \"dataset\": \"ds\", \"item\": \"pair\", \"annotator\": \"w\","
+    " \"status\": \"skipped\", \"skip_reason\": \"not my field\", \"edit\": \"e-pair-w\","
+    " \"created_at\": \"2026-10-06T09:00:00Z\", \"revision\": 1}\n"
+    "{\"type\": \"judgement\", \"dataset\": \"ds\", \"item\": \"ranked\", \"annotator\": \"x\","
+    " \"ranking\": {\"a\": 2, \"b\": 1, \"c\": 2}, \"shown_order\": [\"c\", \"b\", \"a\"],"
+    " \"edit\": \"e-ranked-x\", \"created_at\": \"2026-10-05T08:00:00Z\", \"revision\": 1}\n"
+    "{\"type\": \"judgement\", \"dataset\": \"ds\", \"item\": \"ranked\", \"annotator\": \"y\","
+    " \"ranking\": {\"a\": 1, \"b\": 2, \"c\": 3}, \"edit\": \"e-ranked-y-old\","
+    " \"created_at\": \"2026-10-05T08:00:00Z\", \"revision\": 1}\n"
+    "{\"type\": \"judgement\", \"dataset\": \"ds\", \"item\": \"ranked\", \"annotator\": \"y\","
+    " \"ranking\": {\"a\": 3, \"b\": 1, \"c\": 2}, \"edit\": \"e-ranked-y\","
+    " \"created_at\": \"2026-10-07T08:00:00Z\", \"revision\": 2}\n"
+    "{\"type\": \"judgement\", \"dataset\": \"ds\", \"item\": \"ranked\", \"annotator\": \"z\","
+    " \"ranking\": {\"a\": 1, \"b\": 1, \"c\": 1}, \"edit\": \"e-ranked-z\","
+    " \"created_at\": \"2026-10-07T08:00:00Z\", \"revision\": 1}\n"
+    "{\"type\": \"judgement\", \"dataset\": \"ds\", \"item\": \"bad\", \"annotator\": \"x\","
+    " \"unacceptable\": true, \"created_at\": \"2026-10-05T08:00:00Z\", \"revision\": 1}\n");
+  builder_judgement (&b, "disputed", "x", 2, "a", 1000, NULL);
+  builder_judgement (&b, "disputed", "y", -1, "b", 1000, NULL);
+  rounds_test_store_import_text (fixture->store, fixture->dir, "lean.jsonl", text->str);
+
+  rounds_test_store_add_profile (fixture->store, "rev", NULL, ROUNDS_ROLE_REVIEWER);
+  item = rounds_store_find_item (fixture->store, "ds", "disputed", &error);
+  g_assert_no_error (error);
+  verdict->has_preference = TRUE;
+  verdict->preference = -2;
+  verdict->rationale = g_strdup ("B misses the contraindication");
+  g_assert_true (rounds_store_save_verdict (fixture->store, item, "rev", verdict, &error));
+  g_assert_no_error (error);
+
+  /* JSON the store never writes, straight into SQLite past its guard. */
+  db = _rounds_store_get_db (fixture->store);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER annotations_immutable", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  for (guint k = 0; k < G_N_ELEMENTS (odd); k++)
+    {
+      g_assert_cmpint (sqlite3_exec (db, odd[k], NULL, NULL, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_changes (db), ==, 1);
+    }
+
+  g_assert_true (_rounds_store_begin_read (fixture->store, &error));
+  insight = _rounds_store_read_insight_data (fixture->store, NULL, NULL, &error);
+  _rounds_store_rollback (fixture->store);
+  g_assert_no_error (error);
+  items = rounds_store_list_current_judgements (fixture->store,
+                                                rounds_dataset_get_id (
+                                                  g_ptr_array_index (insight->datasets, 0)),
+                                                &error);
+  g_assert_no_error (error);
+
+  /* The same items in the same order (those with a judgement or a verdict), each with the
+   * same judgements in the same order. */
+  for (guint k = 0; k < items->len; k++)
+    {
+      RoundsItemJudgements *expected = g_ptr_array_index (items, k);
+      RoundsInsightItem *got;
+
+      if (expected->judgements->len == 0)
+        continue;
+      g_assert_cmpuint (i, <, insight->items->len);
+      got = g_ptr_array_index (insight->items, i++);
+      g_assert_cmpint (got->item_id, ==, expected->item_id);
+      g_assert_cmpstr (got->key, ==, expected->item_key);
+      g_assert_cmpuint (got->n_responses, ==, expected->n_responses);
+      g_assert_cmpuint (got->judgements->len, ==, expected->judgements->len);
+      for (guint j = 0; j < got->judgements->len; j++)
+        assert_same_judgement (g_ptr_array_index (got->judgements, j),
+                               g_ptr_array_index (expected->judgements, j));
+      judged++;
+      compared += got->judgements->len;
+    }
+  g_assert_cmpuint (i, ==, insight->items->len);
+  g_assert_cmpuint (judged, ==, 4);
+  g_assert_cmpuint (compared, ==, 9);
+  g_assert_nonnull (((RoundsInsightItem *) g_ptr_array_index (insight->items, 3))->verdict);
+}
+
 /* The JSON of rounds_insights_to_json(), read back with json-glib. */
 static void
 test_json (Fixture       *fixture,
@@ -908,6 +1070,7 @@ main (int   argc,
   ADD ("agreement", test_agreement);
   ADD ("store-invariance", test_store_invariance);
   ADD ("outcomes", test_outcomes);
+  ADD ("lean-reader", test_lean_reader);
   ADD ("json", test_json);
   ADD ("async", test_async);
 #undef ADD

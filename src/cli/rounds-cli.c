@@ -31,8 +31,8 @@ static const RoundsCliCommand commands[] = {
   { "agreement", N_("Measure how far the annotators agree (Krippendorff’s alpha, weighted "
                     "kappa)"),
     rounds_cli_agreement },
-  { "insights", N_("Rank the models (Bradley-Terry with intervals) and check the labels for "
-                   "position bias, haste and outlier annotators"),
+  { "insights", N_("Rank the models (Bradley-Terry, with intervals) and check the labels for "
+                   "bias and haste"),
     rounds_cli_insights },
   { "sync", N_("Send judgements and verdicts to the curation store and bring the team’s back"),
     rounds_cli_sync },

@@ -190,6 +190,33 @@ rounds_reliability_free (RoundsReliability *self)
   g_free (self);
 }
 
+/**
+ * rounds_reliability_clear:
+ *
+ * Removes every value and keeps the memory, so that one reliability can be filled again:
+ * for many alphas over large data, each filled as by a new one.
+ */
+void
+rounds_reliability_clear (RoundsReliability *self)
+{
+  IndexMap *maps[] = { &self->unit_map, &self->coder_map, &self->value_map };
+
+  g_return_if_fail (self != NULL);
+
+  g_array_set_size (self->entries, 0);
+  g_array_set_size (self->unit_ids, 0);
+  g_array_set_size (self->coder_ids, 0);
+  g_array_set_size (self->category_values, 0);
+  for (guint m = 0; m < G_N_ELEMENTS (maps); m++)
+    {
+      maps[m]->n = 0;
+      memset (maps[m]->indices, 0xff, sizeof (guint32) * (maps[m]->mask + 1));
+    }
+  memset (self->small_ints, 0, sizeof self->small_ints);
+  self->last_unit_index = EMPTY_SLOT;
+  self->last_coder_index = EMPTY_SLOT;
+}
+
 static guint32
 intern_id (IndexMap *map,
            GArray   *ids,

@@ -73,6 +73,7 @@ typedef struct _RoundsReliability RoundsReliability;
 
 RoundsReliability *rounds_reliability_new              (void);
 void               rounds_reliability_free             (RoundsReliability        *self);
+void               rounds_reliability_clear            (RoundsReliability        *self);
 void               rounds_reliability_add              (RoundsReliability        *self,
                                                         gint64                    unit,
                                                         gint64                    coder,

@@ -6,6 +6,7 @@
 
 #include "rounds-insights.h"
 #include "rounds-review.h"
+#include "rounds-util-private.h"
 
 G_BEGIN_DECLS
 
@@ -20,7 +21,8 @@ G_BEGIN_DECLS
  * @n_chars: characters of the scenario and every response
  * @models: (array length=n_responses): each response's model, an index into
  *   RoundsInsightData.models, or -1 when it has none
- * @judgements: (element-type RoundsJudgement): the current submitted judgements
+ * @judgements: (element-type RoundsJudgement): the current submitted judgements, each in one
+ *   block of RoundsInsightData.arena (_rounds_judgement_copy_packed())
  * @verdict: (nullable): the current verdict
  */
 typedef struct
@@ -44,14 +46,16 @@ typedef struct
  * @reading_seconds: per dataset, seconds per 1 000 characters
  * @items: (element-type RoundsInsightItem) items with a judgement or a verdict
  * @models: (element-type utf8) every model named by a response, sorted
+ * @arena: where the items' judgements are
  */
 typedef struct
 {
-  GPtrArray *datasets;
-  int        rubric_version;
-  double    *reading_seconds;
-  GPtrArray *items;
-  GPtrArray *models;
+  GPtrArray   *datasets;
+  int          rubric_version;
+  double      *reading_seconds;
+  GPtrArray   *items;
+  GPtrArray   *models;
+  RoundsArena *arena;
 } RoundsInsightData;
 
 void               _rounds_insight_data_free        (RoundsInsightData            *data);

@@ -1161,16 +1161,19 @@ typedef struct
                              * preference (ordinal) */
 } AlphaFilter;
 
+/* @reliability: filled here, after a clear; one for every alpha, so that its memory (a
+ * million values) is not asked for and handed back 45 times */
 static gboolean
 filtered_alpha (Judged             *judged,
+                RoundsReliability  *reliability,
                 const AlphaFilter  *filter,
                 double             *alpha,
                 guint              *n,
                 GError            **error)
 {
-  g_autoptr(RoundsReliability) reliability = rounds_reliability_new ();
   RoundsAlphaResult result;
 
+  rounds_reliability_clear (reliability);
   *n = 0;
   for (guint r = 0; r < judged->rows->len; r++)
     {
@@ -1215,6 +1218,7 @@ filtered_alpha (Judged             *judged,
 static gboolean
 add_period_alpha (GPtrArray          *periods,
                   Judged             *judged,
+                  RoundsReliability  *reliability,
                   const AlphaFilter  *filter,
                   const char         *period,
                   GError            **error)
@@ -1223,7 +1227,7 @@ add_period_alpha (GPtrArray          *periods,
 
   entry->period = g_strdup (period);
   g_ptr_array_add (periods, entry);
-  return filtered_alpha (judged, filter, &entry->alpha, &entry->n, error);
+  return filtered_alpha (judged, reliability, filter, &entry->alpha, &entry->n, error);
 }
 
 static gboolean
@@ -1234,10 +1238,11 @@ compute_agreement (RoundsInsights     *self,
 {
   g_autoptr(GPtrArray) criteria = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(RoundsReliability) reliability = rounds_reliability_new ();
   AlphaFilter everyone = { 0, G_MAXUINT, NULL };
   guint n;
 
-  if (!filtered_alpha (judged, &everyone, &self->alpha, &n, error))
+  if (!filtered_alpha (judged, reliability, &everyone, &self->alpha, &n, error))
     return FALSE;
 
   for (guint a = 1; a < judged->names->len; a++)
@@ -1250,7 +1255,8 @@ compute_agreement (RoundsInsights     *self,
       entry->alpha_with = self->alpha;
       g_ptr_array_add (self->agreement, entry);
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !filtered_alpha (judged, &without, &entry->alpha_without, &n_without, error))
+          !filtered_alpha (judged, reliability, &without, &entry->alpha_without, &n_without,
+                           error))
         return FALSE;
       entry->n = n - n_without;
     }
@@ -1273,15 +1279,16 @@ compute_agreement (RoundsInsights     *self,
     {
       AlphaFilter filter = { 0, G_MAXUINT, g_ptr_array_index (criteria, c) };
 
-      if (!add_period_alpha (self->criterion_alpha, judged, &filter, filter.criterion, error))
+      if (!add_period_alpha (self->criterion_alpha, judged, reliability, &filter,
+                             filter.criterion, error))
         return FALSE;
     }
   for (guint w = 0; w < judged->weeks->len; w++)
     {
       AlphaFilter filter = { 0, w, NULL };
 
-      if (!add_period_alpha (self->weekly, judged, &filter, g_ptr_array_index (judged->weeks, w),
-                             error))
+      if (!add_period_alpha (self->weekly, judged, reliability, &filter,
+                             g_ptr_array_index (judged->weeks, w), error))
         return FALSE;
     }
   return TRUE;

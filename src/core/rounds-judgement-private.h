@@ -5,6 +5,7 @@
 #pragma once
 
 #include "rounds-judgement.h"
+#include "rounds-util-private.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,11 @@ void      _rounds_judgement_fill_from_json  (RoundsJudgement        *judgement,
 gboolean  _rounds_judgement_order_from_json (const char             *order_json,
                                              guint                   n,
                                              guint                  *order);
+int       _rounds_judgement_ints_from_json  (const char             *json,
+                                             int                    *values,
+                                             guint                   max);
+RoundsJudgement *_rounds_judgement_copy_packed (const RoundsJudgement *self,
+                                                RoundsArena           *arena,
+                                                char                 **criteria);
 
 G_END_DECLS

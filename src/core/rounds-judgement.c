@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "rounds-error.h"
 #include "rounds-judgement-private.h"
@@ -78,6 +79,83 @@ rounds_judgement_copy (const RoundsJudgement *self)
   copy->edit_id = g_strdup (self->edit_id);
   copy->created_at = g_strdup (self->created_at);
   copy->annotator = g_strdup (self->annotator);
+  return copy;
+}
+
+/* Appends @text to the block at *@end, or gives NULL for NULL. */
+static char *
+pack_string (char       **end,
+             const char  *text)
+{
+  char *copy = *end;
+  gsize size;
+
+  if (text == NULL)
+    return NULL;
+  size = strlen (text) + 1;
+  memcpy (copy, text, size);
+  *end += size;
+  return copy;
+}
+
+/**
+ * _rounds_judgement_copy_packed:
+ * @criteria: (nullable): the criterion ids of @self, kept as long as @arena, for the copy to
+ *   share; %NULL to copy them too
+ *
+ * rounds_judgement_copy() in one block of @arena, for readers of many rows: it goes with the
+ * arena, never to rounds_judgement_free().
+ */
+RoundsJudgement *
+_rounds_judgement_copy_packed (const RoundsJudgement *self,
+                               RoundsArena           *arena,
+                               char                 **criteria)
+{
+  guint n = self->n_responses, n_criteria = self->n_criteria;
+  const char *strings[] = { self->comment, self->skip_reason, self->edit_id, self->created_at,
+                            self->annotator };
+  gsize pointers = sizeof (char *) * ((criteria ? 0 : n_criteria + 1) + n + 1);
+  gsize ints = sizeof (int) * n * (2 + n_criteria) + sizeof (guint) * n;
+  gsize size = sizeof (RoundsJudgement) + pointers + ints;
+  RoundsJudgement *copy;
+  char *end;
+
+  G_STATIC_ASSERT (sizeof (RoundsJudgement) % sizeof (char *) == 0);
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    size += strings[i] ? strlen (strings[i]) + 1 : 0;
+  for (guint c = 0; criteria == NULL && c < n_criteria; c++)
+    size += strlen (self->criteria[c]) + 1;
+  for (guint r = 0; r < n; r++)
+    size += self->notes[r] ? strlen (self->notes[r]) + 1 : 0;
+
+  copy = _rounds_arena_alloc (arena, size);
+  *copy = *self;
+  copy->notes = (char **) (copy + 1);
+  copy->criteria = criteria ? criteria : copy->notes + n + 1;
+  copy->ranks = (int *) (copy->notes + n + 1 + (criteria ? 0 : n_criteria + 1));
+  copy->scores = copy->ranks + n;
+  copy->flags = (guint *) (copy->scores + n * n_criteria);
+  copy->shown_order = copy->flags + n;
+  memcpy (copy->ranks, self->ranks, sizeof (int) * n);
+  memcpy (copy->scores, self->scores, sizeof (int) * n * n_criteria);
+  memcpy (copy->flags, self->flags, sizeof (guint) * n);
+  memcpy (copy->shown_order, self->shown_order, sizeof (guint) * n);
+  end = (char *) (copy->shown_order + n);
+  if (criteria == NULL)
+    {
+      for (guint c = 0; c < n_criteria; c++)
+        copy->criteria[c] = pack_string (&end, self->criteria[c]);
+      copy->criteria[n_criteria] = NULL;
+    }
+  for (guint r = 0; r < n; r++)
+    copy->notes[r] = pack_string (&end, self->notes[r]);
+  copy->notes[n] = NULL;
+  copy->comment = pack_string (&end, self->comment);
+  copy->skip_reason = pack_string (&end, self->skip_reason);
+  copy->edit_id = pack_string (&end, self->edit_id);
+  copy->created_at = pack_string (&end, self->created_at);
+  copy->annotator = pack_string (&end, self->annotator);
+  g_assert ((gsize) (end - (char *) copy) == size);
   return copy;
 }
 
@@ -444,6 +522,56 @@ _rounds_judgement_fill_from_json (RoundsJudgement *j,
   if (order && json_array_get_length (order) == n)
     for (guint r = 0; r < n; r++)
       j->shown_order[r] = (guint) json_array_get_int_element (order, r);
+}
+
+/* Reads a JSON array of small integers as _rounds_judgement_ints_to_json() writes it ("[2,1,3]";
+ * spaces allowed) into @values: the number of elements, or -1 when @json is anything else (more
+ * than @max elements, numbers of more than 9 digits, fractions, strings, nesting, bad JSON),
+ * which the caller leaves to _rounds_judgement_fill_from_json(). A fast path for readers of
+ * many rows: what it accepts, json-glib reads the same. */
+int
+_rounds_judgement_ints_from_json (const char *json,
+                                  int        *values,
+                                  guint       max)
+{
+  const char *p = json;
+  guint n = 0;
+
+#define SKIP_SPACE() while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++
+  SKIP_SPACE ();
+  if (*p++ != '[')
+    return -1;
+  SKIP_SPACE ();
+  if (*p == ']')
+    n = 0;
+  else
+    for (;;)
+      {
+        gboolean negative = *p == '-';
+        guint digits = 0;
+        int value = 0;
+
+        if (negative)
+          p++;
+        /* JSON has no leading zeros: "01" is json-glib's to refuse */
+        if (*p == '0' && g_ascii_isdigit (p[1]))
+          return -1;
+        for (; g_ascii_isdigit (*p); p++, digits++)
+          value = value * 10 + (*p - '0');
+        if (digits == 0 || digits > 9 || n >= max)
+          return -1;
+        values[n++] = negative ? -value : value;
+        SKIP_SPACE ();
+        if (*p == ']')
+          break;
+        if (*p++ != ',')
+          return -1;
+        SKIP_SPACE ();
+      }
+  p++;
+  SKIP_SPACE ();
+#undef SKIP_SPACE
+  return *p == '\0' ? (int) n : -1;
 }
 
 /* Reads a screen order: %TRUE when @order_json holds @n indexes below @n, written to @order. */

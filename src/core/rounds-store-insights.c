@@ -1,9 +1,9 @@
 /* rounds-store-insights.c: what the insights read from the store
  *
- * The judgements come from rounds_store_list_current_judgements() and the verdicts from
- * the verdicts' own reader, so preference, ranking, scores and shown order are parsed in
- * one place; this file adds what those leave out: each item's specialty, language and length,
- * each response's model, and the dataset's reading-time setting.
+ * The judgements come from a lean reader of their own that makes the same RoundsJudgement
+ * as rounds_store_list_current_judgements() (_rounds_store_judgement_from_columns), and the
+ * verdicts from the verdicts' own reader; this file adds each item's specialty, language and
+ * length, each response's model, and the dataset's reading-time setting.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -30,6 +30,8 @@ insight_item_free (gpointer data)
 {
   RoundsInsightItem *item = data;
 
+  if (item == NULL)
+    return;
   g_free (item->key);
   g_free (item->specialty);
   g_free (item->language);
@@ -48,6 +50,7 @@ _rounds_insight_data_free (RoundsInsightData *data)
   g_clear_pointer (&data->items, g_ptr_array_unref);
   g_clear_pointer (&data->models, g_ptr_array_unref);
   g_free (data->reading_seconds);
+  g_clear_pointer (&data->arena, _rounds_arena_free);
   g_free (data);
 }
 
@@ -74,6 +77,102 @@ reading_seconds (RoundsDataset *dataset)
   return json_node_get_double (member);
 }
 
+/* For g_ptr_array_sort() of an item's judgements: by annotator, as the store's reader
+ * (rounds_store_list_current_judgements) orders them. */
+static int
+compare_annotators (gconstpointer a,
+                    gconstpointer b)
+{
+  return g_strcmp0 ((*(RoundsJudgement * const *) a)->annotator,
+                    (*(RoundsJudgement * const *) b)->annotator);
+}
+
+/* @dataset_id's current submitted judgements into the items of @by_id (an item's id → its
+ * RoundsInsightItem), each item's sorted by annotator. A lean reader of its own beside
+ * rounds_store_list_current_judgements(), for a million rows: no ORDER BY (the items are in
+ * dataset order already), no item columns on every row, the columns looked up once and the
+ * integer arrays parsed by hand (_rounds_store_judgement_from_columns); the same judgements
+ * (tests/test-insights.c, "lean-reader"). */
+static gboolean
+read_judgements (RoundsStore    *store,
+                 RoundsDataset  *dataset,
+                 GHashTable     *by_id,
+                 RoundsArena    *arena,
+                 GError        **error)
+{
+  static const char sql[] =
+    "SELECT " _ROUNDS_ANNOTATION_COLUMNS ", a.item_id AS annotation_item"
+    " FROM items i"
+    " JOIN annotations a ON a.item_id = i.id AND a.is_current = 1 AND a.status = 'submitted'"
+    " LEFT JOIN annotators an ON an.id = a.annotator_id"
+    " WHERE i.dataset_id = ?1";
+  RoundsRubric *rubric = rounds_dataset_get_rubric (dataset);
+  g_autoptr(GPtrArray) scratch = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                 rounds_judgement_free);
+  RoundsJudgementColumns columns;
+  RoundsInsightItem *item = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  guint n_criteria = rounds_rubric_get_n_criteria (rubric);
+  char **criteria = _rounds_arena_alloc (arena, sizeof (char *) * (n_criteria + 1));
+  sqlite3_stmt *stmt;
+  int item_column;
+  int rc;
+
+  /* The judgements share one copy of the criterion ids, which lives as long as they do. */
+  for (guint c = 0; c < n_criteria; c++)
+    {
+      const char *id = rounds_rubric_get_criterion (rubric, c)->id;
+
+      criteria[c] = memcpy (_rounds_arena_alloc (arena, strlen (id) + 1), id, strlen (id) + 1);
+    }
+  criteria[n_criteria] = NULL;
+
+  if (!(stmt = _rounds_store_prepare (store, sql, error)))
+    return FALSE;
+  _rounds_store_judgement_columns_init (&columns, stmt);
+  item_column = _rounds_sql_column (stmt, "annotation_item");
+  sqlite3_bind_int64 (stmt, 1, rounds_dataset_get_id (dataset));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 item_id = sqlite3_column_int64 (stmt, item_column);
+
+      /* An item's judgements mostly come together: its lookup is reused. */
+      if ((item == NULL || item->item_id != item_id) &&
+          !(item = g_hash_table_lookup (by_id, &item_id)))
+        continue;
+      /* One judgement to parse into per number of responses. */
+      if (scratch->len <= item->n_responses)
+        g_ptr_array_set_size (scratch, item->n_responses + 1);
+      if (scratch->pdata[item->n_responses] == NULL)
+        scratch->pdata[item->n_responses] = rounds_judgement_new (item->n_responses, rubric);
+      g_ptr_array_add (item->judgements,
+                       _rounds_store_judgement_from_columns (stmt, &columns,
+                                                             scratch->pdata[item->n_responses],
+                                                             arena, criteria));
+    }
+  if (!_rounds_store_step_end (store, stmt, rc, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      RoundsInsightItem *judged = value;
+
+      if (judged->judgements->len > 1)
+        g_ptr_array_sort (judged->judgements, compare_annotators);
+    }
+  return TRUE;
+}
+
+/* A response's model, kept until its item is known to stay. */
+typedef struct
+{
+  RoundsInsightItem *item;
+  guint              idx;
+  const char        *model;       /* in the names' table */
+} ResponseModel;
+
 /* One dataset's items into @data. */
 static gboolean
 read_dataset (RoundsStore        *store,
@@ -83,91 +182,136 @@ read_dataset (RoundsStore        *store,
               GError            **error)
 {
   static const char items_sql[] =
-    "SELECT i.id, i.specialty, i.language,"
-    " length (i.scenario) + (SELECT COALESCE (SUM (length (r.text)), 0) FROM responses r"
-    "  WHERE r.item_id = i.id) AS n_chars"
+    "SELECT i.id, i.key, i.specialty, i.language, length (i.scenario) AS n_chars"
     " FROM items i WHERE i.dataset_id = ?1 ORDER BY i.position, i.id";
-  static const char models_sql[] =
-    "SELECT r.item_id, r.idx, r.model FROM responses r JOIN items i ON i.id = r.item_id"
-    " WHERE i.dataset_id = ?1 AND r.model IS NOT NULL";
+  /* Every response once: the count, the length and the model of each item's. */
+  static const char responses_sql[] =
+    "SELECT r.item_id, r.idx, r.model, length (r.text) AS n_chars"
+    " FROM responses r JOIN items i ON i.id = r.item_id WHERE i.dataset_id = ?1";
   RoundsDataset *dataset = g_ptr_array_index (data->datasets, index);
   gint64 dataset_id = rounds_dataset_get_id (dataset);
-  g_autoptr(GPtrArray) judged = NULL;
   g_autoptr(GHashTable) verdicts = NULL;
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (insight_item_free);
+  g_autoptr(GArray) models = g_array_new (FALSE, FALSE, sizeof (ResponseModel));
+  int id_column, idx_column, model_column, chars_column;
   sqlite3_stmt *stmt;
-  guint next = 0;
   int rc;
 
-  if (!(judged = rounds_store_list_current_judgements (store, dataset_id, error)) ||
-      !(verdicts = _rounds_store_list_current_verdicts (store, dataset_id, error)) ||
+  if (!(verdicts = _rounds_store_list_current_verdicts (store, dataset_id, error)) ||
       !(stmt = _rounds_store_prepare (store, items_sql, error)))
     return FALSE;
 
-  /* The same order as the judgements' list, so the two are walked side by side. */
+  /* Every item, in dataset order. */
   sqlite3_bind_int64 (stmt, 1, dataset_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      RoundsItemJudgements *source;
-      RoundsInsightItem *item;
-      gint64 item_id = _rounds_sql_int64 (stmt, "id");
-      gpointer verdict_key = NULL, verdict = NULL;
+      RoundsInsightItem *item = g_new0 (RoundsInsightItem, 1);
 
-      g_assert (next < judged->len);
-      source = g_ptr_array_index (judged, next++);
-      g_assert (source->item_id == item_id);
-      g_hash_table_steal_extended (verdicts, &item_id, &verdict_key, &verdict);
-      g_free (verdict_key);
-      if (source->n_responses < 2 ||
-          (source->judgements->len == 0 && verdict == NULL))
-        {
-          g_clear_pointer ((RoundsVerdict **) &verdict, rounds_verdict_free);
-          continue;
-        }
-
-      item = g_new0 (RoundsInsightItem, 1);
-      item->item_id = item_id;
-      item->key = g_steal_pointer (&source->item_key);
+      item->item_id = _rounds_sql_int64 (stmt, "id");
+      item->key = _rounds_sql_dup (stmt, "key");
       item->dataset = index;
       item->specialty = _rounds_sql_dup (stmt, "specialty");
       item->language = _rounds_sql_dup (stmt, "language");
       item->n_chars = _rounds_sql_int64 (stmt, "n_chars");
-      item->n_responses = source->n_responses;
-      item->models = g_new (int, item->n_responses);
-      for (guint r = 0; r < item->n_responses; r++)
-        item->models[r] = -1;
       item->scale_k = rounds_dataset_get_scale_k (dataset);
-      item->judgements = g_steal_pointer (&source->judgements);
-      item->verdict = verdict;
-      g_ptr_array_add (data->items, item);
+      g_ptr_array_add (items, item);
       g_hash_table_insert (by_id, &item->item_id, item);
     }
   if (!_rounds_store_step_end (store, stmt, rc, error) ||
-      !(stmt = _rounds_store_prepare (store, models_sql, error)))
+      !(stmt = _rounds_store_prepare (store, responses_sql, error)))
     return FALSE;
 
+  id_column = _rounds_sql_column (stmt, "item_id");
+  idx_column = _rounds_sql_column (stmt, "idx");
+  model_column = _rounds_sql_column (stmt, "model");
+  chars_column = _rounds_sql_column (stmt, "n_chars");
   sqlite3_bind_int64 (stmt, 1, dataset_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      gint64 item_id = _rounds_sql_int64 (stmt, "item_id");
+      gint64 item_id = sqlite3_column_int64 (stmt, id_column);
       RoundsInsightItem *item = g_hash_table_lookup (by_id, &item_id);
-      const char *model = _rounds_sql_text (stmt, "model");
-      guint idx = (guint) _rounds_sql_int (stmt, "idx");
+      const char *model = (const char *) sqlite3_column_text (stmt, model_column);
+
+      if (item == NULL)
+        continue;
+      item->n_responses++;
+      item->n_chars += sqlite3_column_int64 (stmt, chars_column);
+      if (model != NULL)
+        {
+          ResponseModel response = { item, (guint) sqlite3_column_int (stmt, idx_column), NULL };
+
+          if (!(response.model = g_hash_table_lookup (names, model)))
+            {
+              char *name = g_strdup (model);
+
+              g_hash_table_insert (names, name, name);
+              response.model = name;
+            }
+          g_array_append_val (models, response);
+        }
+    }
+  if (!_rounds_store_step_end (store, stmt, rc, error))
+    return FALSE;
+
+  /* Those with two responses or more can have judgements. */
+  g_hash_table_remove_all (by_id);
+  for (guint i = 0; i < items->len; i++)
+    {
+      RoundsInsightItem *item = g_ptr_array_index (items, i);
+
+      if (item->n_responses < 2)
+        continue;
+      item->models = g_new (int, item->n_responses);
+      for (guint r = 0; r < item->n_responses; r++)
+        item->models[r] = -1;
+      /* in data->arena */
+      item->judgements = g_ptr_array_new ();
+      g_hash_table_insert (by_id, &item->item_id, item);
+    }
+  if (!read_judgements (store, dataset, by_id, data->arena, error))
+    return FALSE;
+
+  /* Those with a judgement or a verdict. */
+  g_hash_table_remove_all (by_id);
+  for (guint i = 0; i < items->len; i++)
+    {
+      RoundsInsightItem *item = g_ptr_array_index (items, i);
+      gpointer verdict_key = NULL, verdict = NULL;
+
+      if (item->n_responses < 2)
+        continue;
+      g_hash_table_steal_extended (verdicts, &item->item_id, &verdict_key, &verdict);
+      g_free (verdict_key);
+      if (item->judgements->len == 0 && verdict == NULL)
+        continue;
+      item->verdict = verdict;
+      g_ptr_array_add (data->items, g_steal_pointer (&items->pdata[i]));
+      g_hash_table_insert (by_id, &item->item_id, item);
+    }
+
+  /* Their models. */
+  for (guint m = 0; m < models->len; m++)
+    {
+      ResponseModel *response = &g_array_index (models, ResponseModel, m);
+      RoundsInsightItem *item = response->item;
       gpointer known;
 
-      if (item == NULL || idx >= item->n_responses)
+      if (g_hash_table_lookup (by_id, &item->item_id) != item ||
+          response->idx >= item->n_responses)
         continue;
-      if (!g_hash_table_lookup_extended (model_index, model, NULL, &known))
+      if (!g_hash_table_lookup_extended (model_index, response->model, NULL, &known))
         {
-          char *name = g_strdup (model);
+          char *name = g_strdup (response->model);
 
           known = GUINT_TO_POINTER (data->models->len);
           g_ptr_array_add (data->models, name);
           g_hash_table_insert (model_index, name, known);
         }
-      item->models[idx] = GPOINTER_TO_INT (known);
+      item->models[response->idx] = GPOINTER_TO_INT (known);
     }
-  return _rounds_store_step_end (store, stmt, rc, error);
+  return TRUE;
 }
 
 /* Renumbers the models so that they are in name order, whatever order they were met in. */
@@ -212,6 +356,7 @@ _rounds_store_read_insight_data (RoundsStore        *store,
     return NULL;
   data->items = g_ptr_array_new_with_free_func (insight_item_free);
   data->models = g_ptr_array_new_with_free_func (g_free);
+  data->arena = _rounds_arena_new ();
   data->reading_seconds = g_new (double, MAX (data->datasets->len, 1));
   if (data->datasets->len > 0)
     {

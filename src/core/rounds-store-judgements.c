@@ -53,6 +53,113 @@ _rounds_store_judgement_from_row (sqlite3_stmt *stmt,
   return j;
 }
 
+/**
+ * _rounds_store_judgement_columns_init:
+ *
+ * Looks up once where the columns of _ROUNDS_ANNOTATION_COLUMNS are in @stmt, for
+ * _rounds_store_judgement_from_columns().
+ */
+void
+_rounds_store_judgement_columns_init (RoundsJudgementColumns *columns,
+                                      sqlite3_stmt           *stmt)
+{
+  columns->edit_id = _rounds_sql_column (stmt, "edit_id");
+  columns->revision = _rounds_sql_column (stmt, "revision");
+  columns->status = _rounds_sql_column (stmt, "status");
+  columns->preference = _rounds_sql_column (stmt, "preference");
+  columns->ranking_json = _rounds_sql_column (stmt, "ranking_json");
+  columns->unacceptable = _rounds_sql_column (stmt, "unacceptable");
+  columns->scores_json = _rounds_sql_column (stmt, "scores_json");
+  columns->flags_json = _rounds_sql_column (stmt, "flags_json");
+  columns->notes_json = _rounds_sql_column (stmt, "notes_json");
+  columns->comment = _rounds_sql_column (stmt, "comment");
+  columns->skip_reason = _rounds_sql_column (stmt, "skip_reason");
+  columns->shown_order = _rounds_sql_column (stmt, "shown_order");
+  columns->time_spent_ms = _rounds_sql_column (stmt, "time_spent_ms");
+  columns->created_at = _rounds_sql_column (stmt, "created_at");
+  columns->user_name = _rounds_sql_column (stmt, "user_name");
+}
+
+/**
+ * _rounds_store_judgement_from_columns:
+ * @scratch: a judgement of rounds_judgement_new() for the item's number of responses and
+ *   rubric, whose arrays this overwrites; reuse it from row to row
+ * @arena: where the judgement goes
+ * @criteria: (nullable): as for _rounds_judgement_copy_packed()
+ *
+ * _rounds_store_judgement_from_row() for readers of many rows: the same judgement, with the
+ * columns where @columns found them, the integer arrays (ranking, shown order) read without
+ * json-glib when they are as the store writes them, and the whole in one block of @arena
+ * (_rounds_judgement_copy_packed(): it goes with the arena).
+ */
+RoundsJudgement *
+_rounds_store_judgement_from_columns (sqlite3_stmt                 *stmt,
+                                      const RoundsJudgementColumns *columns,
+                                      RoundsJudgement              *scratch,
+                                      RoundsArena                  *arena,
+                                      char                        **criteria)
+{
+  RoundsJudgement *j = scratch;
+  const char *ranking = (const char *) sqlite3_column_text (stmt, columns->ranking_json);
+  const char *order = (const char *) sqlite3_column_text (stmt, columns->shown_order);
+  RoundsJudgement *packed;
+  guint n_responses = j->n_responses;
+  int values[16];
+  int n;
+
+  /* As rounds_judgement_new() left it. */
+  for (guint r = 0; r < n_responses; r++)
+    {
+      j->ranks[r] = 0;
+      j->flags[r] = 0;
+      j->shown_order[r] = r;
+      g_clear_pointer (&j->notes[r], g_free);
+    }
+  for (guint i = 0; i < n_responses * j->n_criteria; i++)
+    j->scores[i] = -1;
+
+  j->revision = sqlite3_column_int (stmt, columns->revision);
+  if (!rounds_status_from_string ((const char *) sqlite3_column_text (stmt, columns->status),
+                                  &j->status))
+    j->status = ROUNDS_STATUS_SUBMITTED;
+  j->has_preference = sqlite3_column_type (stmt, columns->preference) != SQLITE_NULL;
+  j->preference = sqlite3_column_int (stmt, columns->preference);
+  j->unacceptable = sqlite3_column_int (stmt, columns->unacceptable) != 0;
+
+  /* What the fast path cannot read goes to json-glib, as in the shared reader. */
+  if (ranking != NULL && (n = _rounds_judgement_ints_from_json (ranking, values,
+                                                                G_N_ELEMENTS (values))) >= 0)
+    {
+      for (guint r = 0; r < MIN (n_responses, (guint) n); r++)
+        j->ranks[r] = values[r];
+      ranking = NULL;
+    }
+  if (order != NULL && (n = _rounds_judgement_ints_from_json (order, values,
+                                                              G_N_ELEMENTS (values))) >= 0)
+    {
+      if ((guint) n == n_responses)
+        for (guint r = 0; r < n_responses; r++)
+          j->shown_order[r] = (guint) values[r];
+      order = NULL;
+    }
+  _rounds_judgement_fill_from_json (j, ranking,
+                                    (const char *) sqlite3_column_text (stmt, columns->scores_json),
+                                    (const char *) sqlite3_column_text (stmt, columns->flags_json),
+                                    (const char *) sqlite3_column_text (stmt, columns->notes_json),
+                                    order);
+  j->time_spent_ms = sqlite3_column_int64 (stmt, columns->time_spent_ms);
+
+  /* The strings are the row's, for as long as the copy takes. */
+  j->comment = (char *) sqlite3_column_text (stmt, columns->comment);
+  j->skip_reason = (char *) sqlite3_column_text (stmt, columns->skip_reason);
+  j->edit_id = (char *) sqlite3_column_text (stmt, columns->edit_id);
+  j->created_at = (char *) sqlite3_column_text (stmt, columns->created_at);
+  j->annotator = (char *) sqlite3_column_text (stmt, columns->user_name);
+  packed = _rounds_judgement_copy_packed (j, arena, criteria);
+  j->comment = j->skip_reason = j->edit_id = j->created_at = j->annotator = NULL;
+  return packed;
+}
+
 /* Judgements -------------------------------------------------------------------------- */
 
 /**

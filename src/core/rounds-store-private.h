@@ -163,4 +163,20 @@ RoundsJudgement *_rounds_store_judgement_from_row (sqlite3_stmt     *stmt,
                                                    guint             n_responses,
                                                    RoundsRubric     *rubric);
 
+/* Where the columns of _ROUNDS_ANNOTATION_COLUMNS are in a statement. */
+typedef struct
+{
+  int edit_id, revision, status, preference, ranking_json, unacceptable, scores_json;
+  int flags_json, notes_json, comment, skip_reason, shown_order, time_spent_ms, created_at;
+  int user_name;
+} RoundsJudgementColumns;
+
+void             _rounds_store_judgement_columns_init (RoundsJudgementColumns       *columns,
+                                                       sqlite3_stmt                 *stmt);
+RoundsJudgement *_rounds_store_judgement_from_columns (sqlite3_stmt                 *stmt,
+                                                       const RoundsJudgementColumns *columns,
+                                                       RoundsJudgement              *scratch,
+                                                       RoundsArena                  *arena,
+                                                       char                        **criteria);
+
 G_END_DECLS

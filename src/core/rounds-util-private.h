@@ -19,4 +19,13 @@ char *_rounds_sha256_hex        (const char *data,
 char      *_rounds_json_builder_to_string (JsonBuilder *builder);
 JsonArray *_rounds_json_parse_array       (const char  *text);
 
+typedef struct _RoundsArena RoundsArena;
+
+RoundsArena *_rounds_arena_new   (void);
+void         _rounds_arena_free  (RoundsArena *arena);
+gpointer     _rounds_arena_alloc (RoundsArena *arena,
+                                  gsize        size);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsArena, _rounds_arena_free)
+
 G_END_DECLS

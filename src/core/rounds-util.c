@@ -8,6 +8,10 @@
 
 #include "rounds-util-private.h"
 
+#ifdef G_OS_UNIX
+#include <sys/mman.h>
+#endif
+
 /* UTC with milliseconds, "2026-11-24T09:30:00.123Z": sorts as text, and a person reads it. */
 char *
 _rounds_now_iso8601 (void)
@@ -86,4 +90,69 @@ _rounds_json_parse_array (const char *text)
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     return NULL;
   return json_array_ref (json_node_get_array (node));
+}
+
+/* Arenas ------------------------------------------------------------------------------ */
+
+#define ARENA_FIRST_BLOCK (64 * 1024)
+#define ARENA_LARGEST_BLOCK (8 * 1024 * 1024)
+#define ARENA_HUGE_PAGE (2 * 1024 * 1024)
+
+/* Many small blocks that live and die together: a million judgements for the insights.
+ * Blocks double from 64 KiB to 8 MiB; the large ones ask for huge pages where the system
+ * has them, since touching hundreds of MiB page by page is what costs the time then. */
+struct _RoundsArena
+{
+  GPtrArray *blocks;
+  char      *next;
+  gsize      left;
+  gsize      block_size;
+};
+
+RoundsArena *
+_rounds_arena_new (void)
+{
+  RoundsArena *arena = g_new0 (RoundsArena, 1);
+
+  arena->blocks = g_ptr_array_new_with_free_func (g_aligned_free);
+  arena->block_size = ARENA_FIRST_BLOCK;
+  return arena;
+}
+
+void
+_rounds_arena_free (RoundsArena *arena)
+{
+  if (arena == NULL)
+    return;
+  g_ptr_array_unref (arena->blocks);
+  g_free (arena);
+}
+
+/* @size bytes aligned for any pointer or number, freed with the arena. */
+gpointer
+_rounds_arena_alloc (RoundsArena *arena,
+                     gsize        size)
+{
+  gpointer memory;
+
+  size = (size + 15) & ~(gsize) 15;
+  if (size > arena->left)
+    {
+      gsize block = arena->block_size;
+
+      while (block < size)
+        block *= 2;
+      arena->next = g_aligned_alloc (1, block, MIN (block, ARENA_HUGE_PAGE));
+#ifdef MADV_HUGEPAGE
+      if (block >= ARENA_HUGE_PAGE)
+        madvise (arena->next, block, MADV_HUGEPAGE);
+#endif
+      g_ptr_array_add (arena->blocks, arena->next);
+      arena->left = block;
+      arena->block_size = MIN (block * 2, ARENA_LARGEST_BLOCK);
+    }
+  memory = arena->next;
+  arena->next += size;
+  arena->left -= size;
+  return memory;
 }

@@ -448,6 +448,7 @@ test_insights (Fixture       *fixture,
   g_auto(RoundsTestCliRun) json = { 0 };
   g_auto(RoundsTestCliRun) again = { 0 };
   g_auto(RoundsTestCliRun) other_seed = { 0 };
+  g_auto(RoundsTestCliRun) graded = { 0 };
   g_auto(RoundsTestCliRun) bad_seed = { 0 };
   g_auto(RoundsTestCliRun) bad_rounds = { 0 };
   g_auto(RoundsTestCliRun) missing = { 0 };
@@ -502,6 +503,15 @@ test_insights (Fixture       *fixture,
            "--seed", "4", "clinical-ethics-demo", NULL);
   g_assert_cmpint (other_seed.status, ==, 0);
   g_assert_cmpstr (other_seed.out, !=, json.out);
+
+  run_cli (fixture, &graded, "--db", fixture->db, "insights", "--json", "--graded",
+           "--bootstrap", "0", "--ridge", "0", NULL);
+  g_assert_cmpint (graded.status, ==, 0);
+  root = parse_object (parser, graded.out);
+  options = json_object_get_object_member (root, "options");
+  g_assert_true (json_object_get_boolean_member (options, "graded"));
+  g_assert_cmpfloat (json_object_get_double_member (options, "ridge"), ==, 0.0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "ratings")), ==, 4);
 
   run_cli (fixture, &bad_seed, "--db", fixture->db, "insights", "--seed", "soon", NULL);
   g_assert_cmpint (bad_seed.status, ==, 2);
