@@ -12,6 +12,7 @@
 #include "rounds-error.h"
 #include "rounds-event-private.h"
 #include "rounds-importer-private.h"
+#include "rounds-json-scan-private.h"
 
 /* Errors ---------------------------------------------------------------------------- */
 
@@ -49,6 +50,33 @@ _rounds_import_fail_with (RoundsImportRun  *run,
                run->display, run->line, field, cause->message);
   g_error_free (cause);
   return FALSE;
+}
+
+/* What json-glib would cut short or crash on: a NUL character and nesting deeper than
+ * ROUNDS_JSON_MAX_DEPTH, refused before @text is parsed. The error names @field, else the
+ * field on the line that holds the NUL. */
+gboolean
+_rounds_import_scan_json (RoundsImportRun  *run,
+                          const char       *text,
+                          gsize             length,
+                          const char       *field,
+                          GError          **error)
+{
+  g_autofree char *found = NULL;
+
+  switch (_rounds_json_scan (text, length, &found))
+    {
+    case ROUNDS_JSON_SCAN_NUL:
+      return _rounds_import_fail (run, error, field ? field : found,
+                                  _("contains a NUL character"));
+    case ROUNDS_JSON_SCAN_TOO_DEEP:
+      return _rounds_import_fail (run, error, field,
+                                  _("objects and arrays nested deeper than %d levels"),
+                                  ROUNDS_JSON_MAX_DEPTH);
+    case ROUNDS_JSON_SCAN_OK:
+    default:
+      return TRUE;
+    }
 }
 
 /* Member checks --------------------------------------------------------------------- */

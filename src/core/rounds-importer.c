@@ -123,6 +123,8 @@ import_json_record (RoundsImportRun  *run,
   JsonNode *type_node;
   const char *type;
 
+  if (!_rounds_import_scan_json (run, text, length, NULL, error))
+    return FALSE;
   /* The parser checks the encoding too; only when it refuses is the line scanned again,
    * to say where the bad byte is. */
   if (!json_parser_load_from_data (run->parser, text, length, &parse_error))
@@ -218,7 +220,8 @@ import_lines (RoundsImportRun   *run,
         }
       for (p = text; g_ascii_isspace (*p); p++)
         ;
-      if (*p == '\0' || *p == '#')
+      /* A NUL byte does not end a line: such a line is refused, not skipped as blank. */
+      if (p == text + length || *p == '#')
         continue;
 
       run->result.n_records++;
