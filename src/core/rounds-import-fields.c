@@ -67,6 +67,14 @@ _rounds_import_scan_json (RoundsImportRun  *run,
   switch (_rounds_json_scan (text, length, &found))
     {
     case ROUNDS_JSON_SCAN_NUL:
+      /* The scan runs before the encoding is checked: the name may be bad UTF-8. */
+      if (found != NULL && !g_utf8_validate (found, -1, NULL))
+        {
+          char *valid = g_utf8_make_valid (found, -1);
+
+          g_free (found);
+          found = valid;
+        }
       return _rounds_import_fail (run, error, field ? field : found,
                                   _("contains a NUL character"));
     case ROUNDS_JSON_SCAN_TOO_DEEP:

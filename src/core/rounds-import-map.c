@@ -372,6 +372,14 @@ _rounds_import_csv_rows (RoundsImportRun   *run,
         }
       return _rounds_import_fail (run, error, NULL, _("the file is empty: expected a header row"));
     }
+  /* Column names go into messages; a bad one would make the message bad too. */
+  for (guint i = 0; i < run->csv_header->len; i++)
+    if (!g_utf8_validate (g_ptr_array_index (run->csv_header, i), -1, NULL))
+      {
+        g_autofree char *column = g_strdup_printf ("%u", i + 1);
+
+        return _rounds_import_fail (run, error, column, _("not valid UTF-8 text"));
+      }
 
   for (;;)
     {

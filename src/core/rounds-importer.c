@@ -320,10 +320,13 @@ import_file (RoundsImporter      *self,
     goto out;
   info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable,
                                          NULL);
-  data = g_data_input_stream_new (G_INPUT_STREAM (stream));
-  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (data), 256 * 1024);
   run.seekable = G_SEEKABLE (stream);
   run.size = info ? g_file_info_get_size (info) : 0;
+  /* Large reads for a large file; a small one needs no more than its size (a longer line
+   * grows the buffer). */
+  data = g_data_input_stream_new (G_INPUT_STREAM (stream));
+  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (data),
+                                           CLAMP (run.size + 1, 4096, 256 * 1024));
 
   /* One transaction per file. Durability of an import is that of a re-run, so it may
    * skip the per-commit sync that a judgement gets. */
