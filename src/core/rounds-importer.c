@@ -129,14 +129,17 @@ import_json_record (RoundsImportRun  *run,
    * to say where the bad byte is. */
   if (!json_parser_load_from_data (run->parser, text, length, &parse_error))
     {
+      g_autofree char *reason = NULL;
       const char *bad = NULL;
 
       if (!g_utf8_validate (text, length, &bad))
         return _rounds_import_fail (run, error, NULL,
                                     _("not valid UTF-8 text (at byte %ld of the line)"),
                                     (long) (bad - text) + 1);
-      return _rounds_import_fail (run, error, NULL, _("not valid JSON: %s"),
-                                  json_error_without_place (parse_error->message));
+      /* json-glib quotes the text it stopped at, cut at a byte count: it may end in half
+       * a character. */
+      reason = g_utf8_make_valid (json_error_without_place (parse_error->message), -1);
+      return _rounds_import_fail (run, error, NULL, _("not valid JSON: %s"), reason);
     }
   root = json_parser_get_root (run->parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
