@@ -178,6 +178,147 @@ test_bad_input (Fixture       *fixture,
     }
 }
 
+/* What json-glib would cut short or crash on, refused with the file, line and field, exit 3,
+ * and the database as it was. Contents are given with their size: some hold NUL bytes. */
+typedef struct
+{
+  const char *name;
+  const char *contents;
+  gsize       size;
+  const char *maps[4];
+  const char *message;   /* what stderr must say, after the file name */
+} Refusal;
+
+#define REFUSAL(name, contents, ...) { name, contents, sizeof contents - 1, __VA_ARGS__ }
+
+static const Refusal refusals[] = {
+  REFUSAL ("nul-escape.jsonl",
+           "{\"id\": \"n1\", \"dataset\": \"ethics\", \"scenario\": \"s\", \"responses\": "
+           "[{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
+           "{\"id\": \"n2\", \"dataset\": \"ethics\", \"scenario\": \"s\", \"responses\": "
+           "[{\"text\": \"a\"}, {\"text\": \"b\\u0000 hidden\"}]}\n",
+           { NULL }, ":2: field “responses[1].text”: contains a NUL character"),
+  REFUSAL ("nul-raw.jsonl",
+           "{\"id\": \"n1\", \"dataset\": \"ethics\", \"scenario\": \"s\0t\", \"responses\": "
+           "[{\"text\": \"a\"}, {\"text\": \"b\"}]}\n",
+           { NULL }, ":1: field “scenario”: contains a NUL character"),
+  REFUSAL ("nul-start.jsonl", "\0{\"id\": \"n1\"}\n",
+           { NULL }, ":1: contains a NUL character"),
+  REFUSAL ("nul-trl.jsonl",
+           "{\"prompt\": \"p\", \"chosen\": \"yes\\u0000no\", \"rejected\": \"no\"}\n",
+           { NULL }, ":1: field “chosen”: contains a NUL character"),
+  REFUSAL ("nul-judgement.jsonl",
+           "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", "
+           "\"annotator\": \"dr-lin\", \"preference\": -1, \"comment\": \"fine\\u0000\"}\n",
+           { NULL }, ":1: field “comment”: contains a NUL character"),
+  REFUSAL ("nul-field.csv",
+           "question,answer_1,answer_2\n"
+           "q1,a,b\n"
+           "q2,a,b\0c\n",
+           { "--map", "scenario=question", "--map", "responses=answer_1,answer_2" },
+           ":3: field “answer_2”: contains a NUL character"),
+  REFUSAL ("nul-header.csv",
+           "question,answer\0_1,answer_2\n"
+           "q1,a,b\n",
+           { "--map", "scenario=question", "--map", "responses=answer_1,answer_2" },
+           ":1: field “2”: contains a NUL character"),
+};
+
+/* The nesting limit that the README documents. */
+#define JSON_MAX_DEPTH 512
+
+/* An item line whose metadata nests arrays until the line is @depth levels deep. A line
+ * nested 100 000 deep overflowed json-glib's parser; now it is refused before parsing. */
+static char *
+deep_line (guint depth)
+{
+  GString *line = g_string_new ("{\"id\": \"d1\", \"dataset\": \"ethics\", \"scenario\": \"s\", "
+                                "\"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}], "
+                                "\"metadata\": {\"n\": ");
+
+  for (guint i = 2; i < depth; i++)
+    g_string_append_c (line, '[');
+  for (guint i = 2; i < depth; i++)
+    g_string_append_c (line, ']');
+  g_string_append (line, "}}\n");
+  return g_string_free (line, FALSE);
+}
+
+static void
+assert_refused (Fixture           *fixture,
+                const char        *name,
+                const char        *contents,
+                gsize              size,
+                const char * const maps[4],
+                const char        *message)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autofree char *expected = g_strconcat (name, message, NULL);
+  g_autofree char *before = rounds_test_db_dump (fixture->db);
+  g_autofree char *after = NULL;
+  g_auto(RoundsTestCliRun) run = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *args[5] = { NULL };
+  guint n = 0;
+
+  g_file_set_contents (path, contents, size, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4 && maps[i] != NULL; i++)
+    args[n++] = maps[i];
+  args[n] = name;
+  run_cli (fixture, &run, "--db", fixture->db, "import",
+           args[0], args[1], args[2], args[3], args[4], NULL);
+  g_test_message ("%s: %s", name, run.err);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, expected));
+  after = rounds_test_db_dump (fixture->db);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_refusals (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static const char * const no_maps[4] = { NULL };
+  static const char * const metadata_maps[4] = {
+    "--map", "scenario=question", "--map", "metadata.extra=extra"
+  };
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) limit = { 0 };
+  g_autofree char *deep = deep_line (100000);
+  g_autofree char *deep_file = g_strconcat ("# a comment\n", deep, NULL);
+  g_autofree char *at_limit = deep_line (JSON_MAX_DEPTH);
+  g_autofree char *over_limit = deep_line (JSON_MAX_DEPTH + 1);
+  g_autofree char *deep_csv = NULL;
+  g_autofree char *deep_message = g_strdup_printf (":2: objects and arrays nested deeper than "
+                                                   "%d levels", JSON_MAX_DEPTH);
+  g_autofree char *deep_metadata = g_strdup_printf (":2: field “extra”: objects and arrays "
+                                                    "nested deeper than %d levels",
+                                                    JSON_MAX_DEPTH);
+
+  run_cli (fixture, &import, "--db", fixture->db, "import", "items.jsonl", NULL);
+  g_assert_cmpint (import.status, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    assert_refused (fixture, refusals[i].name, refusals[i].contents, refusals[i].size,
+                    refusals[i].maps, refusals[i].message);
+
+  assert_refused (fixture, "deep.jsonl", deep_file, strlen (deep_file), no_maps, deep_message);
+  assert_refused (fixture, "over.jsonl", over_limit, strlen (over_limit), no_maps,
+                  ":1: objects and arrays nested deeper");
+  /* The CSV value that a metadata map parses as JSON is held to the same limit. */
+  deep_csv = g_strdup_printf ("question,answer_1,answer_2,extra\nq1,a,b,%s\n",
+                              strstr (deep, "[["));
+  assert_refused (fixture, "deep-metadata.csv", deep_csv, strlen (deep_csv), metadata_maps,
+                  deep_metadata);
+
+  /* At the limit, the line imports. */
+  write_file (fixture, "limit.jsonl", at_limit);
+  run_cli (fixture, &limit, "--db", fixture->db, "import", "limit.jsonl", NULL);
+  g_assert_cmpint (limit.status, ==, 0);
+  g_assert_cmpint (count_rows (fixture, "items"), ==, 3);
+}
+
 /* Files are imported in order, each in its own transaction; the first refused one stops. */
 static void
 test_several_files (Fixture       *fixture,
@@ -476,6 +617,7 @@ main (int    argc,
   ADD ("/rounds/cli/help", test_help);
   ADD ("/rounds/cli/db-anywhere", test_db_anywhere);
   ADD ("/rounds/cli/bad-input", test_bad_input);
+  ADD ("/rounds/cli/refusals", test_refusals);
   ADD ("/rounds/cli/several-files", test_several_files);
   ADD ("/rounds/cli/conflict-and-update", test_conflict_and_update);
   ADD ("/rounds/cli/mapped-csv", test_mapped_csv);
