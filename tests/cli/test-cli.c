@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <math.h>
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -535,6 +537,83 @@ test_agreement (Fixture       *fixture,
                                                                         "pairs")), ==, 3);
 }
 
+/* Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: four
+ * observers, twelve units, values 1 to 5 (0: missing), as tests/test-agreement.c has them.
+ * Here they go in as judgement lines, each value v as the preference v - 3 on the 5-point
+ * scale (alpha is unchanged by a shift), and come out of `agreement --json`. */
+static const int krippendorff_2011[4][12] = {
+  { 1, 2, 3, 3, 2, 1, 4, 1, 2, 0, 0, 0 },
+  { 1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 0, 3 },
+  { 0, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 0 },
+  { 1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 0 },
+};
+
+static void
+test_agreement_published (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const struct { const char *member; double published; double exact; } alphas[] = {
+    { "preference_nominal",  0.743, 0.743421052631579 },
+    { "preference_ordinal",  0.815, 0.8153875037548813 },
+    { "preference_interval", 0.849, 0.8491071428571428 },
+  };
+  g_autoptr(GString) lines = g_string_new ("{\"type\": \"dataset\", \"id\": \"k2011\", "
+                                           "\"scale\": 5, \"overlap\": 4}\n");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) json = { 0 };
+  g_auto(RoundsTestCliRun) text = { 0 };
+  JsonObject *agreement;
+
+  for (guint unit = 0; unit < 12; unit++)
+    g_string_append_printf (lines, "{\"id\": \"u%u\", \"scenario\": \"Unit %u\", \"responses\": "
+                            "[{\"text\": \"a\"}, {\"text\": \"b\"}]}\n", unit + 1, unit + 1);
+  for (guint observer = 0; observer < 4; observer++)
+    for (guint unit = 0; unit < 12; unit++)
+      if (krippendorff_2011[observer][unit] != 0)
+        g_string_append_printf (lines, "{\"type\": \"judgement\", \"dataset\": \"k2011\", "
+                                "\"item\": \"u%u\", \"annotator\": \"observer-%c\", "
+                                "\"preference\": %d}\n",
+                                unit + 1, 'a' + observer, krippendorff_2011[observer][unit] - 3);
+  write_file (fixture, "k2011.jsonl", lines->str);
+
+  run_cli (fixture, &import, "--db", fixture->db, "import", "k2011.jsonl", NULL);
+  g_assert_cmpint (import.status, ==, 0);
+  g_assert_nonnull (strstr (import.out, "judgements 41 added"));
+
+  run_cli (fixture, &json, "--db", fixture->db, "agreement", "--json", "k2011", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  json_parser_load_from_data (parser, json.out, -1, &error);
+  g_assert_no_error (error);
+  agreement = json_object_get_object_member (
+    json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                    "datasets"), 0),
+    "agreement");
+  for (guint i = 0; i < G_N_ELEMENTS (alphas); i++)
+    {
+      JsonObject *measure = json_object_get_object_member (agreement, alphas[i].member);
+      double alpha = json_object_get_double_member (measure, "alpha");
+
+      g_test_message ("%s: %.6f", alphas[i].member, alpha);
+      g_assert_cmpstr (json_object_get_string_member (measure, "status"), ==, "ok");
+      /* Unit 12 has one value: 11 items, 40 pairable values. */
+      g_assert_cmpint (json_object_get_int_member (measure, "items"), ==, 11);
+      g_assert_cmpint (json_object_get_int_member (measure, "pairable_values"), ==, 40);
+      g_assert_cmpfloat_with_epsilon (round (alpha * 1000) / 1000, alphas[i].published, 1e-9);
+      g_assert_cmpfloat_with_epsilon (alpha, alphas[i].exact, 1e-9);
+    }
+
+  /* The text names the headline and says why. */
+  run_cli (fixture, &text, "--db", fixture->db, "agreement", "k2011", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "preference (ordinal α, headline)       0.815"));
+  g_assert_nonnull (strstr (text.out, "preference (nominal α)                 0.743"));
+  g_assert_nonnull (strstr (text.out, "preference (interval α)                0.849"));
+  g_assert_nonnull (strstr (text.out, "The headline for the preference is ordinal α"));
+}
+
 static void
 test_bad_database (Fixture       *fixture,
                    gconstpointer  data)
@@ -625,6 +704,7 @@ main (int    argc,
   ADD ("/rounds/cli/stats-json", test_stats_json);
   ADD ("/rounds/cli/demo-dataset", test_demo_dataset);
   ADD ("/rounds/cli/agreement", test_agreement);
+  ADD ("/rounds/cli/agreement-published", test_agreement_published);
   ADD ("/rounds/cli/bad-database", test_bad_database);
   ADD ("/rounds/cli/export", test_export);
 #undef ADD
