@@ -487,6 +487,22 @@ test_demo_dataset (Fixture       *fixture,
   g_assert_nonnull (strstr (again.out, "judgements 0 added"));
 }
 
+/* The agreement object of the first dataset in what `agreement --json` printed. */
+static JsonObject *
+first_agreement (JsonParser *parser,
+                 const char *out)
+{
+  g_autoptr(GError) error = NULL;
+  JsonArray *datasets;
+
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  datasets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "datasets");
+  return json_object_get_object_member (json_array_get_object_element (datasets, 0),
+                                        "agreement");
+}
+
 /* Agreement over the demo: 18 items judged by three clinicians, 14 of them pairs. */
 static void
 test_agreement (Fixture       *fixture,
@@ -497,11 +513,9 @@ test_agreement (Fixture       *fixture,
   g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
                                                   "rounds-demo-judgements.jsonl", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
   g_auto(RoundsTestCliRun) import = { 0 };
   g_auto(RoundsTestCliRun) text = { 0 };
   g_auto(RoundsTestCliRun) json = { 0 };
-  JsonArray *datasets;
   JsonObject *agreement;
   JsonObject *preference;
 
@@ -517,12 +531,7 @@ test_agreement (Fixture       *fixture,
   run_cli (fixture, &json, "--db", fixture->db, "agreement", "--json",
            "clinical-ethics-demo", NULL);
   g_assert_cmpint (json.status, ==, 0);
-  json_parser_load_from_data (parser, json.out, -1, &error);
-  g_assert_no_error (error);
-  datasets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
-                                           "datasets");
-  agreement = json_object_get_object_member (json_array_get_object_element (datasets, 0),
-                                             "agreement");
+  agreement = first_agreement (parser, json.out);
   g_assert_cmpint (json_object_get_int_member (agreement, "items"), ==, 18);
   g_assert_cmpint (json_object_get_int_member (agreement, "annotators"), ==, 3);
   preference = json_object_get_object_member (agreement, "preference_ordinal");
@@ -560,7 +569,6 @@ test_agreement_published (Fixture       *fixture,
   g_autoptr(GString) lines = g_string_new ("{\"type\": \"dataset\", \"id\": \"k2011\", "
                                            "\"scale\": 5, \"overlap\": 4}\n");
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
   g_auto(RoundsTestCliRun) import = { 0 };
   g_auto(RoundsTestCliRun) json = { 0 };
   g_auto(RoundsTestCliRun) text = { 0 };
@@ -584,13 +592,7 @@ test_agreement_published (Fixture       *fixture,
 
   run_cli (fixture, &json, "--db", fixture->db, "agreement", "--json", "k2011", NULL);
   g_assert_cmpint (json.status, ==, 0);
-  json_parser_load_from_data (parser, json.out, -1, &error);
-  g_assert_no_error (error);
-  agreement = json_object_get_object_member (
-    json_array_get_object_element (
-      json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
-                                    "datasets"), 0),
-    "agreement");
+  agreement = first_agreement (parser, json.out);
   for (guint i = 0; i < G_N_ELEMENTS (alphas); i++)
     {
       JsonObject *measure = json_object_get_object_member (agreement, alphas[i].member);

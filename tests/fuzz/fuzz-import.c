@@ -6,6 +6,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "rounds-fuzz.h"
@@ -33,20 +35,7 @@ static const struct
 };
 
 static RoundsStore *store;
-static char *dir;
 static guint runs;
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  g_autoptr(GError) error = NULL;
-
-  rounds_fuzz_init ();
-  dir = g_dir_make_tmp ("rounds-fuzz-import-XXXXXX", &error);
-  g_assert_no_error (error);
-  return 0;
-}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
@@ -55,7 +44,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(RoundsImporter) importer = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
-  g_autofree char *name = NULL;
   g_autofree char *path = NULL;
   guint layout;
   FILE *out;
@@ -72,8 +60,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert_no_error (error);
     }
 
-  name = g_strconcat ("input", layouts[layout].extension, NULL);
-  path = g_build_filename (dir, name, NULL);
+  /* The layout goes by the file's extension; the file is gone when the run is. */
+  path = g_strdup_printf ("%s/rounds-fuzz-import-%d%s", g_get_tmp_dir (), (int) getpid (),
+                          layouts[layout].extension);
   out = fopen (path, "wb");
   g_assert_nonnull (out);
   g_assert_cmpuint (fwrite (data + 1, 1, size - 1, out), ==, size - 1);

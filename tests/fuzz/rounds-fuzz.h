@@ -11,16 +11,11 @@
 
 G_BEGIN_DECLS
 
+/* rounds-fuzz.c: the same for every target */
 int  LLVMFuzzerInitialize   (int            *argc,
                              char         ***argv);
+/* fuzz-TARGET.c */
 int  LLVMFuzzerTestOneInput (const uint8_t  *data,
                              size_t          size);
-
-/* A GLib critical or warning is a finding: make it abort, as a crash does. */
-static inline void
-rounds_fuzz_init (void)
-{
-  g_log_set_always_fatal (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-}
 
 G_END_DECLS
