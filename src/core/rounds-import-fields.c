@@ -52,9 +52,9 @@ _rounds_import_fail_with (RoundsImportRun  *run,
   return FALSE;
 }
 
-/* What json-glib would cut short or crash on: a NUL character and nesting deeper than
- * ROUNDS_JSON_MAX_DEPTH, refused before @text is parsed. The error names @field, else the
- * field on the line that holds the NUL. */
+/* What json-glib would cut short, garble or crash on: a NUL character, an unpaired
+ * surrogate and nesting deeper than ROUNDS_JSON_MAX_DEPTH, refused before @text is parsed.
+ * The error names @field, else the field on the line that holds the character. */
 gboolean
 _rounds_import_scan_json (RoundsImportRun  *run,
                           const char       *text,
@@ -63,10 +63,12 @@ _rounds_import_scan_json (RoundsImportRun  *run,
                           GError          **error)
 {
   g_autofree char *found = NULL;
+  RoundsJsonScan scan = _rounds_json_scan (text, length, &found);
 
-  switch (_rounds_json_scan (text, length, &found))
+  switch (scan)
     {
     case ROUNDS_JSON_SCAN_NUL:
+    case ROUNDS_JSON_SCAN_SURROGATE:
       /* The scan runs before the encoding is checked: the name may be bad UTF-8. */
       if (found != NULL && !g_utf8_validate (found, -1, NULL))
         {
@@ -75,8 +77,11 @@ _rounds_import_scan_json (RoundsImportRun  *run,
           g_free (found);
           found = valid;
         }
-      return _rounds_import_fail (run, error, field ? field : found,
-                                  _("contains a NUL character"));
+      return _rounds_import_fail (run, error, field ? field : found, "%s",
+                                  scan == ROUNDS_JSON_SCAN_NUL
+                                  ? _("contains a NUL character")
+                                  : _("not valid text: an escape from \\ud800 to \\udfff "
+                                      "without its other half"));
     case ROUNDS_JSON_SCAN_TOO_DEEP:
       return _rounds_import_fail (run, error, field,
                                   _("objects and arrays nested deeper than %d levels"),

@@ -1,9 +1,10 @@
 /* rounds-json-scan.c: what JSON text is checked for before json-glib parses it
  *
- * json-glib keeps strings as C strings, so "\u0000" cuts a text short without a word, and
- * its parser recurses once a nesting level, so a deep enough line overflows the stack. One
- * pass over the bytes, counting brackets outside strings, finds both before the parser
- * runs; for a NUL it names the field on the line, as the importer's errors do.
+ * json-glib keeps strings as C strings, so "\u0000" cuts a text short without a word; it
+ * turns an unpaired surrogate ("\ud800") into bytes that are not UTF-8; and its parser
+ * recurses once a nesting level, so a deep enough line overflows the stack. One pass over
+ * the bytes, counting brackets outside strings, finds all three before the parser runs, and
+ * names the field on the line, as the importer's errors do.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -52,14 +53,33 @@ frames_to_path (const Frame *frames,
   return g_string_free (path, FALSE);
 }
 
+/* The code point of the escape "\uXXXX" whose "u" is at @p, or -1. */
+static int
+escape_value (const char *p,
+              const char *end)
+{
+  int value = 0;
+
+  if (end - p < 5)
+    return -1;
+  for (guint i = 1; i <= 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
 /**
  * _rounds_json_scan:
  * @text: a JSON text of @length bytes, not necessarily valid
- * @field: (out) (optional): on %ROUNDS_JSON_SCAN_NUL, the path of the field it is in, or
- *   %NULL when it is outside every member
+ * @field: (out) (optional): on %ROUNDS_JSON_SCAN_NUL or %ROUNDS_JSON_SCAN_SURROGATE, the
+ *   path of the field it is in, or %NULL when it is outside every member
  *
- * Returns: whether @text is nested deeper than %ROUNDS_JSON_MAX_DEPTH or holds a NUL
- *   character (a raw byte, or "\u0000" in a string); else %ROUNDS_JSON_SCAN_OK
+ * Returns: what is wrong with @text, the first thing found; else %ROUNDS_JSON_SCAN_OK
  */
 RoundsJsonScan
 _rounds_json_scan (const char  *text,
@@ -69,6 +89,7 @@ _rounds_json_scan (const char  *text,
   Frame frames[ROUNDS_JSON_MAX_DEPTH];
   const char *end = text + length;
   const char *p = text;
+  RoundsJsonScan found = ROUNDS_JSON_SCAN_OK;
   guint depth = 0;
 
   if (field != NULL)
@@ -81,17 +102,27 @@ _rounds_json_scan (const char  *text,
       if (*p == '"')
         {
           const char *start = ++p;
-          gboolean nul = FALSE;
 
           for (; p < end && *p != '"'; p++)
             {
+              int value;
+
               if (*p == '\0')
-                nul = TRUE;
-              else if (*p == '\\' && p + 1 < end)
+                found = found ? found : ROUNDS_JSON_SCAN_NUL;
+              else if (*p == '\\' && p + 1 < end && *++p == 'u' &&
+                       (value = escape_value (p, end)) >= 0)
                 {
-                  p++;
-                  if (*p == 'u' && end - p >= 5 && memcmp (p + 1, "0000", 4) == 0)
-                    nul = TRUE;
+                  /* A high surrogate must have its low one next: json-glib turns a lone
+                   * one into bytes that are not UTF-8. */
+                  if (value >= 0xD800 && value <= 0xDBFF && end - p >= 11 &&
+                      p[5] == '\\' && p[6] == 'u' &&
+                      escape_value (p + 6, end) >= 0xDC00 && escape_value (p + 6, end) <= 0xDFFF)
+                    p += 6;
+                  else if (value >= 0xD800 && value <= 0xDFFF)
+                    found = found ? found : ROUNDS_JSON_SCAN_SURROGATE;
+                  else if (value == 0)
+                    found = found ? found : ROUNDS_JSON_SCAN_NUL;
+                  p += 4;
                 }
             }
           if (top != NULL && top->is_object && top->expect_key)
@@ -100,8 +131,8 @@ _rounds_json_scan (const char  *text,
               top->key_length = p - start;
               top->expect_key = FALSE;
             }
-          if (nul)
-            goto found_nul;
+          if (found)
+            goto found;
           if (p < end)
             p++;
           continue;
@@ -110,7 +141,8 @@ _rounds_json_scan (const char  *text,
       switch (*p)
         {
         case '\0':
-          goto found_nul;
+          found = ROUNDS_JSON_SCAN_NUL;
+          goto found;
         case '{':
         case '[':
           if (depth == ROUNDS_JSON_MAX_DEPTH)
@@ -138,8 +170,8 @@ _rounds_json_scan (const char  *text,
     }
   return ROUNDS_JSON_SCAN_OK;
 
-found_nul:
+found:
   if (field != NULL)
     *field = frames_to_path (frames, depth);
-  return ROUNDS_JSON_SCAN_NUL;
+  return found;
 }

@@ -213,6 +213,12 @@ static const Refusal refusals[] = {
            "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", "
            "\"annotator\": \"dr-lin\", \"preference\": -1, \"comment\": \"fine\\u0000\"}\n",
            { NULL }, ":1: field “comment”: contains a NUL character"),
+  /* json-glib turned a lone surrogate into bytes that are not UTF-8, and stored them. */
+  REFUSAL ("surrogate.jsonl",
+           "{\"id\": \"s1\", \"dataset\": \"ethics\", \"scenario\": \"s\", \"responses\": "
+           "[{\"text\": \"\\ud83d\\ude00 is a pair\"}, {\"text\": \"\\ud800 is not\"}]}\n",
+           { NULL }, ":1: field “responses[1].text”: not valid text: an escape from \\ud800 to "
+           "\\udfff without its other half"),
   REFUSAL ("nul-field.csv",
            "question,answer_1,answer_2\n"
            "q1,a,b\n"
