@@ -69,6 +69,7 @@ _rounds_import_scan_json (RoundsImportRun  *run,
     {
     case ROUNDS_JSON_SCAN_NUL:
     case ROUNDS_JSON_SCAN_SURROGATE:
+    case ROUNDS_JSON_SCAN_BAD_ESCAPE:
       /* The scan runs before the encoding is checked: the name may be bad UTF-8. */
       if (found != NULL && !g_utf8_validate (found, -1, NULL))
         {
@@ -80,8 +81,10 @@ _rounds_import_scan_json (RoundsImportRun  *run,
       return _rounds_import_fail (run, error, field ? field : found, "%s",
                                   scan == ROUNDS_JSON_SCAN_NUL
                                   ? _("contains a NUL character")
-                                  : _("not valid text: an escape from \\ud800 to \\udfff "
-                                      "without its other half"));
+                                  : scan == ROUNDS_JSON_SCAN_SURROGATE
+                                  ? _("not valid text: an escape from \\ud800 to \\udfff "
+                                      "without its other half")
+                                  : _("not valid JSON: “\\u” without four hex digits"));
     case ROUNDS_JSON_SCAN_TOO_DEEP:
       return _rounds_import_fail (run, error, field,
                                   _("objects and arrays nested deeper than %d levels"),

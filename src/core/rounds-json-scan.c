@@ -1,9 +1,10 @@
 /* rounds-json-scan.c: what JSON text is checked for before json-glib parses it
  *
  * json-glib keeps strings as C strings, so "\u0000" cuts a text short without a word; it
- * turns an unpaired surrogate ("\ud800") into bytes that are not UTF-8; and its parser
+ * turns an unpaired surrogate ("\ud800"), or "\u" without four hex digits, into bytes that
+ * are not UTF-8; and its parser
  * recurses once a nesting level, so a deep enough line overflows the stack. One pass over
- * the bytes, counting brackets outside strings, finds all three before the parser runs, and
+ * the bytes, counting brackets outside strings, finds them all before the parser runs, and
  * names the field on the line, as the importer's errors do.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -76,8 +77,8 @@ escape_value (const char *p,
 /**
  * _rounds_json_scan:
  * @text: a JSON text of @length bytes, not necessarily valid
- * @field: (out) (optional): on %ROUNDS_JSON_SCAN_NUL or %ROUNDS_JSON_SCAN_SURROGATE, the
- *   path of the field it is in, or %NULL when it is outside every member
+ * @field: (out) (optional): unless the text is too deep, the path of the field the fault is
+ *   in, or %NULL when it is outside every member
  *
  * Returns: what is wrong with @text, the first thing found; else %ROUNDS_JSON_SCAN_OK
  */
@@ -109,8 +110,11 @@ _rounds_json_scan (const char  *text,
 
               if (*p == '\0')
                 found = found ? found : ROUNDS_JSON_SCAN_NUL;
-              else if (*p == '\\' && p + 1 < end && *++p == 'u' &&
-                       (value = escape_value (p, end)) >= 0)
+              else if (*p != '\\' || p + 1 == end || *++p != 'u')
+                continue;   /* a byte, or an escape of one byte, stepped over */
+              else if ((value = escape_value (p, end)) < 0)
+                found = found ? found : ROUNDS_JSON_SCAN_BAD_ESCAPE;
+              else
                 {
                   /* A high surrogate must have its low one next: json-glib turns a lone
                    * one into bytes that are not UTF-8. */

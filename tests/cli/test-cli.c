@@ -219,6 +219,11 @@ static const Refusal refusals[] = {
            "[{\"text\": \"\\ud83d\\ude00 is a pair\"}, {\"text\": \"\\ud800 is not\"}]}\n",
            { NULL }, ":1: field “responses[1].text”: not valid text: an escape from \\ud800 to "
            "\\udfff without its other half"),
+  /* json-glib read "\u" followed by other than four hex digits as some character. */
+  REFUSAL ("bad-escape.jsonl",
+           "{\"id\": \"s1\", \"dataset\": \"ethics\", \"scenario\": \"\\u00e9 ok, \\ud8ve not\", "
+           "\"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n",
+           { NULL }, ":1: field “scenario”: not valid JSON: “\\u” without four hex digits"),
   REFUSAL ("nul-field.csv",
            "question,answer_1,answer_2\n"
            "q1,a,b\n"
