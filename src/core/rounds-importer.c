@@ -325,11 +325,12 @@ import_file (RoundsImporter      *self,
                                          NULL);
   run.seekable = G_SEEKABLE (stream);
   run.size = info ? g_file_info_get_size (info) : 0;
-  /* Large reads for a large file; a small one needs no more than its size (a longer line
-   * grows the buffer). */
+  /* Large reads for a large file or one of unknown size; a small one needs no more than
+   * its size (a longer line grows the buffer). */
   data = g_data_input_stream_new (G_INPUT_STREAM (stream));
   g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (data),
-                                           CLAMP (run.size + 1, 4096, 256 * 1024));
+                                           run.size > 0 ? CLAMP (run.size + 1, 4096, 256 * 1024)
+                                                        : 256 * 1024);
 
   /* One transaction per file. Durability of an import is that of a re-run, so it may
    * skip the per-commit sync that a judgement gets. */
