@@ -11,6 +11,8 @@ ROUNDS_BUILD_PACKAGES="meson ninja-build gcc pkg-config gettext itstool
 ROUNDS_RUN_PACKAGES="fonts-noto-cjk gnome-keyring dbus dbus-x11"
 ROUNDS_TEST_PACKAGES="xvfb xauth xdotool imagemagick python3 python3-jsonschema time
   poppler-utils"
+# Only build-aux/fuzz: libFuzzer comes with clang's runtime libraries.
+ROUNDS_FUZZ_PACKAGES="clang libclang-rt-14-dev"
 
 rounds_install_packages () {
   local missing=""

@@ -63,6 +63,10 @@ char        *rounds_test_db_query_text         (sqlite3         *db,
                                                 const char      *sql,
                                                 const char      *param);
 
+/* Every table of the database at @path, schema and rows, as text: two dumps are equal when
+ * nothing was written in between. */
+char        *rounds_test_db_dump               (const char      *path);
+
 /* A new temporary folder named after the test program, for a fixture to remove with
  * rounds_test_remove_tree () in its tear-down. */
 char        *rounds_test_make_dir              (void);

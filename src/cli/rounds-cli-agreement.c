@@ -66,6 +66,10 @@ rounds_cli_add_agreement_json (JsonBuilder                 *builder,
   rounds_cli_json_add_int (builder, "annotators", report->n_annotators);
   add_alpha (builder, "preference_ordinal",
              &report->preference.alpha, report->preference.n_items);
+  add_alpha (builder, "preference_nominal",
+             &report->preference_nominal.alpha, report->preference_nominal.n_items);
+  add_alpha (builder, "preference_interval",
+             &report->preference_interval.alpha, report->preference_interval.n_items);
   add_alpha (builder, "direction_nominal",
              &report->direction.alpha, report->direction.n_items);
   add_alpha (builder, "ranking_ordinal",
@@ -138,8 +142,12 @@ print_report (RoundsDataset               *dataset,
   g_print ("%s — %s\n", rounds_dataset_get_name (dataset), rounds_dataset_get_title (dataset));
   g_print (_("  %u items with judgements, %u judgements, %u annotators\n"),
            report->n_items, report->n_judgements, report->n_annotators);
-  print_measure (_("preference (ordinal α)"),
+  print_measure (_("preference (ordinal α, headline)"),
                  &report->preference.alpha, report->preference.n_items);
+  print_measure (_("preference (nominal α)"),
+                 &report->preference_nominal.alpha, report->preference_nominal.n_items);
+  print_measure (_("preference (interval α)"),
+                 &report->preference_interval.alpha, report->preference_interval.n_items);
   print_measure (_("direction A/tie/B (nominal α)"),
                  &report->direction.alpha, report->direction.n_items);
   print_measure (_("ranking (ordinal α)"),
@@ -181,7 +189,8 @@ rounds_cli_agreement (RoundsCli  *cli,
   const char *description =
     _("Alpha is ordinal on the preference scale and on rankings, nominal on the direction\n"
       "(A better, tie, B better) and interval on each rubric criterion; every figure comes with\n"
-      "the number of items behind it. Only items with two or more current submitted\n"
+      "the number of items behind it. The preference also gets nominal and interval alpha,\n"
+      "as other studies report them. Only items with two or more current submitted\n"
       "judgements count. “all agree” means alpha is undefined because every value is the "
       "same.");
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -223,5 +232,9 @@ rounds_cli_agreement (RoundsCli  *cli,
 
   if (as_json)
     rounds_cli_print_json (builder);
+  else if (datasets->len > 0)
+    g_print (_("\nThe headline for the preference is ordinal α: the scale’s points are ordered, "
+               "but “better”\nneed not be as far from “much better” as from “tie”. Nominal α "
+               "ignores the order;\ninterval α takes the steps as equal.\n"));
   return ROUNDS_CLI_EXIT_OK;
 }

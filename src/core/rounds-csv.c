@@ -40,8 +40,10 @@ _rounds_csv_reader_free (RoundsCsvReader *reader)
   g_free (reader);
 }
 
+/* A line without its line break; @end gets its end, so that a NUL byte in it is seen. */
 static char *
 read_line (RoundsCsvReader  *reader,
+           const char      **end,
            GCancellable     *cancellable,
            GError          **error)
 {
@@ -52,9 +54,13 @@ read_line (RoundsCsvReader  *reader,
     return NULL;
   reader->line++;
   if (length > 0 && text[length - 1] == '\r')
-    text[length - 1] = '\0';
+    text[--length] = '\0';
   if (reader->line == 1 && g_str_has_prefix (text, "\xEF\xBB\xBF"))
-    memmove (text, text + 3, strlen (text + 3) + 1);
+    {
+      length -= 3;
+      memmove (text, text + 3, length + 1);
+    }
+  *end = text + length;
   return text;
 }
 
@@ -82,16 +88,17 @@ _rounds_csv_reader_next (RoundsCsvReader  *reader,
   g_autoptr(GString) field = NULL;
   g_autofree char *text = NULL;
   gboolean quoted = FALSE;
+  const char *end = NULL;
   const char *p;
 
   reader->error_field = 0;
   do
     {
       g_clear_pointer (&text, g_free);
-      if (!(text = read_line (reader, cancellable, error)))
+      if (!(text = read_line (reader, &end, cancellable, error)))
         return NULL;
     }
-  while (*text == '\0');
+  while (end == text);
 
   *line = reader->line;
   fields = g_ptr_array_new_with_free_func (g_free);
@@ -100,13 +107,22 @@ _rounds_csv_reader_next (RoundsCsvReader  *reader,
 
   for (;;)
     {
-      if (*p == '\0')
+      if (p < end && *p == '\0')
+        {
+          /* A C string would end there and shift every field after it. */
+          reader->error_field = fields->len + 1;
+          *line = reader->line;
+          g_set_error_literal (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT,
+                               _("contains a NUL character"));
+          return NULL;
+        }
+      if (p == end)
         {
           if (!quoted)
             break;
           /* A quoted field goes on across the line break. */
           g_clear_pointer (&text, g_free);
-          if (!(text = read_line (reader, cancellable, error)))
+          if (!(text = read_line (reader, &end, cancellable, error)))
             {
               /* The message leaves the file, line and field to the caller. */
               if (error && *error == NULL)

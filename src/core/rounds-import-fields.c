@@ -12,6 +12,7 @@
 #include "rounds-error.h"
 #include "rounds-event-private.h"
 #include "rounds-importer-private.h"
+#include "rounds-json-scan-private.h"
 
 /* Errors ---------------------------------------------------------------------------- */
 
@@ -49,6 +50,49 @@ _rounds_import_fail_with (RoundsImportRun  *run,
                run->display, run->line, field, cause->message);
   g_error_free (cause);
   return FALSE;
+}
+
+/* What json-glib would cut short, garble or crash on: a NUL character, an unpaired
+ * surrogate and nesting deeper than ROUNDS_JSON_MAX_DEPTH, refused before @text is parsed.
+ * The error names @field, else the field on the line that holds the character. */
+gboolean
+_rounds_import_scan_json (RoundsImportRun  *run,
+                          const char       *text,
+                          gsize             length,
+                          const char       *field,
+                          GError          **error)
+{
+  g_autofree char *found = NULL;
+  RoundsJsonScan scan = _rounds_json_scan (text, length, &found);
+
+  switch (scan)
+    {
+    case ROUNDS_JSON_SCAN_NUL:
+    case ROUNDS_JSON_SCAN_SURROGATE:
+    case ROUNDS_JSON_SCAN_BAD_ESCAPE:
+      /* The scan runs before the encoding is checked: the name may be bad UTF-8. */
+      if (found != NULL && !g_utf8_validate (found, -1, NULL))
+        {
+          char *valid = g_utf8_make_valid (found, -1);
+
+          g_free (found);
+          found = valid;
+        }
+      return _rounds_import_fail (run, error, field ? field : found, "%s",
+                                  scan == ROUNDS_JSON_SCAN_NUL
+                                  ? _("contains a NUL character")
+                                  : scan == ROUNDS_JSON_SCAN_SURROGATE
+                                  ? _("not valid text: an escape from \\ud800 to \\udfff "
+                                      "without its other half")
+                                  : _("not valid JSON: “\\u” without four hex digits"));
+    case ROUNDS_JSON_SCAN_TOO_DEEP:
+      return _rounds_import_fail (run, error, field,
+                                  _("objects and arrays nested deeper than %d levels"),
+                                  ROUNDS_JSON_MAX_DEPTH);
+    case ROUNDS_JSON_SCAN_OK:
+    default:
+      return TRUE;
+    }
 }
 
 /* Member checks --------------------------------------------------------------------- */

@@ -539,7 +539,13 @@ _rounds_import_mapped_record (RoundsImportRun  *run,
         case TARGET_METADATA:
           if (values->len > 0)
             {
-              g_autoptr(JsonNode) parsed = json_from_string (g_ptr_array_index (values, 0), NULL);
+              const char *value = g_ptr_array_index (values, 0);
+              g_autoptr(JsonNode) parsed = NULL;
+
+              if (!_rounds_import_scan_json (run, value, strlen (value),
+                                             g_ptr_array_index (names, 0), error))
+                return FALSE;
+              parsed = json_from_string (value, NULL);
 
               json_builder_set_member_name (metadata, map->metadata_name);
               if (parsed != NULL && !JSON_NODE_HOLDS_VALUE (parsed))
@@ -736,7 +742,13 @@ _rounds_import_csv_rows (RoundsImportRun   *run,
         }
       run->line = MAX (run->line, 1);
       if (local_error)
-        return _rounds_import_fail (run, error, NULL, "%s", local_error->message);
+        {
+          /* The header has no names yet: its fields go by number. */
+          guint n = _rounds_csv_reader_get_error_field (reader);
+          g_autofree char *column = n > 0 ? g_strdup_printf ("%u", n) : NULL;
+
+          return _rounds_import_fail (run, error, column, "%s", local_error->message);
+        }
       return _rounds_import_fail (run, error, NULL,
                                   run->no_header ? _("the file is empty")
                                                  : _("the file is empty: expected a header row"));
@@ -749,6 +761,14 @@ _rounds_import_csv_rows (RoundsImportRun   *run,
     }
   else
     run->csv_header = g_steal_pointer (&first);
+  /* Column names go into messages; a bad one would make the message bad too. */
+  for (guint i = 0; i < run->csv_header->len; i++)
+    if (!g_utf8_validate (g_ptr_array_index (run->csv_header, i), -1, NULL))
+      {
+        g_autofree char *column = g_strdup_printf ("%u", i + 1);
+
+        return _rounds_import_fail (run, error, column, _("not valid UTF-8 text"));
+      }
   if (!check_columns (run, error))
     return FALSE;
   if (first != NULL)

@@ -100,6 +100,11 @@ gboolean  _rounds_import_fail_with         (RoundsImportRun      *run,
                                             GError              **error,
                                             const char           *field,
                                             GError               *cause);
+gboolean  _rounds_import_scan_json         (RoundsImportRun      *run,
+                                            const char           *text,
+                                            gsize                 length,
+                                            const char           *field,
+                                            GError              **error);
 /* What every member of a line must be, as rounds-event checks a judgement's or a verdict's
  * too; an error says what is wrong, translated, without naming the member. A string is
  * copied, and must not be blank if it is @required; a key (an id) may be an integer

@@ -124,18 +124,23 @@ import_json_record (RoundsImportRun  *run,
   JsonNode *type_node;
   const char *type;
 
+  if (!_rounds_import_scan_json (run, text, length, NULL, error))
+    return FALSE;
   /* The parser checks the encoding too; only when it refuses is the line scanned again,
    * to say where the bad byte is. */
   if (!json_parser_load_from_data (run->parser, text, length, &parse_error))
     {
+      g_autofree char *reason = NULL;
       const char *bad = NULL;
 
       if (!g_utf8_validate (text, length, &bad))
         return _rounds_import_fail (run, error, NULL,
                                     _("not valid UTF-8 text (at byte %ld of the line)"),
                                     (long) (bad - text) + 1);
-      return _rounds_import_fail (run, error, NULL, _("not valid JSON: %s"),
-                                  json_error_without_place (parse_error->message));
+      /* json-glib quotes the text it stopped at, cut at a byte count: it may end in half
+       * a character. */
+      reason = g_utf8_make_valid (json_error_without_place (parse_error->message), -1);
+      return _rounds_import_fail (run, error, NULL, _("not valid JSON: %s"), reason);
     }
   root = json_parser_get_root (run->parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -219,7 +224,8 @@ import_lines (RoundsImportRun   *run,
         }
       for (p = text; g_ascii_isspace (*p); p++)
         ;
-      if (*p == '\0' || *p == '#')
+      /* A NUL byte does not end a line: such a line is refused, not skipped as blank. */
+      if (p == text + length || *p == '#')
         continue;
 
       run->result.n_records++;
@@ -327,10 +333,14 @@ import_file (RoundsImporter      *self,
     goto out;
   info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable,
                                          NULL);
-  data = g_data_input_stream_new (G_INPUT_STREAM (stream));
-  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (data), 256 * 1024);
   run.seekable = G_SEEKABLE (stream);
   run.size = info ? g_file_info_get_size (info) : 0;
+  /* Large reads for a large file or one of unknown size; a small one needs no more than
+   * its size (a longer line grows the buffer). */
+  data = g_data_input_stream_new (G_INPUT_STREAM (stream));
+  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (data),
+                                           run.size > 0 ? CLAMP (run.size + 1, 4096, 256 * 1024)
+                                                        : 256 * 1024);
 
   /* One transaction per file. Durability of an import is that of a re-run, so it may
    * skip the per-commit sync that a judgement gets. */

@@ -118,7 +118,9 @@ typedef struct
  * RoundsAgreementReport:
  * @n_items: items with at least one submitted judgement
  * @preference: ordinal alpha on the preference scale, over two-response items (units are
- *   items)
+ *   items): the headline, since the scale's points are ordered but not evenly spaced
+ * @preference_nominal, @preference_interval: the same values as unordered categories and as
+ *   evenly spaced numbers, as other studies report them
  * @direction: nominal alpha on {first better, tie, second better}: two-response items by
  *   the sign of the preference (units are items) and ranked items by every pair of
  *   responses (units are (item, pair))
@@ -135,6 +137,8 @@ typedef struct
   guint                   n_judgements;
   guint                   n_annotators;
   RoundsAgreementMeasure  preference;
+  RoundsAgreementMeasure  preference_nominal;
+  RoundsAgreementMeasure  preference_interval;
   RoundsAgreementMeasure  direction;
   RoundsAgreementMeasure  ranking;
   GArray                 *criteria;

@@ -75,7 +75,8 @@ sign (int value)
  * @out: (out) (transfer full): the report
  *
  * Krippendorff's alpha for @dataset_id over the current submitted judgements: on the
- * preference scale (ordinal), on its direction (nominal), on rankings (ordinal), per
+ * preference scale (ordinal; nominal and interval too, for comparison with other studies),
+ * on its direction (nominal), on rankings (ordinal), per
  * rubric criterion (interval, a unit per response of an item), and per pair of annotators
  * (ordinal alpha and Cohen's linear and quadratic kappa on their common two-response
  * items). Each measure says how many items it rests on.
@@ -247,6 +248,10 @@ rounds_store_compute_agreement (RoundsStore             *self,
 
   if (!measure (preference, ROUNDS_METRIC_ORDINAL, n_preference_items, &report->preference,
                 error) ||
+      !measure (preference, ROUNDS_METRIC_NOMINAL, n_preference_items,
+                &report->preference_nominal, error) ||
+      !measure (preference, ROUNDS_METRIC_INTERVAL, n_preference_items,
+                &report->preference_interval, error) ||
       !measure (direction, ROUNDS_METRIC_NOMINAL, n_direction_items, &report->direction, error) ||
       !measure (ranking, ROUNDS_METRIC_ORDINAL, n_ranking_items, &report->ranking, error))
     return FALSE;

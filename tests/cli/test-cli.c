@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <math.h>
+
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -203,6 +205,158 @@ test_bad_input (Fixture       *fixture,
     }
 }
 
+/* What json-glib would cut short or crash on, refused with the file, line and field, exit 3,
+ * and the database as it was. Contents are given with their size: some hold NUL bytes. */
+typedef struct
+{
+  const char *name;
+  const char *contents;
+  gsize       size;
+  const char *maps[4];
+  const char *message;   /* what stderr must say, after the file name */
+} Refusal;
+
+#define REFUSAL(name, contents, ...) { name, contents, sizeof contents - 1, __VA_ARGS__ }
+
+static const Refusal refusals[] = {
+  REFUSAL ("nul-escape.jsonl",
+           "{\"id\": \"n1\", \"dataset\": \"ethics\", \"scenario\": \"s\", \"responses\": "
+           "[{\"text\": \"a\"}, {\"text\": \"b\"}]}\n"
+           "{\"id\": \"n2\", \"dataset\": \"ethics\", \"scenario\": \"s\", \"responses\": "
+           "[{\"text\": \"a\"}, {\"text\": \"b\\u0000 hidden\"}]}\n",
+           { NULL }, ":2: field “responses[1].text”: contains a NUL character"),
+  REFUSAL ("nul-raw.jsonl",
+           "{\"id\": \"n1\", \"dataset\": \"ethics\", \"scenario\": \"s\0t\", \"responses\": "
+           "[{\"text\": \"a\"}, {\"text\": \"b\"}]}\n",
+           { NULL }, ":1: field “scenario”: contains a NUL character"),
+  REFUSAL ("nul-start.jsonl", "\0{\"id\": \"n1\"}\n",
+           { NULL }, ":1: contains a NUL character"),
+  REFUSAL ("nul-trl.jsonl",
+           "{\"prompt\": \"p\", \"chosen\": \"yes\\u0000no\", \"rejected\": \"no\"}\n",
+           { NULL }, ":1: field “chosen”: contains a NUL character"),
+  REFUSAL ("nul-judgement.jsonl",
+           "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": \"c1\", "
+           "\"annotator\": \"dr-lin\", \"preference\": -1, \"comment\": \"fine\\u0000\"}\n",
+           { NULL }, ":1: field “comment”: contains a NUL character"),
+  /* json-glib turned a lone surrogate into bytes that are not UTF-8, and stored them. */
+  REFUSAL ("surrogate.jsonl",
+           "{\"id\": \"s1\", \"dataset\": \"ethics\", \"scenario\": \"s\", \"responses\": "
+           "[{\"text\": \"\\ud83d\\ude00 is a pair\"}, {\"text\": \"\\ud800 is not\"}]}\n",
+           { NULL }, ":1: field “responses[1].text”: not valid text: an escape from \\ud800 to "
+           "\\udfff without its other half"),
+  /* json-glib read "\u" followed by other than four hex digits as some character. */
+  REFUSAL ("bad-escape.jsonl",
+           "{\"id\": \"s1\", \"dataset\": \"ethics\", \"scenario\": \"\\u00e9 ok, \\ud8ve not\", "
+           "\"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n",
+           { NULL }, ":1: field “scenario”: not valid JSON: “\\u” without four hex digits"),
+  REFUSAL ("nul-field.csv",
+           "question,answer_1,answer_2\n"
+           "q1,a,b\n"
+           "q2,a,b\0c\n",
+           { "--map", "scenario=question", "--map", "responses=answer_1,answer_2" },
+           ":3: field “answer_2”: contains a NUL character"),
+  REFUSAL ("nul-header.csv",
+           "question,answer\0_1,answer_2\n"
+           "q1,a,b\n",
+           { "--map", "scenario=question", "--map", "responses=answer_1,answer_2" },
+           ":1: field “2”: contains a NUL character"),
+};
+
+/* The nesting limit that the README documents. */
+#define JSON_MAX_DEPTH 512
+
+/* An item line whose metadata nests arrays until the line is @depth levels deep. A line
+ * nested 100 000 deep overflowed json-glib's parser; now it is refused before parsing. */
+static char *
+deep_line (guint depth)
+{
+  GString *line = g_string_new ("{\"id\": \"d1\", \"dataset\": \"ethics\", \"scenario\": \"s\", "
+                                "\"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}], "
+                                "\"metadata\": {\"n\": ");
+
+  for (guint i = 2; i < depth; i++)
+    g_string_append_c (line, '[');
+  for (guint i = 2; i < depth; i++)
+    g_string_append_c (line, ']');
+  g_string_append (line, "}}\n");
+  return g_string_free (line, FALSE);
+}
+
+static void
+assert_refused (Fixture           *fixture,
+                const char        *name,
+                const char        *contents,
+                gsize              size,
+                const char * const maps[4],
+                const char        *message)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autofree char *expected = g_strconcat (name, message, NULL);
+  g_autofree char *before = rounds_test_db_dump (fixture->db);
+  g_autofree char *after = NULL;
+  g_auto(RoundsTestCliRun) run = { 0 };
+  g_autoptr(GError) error = NULL;
+  const char *args[5] = { NULL };
+  guint n = 0;
+
+  g_file_set_contents (path, contents, size, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4 && maps[i] != NULL; i++)
+    args[n++] = maps[i];
+  args[n] = name;
+  run_cli (fixture, &run, "--db", fixture->db, "import",
+           args[0], args[1], args[2], args[3], args[4], NULL);
+  g_test_message ("%s: %s", name, run.err);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, expected));
+  after = rounds_test_db_dump (fixture->db);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_refusals (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static const char * const no_maps[4] = { NULL };
+  static const char * const metadata_maps[4] = {
+    "--map", "scenario=question", "--map", "metadata.extra=extra"
+  };
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) limit = { 0 };
+  g_autofree char *deep = deep_line (100000);
+  g_autofree char *deep_file = g_strconcat ("# a comment\n", deep, NULL);
+  g_autofree char *at_limit = deep_line (JSON_MAX_DEPTH);
+  g_autofree char *over_limit = deep_line (JSON_MAX_DEPTH + 1);
+  g_autofree char *deep_csv = NULL;
+  g_autofree char *deep_message = g_strdup_printf (":2: objects and arrays nested deeper than "
+                                                   "%d levels", JSON_MAX_DEPTH);
+  g_autofree char *deep_metadata = g_strdup_printf (":2: field “extra”: objects and arrays "
+                                                    "nested deeper than %d levels",
+                                                    JSON_MAX_DEPTH);
+
+  run_cli (fixture, &import, "--db", fixture->db, "import", "items.jsonl", NULL);
+  g_assert_cmpint (import.status, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    assert_refused (fixture, refusals[i].name, refusals[i].contents, refusals[i].size,
+                    refusals[i].maps, refusals[i].message);
+
+  assert_refused (fixture, "deep.jsonl", deep_file, strlen (deep_file), no_maps, deep_message);
+  assert_refused (fixture, "over.jsonl", over_limit, strlen (over_limit), no_maps,
+                  ":1: objects and arrays nested deeper");
+  /* The CSV value that a metadata map parses as JSON is held to the same limit. */
+  deep_csv = g_strdup_printf ("question,answer_1,answer_2,extra\nq1,a,b,%s\n",
+                              strstr (deep, "[["));
+  assert_refused (fixture, "deep-metadata.csv", deep_csv, strlen (deep_csv), metadata_maps,
+                  deep_metadata);
+
+  /* At the limit, the line imports. */
+  write_file (fixture, "limit.jsonl", at_limit);
+  run_cli (fixture, &limit, "--db", fixture->db, "import", "limit.jsonl", NULL);
+  g_assert_cmpint (limit.status, ==, 0);
+  g_assert_cmpint (count_rows (fixture, "items"), ==, 3);
+}
+
 /* Files are imported in order, each in its own transaction; the first refused one stops. */
 static void
 test_several_files (Fixture       *fixture,
@@ -369,6 +523,22 @@ test_demo_dataset (Fixture       *fixture,
   g_assert_nonnull (strstr (again.out, "judgements 0 added"));
 }
 
+/* The agreement object of the first dataset in what `agreement --json` printed. */
+static JsonObject *
+first_agreement (JsonParser *parser,
+                 const char *out)
+{
+  g_autoptr(GError) error = NULL;
+  JsonArray *datasets;
+
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  datasets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "datasets");
+  return json_object_get_object_member (json_array_get_object_element (datasets, 0),
+                                        "agreement");
+}
+
 /* Agreement over the demo: 18 items judged by three clinicians, 14 of them pairs. */
 static void
 test_agreement (Fixture       *fixture,
@@ -379,11 +549,9 @@ test_agreement (Fixture       *fixture,
   g_autofree char *judgements = g_build_filename (g_getenv ("ROUNDS_SOURCE_DIR"), "data", "demo",
                                                   "rounds-demo-judgements.jsonl", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
   g_auto(RoundsTestCliRun) import = { 0 };
   g_auto(RoundsTestCliRun) text = { 0 };
   g_auto(RoundsTestCliRun) json = { 0 };
-  JsonArray *datasets;
   JsonObject *agreement;
   JsonObject *preference;
 
@@ -399,12 +567,7 @@ test_agreement (Fixture       *fixture,
   run_cli (fixture, &json, "--db", fixture->db, "agreement", "--json",
            "clinical-ethics-demo", NULL);
   g_assert_cmpint (json.status, ==, 0);
-  json_parser_load_from_data (parser, json.out, -1, &error);
-  g_assert_no_error (error);
-  datasets = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
-                                           "datasets");
-  agreement = json_object_get_object_member (json_array_get_object_element (datasets, 0),
-                                             "agreement");
+  agreement = first_agreement (parser, json.out);
   g_assert_cmpint (json_object_get_int_member (agreement, "items"), ==, 18);
   g_assert_cmpint (json_object_get_int_member (agreement, "annotators"), ==, 3);
   preference = json_object_get_object_member (agreement, "preference_ordinal");
@@ -540,6 +703,76 @@ test_insights (Fixture       *fixture,
   g_assert_true (json_node_is_null (json_object_get_member (
     json_array_get_object_element (json_object_get_array_member (root, "ratings"), 0),
     "lower")));
+}
+
+/* Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: four
+ * observers, twelve units, values 1 to 5 (0: missing), as tests/test-agreement.c has them.
+ * Here they go in as judgement lines, each value v as the preference v - 3 on the 5-point
+ * scale (alpha is unchanged by a shift), and come out of `agreement --json`. */
+static const int krippendorff_2011[4][12] = {
+  { 1, 2, 3, 3, 2, 1, 4, 1, 2, 0, 0, 0 },
+  { 1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 0, 3 },
+  { 0, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 0 },
+  { 1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 0 },
+};
+
+static void
+test_agreement_published (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const struct { const char *member; double published; double exact; } alphas[] = {
+    { "preference_nominal",  0.743, 0.743421052631579 },
+    { "preference_ordinal",  0.815, 0.8153875037548813 },
+    { "preference_interval", 0.849, 0.8491071428571428 },
+  };
+  g_autoptr(GString) lines = g_string_new ("{\"type\": \"dataset\", \"id\": \"k2011\", "
+                                           "\"scale\": 5, \"overlap\": 4}\n");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(RoundsTestCliRun) import = { 0 };
+  g_auto(RoundsTestCliRun) json = { 0 };
+  g_auto(RoundsTestCliRun) text = { 0 };
+  JsonObject *agreement;
+
+  for (guint unit = 0; unit < 12; unit++)
+    g_string_append_printf (lines, "{\"id\": \"u%u\", \"scenario\": \"Unit %u\", \"responses\": "
+                            "[{\"text\": \"a\"}, {\"text\": \"b\"}]}\n", unit + 1, unit + 1);
+  for (guint observer = 0; observer < 4; observer++)
+    for (guint unit = 0; unit < 12; unit++)
+      if (krippendorff_2011[observer][unit] != 0)
+        g_string_append_printf (lines, "{\"type\": \"judgement\", \"dataset\": \"k2011\", "
+                                "\"item\": \"u%u\", \"annotator\": \"observer-%c\", "
+                                "\"preference\": %d}\n",
+                                unit + 1, 'a' + observer, krippendorff_2011[observer][unit] - 3);
+  write_file (fixture, "k2011.jsonl", lines->str);
+
+  run_cli (fixture, &import, "--db", fixture->db, "import", "k2011.jsonl", NULL);
+  g_assert_cmpint (import.status, ==, 0);
+  g_assert_nonnull (strstr (import.out, "judgements 41 added"));
+
+  run_cli (fixture, &json, "--db", fixture->db, "agreement", "--json", "k2011", NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  agreement = first_agreement (parser, json.out);
+  for (guint i = 0; i < G_N_ELEMENTS (alphas); i++)
+    {
+      JsonObject *measure = json_object_get_object_member (agreement, alphas[i].member);
+      double alpha = json_object_get_double_member (measure, "alpha");
+
+      g_test_message ("%s: %.6f", alphas[i].member, alpha);
+      g_assert_cmpstr (json_object_get_string_member (measure, "status"), ==, "ok");
+      /* Unit 12 has one value: 11 items, 40 pairable values. */
+      g_assert_cmpint (json_object_get_int_member (measure, "items"), ==, 11);
+      g_assert_cmpint (json_object_get_int_member (measure, "pairable_values"), ==, 40);
+      g_assert_cmpfloat_with_epsilon (round (alpha * 1000) / 1000, alphas[i].published, 1e-9);
+      g_assert_cmpfloat_with_epsilon (alpha, alphas[i].exact, 1e-9);
+    }
+
+  /* The text names the headline and says why. */
+  run_cli (fixture, &text, "--db", fixture->db, "agreement", "k2011", NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "preference (ordinal α, headline)       0.815"));
+  g_assert_nonnull (strstr (text.out, "preference (nominal α)                 0.743"));
+  g_assert_nonnull (strstr (text.out, "preference (interval α)                0.849"));
+  g_assert_nonnull (strstr (text.out, "The headline for the preference is ordinal α"));
 }
 
 static void
@@ -1244,6 +1477,7 @@ main (int    argc,
   ADD ("/rounds/cli/help", test_help);
   ADD ("/rounds/cli/db-anywhere", test_db_anywhere);
   ADD ("/rounds/cli/bad-input", test_bad_input);
+  ADD ("/rounds/cli/refusals", test_refusals);
   ADD ("/rounds/cli/several-files", test_several_files);
   ADD ("/rounds/cli/conflict-and-update", test_conflict_and_update);
   ADD ("/rounds/cli/mapped-csv", test_mapped_csv);
@@ -1252,6 +1486,7 @@ main (int    argc,
   ADD ("/rounds/cli/demo-dataset", test_demo_dataset);
   ADD ("/rounds/cli/agreement", test_agreement);
   ADD ("/rounds/cli/insights", test_insights);
+  ADD ("/rounds/cli/agreement-published", test_agreement_published);
   ADD ("/rounds/cli/bad-database", test_bad_database);
   ADD ("/rounds/cli/export", test_export);
   ADD ("/rounds/cli/import/layouts", test_layouts);
