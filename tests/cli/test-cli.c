@@ -849,44 +849,6 @@ test_export (Fixture       *fixture,
 
 /* Published layouts and hidden labels ------------------------------------------------------ */
 
-/* Every row of every table, to show that a refused import wrote nothing. */
-static char *
-dump_db (Fixture *fixture)
-{
-  g_autoptr(GString) dump = g_string_new (NULL);
-  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = NULL;
-  sqlite3 *db = NULL;
-
-  if (!g_file_test (fixture->db, G_FILE_TEST_EXISTS))
-    return g_strdup ("");
-  g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table'"
-                                           " ORDER BY name", -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_finalize (stmt);
-  for (guint t = 0; t < tables->len; t++)
-    {
-      g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\"",
-                                              (char *) g_ptr_array_index (tables, t));
-
-      g_string_append_printf (dump, "[%s]\n", (char *) g_ptr_array_index (tables, t));
-      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          for (int c = 0; c < sqlite3_column_count (stmt); c++)
-            g_string_append_printf (dump, "%s|", sqlite3_column_type (stmt, c) == SQLITE_NULL
-                                                 ? "NULL"
-                                                 : (const char *) sqlite3_column_text (stmt, c));
-          g_string_append_c (dump, '\n');
-        }
-      sqlite3_finalize (stmt);
-    }
-  sqlite3_close (db);
-  return g_string_free (g_steal_pointer (&dump), FALSE);
-}
-
 static char *
 fixture_path (const char *name)
 {
@@ -1331,9 +1293,9 @@ typedef struct
   const char *args[8];
   const char *message;   /* what stderr says after "rounds-cli import: " */
   int         status;
-} Refusal;
+} MapRefusal;
 
-static const Refusal refusals[] = {
+static const MapRefusal map_refusals[] = {
   { "messages.jsonl",
     "{\"prompt\": \"Q\", \"chosen\": \"A\", \"rejected\": \"B\"}\n"
     "{\"prompt\": [{\"role\": \"user\", \"content\": \"Q\"}], \"chosen\": \"A\", "
@@ -1385,7 +1347,7 @@ static const Refusal refusals[] = {
 };
 
 static void
-test_refusals (Fixture       *fixture,
+test_import_refusals (Fixture       *fixture,
                gconstpointer  data)
 {
   g_auto(RoundsTestCliRun) base = { 0 };
@@ -1393,12 +1355,12 @@ test_refusals (Fixture       *fixture,
   run_cli (fixture, &base, "--db", fixture->db, "import", "items.jsonl", NULL);
   g_assert_cmpint (base.status, ==, 0);
 
-  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (map_refusals); i++)
     {
-      const Refusal *refusal = &refusals[i];
+      const MapRefusal *refusal = &map_refusals[i];
       g_autoptr(GPtrArray) args = g_ptr_array_new ();
       g_auto(RoundsTestCliRun) run = { 0 };
-      g_autofree char *before = dump_db (fixture);
+      g_autofree char *before = rounds_test_db_dump (fixture->db);
       g_autofree char *after = NULL;
       g_autofree char *expected = NULL;
 
@@ -1419,7 +1381,7 @@ test_refusals (Fixture       *fixture,
         g_assert_true (g_str_has_prefix (run.err, expected));
       else
         g_assert_nonnull (strstr (run.err, refusal->message));
-      after = dump_db (fixture);
+      after = rounds_test_db_dump (fixture->db);
       g_assert_cmpstr (after, ==, before);
     }
 }
@@ -1491,7 +1453,7 @@ main (int    argc,
   ADD ("/rounds/cli/export", test_export);
   ADD ("/rounds/cli/import/layouts", test_layouts);
   ADD ("/rounds/cli/import/label-hidden", test_label_hidden);
-  ADD ("/rounds/cli/import/refusals", test_refusals);
+  ADD ("/rounds/cli/import/refusals", test_import_refusals);
   ADD ("/rounds/cli/import/awaiting-responses", test_awaiting);
 #undef ADD
 
