@@ -1,7 +1,8 @@
 /* fuzz-import.c: the importer over every input layout, as libFuzzer drives it
  *
- * The first byte of an input chooses the layout and field maps (one of `layouts`) and
- * whether --update is given; the rest is the file. Every run imports into one in-memory
+ * The first byte of an input chooses the layout and field maps (one of `layouts`: its low
+ * three bits, or with 0x20 set one of the layouts from the ninth on), whether --update is
+ * given (0x80) and whether a CSV file has no header row (0x10); the rest is the file. Every run imports into one in-memory
  * store, so a file that imports leaves its rows for the next, as a real database would.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -32,6 +33,14 @@ static const struct
   { ".tsv",   "auto",   { "id=id", "scenario=question", "responses=a,b,c",
                           "metadata.json=meta", NULL } },
   { ".csv",   "auto",   { "scenario=1", "responses=2,3", NULL } },
+  /* Pairs with a hidden label: chosen and rejected, a reference, a second named one. */
+  { ".jsonl", "auto",   { "scenario=question", "chosen=response_chosen",
+                          "rejected=response_rejected", NULL } },
+  { ".jsonl", "auto",   { "scenario=prompt", "responses=response_0,response_1",
+                          "reference=better_response_id", "reference.safer=safer_response_id",
+                          NULL } },
+  { ".jsonl", "auto",   { "chosen=chosen", "rejected=rejected", NULL } },
+  { ".csv",   "auto",   { "scenario=question", "chosen=good", "rejected=bad", NULL } },
 };
 
 static RoundsStore *store;
@@ -50,7 +59,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   if (size == 0)
     return 0;
-  layout = data[0] % G_N_ELEMENTS (layouts);
+  layout = (data[0] & 0x20) ? 8 + (data[0] & 7) % (G_N_ELEMENTS (layouts) - 8) : data[0] & 7;
 
   /* A fresh store now and then keeps memory flat over millions of runs. */
   if (store == NULL || ++runs % 4096 == 0)
@@ -71,6 +80,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   importer = rounds_importer_new ();
   rounds_importer_set_actor (importer, "fuzz");
   rounds_importer_set_update (importer, (data[0] & 0x80) != 0);
+  rounds_importer_set_csv_header (importer, (data[0] & 0x10) == 0);
   g_assert_true (rounds_importer_set_format_name (importer, layouts[layout].format, NULL));
   for (guint i = 0; layouts[layout].maps[i] != NULL; i++)
     g_assert_true (rounds_importer_add_map (importer, layouts[layout].maps[i], NULL));
