@@ -74,6 +74,12 @@ gboolean           _rounds_insights_compute         (RoundsInsights             
                                                      GError                      **error);
 double             _rounds_binomial_test            (guint                         k,
                                                      guint                         n);
+gboolean           _rounds_insights_check_labels    (RoundsInsights               *self,
+                                                     RoundsInsightData            *data,
+                                                     GCancellable                 *cancellable,
+                                                     GError                      **error);
+int                _rounds_insights_compare_names   (gconstpointer                 a,
+                                                     gconstpointer                 b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsInsightData, _rounds_insight_data_free)
 

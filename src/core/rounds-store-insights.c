@@ -17,14 +17,6 @@
 #include "rounds-store-private.h"
 #include "rounds-worker-private.h"
 
-/* For g_ptr_array_sort() of strings (NULL first). */
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
-}
-
 static void
 insight_item_free (gpointer data)
 {
@@ -322,7 +314,7 @@ sort_models (RoundsInsightData *data)
   g_autofree char **old_names = g_memdup2 (data->models->pdata, sizeof (char *) * MAX (n, 1));
   g_autofree int *renumber = g_new (int, MAX (n, 1));
 
-  g_ptr_array_sort (data->models, compare_names);
+  g_ptr_array_sort (data->models, _rounds_insights_compare_names);
   for (guint m = 0; m < n; m++)
     for (guint k = 0; k < n; k++)
       if (data->models->pdata[k] == old_names[m])
