@@ -84,7 +84,9 @@ _rounds_import_scan_json (RoundsImportRun  *run,
                                   : scan == ROUNDS_JSON_SCAN_SURROGATE
                                   ? _("not valid text: an escape from \\ud800 to \\udfff "
                                       "without its other half")
-                                  : _("not valid JSON: “\\u” without four hex digits"));
+                                  : _("not valid JSON: an escape that JSON does not have "
+                                      "(only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u "
+                                      "with four hex digits)"));
     case ROUNDS_JSON_SCAN_TOO_DEEP:
       return _rounds_import_fail (run, error, field,
                                   _("objects and arrays nested deeper than %d levels"),

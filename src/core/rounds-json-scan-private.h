@@ -19,7 +19,7 @@ typedef enum
   ROUNDS_JSON_SCAN_TOO_DEEP,   /* nested deeper than ROUNDS_JSON_MAX_DEPTH */
   ROUNDS_JSON_SCAN_NUL,        /* a raw NUL byte, or "\u0000" in a string */
   ROUNDS_JSON_SCAN_SURROGATE,  /* "\ud800" to "\udfff" in a string, not as a pair */
-  ROUNDS_JSON_SCAN_BAD_ESCAPE, /* "\u" in a string without four hex digits */
+  ROUNDS_JSON_SCAN_BAD_ESCAPE, /* an escape JSON does not have, or "\u" without 4 hex digits */
 } RoundsJsonScan;
 
 RoundsJsonScan _rounds_json_scan (const char  *text,

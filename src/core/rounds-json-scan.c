@@ -1,8 +1,9 @@
 /* rounds-json-scan.c: what JSON text is checked for before json-glib parses it
  *
  * json-glib keeps strings as C strings, so "\u0000" cuts a text short without a word; it
- * turns an unpaired surrogate ("\ud800"), or "\u" without four hex digits, into bytes that
- * are not UTF-8; and its parser
+ * turns an unpaired surrogate ("\ud800"), "\u" without four hex digits, or an escape JSON
+ * does not have (its scanner reads "\245" as the byte 0xA5), into bytes that are not UTF-8;
+ * and its parser
  * recurses once a nesting level, so a deep enough line overflows the stack. One pass over
  * the bytes, counting brackets outside strings, finds them all before the parser runs, and
  * names the field on the line, as the importer's errors do.
@@ -110,9 +111,11 @@ _rounds_json_scan (const char  *text,
 
               if (*p == '\0')
                 found = found ? found : ROUNDS_JSON_SCAN_NUL;
-              else if (*p != '\\' || p + 1 == end || *++p != 'u')
-                continue;   /* a byte, or an escape of one byte, stepped over */
-              else if ((value = escape_value (p, end)) < 0)
+              else if (*p != '\\' || p + 1 == end)
+                continue;   /* a byte */
+              else if (p[1] != '\0' && strchr ("\"\\/bfnrt", p[1]) != NULL)
+                p++;        /* an escape of one byte, stepped over */
+              else if (*++p != 'u' || (value = escape_value (p, end)) < 0)
                 found = found ? found : ROUNDS_JSON_SCAN_BAD_ESCAPE;
               else
                 {

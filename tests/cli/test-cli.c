@@ -244,11 +244,18 @@ static const Refusal refusals[] = {
            "[{\"text\": \"\\ud83d\\ude00 is a pair\"}, {\"text\": \"\\ud800 is not\"}]}\n",
            { NULL }, ":1: field “responses[1].text”: not valid text: an escape from \\ud800 to "
            "\\udfff without its other half"),
-  /* json-glib read "\u" followed by other than four hex digits as some character. */
+  /* json-glib read "\u" followed by other than four hex digits as some character, and an
+   * escape JSON does not have, as "\245" (found by fuzz-import), as a byte not UTF-8. */
   REFUSAL ("bad-escape.jsonl",
            "{\"id\": \"s1\", \"dataset\": \"ethics\", \"scenario\": \"\\u00e9 ok, \\ud8ve not\", "
            "\"responses\": [{\"text\": \"a\"}, {\"text\": \"b\"}]}\n",
-           { NULL }, ":1: field “scenario”: not valid JSON: “\\u” without four hex digits"),
+           { NULL }, ":1: field “scenario”: not valid JSON: an escape that JSON does not have "
+           "(only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u with four hex digits)"),
+  REFUSAL ("octal-escape.jsonl",
+           "{\"id\": \"s1\", \"dataset\": \"ethics\", \"scenario\": \"\\t\\\"ok\\\" \\/\", "
+           "\"responses\": [{\"text\": \"a\"}, {\"text\": \"b \\245\"}]}\n",
+           { NULL }, ":1: field “responses[1].text”: not valid JSON: an escape that JSON does "
+           "not have"),
   REFUSAL ("nul-field.csv",
            "question,answer_1,answer_2\n"
            "q1,a,b\n"
