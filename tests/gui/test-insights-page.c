@@ -172,6 +172,8 @@ test_demo (Fixture       *fixture,
     gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, -1, NULL, &before, NULL, NULL);
     rounds_test_window_activate (fixture, "win.zoom-in", NULL);
     rounds_test_window_activate (fixture, "win.zoom-in", NULL);
+    /* The new text size reaches the chart with the styles, on a frame. */
+    rounds_test_wait_frames (chart);
     gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, -1, NULL, &after, NULL, NULL);
     g_assert_cmpint (after, >, before);
     rounds_test_window_activate (fixture, "win.zoom-reset", NULL);
