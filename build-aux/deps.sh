@@ -11,6 +11,9 @@ ROUNDS_BUILD_PACKAGES="meson ninja-build gcc pkg-config gettext itstool
 ROUNDS_RUN_PACKAGES="fonts-noto-cjk gnome-keyring dbus dbus-x11"
 ROUNDS_TEST_PACKAGES="xvfb xauth xdotool imagemagick python3 python3-jsonschema time
   poppler-utils"
+# Only where the tests run against a real CouchDB (../shared/couchdb/start): the release
+# bundles its Erlang runtime and needs these libraries of Debian 12.
+ROUNDS_COUCHDB_PACKAGES="libicu72 libssl3 zlib1g libtinfo6 libstdc++6 curl"
 # Only build-aux/fuzz: libFuzzer comes with clang's runtime libraries.
 ROUNDS_FUZZ_PACKAGES="clang libclang-rt-14-dev"
 

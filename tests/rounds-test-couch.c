@@ -1,9 +1,14 @@
-/* rounds-test-couch.c: the test curation store (pouchdb-server) for the tests
+/* rounds-test-couch.c: the test curation store (pouchdb-server or CouchDB) for the tests
  *
  * build-aux/test starts one pouchdb-server and exports ROUNDS_TEST_COUCH_URL
  * (http://admin:secret@127.0.0.1:PORT). Without it a test starts its own through
  * tests/pouchdb/serve, if `npm ci` has been run there; otherwise it fails, saying so: a
  * test that cannot reach its server proves nothing and must not pass by skipping.
+ *
+ * Under the "couchdb" test setup (`meson test --setup couchdb`, which sets
+ * ROUNDS_TEST_ENGINE=couchdb) the same tests run against the server that
+ * ROUNDS_TEST_COUCHDB_URL names, a real Apache CouchDB 3 with its administrator in the URL;
+ * build-aux/test starts one with ../shared/couchdb/start when that exists.
  *
  * Every test makes databases of its own with unique names, so tests run in parallel
  * against one server. The users are shared: each always has the same roles.
@@ -23,6 +28,7 @@ static char *server_admin_url;      /* http://admin:secret@127.0.0.1:PORT/ */
 static char *server_root;           /* http://127.0.0.1:PORT/ */
 static char *admin_user;
 static char *admin_password;
+static gboolean server_is_couchdb;
 static GSubprocess *server_process;
 
 static const struct { const char *name; const char *roles[3]; } users[] = {
@@ -138,8 +144,17 @@ init_server (void)
   g_autoptr(RoundsCouch) users_db = NULL;
   g_autofree char *url = NULL;
   g_autofree char *users_url = NULL;
+  g_autoptr(JsonObject) welcome = NULL;
   const char *from_env = g_getenv ("ROUNDS_TEST_COUCH_URL");
 
+  if (g_strcmp0 (g_getenv ("ROUNDS_TEST_ENGINE"), "couchdb") == 0)
+    {
+      from_env = g_getenv ("ROUNDS_TEST_COUCHDB_URL");
+      if (from_env == NULL || *from_env == '\0')
+        g_error ("The couchdb test setup needs a CouchDB: set ROUNDS_TEST_COUCHDB_URL to "
+                 "http://admin:PASSWORD@127.0.0.1:PORT (build-aux/test starts one with "
+                 "../shared/couchdb/start)");
+    }
   url = from_env != NULL && *from_env != '\0' ? g_strdup (from_env) : start_server ();
   g_strstrip (url);
   if (!(uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD, &error)))
@@ -159,6 +174,10 @@ init_server (void)
   users_url = g_strconcat (server_admin_url, "_users", NULL);
   if (!(users_db = rounds_couch_new (users_url, &error)))
     g_error ("%s", error->message);
+  /* CouchDB says {"couchdb": "Welcome"}, pouchdb-server {"express-pouchdb": "Welcome!"}. */
+  if (!(welcome = rounds_couch_get_server_info (users_db, NULL, &error)))
+    g_error ("No curation store at %s: %s", server_root, error->message);
+  server_is_couchdb = json_object_has_member (welcome, "couchdb");
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
     ensure_user (users_db, users[i].name, users[i].roles);
 }
@@ -195,6 +214,43 @@ char *
 rounds_test_couch_password (const char *user)
 {
   return g_strconcat (user, "-pw", NULL);
+}
+
+/* Whether the server is Apache CouchDB, which enforces what pouchdb-server does not:
+ * `_security`, validate_doc_update for every user, the account lockout. */
+gboolean
+rounds_test_couch_is_couchdb (void)
+{
+  ensure_server ();
+  return server_is_couchdb;
+}
+
+/**
+ * rounds_test_couch_new_user:
+ * @roles: (nullable): its roles, %NULL-terminated
+ *
+ * A user of its own for a test that gives wrong passwords: CouchDB locks an account out
+ * after a few failed logins, which must not lock the shared users out of other tests.
+ *
+ * Returns: the user's name; the password is rounds_test_couch_password()'s
+ */
+char *
+rounds_test_couch_new_user (const char         *prefix,
+                            const char * const *roles)
+{
+  static const char * const none[] = { NULL };
+  g_autofree char *users_url = NULL;
+  g_autoptr(RoundsCouch) users_db = NULL;
+  g_autoptr(GError) error = NULL;
+  char *name;
+
+  ensure_server ();
+  name = g_strdup_printf ("%s-%d-%08x", prefix, (int) getpid (), g_random_int ());
+  users_url = g_strconcat (server_admin_url, "_users", NULL);
+  users_db = rounds_couch_new (users_url, &error);
+  g_assert_no_error (error);
+  ensure_user (users_db, name, roles ? roles : none);
+  return name;
 }
 
 /**

@@ -1,4 +1,4 @@
-/* rounds-test-couch.h: the test curation store (pouchdb-server) for the tests
+/* rounds-test-couch.h: the test curation store (pouchdb-server or CouchDB) for the tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,6 +24,9 @@ RoundsCouch *rounds_test_couch_admin       (const char   *db_url);
 RoundsCouch *rounds_test_couch_as          (const char   *db_url,
                                             const char   *user);
 char        *rounds_test_couch_password    (const char   *user);
+gboolean     rounds_test_couch_is_couchdb  (void);
+char        *rounds_test_couch_new_user    (const char   *prefix,
+                                            const char * const *roles);
 guint        rounds_test_couch_count_docs  (const char   *db_url,
                                             const char   *prefix);
 JsonObject  *rounds_test_couch_get         (const char   *db_url,

@@ -31,6 +31,7 @@ struct _RoundsTestProxy
   GQueue            faults;       /* Fault */
   gsize             max_body;     /* 0: no limit */
   GPtrArray        *requests;     /* request lines */
+  guint             n_with_password;
 };
 
 static void
@@ -49,6 +50,20 @@ header_is (const char *line,
   gsize n = strlen (name);
 
   return g_ascii_strncasecmp (line, name, n) == 0 && line[n] == ':';
+}
+
+/* Whether a request sends the password: a login, or basic auth. */
+static gboolean
+carries_password (const char *head)
+{
+  g_auto(GStrv) lines = g_strsplit (head, "\r\n", -1);
+
+  if (g_str_has_prefix (head, "POST /_session "))
+    return TRUE;
+  for (guint i = 1; lines[i]; i++)
+    if (header_is (lines[i], "Authorization"))
+      return TRUE;
+  return FALSE;
 }
 
 /* The header block with the hop-by-hop headers replaced by "Connection: close". */
@@ -184,6 +199,8 @@ handle (RoundsTestProxy   *self,
 
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->requests, g_strdup (request_line));
+  if (carries_password (head))
+    self->n_with_password++;
   for (GList *l = self->faults.head; l; l = l->next)
     if (strstr (request_line, ((Fault *) l->data)->match) != NULL)
       {
@@ -372,6 +389,18 @@ rounds_test_proxy_count (RoundsTestProxy *self,
   for (guint i = 0; i < self->requests->len; i++)
     if (strstr (g_ptr_array_index (self->requests, i), match) != NULL)
       n++;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+/* How many requests sent the password: `POST /_session`, or any with basic auth. */
+guint
+rounds_test_proxy_count_passwords (RoundsTestProxy *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = self->n_with_password;
   g_mutex_unlock (&self->lock);
   return n;
 }

@@ -32,6 +32,7 @@ void             rounds_test_proxy_set_max_body  (RoundsTestProxy *self,
 guint            rounds_test_proxy_count         (RoundsTestProxy *self,
                                                   const char      *match);
 guint            rounds_test_proxy_count_faults  (RoundsTestProxy *self);
+guint            rounds_test_proxy_count_passwords (RoundsTestProxy *self);
 GPtrArray       *rounds_test_proxy_get_requests  (RoundsTestProxy *self);
 void             rounds_test_proxy_free          (RoundsTestProxy *self);
 

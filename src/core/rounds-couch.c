@@ -4,8 +4,14 @@
  * that the connection, its TLS session and the session cookie are reused too. A client is
  * used from one thread at a time; a sync thread makes its own.
  *
- * The password is kept only in memory, handed to libcurl for each request, and wiped when
- * the client goes: no URL, message or log line of this file contains it.
+ * The password is kept only in memory and wiped when the client goes: no URL, message or
+ * log line of this file contains it. Where the server offers a cookie session (CouchDB and
+ * pouchdb-server do), it is sent once, to `POST /_session`, and the AuthSession cookie
+ * authenticates the requests after it; the session is opened again when the server has let
+ * it expire. A server without one gets the password with every request (basic auth).
+ *
+ * A wrong password is never tried twice: CouchDB locks an account out after a few failed
+ * logins from one address, so one request per failed attempt is all a client may cost.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +28,14 @@
 #define DEFAULT_CONNECT_MS  (15 * 1000)
 #define DEFAULT_TOTAL_MS    (180 * 1000)
 
+typedef enum
+{
+  AUTH_NONE,              /* no session yet: the first request opens one */
+  AUTH_COOKIE,            /* logged in: curl's cookie jar has the AuthSession cookie */
+  AUTH_BASIC,             /* the server has no cookie session: the password goes each time */
+  AUTH_REFUSED,           /* the server refused the password: it is not sent again */
+} AuthMode;
+
 struct _RoundsCouch
 {
   GObject   parent_instance;
@@ -37,6 +51,9 @@ struct _RoundsCouch
   guint     connect_ms;
   guint     total_ms;
   guint     n_connections;
+  guint     n_logins;
+  AuthMode  auth;
+  GError   *refusal;      /* why, in AUTH_REFUSED */
   GString  *response;
   char      curl_error[CURL_ERROR_SIZE];
 };
@@ -67,6 +84,7 @@ rounds_couch_finalize (GObject *object)
 
   g_clear_pointer (&self->curl, curl_easy_cleanup);
   g_clear_pointer (&self->password, rounds_couch_password_free);
+  g_clear_error (&self->refusal);
   g_free (self->user);
   g_free (self->url);
   g_free (self->server_url);
@@ -307,6 +325,11 @@ rounds_couch_set_credentials (RoundsCouch *self,
   self->user = g_strdup (user);
   g_clear_pointer (&self->password, rounds_couch_password_free);
   self->password = user != NULL ? g_strdup (password ? password : "") : NULL;
+  /* A session of the user before is not this one's; a refusal was of other credentials. */
+  self->auth = AUTH_NONE;
+  g_clear_error (&self->refusal);
+  if (self->curl != NULL)
+    curl_easy_setopt (self->curl, CURLOPT_COOKIELIST, "ALL");
 }
 
 /* A PEM file of the certificate authorities to trust instead of the system's. */
@@ -334,6 +357,14 @@ rounds_couch_set_timeouts (RoundsCouch *self,
 
   self->connect_ms = connect_ms ? connect_ms : DEFAULT_CONNECT_MS;
   self->total_ms = total_ms ? total_ms : DEFAULT_TOTAL_MS;
+}
+
+/* How many times the client sent the password to `POST /_session` (failed logins too). */
+guint
+rounds_couch_get_n_logins (RoundsCouch *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_COUCH (self), 0);
+  return self->n_logins;
 }
 
 /* How many connections the client has opened so far: one while it can reuse it. */
@@ -381,6 +412,22 @@ request_url (RoundsCouch *self,
   return g_strconcat (self->url, "/", path, NULL);
 }
 
+/* Whether the last request reached the server over TCP but its TLS handshake never
+ * finished. */
+static gboolean
+tls_never_began (RoundsCouch *self,
+                 const char  *url)
+{
+  curl_off_t tls_us = 0;
+  long connects = 0;
+
+  if (g_ascii_strncasecmp (url, "https:", strlen ("https:")) != 0)
+    return FALSE;
+  curl_easy_getinfo (self->curl, CURLINFO_NUM_CONNECTS, &connects);
+  curl_easy_getinfo (self->curl, CURLINFO_APPCONNECT_TIME_T, &tls_us);
+  return connects > 0 && tls_us == 0;
+}
+
 static gboolean
 set_curl_error (RoundsCouch  *self,
                 CURLcode      code,
@@ -395,6 +442,16 @@ set_curl_error (RoundsCouch  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sync was cancelled"));
       break;
     case CURLE_OPERATION_TIMEDOUT:
+      if (tls_never_began (self, url))
+        {
+          /* CouchDB takes a TLS greeting for a request that never ends and waits: nothing
+           * was sent, so this is no unknown outcome but an address to correct. */
+          g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_TLS,
+                       _("No secure connection to %s: the server did not answer the TLS "
+                         "handshake (%s). Does it serve https:// on that port?"),
+                       self->url, detail);
+          break;
+        }
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_TIMEOUT,
                    _("No answer from %s in time (%s); what it did with the request is unknown"),
                    url, detail);
@@ -542,25 +599,15 @@ refine_unauthorized (RoundsCouch   *self,
                  _("Wrong user name or password for “%s” at %s"), self->user, self->url);
 }
 
-/**
- * rounds_couch_request:
- * @method: "GET", "PUT", "POST" or "DELETE"
- * @path: under the database ("_bulk_docs"), the database itself (""), or, starting with
- *   "/", under the server root ("/_session"); already URL-encoded
- * @body: (nullable): a JSON body
- * @status: (out) (optional): the HTTP status, also when an error is returned for it
- *
- * Returns: (transfer full): the parsed answer (a null node for an empty one) on a 2xx
- *   status, else %NULL with the error
- */
-JsonNode *
-rounds_couch_request (RoundsCouch   *self,
-                      const char    *method,
-                      const char    *path,
-                      JsonNode      *body,
-                      guint         *status,
-                      GCancellable  *cancellable,
-                      GError       **error)
+/* One request, with the password only where the server has no cookie session. */
+static JsonNode *
+send_request (RoundsCouch   *self,
+              const char    *method,
+              const char    *path,
+              JsonNode      *body,
+              guint         *status,
+              GCancellable  *cancellable,
+              GError       **error)
 {
   g_autofree char *url = NULL;
   g_autofree char *payload = NULL;
@@ -569,9 +616,6 @@ rounds_couch_request (RoundsCouch   *self,
   struct curl_slist *headers = NULL;
   long code = 0, connects = 0;
   CURLcode rc;
-
-  g_return_val_if_fail (ROUNDS_IS_COUCH (self), NULL);
-  g_return_val_if_fail (method != NULL, NULL);
 
   if (status)
     *status = 0;
@@ -605,7 +649,7 @@ rounds_couch_request (RoundsCouch   *self,
   curl_easy_setopt (self->curl, CURLOPT_NOPROGRESS, cancellable ? 0L : 1L);
   curl_easy_setopt (self->curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
   curl_easy_setopt (self->curl, CURLOPT_XFERINFODATA, cancellable);
-  if (self->user != NULL)
+  if (self->user != NULL && self->auth == AUTH_BASIC)
     {
       curl_easy_setopt (self->curl, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);
       curl_easy_setopt (self->curl, CURLOPT_USERNAME, self->user);
@@ -660,7 +704,8 @@ rounds_couch_request (RoundsCouch   *self,
       json_parser_load_from_data (parser, self->response->str, self->response->len, NULL))
     node = json_parser_steal_root (parser);
 
-  if (code == 401 && self->user != NULL && g_strcmp0 (path, "/_session") != 0)
+  if (code == 401 && self->user != NULL && self->auth == AUTH_BASIC &&
+      g_strcmp0 (path, "/_session") != 0)
     return refine_unauthorized (self, url, node, status, cancellable, error), NULL;
   if (code < 200 || code >= 300)
     {
@@ -676,6 +721,159 @@ rounds_couch_request (RoundsCouch   *self,
   if (node == NULL)
     node = json_node_new (JSON_NODE_NULL);
   return g_steal_pointer (&node);
+}
+
+/* The reason in the last answer's body, for a request that failed. */
+static char *
+response_reason (RoundsCouch *self)
+{
+  g_autoptr(JsonNode) node = json_from_string (self->response->str, NULL);
+
+  return reason_of (node, self->response->str);
+}
+
+/* Whether curl's cookie jar has an AuthSession cookie. */
+static gboolean
+has_session_cookie (RoundsCouch *self)
+{
+  struct curl_slist *cookies = NULL;
+  gboolean found = FALSE;
+
+  if (curl_easy_getinfo (self->curl, CURLINFO_COOKIELIST, &cookies) != CURLE_OK)
+    return FALSE;
+  /* Netscape format: domain, tailmatch, path, secure, expires, name, value. */
+  for (struct curl_slist *cookie = cookies; cookie != NULL && !found; cookie = cookie->next)
+    {
+      g_auto(GStrv) fields = g_strsplit (cookie->data, "\t", 7);
+
+      found = g_strv_length (fields) == 7 && g_str_equal (fields[5], "AuthSession");
+    }
+  curl_slist_free_all (cookies);
+  return found;
+}
+
+/* POST /_session: the one request that carries the password. A wrong one is said at once,
+ * and so is a locked account, in the server's words; a server without cookie sessions
+ * (no /_session, or no cookie in the answer) gets basic auth from now on. */
+static gboolean
+open_session (RoundsCouch   *self,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(JsonObject) login = json_object_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint status = 0;
+
+  curl_easy_setopt (self->curl, CURLOPT_COOKIELIST, "ALL");
+  json_object_set_string_member (login, "name", self->user);
+  json_object_set_string_member (login, "password", self->password);
+  body = json_node_init_object (json_node_alloc (), login);
+  self->auth = AUTH_NONE;
+  self->n_logins++;
+  answer = send_request (self, "POST", "/_session", body, &status, cancellable, &local_error);
+  json_object_remove_member (login, "password");
+
+  if (answer != NULL)
+    {
+      self->auth = has_session_cookie (self) ? AUTH_COOKIE : AUTH_BASIC;
+      return TRUE;
+    }
+  if (status == 401 || status == 403)
+    {
+      g_autofree char *reason = response_reason (self);
+
+      if (status == 401)
+        g_set_error (&self->refusal, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNAUTHORIZED,
+                     _("Wrong user name or password for “%s” at %s"), self->user, self->url);
+      else
+        g_set_error (&self->refusal, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_LOCKED,
+                     _("The curation store at %s does not let “%s” sign in now: %s"),
+                     self->url, self->user, reason);
+      self->auth = AUTH_REFUSED;
+      g_propagate_error (error, g_error_copy (self->refusal));
+      return FALSE;
+    }
+  if (status == 400 || status == 404 || status == 405 || status == 501)
+    {
+      self->auth = AUTH_BASIC;
+      return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/**
+ * rounds_couch_request:
+ * @method: "GET", "PUT", "POST" or "DELETE"
+ * @path: under the database ("_bulk_docs"), the database itself (""), or, starting with
+ *   "/", under the server root ("/_session"); already URL-encoded
+ * @body: (nullable): a JSON body
+ * @status: (out) (optional): the HTTP status, also when an error is returned for it
+ *
+ * The first request of a client with credentials opens a session (see open_session()); a
+ * 401 on a session that worked before opens a new one, once, and sends the request again.
+ * Once the server has refused the password, every request fails with that refusal without
+ * reaching the server, until rounds_couch_set_credentials() gives new ones.
+ *
+ * Returns: (transfer full): the parsed answer (a null node for an empty one) on a 2xx
+ *   status, else %NULL with the error
+ */
+JsonNode *
+rounds_couch_request (RoundsCouch   *self,
+                      const char    *method,
+                      const char    *path,
+                      JsonNode      *body,
+                      guint         *status,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean fresh = FALSE;
+  JsonNode *node;
+  guint code = 0;
+
+  g_return_val_if_fail (ROUNDS_IS_COUCH (self), NULL);
+  g_return_val_if_fail (method != NULL, NULL);
+
+  if (status)
+    *status = 0;
+  if (self->auth == AUTH_REFUSED)
+    {
+      g_propagate_error (error, g_error_copy (self->refusal));
+      return NULL;
+    }
+  if (self->user != NULL && self->auth == AUTH_NONE)
+    {
+      if (!open_session (self, cancellable, error))
+        return NULL;
+      fresh = TRUE;
+    }
+  node = send_request (self, method, path, body, &code, cancellable, &local_error);
+  if (node == NULL && code == 401 && self->auth == AUTH_COOKIE && !fresh)
+    {
+      /* The session expired: a new one, and the request again. */
+      g_clear_error (&local_error);
+      if (!open_session (self, cancellable, error))
+        return NULL;
+      node = send_request (self, method, path, body, &code, cancellable, &local_error);
+    }
+  if (node == NULL && code == 401 && self->auth == AUTH_COOKIE)
+    {
+      /* Signed in a moment ago, so the password is right: pouchdb-server answers 401 where
+       * CouchDB 3 answers 403 for a user who is not a member. */
+      g_autofree char *reason = response_reason (self);
+
+      g_clear_error (&local_error);
+      g_set_error (&local_error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_FORBIDDEN,
+                   _("No permission: %s refused “%s”: %s"), self->url, self->user, reason);
+    }
+  if (status)
+    *status = code;
+  if (node == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return node;
 }
 
 static JsonObject *

@@ -28,6 +28,8 @@ G_BEGIN_DECLS
  * @ROUNDS_COUCH_ERROR_BAD_REQUEST: the server refused the request as malformed (400)
  * @ROUNDS_COUCH_ERROR_SERVER: the server failed (5xx); the message has its reason
  * @ROUNDS_COUCH_ERROR_BAD_RESPONSE: the answer is not what a CouchDB server sends
+ * @ROUNDS_COUCH_ERROR_LOCKED: the server refuses the user's login for now (CouchDB locks an
+ *   account out after repeated wrong passwords); the message has the server's words
  *
  * What happened, in terms a person can act on. Cancellation is %G_IO_ERROR_CANCELLED.
  */
@@ -46,6 +48,7 @@ typedef enum
   ROUNDS_COUCH_ERROR_BAD_REQUEST,
   ROUNDS_COUCH_ERROR_SERVER,
   ROUNDS_COUCH_ERROR_BAD_RESPONSE,
+  ROUNDS_COUCH_ERROR_LOCKED,
 } RoundsCouchError;
 
 #define ROUNDS_TYPE_COUCH (rounds_couch_get_type ())
@@ -71,6 +74,7 @@ void         rounds_couch_set_timeouts         (RoundsCouch   *self,
                                                 guint          connect_ms,
                                                 guint          total_ms);
 guint        rounds_couch_get_n_connections    (RoundsCouch   *self);
+guint        rounds_couch_get_n_logins         (RoundsCouch   *self);
 
 JsonNode    *rounds_couch_request              (RoundsCouch   *self,
                                                 const char    *method,
