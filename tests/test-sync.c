@@ -700,21 +700,41 @@ test_forbidden_other_annotator (Fixture       *fixture,
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 0);
 }
 
+static guint
+n_requests (RoundsTestProxy *proxy)
+{
+  g_autoptr(GPtrArray) requests = rounds_test_proxy_get_requests (proxy);
+
+  return requests->len;
+}
+
+/* A wrong password costs one request per sync attempt, the login, and nothing is retried:
+ * CouchDB locks an account out after a few failed logins. */
 static void
 test_wrong_password (Fixture       *fixture,
                      gconstpointer  data)
 {
+  static const char * const roles[] = { "annotator", NULL };
   RoundsStore *lin = store_with_judgements (fixture, "lin", TEST_ANNOTATOR, 2);
-  g_autoptr(RoundsSync) sync = rounds_sync_new (fixture->db_url);
+  g_autoptr(RoundsTestProxy) proxy = rounds_test_proxy_new (rounds_test_couch_server_root ());
+  g_autofree char *url = rounds_test_proxy_url (proxy, fixture->db_url);
+  g_autoptr(RoundsSync) sync = rounds_sync_new (url);
+  g_autofree char *user = rounds_test_couch_new_user ("wrong-pw", roles);
   g_autoptr(GError) error = NULL;
   g_autoptr(RoundsSyncResult) result = NULL;
   g_autofree char *detail = NULL;
 
-  rounds_sync_set_credentials (sync, TEST_ANNOTATOR, "wrong-password");
-  g_assert_false (rounds_sync_run (sync, lin, &result, NULL, &error));
-  g_assert_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNAUTHORIZED);
-  g_assert_nonnull (strstr (error->message, "Wrong user name or password"));
-  g_assert_null (result);
+  rounds_sync_set_credentials (sync, user, "wrong-password");
+  for (guint attempt = 1; attempt <= 2; attempt++)
+    {
+      g_clear_error (&error);
+      g_assert_false (rounds_sync_run (sync, lin, &result, NULL, &error));
+      g_assert_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNAUTHORIZED);
+      g_assert_nonnull (strstr (error->message, "Wrong user name or password"));
+      g_assert_null (result);
+      g_assert_cmpuint (rounds_test_proxy_count_passwords (proxy), ==, attempt);
+      g_assert_cmpuint (n_requests (proxy), ==, attempt);
+    }
   g_assert_cmpuint (waiting (lin), ==, 2);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 0);
   detail = rounds_test_query_text (lin, "SELECT detail_json FROM audit_log WHERE "
@@ -866,14 +886,6 @@ test_verdicts_and_parking (Fixture       *fixture,
 }
 
 /* Pull --------------------------------------------------------------------------------- */
-
-static guint
-n_requests (RoundsTestProxy *proxy)
-{
-  g_autoptr(GPtrArray) requests = rounds_test_proxy_get_requests (proxy);
-
-  return requests->len;
-}
 
 /* The `since` of the first _changes request from the @from'th request on. */
 static char *

@@ -205,9 +205,19 @@ rounds_cli_sync (RoundsCli  *cli,
 
   if (!rounds_sync_run (sync, store, &result, NULL, &error))
     {
+      int status;
+
       if (progress.line_open)
         g_printerr ("\n");
-      return rounds_cli_fail ("sync", error);
+      status = rounds_cli_fail ("sync", error);
+      /* A refused password is tried once: CouchDB locks an account out after a few. */
+      if (g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNAUTHORIZED))
+        g_printerr (_("rounds-cli sync: not tried again, so that the store does not lock the "
+                      "account out; run it again with the right password\n"));
+      else if (g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_LOCKED))
+        g_printerr (_("rounds-cli sync: wait until the store lets the account sign in again, "
+                      "or ask its administrator\n"));
+      return status;
     }
 
   g_print (_("Pushed %u, pulled %u (%u here already), skipped %u; %u edits waiting\n"),

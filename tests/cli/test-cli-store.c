@@ -12,6 +12,7 @@
 #include "rounds-store-private.h"
 #include "rounds-test-cli.h"
 #include "rounds-test-couch.h"
+#include "rounds-test-proxy.h"
 #include "rounds-test-util.h"
 #include "rounds-util-private.h"
 
@@ -154,12 +155,14 @@ test_refusals (Fixture       *fixture,
 {
   g_autofree char *with_password = g_strdup_printf ("http://admin:hunter2@%s",
                                                     fixture->db_url + strlen ("http://"));
+  /* Its own user for the wrong password: CouchDB locks an account out after a few. */
+  g_autofree char *user = rounds_test_couch_new_user ("cli-wrong", NULL);
   const Refusal cases[] = {
     { "x", { "store", "init", with_password, "--user", "admin", NULL }, 2, "--user" },
     { "x", { "store", "init", fixture->db_url, NULL }, 2, "--user" },
     { "x", { "store", "init", NULL }, 2, "database URL" },
     { "x", { "store", "frobnicate", NULL }, 2, "“init” or “check”" },
-    { "wrong", { "store", "check", fixture->db_url, "--user", "admin", NULL }, 1,
+    { "wrong", { "store", "check", fixture->db_url, "--user", user, NULL }, 1,
       "Wrong user name or password" },
     { NULL, { "store", "check", fixture->db_url, "--user", "admin", NULL }, 2,
       "ROUNDS_STORE_PASSWORD" },
@@ -268,11 +271,34 @@ test_sync (Fixture       *fixture,
   g_assert_cmpstr (run.err, ==, "");
   rounds_test_cli_run_clear (&run);
 
-  run_cli (fixture, &run, "wrong", "sync", fixture->db_url, NULL);
-  g_assert_cmpint (run.status, ==, 1);
-  g_assert_nonnull (strstr (run.err, "Wrong user name or password"));
-  g_assert_null (strstr (run.err, password));
-  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 2);
+}
+
+/* A wrong password: one request per run, the login, nothing retried, and a clear message. */
+static void
+test_sync_wrong_password (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const char * const roles[] = { "annotator", NULL };
+  g_autofree char *user = rounds_test_couch_new_user ("cli-wrong", roles);
+  g_autoptr(RoundsTestProxy) proxy = rounds_test_proxy_new (rounds_test_couch_server_root ());
+  g_autofree char *url = rounds_test_proxy_url (proxy, fixture->db_url);
+
+  prepare_store (fixture, ROUNDS_ROLE_ANNOTATOR);
+  for (guint attempt = 1; attempt <= 2; attempt++)
+    {
+      g_auto(RoundsTestCliRun) run = { 0 };
+      g_autoptr(GPtrArray) requests = NULL;
+
+      run_cli (fixture, &run, "wrong", "sync", url, "--user", user, NULL);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "Wrong user name or password"));
+      g_assert_nonnull (strstr (run.err, "not tried again"));
+      g_assert_null (strstr (run.err, "wrong\n"));
+      g_assert_cmpuint (rounds_test_proxy_count_passwords (proxy), ==, attempt);
+      requests = rounds_test_proxy_get_requests (proxy);
+      g_assert_cmpuint (requests->len, ==, attempt);
+    }
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 0);
 }
 
 /* A refused document: exit 1, listed with the store's reason, kept for the next time. */
@@ -311,6 +337,8 @@ main (int   argc,
               fixture_set_up, test_refusals, fixture_tear_down);
   g_test_add ("/rounds/cli/sync/push-and-again", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_sync, fixture_tear_down);
+  g_test_add ("/rounds/cli/sync/wrong-password", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_sync_wrong_password, fixture_tear_down);
   g_test_add ("/rounds/cli/sync/forbidden", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_sync_forbidden, fixture_tear_down);
 
