@@ -56,6 +56,8 @@ struct _RoundsWindow
   GHashTable           *chosen;             /* doc id → resolution + 1, for the next sync */
   GHashTable           *resolving;          /* the same, handed to the running sync */
   gboolean              looking_up;         /* while the keyring is asked for the password */
+  char                 *sign_in_refusal;    /* why the store refused the password: no sync
+                                             * until the person gives one */
   guint                 n_conflicts;        /* as the header last said */
   gint64                last_input_us;
   gboolean              idle;

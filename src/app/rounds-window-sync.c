@@ -16,7 +16,8 @@
 #include "rounds-widget-util-private.h"
 #include "rounds-window-private.h"
 
-static void ask_password (RoundsWindow *self);
+static void ask_password (RoundsWindow *self,
+                          const char   *refusal);
 
 static void
 set_sync_status (RoundsWindow *self,
@@ -94,6 +95,11 @@ _rounds_window_update_sync_status (RoundsWindow *self)
                        _("Connect to the curation store to share your judgements (Ctrl+R)"));
       return;
     }
+  if (self->sign_in_refusal != NULL)
+    {
+      set_sync_status (self, _("Not signed in"), self->sign_in_refusal);
+      return;
+    }
   if (n_conflicts > 0)
     {
       g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conflict",
@@ -151,6 +157,21 @@ on_sync_done (GObject      *object,
                                                              error->message) : NULL;
 
       _rounds_window_update_sync_status (self);
+      if (g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNAUTHORIZED) ||
+          g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_LOCKED))
+        {
+          /* Never tried again on its own, by the timer or by Ctrl+R: CouchDB locks an
+           * account out after a few failed logins. Asked once; a locked account is only
+           * said, in the store's words, until the person asks to sync. */
+          g_free (self->sign_in_refusal);
+          self->sign_in_refusal = g_strdup (error->message);
+          g_clear_pointer (&self->session_password, rounds_couch_password_free);
+          _rounds_window_update_sync_status (self);
+          update_conflicts_dialog (self, message);
+          if (g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNAUTHORIZED))
+            ask_password (self, error->message);
+          return;
+        }
       if (g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNREACHABLE) ||
           g_error_matches (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_TIMEOUT))
         set_sync_status (self, _("Offline"), error->message);
@@ -261,40 +282,62 @@ on_password_response (AdwMessageDialog *dialog,
     }
   g_clear_pointer (&self->session_password, rounds_couch_password_free);
   self->session_password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  g_clear_pointer (&self->sign_in_refusal, g_free);
   start_sync (self, self->session_password);
 }
 
-/* Asked once per run where no keyring service runs; kept in memory, never written. */
+/* Asked once per run where no keyring service runs, and after the store refused the
+ * password (@refusal says how); kept in memory, never written. */
 static void
-ask_password (RoundsWindow *self)
+ask_password (RoundsWindow *self,
+              const char   *refusal)
 {
   g_autofree char *url = g_settings_get_string (self->settings, "store-url");
-  GtkWidget *entry = gtk_password_entry_new ();
+  GtkWidget *entry = gtk_entry_new ();
   GtkWidget *dialog;
 
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  /* Not a GtkPasswordEntry: in GTK 4.8 one destroyed with its dialog notifies into freed
+   * memory (a GObject warning, seen when the dialog goes after the answer). */
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
   dialog = _rounds_entry_dialog_new (GTK_WINDOW (self), _("Password for the Curation Store"), NULL,
                                      entry, _("Password"), "sync", _("_Sync"));
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("The keyring is not available, so Rounds asks once and "
-                                    "keeps the password for %s until it quits."), url);
+  if (refusal != NULL)
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    _("%s. Rounds does not try it again on its own: enter the "
+                                      "password to sync."), refusal);
+  else
+    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                    _("The keyring is not available, so Rounds asks once and "
+                                      "keeps the password for %s until it quits."), url);
   g_signal_connect (dialog, "response", G_CALLBACK (on_password_response), self);
   self->password_dialog = dialog;
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Whether the window asks for the store's password. */
+gboolean
+rounds_window_is_asking_password (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), FALSE);
+  return self->password_dialog != NULL;
 }
 
 gboolean
 rounds_window_answer_password (RoundsWindow *self,
                                const char   *password)
 {
+  GtkWidget *dialog;
   GtkWidget *entry;
 
   g_return_val_if_fail (ROUNDS_IS_WINDOW (self), FALSE);
-  if (self->password_dialog == NULL)
+  if ((dialog = self->password_dialog) == NULL)
     return FALSE;
-  entry = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (self->password_dialog));
+  entry = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
   gtk_editable_set_text (GTK_EDITABLE (entry), password);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (self->password_dialog), "sync");
+  /* As the button does: the response, then the dialog goes. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "sync");
+  gtk_window_destroy (GTK_WINDOW (dialog));
   return TRUE;
 }
 
@@ -306,6 +349,8 @@ on_connected (RoundsConnectDialog *dialog,
               gboolean             in_keyring,
               RoundsWindow        *self)
 {
+  /* Signed in anew: the refused password is gone. */
+  g_clear_pointer (&self->sign_in_refusal, g_free);
   if (!in_keyring)
     {
       g_clear_pointer (&self->session_password, rounds_couch_password_free);
@@ -356,7 +401,7 @@ on_password_found (GObject      *object,
     {
       /* No keyring service (a kiosk, a server session): ask, and keep it for this run only. */
       g_debug ("No keyring: %s", error->message);
-      ask_password (self);
+      ask_password (self, NULL);
       return;
     }
   if (password == NULL)
@@ -385,12 +430,22 @@ _rounds_window_sync (RoundsWindow *self)
       show_connect_dialog (self, FALSE);
       return;
     }
+  if (self->sign_in_refusal != NULL)
+    {
+      /* Not again with the password the store refused: the person gives one first. */
+      if (self->password_dialog == NULL)
+        ask_password (self, self->sign_in_refusal);
+      else
+        gtk_window_present (GTK_WINDOW (self->password_dialog));
+      return;
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", FALSE);
-  /* ROUNDS_STORE_PASSWORD, as for rounds-cli, serves kiosks and tests without a keyring. */
-  if (g_getenv ("ROUNDS_STORE_PASSWORD") != NULL)
-    start_sync (self, g_getenv ("ROUNDS_STORE_PASSWORD"));
-  else if (self->session_password != NULL)
+  /* A password given here comes first; ROUNDS_STORE_PASSWORD, as for rounds-cli, serves
+   * kiosks and tests without a keyring. */
+  if (self->session_password != NULL)
     start_sync (self, self->session_password);
+  else if (g_getenv ("ROUNDS_STORE_PASSWORD") != NULL)
+    start_sync (self, g_getenv ("ROUNDS_STORE_PASSWORD"));
   else
     {
       self->looking_up = TRUE;
@@ -511,4 +566,5 @@ void
 _rounds_window_forget_password (RoundsWindow *self)
 {
   g_clear_pointer (&self->session_password, rounds_couch_password_free);
+  g_clear_pointer (&self->sign_in_refusal, g_free);
 }

@@ -12,6 +12,7 @@
 #include "rounds-secret.h"
 #include "rounds-test-couch.h"
 #include "rounds-test-gui.h"
+#include "rounds-test-proxy.h"
 #include "rounds-test-util.h"
 #include "rounds-window.h"
 
@@ -377,6 +378,60 @@ test_sync_password (Fixture       *fixture,
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
 }
 
+/* A wrong password: one login, then no sync at all, by Ctrl+R or the timer, until the
+ * person enters a password in the one dialog that asks for it. */
+static void
+test_wrong_password (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char * const roles[] = { "annotator", NULL };
+  g_autoptr(RoundsTestProxy) proxy = rounds_test_proxy_new (rounds_test_couch_server_root ());
+  g_autofree char *url = rounds_test_proxy_url (proxy, fixture->db_url);
+  g_autofree char *user = rounds_test_couch_new_user ("app-wrong", roles);
+  g_autofree char *password = rounds_test_couch_password (user);
+  g_autoptr(GPtrArray) requests = NULL;
+  RoundsWindow *window;
+  gint64 until;
+
+  /* A user of its own: CouchDB locks an account out after a few wrong passwords. */
+  rounds_test_store_sign_in (fixture->store, user, "Dr Wrong", ROUNDS_ROLE_ANNOTATOR);
+  g_setenv ("ROUNDS_STORE_PASSWORD", "not-the-password", TRUE);
+  g_settings_set_string (fixture->settings, "store-url", url);
+  g_settings_set_string (fixture->settings, "store-user", user);
+  open_window (fixture);
+  window = fixture->window;
+
+  sync_and_wait (window);
+  wait_until_synced (window);
+  g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Not signed in");
+  g_assert_true (rounds_window_is_asking_password (window));
+  g_assert_cmpuint (rounds_test_proxy_count_passwords (proxy), ==, 1);
+
+  /* Ctrl+R again, and a while for any timer: nothing reaches the store, and the one dialog
+   * stays the one. */
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_false (rounds_window_is_syncing (window));
+  g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Not signed in");
+  requests = rounds_test_proxy_get_requests (proxy);
+  g_assert_cmpuint (requests->len, ==, 1);
+  g_assert_cmpuint (rounds_test_proxy_count_passwords (proxy), ==, 1);
+
+  /* The person enters the password: one login, and the sync goes through. */
+  g_assert_true (rounds_window_answer_password (window, password));
+  g_assert_false (rounds_window_is_asking_password (window));
+  wait_for_status (window, "Syncing…");
+  wait_until_synced (window);
+  g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
+  g_assert_cmpuint (rounds_test_proxy_count_passwords (proxy), ==, 2);
+}
+
 /* First run: no store yet. Ctrl+R asks for the address, the user (the profile's name
  * offered) and the password; a wrong address is refused in place; Connect keeps the
  * address and the user in GSettings, the password in the keyring and nowhere else, and
@@ -548,6 +603,7 @@ main (int    argc,
   g_test_add (path, Fixture, prefix, fixture_set_up, func, fixture_tear_down)
   ADD ("/rounds/sync-app/round-trip", "app", test_sync_round_trip);
   ADD ("/rounds/sync-app/password", "pw", test_sync_password);
+  ADD ("/rounds/sync-app/wrong-password", "wrongpw", test_wrong_password);
   ADD ("/rounds/sync-app/first-run", "first", test_first_run);
   ADD ("/rounds/sync-app/sign-out", "signout", test_sign_out);
 #undef ADD
