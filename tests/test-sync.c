@@ -695,6 +695,9 @@ test_forbidden_other_annotator (Fixture       *fixture,
       RoundsSyncProblem *problem = g_ptr_array_index (result->forbidden, i);
 
       g_assert_cmpstr (problem->error, ==, "forbidden");
+      /* Each refusal names its document: dr-osei's, not the signed-in dr-lin's. */
+      g_test_message ("%s", problem->doc_id);
+      g_assert_nonnull (strstr (problem->doc_id, "dr-osei"));
     }
   g_assert_cmpuint (result->n_waiting, ==, 2);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 0);
@@ -741,6 +744,133 @@ test_wrong_password (Fixture       *fixture,
                                         "action = 'sync.fail'", NULL);
   g_assert_nonnull (strstr (detail, "Wrong user name or password"));
   g_assert_null (strstr (detail, "wrong-password"));
+}
+
+/* Security ----------------------------------------------------------------------------- */
+
+/* A dataset and its items, pushed by somebody whose profile here says curator but whom the
+ * store knows as an annotator: each refused, listed by its id, nothing published. */
+static void
+test_security_item_by_non_curator (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  RoundsStore *lin = open_store (fixture, "lin");
+  g_autoptr(RoundsSyncResult) result = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_items = 0;
+
+  add_profile (lin, TEST_ANNOTATOR, "Dr Lin", ROUNDS_ROLE_CURATOR | ROUNDS_ROLE_ANNOTATOR);
+  import_text (fixture, lin, dataset_jsonl, FALSE);
+  result = sync_ok (fixture->db_url, lin, TEST_ANNOTATOR, ROUNDS_SYNC_PUSH);
+  g_assert_cmpuint (result->forbidden->len, >, 0);
+  problems = rounds_sync_list_problems (lin, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      RoundsSyncProblem *problem = g_ptr_array_index (problems, i);
+
+      g_assert_cmpstr (problem->error, ==, "forbidden");
+      g_assert_nonnull (strstr (problem->reason, "curator role"));
+      n_items += g_str_has_prefix (problem->doc_id, "item:ethics:");
+    }
+  g_assert_cmpuint (n_items, ==, G_N_ELEMENTS (item_keys));
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "item:"), ==, 0);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "dataset:"), ==, 0);
+}
+
+/* A user without a member role writes nothing: the sync stops, naming the user and the
+ * database, and a document sent by hand is refused too. */
+static void
+test_security_non_member (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  RoundsStore *outsider = store_with_judgements (fixture, "outsider", TEST_OUTSIDER, 1);
+  g_autoptr(RoundsSync) sync = new_sync (fixture->db_url, TEST_OUTSIDER);
+  g_autoptr(RoundsCouch) couch = rounds_test_couch_as (fixture->db_url, TEST_OUTSIDER);
+  g_autoptr(JsonObject) doc = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rev = NULL;
+
+  g_assert_false (rounds_sync_run (sync, outsider, NULL, NULL, &error));
+  g_assert_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_FORBIDDEN);
+  g_assert_nonnull (strstr (error->message, TEST_OUTSIDER));
+  g_assert_nonnull (strstr (error->message, fixture->db_url));
+  g_assert_cmpuint (waiting (outsider), ==, 1);
+  g_clear_error (&error);
+
+  json_object_set_string_member (doc, "type", "judgement");
+  json_object_set_string_member (doc, "annotator", TEST_OUTSIDER);
+  json_object_set_int_member (doc, "schema", 1);
+  rev = rounds_couch_put_doc (couch, "judgement:no-role:ethics:c1:e1", doc, NULL, &error);
+  g_assert_null (rev);
+  g_assert_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_FORBIDDEN);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 0);
+}
+
+/* Nobody reads the store without signing in: not a document, not the changes. */
+static void
+test_security_anonymous_read (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  RoundsStore *curator = publish_dataset (fixture);
+  g_autoptr(RoundsCouch) anonymous = rounds_couch_new (fixture->db_url, NULL);
+  g_autoptr(JsonObject) doc = NULL;
+  g_autoptr(JsonObject) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (curator);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "item:"), ==,
+                    G_N_ELEMENTS (item_keys));
+  doc = rounds_couch_get_doc (anonymous, "dataset:ethics", NULL, &error);
+  g_assert_null (doc);
+  g_assert_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNAUTHORIZED);
+  g_assert_nonnull (strstr (error->message, "needs a user name and password"));
+  g_clear_error (&error);
+  page = rounds_couch_changes (anonymous, NULL, 10, NULL, &error);
+  g_assert_null (page);
+  g_assert_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNAUTHORIZED);
+}
+
+/* A member, a curator too, cannot rewrite `_security` to let others in or shut them out:
+ * only an administrator of the database can. pouchdb-server does not enforce it. */
+static void
+test_security_member_rewrites_security (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  const char * const members[] = { TEST_ANNOTATOR, TEST_CURATOR };
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonNode) before_node = json_node_alloc ();
+  g_autoptr(JsonNode) after_node = json_node_alloc ();
+  g_autofree char *before_json = NULL;
+  g_autofree char *after_json = NULL;
+
+  if (!rounds_test_couch_is_couchdb ())
+    {
+      g_test_skip ("pouchdb-server lets members write _security");
+      return;
+    }
+  before = rounds_test_couch_get (fixture->db_url, "_security");
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      g_autoptr(RoundsCouch) couch = rounds_test_couch_as (fixture->db_url, members[i]);
+      g_autoptr(JsonNode) body = json_from_string ("{\"members\": {\"names\": [\"dr-lin\"], "
+                                                   "\"roles\": []}, \"admins\": {\"names\": "
+                                                   "[\"dr-lin\"], \"roles\": []}}", NULL);
+      g_autoptr(JsonNode) answer = NULL;
+      g_autoptr(GError) error = NULL;
+
+      answer = rounds_couch_request (couch, "PUT", "_security", body, NULL, NULL, &error);
+      g_assert_null (answer);
+      g_assert_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_FORBIDDEN);
+      g_assert_nonnull (strstr (error->message, members[i]));
+      g_assert_nonnull (strstr (error->message, "_security"));
+    }
+  after = rounds_test_couch_get (fixture->db_url, "_security");
+  before_json = json_to_string (json_node_init_object (before_node, before), FALSE);
+  after_json = json_to_string (json_node_init_object (after_node, after), FALSE);
+  g_assert_cmpstr (after_json, ==, before_json);
 }
 
 /* Two machines ------------------------------------------------------------------------- */
@@ -1418,6 +1548,10 @@ main (int   argc,
   ADD ("forbidden", test_forbidden);
   ADD ("forbidden-other-annotator", test_forbidden_other_annotator);
   ADD ("wrong-password", test_wrong_password);
+  ADD ("security/item-by-non-curator", test_security_item_by_non_curator);
+  ADD ("security/non-member", test_security_non_member);
+  ADD ("security/anonymous-read", test_security_anonymous_read);
+  ADD ("security/member-rewrites-security", test_security_member_rewrites_security);
   ADD ("two-machines", test_two_machines);
   ADD ("verdicts-and-parking", test_verdicts_and_parking);
   ADD ("pull-resumes", test_pull_resumes);

@@ -869,6 +869,19 @@ rounds_couch_request (RoundsCouch   *self,
       g_set_error (&local_error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_FORBIDDEN,
                    _("No permission: %s refused “%s”: %s"), self->url, self->user, reason);
     }
+  if (node == NULL && code == 500 && self->user != NULL && g_str_equal (path, "_security") &&
+      g_strcmp0 (method, "GET") != 0)
+    {
+      /* CouchDB 3.4 refuses a member's _security with 500 "no_majority": every shard
+       * refused it. */
+      g_autofree char *reason = response_reason (self);
+
+      g_clear_error (&local_error);
+      g_set_error (&local_error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_FORBIDDEN,
+                   _("No permission: %s refused “%s” changing _security, which only an "
+                     "administrator of the database may change (the server said: %s)"),
+                   self->url, self->user, reason);
+    }
   if (status)
     *status = code;
   if (node == NULL)
