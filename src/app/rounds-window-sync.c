@@ -196,8 +196,9 @@ on_sync_done (GObject      *object,
   if (outcome->forbidden != NULL && outcome->forbidden->len > 0)
     {
       RoundsSyncProblem *problem = outcome->forbidden->pdata[0];
-      g_autofree char *message = g_strdup_printf (_("The store refused %u documents: %s"),
-                                                  outcome->forbidden->len,
+      g_autofree char *message = g_strdup_printf (_("The store refused %u documents, the "
+                                                    "first %s: %s"),
+                                                  outcome->forbidden->len, problem->doc_id,
                                                   problem->reason ? problem->reason
                                                                   : problem->error);
 
@@ -552,6 +553,14 @@ rounds_window_get_sync_status (RoundsWindow *self)
 {
   g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
   return gtk_label_get_text (self->sync_label);
+}
+
+/* What the sync status says in full (its tooltip): the error, the refused document. */
+const char *
+rounds_window_get_sync_detail (RoundsWindow *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
+  return gtk_widget_get_tooltip_text (self->sync_button);
 }
 
 /* Whether a sync runs, or waits for its password from the keyring. */

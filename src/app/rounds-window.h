@@ -33,6 +33,7 @@ double        rounds_window_get_text_scale  (RoundsWindow    *self);
 const char   *rounds_window_get_sync_status (RoundsWindow    *self);
 gboolean      rounds_window_is_syncing      (RoundsWindow    *self);
 gboolean      rounds_window_is_asking_password (RoundsWindow *self);
+const char   *rounds_window_get_sync_detail (RoundsWindow    *self);
 gboolean      rounds_window_answer_password (RoundsWindow    *self,
                                              const char      *password);
 void          rounds_window_import_file     (RoundsWindow    *self,

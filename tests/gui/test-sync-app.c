@@ -378,6 +378,39 @@ test_sync_password (Fixture       *fixture,
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
 }
 
+/* A judgement pushed under somebody else's name is refused, and the window says which
+ * document and why. */
+static void
+test_refused_shown (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *password = rounds_test_couch_password (TEST_ANNOTATOR_2);
+  RoundsWindow *window;
+  const char *detail;
+
+  rounds_test_store_import_text (fixture->store, fixture->dir, "ward.jsonl", fixture_jsonl);
+  g_setenv ("ROUNDS_STORE_PASSWORD", password, TRUE);
+  g_settings_set_string (fixture->settings, "store-url", fixture->db_url);
+  g_settings_set_string (fixture->settings, "store-user", TEST_ANNOTATOR_2);
+  open_window (fixture);
+  window = fixture->window;
+  rounds_window_open_dataset (window, "ward");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.prefer", "i", 1));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.submit", NULL));
+  rounds_test_spin ();
+
+  sync_and_wait (window);
+  wait_until_synced (window);
+  g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Sync error");
+  detail = rounds_window_get_sync_detail (window);
+  g_test_message ("%s", detail);
+  /* The judgement and dr-lin's profile: the first named, with its reason. */
+  g_assert_nonnull (strstr (detail, "refused 2 documents"));
+  g_assert_true (strstr (detail, "judgement:" TEST_ANNOTATOR ":ward:") != NULL ||
+                 strstr (detail, "annotator:" TEST_ANNOTATOR ": Only " TEST_ANNOTATOR) != NULL);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 0);
+}
+
 /* A wrong password: one login, then no sync at all, by Ctrl+R or the timer, until the
  * person enters a password in the one dialog that asks for it. */
 static void
@@ -604,6 +637,7 @@ main (int    argc,
   ADD ("/rounds/sync-app/round-trip", "app", test_sync_round_trip);
   ADD ("/rounds/sync-app/password", "pw", test_sync_password);
   ADD ("/rounds/sync-app/wrong-password", "wrongpw", test_wrong_password);
+  ADD ("/rounds/sync-app/refused-shown", "refused", test_refused_shown);
   ADD ("/rounds/sync-app/first-run", "first", test_first_run);
   ADD ("/rounds/sync-app/sign-out", "signout", test_sign_out);
 #undef ADD
