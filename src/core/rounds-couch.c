@@ -682,6 +682,9 @@ send_request (RoundsCouch   *self,
 
   g_debug ("%s %s (%zu bytes)", method, url, payload ? strlen (payload) : 0);
   rc = curl_easy_perform (self->curl);
+  /* The login's body holds the password. */
+  if (payload != NULL && g_strcmp0 (path, "/_session") == 0)
+    memset (payload, 0, strlen (payload));
   curl_easy_setopt (self->curl, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all (headers);
 
