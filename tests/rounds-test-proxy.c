@@ -235,6 +235,11 @@ handle (RoundsTestProxy   *self,
                          "{\"error\":\"internal_server_error\",\"reason\":\"the test "
                          "proxy failed on purpose\"}");
           return;
+        case ROUNDS_TEST_FAULT_STATUS_401:
+          answer_status (out, 401, "Unauthorized",
+                         "{\"error\":\"unauthorized\",\"reason\":\"You are not authorized "
+                         "to access this db.\"}");
+          return;
         case ROUNDS_TEST_FAULT_STATUS_413:
           answer_status (out, 413, "Request Entity Too Large",
                          "{\"error\":\"too_large\",\"reason\":\"the request "

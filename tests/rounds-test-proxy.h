@@ -17,6 +17,8 @@ typedef enum
   ROUNDS_TEST_FAULT_STATUS_413,    /* answer 413; the server never sees the request */
   ROUNDS_TEST_FAULT_CUT_SHORT,     /* the server does it, the client gets half the answer */
   ROUNDS_TEST_FAULT_STALL,         /* the server does it, the client waits until it gives up */
+  ROUNDS_TEST_FAULT_STATUS_401,    /* answer 401, as to an expired session; the server never
+                                    * sees the request */
 } RoundsTestFault;
 
 typedef struct _RoundsTestProxy RoundsTestProxy;

@@ -155,6 +155,38 @@ test_session (Fixture       *fixture,
   g_assert_cmpuint (rounds_couch_get_n_logins (couch), ==, 1);
 }
 
+/* An expired session is opened again, once, and the request sent again; a 401 right after a
+ * new session is no permission, not a reason to sign in a third time. */
+static void
+test_session_expired (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(RoundsTestProxy) proxy = rounds_test_proxy_new (rounds_test_couch_server_root ());
+  g_autofree char *url = rounds_test_proxy_url (proxy, fixture->db_url);
+  g_autoptr(RoundsCouch) couch = rounds_test_couch_as (url, TEST_ANNOTATOR);
+  const char *db = rounds_couch_get_db_name (couch);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) info = rounds_couch_get_db_info (couch, NULL, &error);
+
+  g_assert_no_error (error);
+  g_clear_pointer (&info, json_object_unref);
+  rounds_test_proxy_add_fault (proxy, db, ROUNDS_TEST_FAULT_STATUS_401);
+  info = rounds_couch_get_db_info (couch, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  g_clear_pointer (&info, json_object_unref);
+  g_assert_cmpuint (rounds_couch_get_n_logins (couch), ==, 2);
+  g_assert_cmpuint (rounds_test_proxy_count_passwords (proxy), ==, 2);
+
+  rounds_test_proxy_add_fault (proxy, db, ROUNDS_TEST_FAULT_STATUS_401);
+  rounds_test_proxy_add_fault (proxy, db, ROUNDS_TEST_FAULT_STATUS_401);
+  info = rounds_couch_get_db_info (couch, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_FORBIDDEN);
+  g_assert_cmpuint (rounds_couch_get_n_logins (couch), ==, 3);
+  g_assert_cmpuint (rounds_test_proxy_count_faults (proxy), ==, 0);
+}
+
 /* A wrong password is sent once: the client does not send it again, however often it is
  * asked, until it is given credentials anew. */
 static void
@@ -744,6 +776,8 @@ main (int   argc,
               test_connection_reuse, fixture_tear_down);
   g_test_add ("/rounds/couch/session", Fixture, NULL, fixture_set_up, test_session,
               fixture_tear_down);
+  g_test_add ("/rounds/couch/session-expired", Fixture, NULL, fixture_set_up,
+              test_session_expired, fixture_tear_down);
   g_test_add ("/rounds/couch/wrong-password", Fixture, NULL, fixture_set_up, test_wrong_password,
               fixture_tear_down);
   g_test_add ("/rounds/couch/locked", Fixture, NULL, fixture_set_up, test_locked,
