@@ -363,5 +363,6 @@ rounds_test_assert_label_whole (GtkWidget  *root,
                   pango_layout_get_line_count (layout));
   g_assert_false (pango_layout_is_ellipsized (layout));
   g_assert_cmpint (x + logical.x + logical.width, <=, gtk_widget_get_width (label));
-  g_assert_cmpint (x + ink.x + ink.width, <=, gtk_widget_get_width (label));
+  /* A glyph's ink may overhang its advance by a pixel ("r", italics); no more. */
+  g_assert_cmpint (x + ink.x + ink.width, <=, gtk_widget_get_width (label) + 1);
 }

@@ -79,7 +79,7 @@ void               rounds_test_wait_frames          (GtkWidget        *widget);
 GtkWidget         *rounds_test_focus                (GtkWindow        *window);
 
 /* The label of @root that shows @text (mapped) shows all of it: nothing ellipsized, and its
- * text, to the last pixel of ink, inside the label's width. */
+ * text inside the label's width (its ink to a pixel). */
 void               rounds_test_assert_label_whole   (GtkWidget        *root,
                                                      const char       *text);
 
