@@ -11,6 +11,7 @@
 
 #include "rounds-conflicts-dialog.h"
 #include "rounds-connect-dialog.h"
+#include "rounds-count.h"
 #include "rounds-couch.h"
 #include "rounds-secret.h"
 #include "rounds-widget-util-private.h"
@@ -96,9 +97,8 @@ _rounds_window_update_sync_status (RoundsWindow *self)
     }
   if (n_conflicts > 0)
     {
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conflict",
-                                                             "%u conflicts", n_conflicts),
-                                                n_conflicts);
+      g_autofree char *label = rounds_format_counted (n_conflicts, "%s conflict",
+                                                      "%s conflicts");
 
       set_sync_status (self, label,
                        _("Changed both here and in the curation store by two curators: "
@@ -113,8 +113,7 @@ _rounds_window_update_sync_status (RoundsWindow *self)
                                  &n_waiting, NULL) &&
       n_waiting > 0)
     {
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u waiting",
-                                                             "%u waiting", n_waiting), n_waiting);
+      g_autofree char *label = rounds_format_counted (n_waiting, "%s waiting", "%s waiting");
 
       set_sync_status (self, label,
                        _("Judgements saved here that have not reached the curation store yet "
@@ -175,8 +174,10 @@ on_sync_done (GObject      *object,
   if (outcome->forbidden != NULL && outcome->forbidden->len > 0)
     {
       RoundsSyncProblem *problem = outcome->forbidden->pdata[0];
-      g_autofree char *message = g_strdup_printf (_("The store refused %u documents: %s"),
-                                                  outcome->forbidden->len,
+      g_autofree char *refused = rounds_format_counted (outcome->forbidden->len,
+                                                        "%s document", "%s documents");
+      /* TRANSLATORS: how many documents ("3 documents"), then why the first was refused */
+      g_autofree char *message = g_strdup_printf (_("The store refused %s: %s"), refused,
                                                   problem->reason ? problem->reason
                                                                   : problem->error);
 

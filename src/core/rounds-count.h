@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
-char *rounds_format_count (guint64 n);
+char *rounds_format_count   (guint64     n);
+char *rounds_format_counted (guint64     n,
+                             const char *singular,
+                             const char *plural);
 
 G_END_DECLS
