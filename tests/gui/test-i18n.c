@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
+#include "rounds-count.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"
 
@@ -55,6 +56,46 @@ test_window (RoundsTestStore *fixture,
   rounds_test_spin ();
 }
 
+/* "General" in the shortcuts window is the general group of keys (常规), translated apart,
+ * by its context, from the compare page's item with no specialty (通用), not general
+ * practice (全科). */
+static void
+test_shortcuts_general (void)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/rounds/Rounds/gtk/help-overlay.ui");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  g_autofree char *titles = NULL;
+  GString *all = g_string_new (NULL);
+
+  for (GSList *o = objects; o != NULL; o = o->next)
+    if (GTK_IS_SHORTCUTS_GROUP (o->data))
+      {
+        g_autofree char *title = NULL;
+
+        g_object_get (o->data, "title", &title, NULL);
+        g_string_append_printf (all, "%s|", title);
+      }
+  titles = g_string_free (all, FALSE);
+  g_test_message ("%s", titles);
+  g_assert_nonnull (strstr (titles, "|常规|"));
+  g_assert_null (strstr (titles, "全科"));
+  g_assert_cmpstr (g_dpgettext2 (GETTEXT_PACKAGE, "shortcuts window", "General"), ==, "常规");
+  g_assert_cmpstr (_("General"), ==, "通用");
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+}
+
+/* Counts in Chinese: one plural form, digits grouped as zh_CN groups them. */
+static void
+test_counts (void)
+{
+  g_autofree char *items = rounds_format_counted (20000, "%s item", "%s items");
+  g_autofree char *one = rounds_format_counted (1, "%s verdict", "%s verdicts");
+
+  g_assert_cmpstr (items, ==, "20,000 个条目");
+  g_assert_cmpstr (one, ==, "1 项裁定");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -68,6 +109,8 @@ main (int    argc,
 
   rounds_test_gui_init (&argc, &argv);
   g_test_add_func ("/rounds/i18n/cli-help", test_cli_help);
+  g_test_add_func ("/rounds/i18n/shortcuts-general", test_shortcuts_general);
+  g_test_add_func ("/rounds/i18n/counts", test_counts);
   g_test_add ("/rounds/i18n/window", RoundsTestStore, NULL,
               rounds_test_store_set_up, test_window, rounds_test_store_tear_down);
   return rounds_test_gui_run ();
