@@ -98,22 +98,11 @@ describe_method (const RoundsInsights *insights)
   const RoundsInsightsOptions *options = &insights->options;
   g_autofree char *alpha = format_alpha (insights->alpha);
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *items = rounds_format_counted (insights->n_items, "%s item", "%s items");
-  g_autofree char *judgements = rounds_format_counted (insights->n_judgements, "%s judgement",
-                                                       "%s judgements");
-  g_autofree char *annotators = rounds_format_counted (insights->n_annotators, "%s annotator",
-                                                       "%s annotators");
-  g_autofree char *verdicts = rounds_format_counted (insights->n_verdicts, "%s verdict",
-                                                     "%s verdicts");
-  g_autofree char *unacceptable = rounds_format_count (insights->n_unacceptable);
+  g_autofree char *counts = rounds_insights_describe_counts (insights);
   g_autofree char *rounds = rounds_format_count (options->bootstrap);
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, options->seed);
 
-  /* TRANSLATORS: what the insights counted: items, judgements, annotators and verdicts,
-   * each counted ("12 items"), then how many judgements called every response
-   * unacceptable */
-  g_string_append_printf (text, _("%s, %s by %s, %s; %s called every response unacceptable"),
-                          items, judgements, annotators, verdicts, unacceptable);
+  g_string_append (text, counts);
   g_string_append_c (text, '\n');
   if (options->bootstrap > 0)
     /* TRANSLATORS: how the leaderboard was fitted */

@@ -68,15 +68,7 @@ print_insights (const RoundsInsights *insights)
   gboolean intervals = insights->options.bootstrap > 0;
   g_autofree char *names = NULL;
   g_autofree char *alpha = format_number (3, insights->alpha);
-  g_autofree char *items = rounds_format_counted (insights->n_items, "%s item", "%s items");
-  g_autofree char *judgements = rounds_format_counted (insights->n_judgements, "%s judgement",
-                                                       "%s judgements");
-  g_autofree char *annotators = rounds_format_counted (insights->n_annotators, "%s annotator",
-                                                       "%s annotators");
-  g_autofree char *verdicts = rounds_format_counted (insights->n_verdicts, "%s verdict",
-                                                     "%s verdicts");
-  g_autofree char *unacceptable = rounds_format_counted (insights->n_unacceptable,
-                                                         "%s judgement", "%s judgements");
+  g_autofree char *counts = rounds_insights_describe_counts (insights);
   g_autofree char *rounds = rounds_format_count (insights->options.bootstrap);
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, insights->options.seed);
 
@@ -85,10 +77,7 @@ print_insights (const RoundsInsights *insights)
   g_ptr_array_set_size (insights->datasets, insights->datasets->len - 1);
 
   g_print (_("%s (rubric version %d)\n"), names, insights->rubric_version);
-  /* TRANSLATORS: items, judgements, annotators, verdicts, each counted ("12 items"), then
-   * the judgements that called every response unacceptable ("2 judgements") */
-  g_print (_("  %s, %s, %s, %s; %s called every response unacceptable\n\n"),
-           items, judgements, annotators, verdicts, unacceptable);
+  g_print ("  %s\n\n", counts);
 
   if (intervals)
     g_print (_("Leaderboard (Bradley-Terry; rating 1000 + 400·log10 odds; %.0f%% intervals from "

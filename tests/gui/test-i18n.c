@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "rounds-count.h"
+#include "rounds-response-card.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"
 
@@ -96,6 +97,60 @@ test_counts (void)
   g_assert_cmpstr (one, ==, "1 项裁定");
 }
 
+static gboolean
+is_reading_label (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "reading");
+}
+
+/* The last character of a wrapped Chinese line is drawn whole: every line of the response's
+ * text ends inside the label, at widths that wrap it differently. */
+static void
+test_cjk_line_ends (void)
+{
+  const char *text = "王先生，58岁，退休中学教师，因“反复上腹部不适2个月”入院。胃镜病理提示胃窦腺癌，"
+                     "增强CT未见远处转移，拟行腹腔镜根治性远端胃大部切除术。患者神志清楚，交流正常，"
+                     "生活完全自理。术前谈话前，患者的儿子把主管医生拉到走廊说：“我爸心理承受能力差，"
+                     "千万别告诉他是癌，就说是胃溃疡要切一部分。同意书我来签，出了事我负责。”";
+
+  for (int width = 300; width <= 900; width += 37)
+    {
+      GtkWidget *window = gtk_window_new ();
+      GtkWidget *card = rounds_response_card_new (0, text, 0, NULL);
+      GtkWidget *label;
+      PangoLayout *layout;
+      PangoLayoutIter *iter;
+      int x, y;
+
+      gtk_window_set_child (GTK_WINDOW (window), card);
+      gtk_window_set_default_size (GTK_WINDOW (window), width, 600);
+      gtk_window_present (GTK_WINDOW (window));
+      rounds_test_wait_frames (card);
+      label = rounds_test_find_widget (card, is_reading_label, NULL);
+      g_assert_nonnull (label);
+      layout = gtk_label_get_layout (GTK_LABEL (label));
+      gtk_label_get_layout_offsets (GTK_LABEL (label), &x, &y);
+      iter = pango_layout_get_iter (layout);
+      do
+        {
+          PangoRectangle ink, logical;
+
+          pango_layout_iter_get_line_extents (iter, &ink, &logical);
+          g_test_message ("window %d: label %d px from %d, layout width %d; line %d to %d "
+                          "(ink to %d)", width, gtk_widget_get_width (label), x,
+                          pango_layout_get_width (layout) / PANGO_SCALE,
+                          PANGO_PIXELS (logical.x), PANGO_PIXELS (logical.x + logical.width),
+                          PANGO_PIXELS (ink.x + ink.width));
+          g_assert_cmpint (x + PANGO_PIXELS_CEIL (logical.x + logical.width), <=,
+                           gtk_widget_get_width (label));
+        }
+      while (pango_layout_iter_next_line (iter));
+      pango_layout_iter_free (iter);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -111,6 +166,7 @@ main (int    argc,
   g_test_add_func ("/rounds/i18n/cli-help", test_cli_help);
   g_test_add_func ("/rounds/i18n/shortcuts-general", test_shortcuts_general);
   g_test_add_func ("/rounds/i18n/counts", test_counts);
+  g_test_add_func ("/rounds/i18n/cjk-line-ends", test_cjk_line_ends);
   g_test_add ("/rounds/i18n/window", RoundsTestStore, NULL,
               rounds_test_store_set_up, test_window, rounds_test_store_tear_down);
   return rounds_test_gui_run ();
