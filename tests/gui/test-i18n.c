@@ -104,8 +104,40 @@ is_reading_label (GtkWidget     *widget,
   return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "reading");
 }
 
-/* The last character of a wrapped Chinese line is drawn whole: every line of the response's
- * text ends inside the label, at widths that wrap it differently. */
+/* Every line of @label's layout ends inside the label's content, which is at least @padding
+ * px narrower than the label (its CSS padding and border, on both sides together). */
+static void
+assert_lines_inside (GtkWidget *label,
+                     int        padding)
+{
+  PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (label));
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  GtkAllocation allocation;
+  int x, y;
+
+  gtk_widget_get_allocation (label, &allocation);
+  g_test_message ("label %d px, its content %d px", allocation.width,
+                  gtk_widget_get_width (label));
+  g_assert_cmpint (allocation.width - gtk_widget_get_width (label), >=, padding);
+  gtk_label_get_layout_offsets (GTK_LABEL (label), &x, &y);
+  do
+    {
+      PangoRectangle ink, logical;
+
+      pango_layout_iter_get_line_extents (iter, &ink, &logical);
+      g_test_message ("text from %d; line %d to %d (ink to %d)", x, PANGO_PIXELS (logical.x),
+                      PANGO_PIXELS (logical.x + logical.width), PANGO_PIXELS (ink.x + ink.width));
+      g_assert_cmpint (x + PANGO_PIXELS (logical.x), >=, 0);
+      g_assert_cmpint (x + PANGO_PIXELS_CEIL (logical.x + logical.width), <=,
+                       gtk_widget_get_width (label));
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+}
+
+/* The last character of a wrapped Chinese line is drawn whole, in a response card and in a
+ * label drawn as a card (the review page's judgements), which keeps its text off its rounded
+ * edges; at widths that wrap the text differently. */
 static void
 test_cjk_line_ends (void)
 {
@@ -114,39 +146,25 @@ test_cjk_line_ends (void)
                      "生活完全自理。术前谈话前，患者的儿子把主管医生拉到走廊说：“我爸心理承受能力差，"
                      "千万别告诉他是癌，就说是胃溃疡要切一部分。同意书我来签，出了事我负责。”";
 
-  for (int width = 300; width <= 900; width += 37)
+  rounds_test_gui_app ();    /* its style sheet */
+  for (int width = 300; width <= 900; width += 75)
     {
       GtkWidget *window = gtk_window_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
       GtkWidget *card = rounds_response_card_new (0, text, 0, NULL);
-      GtkWidget *label;
-      PangoLayout *layout;
-      PangoLayoutIter *iter;
-      int x, y;
+      GtkWidget *judgement = gtk_label_new (text);
 
-      gtk_window_set_child (GTK_WINDOW (window), card);
-      gtk_window_set_default_size (GTK_WINDOW (window), width, 600);
+      gtk_label_set_wrap (GTK_LABEL (judgement), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (judgement), 0);
+      gtk_widget_add_css_class (judgement, "card");
+      gtk_box_append (GTK_BOX (box), card);
+      gtk_box_append (GTK_BOX (box), judgement);
+      gtk_window_set_child (GTK_WINDOW (window), box);
+      gtk_window_set_default_size (GTK_WINDOW (window), width, 900);
       gtk_window_present (GTK_WINDOW (window));
-      rounds_test_wait_frames (card);
-      label = rounds_test_find_widget (card, is_reading_label, NULL);
-      g_assert_nonnull (label);
-      layout = gtk_label_get_layout (GTK_LABEL (label));
-      gtk_label_get_layout_offsets (GTK_LABEL (label), &x, &y);
-      iter = pango_layout_get_iter (layout);
-      do
-        {
-          PangoRectangle ink, logical;
-
-          pango_layout_iter_get_line_extents (iter, &ink, &logical);
-          g_test_message ("window %d: label %d px from %d, layout width %d; line %d to %d "
-                          "(ink to %d)", width, gtk_widget_get_width (label), x,
-                          pango_layout_get_width (layout) / PANGO_SCALE,
-                          PANGO_PIXELS (logical.x), PANGO_PIXELS (logical.x + logical.width),
-                          PANGO_PIXELS (ink.x + ink.width));
-          g_assert_cmpint (x + PANGO_PIXELS_CEIL (logical.x + logical.width), <=,
-                           gtk_widget_get_width (label));
-        }
-      while (pango_layout_iter_next_line (iter));
-      pango_layout_iter_free (iter);
+      rounds_test_wait_frames (box);
+      assert_lines_inside (rounds_test_find_widget (card, is_reading_label, NULL), 0);
+      assert_lines_inside (judgement, 24);
       gtk_window_destroy (GTK_WINDOW (window));
     }
 }
