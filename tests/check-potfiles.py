@@ -14,7 +14,7 @@ for line in (root / "po" / "POTFILES.in").read_text(encoding="utf-8").splitlines
         listed.add(line)
 
 marks = {
-    ".c": re.compile(r'\b(?:N?_|C_|NC_|g_dngettext|ngettext)\s*\(\s*"'),
+    ".c": re.compile(r'\b(?:N?_|C_|NC_|g_dngettext|ngettext)\s*\(\s*"|\brounds_format_counted\s*\('),
     ".ui": re.compile(r'translatable="yes"'),
     ".in": re.compile(r"."),  # desktop and metainfo templates are translated whole
     ".xml": re.compile(r"<(?:summary|description)>"),  # the GSettings schema

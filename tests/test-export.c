@@ -40,6 +40,9 @@ options_for (RoundsExportOptions *options,
   rounds_export_options_init (options);
   options->format = format;
   options->pseudonym_key = g_strdup (GOLDEN_KEY);
+  /* The test database has items that one annotator judged: their records are kept, labelled
+   * as that annotator's (the default of two would leave them out). */
+  options->min_annotators = 1;
 }
 
 /* Exports with @options into the fixture's folder and returns the bytes written. */
@@ -166,7 +169,7 @@ assert_provenance (JsonObject *object,
   label = json_object_get_object_member (metadata, "label");
   g_assert_nonnull (label);
   g_assert_true (g_strv_contains ((const char * const[]) { "verdict", "consensus",
-                                                           "reference", NULL },
+                                                           "annotator", "reference", NULL },
                                   json_object_get_string_member (label, "source")));
 }
 
@@ -408,6 +411,44 @@ test_ranking_pairs (Fixture       *fixture,
       found++;
     }
   g_assert_cmpuint (found, ==, 3);
+  rounds_export_options_clear (&options);
+}
+
+/* One person's judgement is no consensus: by default (as in rounds-cli) i7, which one
+ * annotator judged, is left out; asked for, it is labelled as that annotator's, and the
+ * summary counts it apart, in words that agree with their numbers. */
+static void
+test_single_annotator (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *by_default = NULL, *with_one = NULL, *text = NULL;
+  RoundsExportSummary summary;
+  RoundsExportOptions options;
+  const char *record;
+
+  rounds_export_options_init (&options);
+  g_assert_cmpuint (options.min_annotators, ==, 2);
+  options.pseudonym_key = g_strdup (GOLDEN_KEY);
+  by_default = export_to_string (fixture, fixture->store, &options, &summary);
+  g_assert_cmpuint (summary.n_skipped[ROUNDS_EXPORT_SKIP_FEW_ANNOTATORS], ==, 1);
+  g_assert_cmpuint (summary.n_single_annotator, ==, 0);
+  g_assert_null (strstr (by_default, "\"item\":\"i7\""));
+  g_assert_null (strstr (by_default, "\"source\":\"annotator\""));
+
+  options.min_annotators = 1;
+  with_one = export_to_string (fixture, fixture->store, &options, &summary);
+  g_assert_cmpuint (summary.n_single_annotator, ==, 1);
+  record = strstr (with_one, "\"item\":\"i7\"");
+  g_assert_nonnull (record);
+  g_assert_true (g_str_has_prefix (strstr (record, "\"label\":"),
+                                   "\"label\":{\"source\":\"annotator\",\"margin\":"));
+  /* Every record of several annotators still says consensus, with its rule. */
+  g_assert_nonnull (strstr (with_one, "\"source\":\"consensus\",\"rule\":\"mean\""));
+
+  text = rounds_export_summary_to_string (&summary, &options);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Labels: 1 item by verdict, 3 by consensus (mean preference), "
+                                  "1 by one annotator alone"));
   rounds_export_options_clear (&options);
 }
 
@@ -832,6 +873,8 @@ main (int   argc,
     }
   g_test_add ("/rounds/export/ranking-pairs", Fixture, NULL, golden_set_up, test_ranking_pairs,
               rounds_test_store_tear_down);
+  g_test_add ("/rounds/export/single-annotator", Fixture, NULL, golden_set_up,
+              test_single_annotator, rounds_test_store_tear_down);
   g_test_add ("/rounds/export/verdict-wins", Fixture, NULL, golden_set_up, test_verdict_wins,
               rounds_test_store_tear_down);
   g_test_add ("/rounds/export/reference/hidden", Fixture, NULL, golden_set_up,

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rounds-count.h"
 #include "rounds-dataset-row.h"
 #include "rounds-widget-util-private.h"
 
@@ -35,12 +36,17 @@ rounds_dataset_row_new (RoundsDataset        *dataset,
 {
   RoundsDatasetRow *self = g_object_new (ROUNDS_TYPE_DATASET_ROW, NULL);
   g_autofree char *subtitle = NULL;
+  g_autofree char *done = rounds_format_count (progress->n_mine);
+  g_autofree char *to_do = rounds_format_count (progress->n_mine_open);
+  g_autofree char *submitted = rounds_format_count (progress->n_submitted);
+  g_autofree char *wanted = rounds_format_counted (progress->n_wanted, "%s judgement",
+                                                   "%s judgements");
 
-  /* TRANSLATORS: progress of a dataset: mine, then everyone's */
-  subtitle = g_strdup_printf (_("Mine: %u done, %u to do · "
-                                "Everyone: %u of %u judgements (%u per item)"),
-                              progress->n_mine, progress->n_mine_open, progress->n_submitted,
-                              progress->n_wanted, rounds_dataset_get_overlap (dataset));
+  /* TRANSLATORS: progress of a dataset: mine, then everyone's: how many of how many
+   * judgements ("40 judgements"), and the annotators wanted per item */
+  subtitle = g_strdup_printf (_("Mine: %s done, %s to do · Everyone: %s of %s (%u per item)"),
+                              done, to_do, submitted, wanted,
+                              rounds_dataset_get_overlap (dataset));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), rounds_dataset_get_title (dataset));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self), "s", rounds_dataset_get_name (dataset));

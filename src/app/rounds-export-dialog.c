@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rounds-count.h"
 #include "rounds-export-dialog.h"
 #include "rounds-judgement.h"
 #include "rounds-widget-util-private.h"
@@ -228,9 +229,12 @@ append_reasons (GString                   *text,
       if (n_reasons == 1)
         g_string_append (text, rounds_export_skip_get_label (i));
       else
-        /* TRANSLATORS: how many were left out, and why: "3 tied" */
-        g_string_append_printf (text, _("%lld %s"), (long long) summary->n_skipped[i],
-                                rounds_export_skip_get_label (i));
+        {
+          g_autofree char *n = rounds_format_count (summary->n_skipped[i]);
+
+          /* TRANSLATORS: how many were left out, and why: "3 tied" */
+          g_string_append_printf (text, _("%s %s"), n, rounds_export_skip_get_label (i));
+        }
     }
 }
 
@@ -241,6 +245,8 @@ describe_summary (const RoundsExportSummary *summary,
 {
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GString) detail = g_string_new (NULL);
+  g_autofree char *written = rounds_format_count (summary->n_written);
+  g_autofree char *n_test = rounds_format_count (summary->n_test);
   guint64 n_item_skips = 0, n_record_skips = 0;
 
   for (guint i = 0; i < ROUNDS_EXPORT_N_SKIPS; i++)
@@ -252,32 +258,36 @@ describe_summary (const RoundsExportSummary *summary,
     }
 
   g_string_append_printf (text,
-                          g_dngettext (GETTEXT_PACKAGE, "%lld record", "%lld records",
+                          g_dngettext (GETTEXT_PACKAGE, "%s record", "%s records",
                                        summary->n_written),
-                          (long long) summary->n_written);
+                          written);
   if (test_fraction > 0)
     {
       g_string_append (text, _(", "));
       /* TRANSLATORS: of the records, how many go to the test file */
-      g_string_append_printf (text, _("%lld for testing"), (long long) summary->n_test);
+      g_string_append_printf (text, _("%s for testing"), n_test);
     }
   if (n_item_skips > 0)
     {
+      g_autofree char *n = rounds_format_count (n_item_skips);
+
       g_string_append_printf (detail,
-                              g_dngettext (GETTEXT_PACKAGE, "%lld item skipped",
-                                           "%lld items skipped", n_item_skips),
-                              (long long) n_item_skips);
+                              g_dngettext (GETTEXT_PACKAGE, "%s item skipped",
+                                           "%s items skipped", n_item_skips),
+                              n);
       g_string_append (detail, _(": "));
       append_reasons (detail, summary, TRUE);
     }
   if (n_record_skips > 0)
     {
+      g_autofree char *n = rounds_format_count (n_record_skips);
+
       if (detail->len > 0)
         g_string_append (detail, _("; "));
       g_string_append_printf (detail,
-                              g_dngettext (GETTEXT_PACKAGE, "%lld record left out",
-                                           "%lld records left out", n_record_skips),
-                              (long long) n_record_skips);
+                              g_dngettext (GETTEXT_PACKAGE, "%s record left out",
+                                           "%s records left out", n_record_skips),
+                              n);
       g_string_append (detail, _(": "));
       append_reasons (detail, summary, FALSE);
     }
@@ -423,6 +433,25 @@ schedule_count (RoundsExportDialog *self)
   self->count_timeout_id = g_timeout_add (COUNT_DELAY_MS, count_now, self);
 }
 
+/* The Ties switch is offered only where a tie can be written, and says why it is not. */
+static void
+update_ties_row (RoundsExportDialog *self,
+                 RoundsExportFormat  format)
+{
+  const char *subtitle;
+
+  if (rounds_export_format_has_ties (format))
+    subtitle = _("Pairs with no preferred response");
+  else if (format == ROUNDS_EXPORT_FULL)
+    subtitle = _("The full archive keeps every judgement as it was");
+  else if (format == ROUNDS_EXPORT_KTO)
+    subtitle = _("Unpaired labels have no ties: each response is desirable or not");
+  else
+    subtitle = _("Always left out: a pair in this format needs a chosen and a rejected response");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->ties_row), rounds_export_format_has_ties (format));
+  adw_action_row_set_subtitle (self->ties_row, subtitle);
+}
+
 static void
 on_option_changed (RoundsExportDialog *self)
 {
@@ -430,6 +459,7 @@ on_option_changed (RoundsExportDialog *self)
 
   gtk_widget_set_visible (self->kto_group, format == ROUNDS_EXPORT_KTO);
   gtk_widget_set_sensitive (self->split_group, format != ROUNDS_EXPORT_FULL);
+  update_ties_row (self, format);
   /* A name we suggested follows the format; a name the person typed stays. */
   if (format != self->format && self->path != NULL)
     {
@@ -489,6 +519,7 @@ on_exported (GObject      *object,
   g_autofree char *text = NULL;
   g_autofree char *description = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *written = NULL;
   RoundsExportSummary summary = { 0 };
   GtkWindow *parent;
   GtkWidget *overlay;
@@ -515,6 +546,7 @@ on_exported (GObject      *object,
   self->has_summary = TRUE;
   text = rounds_export_summary_to_string (&summary, &self->export_options);
   gtk_label_set_text (self->summary_label, text);
+  written = rounds_format_count (summary.n_written);
   path = g_filename_display_name (self->export_path);
   if (self->export_options.test_fraction > 0)
     {
@@ -523,14 +555,14 @@ on_exported (GObject      *object,
 
       split_display_names (self->export_path, &train_name, &test_name);
       /* TRANSLATORS: the records written, then the training and test files */
-      description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld record in %s and %s",
-                                                  "%lld records in %s and %s", summary.n_written),
-                                     (long long) summary.n_written, train_name, test_name);
+      description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record in %s and %s",
+                                                  "%s records in %s and %s", summary.n_written),
+                                     written, train_name, test_name);
     }
   else
-    description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld record in %s",
-                                                "%lld records in %s", summary.n_written),
-                                   (long long) summary.n_written, path);
+    description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s record in %s",
+                                                "%s records in %s", summary.n_written),
+                                   written, path);
   adw_status_page_set_description (self->done_page, description);
   gtk_stack_set_visible_child_name (self->stack, "done");
   show_message (self, NULL, FALSE);
@@ -540,10 +572,10 @@ on_exported (GObject      *object,
   if (parent != NULL && (overlay = find_toast_overlay (GTK_WIDGET (parent))) != NULL)
     {
       g_autofree char *toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                             "Exported %lld record",
-                                                             "Exported %lld records",
+                                                             "Exported %s record",
+                                                             "Exported %s records",
                                                              summary.n_written),
-                                                (long long) summary.n_written);
+                                                written);
 
       adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (toast));
     }
@@ -906,11 +938,16 @@ rounds_export_dialog_init (RoundsExportDialog *self)
   for (guint f = 0; f < ROUNDS_EXPORT_N_FORMATS; f++)
     gtk_string_list_append (formats, rounds_export_format_get_label (f));
   adw_combo_row_set_model (self->format_row, G_LIST_MODEL (formats));
+  _rounds_combo_row_show_whole (self->format_row);
+  _rounds_combo_row_show_whole (self->dataset_row);
+  _rounds_combo_row_show_whole (self->rule_row);
+  _rounds_combo_row_show_whole (self->kto_rule_row);
 
   rounds_export_options_init (&defaults);
   widgets_from_options (self, &defaults);
   self->format = defaults.format;
   gtk_widget_set_visible (self->kto_group, defaults.format == ROUNDS_EXPORT_KTO);
+  update_ties_row (self, defaults.format);
   rounds_export_options_clear (&defaults);
   rounds_export_options_init (&self->export_options);
   update_file_row (self);

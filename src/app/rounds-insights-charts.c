@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "rounds-count.h"
 #include "rounds-insights-charts.h"
 
 /* Rows are this many text lines high, so that intervals and labels breathe. */
@@ -358,12 +359,17 @@ describe_leaderboard (const RoundsInsights *insights,
     {
       const RoundsModelRating *r = insights->ratings->pdata[i];
       g_autofree char *interval = interval_text (insights, 0, r->lower, r->upper);
+      g_autofree char *wins = rounds_format_counted (r->wins, "%s win", "%s wins");
+      g_autofree char *ties = rounds_format_counted (r->ties, "%s tie", "%s ties");
+      g_autofree char *losses = rounds_format_counted (r->losses, "%s loss", "%s losses");
+      g_autofree char *unacceptable = rounds_format_counted (r->unacceptable, "%s unacceptable",
+                                                             "%s unacceptable");
 
-      /* TRANSLATORS: one model of the leaderboard: rank, name, rating, interval, counts */
-      g_string_append_printf (text, _("%u. %s: %.0f (%s); %u wins, %u ties, %u losses, "
-                                      "%u unacceptable"),
-                              r->rank, r->model, r->rating, interval, r->wins, r->ties,
-                              r->losses, r->unacceptable);
+      /* TRANSLATORS: one model of the leaderboard: rank, name, rating, interval, then its
+       * wins, ties, losses and unacceptable judgements, each counted ("3 wins") */
+      g_string_append_printf (text, _("%u. %s: %.0f (%s); %s, %s, %s, %s"),
+                              r->rank, r->model, r->rating, interval, wins, ties, losses,
+                              unacceptable);
       g_string_append_c (text, '\n');
     }
 }
@@ -558,11 +564,13 @@ describe_criteria (const RoundsInsights *insights,
     {
       const RoundsCriterionScore *s = insights->criteria->pdata[i];
       g_autofree char *interval = interval_text (insights, 2, s->lower, s->upper);
+      g_autofree char *scores = rounds_format_counted (s->n, "%s score", "%s scores");
 
-      /* TRANSLATORS: a model's mean score on a rubric criterion */
-      g_string_append_printf (text, _("%s, %s: %.2f (%s; %u scores)"),
+      /* TRANSLATORS: a model's mean score on a rubric criterion, its interval and how many
+       * scores ("12 scores") */
+      g_string_append_printf (text, _("%s, %s: %.2f (%s; %s)"),
                               s->label ? s->label : s->criterion, s->model, s->mean, interval,
-                              s->n);
+                              scores);
       g_string_append_c (text, '\n');
     }
 }
@@ -589,11 +597,12 @@ static char *
 position_value (const RoundsPositionBias *b)
 {
   g_autofree char *p = format_p (b->p_value);
+  g_autofree char *decisive = rounds_format_count (b->decisive);
 
   if (b->decisive == 0)
     return g_strdup (_("no decisive judgements"));
   /* TRANSLATORS: share of decisive judgements preferring the first shown, of how many */
-  return g_strdup_printf (_("%.0f%% of %u · %s"), 100 * b->share, b->decisive, p);
+  return g_strdup_printf (_("%.0f%% of %s · %s"), 100 * b->share, decisive, p);
 }
 
 static void
@@ -654,15 +663,19 @@ describe_position (const RoundsInsights *insights,
       const RoundsPositionBias *b = insights->position->pdata[i];
       const char *who = rounds_insights_annotator_name (names, b->annotator);
       g_autofree char *p = format_p (b->p_value);
+      g_autofree char *decisive = rounds_format_counted (b->decisive, "%s decisive judgement",
+                                                         "%s decisive judgements");
+      g_autofree char *first = rounds_format_count (b->first_preferred);
 
       if (b->decisive == 0)
         /* TRANSLATORS: position bias of an annotator without a decisive judgement */
         g_string_append_printf (text, _("%s: no decisive judgements"), who);
       else
-        /* TRANSLATORS: position bias: who, share, count, binomial test */
-        g_string_append_printf (text, _("%s: %.0f%% of %u decisive judgements preferred the "
-                                        "response shown first (%u; %s)"),
-                                who, 100 * b->share, b->decisive, b->first_preferred, p);
+        /* TRANSLATORS: position bias: who, share, of how many decisive judgements ("12
+         * decisive judgements"), how many preferred the first shown, binomial test */
+        g_string_append_printf (text, _("%s: %.0f%% of %s preferred the response shown first "
+                                        "(%s; %s)"),
+                                who, 100 * b->share, decisive, first, p);
       g_string_append_c (text, '\n');
     }
 }
@@ -687,11 +700,12 @@ static char *
 time_value (const RoundsTimeOnTask *t)
 {
   g_autofree char *median = format_duration (t->median_s);
+  g_autofree char *fast = rounds_format_count (t->n_fast);
 
   if (t->n == 0)
     return g_strdup (_("no times"));
   /* TRANSLATORS: time on task: the median, then how many were too fast to have been read */
-  return g_strdup_printf (_("median %s · %u fast"), median, t->n_fast);
+  return g_strdup_printf (_("median %s · %s fast"), median, fast);
 }
 
 static void
@@ -773,10 +787,17 @@ describe_time (const RoundsInsights *insights,
         /* TRANSLATORS: time on task of an annotator without a timed judgement */
         g_string_append_printf (text, _("%s: no timed judgements"), who);
       else
-        /* TRANSLATORS: time on task: who, count, median, 10th and 90th percentiles, fast */
-        g_string_append_printf (text, _("%s: %u judgements, median %s (10th–90th percentile "
-                                        "%s–%s); %u faster than the reading time"),
-                                who, t->n, median, p10, p90, t->n_fast);
+        {
+          g_autofree char *judgements = rounds_format_counted (t->n, "%s judgement",
+                                                               "%s judgements");
+          g_autofree char *fast = rounds_format_count (t->n_fast);
+
+          /* TRANSLATORS: time on task: who, how many judgements ("12 judgements"), median,
+           * 10th and 90th percentiles, how many were faster than the reading time */
+          g_string_append_printf (text, _("%s: %s, median %s (10th–90th percentile %s–%s); "
+                                          "%s faster than the reading time"),
+                                  who, judgements, median, p10, p90, fast);
+        }
       g_string_append_c (text, '\n');
     }
 }

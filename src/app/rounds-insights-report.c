@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "rounds-count.h"
 #include "rounds-export.h"
 #include "rounds-insights-charts.h"
 #include "rounds-insights-report.h"
@@ -97,20 +98,19 @@ describe_method (const RoundsInsights *insights)
   const RoundsInsightsOptions *options = &insights->options;
   g_autofree char *alpha = format_alpha (insights->alpha);
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *counts = rounds_insights_describe_counts (insights);
+  g_autofree char *rounds = rounds_format_count (options->bootstrap);
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, options->seed);
 
-  /* TRANSLATORS: what the insights counted */
-  g_string_append_printf (text, _("%u items, %u judgements by %u annotators, %u verdicts; "
-                                  "%u called every response unacceptable"),
-                          insights->n_items, insights->n_judgements, insights->n_annotators,
-                          insights->n_verdicts, insights->n_unacceptable);
+  g_string_append (text, counts);
   g_string_append_c (text, '\n');
   if (options->bootstrap > 0)
     /* TRANSLATORS: how the leaderboard was fitted */
     g_string_append_printf (text, _("Bradley–Terry ratings (1000 + 400·log10 odds), %s "
-                                    "outcomes, ridge %g; %.0f%% intervals from %u bootstrap "
-                                    "rounds over scenarios, seed %" G_GUINT64_FORMAT),
+                                    "outcomes, ridge %g; %.0f%% intervals from %s bootstrap "
+                                    "rounds over scenarios, seed %s"),
                             options->graded ? _("graded") : _("win/tie/loss"), options->ridge,
-                            100 * options->confidence, options->bootstrap, options->seed);
+                            100 * options->confidence, rounds, seed);
   else
     g_string_append_printf (text, _("Bradley–Terry ratings (1000 + 400·log10 odds), %s "
                                     "outcomes, ridge %g; no intervals"),
@@ -156,11 +156,14 @@ describe_agreement (const RoundsInsights *insights,
       const RoundsAnnotatorAgreement *a = insights->agreement->pdata[i];
       g_autofree char *with = format_alpha (a->alpha_with);
       g_autofree char *without = format_alpha (a->alpha_without);
+      g_autofree char *judgements = rounds_format_counted (a->n, "%s judgement",
+                                                           "%s judgements");
 
-      /* TRANSLATORS: an annotator's effect on agreement */
-      g_string_append_printf (text, _("%s: %u judgements; α with everyone %s, without them %s"),
-                              rounds_insights_annotator_name (names, a->annotator), a->n, with,
-                              without);
+      /* TRANSLATORS: an annotator's effect on agreement: who, how many judgements ("12
+       * judgements"), alpha with and without them */
+      g_string_append_printf (text, _("%s: %s; α with everyone %s, without them %s"),
+                              rounds_insights_annotator_name (names, a->annotator), judgements,
+                              with, without);
       g_string_append_c (text, '\n');
     }
 }
@@ -173,9 +176,12 @@ describe_periods (GPtrArray *periods,
     {
       const RoundsPeriodAgreement *p = periods->pdata[i];
       g_autofree char *alpha = format_alpha (p->alpha);
+      g_autofree char *judgements = rounds_format_counted (p->n, "%s judgement",
+                                                           "%s judgements");
 
-      /* TRANSLATORS: alpha of a criterion or of a week, and how many judgements */
-      g_string_append_printf (text, _("%s: α %s (%u judgements)"), p->period, alpha, p->n);
+      /* TRANSLATORS: alpha of a criterion or of a week, and how many judgements ("12
+       * judgements") */
+      g_string_append_printf (text, _("%s: α %s (%s)"), p->period, alpha, judgements);
       g_string_append_c (text, '\n');
     }
 }

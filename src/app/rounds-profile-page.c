@@ -130,6 +130,7 @@ rounds_profile_page_init (RoundsProfilePage *self)
   AdwEntryRow *rows[3];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _rounds_combo_row_show_whole (self->role_row);
   rows[0] = self->display_name_row;
   rows[1] = self->user_name_row;
   rows[2] = self->specialty_row;

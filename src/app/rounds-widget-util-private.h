@@ -32,5 +32,6 @@ void  _rounds_drop_down_take_digits   (GtkWidget      *dropdown);
 void  _rounds_page_leave_text_on_escape (GtkWidget    *page,
                                          GtkWidget    *target);
 void  _rounds_label_focus_quietly     (GtkLabel       *label);
+void  _rounds_combo_row_show_whole    (AdwComboRow    *row);
 
 G_END_DECLS

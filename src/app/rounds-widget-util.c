@@ -211,3 +211,96 @@ _rounds_label_focus_quietly (GtkLabel *label)
   gtk_widget_grab_focus (GTK_WIDGET (label));
   gtk_label_select_region (label, 0, 0);
 }
+
+/* Combo rows that show their choices whole ---------------------------------------------- */
+
+static GtkWidget *
+combo_item_label (GtkListItem *item)
+{
+  return gtk_widget_get_first_child (gtk_list_item_get_child (item));
+}
+
+static void
+on_combo_item_setup (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     gpointer                  in_popup)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  /* libadwaita's own items are ellipsized at 20 characters; these wrap at 40 instead. */
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_widget_set_hexpand (label, in_popup != NULL);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), label);
+  if (in_popup != NULL)
+    gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("object-select-symbolic"));
+  gtk_list_item_set_child (item, box);
+}
+
+/* The popup's check mark is on the chosen item only. */
+static void
+on_combo_selected_item (AdwComboRow *row,
+                        GParamSpec  *pspec,
+                        GtkListItem *item)
+{
+  GtkWidget *icon = gtk_widget_get_last_child (gtk_list_item_get_child (item));
+
+  gtk_widget_set_opacity (icon, adw_combo_row_get_selected_item (row) ==
+                                gtk_list_item_get_item (item) ? 1.0 : 0.0);
+}
+
+static void
+on_combo_item_bind (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    AdwComboRow              *row)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (combo_item_label (item)),
+                      GTK_IS_STRING_OBJECT (string) ? gtk_string_object_get_string (string) : "");
+  if (gtk_widget_get_last_child (gtk_list_item_get_child (item)) == combo_item_label (item))
+    return;
+  g_signal_connect (row, "notify::selected-item", G_CALLBACK (on_combo_selected_item), item);
+  on_combo_selected_item (row, NULL, item);
+}
+
+static void
+on_combo_item_unbind (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      AdwComboRow              *row)
+{
+  g_signal_handlers_disconnect_by_func (row, on_combo_selected_item, item);
+}
+
+static GtkListItemFactory *
+combo_factory_new (AdwComboRow *row,
+                   gboolean     in_popup)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (on_combo_item_setup),
+                    in_popup ? GINT_TO_POINTER (1) : NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_combo_item_bind), row);
+  g_signal_connect (factory, "unbind", G_CALLBACK (on_combo_item_unbind), row);
+  return factory;
+}
+
+/* @row (of a GtkStringList) shows its choices in full, wrapped when long, in the row and in
+ * its popup, where libadwaita 1.2 cuts them at 20 characters. */
+void
+_rounds_combo_row_show_whole (AdwComboRow *row)
+{
+  g_autoptr(GtkListItemFactory) factory = combo_factory_new (row, FALSE);
+  g_autoptr(GtkListItemFactory) list_factory = combo_factory_new (row, TRUE);
+  g_autoptr(GtkExpression) string = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL,
+                                                                 "string");
+
+  /* The subtitle, when the row uses it, is the string itself. */
+  adw_combo_row_set_expression (row, string);
+  adw_combo_row_set_factory (row, factory);
+  adw_combo_row_set_list_factory (row, list_factory);
+}

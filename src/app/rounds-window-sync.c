@@ -11,6 +11,7 @@
 
 #include "rounds-conflicts-dialog.h"
 #include "rounds-connect-dialog.h"
+#include "rounds-count.h"
 #include "rounds-couch.h"
 #include "rounds-secret.h"
 #include "rounds-widget-util-private.h"
@@ -102,9 +103,8 @@ _rounds_window_update_sync_status (RoundsWindow *self)
     }
   if (n_conflicts > 0)
     {
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u conflict",
-                                                             "%u conflicts", n_conflicts),
-                                                n_conflicts);
+      g_autofree char *label = rounds_format_counted (n_conflicts, "%s conflict",
+                                                      "%s conflicts");
 
       set_sync_status (self, label,
                        _("Changed both here and in the curation store by two curators: "
@@ -119,8 +119,7 @@ _rounds_window_update_sync_status (RoundsWindow *self)
                                  &n_waiting, NULL) &&
       n_waiting > 0)
     {
-      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u waiting",
-                                                             "%u waiting", n_waiting), n_waiting);
+      g_autofree char *label = rounds_format_counted (n_waiting, "%s waiting", "%s waiting");
 
       set_sync_status (self, label,
                        _("Judgements saved here that have not reached the curation store yet "
@@ -196,9 +195,12 @@ on_sync_done (GObject      *object,
   if (outcome->forbidden != NULL && outcome->forbidden->len > 0)
     {
       RoundsSyncProblem *problem = outcome->forbidden->pdata[0];
-      g_autofree char *message = g_strdup_printf (_("The store refused %u documents, the "
-                                                    "first %s: %s"),
-                                                  outcome->forbidden->len, problem->doc_id,
+      g_autofree char *refused = rounds_format_counted (outcome->forbidden->len,
+                                                        "%s document", "%s documents");
+      /* TRANSLATORS: how many documents ("3 documents"), the first one's id, then why it
+       * was refused */
+      g_autofree char *message = g_strdup_printf (_("The store refused %s, the first %s: %s"),
+                                                  refused, problem->doc_id,
                                                   problem->reason ? problem->reason
                                                                   : problem->error);
 

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rounds-count.h"
 #include "rounds-error.h"
 #include "rounds-import-dialog.h"
 #include "rounds-importer.h"
@@ -403,10 +404,15 @@ on_import_done (GObject      *object,
     }
 
   {
-    g_autofree char *message = g_strdup_printf (_("Imported: %u items added, %u unchanged; "
-                                                  "%u judgements added"),
-                                                outcome.n_items_added, outcome.n_items_unchanged,
-                                                outcome.n_judgements_added);
+    g_autofree char *added = rounds_format_counted (outcome.n_items_added, "%s item added",
+                                                    "%s items added");
+    g_autofree char *unchanged = rounds_format_count (outcome.n_items_unchanged);
+    g_autofree char *judgements = rounds_format_counted (outcome.n_judgements_added,
+                                                         "%s judgement added",
+                                                         "%s judgements added");
+    /* TRANSLATORS: items added ("3 items added"), unchanged, judgements added */
+    g_autofree char *message = g_strdup_printf (_("Imported: %s, %s unchanged; %s"), added,
+                                                unchanged, judgements);
     _rounds_window_toast (self, message);
   }
   if (self->profile != NULL)

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "rounds-cli-private.h"
+#include "rounds-count.h"
 #include "rounds-review.h"
 
 static void
@@ -131,17 +132,25 @@ print_measure (const char              *label,
                guint                    n_items)
 {
   g_autofree char *value = format_alpha (alpha);
+  g_autofree char *items = rounds_format_counted (n_items, "%s item", "%s items");
 
-  g_print (_("  %-34s %10s   (%u items)\n"), label, value, n_items);
+  g_print (_("  %-34s %10s   (%s)\n"), label, value, items);
 }
 
 static void
 print_report (RoundsDataset               *dataset,
               const RoundsAgreementReport *report)
 {
+  g_autofree char *items = rounds_format_counted (report->n_items, "%s item with judgements",
+                                                  "%s items with judgements");
+  g_autofree char *judgements = rounds_format_counted (report->n_judgements, "%s judgement",
+                                                       "%s judgements");
+  g_autofree char *annotators = rounds_format_counted (report->n_annotators, "%s annotator",
+                                                       "%s annotators");
+
   g_print ("%s — %s\n", rounds_dataset_get_name (dataset), rounds_dataset_get_title (dataset));
-  g_print (_("  %u items with judgements, %u judgements, %u annotators\n"),
-           report->n_items, report->n_judgements, report->n_annotators);
+  /* TRANSLATORS: items, judgements and annotators, each counted ("12 items with judgements") */
+  g_print (_("  %s, %s, %s\n"), items, judgements, annotators);
   print_measure (_("preference (ordinal α, headline)"),
                  &report->preference.alpha, report->preference.n_items);
   print_measure (_("preference (nominal α)"),
@@ -166,10 +175,12 @@ print_report (RoundsDataset               *dataset,
     {
       const RoundsPairAgreement *pair = &g_array_index (report->pairs, RoundsPairAgreement, i);
       g_autofree char *alpha = format_alpha (&pair->alpha);
+      g_autofree char *pair_items = rounds_format_counted (pair->n_items, "%s item",
+                                                           "%s items");
 
-      g_print (_("    %-16s %-16s %10s %7.3f %7.3f   (%u items)\n"),
+      g_print (_("    %-16s %-16s %10s %7.3f %7.3f   (%s)\n"),
                pair->annotator_a, pair->annotator_b, alpha,
-               pair->kappa_linear, pair->kappa_quadratic, pair->n_items);
+               pair->kappa_linear, pair->kappa_quadratic, pair_items);
     }
 }
 

@@ -112,7 +112,7 @@ rounds_cli_export (RoundsCli  *cli,
   g_auto(GStrv) datasets = NULL, flags = NULL;
   gboolean exclude_ties = FALSE, only_adjudicated = FALSE, include_reference = FALSE;
   gboolean real_names = FALSE, count_only = FALSE, quiet = FALSE;
-  int min_annotators = 1;
+  int min_annotators = ROUNDS_EXPORT_DEFAULT_MIN_ANNOTATORS;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
       N_("trl, trl-chat, kto, openai, hh, csv or full"), N_("FORMAT") },
@@ -123,7 +123,7 @@ rounds_cli_export (RoundsCli  *cli,
     { "rule", 0, 0, G_OPTION_ARG_STRING, &rule,
       N_("Consensus where there is no verdict: mean (default) or majority"), N_("RULE") },
     { "min-annotators", 0, 0, G_OPTION_ARG_INT, &min_annotators,
-      N_("Consensus labels need this many judgements (default 1)"), N_("N") },
+      N_("Consensus labels need this many judgements (default 2)"), N_("N") },
     { "min-agreement", 0, 0, G_OPTION_ARG_STRING, &min_agreement,
       N_("Consensus labels need this share of annotator pairs agreeing, 0 to 1"), N_("SHARE") },
     { "min-margin", 0, 0, G_OPTION_ARG_STRING, &min_margin,

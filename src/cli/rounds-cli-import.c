@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "rounds-cli-private.h"
+#include "rounds-count.h"
 #include "rounds-error.h"
 #include "rounds-importer.h"
 
@@ -17,15 +18,27 @@ static void
 print_result (const char               *path,
               const RoundsImportResult *result)
 {
-  g_print (_("%s: %u records; datasets %u added, %u updated; items %u added, %u updated, "
-             "%u unchanged; judgements %u added, %u unchanged\n"),
-           path, result->n_records,
-           result->n_datasets_added, result->n_datasets_updated,
-           result->n_items_added, result->n_items_updated, result->n_items_unchanged,
-           result->n_judgements_added, result->n_judgements_unchanged);
+  g_autofree char *records = rounds_format_counted (result->n_records, "%s record",
+                                                    "%s records");
+  char *n[10] = { NULL };
+  const guint values[10] = {
+    result->n_datasets_added, result->n_datasets_updated, result->n_items_added,
+    result->n_items_updated, result->n_items_unchanged, result->n_judgements_added,
+    result->n_judgements_unchanged, result->n_verdicts_added, result->n_verdicts_unchanged,
+    result->n_audit_added,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    n[i] = rounds_format_count (values[i]);
+  /* TRANSLATORS: the file, its records counted ("12 records"), then what they did */
+  g_print (_("%s: %s; datasets %s added, %s updated; items %s added, %s updated, "
+             "%s unchanged; judgements %s added, %s unchanged\n"),
+           path, records, n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
   if (result->n_verdicts_added + result->n_verdicts_unchanged + result->n_audit_added > 0)
-    g_print (_("%s: verdicts %u added, %u unchanged; audit facts %u added\n"), path,
-             result->n_verdicts_added, result->n_verdicts_unchanged, result->n_audit_added);
+    g_print (_("%s: verdicts %s added, %s unchanged; audit facts %s added\n"), path,
+             n[7], n[8], n[9]);
+  for (guint i = 0; i < G_N_ELEMENTS (n); i++)
+    g_free (n[i]);
 }
 
 int

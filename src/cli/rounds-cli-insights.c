@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "rounds-cli-private.h"
+#include "rounds-count.h"
 #include "rounds-insights.h"
 
 /* A figure, or a dash where it is undefined (NaN). */
@@ -67,22 +68,21 @@ print_insights (const RoundsInsights *insights)
   gboolean intervals = insights->options.bootstrap > 0;
   g_autofree char *names = NULL;
   g_autofree char *alpha = format_number (3, insights->alpha);
+  g_autofree char *counts = rounds_insights_describe_counts (insights);
+  g_autofree char *rounds = rounds_format_count (insights->options.bootstrap);
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, insights->options.seed);
 
   g_ptr_array_add (insights->datasets, NULL);
   names = g_strjoinv (", ", (char **) insights->datasets->pdata);
   g_ptr_array_set_size (insights->datasets, insights->datasets->len - 1);
 
   g_print (_("%s (rubric version %d)\n"), names, insights->rubric_version);
-  g_print (_("  %u items, %u judgements, %u annotators, %u verdicts; %u judgements called "
-             "every response unacceptable\n\n"),
-           insights->n_items, insights->n_judgements, insights->n_annotators,
-           insights->n_verdicts, insights->n_unacceptable);
+  g_print ("  %s\n\n", counts);
 
   if (intervals)
     g_print (_("Leaderboard (Bradley-Terry; rating 1000 + 400·log10 odds; %.0f%% intervals from "
-               "%u bootstrap rounds over scenarios, seed %" G_GUINT64_FORMAT ")\n"),
-             insights->options.confidence * 100, insights->options.bootstrap,
-             insights->options.seed);
+               "%s bootstrap rounds over scenarios, seed %s)\n"),
+             insights->options.confidence * 100, rounds, seed);
   else
     g_print (_("Leaderboard (Bradley-Terry; rating 1000 + 400·log10 odds)\n"));
   print_ratings (insights->ratings, intervals);
@@ -95,9 +95,10 @@ print_insights (const RoundsInsights *insights)
           RoundsCriterionScore *score = g_ptr_array_index (insights->criteria, c);
           g_autofree char *lower = format_number (2, score->lower);
           g_autofree char *upper = format_number (2, score->upper);
+          g_autofree char *scores = rounds_format_counted (score->n, "%s score", "%s scores");
 
-          g_print (_("  %-20s %-24s %5.2f  [%s, %s]  (%u scores)\n"), score->label, score->model,
-                   score->mean, lower, upper, score->n);
+          g_print (_("  %-20s %-24s %5.2f  [%s, %s]  (%s)\n"), score->label, score->model,
+                   score->mean, lower, upper, scores);
         }
     }
 
@@ -115,9 +116,11 @@ print_insights (const RoundsInsights *insights)
       RoundsPositionBias *bias = g_ptr_array_index (insights->position, p);
       g_autofree char *share = isnan (bias->share) ? format_number (0, NAN) :
                                g_strdup_printf ("%.0f%%", bias->share * 100);
+      g_autofree char *first = rounds_format_count (bias->first_preferred);
+      g_autofree char *decisive = rounds_format_count (bias->decisive);
 
-      g_print (_("  %-24s %5s  (%u of %u)  p = %.3g\n"), annotator_name (bias->annotator), share,
-               bias->first_preferred, bias->decisive, bias->p_value);
+      g_print (_("  %-24s %5s  (%s of %s)  p = %.3g\n"), annotator_name (bias->annotator), share,
+               first, decisive, bias->p_value);
     }
 
   g_print (_("\nTime on task (seconds): median, 10th and 90th percentile; judgements faster "
@@ -128,9 +131,11 @@ print_insights (const RoundsInsights *insights)
       g_autofree char *median = format_number (0, time->median_s);
       g_autofree char *p10 = format_number (0, time->p10_s);
       g_autofree char *p90 = format_number (0, time->p90_s);
+      g_autofree char *timed = rounds_format_counted (time->n, "%s judgement", "%s judgements");
+      g_autofree char *fast = rounds_format_count (time->n_fast);
 
-      g_print (_("  %-24s %6s  (%s – %s)  %u judgements, %u fast\n"),
-               annotator_name (time->annotator), median, p10, p90, time->n, time->n_fast);
+      g_print (_("  %-24s %6s  (%s – %s)  %s, %s fast\n"),
+               annotator_name (time->annotator), median, p10, p90, timed, fast);
     }
 
   g_print (_("\nAgreement on the preference (ordinal α): %s\n"), alpha);
@@ -138,24 +143,28 @@ print_insights (const RoundsInsights *insights)
     {
       RoundsAnnotatorAgreement *agreement = g_ptr_array_index (insights->agreement, a);
       g_autofree char *without = format_number (3, agreement->alpha_without);
+      g_autofree char *theirs = rounds_format_counted (agreement->n, "%s judgement",
+                                                       "%s judgements");
 
-      g_print (_("  without %-24s %7s  (%u judgements)\n"), agreement->annotator, without,
-               agreement->n);
+      g_print (_("  without %-24s %7s  (%s)\n"), agreement->annotator, without, theirs);
     }
   for (guint c = 0; c < insights->criterion_alpha->len; c++)
     {
       RoundsPeriodAgreement *period = g_ptr_array_index (insights->criterion_alpha, c);
       g_autofree char *value = format_number (3, period->alpha);
+      g_autofree char *counted = rounds_format_counted (period->n, "%s judgement",
+                                                        "%s judgements");
 
-      g_print (_("  %-32s %7s  (interval α, %u judgements)\n"), period->period, value,
-               period->n);
+      g_print (_("  %-32s %7s  (interval α, %s)\n"), period->period, value, counted);
     }
   for (guint w = 0; w < insights->weekly->len; w++)
     {
       RoundsPeriodAgreement *period = g_ptr_array_index (insights->weekly, w);
       g_autofree char *value = format_number (3, period->alpha);
+      g_autofree char *counted = rounds_format_counted (period->n, "%s judgement",
+                                                        "%s judgements");
 
-      g_print (_("  week %-27s %7s  (%u judgements)\n"), period->period, value, period->n);
+      g_print (_("  week %-27s %7s  (%s)\n"), period->period, value, counted);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "rounds-cli-private.h"
+#include "rounds-count.h"
 
 static gboolean
 add_dataset (RoundsStore    *store,
@@ -22,6 +23,7 @@ add_dataset (RoundsStore    *store,
   g_autoptr(GArray) annotators = NULL;
   g_autoptr(RoundsAgreementReport) report = NULL;
   RoundsProgress progress;
+  char *n[8];
   gint64 id = rounds_dataset_get_id (dataset);
 
   if (!rounds_store_get_progress (store, id, annotator, &progress, error) ||
@@ -50,18 +52,25 @@ add_dataset (RoundsStore    *store,
 
   g_string_append_printf (text, "%s — %s\n",
                           rounds_dataset_get_name (dataset), rounds_dataset_get_title (dataset));
-  g_string_append_printf (text, _("  items %u, complete %u (overlap %u)\n"),
-                          progress.n_items, progress.n_complete,
-                          rounds_dataset_get_overlap (dataset));
+  n[0] = rounds_format_count (progress.n_items);
+  n[1] = rounds_format_count (progress.n_complete);
+  n[2] = rounds_format_count (progress.n_awaiting);
+  n[3] = rounds_format_count (progress.n_submitted);
+  n[4] = rounds_format_count (progress.n_wanted);
+  n[5] = rounds_format_count (progress.n_mine);
+  n[6] = rounds_format_count (progress.n_mine_skipped);
+  n[7] = rounds_format_count (progress.n_mine_open);
+  g_string_append_printf (text, _("  items %s, complete %s (overlap %u)\n"),
+                          n[0], n[1], rounds_dataset_get_overlap (dataset));
   if (progress.n_awaiting > 0)
-    g_string_append_printf (text, _("  awaiting responses %u (in no queue until they have two)\n"),
-                            progress.n_awaiting);
-  g_string_append_printf (text, _("  judgements %u of %u wanted\n"),
-                          progress.n_submitted, progress.n_wanted);
+    g_string_append_printf (text, _("  awaiting responses %s (in no queue until they have two)\n"),
+                            n[2]);
+  g_string_append_printf (text, _("  judgements %s of %s wanted\n"), n[3], n[4]);
   if (annotator != NULL)
-    g_string_append_printf (text, _("  %s: %u submitted, %u skipped, %u open\n"),
-                            annotator, progress.n_mine, progress.n_mine_skipped,
-                            progress.n_mine_open);
+    g_string_append_printf (text, _("  %s: %s submitted, %s skipped, %s open\n"),
+                            annotator, n[5], n[6], n[7]);
+  for (guint i = 0; i < G_N_ELEMENTS (n); i++)
+    g_free (n[i]);
 
   if (!rounds_store_compute_agreement (store, id, &report, error))
     return FALSE;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "rounds-cli-private.h"
+#include "rounds-count.h"
 #include "rounds-couch.h"
 #include "rounds-error.h"
 #include "rounds-sync.h"
@@ -220,12 +221,25 @@ rounds_cli_sync (RoundsCli  *cli,
       return status;
     }
 
-  g_print (_("Pushed %u, pulled %u (%u here already), skipped %u; %u edits waiting\n"),
-           result->n_pushed, result->n_pulled, result->n_unchanged, result->n_skipped,
-           result->n_waiting);
-  if (result->n_parked > 0)
-    g_print (_("%u pulled judgements or verdicts wait for their item to be published\n"),
-             result->n_parked);
+  {
+    g_autofree char *pushed = rounds_format_count (result->n_pushed);
+    g_autofree char *pulled = rounds_format_count (result->n_pulled);
+    g_autofree char *unchanged = rounds_format_count (result->n_unchanged);
+    g_autofree char *skipped = rounds_format_count (result->n_skipped);
+    g_autofree char *waiting = rounds_format_counted (result->n_waiting, "%s edit waiting",
+                                                      "%s edits waiting");
+    g_autofree char *parked =
+      rounds_format_counted (result->n_parked,
+                             "%s pulled judgement or verdict waits for its item to be published",
+                             "%s pulled judgements or verdicts wait for their item to be "
+                             "published");
+
+    /* TRANSLATORS: the last is the edits waiting, counted ("3 edits waiting") */
+    g_print (_("Pushed %s, pulled %s (%s here already), skipped %s; %s\n"),
+             pushed, pulled, unchanged, skipped, waiting);
+    if (result->n_parked > 0)
+      g_print ("%s\n", parked);
+  }
 
   if (!(problems = rounds_sync_list_problems (store, &error)))
     return rounds_cli_fail ("sync", error);

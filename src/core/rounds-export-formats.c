@@ -16,11 +16,22 @@
 #include "rounds-json-writer-private.h"
 #include "rounds-judgement.h"
 
-static const char *
-source_name (RoundsLabelSource source)
+/* The judgements of a single annotator are no consensus: such a label (asked for with
+ * min_annotators 1) is named for what it is, with no rule. */
+static gboolean
+is_consensus (const Item      *item,
+              const ItemLabel *label)
 {
-  return source == ROUNDS_LABEL_VERDICT ? "verdict" :
-         source == ROUNDS_LABEL_CONSENSUS ? "consensus" : "reference";
+  return label->source == ROUNDS_LABEL_CONSENSUS && item->votes->len > 1;
+}
+
+static const char *
+source_name (const Item      *item,
+             const ItemLabel *label)
+{
+  return label->source == ROUNDS_LABEL_VERDICT ? "verdict" :
+         is_consensus (item, label) ? "consensus" :
+         label->source == ROUNDS_LABEL_CONSENSUS ? "annotator" : "reference";
 }
 
 static const char *
@@ -91,8 +102,8 @@ append_metadata (Exporter        *e,
   g_string_append_c (out, '{');
   inner = TRUE;
   _rounds_json_append_member (out, &inner, "source");
-  _rounds_json_append_string (out, source_name (label->source));
-  if (label->source == ROUNDS_LABEL_CONSENSUS)
+  _rounds_json_append_string (out, source_name (item, label));
+  if (is_consensus (item, label))
     {
       _rounds_json_append_member (out, &inner, "rule");
       _rounds_json_append_string (out, rule_name (e));
@@ -345,8 +356,8 @@ append_csv_row (Exporter        *e,
   append_csv_field (out, item->responses[chosen].key);
   g_string_append_c (out, ',');
   append_csv_field (out, item->responses[rejected].key);
-  g_string_append_printf (out, ",%s,%s,%s", verdict, source_name (label->source),
-                          label->source != ROUNDS_LABEL_CONSENSUS ? "" : rule_name (e));
+  g_string_append_printf (out, ",%s,%s,%s", verdict, source_name (item, label),
+                          is_consensus (item, label) ? rule_name (e) : "");
   append_csv_number (out, item->n == 2 && label->source != ROUNDS_LABEL_REFERENCE
                           ? pair->margin : NAN);
   append_csv_number (out, item->n > 2 && label->source != ROUNDS_LABEL_REFERENCE

@@ -394,6 +394,8 @@ _rounds_export_item (Exporter  *e,
     return _rounds_export_skip (e, ROUNDS_EXPORT_SKIP_UNACCEPTABLE, 1);
 
   e->summary->n_labelled[label.source]++;
+  if (label.source == ROUNDS_LABEL_CONSENSUS && item->votes->len == 1)
+    e->summary->n_single_annotator++;
   test = _rounds_export_is_test (e, item);
   if (!e->counting)
     e->record = e->buffers[test && e->files[1] != NULL ? 1 : 0];

@@ -62,13 +62,28 @@ rounds_export_format_get_extension (RoundsExportFormat format)
   return formats[format].extension;
 }
 
+/**
+ * rounds_export_format_has_ties:
+ *
+ * Whether @format can hold a tied pair, so that @exclude_ties changes what it writes: only
+ * CSV does. A pair format needs a chosen and a rejected response, KTO labels one response at
+ * a time, and the full archive keeps every judgement as it was.
+ */
+gboolean
+rounds_export_format_has_ties (RoundsExportFormat format)
+{
+  g_return_val_if_fail (format < ROUNDS_EXPORT_N_FORMATS, FALSE);
+  return format == ROUNDS_EXPORT_CSV;
+}
+
 void
 rounds_export_options_init (RoundsExportOptions *options)
 {
   memset (options, 0, sizeof *options);
   options->format = ROUNDS_EXPORT_TRL;
   options->rule = ROUNDS_CONSENSUS_MEAN;
-  options->min_annotators = 1;
+  /* One person's judgement is not a consensus: a label needs two unless asked otherwise. */
+  options->min_annotators = ROUNDS_EXPORT_DEFAULT_MIN_ANNOTATORS;
   options->kto_rule = ROUNDS_KTO_WINNER;
   options->kto_min_score = 4.0;
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rounds-count.h"
 #include "rounds-error.h"
 #include "rounds-export-private.h"
 #include "rounds-json-writer-private.h"
@@ -97,33 +98,60 @@ rounds_export_summary_to_string (const RoundsExportSummary *summary,
                                  const RoundsExportOptions *options)
 {
   GString *str = g_string_new (NULL);
-  unsigned long long written = summary->n_written, n_items = summary->n_items;
-  unsigned long long items = 0, records = 0;
+  g_autofree char *written = NULL, *n_items = NULL;
+  guint64 items = 0, records = 0, by_consensus;
 
   g_return_val_if_fail (summary != NULL && options != NULL, NULL);
 
-  g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, "%llu record written",
-                                            "%llu records written", written),
+  written = rounds_format_count (summary->n_written);
+  n_items = rounds_format_count (summary->n_items);
+  g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, "%s record written",
+                                            "%s records written", summary->n_written),
                           written);
-  g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, " from %llu item", " from %llu items",
-                                            n_items),
+  g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, " from %s item", " from %s items",
+                                            summary->n_items),
                           n_items);
   if (options->format == ROUNDS_EXPORT_FULL)
     return g_string_free (str, FALSE);
   if (options->test_fraction > 0.0)
-    g_string_append_printf (str, _(" (%llu for training, %llu for testing)"),
-                            (unsigned long long) (summary->n_written - summary->n_test),
-                            (unsigned long long) summary->n_test);
+    {
+      g_autofree char *train = rounds_format_count (summary->n_written - summary->n_test);
+      g_autofree char *test = rounds_format_count (summary->n_test);
+
+      g_string_append_printf (str, _(" (%s for training, %s for testing)"), train, test);
+    }
   g_string_append_c (str, '\n');
 
-  g_string_append_printf (str, _("Labels: %llu items by verdict, %llu by consensus (%s)"),
-                          (unsigned long long) summary->n_labelled[ROUNDS_LABEL_VERDICT],
-                          (unsigned long long) summary->n_labelled[ROUNDS_LABEL_CONSENSUS],
-                          options->rule == ROUNDS_CONSENSUS_MEAN ? _("mean preference")
-                                                                 : _("majority direction"));
+  {
+    g_autofree char *verdict = rounds_format_count (summary->n_labelled[ROUNDS_LABEL_VERDICT]);
+    g_autofree char *consensus = NULL;
+
+    by_consensus = summary->n_labelled[ROUNDS_LABEL_CONSENSUS] - summary->n_single_annotator;
+    consensus = rounds_format_count (by_consensus);
+    g_string_append_printf (str, g_dngettext (GETTEXT_PACKAGE, "Labels: %s item by verdict",
+                                              "Labels: %s items by verdict",
+                                              summary->n_labelled[ROUNDS_LABEL_VERDICT]),
+                            verdict);
+    /* TRANSLATORS: items labelled by the consensus of their annotators, under the rule */
+    g_string_append_printf (str, _(", %s by consensus (%s)"), consensus,
+                            options->rule == ROUNDS_CONSENSUS_MEAN ? _("mean preference")
+                                                                   : _("majority direction"));
+  }
+  if (summary->n_single_annotator > 0)
+    {
+      g_autofree char *single = rounds_format_count (summary->n_single_annotator);
+
+      /* TRANSLATORS: items that one annotator alone judged (asked for with
+       * --min-annotators 1): their label is that person's, not a consensus */
+      g_string_append_printf (str, _(", %s by one annotator alone"), single);
+    }
   if (options->include_reference)
-    g_string_append_printf (str, _(", %llu by reference label"),
-                            (unsigned long long) summary->n_labelled[ROUNDS_LABEL_REFERENCE]);
+    {
+      g_autofree char *reference =
+        rounds_format_count (summary->n_labelled[ROUNDS_LABEL_REFERENCE]);
+
+      g_string_append_printf (str, _(", %s by reference label"), reference);
+    }
 
   for (guint s = 0; s < ROUNDS_EXPORT_N_SKIPS; s++)
     {
@@ -144,10 +172,12 @@ rounds_export_summary_to_string (const RoundsExportSummary *summary,
                                                                  : _("Pairs left out:"));
       for (guint s = 0; s < ROUNDS_EXPORT_N_SKIPS; s++)
         {
+          g_autofree char *n = NULL;
+
           if (rounds_export_skip_counts_items (s) != (pass == 0) || summary->n_skipped[s] == 0)
             continue;
-          g_string_append_printf (str, "%s %llu %s", first ? "" : ",",
-                                  (unsigned long long) summary->n_skipped[s],
+          n = rounds_format_count (summary->n_skipped[s]);
+          g_string_append_printf (str, "%s %s %s", first ? "" : ",", n,
                                   rounds_export_skip_get_label (s));
           first = FALSE;
         }

@@ -63,7 +63,9 @@ typedef enum
 /**
  * RoundsExportOptions:
  * @datasets: (nullable): dataset names to export, or %NULL for all
- * @min_annotators: consensus labels need this many submitted judgements (verdicts do not)
+ * @min_annotators: consensus labels need this many submitted judgements (verdicts do not);
+ *   %ROUNDS_EXPORT_DEFAULT_MIN_ANNOTATORS by default, so that one person's opinion is not
+ *   exported as a consensus unless asked for (its provenance then says "annotator")
  * @min_agreement: consensus labels need this share of annotator pairs agreeing on the
  *   direction, from 0 to 1
  * @min_margin: pairs need this strength: |mean preference| on the dataset's scale for two
@@ -96,6 +98,8 @@ typedef struct
   char                *actor;            /* who exports, for the audit log */
 } RoundsExportOptions;
 
+#define ROUNDS_EXPORT_DEFAULT_MIN_ANNOTATORS 2
+
 void        rounds_export_options_init    (RoundsExportOptions        *options);
 void        rounds_export_options_clear   (RoundsExportOptions        *options);
 void        rounds_export_options_copy    (const RoundsExportOptions  *src,
@@ -108,6 +112,7 @@ gboolean    rounds_export_format_from_string (const char          *name,
                                               RoundsExportFormat  *format);
 const char *rounds_export_format_get_label   (RoundsExportFormat   format);
 const char *rounds_export_format_get_extension (RoundsExportFormat format);
+gboolean    rounds_export_format_has_ties    (RoundsExportFormat   format);
 
 /**
  * RoundsExportSkip:
@@ -145,6 +150,8 @@ typedef enum
  * @n_items: items looked at
  * @n_written: records written, @n_test of them to the test file
  * @n_labelled: items by where their label came from
+ * @n_single_annotator: of the items labelled by %ROUNDS_LABEL_CONSENSUS, those that one
+ *   annotator alone judged (with @min_annotators 1): no consensus, and not called one
  */
 typedef struct
 {
@@ -153,6 +160,7 @@ typedef struct
   guint64 n_test;
   guint64 n_skipped[ROUNDS_EXPORT_N_SKIPS];
   guint64 n_labelled[ROUNDS_N_LABEL_SOURCES];
+  guint64 n_single_annotator;
 } RoundsExportSummary;
 
 char       *rounds_export_pseudonym        (const char                *key,

@@ -29,6 +29,7 @@
 
 #include "rounds-agreement.h"
 #include "rounds-bradley-terry.h"
+#include "rounds-count.h"
 #include "rounds-error.h"
 #include "rounds-insights-private.h"
 #include "rounds-util-private.h"
@@ -128,6 +129,26 @@ period_agreement_free (gpointer data)
 
   g_free (period->period);
   g_free (period);
+}
+
+char *
+rounds_insights_describe_counts (const RoundsInsights *self)
+{
+  g_autofree char *items = NULL, *judgements = NULL, *annotators = NULL, *verdicts = NULL;
+  g_autofree char *unacceptable = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  items = rounds_format_counted (self->n_items, "%s item", "%s items");
+  judgements = rounds_format_counted (self->n_judgements, "%s judgement", "%s judgements");
+  annotators = rounds_format_counted (self->n_annotators, "%s annotator", "%s annotators");
+  verdicts = rounds_format_counted (self->n_verdicts, "%s verdict", "%s verdicts");
+  unacceptable = rounds_format_count (self->n_unacceptable);
+  /* TRANSLATORS: what the insights counted: items, judgements, annotators and verdicts,
+   * each counted ("12 items"), then how many judgements called every response
+   * unacceptable */
+  return g_strdup_printf (_("%s, %s by %s, %s; %s called every response unacceptable"),
+                          items, judgements, annotators, verdicts, unacceptable);
 }
 
 void

@@ -198,6 +198,9 @@ typedef struct
 } RoundsInsights;
 
 void            rounds_insights_free           (RoundsInsights               *self);
+/* What the figures count, for a person: "15 items, 30 judgements by 2 annotators, 1 verdict;
+ * 2 called every response unacceptable", in plural forms and the locale's digit grouping. */
+char           *rounds_insights_describe_counts (const RoundsInsights        *self);
 
 /* Reads the current submitted judgements and verdicts of the datasets (NULL: every dataset)
  * and computes every figure. Blocking: call it from a worker thread, or use the async pair. */

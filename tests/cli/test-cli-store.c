@@ -314,7 +314,7 @@ test_sync_forbidden (Fixture       *fixture,
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.out, "forbidden\tverdict:ethics:c1:dr-lin:v1\t"));
   g_assert_nonnull (strstr (run.out, "reviewer role"));
-  g_assert_nonnull (strstr (run.out, "1 edits waiting"));
+  g_assert_nonnull (strstr (run.out, "1 edit waiting"));
   g_assert_nonnull (strstr (run.err, "1 document did not go through"));
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:"), ==, 2);
   g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "verdict:"), ==, 0);

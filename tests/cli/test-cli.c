@@ -1265,7 +1265,7 @@ test_label_hidden (Fixture       *fixture,
       guint right = 0, n = 0;
 
       run_cli (fixture, &export, "--db", fixture->db, "export", "--format", formats[f], "-q",
-               "-o", out, NULL);
+               "--min-annotators", "1", "-o", out, NULL);
       g_assert_cmpint (export.status, ==, 0);
       g_assert_true (g_file_get_contents (path, &exported, NULL, NULL));
       /* The hidden label's own words appear nowhere. */

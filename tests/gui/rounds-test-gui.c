@@ -334,3 +334,35 @@ rounds_test_is_dropdown_named (GtkWidget     *widget,
 {
   return GTK_IS_DROP_DOWN (widget) && rounds_test_is_named (widget, name);
 }
+
+static gboolean
+is_label_mapped (GtkWidget     *widget,
+                 gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+void
+rounds_test_assert_label_whole (GtkWidget  *root,
+                                const char *text)
+{
+  GtkWidget *label = rounds_test_find_widget (root, is_label_mapped, text);
+  PangoLayout *layout;
+  PangoRectangle ink, logical;
+  int x, y;
+
+  g_assert_nonnull (label);
+  layout = gtk_label_get_layout (GTK_LABEL (label));
+  gtk_label_get_layout_offsets (GTK_LABEL (label), &x, &y);
+  pango_layout_get_pixel_extents (layout, &ink, &logical);
+  g_test_message ("%s in %s", G_OBJECT_TYPE_NAME (label),
+                  G_OBJECT_TYPE_NAME (gtk_widget_get_parent (gtk_widget_get_parent (label))));
+  g_test_message ("“%s”: from %d, %d px wide (ink to %d), in %d px; %d lines", text, x,
+                  logical.width, x + ink.x + ink.width, gtk_widget_get_width (label),
+                  pango_layout_get_line_count (layout));
+  g_assert_false (pango_layout_is_ellipsized (layout));
+  g_assert_cmpint (x + logical.x + logical.width, <=, gtk_widget_get_width (label));
+  /* A glyph's ink may overhang its advance by a pixel ("r", italics); no more. */
+  g_assert_cmpint (x + ink.x + ink.width, <=, gtk_widget_get_width (label) + 1);
+}

@@ -78,6 +78,11 @@ void               rounds_test_wait_frames          (GtkWidget        *widget);
 /* The widget that has the keyboard focus in @window. */
 GtkWidget         *rounds_test_focus                (GtkWindow        *window);
 
+/* The label of @root that shows @text (mapped) shows all of it: nothing ellipsized, and its
+ * text inside the label's width (its ink to a pixel). */
+void               rounds_test_assert_label_whole   (GtkWidget        *root,
+                                                     const char       *text);
+
 /* Runs the main loop until the review page has loaded what it shows. */
 void               rounds_test_window_wait_review   (RoundsTestWindow *fixture);
 

@@ -225,6 +225,21 @@ test_split (Fixture       *fixture,
   g_assert_cmpuint (count_records (test), ==, (guint) summary->n_test);
 }
 
+static void
+import_text (Fixture    *fixture,
+             const char *jsonl)
+{
+  g_autofree char *path = g_build_filename (fixture->base.dir, "import.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, jsonl, -1, &error);
+  g_assert_no_error (error);
+  rounds_importer_run (importer, fixture->base.store, file, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
 /* Enough judged items that an export takes a while, so Cancel comes before the end: the
  * demo alone is written before the worker thread can see a cancel, and then the export
  * rightly reports that it was written. */
@@ -233,10 +248,6 @@ import_bulk (Fixture *fixture,
              guint    n_items)
 {
   g_autoptr(GString) text = g_string_new ("{\"type\": \"dataset\", \"id\": \"bulk\"}\n");
-  g_autofree char *path = g_build_filename (fixture->base.dir, "bulk.jsonl", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
-  g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < n_items; i++)
     g_string_append_printf (text,
@@ -245,10 +256,7 @@ import_bulk (Fixture *fixture,
                             "{\"type\": \"judgement\", \"item\": \"b%u\", \"annotator\": "
                             "\"dr-bulk\", \"preference\": -1}\n",
                             i, i, i, i, i);
-  g_file_set_contents (path, text->str, -1, &error);
-  g_assert_no_error (error);
-  rounds_importer_run (importer, fixture->base.store, file, NULL, NULL, &error);
-  g_assert_no_error (error);
+  import_text (fixture, text->str);
 }
 
 /* Cancel leaves no file behind and says so. */
@@ -292,6 +300,91 @@ test_error_shown (Fixture       *fixture,
   g_assert_null (rounds_export_dialog_get_summary (fixture->dialog));
 }
 
+/* Every format is named in full, in the row and in its popup: libadwaita's own items stop
+ * at 20 characters ("TRL preference (pro…"). */
+static gboolean
+is_popover (GtkWidget     *widget,
+            gconstpointer  data)
+{
+  return GTK_IS_POPOVER (widget);
+}
+
+static void
+test_format_names_whole (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  GtkWidget *format_row;
+  GtkWidget *popup;
+
+  open_dialog (fixture);
+  format_row = find_row (fixture, "Format");
+  rounds_test_wait_frames (format_row);
+  rounds_test_assert_label_whole (format_row, rounds_export_format_get_label (ROUNDS_EXPORT_TRL));
+  adw_action_row_activate (ADW_ACTION_ROW (format_row));
+  rounds_test_wait_frames (format_row);
+  for (guint f = 0; f < ROUNDS_EXPORT_N_FORMATS; f++)
+    rounds_test_assert_label_whole (format_row, rounds_export_format_get_label (f));
+  popup = rounds_test_find_widget (format_row, is_popover, NULL);
+  g_assert_nonnull (popup);
+  gtk_popover_popdown (GTK_POPOVER (popup));
+  rounds_test_wait_frames (format_row);
+}
+
+/* Ties can be left out only where a format can hold one; elsewhere the row says why not. */
+static void
+test_ties_only_where_possible (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  AdwComboRow *format_row;
+  GtkWidget *ties_row;
+  g_autofree char *csv_subtitle = NULL;
+
+  open_dialog (fixture);
+  format_row = ADW_COMBO_ROW (find_row (fixture, "Format"));
+  ties_row = find_row (fixture, "Ties");
+  adw_combo_row_set_selected (format_row, ROUNDS_EXPORT_CSV);
+  g_assert_true (gtk_widget_is_sensitive (ties_row));
+  csv_subtitle = g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (ties_row)));
+  for (guint f = 0; f < ROUNDS_EXPORT_N_FORMATS; f++)
+    {
+      const char *subtitle;
+
+      adw_combo_row_set_selected (format_row, f);
+      subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (ties_row));
+      g_test_message ("%s: %s", rounds_export_format_to_string (f), subtitle);
+      g_assert_cmpint (gtk_widget_is_sensitive (ties_row), ==, f == ROUNDS_EXPORT_CSV);
+      g_assert_cmpint (g_strcmp0 (subtitle, csv_subtitle) == 0, ==, f == ROUNDS_EXPORT_CSV);
+    }
+}
+
+/* One annotator's judgement is no consensus: the dialog asks for two, as rounds-cli does, and
+ * an item that one person judged is left out for it. */
+static void
+test_two_annotators_by_default (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  GtkWidget *annotators;
+  gint64 by_default, with_one;
+
+  /* An open item of the demo, judged by one annotator only. */
+  import_text (fixture, "{\"type\": \"judgement\", \"dataset\": \"" DEMO_DATASET "\", "
+                        "\"item\": \"en-11\", \"annotator\": \"dr-one\", \"status\": "
+                        "\"submitted\", \"ranking\": {\"a\": 1, \"b\": 2, \"c\": 3}}\n");
+  open_dialog (fixture);
+  annotators = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (find_row (fixture,
+                                                                                "Minimum "
+                                                                                "annotators")));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (annotators)), ==, 2);
+  g_assert_cmpint (ROUNDS_EXPORT_DEFAULT_MIN_ANNOTATORS, ==, 2);
+  by_default = rounds_export_dialog_get_n_records (fixture->dialog);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (annotators), 1);
+  wait_until (fixture, counted);
+  with_one = rounds_export_dialog_get_n_records (fixture->dialog);
+  g_test_message ("two annotators: %" G_GINT64_FORMAT " records, one: %" G_GINT64_FORMAT,
+                  by_default, with_one);
+  g_assert_cmpint (by_default, <, with_one);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -304,6 +397,9 @@ main (int    argc,
   ADD ("/rounds/export-dialog/split", test_split);
   ADD ("/rounds/export-dialog/cancel-writes-nothing", test_cancel_writes_nothing);
   ADD ("/rounds/export-dialog/error-shown", test_error_shown);
+  ADD ("/rounds/export-dialog/format-names-whole", test_format_names_whole);
+  ADD ("/rounds/export-dialog/ties-only-where-possible", test_ties_only_where_possible);
+  ADD ("/rounds/export-dialog/two-annotators-by-default", test_two_annotators_by_default);
 #undef ADD
 
   return rounds_test_gui_run ();

@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
+#include "rounds-count.h"
+#include "rounds-response-card.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"
 
@@ -55,6 +57,118 @@ test_window (RoundsTestStore *fixture,
   rounds_test_spin ();
 }
 
+/* "General" in the shortcuts window is the general group of keys (常规), translated apart,
+ * by its context, from the compare page's item with no specialty (通用), not general
+ * practice (全科). */
+static void
+test_shortcuts_general (void)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/io/github/rounds/Rounds/gtk/help-overlay.ui");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  g_autofree char *titles = NULL;
+  GString *all = g_string_new (NULL);
+
+  for (GSList *o = objects; o != NULL; o = o->next)
+    if (GTK_IS_SHORTCUTS_GROUP (o->data))
+      {
+        g_autofree char *title = NULL;
+
+        g_object_get (o->data, "title", &title, NULL);
+        g_string_append_printf (all, "%s|", title);
+      }
+  titles = g_string_free (all, FALSE);
+  g_test_message ("%s", titles);
+  g_assert_nonnull (strstr (titles, "|常规|"));
+  g_assert_null (strstr (titles, "全科"));
+  g_assert_cmpstr (g_dpgettext2 (GETTEXT_PACKAGE, "shortcuts window", "General"), ==, "常规");
+  g_assert_cmpstr (_("General"), ==, "通用");
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+}
+
+/* Counts in Chinese: one plural form, digits grouped as zh_CN groups them. */
+static void
+test_counts (void)
+{
+  g_autofree char *items = rounds_format_counted (20000, "%s item", "%s items");
+  g_autofree char *one = rounds_format_counted (1, "%s verdict", "%s verdicts");
+
+  g_assert_cmpstr (items, ==, "20,000 个条目");
+  g_assert_cmpstr (one, ==, "1 项裁定");
+}
+
+static gboolean
+is_reading_label (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "reading");
+}
+
+/* Every line of @label's layout ends inside the label's content, which is at least @padding
+ * px narrower than the label (its CSS padding and border, on both sides together). */
+static void
+assert_lines_inside (GtkWidget *label,
+                     int        padding)
+{
+  PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (label));
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  GtkAllocation allocation;
+  int x, y;
+
+  gtk_widget_get_allocation (label, &allocation);
+  g_test_message ("label %d px, its content %d px", allocation.width,
+                  gtk_widget_get_width (label));
+  g_assert_cmpint (allocation.width - gtk_widget_get_width (label), >=, padding);
+  gtk_label_get_layout_offsets (GTK_LABEL (label), &x, &y);
+  do
+    {
+      PangoRectangle ink, logical;
+
+      pango_layout_iter_get_line_extents (iter, &ink, &logical);
+      g_test_message ("text from %d; line %d to %d (ink to %d)", x, PANGO_PIXELS (logical.x),
+                      PANGO_PIXELS (logical.x + logical.width), PANGO_PIXELS (ink.x + ink.width));
+      g_assert_cmpint (x + PANGO_PIXELS (logical.x), >=, 0);
+      g_assert_cmpint (x + PANGO_PIXELS_CEIL (logical.x + logical.width), <=,
+                       gtk_widget_get_width (label));
+    }
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
+}
+
+/* The last character of a wrapped Chinese line is drawn whole, in a response card and in a
+ * label drawn as a card (the review page's judgements), which keeps its text off its rounded
+ * edges; at widths that wrap the text differently. */
+static void
+test_cjk_line_ends (void)
+{
+  const char *text = "王先生，58岁，退休中学教师，因“反复上腹部不适2个月”入院。胃镜病理提示胃窦腺癌，"
+                     "增强CT未见远处转移，拟行腹腔镜根治性远端胃大部切除术。患者神志清楚，交流正常，"
+                     "生活完全自理。术前谈话前，患者的儿子把主管医生拉到走廊说：“我爸心理承受能力差，"
+                     "千万别告诉他是癌，就说是胃溃疡要切一部分。同意书我来签，出了事我负责。”";
+
+  rounds_test_gui_app ();    /* its style sheet */
+  for (int width = 300; width <= 900; width += 75)
+    {
+      GtkWidget *window = gtk_window_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+      GtkWidget *card = rounds_response_card_new (0, text, 0, NULL);
+      GtkWidget *judgement = gtk_label_new (text);
+
+      gtk_label_set_wrap (GTK_LABEL (judgement), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (judgement), 0);
+      gtk_widget_add_css_class (judgement, "card");
+      gtk_box_append (GTK_BOX (box), card);
+      gtk_box_append (GTK_BOX (box), judgement);
+      gtk_window_set_child (GTK_WINDOW (window), box);
+      gtk_window_set_default_size (GTK_WINDOW (window), width, 900);
+      gtk_window_present (GTK_WINDOW (window));
+      rounds_test_wait_frames (box);
+      assert_lines_inside (rounds_test_find_widget (card, is_reading_label, NULL), 0);
+      assert_lines_inside (judgement, 24);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -68,6 +182,9 @@ main (int    argc,
 
   rounds_test_gui_init (&argc, &argv);
   g_test_add_func ("/rounds/i18n/cli-help", test_cli_help);
+  g_test_add_func ("/rounds/i18n/shortcuts-general", test_shortcuts_general);
+  g_test_add_func ("/rounds/i18n/counts", test_counts);
+  g_test_add_func ("/rounds/i18n/cjk-line-ends", test_cjk_line_ends);
   g_test_add ("/rounds/i18n/window", RoundsTestStore, NULL,
               rounds_test_store_set_up, test_window, rounds_test_store_tear_down);
   return rounds_test_gui_run ();

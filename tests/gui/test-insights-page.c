@@ -119,11 +119,14 @@ test_demo (Fixture       *fixture,
   for (guint r = 0; r < expected->ratings->len; r++)
     {
       const RoundsModelRating *rating = expected->ratings->pdata[r];
-      g_autofree char *line = g_strdup_printf ("%u. %s: %.0f (95%% interval %.0f–%.0f); %u wins, "
-                                               "%u ties, %u losses",
+      g_autofree char *line = g_strdup_printf ("%u. %s: %.0f (95%% interval %.0f–%.0f); %u %s, "
+                                               "%u %s, %u %s",
                                                rating->rank, rating->model, rating->rating,
-                                               rating->lower, rating->upper, rating->wins,
-                                               rating->ties, rating->losses);
+                                               rating->lower, rating->upper,
+                                               rating->wins, rating->wins == 1 ? "win" : "wins",
+                                               rating->ties, rating->ties == 1 ? "tie" : "ties",
+                                               rating->losses,
+                                               rating->losses == 1 ? "loss" : "losses");
 
       assert_contains (text, line);
     }
@@ -133,9 +136,11 @@ test_demo (Fixture       *fixture,
     const RoundsPositionBias *b = expected->position->pdata[0];
     const RoundsTimeOnTask *t = expected->time->pdata[0];
     g_autofree char *criterion = g_strdup_printf ("%s, %s: %.2f", s->label, s->model, s->mean);
-    g_autofree char *bias = g_strdup_printf ("Everyone: %.0f%% of %u decisive judgements",
-                                             100 * b->share, b->decisive);
-    g_autofree char *time = g_strdup_printf ("Everyone: %u judgements, median ", t->n);
+    g_autofree char *bias = g_strdup_printf ("Everyone: %.0f%% of %u decisive judgement%s",
+                                             100 * b->share, b->decisive,
+                                             b->decisive == 1 ? "" : "s");
+    g_autofree char *time = g_strdup_printf ("Everyone: %u judgement%s, median ", t->n,
+                                             t->n == 1 ? "" : "s");
 
     assert_contains (text, criterion);
     assert_contains (text, bias);

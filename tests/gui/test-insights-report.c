@@ -216,7 +216,7 @@ test_describe (void)
   g_autofree char *bias = g_strdup_printf ("%s: 54%% of 13 decisive judgements", lin);
 
   assert_contains (text, "Insights: ward-7 (rubric version 3)");
-  assert_contains (text, "15 items, 30 judgements by 2 annotators, 1 verdicts; 2 called");
+  assert_contains (text, "15 items, 30 judgements by 2 annotators, 1 verdict; 2 called");
   assert_contains (text, "1. alpha-7b: 1123 (95% interval 1061–1191); 30 wins, 3 ties, 5 losses");
   assert_contains (text, "2. gamma-70b: 889 (95% interval 820–952)");
   assert_contains (text, "alpha-7b over beta-13b: 75% of 10 comparisons");

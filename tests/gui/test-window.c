@@ -761,6 +761,43 @@ test_keys_reach_widgets (Fixture       *fixture,
   g_assert_cmpuint (n_key_controllers, >, 0);
 }
 
+/* The roles are named in full on the profile page of a 900 px window, chosen or listed:
+ * "Annotator and ethics reviewer" was cut to "Annotator and ethics r…". */
+static void
+test_roles_whole (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *roles[] = { "Annotator", "Annotator and ethics reviewer", "Curator" };
+  AdwComboRow *role_row;
+  GtkWidget *popup;
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 700);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  rounds_test_spin ();
+  activate (fixture, "win.switch-profile", NULL);
+  role_row = ADW_COMBO_ROW (rounds_test_find_widget (GTK_WIDGET (fixture->window),
+                                                     rounds_test_is_row_titled, "_Role"));
+  g_assert_nonnull (role_row);
+  adw_combo_row_set_selected (role_row, 1);
+  rounds_test_wait_frames (GTK_WIDGET (role_row));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 900);
+  rounds_test_assert_label_whole (GTK_WIDGET (role_row), roles[1]);
+
+  adw_action_row_activate (ADW_ACTION_ROW (role_row));
+  rounds_test_wait_frames (GTK_WIDGET (role_row));
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    rounds_test_assert_label_whole (GTK_WIDGET (role_row), roles[i]);
+  popup = gtk_widget_get_ancestor (rounds_test_find_widget (GTK_WIDGET (role_row),
+                                                            rounds_test_is_label_containing,
+                                                            roles[2]),
+                                   GTK_TYPE_POPOVER);
+  g_assert_nonnull (popup);
+  gtk_popover_popdown (GTK_POPOVER (popup));
+  rounds_test_wait_frames (GTK_WIDGET (role_row));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -784,6 +821,7 @@ main (int    argc,
   ADD ("/rounds/window/accessible-names", test_accessible_names);
   ADD ("/rounds/window/sync-status", test_sync_status);
   ADD ("/rounds/window/keys-reach-widgets", test_keys_reach_widgets);
+  ADD ("/rounds/window/roles-whole", test_roles_whole);
 #undef ADD
 
   return rounds_test_gui_run ();
