@@ -51,6 +51,7 @@ struct _RoundsReviewPage
   GtkWidget             *scores_heading;
   GtkScrolledWindow     *scores_window;
   GtkBox                *verdict_box;
+  GtkExpander           *rubric_expander;
   RoundsRubricGrid      *rubric_grid;
   GtkEntry              *rationale_entry;
 
@@ -71,6 +72,8 @@ struct _RoundsReviewPage
   GError                *agreement_error;
   guint                  n_resolved;       /* entries with a verdict */
   guint                 *order;            /* screen position → canonical response */
+  char                  *stored_scores;    /* the verdict's corrected rubric, or NULL */
+  gboolean               rubric_built;     /* rubric_grid is this item's */
   GtkWidget             *preference_dropdown;
   GPtrArray             *rank_dropdowns;
   gboolean               models_shown;
@@ -359,17 +362,20 @@ show_responses (RoundsReviewPage *self)
     }
 }
 
-/* The optional corrected rubric: "–" leaves a score out. */
+/* The optional corrected rubric: "–" leaves a score out. A dozen drop-downs cost more than
+ * the rest of an item, so they are made when the expander is opened, not for every item. */
 static void
-build_rubric_controls (RoundsReviewPage    *self,
-                       const RoundsVerdict *current)
+build_rubric_controls (RoundsReviewPage *self)
 {
   RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
   guint n = rounds_item_get_n_responses (self->item);
   g_autoptr(JsonNode) stored = NULL;
 
-  if (current != NULL && current->scores_json != NULL)
-    stored = json_from_string (current->scores_json, NULL);
+  if (self->rubric_built)
+    return;
+  self->rubric_built = TRUE;
+  if (self->stored_scores != NULL)
+    stored = json_from_string (self->stored_scores, NULL);
   rounds_rubric_grid_set_rubric (self->rubric_grid, rubric, n, self->order);
   if (stored == NULL || !JSON_NODE_HOLDS_ARRAY (stored))
     return;
@@ -385,6 +391,13 @@ build_rubric_controls (RoundsReviewPage    *self,
       }
 }
 
+static void
+on_rubric_expanded (RoundsReviewPage *self)
+{
+  if (self->item != NULL && gtk_expander_get_expanded (self->rubric_expander))
+    build_rubric_controls (self);
+}
+
 /* The corrected rubric as annotations.scores_json, or NULL when nothing is scored. */
 static char *
 corrected_rubric_json (RoundsReviewPage *self)
@@ -396,6 +409,9 @@ corrected_rubric_json (RoundsReviewPage *self)
   g_autoptr(JsonNode) root = NULL;
   gboolean any = FALSE;
 
+  /* Not opened: what was recorded stays. */
+  if (!self->rubric_built)
+    return g_strdup (self->stored_scores);
   json_builder_begin_array (builder);
   for (guint r = 0; r < n; r++)
     {
@@ -435,6 +451,7 @@ rounds_review_page_set_correction (RoundsReviewPage *self,
   if ((c = rounds_rubric_find (rubric, criterion_id)) < 0 ||
       response >= rounds_item_get_n_responses (self->item))
     return;
+  build_rubric_controls (self);
   rounds_rubric_grid_set_score (self->rubric_grid, response, (guint) c, score);
 }
 
@@ -504,7 +521,10 @@ build_verdict_controls (RoundsReviewPage *self)
   _rounds_widget_remove_children (GTK_WIDGET (self->verdict_box));
   self->preference_dropdown = NULL;
   g_ptr_array_set_size (self->rank_dropdowns, 0);
-  build_rubric_controls (self, current);
+  g_free (self->stored_scores);
+  self->stored_scores = current != NULL ? g_strdup (current->scores_json) : NULL;
+  self->rubric_built = FALSE;
+  on_rubric_expanded (self);
   gtk_editable_set_text (GTK_EDITABLE (self->rationale_entry),
                          current != NULL && current->rationale ? current->rationale : "");
 
@@ -1138,6 +1158,7 @@ rounds_review_page_dispose (GObject *object)
   g_clear_object (&self->reviewer);
   g_clear_pointer (&self->rank_dropdowns, g_ptr_array_unref);
   g_clear_pointer (&self->order, g_free);
+  g_clear_pointer (&self->stored_scores, g_free);
 
   G_OBJECT_CLASS (rounds_review_page_parent_class)->dispose (object);
 }
@@ -1168,6 +1189,7 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, scores_heading);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, scores_window);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, verdict_box);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rubric_expander);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rubric_grid);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rationale_entry);
 
@@ -1195,6 +1217,8 @@ rounds_review_page_init (RoundsReviewPage *self)
   g_object_unref (factory);
   gtk_list_view_set_model (self->queue_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selected), self);
+  g_signal_connect_swapped (self->rubric_expander, "notify::expanded",
+                            G_CALLBACK (on_rubric_expanded), self);
   g_signal_connect_swapped (self->names_toggle, "toggled", G_CALLBACK (on_names_toggled), self);
   g_signal_connect_swapped (self->models_button, "clicked", G_CALLBACK (on_models_clicked), self);
   g_signal_connect_swapped (self->rationale_entry, "activate", G_CALLBACK (on_rationale_activate),

@@ -425,6 +425,7 @@ save_verdict_thread (GTask         *task,
 {
   SaveTask *save = data;
 
+  _rounds_store_skip_optimize (store);
   return rounds_store_save_verdict (store, save->item, save->reviewer, save->verdict, error);
 }
 

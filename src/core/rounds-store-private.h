@@ -146,6 +146,7 @@ gboolean      _rounds_store_insert_verdict    (RoundsStore          *self,
 GHashTable   *_rounds_store_list_current_verdicts (RoundsStore     *self,
                                                   gint64           dataset_id,
                                                   GError         **error);
+void          _rounds_store_skip_optimize     (RoundsStore      *self);
 GPtrArray    *_rounds_store_disputes_from_items (RoundsStore          *self,
                                                 RoundsDataset        *dataset,
                                                 GPtrArray            *items,
