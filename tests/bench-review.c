@@ -3,7 +3,8 @@
  * A database of 20 000 two-response items with three judgements each, every one disputed
  * (issue 13 asks for 20 000 disputed items; its report had 16 000 of 20 000): on items 1 to
  * 16 000 one annotator prefers the second response and two the first, on the rest all prefer
- * the first but their rubric scores are 3 or more apart. The database is built once with SQL and kept (CACHE); each run works on a copy
+ * the first but their rubric scores are 3 or more apart. The database is built once with SQL
+ * and kept (CACHE); each run works on a copy
  * (WORK), since it records verdicts. The real window, in this process, signed in as a
  * reviewer:
  *  (a) the first item shown: from asking for the review of the dataset to the first frame
@@ -20,15 +21,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <errno.h>
-#include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
 
 #include "rounds-application.h"
 #include "rounds-review-page.h"
+#include "rounds-bench-util.h"
 #include "rounds-store-private.h"
 #include "rounds-window.h"
 
@@ -40,16 +39,6 @@
 #define GOAL_VERDICT_MS   100.0
 #define GOAL_BLOCKED_MS   50.0
 
-static void
-exec_sql (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("SQLite: %s", message);
-}
-
 static const char build_sql[] =
   "BEGIN;"
   "INSERT INTO datasets (id, name, title, instructions, overlap, content_hash, created_at,"
@@ -59,6 +48,8 @@ static const char build_sql[] =
   " INSERT INTO annotators (id, user_name, display_name, created_at)"
   " SELECT a, printf ('clinician-%02d', a), printf ('Clinician %d', a),"
   " '2026-12-01T00:00:00.000Z' FROM n;"
+  "INSERT INTO annotators (id, user_name, display_name, roles, is_local, created_at) VALUES"
+  " (13, 'dr-review', 'Dr Review', 'annotator,reviewer', 1, '2026-12-01T00:00:00.000Z');"
   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)"
   " INSERT INTO items (id, dataset_id, key, position, title, scenario, specialty, language,"
   " content_hash, overlap, n_submitted)"
@@ -89,34 +80,6 @@ static const char build_sql[] =
   " FROM (SELECT i.id, i.key, k.k, printf ('%08x-0000-4000-8000-%012x', i.id, k.k) AS edit,"
   "  1 + (i.id + 4 * k.k) % 12 AS who FROM items i, k ORDER BY i.id, k.k);"
   "COMMIT;";
-
-static void
-build (const char *path)
-{
-  g_autofree char *partial = g_strconcat (path, ".partial", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsStore) store = NULL;
-  g_autoptr(RoundsProfile) reviewer = NULL;
-  sqlite3 *db;
-  gint64 start = g_get_monotonic_time ();
-
-  g_unlink (partial);
-  if (!(store = rounds_store_open (partial, &error)))
-    g_error ("%s", error->message);
-  db = _rounds_store_get_db (store);
-  exec_sql (db, "PRAGMA synchronous = OFF");
-  exec_sql (db, build_sql);
-  exec_sql (db, "PRAGMA synchronous = FULL; ANALYZE");
-  reviewer = rounds_profile_new ("dr-review", "Dr Review",
-                                 ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER, NULL);
-  if (!rounds_store_add_profile (store, reviewer, &error) ||
-      !rounds_store_set_current_profile (store, "dr-review", &error))
-    g_error ("%s", error->message);
-  g_clear_object (&store);
-  if (g_rename (partial, path) != 0)
-    g_error ("%s: %s", path, g_strerror (errno));
-  g_print ("database: built %s in %.0f s\n", path, (g_get_monotonic_time () - start) / 1e6);
-}
 
 /* The longest gap between two frame clock ticks since the last reset, and whether a frame
  * has been painted since. */
@@ -216,21 +179,6 @@ load_average (void)
   return g_strndup (text, strcspn (text, " "));
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static const char *
-verdict (gboolean met)
-{
-  return met ? "met" : "MISSED";
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -258,7 +206,7 @@ main (int   argc,
   n_verdicts = argc > 3 ? (guint) strtoul (argv[3], NULL, 10) : 10;
 
   if (!g_file_test (argv[1], G_FILE_TEST_EXISTS))
-    build (argv[1]);
+    rounds_bench_build_db (argv[1], build_sql, "dr-review");
   else
     g_print ("database: %s (kept from an earlier run)\n", argv[1]);
   cache = g_file_new_for_path (argv[1]);
@@ -318,9 +266,9 @@ main (int   argc,
       g_print ("verdict %u: %.0f ms (main thread busy %.0f ms), main loop blocked at most"
                " %.0f ms\n", i + 1, ms, cpu, longest_gap / 1e3);
     }
-  g_array_sort (verdict_ms, compare_doubles);
+  g_array_sort (verdict_ms, rounds_bench_compare_doubles);
   median_ms = g_array_index (verdict_ms, double, verdict_ms->len / 2);
-  g_array_sort (verdict_cpu, compare_doubles);
+  g_array_sort (verdict_cpu, rounds_bench_compare_doubles);
   median_cpu = g_array_index (verdict_cpu, double, verdict_cpu->len / 2);
 
   getrusage (RUSAGE_SELF, &usage);
@@ -329,15 +277,17 @@ main (int   argc,
            N_DISPUTED, load);
   g_print ("| measure | figure | goal | |\n| --- | --- | --- | --- |\n");
   g_print ("| first item shown | %.0f ms | <= %.0f ms | %s |\n", first_ms, GOAL_FIRST_MS,
-           verdict (first_ms <= GOAL_FIRST_MS));
+           rounds_bench_verdict (first_ms <= GOAL_FIRST_MS));
   g_print ("| verdict recorded, next item shown (median of %u) | %.0f ms | <= %.0f ms | %s |\n",
-           n_verdicts, median_ms, GOAL_VERDICT_MS, verdict (median_ms <= GOAL_VERDICT_MS));
+           n_verdicts, median_ms, GOAL_VERDICT_MS,
+           rounds_bench_verdict (median_ms <= GOAL_VERDICT_MS));
   g_print ("| - the main thread's processor time in these: first item / verdict | %.0f / %.0f ms |"
            " | |\n", first_cpu, median_cpu);
   g_print ("| main loop blocked at most, loading | %.0f ms | <= %.0f ms | %s |\n", first_gap_ms,
-           GOAL_BLOCKED_MS, verdict (first_gap_ms <= GOAL_BLOCKED_MS));
+           GOAL_BLOCKED_MS, rounds_bench_verdict (first_gap_ms <= GOAL_BLOCKED_MS));
   g_print ("| main loop blocked at most, recording | %.0f ms | <= %.0f ms | %s |\n",
-           verdict_gap_ms, GOAL_BLOCKED_MS, verdict (verdict_gap_ms <= GOAL_BLOCKED_MS));
+           verdict_gap_ms, GOAL_BLOCKED_MS,
+           rounds_bench_verdict (verdict_gap_ms <= GOAL_BLOCKED_MS));
   g_print ("| peak resident memory | %.0f MB | | |\n", usage.ru_maxrss * 1024.0 / 1e6);
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -88,9 +88,11 @@ rounds_review_entry_get_rules (RoundsReviewEntry *self)
 char *
 rounds_review_entry_dup_subtitle (RoundsReviewEntry *self)
 {
+  const char *rules;
+
   g_return_val_if_fail (ROUNDS_IS_REVIEW_ENTRY (self), NULL);
-  return self->dispute->has_verdict ? g_strdup_printf ("✓ %s", rounds_review_entry_get_rules (self))
-                                    : g_strdup (rounds_review_entry_get_rules (self));
+  rules = rounds_review_entry_get_rules (self);
+  return self->dispute->has_verdict ? g_strdup_printf ("✓ %s", rules) : g_strdup (rules);
 }
 
 gboolean

@@ -607,7 +607,8 @@ show_entry (RoundsReviewPage  *self,
     self->judgements = g_ptr_array_ref (judged->judgements);
 
   heading = dispute->has_verdict
-              ? g_strdup_printf (_("%s — verdict recorded"), rounds_review_entry_get_rules (entry))
+              ? g_strdup_printf (_("%s — verdict recorded"),
+                                 rounds_review_entry_get_rules (entry))
               : g_strdup (rounds_review_entry_get_rules (entry));
   gtk_label_set_text (self->item_title, rounds_item_get_title (self->item)
                                           ? rounds_item_get_title (self->item)

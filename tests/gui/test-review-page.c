@@ -14,7 +14,8 @@
 typedef RoundsTestWindow Fixture;
 
 /* N_PAIRS disputed pairs (dr-amara: A much better, dr-lin: B better, both canonical, with
- * rubric scores) and a disputed triple; the reviewer dr-rev signed in, on the review page of "ethics". */
+ * rubric scores) and a disputed triple; the reviewer dr-rev signed in, on the review page of
+ * "ethics". */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -380,7 +381,8 @@ test_loads_async (Fixture       *fixture,
   g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
                                              is_shown_label_containing, "Krippendorff’s α,"));
   g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
-                                             is_shown_label_containing, "at least 0.8 is reliable"));
+                                             is_shown_label_containing,
+                                             "at least 0.8 is reliable"));
 }
 
 static void
