@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rounds-bench-util.h"
 #include "rounds-store-private.h"
 
 #define N_ITEMS        100000
@@ -48,16 +49,6 @@
 #define GOAL_NEXT_P99_MS   5.0
 #define GOAL_START_RATIO   1.2
 #define GOAL_RSS_EXTRA_MB  40.0
-
-static void
-exec_sql (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("SQLite: %s", message);
-}
 
 static const char build_sql[] =
   "BEGIN;"
@@ -112,50 +103,11 @@ static const char build_sql[] =
 
 G_STATIC_ASSERT (N_COMPLETE * OVERLAP + (N_ITEMS - N_COMPLETE) * N_OPEN_JUDGED == 1000000);
 
-static void
-build (const char *path)
-{
-  g_autofree char *partial = g_strconcat (path, ".partial", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsStore) store = NULL;
-  sqlite3 *db;
-  gint64 start = g_get_monotonic_time ();
-
-  g_unlink (partial);
-  if (!(store = rounds_store_open (partial, &error)))
-    g_error ("%s", error->message);
-  db = _rounds_store_get_db (store);
-  exec_sql (db, "PRAGMA synchronous = OFF");
-  exec_sql (db, build_sql);
-  exec_sql (db, "PRAGMA synchronous = FULL; ANALYZE");
-  if (!rounds_store_set_current_profile (store, "dr-bench", &error))
-    g_error ("%s", error->message);
-  g_clear_object (&store);
-  if (g_rename (partial, path) != 0)
-    g_error ("%s: %s", path, g_strerror (errno));
-  g_print ("database: built %s in %.0f s\n", path, (g_get_monotonic_time () - start) / 1e6);
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static const char *
-verdict (gboolean met)
-{
-  return met ? "met" : "MISSED";
-}
-
 static double
 percentile (GArray *values,
             guint   p)
 {
-  g_array_sort (values, compare_doubles);
+  g_array_sort (values, rounds_bench_compare_doubles);
   return g_array_index (values, double, MIN (values->len - 1, values->len * p / 100));
 }
 
@@ -244,7 +196,7 @@ print_next_times (const char *who,
 
   g_print ("| next item ready in core, %s, %u items | p50 %.2f ms, p99 %.2f ms | p99 <= %.0f ms"
            " | %s |\n", who, n, percentile (times->ready, 50), p99, GOAL_NEXT_P99_MS,
-           verdict (p99 <= GOAL_NEXT_P99_MS));
+           rounds_bench_verdict (p99 <= GOAL_NEXT_P99_MS));
   g_print ("| - of which next_item / get_shown_order / get_draft, p50 | %.2f / %.2f / %.2f ms"
            " | | |\n", percentile (times->next, 50), percentile (times->order, 50),
            percentile (times->draft, 50));
@@ -342,7 +294,7 @@ main (int   argc,
   min_argv[0] = argv[4];
 
   if (!g_file_test (argv[1], G_FILE_TEST_EXISTS))
-    build (argv[1]);
+    rounds_bench_build_db (argv[1], build_sql, "dr-bench");
   else
     g_print ("database: %s (kept from an earlier run)\n", argv[1]);
   cache = g_file_new_for_path (argv[1]);
@@ -393,9 +345,9 @@ main (int   argc,
   g_print ("| start to the first frame with the item: rounds / minimal window |"
            " %.0f ms / %.0f ms = %.2fx | <= %.1fx | %s |\n", app_start, min_start,
            app_start / min_start, GOAL_START_RATIO,
-           verdict (app_start <= GOAL_START_RATIO * min_start));
+           rounds_bench_verdict (app_start <= GOAL_START_RATIO * min_start));
   g_print ("| peak resident memory: rounds / minimal window | %.0f MB / %.0f MB = +%.0f MB |"
            " <= +%.0f MB | %s |\n", app_rss, min_rss, app_rss - min_rss, GOAL_RSS_EXTRA_MB,
-           verdict (app_rss - min_rss <= GOAL_RSS_EXTRA_MB));
+           rounds_bench_verdict (app_rss - min_rss <= GOAL_RSS_EXTRA_MB));
   return 0;
 }

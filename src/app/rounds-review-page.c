@@ -6,9 +6,14 @@
  * imported preference data) and every current judgement re-expressed in that order, with the
  * order its annotator saw; names are hidden until asked for, and model names are revealed only
  * on request, which the audit log records. No verdict is chosen in advance: the annotators'
- * consensus is shown beside the choice, and the store refuses a verdict without one. The queue,
- * the judgements and the agreement are read in a thread; rounds_review_page_get_loading() is
- * %TRUE meanwhile.
+ * consensus is shown beside the choice, and the store refuses a verdict without one.
+ *
+ * At scale (20 000 items, 16 000 disputed) nothing waits on the main thread: the queue, the
+ * judgements and the agreement are read in a thread, and a verdict is written in one;
+ * rounds_review_page_get_loading() is %TRUE meanwhile. The queue is a GListModel shown by a
+ * GtkListView, which makes rows only for what is on screen; a recorded verdict changes its
+ * entry (and so its row) and the count of resolved items, and reads nothing again: the
+ * agreement is the annotators', which a verdict does not change.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-error.h"
+#include "rounds-review-entry.h"
 #include "rounds-review-page.h"
 #include "rounds-review.h"
 #include "rounds-rubric-grid.h"
@@ -26,39 +32,55 @@
 
 struct _RoundsReviewPage
 {
-  GtkWidget         parent_instance;
+  GtkWidget              parent_instance;
 
   /* Template widgets */
-  GtkListBox       *queue_list;
-  GtkLabel         *agreement_label;
-  GtkStack         *detail_stack;
-  GtkLabel         *item_title;
-  GtkLabel         *rules_label;
-  GtkLabel         *scenario;
-  GtkBox           *responses_box;
-  GtkToggleButton  *names_toggle;
-  GtkButton        *models_button;
-  GtkBox           *judgements_box;
-  GtkBox           *verdict_box;
-  RoundsRubricGrid *rubric_grid;
-  GtkEntry         *rationale_entry;
+  GtkListView           *queue_view;
+  GtkStack              *queue_stack;
+  GtkSpinner            *loading_spinner;
+  GtkLabel              *agreement_label;
+  GtkLabel              *alpha_help;
+  GtkStack              *detail_stack;
+  GtkLabel              *item_title;
+  GtkLabel              *rules_label;
+  GtkLabel              *scenario;
+  GtkBox                *responses_box;
+  GtkToggleButton       *names_toggle;
+  GtkButton             *models_button;
+  GtkFlowBox            *judgements_box;
+  GtkWidget             *scores_heading;
+  GtkScrolledWindow     *scores_window;
+  GtkBox                *verdict_box;
+  GtkExpander           *rubric_expander;
+  RoundsRubricGrid      *rubric_grid;
+  GtkEntry              *rationale_entry;
 
   /* Borrowed */
-  RoundsStore      *store;
+  RoundsStore           *store;
 
   /* Owned */
-  RoundsDataset    *dataset;
-  RoundsProfile    *reviewer;
-  GPtrArray        *disputes;        /* RoundsDispute, queue order */
-  RoundsItem       *item;
-  GPtrArray        *judgements;      /* RoundsJudgement of the item, borrowed from all_judgements */
-  GPtrArray        *all_judgements;  /* RoundsItemJudgements */
-  guint            *order;           /* screen position → canonical response, this reviewer's */
-  GtkWidget        *preference_dropdown;
-  GPtrArray        *rank_dropdowns;
-  gboolean          models_shown;
-  GCancellable     *cancellable;     /* of the load in flight, %NULL when none is */
-  guint             select_when_loaded;
+  RoundsDataset         *dataset;
+  RoundsProfile         *reviewer;
+  GListStore            *queue;            /* RoundsReviewEntry, queue order */
+  GtkSingleSelection    *selection;
+  RoundsItem            *item;
+  RoundsReviewEntry     *entry;            /* of the item shown */
+  GPtrArray             *judgements;       /* RoundsJudgement of the item, from all_judgements */
+  GPtrArray             *all_judgements;   /* RoundsItemJudgements */
+  GHashTable            *judgements_of;    /* item id → RoundsItemJudgements, borrowed */
+  RoundsAgreementReport *agreement;
+  GError                *agreement_error;
+  guint                  n_resolved;       /* entries with a verdict */
+  guint                 *order;            /* screen position → canonical response */
+  char                  *stored_scores;    /* the verdict's corrected rubric, or NULL */
+  gboolean               rubric_built;     /* rubric_grid is this item's */
+  GtkWidget             *preference_dropdown;
+  GPtrArray             *rank_dropdowns;
+  gboolean               models_shown;
+  GCancellable          *cancellable;      /* of the load in flight, %NULL when none is */
+  GCancellable          *save_cancellable; /* of the verdict being written, %NULL when none is */
+  GCancellable          *agreement_cancellable; /* of the agreement being measured, or %NULL */
+  guint                  select_when_loaded;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
@@ -114,30 +136,14 @@ screen_preference (RoundsReviewPage *self,
   return self->order[0] == 0 ? preference : -preference;
 }
 
+/* What @j chose, in this reviewer's letters: A is the response on the left of this page. */
 static char *
-rules_text (RoundsDisputeRules rules)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (RoundsDisputeRules rule = ROUNDS_DISPUTE_UNSAFE; rule <= ROUNDS_DISPUTE_RUBRIC; rule <<= 1)
-    if (rules & rule)
-      {
-        if (text->len > 0)
-          g_string_append (text, " · ");
-        g_string_append (text, rounds_dispute_rule_get_label (rule));
-      }
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-static char *
-describe_judgement (RoundsReviewPage      *self,
-                    const RoundsJudgement *j)
+choice_text (RoundsReviewPage      *self,
+             const RoundsJudgement *j)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   int k = rounds_dataset_get_scale_k (self->dataset);
-  RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
 
-  /* Letters are the reviewer's: A is the response on the left of this page. */
   if (j->unacceptable)
     g_string_append (text, _("All unacceptable"));
   else if (j->has_preference)
@@ -149,8 +155,19 @@ describe_judgement (RoundsReviewPage      *self,
       for (guint p = 0; p < j->n_responses; p++)
         g_string_append_printf (text, " %c=%d", 'A' + p, j->ranks[self->order[p]]);
     }
+  else
+    g_string_append (text, _("No choice"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
 
-  g_string_append (text, "\n");
+/* The order @j's annotator saw the responses in and the time taken; then, per response, its
+ * flags and notes, and the comment: what the criteria table does not show. */
+static char *
+details_text (RoundsReviewPage      *self,
+              const RoundsJudgement *j)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
   g_string_append (text, _("Saw:"));
   for (guint q = 0; q < j->n_responses && j->shown_order != NULL; q++)
     g_string_append_printf (text, " %c", 'A' + position_of (self, j->shown_order[q]));
@@ -159,49 +176,160 @@ describe_judgement (RoundsReviewPage      *self,
   for (guint p = 0; p < j->n_responses; p++)
     {
       guint r = self->order[p];
+      g_autoptr(GString) line = g_string_new (NULL);
 
-      g_string_append_printf (text, "\n%c:", 'A' + p);
-      for (guint c = 0; c < j->n_criteria; c++)
-        {
-          int score = j->scores[r * j->n_criteria + c];
-
-          if (score >= 0)
-            g_string_append_printf (text, " %s %d", rounds_rubric_get_criterion (rubric, c)->name,
-                                    score);
-        }
       for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
         if (j->flags != NULL && (j->flags[r] & (1u << f)))
-          g_string_append_printf (text, " ⚑ %s", rounds_flag_get_label (1u << f));
-      if (j->notes != NULL && j->notes[r] != NULL)
-        g_string_append_printf (text, " — %s", j->notes[r]);
+          g_string_append_printf (line, " ⚑ %s", rounds_flag_get_label (1u << f));
+      if (j->notes != NULL && j->notes[r] != NULL && *j->notes[r] != '\0')
+        g_string_append_printf (line, " — %s", j->notes[r]);
+      if (line->len > 0)
+        g_string_append_printf (text, "\n%c:%s", 'A' + p, line->str);
     }
   if (j->comment != NULL && *j->comment != '\0')
     g_string_append_printf (text, "\n“%s”", j->comment);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static void
-show_judgements (RoundsReviewPage *self)
+/* Who made the @i-th judgement, as this page names them. */
+static char *
+annotator_name (RoundsReviewPage      *self,
+                const RoundsJudgement *j,
+                guint                  i)
 {
-  _rounds_widget_remove_children (GTK_WIDGET (self->judgements_box));
+  return gtk_toggle_button_get_active (self->names_toggle) ? g_strdup (j->annotator)
+                                                           : g_strdup_printf (_("Annotator %u"),
+                                                                              i + 1);
+}
+
+static GtkWidget *
+card_label (const char *text,
+            const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/* One annotator's judgement of the item, as a padded card: who, what they chose, and what
+ * the criteria table leaves out. Every part of a card is made here, and only here. */
+static GtkWidget *
+judgement_card_new (RoundsReviewPage      *self,
+                    const RoundsJudgement *j,
+                    guint                  i)
+{
+  g_autofree char *who = annotator_name (self, j, i);
+  g_autofree char *choice = choice_text (self, j);
+  g_autofree char *details = details_text (self, j);
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *name = card_label (who, "heading");
+
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "judgement-card");
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_box_append (GTK_BOX (header), name);
+  gtk_box_append (GTK_BOX (card), header);
+  gtk_box_append (GTK_BOX (card), card_label (choice, NULL));
+  gtk_box_append (GTK_BOX (card), card_label (details, "dim-label"));
+  return card;
+}
+
+static GtkWidget *
+table_label (const char *text,
+             float       xalign,
+             const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/* The rubric scores of every judgement, criteria down and annotators across (a column per
+ * response under each annotator, in this reviewer's letters), so that a score that differs
+ * stands out; NULL when nobody scored anything. */
+static GtkWidget *
+criteria_table_new (RoundsReviewPage *self)
+{
+  RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
+  guint n_criteria = rounds_rubric_get_n_criteria (rubric);
+  guint n = rounds_item_get_n_responses (self->item);
+  GtkWidget *grid;
+  gboolean any = FALSE;
+
   for (guint i = 0; self->judgements != NULL && i < self->judgements->len; i++)
     {
       const RoundsJudgement *j = self->judgements->pdata[i];
-      g_autofree char *who = gtk_toggle_button_get_active (self->names_toggle)
-                               ? g_strdup (j->annotator)
-                               : g_strdup_printf (_("Annotator %u"), i + 1);
-      g_autofree char *what = describe_judgement (self, j);
-      g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", who, what);
-      GtkWidget *label = gtk_label_new (NULL);
 
-      gtk_label_set_markup (GTK_LABEL (label), markup);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_widget_add_css_class (label, "card");
-      gtk_widget_set_margin_bottom (label, 6);
-      gtk_box_append (self->judgements_box, label);
+      for (guint s = 0; j->scores != NULL && s < j->n_responses * j->n_criteria; s++)
+        any |= j->scores[s] >= 0;
     }
+  if (!any)
+    return NULL;
+
+  grid = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_widget_add_css_class (grid, "criteria-table");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Rubric scores by criterion and annotator"), -1);
+  for (guint c = 0; c < n_criteria; c++)
+    gtk_grid_attach (GTK_GRID (grid),
+                     table_label (rounds_rubric_get_criterion (rubric, c)->name, 0, NULL),
+                     0, (int) c + 2, 1, 1);
+  for (guint i = 0; i < self->judgements->len; i++)
+    {
+      const RoundsJudgement *j = self->judgements->pdata[i];
+      g_autofree char *who = annotator_name (self, j, i);
+      int column = 1 + (int) (i * n);
+
+      gtk_grid_attach (GTK_GRID (grid), table_label (who, 0.5, "heading"), column, 0, (int) n, 1);
+      for (guint p = 0; p < n; p++)
+        {
+          g_autofree char *letter = g_strdup_printf ("%c", 'A' + p);
+          guint r = self->order[p];
+
+          gtk_grid_attach (GTK_GRID (grid), table_label (letter, 0.5, "dim-label"),
+                           column + (int) p, 1, 1, 1);
+          for (guint c = 0; c < n_criteria; c++)
+            {
+              int score = c < j->n_criteria && r < j->n_responses
+                            ? j->scores[r * j->n_criteria + c] : -1;
+              g_autofree char *text = score >= 0 ? g_strdup_printf ("%d", score) : g_strdup ("–");
+
+              gtk_grid_attach (GTK_GRID (grid), table_label (text, 0.5, "numeric"),
+                               column + (int) p, (int) c + 2, 1, 1);
+            }
+        }
+    }
+  return grid;
+}
+
+static void
+show_judgements (RoundsReviewPage *self)
+{
+  GtkWidget *table;
+
+  _rounds_widget_remove_children (GTK_WIDGET (self->judgements_box));
+  for (guint i = 0; self->judgements != NULL && i < self->judgements->len; i++)
+    {
+      GtkWidget *card = judgement_card_new (self, self->judgements->pdata[i], i);
+
+      gtk_flow_box_append (self->judgements_box, card);
+      gtk_widget_set_focusable (gtk_widget_get_parent (card), FALSE);
+    }
+  table = self->item != NULL ? criteria_table_new (self) : NULL;
+  gtk_scrolled_window_set_child (self->scores_window, table);
+  gtk_widget_set_visible (self->scores_heading, table != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->scores_window), table != NULL);
 }
 
 static void
@@ -234,17 +362,20 @@ show_responses (RoundsReviewPage *self)
     }
 }
 
-/* The optional corrected rubric: "–" leaves a score out. */
+/* The optional corrected rubric: "–" leaves a score out. A dozen drop-downs cost more than
+ * the rest of an item, so they are made when the expander is opened, not for every item. */
 static void
-build_rubric_controls (RoundsReviewPage    *self,
-                       const RoundsVerdict *current)
+build_rubric_controls (RoundsReviewPage *self)
 {
   RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
   guint n = rounds_item_get_n_responses (self->item);
   g_autoptr(JsonNode) stored = NULL;
 
-  if (current != NULL && current->scores_json != NULL)
-    stored = json_from_string (current->scores_json, NULL);
+  if (self->rubric_built)
+    return;
+  self->rubric_built = TRUE;
+  if (self->stored_scores != NULL)
+    stored = json_from_string (self->stored_scores, NULL);
   rounds_rubric_grid_set_rubric (self->rubric_grid, rubric, n, self->order);
   if (stored == NULL || !JSON_NODE_HOLDS_ARRAY (stored))
     return;
@@ -260,6 +391,13 @@ build_rubric_controls (RoundsReviewPage    *self,
       }
 }
 
+static void
+on_rubric_expanded (RoundsReviewPage *self)
+{
+  if (self->item != NULL && gtk_expander_get_expanded (self->rubric_expander))
+    build_rubric_controls (self);
+}
+
 /* The corrected rubric as annotations.scores_json, or NULL when nothing is scored. */
 static char *
 corrected_rubric_json (RoundsReviewPage *self)
@@ -271,6 +409,9 @@ corrected_rubric_json (RoundsReviewPage *self)
   g_autoptr(JsonNode) root = NULL;
   gboolean any = FALSE;
 
+  /* Not opened: what was recorded stays. */
+  if (!self->rubric_built)
+    return g_strdup (self->stored_scores);
   json_builder_begin_array (builder);
   for (guint r = 0; r < n; r++)
     {
@@ -310,6 +451,7 @@ rounds_review_page_set_correction (RoundsReviewPage *self,
   if ((c = rounds_rubric_find (rubric, criterion_id)) < 0 ||
       response >= rounds_item_get_n_responses (self->item))
     return;
+  build_rubric_controls (self);
   rounds_rubric_grid_set_score (self->rubric_grid, response, (guint) c, score);
 }
 
@@ -379,7 +521,10 @@ build_verdict_controls (RoundsReviewPage *self)
   _rounds_widget_remove_children (GTK_WIDGET (self->verdict_box));
   self->preference_dropdown = NULL;
   g_ptr_array_set_size (self->rank_dropdowns, 0);
-  build_rubric_controls (self, current);
+  g_free (self->stored_scores);
+  self->stored_scores = current != NULL ? g_strdup (current->scores_json) : NULL;
+  self->rubric_built = FALSE;
+  on_rubric_expanded (self);
   gtk_editable_set_text (GTK_EDITABLE (self->rationale_entry),
                          current != NULL && current->rationale ? current->rationale : "");
 
@@ -438,16 +583,19 @@ build_verdict_controls (RoundsReviewPage *self)
 }
 
 static void
-show_dispute (RoundsReviewPage *self,
-              RoundsDispute    *dispute)
+show_entry (RoundsReviewPage  *self,
+            RoundsReviewEntry *entry)
 {
+  const RoundsDispute *dispute = rounds_review_entry_get_dispute (entry);
   g_autoptr(GError) error = NULL;
-  g_autofree char *rules = rules_text (dispute->rules);
   g_autofree char *heading = NULL;
+  RoundsItemJudgements *judged;
 
   g_clear_object (&self->item);
   g_clear_pointer (&self->judgements, g_ptr_array_unref);
+  g_set_object (&self->entry, entry);
   self->models_shown = FALSE;
+  /* One item and its verdict, by primary key: well under a millisecond, so on this thread. */
   if (!(self->item = rounds_store_get_item (self->store, dispute->item_id, &error)))
     {
       _rounds_widget_toast (GTK_WIDGET (self), error->message);
@@ -455,17 +603,13 @@ show_dispute (RoundsReviewPage *self,
     }
   g_free (self->order);
   self->order = reviewer_order (rounds_profile_get_user_name (self->reviewer), self->item);
+  if ((judged = g_hash_table_lookup (self->judgements_of, &dispute->item_id)) != NULL)
+    self->judgements = g_ptr_array_ref (judged->judgements);
 
-  for (guint i = 0; self->all_judgements != NULL && i < self->all_judgements->len; i++)
-    {
-      RoundsItemJudgements *entry = self->all_judgements->pdata[i];
-
-      if (entry->item_id == dispute->item_id)
-        self->judgements = g_ptr_array_ref (entry->judgements);
-    }
-
-  heading = dispute->has_verdict ? g_strdup_printf (_("%s — verdict recorded"), rules)
-                                 : g_strdup (rules);
+  heading = dispute->has_verdict
+              ? g_strdup_printf (_("%s — verdict recorded"),
+                                 rounds_review_entry_get_rules (entry))
+              : g_strdup (rounds_review_entry_get_rules (entry));
   gtk_label_set_text (self->item_title, rounds_item_get_title (self->item)
                                           ? rounds_item_get_title (self->item)
                                           : rounds_item_get_key (self->item));
@@ -478,68 +622,206 @@ show_dispute (RoundsReviewPage *self,
 }
 
 static void
-on_row_selected (GtkListBox       *list,
-                 GtkListBoxRow    *row,
-                 RoundsReviewPage *self)
+on_selected (RoundsReviewPage *self)
 {
-  if (row == NULL || self->disputes == NULL)
-    return;
-  show_dispute (self, self->disputes->pdata[gtk_list_box_row_get_index (row)]);
+  g_autoptr(RoundsReviewEntry) entry = NULL;
+  guint position = gtk_single_selection_get_selected (self->selection);
+
+  if (position != GTK_INVALID_LIST_POSITION &&
+      (entry = g_list_model_get_item (G_LIST_MODEL (self->queue), position)) != NULL)
+    show_entry (self, entry);
+}
+
+/* The queue's rows: made for the entries on screen only, and given to others as the list
+ * scrolls. */
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_list_item_set_child (list_item, box);
 }
 
 static void
-fill_queue (RoundsReviewPage *self)
+update_subtitle (RoundsReviewEntry *entry,
+                 GParamSpec        *pspec,
+                 GtkLabel          *subtitle)
 {
-  _rounds_widget_remove_children (GTK_WIDGET (self->queue_list));
+  g_autofree char *text = rounds_review_entry_dup_subtitle (entry);
 
-  for (guint i = 0; i < self->disputes->len; i++)
-    {
-      RoundsDispute *dispute = self->disputes->pdata[i];
-      g_autofree char *rules = rules_text (dispute->rules);
-      g_autofree char *subtitle = dispute->has_verdict ? g_strdup_printf ("✓ %s", rules)
-                                                       : g_strdup (rules);
-      GtkWidget *row = adw_action_row_new ();
+  gtk_label_set_text (subtitle, text);
+}
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     dispute->title ? dispute->title : dispute->item_key);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_append (self->queue_list, row);
-    }
-  gtk_stack_set_visible_child_name (self->detail_stack, "none");
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item)
+{
+  RoundsReviewEntry *entry = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *subtitle = gtk_widget_get_last_child (box);
+
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (box)),
+                      rounds_review_entry_get_title (entry));
+  update_subtitle (entry, NULL, GTK_LABEL (subtitle));
+  g_signal_connect_object (entry, "notify::has-verdict", G_CALLBACK (update_subtitle), subtitle,
+                           0);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item)
+{
+  RoundsReviewEntry *entry = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+
+  if (entry != NULL)
+    g_signal_handlers_disconnect_by_func (entry, update_subtitle, gtk_widget_get_last_child (box));
+}
+
+/* Krippendorff's own reading of alpha (Content Analysis, 2004, §11.4.4). */
+static const char *
+alpha_reading (double alpha)
+{
+  if (alpha >= 0.8)
+    /* TRANSLATORS: Krippendorff's alpha of at least 0.8 */
+    return _("reliable");
+  if (alpha >= 0.667)
+    /* TRANSLATORS: Krippendorff's alpha from 0.667 to 0.8 */
+    return _("tentative");
+  /* TRANSLATORS: Krippendorff's alpha below 0.667 */
+  return _("doubtful");
 }
 
 static char *
 format_alpha (const RoundsAgreementMeasure *measure)
 {
   if (measure->alpha.status == ROUNDS_ALPHA_OK)
-    /* TRANSLATORS: Krippendorff's alpha and the number of items behind it */
-    return g_strdup_printf (_("%.2f (%u items)"), measure->alpha.alpha, measure->n_items);
+    /* TRANSLATORS: Krippendorff's alpha, how reliable that is ("reliable", "tentative",
+     * "doubtful") and the number of items behind it */
+    return g_strdup_printf (_("%.2f, %s (%u items)"), measure->alpha.alpha,
+                            alpha_reading (measure->alpha.alpha), measure->n_items);
   if (measure->alpha.status == ROUNDS_ALPHA_NO_VARIATION)
     return g_strdup (_("all agree"));
   return g_strdup (_("not enough judgements"));
 }
 
-/* The agreement of the dataset, above the queue: the figures a reviewer reports. */
+/* The agreement of the dataset, above the queue: the figures a reviewer reports, and how
+ * many of the disputed items have a verdict. */
 static void
-show_agreement (RoundsReviewPage           *self,
-                const RoundsReviewSnapshot *snapshot)
+show_agreement (RoundsReviewPage *self)
 {
-  const RoundsAgreementReport *report = snapshot->agreement;
+  const RoundsAgreementReport *report = self->agreement;
   g_autofree char *preference = NULL;
   g_autofree char *direction = NULL;
   g_autofree char *text = NULL;
+  guint n_disputed = g_list_model_get_n_items (G_LIST_MODEL (self->queue));
 
+  gtk_widget_set_visible (GTK_WIDGET (self->alpha_help), report != NULL);
   if (report == NULL)
     {
-      gtk_label_set_text (self->agreement_label, snapshot->agreement_error->message);
+      g_autofree char *measuring = NULL;
+
+      if (self->agreement_error != NULL)
+        {
+          gtk_label_set_text (self->agreement_label, self->agreement_error->message);
+          return;
+        }
+      /* TRANSLATORS: shown while Krippendorff's alpha is computed, after the queue is shown */
+      measuring = g_strdup_printf (_("%u disputed items, %u with a verdict\n"
+                                     "Measuring the agreement…"), n_disputed, self->n_resolved);
+      gtk_label_set_text (self->agreement_label, measuring);
       return;
     }
   preference = format_alpha (&report->preference);
   direction = format_alpha (&report->direction);
-  text = g_strdup_printf (_("%u disputed of %u judged items\nKrippendorff’s α, preference: %s\n"
+  text = g_strdup_printf (_("%u disputed of %u judged items, %u with a verdict\n"
+                            "Krippendorff’s α, preference: %s\n"
                             "α, direction A/tie/B: %s"),
-                          self->disputes->len, report->n_items, preference, direction);
+                          n_disputed, report->n_items, self->n_resolved, preference, direction);
   gtk_label_set_text (self->agreement_label, text);
+}
+
+static void
+set_loading (RoundsReviewPage *self,
+             gboolean          loading)
+{
+  gtk_spinner_set_spinning (self->loading_spinner, loading);
+  gtk_stack_set_visible_child_name (self->queue_stack, loading ? "loading" : "queue");
+  if (loading)
+    gtk_stack_set_visible_child_name (self->detail_stack, "loading");
+}
+
+/* Lets go of the queue and all that was read with it. */
+static void
+clear_queue (RoundsReviewPage *self)
+{
+  g_cancellable_cancel (self->agreement_cancellable);
+  g_clear_object (&self->agreement_cancellable);
+  g_clear_object (&self->item);
+  g_clear_object (&self->entry);
+  g_clear_pointer (&self->judgements, g_ptr_array_unref);
+  if (self->queue != NULL)
+    g_list_store_remove_all (self->queue);
+  g_hash_table_remove_all (self->judgements_of);
+  g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
+  g_clear_pointer (&self->agreement, rounds_agreement_report_free);
+  g_clear_error (&self->agreement_error);
+  self->n_resolved = 0;
+}
+
+/* Selects the entry at @position, scrolls to it and shows its item; an item on screen
+ * already is read again only when @again (the reviewer's unsaved choices stay otherwise). */
+static gboolean
+select_entry (RoundsReviewPage *self,
+              guint             position,
+              gboolean          again)
+{
+  g_autoptr(RoundsReviewEntry) entry = NULL;
+
+  if (!(entry = g_list_model_get_item (G_LIST_MODEL (self->queue), position)))
+    return FALSE;
+  if (entry == self->entry && self->item != NULL && !again)
+    return TRUE;
+  g_signal_handlers_block_by_func (self->selection, on_selected, self);
+  gtk_single_selection_set_selected (self->selection, position);
+  g_signal_handlers_unblock_by_func (self->selection, on_selected, self);
+  gtk_widget_activate_action (GTK_WIDGET (self->queue_view), "list.scroll-to-item", "u",
+                              position);
+  show_entry (self, entry);
+  return TRUE;
+}
+
+static void
+on_agreement_measured (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  RoundsReviewPage *self = user_data;
+  g_autoptr(RoundsAgreementReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Cancelled when a newer load replaced this one or the page went away. */
+  report = rounds_review_measure_agreement_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->agreement_cancellable);
+  self->agreement = g_steal_pointer (&report);
+  self->agreement_error = g_steal_pointer (&error);
+  show_agreement (self);
 }
 
 static void
@@ -550,55 +832,60 @@ on_snapshot_loaded (GObject      *source,
   RoundsReviewPage *self = user_data;
   g_autoptr(RoundsReviewSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
   guint n;
 
   /* Cancelled when a newer load replaced this one or the page went away: then @self may be
    * gone, so it is not touched. */
-  snapshot = rounds_review_load_snapshot_finish (result, &error);
+  snapshot = rounds_review_load_queue_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   g_clear_object (&self->cancellable);
+  set_loading (self, FALSE);
   if (snapshot == NULL)
     {
+      gtk_stack_set_visible_child_name (self->detail_stack, "none");
       _rounds_widget_toast (GTK_WIDGET (self), error->message);
       return;
     }
 
-  g_clear_pointer (&self->disputes, g_ptr_array_unref);
-  g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
-  g_clear_pointer (&self->judgements, g_ptr_array_unref);
-  g_clear_object (&self->item);
-  self->disputes = g_steal_pointer (&snapshot->disputes);
+  clear_queue (self);
   self->all_judgements = g_steal_pointer (&snapshot->items);
-  fill_queue (self);
-  show_agreement (self, snapshot);
-  if ((n = rounds_review_page_get_n_items (self)) > 0)
-    rounds_review_page_select (self, MIN (self->select_when_loaded, n - 1));
-}
+  for (guint i = 0; i < self->all_judgements->len; i++)
+    {
+      RoundsItemJudgements *judged = self->all_judgements->pdata[i];
 
-/* Reads the queue again in a thread, then selects the item at @position (or the last). The
- * page shows what it had until then. */
-static void
-reload (RoundsReviewPage *self,
-        guint             position)
-{
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->select_when_loaded = position;
-  rounds_review_load_snapshot_async (rounds_store_get_path (self->store),
-                                     rounds_dataset_get_id (self->dataset),
-                                     ROUNDS_DISPUTE_FILTER_DISPUTED, self->cancellable,
-                                     on_snapshot_loaded, self);
+      g_hash_table_insert (self->judgements_of, &judged->item_id, judged);
+    }
+  /* One splice: the list view makes the rows it shows, not one per entry. */
+  entries = g_ptr_array_new_full (snapshot->disputes->len, g_object_unref);
+  g_ptr_array_set_free_func (snapshot->disputes, NULL);
+  for (guint i = 0; i < snapshot->disputes->len; i++)
+    {
+      RoundsDispute *dispute = snapshot->disputes->pdata[i];
+
+      self->n_resolved += dispute->has_verdict;
+      g_ptr_array_add (entries, rounds_review_entry_new (dispute));
+    }
+  g_ptr_array_set_size (snapshot->disputes, 0);
+  g_list_store_splice (self->queue, 0, 0, entries->pdata, entries->len);
+  /* The queue first; the agreement, measured on the same judgements, follows. */
+  self->agreement_cancellable = g_cancellable_new ();
+  rounds_review_measure_agreement_async (self->dataset, self->all_judgements,
+                                         self->agreement_cancellable, on_agreement_measured,
+                                         self);
+  show_agreement (self);
+  gtk_stack_set_visible_child_name (self->detail_stack, "none");
+  if ((n = rounds_review_page_get_n_items (self)) > 0)
+    select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE);
 }
 
 /**
  * rounds_review_page_load:
  *
- * Shows the review of @dataset, empty until its queue is read (see
- * rounds_review_page_get_loading());
- * then the first item is selected.
+ * Shows the review of @dataset, with progress until its queue is read in a thread (see
+ * rounds_review_page_get_loading()); then the first item is selected.
  */
 gboolean
 rounds_review_page_load (RoundsReviewPage  *self,
@@ -619,30 +906,45 @@ rounds_review_page_load (RoundsReviewPage  *self,
   self->store = store;
   g_set_object (&self->dataset, dataset);
   g_set_object (&self->reviewer, reviewer);
-  g_clear_pointer (&self->disputes, g_ptr_array_unref);
-  g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
-  g_clear_pointer (&self->judgements, g_ptr_array_unref);
-  g_clear_object (&self->item);
-  self->disputes = g_ptr_array_new ();
-  fill_queue (self);
+  clear_queue (self);
   gtk_label_set_text (self->agreement_label, "");
-  reload (self, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->alpha_help), FALSE);
+  set_loading (self, TRUE);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->select_when_loaded = 0;
+  rounds_review_load_queue_async (rounds_store_get_path (self->store),
+                                  rounds_dataset_get_id (self->dataset),
+                                  ROUNDS_DISPUTE_FILTER_DISPUTED, self->cancellable,
+                                  on_snapshot_loaded, self);
   return TRUE;
 }
 
-/* Whether the queue is being read; the page shows it once this turns %FALSE. */
+/* Whether the queue is being read, its agreement measured or a verdict written; the page is
+ * up to date once this turns %FALSE. */
 gboolean
 rounds_review_page_get_loading (RoundsReviewPage *self)
 {
   g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
-  return self->cancellable != NULL;
+  return self->cancellable != NULL || self->agreement_cancellable != NULL ||
+         self->save_cancellable != NULL;
 }
 
 guint
 rounds_review_page_get_n_items (RoundsReviewPage *self)
 {
   g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), 0);
-  return self->disputes ? self->disputes->len : 0;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->queue));
+}
+
+/* The queue: a #GListModel of #RoundsReviewEntry, in review order. */
+GListModel *
+rounds_review_page_get_queue (RoundsReviewPage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), NULL);
+  return G_LIST_MODEL (self->queue);
 }
 
 RoundsItem *
@@ -663,13 +965,8 @@ gboolean
 rounds_review_page_select (RoundsReviewPage *self,
                            guint             position)
 {
-  GtkListBoxRow *row;
-
   g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
-  if (!(row = gtk_list_box_get_row_at_index (self->queue_list, position)))
-    return FALSE;
-  gtk_list_box_select_row (self->queue_list, row);
-  return TRUE;
+  return select_entry (self, position, FALSE);
 }
 
 /* For a two-response item: @preference on the dataset's scale, canonical. */
@@ -688,17 +985,56 @@ rounds_review_page_set_verdict (RoundsReviewPage *self,
 }
 
 static void
+on_verdict_saved (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  RoundsReviewPage *self = user_data;
+  g_autoptr(RoundsReviewEntry) entry = NULL;
+  g_autoptr(GError) error = NULL;
+  guint position;
+
+  /* Cancelled when the page went away: @self may be gone. */
+  if (!rounds_review_save_verdict_finish (result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  entry = g_object_get_data (G_OBJECT (self->save_cancellable), "entry");
+  entry = entry != NULL ? g_object_ref (entry) : NULL;
+  g_clear_object (&self->save_cancellable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.save-verdict", TRUE);
+  if (error != NULL)
+    {
+      _rounds_widget_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  _rounds_widget_toast (GTK_WIDGET (self), _("Verdict recorded"));
+
+  /* Only what the verdict changed: its entry (and so its row), the count of items with a
+   * verdict; then on to the next item. */
+  if (entry != NULL && !rounds_review_entry_get_has_verdict (entry))
+    {
+      rounds_review_entry_set_has_verdict (entry, TRUE);
+      self->n_resolved++;
+      show_agreement (self);
+    }
+  position = gtk_single_selection_get_selected (self->selection);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+  if (!select_entry (self, position + 1, TRUE))
+    select_entry (self, position, TRUE);
+}
+
+static void
 save_verdict_activated (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
   RoundsReviewPage *self = ROUNDS_REVIEW_PAGE (widget);
-  g_autoptr(RoundsVerdict) verdict = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkListBoxRow *row;
+  RoundsVerdict *verdict;
   guint n;
 
-  if (self->item == NULL)
+  if (self->item == NULL || self->save_cancellable != NULL)
     return;
   n = rounds_item_get_n_responses (self->item);
   verdict = rounds_verdict_new (n);
@@ -729,18 +1065,14 @@ save_verdict_activated (GtkWidget  *widget,
                                                                                : 0;
       }
 
-  if (!rounds_store_save_verdict (self->store, self->item,
-                                  rounds_profile_get_user_name (self->reviewer), verdict, &error))
-    {
-      _rounds_widget_toast (GTK_WIDGET (self), error->message);
-      return;
-    }
-  _rounds_widget_toast (GTK_WIDGET (self), _("Verdict recorded"));
-
-  /* Refresh the queue, then move on to the next item. */
-  row = gtk_list_box_get_selected_row (self->queue_list);
-  n = row ? (guint) gtk_list_box_row_get_index (row) : 0;
-  reload (self, n + 1);
+  /* Written in a thread; the page stays as it is until then, and a second save waits. */
+  self->save_cancellable = g_cancellable_new ();
+  g_object_set_data_full (G_OBJECT (self->save_cancellable), "entry", g_object_ref (self->entry),
+                          g_object_unref);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.save-verdict", FALSE);
+  rounds_review_save_verdict_async (rounds_store_get_path (self->store), self->item,
+                                    rounds_profile_get_user_name (self->reviewer), verdict,
+                                    self->save_cancellable, on_verdict_saved, self);
 }
 
 static void
@@ -813,15 +1145,21 @@ rounds_review_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->save_cancellable);
+  g_clear_object (&self->save_cancellable);
+  if (self->queue_view != NULL)
+    gtk_list_view_set_model (self->queue_view, NULL);
   _rounds_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_REVIEW_PAGE);
-  g_clear_object (&self->item);
+  if (self->judgements_of != NULL)
+    clear_queue (self);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->queue);
+  g_clear_pointer (&self->judgements_of, g_hash_table_unref);
   g_clear_object (&self->dataset);
   g_clear_object (&self->reviewer);
-  g_clear_pointer (&self->judgements, g_ptr_array_unref);
-  g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
-  g_clear_pointer (&self->disputes, g_ptr_array_unref);
   g_clear_pointer (&self->rank_dropdowns, g_ptr_array_unref);
   g_clear_pointer (&self->order, g_free);
+  g_clear_pointer (&self->stored_scores, g_free);
 
   G_OBJECT_CLASS (rounds_review_page_parent_class)->dispose (object);
 }
@@ -836,8 +1174,11 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-review-page.ui");
   object_class->dispose = rounds_review_page_dispose;
 
-  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_list);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_view);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_stack);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, agreement_label);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, alpha_help);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, item_title);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rules_label);
@@ -846,7 +1187,10 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, names_toggle);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, models_button);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, judgements_box);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, scores_heading);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, scores_window);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, verdict_box);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rubric_expander);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rubric_grid);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rationale_entry);
 
@@ -858,9 +1202,24 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
 static void
 rounds_review_page_init (RoundsReviewPage *self)
 {
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rank_dropdowns = g_ptr_array_new ();
-  g_signal_connect (self->queue_list, "row-selected", G_CALLBACK (on_row_selected), self);
+  self->judgements_of = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->queue = g_list_store_new (ROUNDS_TYPE_REVIEW_ENTRY);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->queue)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  gtk_list_view_set_factory (self->queue_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->queue_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selected), self);
+  g_signal_connect_swapped (self->rubric_expander, "notify::expanded",
+                            G_CALLBACK (on_rubric_expanded), self);
   g_signal_connect_swapped (self->names_toggle, "toggled", G_CALLBACK (on_names_toggled), self);
   g_signal_connect_swapped (self->models_button, "clicked", G_CALLBACK (on_models_clicked), self);
   g_signal_connect_swapped (self->rationale_entry, "activate", G_CALLBACK (on_rationale_activate),

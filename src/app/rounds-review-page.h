@@ -22,6 +22,7 @@ gboolean    rounds_review_page_load         (RoundsReviewPage  *self,
                                              GError           **error);
 gboolean    rounds_review_page_get_loading  (RoundsReviewPage  *self);
 guint       rounds_review_page_get_n_items  (RoundsReviewPage  *self);
+GListModel *rounds_review_page_get_queue    (RoundsReviewPage  *self);
 RoundsItem *rounds_review_page_get_item     (RoundsReviewPage  *self);
 const guint *rounds_review_page_get_order   (RoundsReviewPage  *self);
 RoundsDataset *rounds_review_page_get_dataset (RoundsReviewPage *self);

@@ -86,6 +86,7 @@ typedef struct
 {
   gint64                 dataset_id;
   RoundsDisputeFilter    filter;
+  gboolean               without_agreement;
   GPtrArray             *disputes;
   RoundsAgreementReport *report;
   RoundsReviewSnapshot  *snapshot;
@@ -107,6 +108,7 @@ static void
 review_run (const char          *db_path,
             gint64               dataset_id,
             RoundsDisputeFilter  filter,
+            gboolean             without_agreement,
             RoundsWorkerFunc     func,
             gpointer             source_tag,
             GCancellable        *cancellable,
@@ -119,6 +121,7 @@ review_run (const char          *db_path,
   review = g_new0 (ReviewTask, 1);
   review->dataset_id = dataset_id;
   review->filter = filter;
+  review->without_agreement = without_agreement;
 
   task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_RETURN_ON_CANCEL, cancellable,
                              callback, user_data, source_tag);
@@ -154,7 +157,7 @@ rounds_review_list_disputes_async (const char          *db_path,
 {
   g_return_if_fail (db_path != NULL);
 
-  review_run (db_path, dataset_id, filter, list_disputes_thread,
+  review_run (db_path, dataset_id, filter, FALSE, list_disputes_thread,
               rounds_review_list_disputes_async, cancellable, callback, user_data);
 }
 
@@ -196,7 +199,7 @@ rounds_review_compute_agreement_async (const char          *db_path,
 {
   g_return_if_fail (db_path != NULL);
 
-  review_run (db_path, dataset_id, 0, compute_agreement_thread,
+  review_run (db_path, dataset_id, 0, FALSE, compute_agreement_thread,
               rounds_review_compute_agreement_async, cancellable, callback, user_data);
 }
 
@@ -220,21 +223,26 @@ load_snapshot_thread (GTask         *task,
   ReviewTask *review = data;
   g_autoptr(RoundsReviewSnapshot) snapshot = g_new0 (RoundsReviewSnapshot, 1);
 
+  g_autoptr(RoundsDataset) dataset = NULL;
+
   /* One read transaction, so the queue, the judgements and the figures agree with each
-   * other even while another connection writes. */
+   * other even while another connection writes; the judgements are read once, for all
+   * three (at 20 000 items, reading them is most of the time). */
   if (!_rounds_store_begin_read (store, error))
     return FALSE;
-  if (!(snapshot->disputes = rounds_store_list_disputes (store, review->dataset_id,
-                                                         review->filter, error)) ||
+  if (!(dataset = rounds_store_get_dataset_by_id (store, review->dataset_id, error)) ||
       !(snapshot->items = rounds_store_list_current_judgements (store, review->dataset_id,
-                                                                error)))
+                                                                error)) ||
+      !(snapshot->disputes = _rounds_store_disputes_from_items (store, dataset, snapshot->items,
+                                                                review->filter, error)))
     {
       _rounds_store_rollback (store);
       return FALSE;
     }
-  rounds_store_compute_agreement (store, review->dataset_id, &snapshot->agreement,
-                                  &snapshot->agreement_error);
   _rounds_store_rollback (store);
+  if (!review->without_agreement)
+    _rounds_agreement_from_items (dataset, snapshot->items, &snapshot->agreement,
+                                  &snapshot->agreement_error);
 
   review->snapshot = g_steal_pointer (&snapshot);
   return TRUE;
@@ -260,7 +268,7 @@ rounds_review_load_snapshot_async (const char          *db_path,
 {
   g_return_if_fail (db_path != NULL);
 
-  review_run (db_path, dataset_id, filter, load_snapshot_thread,
+  review_run (db_path, dataset_id, filter, FALSE, load_snapshot_thread,
               rounds_review_load_snapshot_async, cancellable, callback, user_data);
 }
 
@@ -278,4 +286,186 @@ rounds_review_load_snapshot_finish (GAsyncResult  *result,
                                               error);
 
   return review != NULL ? g_steal_pointer (&review->snapshot) : NULL;
+}
+
+/**
+ * rounds_review_load_queue_async:
+ *
+ * What rounds_review_load_snapshot_async() reads but the agreement, which the snapshot
+ * leaves %NULL: so that a page can show its queue first, then measure the agreement on the
+ * snapshot's items with rounds_review_measure_agreement_async().
+ */
+void
+rounds_review_load_queue_async (const char          *db_path,
+                                gint64               dataset_id,
+                                RoundsDisputeFilter  filter,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (db_path != NULL);
+
+  review_run (db_path, dataset_id, filter, TRUE, load_snapshot_thread,
+              rounds_review_load_queue_async, cancellable, callback, user_data);
+}
+
+/* Returns: (transfer full): the snapshot, its agreement %NULL */
+RoundsReviewSnapshot *
+rounds_review_load_queue_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  ReviewTask *review = _rounds_worker_finish (result, NULL, rounds_review_load_queue_async,
+                                              error);
+
+  return review != NULL ? g_steal_pointer (&review->snapshot) : NULL;
+}
+
+/* Measuring items already read ---------------------------------------------------------- */
+
+typedef struct
+{
+  RoundsDataset *dataset;
+  GPtrArray     *items;
+} MeasureTask;
+
+static void
+measure_task_free (gpointer data)
+{
+  MeasureTask *measure = data;
+
+  g_clear_object (&measure->dataset);
+  g_clear_pointer (&measure->items, g_ptr_array_unref);
+  g_free (measure);
+}
+
+static void
+measure_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  MeasureTask *measure = data;
+  RoundsAgreementReport *report = NULL;
+  GError *error = NULL;
+
+  if (_rounds_agreement_from_items (measure->dataset, measure->items, &report, &error))
+    g_task_return_pointer (task, report, (GDestroyNotify) rounds_agreement_report_free);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * rounds_review_measure_agreement_async:
+ * @items: (element-type RoundsItemJudgements): every item of @dataset with its current
+ *   judgements, as a snapshot holds them; kept, and only read, until the work is done
+ *
+ * rounds_store_compute_agreement() in a thread, on judgements read already.
+ */
+void
+rounds_review_measure_agreement_async (RoundsDataset       *dataset,
+                                       GPtrArray           *items,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  MeasureTask *measure;
+
+  g_return_if_fail (ROUNDS_IS_DATASET (dataset));
+  g_return_if_fail (items != NULL);
+
+  measure = g_new0 (MeasureTask, 1);
+  measure->dataset = g_object_ref (dataset);
+  measure->items = g_ptr_array_ref (items);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, rounds_review_measure_agreement_async);
+  g_task_set_task_data (task, measure, measure_task_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, measure_thread);
+}
+
+/* Returns: (transfer full): the report, or %NULL with @error set */
+RoundsAgreementReport *
+rounds_review_measure_agreement_finish (GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        rounds_review_measure_agreement_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Saving a verdict ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  RoundsItem    *item;
+  char          *reviewer;
+  RoundsVerdict *verdict;
+} SaveTask;
+
+static void
+save_task_free (gpointer data)
+{
+  SaveTask *save = data;
+
+  g_clear_object (&save->item);
+  g_free (save->reviewer);
+  g_clear_pointer (&save->verdict, rounds_verdict_free);
+  g_free (save);
+}
+
+static gboolean
+save_verdict_thread (GTask         *task,
+                     RoundsStore   *store,
+                     gpointer       data,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  SaveTask *save = data;
+
+  _rounds_store_skip_optimize (store);
+  return rounds_store_save_verdict (store, save->item, save->reviewer, save->verdict, error);
+}
+
+/**
+ * rounds_review_save_verdict_async:
+ * @db_path: the store; the work opens a connection of its own in a thread
+ * @verdict: (transfer full): the verdict, as for rounds_store_save_verdict()
+ *
+ * rounds_store_save_verdict() off the main thread, so that the window does not wait for the
+ * disk. A cancel that comes after the verdict was written does not undo it.
+ */
+void
+rounds_review_save_verdict_async (const char          *db_path,
+                                  RoundsItem          *item,
+                                  const char          *reviewer,
+                                  RoundsVerdict       *verdict,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+  SaveTask *save;
+
+  g_return_if_fail (db_path != NULL);
+  g_return_if_fail (ROUNDS_IS_ITEM (item));
+  g_return_if_fail (reviewer != NULL);
+  g_return_if_fail (verdict != NULL);
+
+  save = g_new0 (SaveTask, 1);
+  save->item = g_object_ref (item);
+  save->reviewer = g_strdup (reviewer);
+  save->verdict = verdict;
+  task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_DEFAULT, cancellable, callback,
+                             user_data, rounds_review_save_verdict_async);
+  _rounds_worker_run (task, save_verdict_thread, save, save_task_free);
+}
+
+gboolean
+rounds_review_save_verdict_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  return _rounds_worker_finish (result, NULL, rounds_review_save_verdict_async, error) != NULL;
 }

@@ -222,6 +222,30 @@ void           rounds_review_load_snapshot_async    (const char               *d
                                                      gpointer                  user_data);
 RoundsReviewSnapshot *rounds_review_load_snapshot_finish (GAsyncResult        *result,
                                                      GError                  **error);
+void           rounds_review_load_queue_async       (const char               *db_path,
+                                                     gint64                    dataset_id,
+                                                     RoundsDisputeFilter       filter,
+                                                     GCancellable             *cancellable,
+                                                     GAsyncReadyCallback       callback,
+                                                     gpointer                  user_data);
+RoundsReviewSnapshot *rounds_review_load_queue_finish (GAsyncResult           *result,
+                                                     GError                  **error);
+void           rounds_review_measure_agreement_async (RoundsDataset           *dataset,
+                                                     GPtrArray                *items,
+                                                     GCancellable             *cancellable,
+                                                     GAsyncReadyCallback       callback,
+                                                     gpointer                  user_data);
+RoundsAgreementReport *rounds_review_measure_agreement_finish (GAsyncResult      *result,
+                                                     GError                  **error);
+void           rounds_review_save_verdict_async     (const char               *db_path,
+                                                     RoundsItem               *item,
+                                                     const char               *reviewer,
+                                                     RoundsVerdict            *verdict,
+                                                     GCancellable             *cancellable,
+                                                     GAsyncReadyCallback       callback,
+                                                     gpointer                  user_data);
+gboolean       rounds_review_save_verdict_finish    (GAsyncResult             *result,
+                                                     GError                  **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsVerdict, rounds_verdict_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsItemJudgements, rounds_item_judgements_free)

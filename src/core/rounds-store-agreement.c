@@ -87,9 +87,32 @@ rounds_store_compute_agreement (RoundsStore             *self,
                                 RoundsAgreementReport  **out,
                                 GError                 **error)
 {
-  g_autoptr(RoundsAgreementReport) report = NULL;
   g_autoptr(RoundsDataset) dataset = NULL;
   g_autoptr(GPtrArray) items = NULL;
+
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (!(dataset = rounds_store_get_dataset_by_id (self, dataset_id, error)) ||
+      !(items = rounds_store_list_current_judgements (self, dataset_id, error)))
+    return FALSE;
+  return _rounds_agreement_from_items (dataset, items, out, error);
+}
+
+/**
+ * _rounds_agreement_from_items:
+ * @items: (element-type RoundsItemJudgements): every item of @dataset with its current
+ *   judgements, as rounds_store_list_current_judgements() reads them
+ *
+ * rounds_store_compute_agreement() on judgements already read.
+ */
+gboolean
+_rounds_agreement_from_items (RoundsDataset           *dataset,
+                              GPtrArray               *items,
+                              RoundsAgreementReport  **out,
+                              GError                 **error)
+{
+  g_autoptr(RoundsAgreementReport) report = NULL;
   g_autoptr(GHashTable) coders = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autoptr(GHashTable) pairs = NULL;
@@ -104,12 +127,6 @@ rounds_store_compute_agreement (RoundsStore             *self,
   GHashTableIter iter;
   gpointer pair_key, value;
 
-  g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  if (!(dataset = rounds_store_get_dataset_by_id (self, dataset_id, error)) ||
-      !(items = rounds_store_list_current_judgements (self, dataset_id, error)))
-    return FALSE;
   pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                  (GDestroyNotify) g_array_unref);
   criteria = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_reliability_free);
@@ -120,7 +137,7 @@ rounds_store_compute_agreement (RoundsStore             *self,
   criterion_items = g_new0 (guint, MAX (n_criteria, 1));
 
   report = g_new0 (RoundsAgreementReport, 1);
-  report->dataset_id = dataset_id;
+  report->dataset_id = rounds_dataset_get_id (dataset);
 
   for (guint i = 0; i < items->len; i++)
     {

@@ -114,36 +114,32 @@ items_with_verdicts (RoundsStore  *self,
 }
 
 /**
- * rounds_store_list_disputes:
+ * _rounds_store_disputes_from_items:
+ * @items: (element-type RoundsItemJudgements): every item of @dataset with its current
+ *   judgements, as rounds_store_list_current_judgements() reads them
  * @filter: which items to list; 0 lists the disputed ones
  *
- * Applies the rules of rounds_dispute_evaluate() to every item of @dataset_id with the
- * dataset's dispute spread, and returns the items @filter asks for in the order a
- * reviewer works in (rounds_dispute_compare()).
+ * rounds_store_list_disputes() on judgements already read: the review reads them once for
+ * its queue and its agreement.
  *
  * Returns: (transfer full) (element-type RoundsDispute): the items
  */
 GPtrArray *
-rounds_store_list_disputes (RoundsStore          *self,
-                            gint64                dataset_id,
-                            RoundsDisputeFilter   filter,
-                            GError              **error)
+_rounds_store_disputes_from_items (RoundsStore          *self,
+                                   RoundsDataset        *dataset,
+                                   GPtrArray            *items,
+                                   RoundsDisputeFilter   filter,
+                                   GError              **error)
 {
   const RoundsDisputeFilter states =
     ROUNDS_DISPUTE_FILTER_DISPUTED | ROUNDS_DISPUTE_FILTER_WAITING | ROUNDS_DISPUTE_FILTER_AGREED;
   g_autoptr(GPtrArray) disputes = NULL;
-  g_autoptr(RoundsDataset) dataset = NULL;
-  g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GHashTable) resolved = NULL;
-
-  g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
 
   if ((filter & states) == 0)
     filter |= ROUNDS_DISPUTE_FILTER_DISPUTED;
 
-  if (!(dataset = rounds_store_get_dataset_by_id (self, dataset_id, error)) ||
-      !(items = rounds_store_list_current_judgements (self, dataset_id, error)) ||
-      !(resolved = items_with_verdicts (self, dataset_id, error)))
+  if (!(resolved = items_with_verdicts (self, rounds_dataset_get_id (dataset), error)))
     return NULL;
 
   disputes = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_dispute_free);
@@ -185,3 +181,29 @@ rounds_store_list_disputes (RoundsStore          *self,
   return g_steal_pointer (&disputes);
 }
 
+/**
+ * rounds_store_list_disputes:
+ * @filter: which items to list; 0 lists the disputed ones
+ *
+ * Applies the rules of rounds_dispute_evaluate() to every item of @dataset_id with the
+ * dataset's dispute spread, and returns the items @filter asks for in the order a
+ * reviewer works in (rounds_dispute_compare()).
+ *
+ * Returns: (transfer full) (element-type RoundsDispute): the items
+ */
+GPtrArray *
+rounds_store_list_disputes (RoundsStore          *self,
+                            gint64                dataset_id,
+                            RoundsDisputeFilter   filter,
+                            GError              **error)
+{
+  g_autoptr(RoundsDataset) dataset = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
+
+  if (!(dataset = rounds_store_get_dataset_by_id (self, dataset_id, error)) ||
+      !(items = rounds_store_list_current_judgements (self, dataset_id, error)))
+    return NULL;
+  return _rounds_store_disputes_from_items (self, dataset, items, filter, error);
+}

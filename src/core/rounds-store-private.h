@@ -146,6 +146,16 @@ gboolean      _rounds_store_insert_verdict    (RoundsStore          *self,
 GHashTable   *_rounds_store_list_current_verdicts (RoundsStore     *self,
                                                   gint64           dataset_id,
                                                   GError         **error);
+void          _rounds_store_skip_optimize     (RoundsStore      *self);
+GPtrArray    *_rounds_store_disputes_from_items (RoundsStore          *self,
+                                                RoundsDataset        *dataset,
+                                                GPtrArray            *items,
+                                                RoundsDisputeFilter   filter,
+                                                GError              **error);
+gboolean      _rounds_agreement_from_items    (RoundsDataset           *dataset,
+                                               GPtrArray               *items,
+                                               RoundsAgreementReport  **out,
+                                               GError                 **error);
 RoundsDataset *_rounds_dataset_new_from_row   (sqlite3_stmt     *stmt);
 gint64        _rounds_store_add_implicit_dataset (RoundsStore  *self,
                                                   const char   *name,

@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "rounds-review-entry.h"
 #include "rounds-review-page.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"
@@ -12,8 +13,9 @@
 
 typedef RoundsTestWindow Fixture;
 
-/* N_PAIRS disputed pairs (dr-amara: A much better, dr-lin: B better, both canonical) and a
- * disputed triple; the reviewer dr-rev signed in, on the review page of "ethics". */
+/* N_PAIRS disputed pairs (dr-amara: A much better, dr-lin: B better, both canonical, with
+ * rubric scores) and a disputed triple; the reviewer dr-rev signed in, on the review page of
+ * "ethics". */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -28,9 +30,13 @@ fixture_set_up (Fixture       *fixture,
                             "[{\"text\": \"first of %u\", \"model\": \"model-one\"}, "
                             "{\"text\": \"second of %u\", \"model\": \"model-two\"}]}\n"
                             "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": "
-                            "\"e%02u\", \"annotator\": \"dr-amara\", \"preference\": -2}\n"
+                            "\"e%02u\", \"annotator\": \"dr-amara\", \"preference\": -2, "
+                            "\"scores\": {\"a\": {\"accuracy\": 5, \"safety\": 4}, "
+                            "\"b\": {\"accuracy\": 2}}}\n"
                             "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": "
-                            "\"e%02u\", \"annotator\": \"dr-lin\", \"preference\": 1}\n",
+                            "\"e%02u\", \"annotator\": \"dr-lin\", \"preference\": 1, "
+                            "\"scores\": {\"a\": {\"accuracy\": 3}, "
+                            "\"b\": {\"accuracy\": 1, \"safety\": 2}}}\n",
                             i, i, i, i, i, i);
   g_string_append (jsonl,
                    "{\"id\": \"t1\", \"scenario\": \"Three answers\", \"responses\": "
@@ -63,6 +69,28 @@ is_shown_label_containing (GtkWidget     *widget,
   return rounds_test_is_label_containing (widget, text) && gtk_widget_get_mapped (widget);
 }
 
+static gboolean
+is_shown_label_equal (GtkWidget     *widget,
+                      gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+is_spinning (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return GTK_IS_SPINNER (widget) && gtk_spinner_get_spinning (GTK_SPINNER (widget));
+}
+
+static gboolean
+is_criteria_table (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_GRID (widget) && gtk_widget_has_css_class (widget, "criteria-table");
+}
+
 static GtkDropDown *
 dropdown (Fixture    *fixture,
           const char *name)
@@ -84,17 +112,29 @@ rationale (Fixture *fixture)
   return GTK_EDITABLE (entry);
 }
 
-/* Selects the queue's item @key (its row is titled so: the items have no title). */
+/* The position of item @key in the queue. */
+static guint
+queue_position (Fixture    *fixture,
+                const char *key)
+{
+  GListModel *queue = rounds_review_page_get_queue (page (fixture));
+
+  for (guint i = 0; i < g_list_model_get_n_items (queue); i++)
+    {
+      g_autoptr(RoundsReviewEntry) entry = g_list_model_get_item (queue, i);
+
+      if (g_strcmp0 (rounds_review_entry_get_dispute (entry)->item_key, key) == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+/* Selects the queue's item @key. */
 static void
 select_item (Fixture    *fixture,
              const char *key)
 {
-  GtkWidget *row = rounds_test_find_widget (GTK_WIDGET (page (fixture)),
-                                            rounds_test_is_row_titled, key);
-
-  g_assert_nonnull (row);
-  g_assert_true (rounds_review_page_select (page (fixture),
-                                            gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row))));
+  g_assert_true (rounds_review_page_select (page (fixture), queue_position (fixture, key)));
   rounds_test_spin ();
   g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (page (fixture))), ==, key);
 }
@@ -307,6 +347,149 @@ test_enter_records (Fixture       *fixture,
   g_assert_cmpstr (second, ==, "Both are fine");
 }
 
+/* The page shows its progress while the queue is read in a thread, and nothing of the old
+ * queue; then the queue, with the first item shown and its row on screen. */
+static void
+test_loads_async (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RoundsReviewEntry) first = NULL;
+  GtkWidget *spinner;
+
+  g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
+  g_assert_no_error (error);
+  /* Back in the main loop at once, before anything was read. */
+  g_assert_true (rounds_review_page_get_loading (page (fixture)));
+  g_assert_cmpuint (rounds_review_page_get_n_items (page (fixture)), ==, 0);
+  g_assert_null (rounds_review_page_get_item (page (fixture)));
+  spinner = rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_spinning, NULL);
+  g_assert_nonnull (spinner);
+  g_assert_true (gtk_widget_get_child_visible (gtk_widget_get_parent (spinner)));
+
+  rounds_test_window_wait_review (fixture);
+  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+  g_assert_false (gtk_widget_get_child_visible (gtk_widget_get_parent (spinner)));
+  g_assert_cmpuint (rounds_review_page_get_n_items (page (fixture)), ==, N_PAIRS + 1);
+  first = g_list_model_get_item (rounds_review_page_get_queue (page (fixture)), 0);
+  g_assert_nonnull (rounds_review_page_get_item (page (fixture)));
+  g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (page (fixture))), ==,
+                   rounds_review_entry_get_dispute (first)->item_key);
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_shown_label_equal,
+                                             rounds_review_entry_get_title (first)));
+  /* The agreement came after the queue, with what alpha means. */
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                             is_shown_label_containing, "Krippendorff’s α,"));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                             is_shown_label_containing,
+                                             "at least 0.8 is reliable"));
+}
+
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               guint      *n_changes)
+{
+  (*n_changes)++;
+}
+
+/* A verdict changes its own row and the count of items with a verdict; the queue is not read
+ * again (the same entries, no change to the list) and the next item is shown. */
+static void
+test_verdict_updates_row (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GListModel *queue = rounds_review_page_get_queue (page (fixture));
+  g_autoptr(RoundsReviewEntry) entry = NULL;
+  g_autoptr(RoundsReviewEntry) after = NULL;
+  g_autofree char *subtitle = NULL;
+  guint position = queue_position (fixture, "e02");
+  guint n_changes = 0;
+
+  entry = g_list_model_get_item (queue, position);
+  subtitle = rounds_review_entry_dup_subtitle (entry);
+  g_assert_false (g_str_has_prefix (subtitle, "✓"));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                             is_shown_label_containing, "0 with a verdict"));
+  g_signal_connect (queue, "items-changed", G_CALLBACK (count_changes), &n_changes);
+
+  select_item (fixture, "e02");
+  gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 1);
+  gtk_editable_set_text (rationale (fixture), "Safer.");
+  save_verdict (fixture);
+
+  g_signal_handlers_disconnect_by_func (queue, count_changes, &n_changes);
+  g_assert_cmpuint (n_changes, ==, 0);
+  after = g_list_model_get_item (queue, position);
+  g_assert_true (after == entry);
+  g_assert_true (rounds_review_entry_get_has_verdict (entry));
+  g_clear_pointer (&subtitle, g_free);
+  subtitle = rounds_review_entry_dup_subtitle (entry);
+  g_assert_true (g_str_has_prefix (subtitle, "✓"));
+  /* The row on screen follows its entry. */
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_shown_label_equal,
+                                             subtitle));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                             is_shown_label_containing, "1 with a verdict"));
+  g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (page (fixture))), !=, "e02");
+}
+
+/* The text of the criteria table's cell at @column, @row. */
+static const char *
+cell (GtkWidget *table,
+      int        column,
+      int        row)
+{
+  GtkWidget *child = gtk_grid_get_child_at (GTK_GRID (table), column, row);
+
+  g_assert_true (GTK_IS_LABEL (child));
+  return gtk_label_get_text (GTK_LABEL (child));
+}
+
+/* The rubric as criteria down, annotators across, a column per response in the reviewer's
+ * letters: dr-amara gave the first response accuracy 5 and safety 4 and the second accuracy
+ * 2; dr-lin 3, and 1 and safety 2. */
+static void
+test_criteria_table (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GtkWidget *table;
+  const guint *order;
+
+  select_item (fixture, "e07");
+  order = rounds_review_page_get_order (page (fixture));
+  table = rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_criteria_table, NULL);
+  g_assert_nonnull (table);
+  g_assert_true (gtk_widget_get_mapped (table));
+
+  g_assert_cmpstr (cell (table, 1, 0), ==, "Annotator 1");
+  g_assert_cmpstr (cell (table, 3, 0), ==, "Annotator 2");
+  g_assert_cmpstr (cell (table, 0, 2), ==, "Accuracy");
+  g_assert_cmpstr (cell (table, 0, 3), ==, "Safety");
+  g_assert_cmpstr (cell (table, 0, 7), ==, "Clarity");
+  for (guint p = 0; p < 2; p++)
+    {
+      gboolean first = order[p] == 0;
+
+      g_assert_cmpstr (cell (table, 1 + p, 1), ==, p == 0 ? "A" : "B");
+      g_assert_cmpstr (cell (table, 1 + p, 2), ==, first ? "5" : "2");
+      g_assert_cmpstr (cell (table, 1 + p, 3), ==, first ? "4" : "–");
+      g_assert_cmpstr (cell (table, 3 + p, 2), ==, first ? "3" : "1");
+      g_assert_cmpstr (cell (table, 3 + p, 3), ==, first ? "–" : "2");
+      g_assert_cmpstr (cell (table, 1 + p, 7), ==, "–");
+    }
+
+  /* With names shown, the columns are headed by them. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (rounds_test_find_widget (
+                                  GTK_WIDGET (page (fixture)), rounds_test_is_button_labelled,
+                                  "Show _Names")), TRUE);
+  table = rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_criteria_table, NULL);
+  g_assert_cmpstr (cell (table, 1, 0), ==, "dr-amara");
+  g_assert_cmpstr (cell (table, 3, 0), ==, "dr-lin");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -319,6 +502,9 @@ main (int    argc,
   ADD ("/rounds/review-page/reviewer-order", test_reviewer_order);
   ADD ("/rounds/review-page/reopen-shows-verdict", test_reopen_shows_verdict);
   ADD ("/rounds/review-page/enter-records", test_enter_records);
+  ADD ("/rounds/review-page/loads-async", test_loads_async);
+  ADD ("/rounds/review-page/verdict-updates-row", test_verdict_updates_row);
+  ADD ("/rounds/review-page/criteria-table", test_criteria_table);
 #undef ADD
 
   return rounds_test_gui_run ();
