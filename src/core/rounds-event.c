@@ -61,60 +61,6 @@ _rounds_event_invalid (GError     **error,
   return FALSE;
 }
 
-const char *
-_rounds_event_get_string (JsonObject *doc,
-                          const char *member)
-{
-  JsonNode *node = json_object_get_member (doc, member);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-gboolean
-_rounds_event_get_int (JsonObject *doc,
-                       const char *member,
-                       gint64     *value)
-{
-  JsonNode *node = json_object_get_member (doc, member);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_int (node);
-  return TRUE;
-}
-
-gboolean
-_rounds_event_get_bool (JsonObject *doc,
-                        const char *member,
-                        gboolean    default_value)
-{
-  JsonNode *node = json_object_get_member (doc, member);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return default_value;
-  return json_node_get_boolean (node);
-}
-
-JsonObject *
-_rounds_event_get_object (JsonObject *doc,
-                          const char *member)
-{
-  JsonNode *node = json_object_get_member (doc, member);
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-JsonArray *
-_rounds_event_get_array (JsonObject *doc,
-                         const char *member)
-{
-  JsonNode *node = json_object_get_member (doc, member);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 char *
 _rounds_event_member_json (JsonObject *doc,
                            const char *member)
@@ -804,8 +750,13 @@ read_bool (Reading     *r,
 {
   JsonNode *node = json_object_get_member (r->doc, member);
 
+  /* A pulled document's null reads as false, as a missing member does; any other type is
+   * refused there too: it was not written by a client of this format. */
   if (r->strict && node != NULL && json_node_get_value_type (node) != G_TYPE_BOOLEAN)
     return refuse (r->key, error, member, _("expected true or false"));
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node) &&
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return _rounds_event_invalid (error, r->label, "“%s” must be true or false", member);
   *out = _rounds_event_get_bool (r->doc, member, FALSE);
   return TRUE;
 }
