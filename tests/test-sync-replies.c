@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "rounds-couch-private.h"
-#include "rounds-judgement.h"
 #include "rounds-sync.h"
 #include "rounds-test-util.h"
 
@@ -59,26 +58,11 @@ static void
 set_up (RoundsTestStore *fixture,
         gconstpointer    data)
 {
-  g_autoptr(RoundsDataset) dataset = NULL;
-  g_autoptr(RoundsJudgement) judgement = NULL;
-  g_autoptr(RoundsItem) item = NULL;
-  g_autoptr(GError) error = NULL;
-
   rounds_test_store_set_up (fixture, data);
   rounds_test_store_sign_in (fixture->store, USER, "Dr Lin",
                              ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER | ROUNDS_ROLE_CURATOR);
   rounds_test_store_import_text (fixture->store, fixture->dir, "ethics.jsonl", dataset_jsonl);
-
-  item = rounds_store_find_item (fixture->store, "ethics", "c1", &error);
-  g_assert_no_error (error);
-  dataset = rounds_store_get_dataset (fixture->store, "ethics", &error);
-  g_assert_no_error (error);
-  judgement = rounds_judgement_new (2, rounds_dataset_get_rubric (dataset));
-  judgement->status = ROUNDS_STATUS_SUBMITTED;
-  judgement->has_preference = TRUE;
-  judgement->preference = 1;
-  rounds_store_save_judgement (fixture->store, item, USER, judgement, &error);
-  g_assert_no_error (error);
+  rounds_test_store_judge (fixture->store, "ethics", "c1", USER, 1);
 }
 
 /* Runs a sync in @direction against @answers (NULL-terminated), which it must use up. */

@@ -21,9 +21,9 @@
 
 #include "rounds-couch-private.h"
 #include "rounds-fuzz.h"
-#include "rounds-importer.h"
 #include "rounds-store-private.h"
 #include "rounds-sync.h"
+#include "rounds-test-util.h"
 
 #define USER "dr-lin"
 
@@ -92,45 +92,17 @@ fix_edit (void)
 static void
 set_up_store (void)
 {
-  g_autoptr(RoundsProfile) profile = NULL;
-  g_autoptr(RoundsImporter) importer = NULL;
-  g_autoptr(RoundsDataset) dataset = NULL;
-  g_autoptr(RoundsJudgement) judgement = NULL;
-  g_autoptr(RoundsItem) item = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *name = g_strdup_printf ("rounds-fuzz-sync-%d.jsonl", (int) getpid ());
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
 
   store = rounds_store_open (":memory:", &error);
   g_assert_no_error (error);
-  profile = rounds_profile_new (USER, "Dr Lin", ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER |
-                                ROUNDS_ROLE_CURATOR, "paediatrics");
-  rounds_store_add_profile (store, profile, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (store, USER, &error);
-  g_assert_no_error (error);
-
-  path = g_strdup_printf ("%s/rounds-fuzz-sync-%d.jsonl", g_get_tmp_dir (), (int) getpid ());
-  g_file_set_contents (path, dataset_jsonl, -1, &error);
-  g_assert_no_error (error);
-  file = g_file_new_for_path (path);
-  importer = rounds_importer_new ();
-  rounds_importer_set_actor (importer, USER);
-  rounds_importer_run (importer, store, file, NULL, NULL, &error);
-  g_assert_no_error (error);
+  rounds_test_store_sign_in (store, USER, "Dr Lin",
+                             ROUNDS_ROLE_ANNOTATOR | ROUNDS_ROLE_REVIEWER | ROUNDS_ROLE_CURATOR);
+  rounds_test_store_import_text (store, g_get_tmp_dir (), name, dataset_jsonl);
   g_unlink (path);
-
-  item = rounds_store_find_item (store, "ethics", "c1", &error);
-  g_assert_no_error (error);
-  dataset = rounds_store_get_dataset (store, "ethics", &error);
-  g_assert_no_error (error);
-  judgement = rounds_judgement_new (2, rounds_dataset_get_rubric (dataset));
-  judgement->status = ROUNDS_STATUS_SUBMITTED;
-  judgement->has_preference = TRUE;
-  judgement->preference = 1;
-  judgement->comment = g_strdup ("Fraser guidance");
-  rounds_store_save_judgement (store, item, USER, judgement, &error);
-  g_assert_no_error (error);
+  rounds_test_store_judge (store, "ethics", "c1", USER, 1);
 
   g_assert_cmpint (sqlite3_open (":memory:", &template), ==, SQLITE_OK);
   copy_database (template, _rounds_store_get_db (store));
