@@ -47,7 +47,7 @@ typedef struct
 #ifdef FUZZ_REPLAY
 #define RESTORE_EVERY 1
 #else
-#define RESTORE_EVERY 64
+#define RESTORE_EVERY 512
 #endif
 
 static RoundsStore *store;
