@@ -184,13 +184,15 @@ test_pulled_docs (RoundsTestStore *fixture,
     ", "
     ROW ("5-s", "judgement:dr-osei:ethics:c1:good", JUDGEMENT ("good", ", \"unacceptable\": false"))
     ", "
+    ROW ("7-s", "judgement:dr-osei:ethics:c1:bad-text", JUDGEMENT ("bad-text", ", \"comment\": 5"))
+    ", "
     ROW ("6-s", "verdict:ethics:c1:dr-osei:good", VERDICT ("good", ", \"resolves\": [\"good\"]"))
     "], \"last_seq\": \"6-s\", \"pending\": 0}",
     MIRRORED, NULL
   };
   static const char * const refused[] = {
     "judgement:dr-osei:ethics:c1:bad-flag", "judgement:dr-osei:ethics:c1:bad-order",
-    "verdict:ethics:c1:dr-osei:bad", "item:ethics:c9",
+    "verdict:ethics:c1:dr-osei:bad", "item:ethics:c9", "judgement:dr-osei:ethics:c1:bad-text",
   };
   g_autoptr(RoundsSyncResult) result = run (fixture->store, ROUNDS_SYNC_PULL, answers);
 
