@@ -67,14 +67,14 @@ set_up (RoundsTestStore *fixture,
 
 /* Runs a sync in @direction against @answers (NULL-terminated), which it must use up. */
 static RoundsSyncResult *
-run (RoundsStore          *store,
-     RoundsSyncDirection   direction,
-     const char          **answers)
+run_sync (RoundsStore          *store,
+          RoundsSyncDirection   direction,
+          const char          **answers,
+          GError              **error)
 {
   g_autoptr(RoundsSync) sync = rounds_sync_new ("http://127.0.0.1:5984/fuzz");
   g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) lines = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
   RoundsSyncResult *result = NULL;
   Script script = { lines, 0, requests };
 
@@ -84,10 +84,21 @@ run (RoundsStore          *store,
   rounds_sync_set_retries (sync, 1, 0);
 
   _rounds_couch_set_transport (answer, &script);
-  rounds_sync_run (sync, store, &result, NULL, &error);
+  rounds_sync_run (sync, store, &result, NULL, error);
   _rounds_couch_set_transport (NULL, NULL);
-  g_assert_no_error (error);
   g_assert_cmpuint (script.next, ==, lines->len);
+  return result;
+}
+
+static RoundsSyncResult *
+run (RoundsStore          *store,
+     RoundsSyncDirection   direction,
+     const char          **answers)
+{
+  g_autoptr(GError) error = NULL;
+  RoundsSyncResult *result = run_sync (store, direction, answers, &error);
+
+  g_assert_no_error (error);
   return result;
 }
 
@@ -245,6 +256,38 @@ test_changes_rows (RoundsTestStore *fixture,
                                           "SELECT since = '4-s' FROM sync_checkpoints"), ==, 1);
 }
 
+/* An answer with a NUL character, a lone surrogate or nesting json-glib would recurse into
+ * until the stack ends is not parsed: the run stops with an error that names the field. */
+static void
+test_scanned (RoundsTestStore *fixture,
+              gconstpointer    data)
+{
+  g_autofree char *brackets = g_strnfill (600, '[');
+  g_autofree char *deep = g_strconcat ("200 ", brackets, NULL);
+  const char *nul[] = {
+    DB_INFO, SERVER_INFO, NO_MIRROR,
+    "200 {\"results\": [" ROW ("1-s", "judgement:dr-osei:ethics:c1:nul",
+                               JUDGEMENT ("nul", ", \"comment\": \"a\\u0000b\"")) "],"
+    " \"last_seq\": \"1-s\"}",
+    NULL
+  };
+  const char *nested[] = { deep, NULL };
+  g_autoptr(GError) error = NULL;
+  RoundsSyncResult *result;
+
+  result = run_sync (fixture->store, ROUNDS_SYNC_PULL, nul, &error);
+  g_assert_null (result);
+  g_assert_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "results[0].doc.comment"));
+  g_clear_error (&error);
+
+  result = run_sync (fixture->store, ROUNDS_SYNC_PULL, nested, &error);
+  g_assert_null (result);
+  g_assert_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_BAD_RESPONSE);
+  g_assert_cmpint (rounds_test_query_int (fixture->store, "SELECT COUNT(*) FROM annotations"
+                                                          " WHERE origin = 'remote'"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -257,5 +300,7 @@ main (int    argc,
               test_pulled_docs, rounds_test_store_tear_down);
   g_test_add ("/rounds/sync-replies/changes-rows", RoundsTestStore, NULL, set_up,
               test_changes_rows, rounds_test_store_tear_down);
+  g_test_add ("/rounds/sync-replies/scanned", RoundsTestStore, NULL, set_up,
+              test_scanned, rounds_test_store_tear_down);
   return g_test_run ();
 }

@@ -706,9 +706,13 @@ rounds_couch_request (RoundsCouch   *self,
   if (scan != ROUNDS_JSON_SCAN_OK)
     {
       fault = _rounds_json_scan_describe (scan);
-      g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_BAD_RESPONSE,
-                   _("%s does not answer like a CouchDB server: its answer, at “%s”, %s"),
-                   url, field ? field : "", fault);
+      if (field != NULL)
+        g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_BAD_RESPONSE,
+                     _("%s does not answer like a CouchDB server: “%s” in its answer: %s"),
+                     url, field, fault);
+      else
+        g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_BAD_RESPONSE,
+                     _("%s does not answer like a CouchDB server: %s"), url, fault);
       return NULL;
     }
   if (node == NULL && self->response->len > 0)
