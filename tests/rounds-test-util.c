@@ -190,6 +190,30 @@ rounds_test_store_sign_in (RoundsStore *store,
   g_assert_no_error (error);
 }
 
+void
+rounds_test_store_judge (RoundsStore *store,
+                         const char  *dataset_name,
+                         const char  *key,
+                         const char  *user_name,
+                         int          preference)
+{
+  g_autoptr(RoundsDataset) dataset = NULL;
+  g_autoptr(RoundsJudgement) judgement = NULL;
+  g_autoptr(RoundsItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  item = rounds_store_find_item (store, dataset_name, key, &error);
+  g_assert_no_error (error);
+  dataset = rounds_store_get_dataset (store, dataset_name, &error);
+  g_assert_no_error (error);
+  judgement = rounds_judgement_new (2, rounds_dataset_get_rubric (dataset));
+  judgement->status = ROUNDS_STATUS_SUBMITTED;
+  judgement->has_preference = TRUE;
+  judgement->preference = preference;
+  rounds_store_save_judgement (store, item, user_name, judgement, &error);
+  g_assert_no_error (error);
+}
+
 /* SQL ---------------------------------------------------------------------------------- */
 
 gint64

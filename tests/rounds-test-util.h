@@ -47,6 +47,12 @@ void         rounds_test_store_sign_in         (RoundsStore     *store,
                                                 const char      *user_name,
                                                 const char      *display_name,
                                                 RoundsRoles      roles);
+/* A submitted judgement of an item with two responses, saved as @user_name's. */
+void         rounds_test_store_judge           (RoundsStore     *store,
+                                                const char      *dataset,
+                                                const char      *key,
+                                                const char      *user_name,
+                                                int              preference);
 
 /* The first column of the first row of @sql, which must have one; NULL for SQL NULL. The
  * text queries bind @param, unless NULL, to ?1. */

@@ -240,6 +240,13 @@ rounds_cli_sync (RoundsCli  *cli,
     if (result->n_parked > 0)
       g_print ("%s\n", parked);
   }
+  for (guint i = 0; i < result->refused->len; i++)
+    {
+      RoundsSyncProblem *problem = g_ptr_array_index (result->refused, i);
+
+      g_printerr (_("rounds-cli sync: skipped %s, which cannot be read: %s\n"), problem->doc_id,
+                  problem->reason);
+    }
 
   if (!(problems = rounds_sync_list_problems (store, &error)))
     return rounds_cli_fail ("sync", error);

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "rounds-couch-setup.h"
+#include "rounds-util-private.h"
 
 /* Made by gnome.compile_resources () in data/couchdb; calling it keeps the resource in
  * the static library's link. */
@@ -286,8 +287,8 @@ rounds_couch_setup_apply (RoundsCouch   *couch,
       g_autofree char *rev = NULL;
 
       json_object_set_string_member (doc, "_id", ROUNDS_COUCH_DESIGN_DOC_ID);
-      if (design != NULL && json_object_has_member (design, "_rev"))
-        json_object_set_string_member (doc, "_rev", json_object_get_string_member (design, "_rev"));
+      if (design != NULL && _rounds_json_get_string (design, "_rev") != NULL)
+        json_object_set_string_member (doc, "_rev", _rounds_json_get_string (design, "_rev"));
       json_object_set_string_member (doc, "language", "javascript");
       json_object_set_string_member (doc, "validate_doc_update", source);
       if (!(rev = rounds_couch_put_doc (couch, ROUNDS_COUCH_DESIGN_DOC_ID, doc, cancellable,

@@ -12,6 +12,7 @@
 #include "rounds-rubric.h"
 #include "rounds-review.h"
 #include "rounds-store.h"
+#include "rounds-util-private.h"
 
 G_BEGIN_DECLS
 
@@ -106,19 +107,12 @@ RoundsVerdict   *_rounds_event_read_verdict     (JsonObject              *doc,
                                                  char                   **resolves_json,
                                                  GError                 **error);
 
-/* Type-checked members of any document: %NULL (or %FALSE) when missing or of another type. */
-const char      *_rounds_event_get_string       (JsonObject              *doc,
-                                                 const char              *member);
-gboolean         _rounds_event_get_int          (JsonObject              *doc,
-                                                 const char              *member,
-                                                 gint64                  *value);
-JsonObject      *_rounds_event_get_object       (JsonObject              *doc,
-                                                 const char              *member);
-JsonArray       *_rounds_event_get_array        (JsonObject              *doc,
-                                                 const char              *member);
-gboolean         _rounds_event_get_bool         (JsonObject              *doc,
-                                                 const char              *member,
-                                                 gboolean                 default_value);
+/* Type-checked members of any document: the helpers of rounds-util-private.h. */
+#define _rounds_event_get_string _rounds_json_get_string
+#define _rounds_event_get_int    _rounds_json_get_int
+#define _rounds_event_get_object _rounds_json_get_object
+#define _rounds_event_get_array  _rounds_json_get_array
+#define _rounds_event_get_bool   _rounds_json_get_bool
 /* A member as JSON text; %NULL when missing or null. */
 char            *_rounds_event_member_json      (JsonObject              *doc,
                                                  const char              *member);

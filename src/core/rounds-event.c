@@ -61,60 +61,6 @@ _rounds_event_invalid (GError     **error,
   return FALSE;
 }
 
-const char *
-_rounds_event_get_string (JsonObject *doc,
-                          const char *member)
-{
-  JsonNode *node = json_object_get_member (doc, member);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-gboolean
-_rounds_event_get_int (JsonObject *doc,
-                       const char *member,
-                       gint64     *value)
-{
-  JsonNode *node = json_object_get_member (doc, member);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_int (node);
-  return TRUE;
-}
-
-gboolean
-_rounds_event_get_bool (JsonObject *doc,
-                        const char *member,
-                        gboolean    default_value)
-{
-  JsonNode *node = json_object_get_member (doc, member);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return default_value;
-  return json_node_get_boolean (node);
-}
-
-JsonObject *
-_rounds_event_get_object (JsonObject *doc,
-                          const char *member)
-{
-  JsonNode *node = json_object_get_member (doc, member);
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-JsonArray *
-_rounds_event_get_array (JsonObject *doc,
-                         const char *member)
-{
-  JsonNode *node = json_object_get_member (doc, member);
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
 char *
 _rounds_event_member_json (JsonObject *doc,
                            const char *member)
@@ -396,6 +342,63 @@ strict_int (RoundsEventKey  *key,
          failed_at (key, member);
 }
 
+/* The JSON type of each member of an event document, as _rounds_event_build() writes it. A
+ * lenient reading reads what it does not know past, but a member of another type was not
+ * written by a client of this format: the document is refused whole, never read in part. */
+static const struct
+{
+  const char   *member;
+  JsonNodeType  node_type;
+  GType         value_type;   /* of a JSON_NODE_VALUE */
+} member_types[] = {
+  { "_id", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "_rev", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "type", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "schema", JSON_NODE_VALUE, G_TYPE_INT64 },
+  { "dataset", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "item", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "annotator", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "reviewer", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "edit", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "revision", JSON_NODE_VALUE, G_TYPE_INT64 },
+  { "status", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "preference", JSON_NODE_VALUE, G_TYPE_INT64 },
+  { "ranking", JSON_NODE_OBJECT, G_TYPE_INVALID },
+  { "unacceptable", JSON_NODE_VALUE, G_TYPE_BOOLEAN },
+  { "scores", JSON_NODE_OBJECT, G_TYPE_INVALID },
+  { "flags", JSON_NODE_OBJECT, G_TYPE_INVALID },
+  { "notes", JSON_NODE_OBJECT, G_TYPE_INVALID },
+  { "comment", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "skip_reason", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "shown_order", JSON_NODE_ARRAY, G_TYPE_INVALID },
+  { "time_spent_ms", JSON_NODE_VALUE, G_TYPE_INT64 },
+  { "rationale", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "resolves", JSON_NODE_ARRAY, G_TYPE_INVALID },
+  { "models_revealed", JSON_NODE_VALUE, G_TYPE_BOOLEAN },
+  { "created_at", JSON_NODE_VALUE, G_TYPE_STRING },
+  { "responses", JSON_NODE_ARRAY, G_TYPE_INVALID },
+};
+
+static gboolean
+check_member_types (JsonObject  *doc,
+                    const char  *label,
+                    GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (member_types); i++)
+    {
+      JsonNode *node = json_object_get_member (doc, member_types[i].member);
+
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        continue;
+      if (JSON_NODE_TYPE (node) != member_types[i].node_type ||
+          (member_types[i].node_type == JSON_NODE_VALUE &&
+           json_node_get_value_type (node) != member_types[i].value_type))
+        return _rounds_event_invalid (error, label, "“%s” is of the wrong type",
+                                      member_types[i].member);
+    }
+  return TRUE;
+}
+
 /* What a line of a file to import must be before its item is looked up. */
 static gboolean
 read_key_strict (JsonObject      *doc,
@@ -462,6 +465,8 @@ _rounds_event_read_key (JsonObject        *doc,
       key->names = g_ptr_array_new_with_free_func (g_free);
       return read_key_strict (doc, key, error);
     }
+  if (!check_member_types (doc, label, error))
+    return FALSE;
   key->dataset = _rounds_event_get_string (doc, "dataset");
   key->item = _rounds_event_get_string (doc, "item");
   key->person = _rounds_event_get_string (doc, judgement ? "annotator" : "reviewer");

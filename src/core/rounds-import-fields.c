@@ -64,37 +64,14 @@ _rounds_import_scan_json (RoundsImportRun  *run,
 {
   g_autofree char *found = NULL;
   RoundsJsonScan scan = _rounds_json_scan (text, length, &found);
+  g_autofree char *what = _rounds_json_scan_describe (scan);
 
-  switch (scan)
-    {
-    case ROUNDS_JSON_SCAN_NUL:
-    case ROUNDS_JSON_SCAN_SURROGATE:
-    case ROUNDS_JSON_SCAN_BAD_ESCAPE:
-      /* The scan runs before the encoding is checked: the name may be bad UTF-8. */
-      if (found != NULL && !g_utf8_validate (found, -1, NULL))
-        {
-          char *valid = g_utf8_make_valid (found, -1);
-
-          g_free (found);
-          found = valid;
-        }
-      return _rounds_import_fail (run, error, field ? field : found, "%s",
-                                  scan == ROUNDS_JSON_SCAN_NUL
-                                  ? _("contains a NUL character")
-                                  : scan == ROUNDS_JSON_SCAN_SURROGATE
-                                  ? _("not valid text: an escape from \\ud800 to \\udfff "
-                                      "without its other half")
-                                  : _("not valid JSON: an escape that JSON does not have "
-                                      "(only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u "
-                                      "with four hex digits)"));
-    case ROUNDS_JSON_SCAN_TOO_DEEP:
-      return _rounds_import_fail (run, error, field,
-                                  _("objects and arrays nested deeper than %d levels"),
-                                  ROUNDS_JSON_MAX_DEPTH);
-    case ROUNDS_JSON_SCAN_OK:
-    default:
-      return TRUE;
-    }
+  if (scan == ROUNDS_JSON_SCAN_OK)
+    return TRUE;
+  /* Too deep, the scan names no field: only the caller's. */
+  return _rounds_import_fail (run, error,
+                              field || scan == ROUNDS_JSON_SCAN_TOO_DEEP ? field : found,
+                              "%s", what);
 }
 
 /* Member checks --------------------------------------------------------------------- */

@@ -25,5 +25,6 @@ typedef enum
 RoundsJsonScan _rounds_json_scan (const char  *text,
                                   gsize        length,
                                   char       **field);
+char          *_rounds_json_scan_describe (RoundsJsonScan  scan);
 
 G_END_DECLS

@@ -16,6 +16,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "rounds-json-scan-private.h"
 
 /* An object or array the scan is inside, and which of its members or elements. */
@@ -51,6 +53,14 @@ frames_to_path (const Frame *frames,
     {
       g_string_free (path, TRUE);
       return NULL;
+    }
+  /* The scan runs before the encoding is checked: a name may be bad UTF-8. */
+  if (!g_utf8_validate (path->str, path->len, NULL))
+    {
+      char *valid = g_utf8_make_valid (path->str, path->len);
+
+      g_string_free (path, TRUE);
+      return valid;
     }
   return g_string_free (path, FALSE);
 }
@@ -181,4 +191,27 @@ found:
   if (field != NULL)
     *field = frames_to_path (frames, depth);
   return found;
+}
+
+/* What _rounds_json_scan() found, as the end of a message naming the field. */
+char *
+_rounds_json_scan_describe (RoundsJsonScan scan)
+{
+  switch (scan)
+    {
+    case ROUNDS_JSON_SCAN_NUL:
+      return g_strdup (_("contains a NUL character"));
+    case ROUNDS_JSON_SCAN_SURROGATE:
+      return g_strdup (_("not valid text: an escape from \\ud800 to \\udfff without its other "
+                         "half"));
+    case ROUNDS_JSON_SCAN_BAD_ESCAPE:
+      return g_strdup (_("not valid JSON: an escape that JSON does not have (only \\\" \\\\ "
+                         "\\/ \\b \\f \\n \\r \\t and \\u with four hex digits)"));
+    case ROUNDS_JSON_SCAN_TOO_DEEP:
+      return g_strdup_printf (_("objects and arrays nested deeper than %d levels"),
+                              ROUNDS_JSON_MAX_DEPTH);
+    case ROUNDS_JSON_SCAN_OK:
+    default:
+      return NULL;
+    }
 }

@@ -744,8 +744,7 @@ _rounds_sync_apply_doc (Run         *run,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      g_debug ("Skipped: %s", local_error->message);
-      run->result->n_skipped++;
+      _rounds_sync_refuse (run, doc_id, local_error->message);
       *parked = FALSE;
       return TRUE;
     }

@@ -149,6 +149,9 @@ gboolean            _rounds_sync_persist_problem   (Run                      *ru
                                                     GError                  **error);
 void                _rounds_sync_list_problem      (Run                      *run,
                                                     RoundsSyncProblem        *problem);
+void                _rounds_sync_refuse            (Run                      *run,
+                                                    const char               *doc_id,
+                                                    const char               *message);
 gboolean            _rounds_sync_record_problem    (Run                      *run,
                                                     RoundsSyncProblemKind     kind,
                                                     const char               *doc_id,

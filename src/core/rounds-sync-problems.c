@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "rounds-error.h"
 #include "rounds-event-private.h"
@@ -110,6 +111,23 @@ _rounds_sync_list_problem (Run               *run,
     g_ptr_array_add (run->result->conflicts, problem);
   else
     g_ptr_array_add (run->result->forbidden, problem);
+}
+
+/* A pulled document that cannot be read: kept out, counted and named, with @message (which
+ * may start with the id, as the event reader's errors do). */
+void
+_rounds_sync_refuse (Run         *run,
+                     const char  *doc_id,
+                     const char  *message)
+{
+  g_autofree char *prefix = g_strconcat (doc_id, ": ", NULL);
+  const char *reason = g_str_has_prefix (message, prefix) ? message + strlen (prefix) : message;
+
+  g_debug ("Skipped: %s: %s", doc_id, reason);
+  run->result->n_skipped++;
+  g_ptr_array_add (run->result->refused,
+                   _rounds_sync_problem_new (ROUNDS_SYNC_PROBLEM_REJECTED, doc_id, "unreadable",
+                                             reason, NULL));
 }
 
 gboolean

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "rounds-event-private.h"
 #include "rounds-sql-private.h"
 #include "rounds-sync-private.h"
@@ -220,10 +222,19 @@ _rounds_sync_pull (Run     *run,
           JsonObject *change = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element)
                                                                 : NULL;
           JsonObject *doc = change ? _rounds_event_get_object (change, "doc") : NULL;
+          const char *id = change ? _rounds_event_get_string (change, "id") : NULL;
           gboolean parked = FALSE;
 
-          if (change == NULL || _rounds_event_get_bool (change, "deleted", FALSE) || doc == NULL)
+          if (change != NULL && _rounds_event_get_bool (change, "deleted", FALSE))
             continue;
+          /* A row we cannot read, or without its document (include_docs was asked for). */
+          if (doc == NULL)
+            {
+              _rounds_sync_refuse (run, id ? id : "?",
+                                   _("the change has no document, or one that is not an "
+                                     "object"));
+              continue;
+            }
           if (!_rounds_sync_apply_doc (run, doc, FALSE, &parked, error))
             goto fail;
         }

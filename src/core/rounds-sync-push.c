@@ -237,9 +237,13 @@ apply_results (Run        *run,
       else if (g_strcmp0 (err, "forbidden") == 0 || g_strcmp0 (err, "unauthorized") == 0)
         set_problem (&outcomes[i], ROUNDS_SYNC_PROBLEM_FORBIDDEN, docs[i]->doc_id, err, reason,
                      NULL);
+      else if (err == NULL)
+        /* A member of the wrong type reads as missing: the document stays in the outbox. */
+        set_problem (&outcomes[i], ROUNDS_SYNC_PROBLEM_REJECTED, docs[i]->doc_id, "unreadable",
+                     _("The store's result for this document has neither a revision nor an "
+                       "error; it stays here"), NULL);
       else
-        set_problem (&outcomes[i], ROUNDS_SYNC_PROBLEM_REJECTED, docs[i]->doc_id,
-                     err ? err : "unknown",
+        set_problem (&outcomes[i], ROUNDS_SYNC_PROBLEM_REJECTED, docs[i]->doc_id, err,
                      reason ? reason : _("The store gave no result for this document"), NULL);
     }
 

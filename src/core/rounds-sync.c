@@ -58,6 +58,7 @@ rounds_sync_result_new (void)
 
   self->forbidden = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_sync_problem_free);
   self->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_sync_problem_free);
+  self->refused = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_sync_problem_free);
   return self;
 }
 
@@ -68,6 +69,7 @@ rounds_sync_result_free (RoundsSyncResult *self)
     return;
   g_ptr_array_unref (self->forbidden);
   g_ptr_array_unref (self->conflicts);
+  g_ptr_array_unref (self->refused);
   g_free (self);
 }
 

@@ -77,6 +77,10 @@ typedef struct
  * @n_waiting: local edits still waiting to reach the store after the run
  * @forbidden: (element-type RoundsSyncProblem): documents the store refused in this run
  * @conflicts: (element-type RoundsSyncProblem): datasets and items in conflict
+ * @refused: (element-type RoundsSyncProblem): pulled documents this client could not read
+ *   (a member missing, out of range or of the wrong type, or a change without its
+ *   document), with the reason; each is kept out, counted in @n_skipped, and the pull goes
+ *   on with the rest
  */
 typedef struct
 {
@@ -88,6 +92,7 @@ typedef struct
   guint       n_waiting;
   GPtrArray  *forbidden;
   GPtrArray  *conflicts;
+  GPtrArray  *refused;
 } RoundsSyncResult;
 
 #define ROUNDS_TYPE_SYNC (rounds_sync_get_type ())

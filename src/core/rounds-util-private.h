@@ -19,6 +19,20 @@ char *_rounds_sha256_hex        (const char *data,
 char      *_rounds_json_builder_to_string (JsonBuilder *builder);
 JsonArray *_rounds_json_parse_array       (const char  *text);
 
+/* Type-checked members: %NULL (or %FALSE, or the default) when missing or of another type. */
+const char *_rounds_json_get_string (JsonObject *object,
+                                     const char *member);
+gboolean    _rounds_json_get_int    (JsonObject *object,
+                                     const char *member,
+                                     gint64     *value);
+gboolean    _rounds_json_get_bool   (JsonObject *object,
+                                     const char *member,
+                                     gboolean    default_value);
+JsonObject *_rounds_json_get_object (JsonObject *object,
+                                     const char *member);
+JsonArray  *_rounds_json_get_array  (JsonObject *object,
+                                     const char *member);
+
 typedef struct _RoundsArena RoundsArena;
 
 RoundsArena *_rounds_arena_new   (void);

@@ -92,6 +92,65 @@ _rounds_json_parse_array (const char *text)
   return json_array_ref (json_node_get_array (node));
 }
 
+/* Type-checked members ----------------------------------------------------------------- */
+
+/* What a server, a peer or a file sent is read with these: a member of a type other than the
+ * one expected reads as missing, where json-glib's own getters would log a critical. */
+
+const char *
+_rounds_json_get_string (JsonObject *object,
+                         const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gboolean
+_rounds_json_get_int (JsonObject *object,
+                      const char *member,
+                      gint64     *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+_rounds_json_get_bool (JsonObject *object,
+                       const char *member,
+                       gboolean    default_value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return default_value;
+  return json_node_get_boolean (node);
+}
+
+JsonObject *
+_rounds_json_get_object (JsonObject *object,
+                         const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+_rounds_json_get_array (JsonObject *object,
+                        const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
 /* Arenas ------------------------------------------------------------------------------ */
 
 #define ARENA_FIRST_BLOCK (64 * 1024)
