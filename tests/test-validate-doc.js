@@ -99,6 +99,27 @@ const cases = [
   ['judgement over a deleted one', judgement('dr-lin'),
    { _id: 'x', _rev: '2-d', _deleted: true }, lin, true],
 
+  // a machine's judgement (the guardian's) only by a curator
+  ['guardian judgement by a curator', judgement('guardian:qwen2.5:7b'), null, ada, true],
+  ['guardian judgement by an annotator', judgement('guardian:qwen2.5:7b'), null, lin, false,
+   'curator role'],
+  ['guardian judgement by a reviewer', judgement('guardian:qwen2.5:7b'), null, kim, false,
+   'curator role'],
+  ['guardian judgement by a user named so', judgement('guardian:m'), null,
+   user('guardian:m', ['annotator']), false, 'curator role'],
+  ['anonymous guardian judgement', judgement('guardian:m'), null, anonymous, false,
+   'curator role'],
+  ['guardian judgement under another key range',
+   judgement('guardian:m', { _id: 'judgement:cur-ada:ethics:c1:e1' }), null, ada, false,
+   'must have an id'],
+  ['guardian judgement with its colon unescaped',
+   judgement('guardian:m', { _id: 'judgement:guardian:m:ethics:c1:e1' }), null, ada, false,
+   'must have an id'],
+  ['guardian judgement changed', judgement('guardian:m', { preference: 2 }),
+   stored(judgement('guardian:m')), ada, false, 'never changed'],
+  ['guardian judgement sent again, the same', judgement('guardian:m'),
+   stored(judgement('guardian:m')), ada, true],
+
   // a verdict only by a reviewer, in their own name
   ['verdict by a reviewer', verdict('rev-kim'), null, kim, true],
   ['verdict by an annotator', verdict('dr-lin'), null, lin, false, 'reviewer role'],

@@ -304,6 +304,9 @@ rounds_store_compute_agreement (RoundsStore             *self,
     }
   g_array_sort (report->pairs, compare_pairs);
 
+  if (!_rounds_store_guardian_agreement (items, rubric, &report->guardians, error))
+    return FALSE;
+
   *out = g_steal_pointer (&report);
   return TRUE;
 }
