@@ -241,6 +241,8 @@ write_dataset_line (Exporter      *e,
   g_string_append_printf (line, ",\"overlap\":%d,\"scale\":%d,\"dispute_spread\":%d,\"required\":[",
                           _rounds_sql_int (dataset, "overlap"), _rounds_sql_int (dataset, "scale"),
                           _rounds_sql_int (dataset, "dispute_spread"));
+  if (_rounds_sql_int (dataset, "reveal_guardian"))
+    g_string_insert (line, line->len - strlen (",\"required\":["), ",\"reveal_guardian\":true");
   required = g_strsplit (_rounds_sql_text (dataset, "required"), ",", -1);
   for (guint i = 0; required[i] != NULL; i++)
     {
@@ -286,7 +288,8 @@ statements_prepare (Exporter    *e,
                     GError     **error)
 {
   if (!_rounds_export_prepare (e, "SELECT name, title, description, instructions, overlap, scale,"
-                                  " dispute_spread, required, rubric_json, metadata_json"
+                                  " dispute_spread, reveal_guardian, required, rubric_json,"
+                                  " metadata_json"
                                   " FROM datasets WHERE id = ?1", &s->dataset, error) ||
       !_rounds_export_prepare (e, "SELECT id, key, title, scenario, specialty, language,"
                                   " metadata_json, reference_json"

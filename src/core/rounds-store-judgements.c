@@ -346,7 +346,10 @@ rounds_store_save_judgement (RoundsStore      *self,
 
   if (!_rounds_store_begin (self, error))
     return FALSE;
-  if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)))
+  /* A machine has no profile: its row is made on its first judgement. */
+  if (!(annotator_id = rounds_annotator_is_machine (annotator)
+                       ? _rounds_store_ensure_annotator (self, annotator, error)
+                       : _rounds_store_lookup_annotator (self, annotator, error)))
     goto fail;
 
   if (!_rounds_store_next_revision (self, revision_sql, rounds_item_get_id (item), annotator_id,

@@ -193,6 +193,8 @@ dataset_from_row (Run           *run,
   json_object_set_int_member (doc, "scale", _rounds_sql_int (stmt, "scale"));
   json_object_set_int_member (doc, "overlap", _rounds_sql_int (stmt, "overlap"));
   json_object_set_int_member (doc, "dispute_spread", _rounds_sql_int (stmt, "dispute_spread"));
+  if (_rounds_sql_int (stmt, "reveal_guardian"))
+    json_object_set_boolean_member (doc, "reveal_guardian", TRUE);
   json_object_set_array_member (doc, "required",
                                 names_to_array (_rounds_sql_text (stmt, "required")));
   set_json (doc, "metadata", _rounds_sql_text (stmt, "metadata_json"));
@@ -279,7 +281,7 @@ static const struct
 } outboxes[N_KINDS] = {
   [KIND_DATASET] = {
     "SELECT id, name, title, description, instructions,"
-    " rubric_json, scale, overlap, dispute_spread, required,"
+    " rubric_json, scale, overlap, dispute_spread, reveal_guardian, required,"
     " metadata_json, content_hash, remote_rev"
     " FROM datasets WHERE published = 0 AND id > ?1"
     " ORDER BY id LIMIT ?2",
