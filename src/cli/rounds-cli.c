@@ -34,6 +34,9 @@ static const RoundsCliCommand commands[] = {
   { "insights", N_("Rank the models (Bradley-Terry, with intervals) and check the labels for "
                    "bias and haste"),
     rounds_cli_insights },
+  { "endpoint", N_("Name the chat-completions servers (vLLM, llama.cpp, Ollama, a hosted API) "
+                   "that generate responses"),
+    rounds_cli_endpoint },
   { "sync", N_("Send judgements and verdicts to the curation store and bring the team’s back"),
     rounds_cli_sync },
 };
