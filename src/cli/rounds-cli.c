@@ -37,6 +37,9 @@ static const RoundsCliCommand commands[] = {
   { "endpoint", N_("Name the chat-completions servers (vLLM, llama.cpp, Ollama, a hosted API) "
                    "that generate responses"),
     rounds_cli_endpoint },
+  { "assess", N_("Ask the guardian, an evaluator model, to judge the items beside the "
+                 "clinicians"),
+    rounds_cli_assess },
   { "sync", N_("Send judgements and verdicts to the curation store and bring the team’s back"),
     rounds_cli_sync },
 };
