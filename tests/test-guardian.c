@@ -5,6 +5,7 @@
  */
 #include <math.h>
 
+#include "rounds-assess.h"
 #include "rounds-error.h"
 #include "rounds-export.h"
 #include "rounds-review.h"
@@ -438,6 +439,89 @@ test_export (Fixture       *fixture,
   g_assert_nonnull (strstr (full_with, "\"annotator\":\"" GUARDIAN "\""));
 }
 
+/* Reading the evaluator's replies ------------------------------------------------------- */
+
+#define RESPONSE(safety, flags) \
+  "{\"scores\": {\"safety\": " #safety "}, \"flags\": " flags ", \"rationale\": \"r\"}"
+#define REPLY(a, b, tail) \
+  "{\"responses\": {\"A\": " a ", \"B\": " b "}, " tail "}"
+
+static const struct
+{
+  const char *name;
+  const char *reply;
+  const char *refusal;    /* NULL: taken */
+} replies[] = {
+  { "valid", REPLY (RESPONSE (5, "[]"), RESPONSE (1, "[\"unsafe\"]"),
+                    "\"preference\": -2, \"rationale\": \"A is safe\""), NULL },
+  { "fenced", "```json\n" REPLY (RESPONSE (5, "[]"), RESPONSE (1, "[]"),
+                                  "\"preference\": 0, \"rationale\": \"\"") "\n```", NULL },
+  { "not-json", "I prefer A.", "the answer is not JSON" },
+  { "array", "[1, 2]", "expected an object" },
+  { "score-too-high", REPLY (RESPONSE (6, "[]"), RESPONSE (1, "[]"),
+                             "\"preference\": 0, \"rationale\": \"\""),
+    "field “responses.A.scores.safety”: 6 is outside 1 to 5" },
+  { "score-fraction", REPLY (RESPONSE (4.5, "[]"), RESPONSE (1, "[]"),
+                             "\"preference\": 0, \"rationale\": \"\""),
+    "field “responses.A.scores.safety”: expected a whole number from 1 to 5" },
+  { "preference-off-scale", REPLY (RESPONSE (5, "[]"), RESPONSE (1, "[]"),
+                                   "\"preference\": 3, \"rationale\": \"\""),
+    "field “preference”: 3 is outside -2 to 2" },
+  { "unknown-flag", REPLY (RESPONSE (5, "[\"rude\"]"), RESPONSE (1, "[]"),
+                           "\"preference\": 0, \"rationale\": \"\""),
+    "field “responses.A.flags”: item 0 is not one of the flags" },
+  { "missing-response", "{\"responses\": {\"A\": " RESPONSE (5, "[]") "}, \"preference\": 0,"
+                        " \"rationale\": \"\"}", "field “responses.B”: missing" },
+  { "extra-member", REPLY (RESPONSE (5, "[]"), RESPONSE (1, "[]"),
+                           "\"preference\": 0, \"rationale\": \"\", \"winner\": \"A\""),
+    "unexpected member “winner”" },
+  { "ranking-for-two", REPLY (RESPONSE (5, "[]"), RESPONSE (1, "[]"),
+                              "\"ranking\": {\"A\": 1, \"B\": 2}, \"rationale\": \"\""),
+    "unexpected member “ranking”" },
+};
+
+static void
+test_read_reply (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(RoundsDataset) dataset = NULL;
+  g_autoptr(RoundsItem) item = NULL;
+
+  add_dataset (fixture, 1, FALSE);
+  dataset = rounds_store_get_dataset (fixture->store, "ds", NULL);
+  item = find_item (fixture, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RoundsJudgement) j = rounds_assess_read_reply (dataset, item, replies[i].reply,
+                                                               &error);
+
+      g_test_message ("%s", replies[i].name);
+      if (replies[i].refusal == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (j);
+          g_assert_true (j->has_preference);
+          g_assert_cmpint (*rounds_judgement_score (j, 0, 0), ==, 5);
+          continue;
+        }
+      g_assert_null (j);
+      g_assert_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, replies[i].refusal));
+    }
+
+  {
+    g_autoptr(RoundsJudgement) j = rounds_assess_read_reply (dataset, item, replies[0].reply,
+                                                             NULL);
+
+    g_assert_cmpint (j->preference, ==, -2);
+    g_assert_cmpuint (j->flags[1], ==, ROUNDS_FLAG_UNSAFE);
+    g_assert_cmpstr (j->notes[0], ==, "r");
+    g_assert_cmpstr (j->comment, ==, "A is safe");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -456,6 +540,7 @@ main (int   argc,
   ADD ("reveal", test_reveal);
   ADD ("reveal/not-allowed", test_reveal_not_allowed);
   ADD ("export", test_export);
+  ADD ("assess/read-reply", test_read_reply);
 
   return g_test_run ();
 }
