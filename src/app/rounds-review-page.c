@@ -52,6 +52,7 @@ struct _RoundsReviewPage
   GPtrArray        *disputes;        /* RoundsDispute, queue order */
   RoundsItem       *item;
   GPtrArray        *judgements;      /* RoundsJudgement of the item, borrowed from all_judgements */
+  GPtrArray        *guardian;        /* the guardian's of the item, likewise */
   GPtrArray        *all_judgements;  /* RoundsItemJudgements */
   guint            *order;           /* screen position → canonical response, this reviewer's */
   GtkWidget        *preference_dropdown;
@@ -181,6 +182,27 @@ describe_judgement (RoundsReviewPage      *self,
 }
 
 static void
+append_judgement_card (RoundsReviewPage      *self,
+                       const char            *who,
+                       const RoundsJudgement *j,
+                       gboolean               machine)
+{
+  g_autofree char *what = describe_judgement (self, j);
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", who, what);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "card");
+  if (machine)
+    gtk_widget_add_css_class (label, "guardian");
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_box_append (self->judgements_box, label);
+}
+
+static void
 show_judgements (RoundsReviewPage *self)
 {
   _rounds_widget_remove_children (GTK_WIDGET (self->judgements_box));
@@ -190,17 +212,19 @@ show_judgements (RoundsReviewPage *self)
       g_autofree char *who = gtk_toggle_button_get_active (self->names_toggle)
                                ? g_strdup (j->annotator)
                                : g_strdup_printf (_("Annotator %u"), i + 1);
-      g_autofree char *what = describe_judgement (self, j);
-      g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", who, what);
-      GtkWidget *label = gtk_label_new (NULL);
 
-      gtk_label_set_markup (GTK_LABEL (label), markup);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_widget_add_css_class (label, "card");
-      gtk_widget_set_margin_bottom (label, 6);
-      gtk_box_append (self->judgements_box, label);
+      append_judgement_card (self, who, j, FALSE);
+    }
+
+  /* Beside the clinicians, never among them: labelled as the machine it is. */
+  for (guint i = 0; self->guardian != NULL && i < self->guardian->len; i++)
+    {
+      const RoundsJudgement *j = self->guardian->pdata[i];
+      /* TRANSLATORS: %s is "guardian:<model>", a machine evaluator's judgement */
+      g_autofree char *who = g_strdup_printf (_("The guardian (%s, a machine; not counted)"),
+                                              j->annotator);
+
+      append_judgement_card (self, who, j, TRUE);
     }
 }
 
@@ -447,6 +471,7 @@ show_dispute (RoundsReviewPage *self,
 
   g_clear_object (&self->item);
   g_clear_pointer (&self->judgements, g_ptr_array_unref);
+  g_clear_pointer (&self->guardian, g_ptr_array_unref);
   self->models_shown = FALSE;
   if (!(self->item = rounds_store_get_item (self->store, dispute->item_id, &error)))
     {
@@ -461,7 +486,10 @@ show_dispute (RoundsReviewPage *self,
       RoundsItemJudgements *entry = self->all_judgements->pdata[i];
 
       if (entry->item_id == dispute->item_id)
-        self->judgements = g_ptr_array_ref (entry->judgements);
+        {
+          self->judgements = g_ptr_array_ref (entry->judgements);
+          self->guardian = entry->guardian ? g_ptr_array_ref (entry->guardian) : NULL;
+        }
     }
 
   heading = dispute->has_verdict ? g_strdup_printf (_("%s — verdict recorded"), rules)
@@ -568,6 +596,7 @@ on_snapshot_loaded (GObject      *source,
   g_clear_pointer (&self->disputes, g_ptr_array_unref);
   g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
   g_clear_pointer (&self->judgements, g_ptr_array_unref);
+  g_clear_pointer (&self->guardian, g_ptr_array_unref);
   g_clear_object (&self->item);
   self->disputes = g_steal_pointer (&snapshot->disputes);
   self->all_judgements = g_steal_pointer (&snapshot->items);
@@ -622,6 +651,7 @@ rounds_review_page_load (RoundsReviewPage  *self,
   g_clear_pointer (&self->disputes, g_ptr_array_unref);
   g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
   g_clear_pointer (&self->judgements, g_ptr_array_unref);
+  g_clear_pointer (&self->guardian, g_ptr_array_unref);
   g_clear_object (&self->item);
   self->disputes = g_ptr_array_new ();
   fill_queue (self);
@@ -818,6 +848,7 @@ rounds_review_page_dispose (GObject *object)
   g_clear_object (&self->dataset);
   g_clear_object (&self->reviewer);
   g_clear_pointer (&self->judgements, g_ptr_array_unref);
+  g_clear_pointer (&self->guardian, g_ptr_array_unref);
   g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
   g_clear_pointer (&self->disputes, g_ptr_array_unref);
   g_clear_pointer (&self->rank_dropdowns, g_ptr_array_unref);

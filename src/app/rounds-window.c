@@ -16,6 +16,7 @@
 #include "rounds-importer.h"
 #include "rounds-insights-page.h"
 #include "rounds-review-page.h"
+#include "rounds-review.h"
 #include "rounds-widget-util-private.h"
 #include "rounds-window-private.h"
 
@@ -78,6 +79,8 @@ show_item (RoundsWindow    *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RoundsJudgement) draft = NULL;
+  g_autoptr(GPtrArray) guardian = NULL;
+  g_autoptr(GError) reveal_error = NULL;
   const char *user = rounds_profile_get_user_name (self->profile);
   guint n = rounds_item_get_n_responses (item);
   g_autofree guint *order = g_new0 (guint, n);
@@ -96,6 +99,11 @@ show_item (RoundsWindow    *self,
     draft = rounds_judgement_new (n, rounds_dataset_get_rubric (self->dataset));
   rounds_compare_page_show (self->compare_page, self->dataset, item, g_steal_pointer (&draft),
                             order);
+  /* Locked first, then revealed: the store gives the guardian's judgement only once this
+   * person's own is submitted, where the dataset allows, and logs the reveal. */
+  if (!rounds_store_reveal_guardian (self->store, item, user, &guardian, &reveal_error))
+    _rounds_window_toast (self, reveal_error->message);
+  rounds_compare_page_set_guardian (self->compare_page, guardian);
   update_layout (self);
 
   adw_window_title_set_subtitle (self->window_title, rounds_dataset_get_title (self->dataset));
