@@ -487,6 +487,18 @@ plan (Run      *run,
 
 /* The workers ------------------------------------------------------------------------- */
 
+/* An error no other request would escape: a wrong key, an unreachable server, TLS. */
+static gboolean
+ends_the_run (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         (error->domain == ROUNDS_CHAT_ERROR &&
+          (error->code == ROUNDS_CHAT_ERROR_INVALID_URL ||
+           error->code == ROUNDS_CHAT_ERROR_UNREACHABLE ||
+           error->code == ROUNDS_CHAT_ERROR_TLS ||
+           error->code == ROUNDS_CHAT_ERROR_UNAUTHORIZED));
+}
+
 static void
 clear_object (gpointer object)
 {
@@ -525,6 +537,9 @@ work (gpointer data)
       if (chat != NULL)
         outcome->reply = rounds_chat_complete (chat, &request, run->stop, &outcome->error);
       outcome->finished_at = _rounds_now_iso8601 ();
+      /* No more requests after one that every request would meet. */
+      if (outcome->error != NULL && ends_the_run (outcome->error))
+        g_cancellable_cancel (run->stop);
       g_async_queue_push (run->outcomes, outcome);
     }
 
@@ -681,18 +696,6 @@ save_response (Run            *run,
 fail:
   _rounds_store_rollback (run->store);
   return FALSE;
-}
-
-/* An error no other request would escape: a wrong key, an unreachable server, TLS. */
-static gboolean
-ends_the_run (const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-         (error->domain == ROUNDS_CHAT_ERROR &&
-          (error->code == ROUNDS_CHAT_ERROR_INVALID_URL ||
-           error->code == ROUNDS_CHAT_ERROR_UNREACHABLE ||
-           error->code == ROUNDS_CHAT_ERROR_TLS ||
-           error->code == ROUNDS_CHAT_ERROR_UNAUTHORIZED));
 }
 
 /* One outcome: saved, noted, or the end of the run (%FALSE with @error). */
