@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "rounds-couch.h"
 #include "rounds-endpoint.h"
 #include "rounds-generate-dialog.h"
 #include "rounds-secret.h"
@@ -54,14 +55,6 @@ struct _RoundsGenerateDialog
 };
 
 G_DEFINE_FINAL_TYPE (RoundsGenerateDialog, rounds_generate_dialog, ADW_TYPE_WINDOW)
-
-static void
-wipe_free (char *secret)
-{
-  for (volatile char *p = secret; p != NULL && *p != '\0'; p++)
-    *p = '\0';
-  g_free (secret);
-}
 
 static void
 update_actions (RoundsGenerateDialog *self)
@@ -215,7 +208,7 @@ run_activated (GtkWidget  *widget,
         char *key = endpoint_key (self, i);
 
         rounds_generator_add_endpoint (generator, g_ptr_array_index (self->endpoints, i), key);
-        wipe_free (key);
+        rounds_couch_password_free (key);
       }
   rounds_generator_set_n_samples (generator,
                                   (guint) gtk_spin_button_get_value_as_int (self->samples_spin));
@@ -273,7 +266,7 @@ on_key_looked_up (GObject      *source,
   self = ROUNDS_GENERATE_DIALOG (gtk_widget_get_root (entry));
   if (self == NULL || self->disposed)
     {
-      wipe_free (key);
+      rounds_couch_password_free (key);
       return;
     }
   g_hash_table_replace (self->saved_keys, g_strdup (g_object_get_data (G_OBJECT (entry),
@@ -492,6 +485,6 @@ rounds_generate_dialog_init (RoundsGenerateDialog *self)
   self->checks = g_ptr_array_new ();
   self->key_entries = g_ptr_array_new ();
   self->saved_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify) wipe_free);
+                                            (GDestroyNotify) rounds_couch_password_free);
   self->lookups = g_cancellable_new ();
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "rounds-chat.h"
+#include "rounds-couch.h"
 #include "rounds-error.h"
 #include "rounds-generate.h"
 #include "rounds-sql-private.h"
@@ -56,14 +57,6 @@ struct _RoundsGenerator
 G_DEFINE_FINAL_TYPE (RoundsGenerator, rounds_generator, G_TYPE_OBJECT)
 
 static void
-wipe_free (char *secret)
-{
-  for (volatile char *p = secret; p != NULL && *p != '\0'; p++)
-    *p = '\0';
-  g_free (secret);
-}
-
-static void
 rounds_generator_finalize (GObject *object)
 {
   RoundsGenerator *self = (RoundsGenerator *)object;
@@ -89,7 +82,7 @@ static void
 rounds_generator_init (RoundsGenerator *self)
 {
   self->endpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_endpoint_free);
-  self->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) wipe_free);
+  self->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_couch_password_free);
   self->n_samples = 1;
   self->jobs = 4;
 }
