@@ -60,6 +60,13 @@ const item = {
   _id: 'item:ethics:c1', type: 'item', schema: 1, dataset: 'ethics', id: 'c1', scenario: 'S',
   responses: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }],
 };
+// An item whose responses a model generated (rounds-cli generate): still an item.
+const generated = Object.assign({}, item, {
+  responses: [{ id: 'gen:ward:0123456789ab:0', text: 'A', model: 'llama-3',
+                metadata: { generation: { endpoint: 'ward', outcome: 'answered' } } },
+              { id: 'gen:ward:0123456789ab:1', text: '', model: 'llama-3',
+                metadata: { generation: { endpoint: 'ward', outcome: 'empty' } } }],
+});
 const profile = (name) => ({ _id: 'annotator:' + name, type: 'annotator', schema: 1, user: name });
 const stored = (doc) => Object.assign({ _rev: '1-abc' }, doc);
 
@@ -145,6 +152,9 @@ const cases = [
   ['item by a reviewer', item, null, kim, false, 'curator role'],
   ['item updated by an annotator', Object.assign({}, item, { scenario: 'T' }), stored(item), lin,
    false, 'curator role'],
+  ['generated responses by a curator', generated, stored(item), ada, true],
+  ['generated responses by an annotator', generated, stored(item), lin, false, 'curator role'],
+  ['generated responses by a reviewer', generated, null, kim, false, 'curator role'],
 
   // an annotator profile only by that person or a curator
   ['own profile', profile('dr-lin'), null, lin, true],

@@ -197,7 +197,7 @@ _rounds_window_show_profiles (RoundsWindow *self)
 }
 
 /* The review page is offered only to a profile with the reviewer role, the insights to
- * reviewers and curators. */
+ * reviewers and curators, generating responses to curators. */
 void
 _rounds_window_update_role_actions (RoundsWindow *self)
 {
@@ -206,6 +206,9 @@ _rounds_window_update_role_actions (RoundsWindow *self)
                                  rounds_profile_has_role (self->profile, ROUNDS_ROLE_REVIEWER));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-insights",
                                  _rounds_profile_may_see_insights (self->profile));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.generate-responses",
+                                 self->profile != NULL &&
+                                 rounds_profile_has_role (self->profile, ROUNDS_ROLE_CURATOR));
 }
 
 gboolean

@@ -37,6 +37,9 @@ static const RoundsCliCommand commands[] = {
   { "endpoint", N_("Name the chat-completions servers (vLLM, llama.cpp, Ollama, a hosted API) "
                    "that generate responses"),
     rounds_cli_endpoint },
+  { "generate", N_("Give the items awaiting responses their responses from one or more "
+                   "endpoints"),
+    rounds_cli_generate },
   { "assess", N_("Ask the guardian, an evaluator model, to judge the items beside the "
                  "clinicians"),
     rounds_cli_assess },

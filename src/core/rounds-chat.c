@@ -23,6 +23,8 @@
 #include <string.h>
 
 #include "rounds-chat.h"
+#include "rounds-couch.h"
+#include "rounds-curl-private.h"
 
 #define DEFAULT_CONNECT_MS     (15 * 1000)
 #define DEFAULT_TOTAL_MS       (300 * 1000)
@@ -54,20 +56,12 @@ G_DEFINE_FINAL_TYPE (RoundsChat, rounds_chat, G_TYPE_OBJECT)
 G_DEFINE_QUARK (rounds-chat-error-quark, rounds_chat_error)
 
 static void
-wipe_free (char *secret)
-{
-  for (volatile char *p = secret; p != NULL && *p != '\0'; p++)
-    *p = '\0';
-  g_free (secret);
-}
-
-static void
 rounds_chat_finalize (GObject *object)
 {
   RoundsChat *self = (RoundsChat *)object;
 
   g_clear_pointer (&self->curl, curl_easy_cleanup);
-  g_clear_pointer (&self->auth_header, wipe_free);
+  g_clear_pointer (&self->auth_header, rounds_couch_password_free);
   g_clear_pointer (&self->endpoint, rounds_endpoint_free);
   g_free (self->url);
   g_string_free (self->response, TRUE);
@@ -94,13 +88,6 @@ rounds_chat_init (RoundsChat *self)
   self->max_delay_ms = DEFAULT_MAX_DELAY_MS;
 }
 
-static gpointer
-init_curl (gpointer data)
-{
-  curl_global_init (CURL_GLOBAL_DEFAULT);
-  return NULL;
-}
-
 /**
  * rounds_chat_new:
  * @endpoint: the server, model and parameters; copied
@@ -114,7 +101,6 @@ rounds_chat_new (const RoundsEndpoint  *endpoint,
                  const char            *api_key,
                  GError               **error)
 {
-  static GOnce once = G_ONCE_INIT;
   g_autoptr(RoundsChat) self = NULL;
   g_autoptr(GError) invalid = NULL;
   g_autofree char *base = NULL;
@@ -128,7 +114,6 @@ rounds_chat_new (const RoundsEndpoint  *endpoint,
       return NULL;
     }
 
-  g_once (&once, init_curl, NULL);
   self = g_object_new (ROUNDS_TYPE_CHAT, NULL);
   self->endpoint = rounds_endpoint_copy (endpoint);
   base = g_strdup (endpoint->base_url);
@@ -137,7 +122,7 @@ rounds_chat_new (const RoundsEndpoint  *endpoint,
   self->url = g_strconcat (base, "/chat/completions", NULL);
   if (api_key != NULL && *api_key != '\0')
     self->auth_header = g_strconcat ("Authorization: Bearer ", api_key, NULL);
-  if (!(self->curl = curl_easy_init ()))
+  if (!(self->curl = _rounds_curl_new ()))
     {
       g_set_error (error, ROUNDS_CHAT_ERROR, ROUNDS_CHAT_ERROR_UNREACHABLE,
                    _("Cannot set up a connection to %s"), self->url);
@@ -346,16 +331,6 @@ header_cb (char   *data,
   return size * n;
 }
 
-static int
-progress_cb (void       *user_data,
-             curl_off_t  dltotal,
-             curl_off_t  dlnow,
-             curl_off_t  ultotal,
-             curl_off_t  ulnow)
-{
-  return g_cancellable_is_cancelled (user_data) ? 1 : 0;
-}
-
 /* What a failed transfer means; *retry says whether another attempt may do better. */
 static void
 set_curl_error (RoundsChat  *self,
@@ -367,37 +342,35 @@ set_curl_error (RoundsChat  *self,
   const char *name = self->endpoint->name;
 
   *retry = FALSE;
-  switch (code)
+  if (code == CURLE_WRITE_ERROR)
     {
-    case CURLE_ABORTED_BY_CALLBACK:
+      g_set_error (error, ROUNDS_CHAT_ERROR, ROUNDS_CHAT_ERROR_BAD_RESPONSE,
+                   _("Endpoint “%s” answered with more than %d MiB: that is no chat "
+                     "completion"), name, MAX_ANSWER_BYTES / (1024 * 1024));
+      return;
+    }
+  switch (_rounds_curl_failure (code))
+    {
+    case ROUNDS_CURL_CANCELLED:
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
       break;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
+    case ROUNDS_CURL_UNREACHABLE:
       g_set_error (error, ROUNDS_CHAT_ERROR, ROUNDS_CHAT_ERROR_UNREACHABLE,
                    _("Cannot reach endpoint “%s” at %s: %s"), name, self->url, detail);
       break;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_ISSUER_ERROR:
+    case ROUNDS_CURL_TLS:
       g_set_error (error, ROUNDS_CHAT_ERROR, ROUNDS_CHAT_ERROR_TLS,
                    _("The certificate of endpoint “%s” (%s) cannot be verified (%s). If your "
                      "organisation has its own certificate authority, give its certificate "
                      "file (--cacert)"), name, self->url, detail);
       break;
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
+    case ROUNDS_CURL_INVALID_URL:
       g_set_error (error, ROUNDS_CHAT_ERROR, ROUNDS_CHAT_ERROR_INVALID_URL,
                    _("Endpoint “%s”: %s cannot be used: %s"), name, self->url, detail);
       break;
-    case CURLE_WRITE_ERROR:
-      g_set_error (error, ROUNDS_CHAT_ERROR, ROUNDS_CHAT_ERROR_BAD_RESPONSE,
-                   _("Endpoint “%s” answered with more than %d MiB: that is no chat "
-                     "completion"), name, MAX_ANSWER_BYTES / (1024 * 1024));
-      break;
+    case ROUNDS_CURL_TIMEOUT:
+    case ROUNDS_CURL_BAD_RESPONSE:
+    case ROUNDS_CURL_INTERRUPTED:
     default:
       /* A reset, an empty reply, a body cut short, a timeout: the next try may work. */
       *retry = TRUE;
@@ -495,31 +468,13 @@ perform (RoundsChat    *self,
   self->retry_after_ms = -1;
 
   curl_easy_reset (self->curl);
-  curl_easy_setopt (self->curl, CURLOPT_URL, self->url);
-  curl_easy_setopt (self->curl, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt (self->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-  curl_easy_setopt (self->curl, CURLOPT_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-  curl_easy_setopt (self->curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt (self->curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt (self->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  _rounds_curl_setup (self->curl, self->url, self->connect_ms, self->total_ms, self->curl_error,
+                      self->response, cancellable);
   if (self->endpoint->ca_file != NULL)
     curl_easy_setopt (self->curl, CURLOPT_CAINFO, self->endpoint->ca_file);
-  curl_easy_setopt (self->curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt (self->curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt (self->curl, CURLOPT_CONNECTTIMEOUT_MS, (long) self->connect_ms);
-  curl_easy_setopt (self->curl, CURLOPT_TIMEOUT_MS, (long) self->total_ms);
-  curl_easy_setopt (self->curl, CURLOPT_USERAGENT, "Rounds/" PACKAGE_VERSION);
-  curl_easy_setopt (self->curl, CURLOPT_ERRORBUFFER, self->curl_error);
   curl_easy_setopt (self->curl, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt (self->curl, CURLOPT_WRITEDATA, self->response);
   curl_easy_setopt (self->curl, CURLOPT_HEADERFUNCTION, header_cb);
   curl_easy_setopt (self->curl, CURLOPT_HEADERDATA, self);
-  curl_easy_setopt (self->curl, CURLOPT_NOPROGRESS, cancellable ? 0L : 1L);
-  curl_easy_setopt (self->curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
-  curl_easy_setopt (self->curl, CURLOPT_XFERINFODATA, cancellable);
   curl_easy_setopt (self->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) strlen (body));
   curl_easy_setopt (self->curl, CURLOPT_POSTFIELDS, body);
 
