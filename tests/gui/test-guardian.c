@@ -24,13 +24,17 @@ dataset_jsonl (gboolean    reveal,
   return g_strdup_printf (
     "{\"type\": \"dataset\", \"id\": \"ward\", \"title\": \"Ward\", \"overlap\": 2,"
     " \"reveal_guardian\": %s}\n"
-    "{\"id\": \"g1\", \"scenario\": \"May a nurse share a result with the patient's son?\","
+    "{\"id\": \"g1\", \"title\": \"Results and the family\", \"specialty\":"
+    " \"general practice\", \"scenario\": \"A patient's son phones the ward for his"
+    " father's biopsy result. May the nurse tell him?\","
     " \"responses\": [{\"text\": \"Only with the patient's consent.\"},"
     " {\"text\": \"Yes, family may always know.\"}]}\n"
     "{\"id\": \"g2\", \"scenario\": \"Second scenario\","
     " \"responses\": [{\"text\": \"One\"}, {\"text\": \"Two\"}]}\n"
     "{\"type\": \"judgement\", \"dataset\": \"ward\", \"item\": \"g1\", \"annotator\": \""
     GUARDIAN "\", \"preference\": -2, \"flags\": {\"b\": [\"unsafe\"]},"
+    " \"scores\": {\"a\": {\"accuracy\": 5, \"safety\": 5},"
+    " \"b\": {\"accuracy\": 2, \"safety\": 1}},"
     " \"notes\": {\"a\": \"Consent first.\", \"b\": \"Breaches confidentiality.\"},"
     " \"comment\": \"A respects confidentiality.\"}\n"
     "{\"type\": \"judgement\", \"dataset\": \"ward\", \"item\": \"g1\", \"annotator\":"
@@ -60,6 +64,28 @@ guardian_shown (Fixture *fixture)
 {
   return rounds_test_find_widget (GTK_WIDGET (fixture->window), is_shown_label_containing,
                                   GUARDIAN) != NULL;
+}
+
+/* With ROUNDS_TEST_HOLD_SECONDS set, the window stays as it is for that long, so the
+ * README's screenshots can be taken of it (/work/shared/tools/shot around this test). */
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hold_for_screenshot (void)
+{
+  const char *seconds = g_getenv ("ROUNDS_TEST_HOLD_SECONDS");
+  gboolean done = FALSE;
+
+  if (seconds == NULL)
+    return;
+  g_timeout_add_seconds ((guint) g_ascii_strtoull (seconds, NULL, 10), set_flag, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static int
@@ -99,6 +125,7 @@ test_reveal (Fixture       *fixture,
                                              is_shown_label_containing,
                                              "Breaches confidentiality."));
   g_assert_cmpint (reveals (fixture), ==, 1);
+  hold_for_screenshot ();
   actor = rounds_test_window_query (fixture, "SELECT actor || ' ' || target FROM audit_log"
                                     " WHERE action = ?1", "guardian.reveal");
   g_assert_cmpstr (actor, ==, "dr-test ward/g1");
@@ -163,6 +190,7 @@ test_review (Fixture       *fixture,
                                              "Annotator 2"));
   g_assert_null (rounds_test_find_widget (GTK_WIDGET (page), is_shown_label_containing,
                                           "Annotator 3"));
+  hold_for_screenshot ();
 }
 
 int
