@@ -307,17 +307,20 @@ append_guardian (RoundsComparePage     *self,
       guint r = self->order[position];
       g_autofree char *name = _rounds_response_label (position);
 
-      g_string_append_printf (text, "%s:", name);
+      g_autoptr(GString) parts = g_string_new (NULL);
+
       for (guint c = 0; c < j->n_criteria && c < rounds_rubric_get_n_criteria (rubric); c++)
         if (j->scores[r * j->n_criteria + c] >= 0)
-          g_string_append_printf (text, " %s %d", rounds_rubric_get_criterion (rubric, c)->name,
+          g_string_append_printf (parts, "%s%s %d", parts->len ? ", " : "",
+                                  rounds_rubric_get_criterion (rubric, c)->name,
                                   j->scores[r * j->n_criteria + c]);
       for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
         if (j->flags[r] & (1u << f))
-          g_string_append_printf (text, " · %s", rounds_flag_get_label (1u << f));
+          g_string_append_printf (parts, "%s%s", parts->len ? " · " : "",
+                                  rounds_flag_get_label (1u << f));
       if (j->notes[r] != NULL && *j->notes[r] != '\0')
-        g_string_append_printf (text, " — %s", j->notes[r]);
-      g_string_append_c (text, '\n');
+        g_string_append_printf (parts, "%s%s", parts->len ? " — " : "", j->notes[r]);
+      g_string_append_printf (text, "%s: %s\n", name, parts->str);
     }
   if (j->comment != NULL && *j->comment != '\0')
     /* TRANSLATORS: the guardian was shown the responses in their stored order, so letters in

@@ -267,23 +267,6 @@ rounds_dispute_evaluate (RoundsJudgement * const *judgements,
   return dispute->state;
 }
 
-/* The pair (r, s) on the preference scale as rounds_dispute_evaluate() reads it: for two
- * responses the preference, for more rank(r) - rank(s); FALSE when @j did not place it. */
-static gboolean
-pair_value (const RoundsJudgement *j,
-            guint                  r,
-            guint                  s,
-            int                   *value)
-{
-  if (j->n_responses == 2)
-    {
-      *value = j->preference;
-      return j->has_preference;
-    }
-  *value = j->ranks[r] - j->ranks[s];
-  return j->ranks[r] > 0 && j->ranks[s] > 0;
-}
-
 /**
  * rounds_dispute_evaluate_guardian:
  * @judgements: (array length=n_judgements): the annotators' judgements, as for
@@ -342,12 +325,13 @@ rounds_dispute_evaluate_guardian (RoundsJudgement * const *judgements,
 
             for (guint i = 0; i < n_judgements; i++)
               if (judgements[i] != NULL && judgements[i]->status == ROUNDS_STATUS_SUBMITTED &&
-                  judgements[i]->n_responses == n && pair_value (judgements[i], r, s, &value))
+                  judgements[i]->n_responses == n &&
+                  rounds_judgement_get_pair_value (judgements[i], r, s, &value))
                 {
                   sum += value;
                   count++;
                 }
-            fired = count > 0 && pair_value (machine, r, s, &value) &&
+            fired = count > 0 && rounds_judgement_get_pair_value (machine, r, s, &value) &&
                     fabs (value - sum / count) >= dispute_spread;
           }
     }

@@ -22,6 +22,23 @@
 
 /* Reveal ------------------------------------------------------------------------------ */
 
+/* The dataset's setting, as an import or a pull brings it. */
+gboolean
+_rounds_store_set_reveal_guardian (RoundsStore  *self,
+                                   const char   *dataset,
+                                   gboolean      reveal,
+                                   GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _rounds_store_prepare (self, "UPDATE datasets SET reveal_guardian = ?2"
+                                            " WHERE name = ?1", error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, dataset);
+  sqlite3_bind_int (stmt, 2, reveal ? 1 : 0);
+  return _rounds_store_step_done (self, stmt, error);
+}
+
 /**
  * rounds_store_reveal_guardian:
  * @annotator: who is to see it
@@ -134,22 +151,6 @@ sign (double value)
   return (value > 0) - (value < 0);
 }
 
-/* @j's value for the pair (r, s): the preference for two responses, rank(r) - rank(s). */
-static gboolean
-pair_value (const RoundsJudgement *j,
-            guint                  r,
-            guint                  s,
-            int                   *value)
-{
-  if (j->n_responses == 2)
-    {
-      *value = j->preference;
-      return j->has_preference;
-    }
-  *value = j->ranks[r] - j->ranks[s];
-  return j->ranks[r] > 0 && j->ranks[s] > 0;
-}
-
 /* The guardian named @name's judgement of @item, or %NULL. */
 static RoundsJudgement *
 guardian_of (RoundsItemJudgements *item,
@@ -224,12 +225,13 @@ measure_guardian (GPtrArray                *items,
             int value;
 
             for (guint j = 0; j < item->judgements->len; j++)
-              if (pair_value (g_ptr_array_index (item->judgements, j), r, s, &value))
+              if (rounds_judgement_get_pair_value (g_ptr_array_index (item->judgements, j), r, s,
+                                                   &value))
                 {
                   sum += value;
                   count++;
                 }
-            if (count == 0 || !pair_value (machine, r, s, &value))
+            if (count == 0 || !rounds_judgement_get_pair_value (machine, r, s, &value))
               continue;
             out->n_compared++;
             out->n_agreed += sign (value) == sign (sum / count) ? 1 : 0;

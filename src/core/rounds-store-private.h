@@ -152,6 +152,10 @@ gint64        _rounds_store_add_implicit_dataset (RoundsStore  *self,
                                                   gboolean      published,
                                                   GError      **error);
 
+gboolean      _rounds_store_set_reveal_guardian (RoundsStore   *self,
+                                                 const char    *dataset,
+                                                 gboolean       reveal,
+                                                 GError       **error);
 gboolean      _rounds_store_guardian_agreement (GPtrArray     *items,
                                                 RoundsRubric  *rubric,
                                                 GArray       **guardians,

@@ -463,13 +463,7 @@ apply_dataset (Run         *run,
   if (!_rounds_store_step_done (run->store, stmt, error))
     return FALSE;
 
-  if (!(stmt = _rounds_store_prepare (run->store,
-                                      "UPDATE datasets SET reveal_guardian = ?2 WHERE name = ?1",
-                                      error)))
-    return FALSE;
-  _rounds_store_bind_text (stmt, 1, name);
-  sqlite3_bind_int (stmt, 2, reveal_guardian ? 1 : 0);
-  if (!_rounds_store_step_done (run->store, stmt, error))
+  if (!_rounds_store_set_reveal_guardian (run->store, name, reveal_guardian, error))
     return FALSE;
 
   /* Items follow the dataset's overlap, except those a reviewer sent back for more. */
