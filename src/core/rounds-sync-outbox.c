@@ -37,7 +37,8 @@ rounds_sync_count_waiting (RoundsStore  *store,
                                       "SELECT (SELECT COUNT(*) FROM annotations a"
                                       "         JOIN annotators an ON an.id = a.annotator_id"
                                       "         WHERE a.synced = 0 AND a.origin = 'local'"
-                                      "         AND (?1 IS NULL OR an.user_name = ?1))"
+                                      "         AND (?1 IS NULL OR an.user_name = ?1"
+                                      "              OR an.kind = 'machine'))"
                                       " + (SELECT COUNT(*) FROM adjudications j"
                                       "    JOIN annotators an ON an.id = j.reviewer_id"
                                       "    WHERE j.synced = 0 AND j.origin = 'local'"
@@ -310,7 +311,9 @@ static const struct
     " JOIN items i ON i.id = a.item_id"
     " JOIN datasets d ON d.id = i.dataset_id"
     " WHERE a.synced = 0 AND a.origin = 'local' AND a.id > ?1"
-    " AND an.user_name = ?3"
+    /* A machine's judgements (the guardian's) go with whoever syncs: the store lets only a
+     * curator write them, and keeps the rest in the outbox, named. */
+    " AND (an.user_name = ?3 OR an.kind = 'machine')"
     " ORDER BY a.id LIMIT ?2",
     event_from_row,
     "UPDATE annotations SET synced = 1 WHERE id = ?1" },
