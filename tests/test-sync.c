@@ -969,6 +969,47 @@ test_two_machines (Fixture       *fixture,
   (void) curator;
 }
 
+/* The guardian's judgements travel like any others, written by a curator only; where they
+ * arrive they are a machine's and fill no overlap. */
+static void
+test_guardian (Fixture       *fixture,
+               gconstpointer  data)
+{
+  RoundsStore *curator = publish_dataset (fixture);
+  RoundsStore *ward = annotator_store (fixture, "ward", TEST_ANNOTATOR);
+  g_autoptr(RoundsSyncResult) result = NULL;
+  g_autofree char *kind = NULL;
+  RoundsSyncProblem *problem;
+
+  judge (curator, "c1", "guardian:test/model:7b", -2, "from the evaluator");
+  result = sync_ok (fixture->db_url, curator, TEST_CURATOR, ROUNDS_SYNC_BOTH);
+  g_assert_cmpuint (result->n_pushed, ==, 1);
+  g_assert_cmpuint (result->forbidden->len, ==, 0);
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url,
+                                                  "judgement:guardian%3Atest/model%3A7b:ethics:c1:"),
+                    ==, 1);
+
+  g_clear_pointer (&result, rounds_sync_result_free);
+  result = sync_ok (fixture->db_url, ward, TEST_ANNOTATOR, ROUNDS_SYNC_PULL);
+  kind = rounds_test_query_text (ward, "SELECT kind FROM annotators WHERE user_name = ?1",
+                                 "guardian:test/model:7b");
+  g_assert_cmpstr (kind, ==, "machine");
+  g_assert_cmpint (rounds_test_query_int (ward, "SELECT COUNT(*) FROM annotations"), ==, 1);
+  g_assert_cmpint (rounds_test_query_int (ward, "SELECT n_submitted FROM items"
+                                                " WHERE key = 'c1'"), ==, 0);
+
+  /* An annotator's machine judgement is refused by the store and stays in the outbox. */
+  judge (ward, "c3", "guardian:other", 0, "not mine to write");
+  g_clear_pointer (&result, rounds_sync_result_free);
+  result = sync_ok (fixture->db_url, ward, TEST_ANNOTATOR, ROUNDS_SYNC_PUSH);
+  g_assert_cmpuint (result->forbidden->len, ==, 1);
+  problem = g_ptr_array_index (result->forbidden, 0);
+  g_assert_true (g_str_has_prefix (problem->doc_id, "judgement:guardian%3Aother:ethics:c3:"));
+  g_assert_nonnull (strstr (problem->reason, "curator role"));
+  g_assert_cmpuint (rounds_test_couch_count_docs (fixture->db_url, "judgement:guardian%3Aother"),
+                    ==, 0);
+}
+
 /* Verdicts, and events that arrive before their item ------------------------------------ */
 
 static void
@@ -1540,6 +1581,7 @@ main (int   argc,
   g_test_add ("/rounds/sync/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("round-trip", test_round_trip);
+  ADD ("guardian", test_guardian);
   ADD ("repush", test_repush);
   ADD ("awaiting-not-pushed", test_awaiting_not_pushed);
   ADD ("awaiting-judgement-parked", test_awaiting_judgement_parked);

@@ -60,6 +60,13 @@ const item = {
   _id: 'item:ethics:c1', type: 'item', schema: 1, dataset: 'ethics', id: 'c1', scenario: 'S',
   responses: [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }],
 };
+// An item whose responses a model generated (rounds-cli generate): still an item.
+const generated = Object.assign({}, item, {
+  responses: [{ id: 'gen:ward:0123456789ab:0', text: 'A', model: 'llama-3',
+                metadata: { generation: { endpoint: 'ward', outcome: 'answered' } } },
+              { id: 'gen:ward:0123456789ab:1', text: '', model: 'llama-3',
+                metadata: { generation: { endpoint: 'ward', outcome: 'empty' } } }],
+});
 const profile = (name) => ({ _id: 'annotator:' + name, type: 'annotator', schema: 1, user: name });
 const stored = (doc) => Object.assign({ _rev: '1-abc' }, doc);
 
@@ -99,6 +106,27 @@ const cases = [
   ['judgement over a deleted one', judgement('dr-lin'),
    { _id: 'x', _rev: '2-d', _deleted: true }, lin, true],
 
+  // a machine's judgement (the guardian's) only by a curator
+  ['guardian judgement by a curator', judgement('guardian:qwen2.5:7b'), null, ada, true],
+  ['guardian judgement by an annotator', judgement('guardian:qwen2.5:7b'), null, lin, false,
+   'curator role'],
+  ['guardian judgement by a reviewer', judgement('guardian:qwen2.5:7b'), null, kim, false,
+   'curator role'],
+  ['guardian judgement by a user named so', judgement('guardian:m'), null,
+   user('guardian:m', ['annotator']), false, 'curator role'],
+  ['anonymous guardian judgement', judgement('guardian:m'), null, anonymous, false,
+   'curator role'],
+  ['guardian judgement under another key range',
+   judgement('guardian:m', { _id: 'judgement:cur-ada:ethics:c1:e1' }), null, ada, false,
+   'must have an id'],
+  ['guardian judgement with its colon unescaped',
+   judgement('guardian:m', { _id: 'judgement:guardian:m:ethics:c1:e1' }), null, ada, false,
+   'must have an id'],
+  ['guardian judgement changed', judgement('guardian:m', { preference: 2 }),
+   stored(judgement('guardian:m')), ada, false, 'never changed'],
+  ['guardian judgement sent again, the same', judgement('guardian:m'),
+   stored(judgement('guardian:m')), ada, true],
+
   // a verdict only by a reviewer, in their own name
   ['verdict by a reviewer', verdict('rev-kim'), null, kim, true],
   ['verdict by an annotator', verdict('dr-lin'), null, lin, false, 'reviewer role'],
@@ -124,6 +152,9 @@ const cases = [
   ['item by a reviewer', item, null, kim, false, 'curator role'],
   ['item updated by an annotator', Object.assign({}, item, { scenario: 'T' }), stored(item), lin,
    false, 'curator role'],
+  ['generated responses by a curator', generated, stored(item), ada, true],
+  ['generated responses by an annotator', generated, stored(item), lin, false, 'curator role'],
+  ['generated responses by a reviewer', generated, null, kim, false, 'curator role'],
 
   // an annotator profile only by that person or a curator
   ['own profile', profile('dr-lin'), null, lin, true],

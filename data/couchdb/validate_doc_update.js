@@ -5,7 +5,8 @@ function (newDoc, oldDoc, userCtx, secObj) {
   // function expression, so this header sits inside the function, not above it.
   //
   // - every document has a "type" and an integer "schema";
-  // - a judgement only by the annotator it names, under their own key range;
+  // - a judgement only by the annotator it names, under their own key range; a machine's
+  //   (the guardian's, "guardian:<model>") only by a curator, under the machine's key range;
   // - a verdict only by a reviewer, in their own name;
   // - datasets and items only by curators;
   // - an annotator profile only by that person (or a curator);
@@ -73,6 +74,19 @@ function (newDoc, oldDoc, userCtx, secObj) {
 
   switch (newDoc.type) {
   case 'judgement':
+    // Before the annotator's own rule: a person whose user name happens to start so is no
+    // curator for it.
+    if (isKey(newDoc.annotator) && newDoc.annotator.indexOf('guardian:') === 0) {
+      if (!has('curator'))
+        deny('Only a user with the curator role may write a machine\'s judgement (' +
+             newDoc.annotator + '); ' + name + ' has not got it.');
+      if (id.indexOf('judgement:' + part(newDoc.annotator) + ':') !== 0)
+        deny('A judgement of ' + newDoc.annotator + ' must have an id starting with "judgement:' +
+             part(newDoc.annotator) + ':".');
+      if (changesEvent())
+        deny('Judgements are never changed: a new edit is a new document.');
+      return;
+    }
     if (!isKey(newDoc.annotator) || newDoc.annotator !== name)
       deny('A judgement can be written only by the annotator it names (' + newDoc.annotator +
            '), not by ' + name + '.');

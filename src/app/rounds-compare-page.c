@@ -33,6 +33,9 @@ struct _RoundsComparePage
   RoundsRubricGrid      *rubric_grid;
   GtkEntry              *comment_entry;
   GtkLabel              *status_label;
+  GtkWidget             *guardian_box;
+  GtkLabel              *guardian_title;
+  GtkLabel              *guardian_text;
 
   /* Owned */
   RoundsDataset         *dataset;
@@ -157,6 +160,7 @@ rounds_compare_page_clear (RoundsComparePage *self)
   rounds_rubric_grid_clear (self->rubric_grid);
   gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
   gtk_label_set_text (self->status_label, "");
+  rounds_compare_page_set_guardian (self, NULL);
 }
 
 static void
@@ -262,6 +266,117 @@ rounds_compare_page_show (RoundsComparePage *self,
   if (self->judgement->comment)
     gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), self->judgement->comment);
   update_status (self);
+}
+
+/* One guardian judgement as this annotator sees the item: responses by their screen
+ * letters, the preference turned to the screen's order. */
+static void
+append_guardian (RoundsComparePage     *self,
+                 const RoundsJudgement *j,
+                 GString               *text)
+{
+  RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
+  guint n = rounds_item_get_n_responses (self->item);
+
+  if (n == 2 && j->has_preference)
+    {
+      int screen = screen_to_canonical_preference (self, j->preference);
+      g_autofree char *better = _rounds_response_label (screen < 0 ? 0 : 1);
+
+      if (screen == 0)
+        g_string_append (text, _("Preference: a tie"));
+      else
+        /* TRANSLATORS: "Preference: Response A (2 of 2)": how strongly, on the scale */
+        g_string_append_printf (text, _("Preference: %s (%d of %d)"), better, ABS (screen),
+                                rounds_dataset_get_scale_k (self->dataset));
+    }
+  else if (n > 2)
+    {
+      g_string_append (text, _("Ranking:"));
+      for (guint position = 0; position < n; position++)
+        {
+          g_autofree char *name = _rounds_response_label (position);
+
+          g_string_append_printf (text, " %s %d", name, j->ranks[self->order[position]]);
+        }
+    }
+  g_string_append_c (text, '\n');
+
+  for (guint position = 0; position < n; position++)
+    {
+      guint r = self->order[position];
+      g_autofree char *name = _rounds_response_label (position);
+
+      g_autoptr(GString) parts = g_string_new (NULL);
+
+      for (guint c = 0; c < j->n_criteria && c < rounds_rubric_get_n_criteria (rubric); c++)
+        if (j->scores[r * j->n_criteria + c] >= 0)
+          g_string_append_printf (parts, "%s%s %d", parts->len ? ", " : "",
+                                  rounds_rubric_get_criterion (rubric, c)->name,
+                                  j->scores[r * j->n_criteria + c]);
+      for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
+        if (j->flags[r] & (1u << f))
+          g_string_append_printf (parts, "%s%s", parts->len ? " · " : "",
+                                  rounds_flag_get_label (1u << f));
+      if (j->notes[r] != NULL && *j->notes[r] != '\0')
+        g_string_append_printf (parts, "%s%s", parts->len ? " — " : "", j->notes[r]);
+      g_string_append_printf (text, "%s: %s\n", name, parts->str);
+    }
+  if (j->comment != NULL && *j->comment != '\0')
+    /* TRANSLATORS: the guardian was shown the responses in their stored order, so letters in
+     * its own words may not be the ones on this screen */
+    g_string_append_printf (text, _("In its words (its letters are the stored order): %s\n"),
+                            j->comment);
+}
+
+/**
+ * rounds_compare_page_set_guardian:
+ * @judgements: (nullable) (element-type RoundsJudgement): the guardian's judgements of the
+ *   item on the page, as rounds_store_reveal_guardian() gave them, or %NULL to hide them
+ *
+ * Shows what the guardian, a machine evaluator, made of the item: only ever after the
+ * person has submitted their own judgement of it (the store decides; see
+ * rounds_store_reveal_guardian()).
+ */
+void
+rounds_compare_page_set_guardian (RoundsComparePage *self,
+                                  GPtrArray         *judgements)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+
+  if (judgements == NULL || judgements->len == 0 || self->item == NULL)
+    {
+      gtk_widget_set_visible (self->guardian_box, FALSE);
+      gtk_label_set_text (self->guardian_text, "");
+      return;
+    }
+  for (guint i = 0; i < judgements->len; i++)
+    {
+      const RoundsJudgement *j = g_ptr_array_index (judgements, i);
+
+      g_string_append_printf (names, "%s%s", i ? ", " : "", j->annotator);
+      append_guardian (self, j, text);
+    }
+  g_strchomp (text->str);
+  /* TRANSLATORS: %s is "guardian:<model>", a machine evaluator */
+  title = g_strdup_printf (_("The guardian’s assessment (%s, a machine), shown now that yours "
+                             "is submitted"), names->str);
+  gtk_label_set_text (self->guardian_title, title);
+  gtk_label_set_text (self->guardian_text, text->str);
+  gtk_widget_set_visible (self->guardian_box, TRUE);
+}
+
+/* Whether the guardian's assessment is on the page. */
+gboolean
+rounds_compare_page_get_guardian_visible (RoundsComparePage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_COMPARE_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (self->guardian_box);
 }
 
 /* A new item is read from the top: the scenario in view and with the focus, so that the
@@ -453,6 +568,9 @@ rounds_compare_page_class_init (RoundsComparePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, rubric_grid);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, comment_entry);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, guardian_box);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, guardian_title);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, guardian_text);
   gtk_widget_class_bind_template_callback (widget_class, on_preference_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_unacceptable_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_rank_changed);

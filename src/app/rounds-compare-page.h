@@ -21,6 +21,9 @@ void             rounds_compare_page_show           (RoundsComparePage *self,
                                                      const guint       *order);
 void             rounds_compare_page_clear          (RoundsComparePage *self);
 void             rounds_compare_page_focus_scenario (RoundsComparePage *self);
+void             rounds_compare_page_set_guardian   (RoundsComparePage *self,
+                                                     GPtrArray         *judgements);
+gboolean         rounds_compare_page_get_guardian_visible (RoundsComparePage *self);
 RoundsItem      *rounds_compare_page_get_item       (RoundsComparePage *self);
 RoundsJudgement *rounds_compare_page_get_judgement  (RoundsComparePage *self);
 const char      *rounds_compare_page_get_comment    (RoundsComparePage *self);

@@ -1,7 +1,8 @@
 /* rounds-dataset-row.c: one dataset in the list: its title, progress and a way to review it
  *
- * The row activates win.open-dataset, its Review button win.review-dataset and its Insights
- * button win.show-insights, all with the dataset's name.
+ * The row activates win.open-dataset, its Review button win.review-dataset, its Insights
+ * button win.show-insights and its Generate button win.generate-responses, all with the
+ * dataset's name.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,12 +24,13 @@ struct _RoundsDatasetRow
   GtkLevelBar  *level;
   GtkWidget    *review_button;
   GtkWidget    *insights_button;
+  GtkWidget    *generate_button;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsDatasetRow, rounds_dataset_row, ADW_TYPE_ACTION_ROW)
 
 /* @profile: who is working: a reviewer gets the Review button, a reviewer or a curator the
- * Insights button */
+ * Insights button, a curator the Generate button where items await responses */
 GtkWidget *
 rounds_dataset_row_new (RoundsDataset        *dataset,
                         const RoundsProgress *progress,
@@ -60,6 +62,11 @@ rounds_dataset_row_new (RoundsDataset        *dataset,
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->insights_button), "s",
                                     rounds_dataset_get_name (dataset));
   gtk_widget_set_visible (self->insights_button, _rounds_profile_may_see_insights (profile));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->generate_button), "s",
+                                    rounds_dataset_get_name (dataset));
+  gtk_widget_set_visible (self->generate_button,
+                          progress->n_awaiting > 0 &&
+                          rounds_profile_has_role (profile, ROUNDS_ROLE_CURATOR));
   return GTK_WIDGET (self);
 }
 
@@ -84,6 +91,7 @@ rounds_dataset_row_class_init (RoundsDatasetRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsDatasetRow, level);
   gtk_widget_class_bind_template_child (widget_class, RoundsDatasetRow, review_button);
   gtk_widget_class_bind_template_child (widget_class, RoundsDatasetRow, insights_button);
+  gtk_widget_class_bind_template_child (widget_class, RoundsDatasetRow, generate_button);
 }
 
 static void

@@ -50,6 +50,8 @@ struct _RoundsExportDialog
   GtkSpinButton        *kto_score_spin;
   AdwActionRow         *reference_row;
   GtkSwitch            *reference_switch;
+  AdwActionRow         *guardian_row;
+  GtkSwitch            *guardian_switch;
   AdwActionRow         *real_names_row;
   GtkSwitch            *real_names_switch;
   GtkWidget            *split_group;
@@ -143,6 +145,7 @@ options_from_widgets (RoundsExportDialog  *self,
                                                                           : ROUNDS_KTO_WINNER;
   options->kto_min_score = gtk_spin_button_get_value (self->kto_score_spin);
   options->include_reference = gtk_switch_get_active (self->reference_switch);
+  options->include_guardian = gtk_switch_get_active (self->guardian_switch);
   options->real_names = gtk_switch_get_active (self->real_names_switch);
   options->test_fraction = test_share (self);
   options->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
@@ -165,6 +168,7 @@ widgets_from_options (RoundsExportDialog        *self,
   adw_combo_row_set_selected (self->kto_rule_row, options->kto_rule == ROUNDS_KTO_SCORE ? 1 : 0);
   gtk_spin_button_set_value (self->kto_score_spin, options->kto_min_score);
   gtk_switch_set_active (self->reference_switch, options->include_reference);
+  gtk_switch_set_active (self->guardian_switch, options->include_guardian);
   gtk_switch_set_active (self->real_names_switch, options->real_names);
   gtk_spin_button_set_value (self->test_share_spin, options->test_fraction);
   gtk_spin_button_set_value (self->seed_spin, (double) options->seed);
@@ -901,6 +905,8 @@ rounds_export_dialog_class_init (RoundsExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, kto_score_spin);
   gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, reference_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, reference_switch);
+  gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, guardian_row);
+  gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, guardian_switch);
   gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, real_names_row);
   gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, real_names_switch);
   gtk_widget_class_bind_template_child (widget_class, RoundsExportDialog, split_group);
@@ -966,6 +972,7 @@ rounds_export_dialog_init (RoundsExportDialog *self)
       { self->unsafe_row, GTK_WIDGET (self->unsafe_switch) },
       { self->kto_score_row, GTK_WIDGET (self->kto_score_spin) },
       { self->reference_row, GTK_WIDGET (self->reference_switch) },
+      { self->guardian_row, GTK_WIDGET (self->guardian_switch) },
       { self->real_names_row, GTK_WIDGET (self->real_names_switch) },
       { self->test_share_row, GTK_WIDGET (self->test_share_spin) },
       { self->seed_row, GTK_WIDGET (self->seed_spin) },

@@ -36,7 +36,7 @@ rules_text (RoundsDisputeRules rules)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
-  for (RoundsDisputeRules rule = ROUNDS_DISPUTE_UNSAFE; rule <= ROUNDS_DISPUTE_RUBRIC; rule <<= 1)
+  for (RoundsDisputeRules rule = ROUNDS_DISPUTE_UNSAFE; rule <= ROUNDS_DISPUTE_GUARDIAN; rule <<= 1)
     if (rules & rule)
       {
         if (text->len > 0)

@@ -66,6 +66,7 @@ struct _RoundsReviewPage
   RoundsItem            *item;
   RoundsReviewEntry     *entry;            /* of the item shown */
   GPtrArray             *judgements;       /* RoundsJudgement of the item, from all_judgements */
+  GPtrArray             *guardian;         /* the guardian's judgements of the item, likewise */
   GPtrArray             *all_judgements;   /* RoundsItemJudgements */
   GHashTable            *judgements_of;    /* item id → RoundsItemJudgements, borrowed */
   RoundsAgreementReport *agreement;
@@ -221,17 +222,26 @@ card_label (const char *text,
 static GtkWidget *
 judgement_card_new (RoundsReviewPage      *self,
                     const RoundsJudgement *j,
-                    guint                  i)
+                    guint                  i,
+                    gboolean               machine)
 {
-  g_autofree char *who = annotator_name (self, j, i);
+  g_autofree char *who = NULL;
   g_autofree char *choice = choice_text (self, j);
   g_autofree char *details = details_text (self, j);
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *name = card_label (who, "heading");
+  GtkWidget *name;
 
+  if (machine)
+    /* TRANSLATORS: %s is "guardian:<model>", a machine evaluator's judgement */
+    who = g_strdup_printf (_("The guardian (%s, a machine; not counted)"), j->annotator);
+  else
+    who = annotator_name (self, j, i);
+  name = card_label (who, "heading");
   gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "judgement-card");
+  if (machine)
+    gtk_widget_add_css_class (card, "guardian");
   gtk_widget_set_hexpand (name, TRUE);
   gtk_box_append (GTK_BOX (header), name);
   gtk_box_append (GTK_BOX (card), header);
@@ -321,7 +331,15 @@ show_judgements (RoundsReviewPage *self)
   _rounds_widget_remove_children (GTK_WIDGET (self->judgements_box));
   for (guint i = 0; self->judgements != NULL && i < self->judgements->len; i++)
     {
-      GtkWidget *card = judgement_card_new (self, self->judgements->pdata[i], i);
+      GtkWidget *card = judgement_card_new (self, self->judgements->pdata[i], i, FALSE);
+
+      gtk_flow_box_append (self->judgements_box, card);
+      gtk_widget_set_focusable (gtk_widget_get_parent (card), FALSE);
+    }
+  /* Beside the clinicians, never among them: labelled as the machine it is. */
+  for (guint i = 0; self->guardian != NULL && i < self->guardian->len; i++)
+    {
+      GtkWidget *card = judgement_card_new (self, self->guardian->pdata[i], i, TRUE);
 
       gtk_flow_box_append (self->judgements_box, card);
       gtk_widget_set_focusable (gtk_widget_get_parent (card), FALSE);
@@ -593,6 +611,7 @@ show_entry (RoundsReviewPage  *self,
 
   g_clear_object (&self->item);
   g_clear_pointer (&self->judgements, g_ptr_array_unref);
+  g_clear_pointer (&self->guardian, g_ptr_array_unref);
   g_set_object (&self->entry, entry);
   self->models_shown = FALSE;
   /* One item and its verdict, by primary key: well under a millisecond, so on this thread. */
@@ -604,7 +623,10 @@ show_entry (RoundsReviewPage  *self,
   g_free (self->order);
   self->order = reviewer_order (rounds_profile_get_user_name (self->reviewer), self->item);
   if ((judged = g_hash_table_lookup (self->judgements_of, &dispute->item_id)) != NULL)
-    self->judgements = g_ptr_array_ref (judged->judgements);
+    {
+      self->judgements = g_ptr_array_ref (judged->judgements);
+      self->guardian = judged->guardian ? g_ptr_array_ref (judged->guardian) : NULL;
+    }
 
   heading = dispute->has_verdict
               ? g_strdup_printf (_("%s — verdict recorded"),
@@ -773,6 +795,7 @@ clear_queue (RoundsReviewPage *self)
   g_clear_object (&self->item);
   g_clear_object (&self->entry);
   g_clear_pointer (&self->judgements, g_ptr_array_unref);
+  g_clear_pointer (&self->guardian, g_ptr_array_unref);
   if (self->queue != NULL)
     g_list_store_remove_all (self->queue);
   g_hash_table_remove_all (self->judgements_of);

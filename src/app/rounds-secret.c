@@ -2,7 +2,8 @@
  *
  * The password is kept by libsecret (GNOME Keyring, KWallet, or the Flatpak secret portal),
  * keyed by the store's URL and the user name, so the database, GSettings and the logs never
- * see it.
+ * see it. The keys of chat-completions endpoints are kept the same way, under the endpoint's
+ * base URL and "endpoint:NAME".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,6 +51,24 @@ on_boolean_done (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
+static void
+store_with_label (const char          *url,
+                  const char          *user,
+                  const char          *password,
+                  const char          *label,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, rounds_secret_store_async);
+  g_task_set_task_data (task, (gpointer) secret_password_store_finish, NULL);
+  secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, password,
+                         cancellable, on_boolean_done, task,
+                         "url", url, "user", user, NULL);
+}
+
 void
 rounds_secret_store_async (const char          *url,
                            const char          *user,
@@ -58,16 +77,44 @@ rounds_secret_store_async (const char          *url,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autofree char *label = g_strdup_printf (_("Rounds curation store %s (%s)"), url, user);
+  g_autofree char *label = NULL;
 
   g_return_if_fail (url != NULL && user != NULL && password != NULL);
 
-  g_task_set_source_tag (task, rounds_secret_store_async);
-  g_task_set_task_data (task, (gpointer) secret_password_store_finish, NULL);
-  secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, password,
-                         cancellable, on_boolean_done, task,
-                         "url", url, "user", user, NULL);
+  label = g_strdup_printf (_("Rounds curation store %s (%s)"), url, user);
+  store_with_label (url, user, password, label, cancellable, callback, user_data);
+}
+
+/**
+ * rounds_secret_endpoint_user:
+ *
+ * Returns: (transfer full): the "user" under which the key of chat-completions endpoint
+ *   @name is kept, with the endpoint's base URL as the "url": "endpoint:NAME". Look it up
+ *   and clear it with rounds_secret_lookup_async() and rounds_secret_clear_async().
+ */
+char *
+rounds_secret_endpoint_user (const char *name)
+{
+  return g_strconcat ("endpoint:", name, NULL);
+}
+
+/* Keeps the key of endpoint @name at @base_url; finish with rounds_secret_store_finish(). */
+void
+rounds_secret_store_endpoint_key_async (const char          *base_url,
+                                        const char          *name,
+                                        const char          *key,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autofree char *user = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (base_url != NULL && name != NULL && key != NULL);
+
+  user = rounds_secret_endpoint_user (name);
+  label = g_strdup_printf (_("Rounds endpoint %s (%s)"), name, base_url);
+  store_with_label (base_url, user, key, label, cancellable, callback, user_data);
 }
 
 gboolean

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-export-dialog.h"
+#include "rounds-generate-dialog.h"
 #include "rounds-preferences.h"
 #include "rounds-review-page.h"
 #include "rounds-widget-util-private.h"
@@ -394,6 +395,32 @@ export_activated (GtkWidget  *widget,
                                                             actor)));
 }
 
+/* win.generate-responses (dataset name, or "" for the one open): a curator's Generate
+ * Responses dialog for the items awaiting responses. */
+static void
+generate_responses_activated (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  RoundsWindow *self = ROUNDS_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  RoundsGenerateDialog *dialog;
+
+  if (self->store == NULL || self->profile == NULL ||
+      !rounds_profile_has_role (self->profile, ROUNDS_ROLE_CURATOR))
+    return;
+  if (*name == '\0' && self->dataset != NULL)
+    name = rounds_dataset_get_name (self->dataset);
+  if (*name == '\0')
+    {
+      _rounds_window_toast (self, _("Open a dataset first, or use its Generate button"));
+      return;
+    }
+  dialog = rounds_generate_dialog_new (GTK_WINDOW (self), self->store, name,
+                                       rounds_profile_get_user_name (self->profile));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* The compare page -------------------------------------------------------------------- */
 
 static void
@@ -509,6 +536,7 @@ static const struct
   { "win.preferences", NULL, preferences_activated, NULL },
   { "win.import", NULL, import_activated, NULL },
   { "win.export", NULL, export_activated, NULL },
+  { "win.generate-responses", "s", generate_responses_activated, NULL },
   { "win.sync", NULL, command_activated, _rounds_window_sync },
   { "win.show-conflicts", NULL, command_activated, _rounds_window_show_conflicts },
   { "win.resolve-conflict", "(ss)", resolve_conflict_activated, NULL },

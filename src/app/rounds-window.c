@@ -17,6 +17,7 @@
 #include "rounds-importer.h"
 #include "rounds-insights-page.h"
 #include "rounds-review-page.h"
+#include "rounds-review.h"
 #include "rounds-widget-util-private.h"
 #include "rounds-window-private.h"
 
@@ -79,6 +80,8 @@ show_item (RoundsWindow    *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RoundsJudgement) draft = NULL;
+  g_autoptr(GPtrArray) guardian = NULL;
+  g_autoptr(GError) reveal_error = NULL;
   const char *user = rounds_profile_get_user_name (self->profile);
   guint n = rounds_item_get_n_responses (item);
   g_autofree guint *order = g_new0 (guint, n);
@@ -97,6 +100,11 @@ show_item (RoundsWindow    *self,
     draft = rounds_judgement_new (n, rounds_dataset_get_rubric (self->dataset));
   rounds_compare_page_show (self->compare_page, self->dataset, item, g_steal_pointer (&draft),
                             order);
+  /* Locked first, then revealed: the store gives the guardian's judgement only once this
+   * person's own is submitted, where the dataset allows, and logs the reveal. */
+  if (!rounds_store_reveal_guardian (self->store, item, user, &guardian, &reveal_error))
+    _rounds_window_toast (self, reveal_error->message);
+  rounds_compare_page_set_guardian (self->compare_page, guardian);
   update_layout (self);
 
   adw_window_title_set_subtitle (self->window_title, rounds_dataset_get_title (self->dataset));
@@ -190,7 +198,7 @@ _rounds_window_show_profiles (RoundsWindow *self)
 }
 
 /* The review page is offered only to a profile with the reviewer role, the insights to
- * reviewers and curators. */
+ * reviewers and curators, generating responses to curators. */
 void
 _rounds_window_update_role_actions (RoundsWindow *self)
 {
@@ -199,6 +207,9 @@ _rounds_window_update_role_actions (RoundsWindow *self)
                                  rounds_profile_has_role (self->profile, ROUNDS_ROLE_REVIEWER));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-insights",
                                  _rounds_profile_may_see_insights (self->profile));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.generate-responses",
+                                 self->profile != NULL &&
+                                 rounds_profile_has_role (self->profile, ROUNDS_ROLE_CURATOR));
 }
 
 gboolean

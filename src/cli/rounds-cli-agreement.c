@@ -106,6 +106,45 @@ rounds_cli_add_agreement_json (JsonBuilder                 *builder,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  /* Only where there is one, so a report without a guardian reads as before. */
+  if (report->guardians != NULL && report->guardians->len > 0)
+    {
+      json_builder_set_member_name (builder, "guardians");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < report->guardians->len; i++)
+        {
+          const RoundsGuardianAgreement *g =
+            &g_array_index (report->guardians, RoundsGuardianAgreement, i);
+
+          json_builder_begin_object (builder);
+          rounds_cli_json_add_string (builder, "guardian", g->name);
+          rounds_cli_json_add_int (builder, "items", g->n_items);
+          add_alpha (builder, "preference_ordinal_with_annotators", &g->preference.alpha,
+                     g->preference.n_items);
+          json_builder_set_member_name (builder, "criteria_interval_with_annotators");
+          json_builder_begin_object (builder);
+          for (guint c = 0; c < g->criteria->len; c++)
+            {
+              const RoundsCriterionAgreement *criterion =
+                &g_array_index (g->criteria, RoundsCriterionAgreement, c);
+
+              add_alpha (builder, criterion->id, &criterion->measure.alpha,
+                         criterion->measure.n_items);
+            }
+          json_builder_end_object (builder);
+          json_builder_set_member_name (builder, "consensus");
+          json_builder_begin_object (builder);
+          rounds_cli_json_add_int (builder, "compared", g->n_compared);
+          rounds_cli_json_add_int (builder, "agreed", g->n_agreed);
+          add_number (builder, "share", g->n_compared > 0
+                                        ? (double) g->n_agreed / g->n_compared : NAN);
+          add_number (builder, "mean_distance", g->mean_distance);
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
 }
 
@@ -181,6 +220,31 @@ print_report (RoundsDataset               *dataset,
       g_print (_("    %-16s %-16s %10s %7.3f %7.3f   (%s)\n"),
                pair->annotator_a, pair->annotator_b, alpha,
                pair->kappa_linear, pair->kappa_quadratic, pair_items);
+    }
+  for (guint i = 0; report->guardians != NULL && i < report->guardians->len; i++)
+    {
+      const RoundsGuardianAgreement *g =
+        &g_array_index (report->guardians, RoundsGuardianAgreement, i);
+
+      /* TRANSLATORS: %s is a machine annotator, "guardian:<model>" */
+      g_print (_("  %s (a machine: in none of the figures above), on %u items\n"),
+               g->name, g->n_items);
+      print_measure (_("preference, as one more rater"),
+                     &g->preference.alpha, g->preference.n_items);
+      for (guint c = 0; c < g->criteria->len; c++)
+        {
+          const RoundsCriterionAgreement *criterion =
+            &g_array_index (g->criteria, RoundsCriterionAgreement, c);
+          g_autofree char *label = g_strdup_printf (_("%s, as one more rater"), criterion->name);
+
+          print_measure (label, &criterion->measure.alpha, criterion->measure.n_items);
+        }
+      if (g->n_compared > 0)
+        g_print (_("  %-34s %9.0f%%   (%u of %u pairs)\n"), _("same direction as the consensus"),
+                 100.0 * g->n_agreed / g->n_compared, g->n_agreed, g->n_compared);
+      if (!isnan (g->mean_distance))
+        g_print (_("  %-34s %10.3f\n"), _("distance from the mean preference"),
+                 g->mean_distance);
     }
 }
 

@@ -111,7 +111,7 @@ rounds_cli_export (RoundsCli  *cli,
   g_autofree char *split = NULL, *seed = NULL, *key = NULL, *actor = NULL;
   g_auto(GStrv) datasets = NULL, flags = NULL;
   gboolean exclude_ties = FALSE, only_adjudicated = FALSE, include_reference = FALSE;
-  gboolean real_names = FALSE, count_only = FALSE, quiet = FALSE;
+  gboolean real_names = FALSE, count_only = FALSE, quiet = FALSE, include_guardian = FALSE;
   int min_annotators = ROUNDS_EXPORT_DEFAULT_MIN_ANNOTATORS;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
@@ -137,6 +137,8 @@ rounds_cli_export (RoundsCli  *cli,
     { "include-reference", 0, 0, G_OPTION_ARG_NONE, &include_reference,
       N_("Let hidden reference labels out: in metadata, and as the label of unjudged items"),
       NULL },
+    { "include-guardian", 0, 0, G_OPTION_ARG_NONE, &include_guardian,
+      N_("Let the guardian’s judgements out, beside the labels they never make"), NULL },
     { "real-names", 0, 0, G_OPTION_ARG_NONE, &real_names,
       N_("Name annotators by user name instead of pseudonyms"), NULL },
     { "pseudonym-key", 0, 0, G_OPTION_ARG_STRING, &key,
@@ -238,6 +240,7 @@ rounds_cli_export (RoundsCli  *cli,
   options.exclude_ties = exclude_ties;
   options.only_adjudicated = only_adjudicated;
   options.include_reference = include_reference;
+  options.include_guardian = include_guardian;
   options.real_names = real_names;
   options.datasets = g_steal_pointer (&datasets);
   options.pseudonym_key = g_steal_pointer (&key);

@@ -77,6 +77,9 @@ int rounds_cli_sync      (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_agreement (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_export    (RoundsCli *cli, int argc, char **argv);
 int rounds_cli_insights  (RoundsCli *cli, int argc, char **argv);
+int rounds_cli_endpoint  (RoundsCli *cli, int argc, char **argv);
+int rounds_cli_generate  (RoundsCli *cli, int argc, char **argv);
+int rounds_cli_assess    (RoundsCli *cli, int argc, char **argv);
 
 void       rounds_cli_add_agreement_json  (JsonBuilder                  *builder,
                                            const RoundsAgreementReport  *report);

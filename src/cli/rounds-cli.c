@@ -34,6 +34,15 @@ static const RoundsCliCommand commands[] = {
   { "insights", N_("Rank the models (Bradley-Terry, with intervals) and check the labels for "
                    "bias and haste"),
     rounds_cli_insights },
+  { "endpoint", N_("Name the chat-completions servers (vLLM, llama.cpp, Ollama, a hosted API) "
+                   "that generate responses"),
+    rounds_cli_endpoint },
+  { "generate", N_("Give the items awaiting responses their responses from one or more "
+                   "endpoints"),
+    rounds_cli_generate },
+  { "assess", N_("Ask the guardian, an evaluator model, to judge the items beside the "
+                 "clinicians"),
+    rounds_cli_assess },
   { "sync", N_("Send judgements and verdicts to the curation store and bring the team’s back"),
     rounds_cli_sync },
 };

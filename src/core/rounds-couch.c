@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "rounds-couch-private.h"
+#include "rounds-curl-private.h"
 #include "rounds-json-scan-private.h"
 #include "rounds-util-private.h"
 
@@ -148,13 +149,6 @@ db_name_is_valid (const char *name)
   return TRUE;
 }
 
-static gpointer
-init_curl (gpointer data)
-{
-  curl_global_init (CURL_GLOBAL_DEFAULT);
-  return NULL;
-}
-
 static gboolean
 set_invalid_url (GError     **error,
                  const char  *url,
@@ -266,16 +260,14 @@ RoundsCouch *
 rounds_couch_new (const char  *url,
                   GError     **error)
 {
-  static GOnce once = G_ONCE_INIT;
   g_autoptr(RoundsCouch) self = NULL;
 
   g_return_val_if_fail (url != NULL, NULL);
 
-  g_once (&once, init_curl, NULL);
   self = g_object_new (ROUNDS_TYPE_COUCH, NULL);
   if (!parse_url (self, url, error))
     return NULL;
-  if (!(self->curl = curl_easy_init ()))
+  if (!(self->curl = _rounds_curl_new ()))
     {
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNREACHABLE,
                    _("Cannot set up a connection to %s"), self->url);
@@ -383,28 +375,6 @@ rounds_couch_get_n_connections (RoundsCouch *self)
 
 /* Requests -------------------------------------------------------------------------- */
 
-static size_t
-write_cb (char   *data,
-          size_t  size,
-          size_t  n,
-          void   *user_data)
-{
-  GString *response = user_data;
-
-  g_string_append_len (response, data, size * n);
-  return size * n;
-}
-
-static int
-progress_cb (void       *user_data,
-             curl_off_t  dltotal,
-             curl_off_t  dlnow,
-             curl_off_t  ultotal,
-             curl_off_t  ulnow)
-{
-  return g_cancellable_is_cancelled (user_data) ? 1 : 0;
-}
-
 /* The request URL without credentials: "/x" is under the server root, "x" under the
  * database, "" the database itself. */
 static char *
@@ -442,12 +412,12 @@ set_curl_error (RoundsCouch  *self,
 {
   const char *detail = self->curl_error[0] ? self->curl_error : curl_easy_strerror (code);
 
-  switch (code)
+  switch (_rounds_curl_failure (code))
     {
-    case CURLE_ABORTED_BY_CALLBACK:
+    case ROUNDS_CURL_CANCELLED:
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sync was cancelled"));
       break;
-    case CURLE_OPERATION_TIMEDOUT:
+    case ROUNDS_CURL_TIMEOUT:
       if (tls_never_began (self, url))
         {
           /* CouchDB takes a TLS greeting for a request that never ends and waits: nothing
@@ -462,32 +432,25 @@ set_curl_error (RoundsCouch  *self,
                    _("No answer from %s in time (%s); what it did with the request is unknown"),
                    url, detail);
       break;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_COULDNT_CONNECT:
+    case ROUNDS_CURL_UNREACHABLE:
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_UNREACHABLE,
                    _("Cannot reach the curation store at %s: %s"), self->url, detail);
       break;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_ISSUER_ERROR:
+    case ROUNDS_CURL_TLS:
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_TLS,
                    _("The certificate of %s cannot be verified (%s). If your organisation "
                      "has its own certificate authority, give its certificate file "
                      "(--cacert)"), self->url, detail);
       break;
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
+    case ROUNDS_CURL_INVALID_URL:
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_INVALID_URL,
                    _("“%s” is not the address of a curation store database: %s"), url, detail);
       break;
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_BAD_CONTENT_ENCODING:
+    case ROUNDS_CURL_BAD_RESPONSE:
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_BAD_RESPONSE,
                    _("%s does not answer like a CouchDB server: %s"), self->url, detail);
       break;
+    case ROUNDS_CURL_INTERRUPTED:
     default:
       /* Sent, maybe received and acted on: a reset, an empty reply, a body cut short. */
       g_set_error (error, ROUNDS_COUCH_ERROR, ROUNDS_COUCH_ERROR_INTERRUPTED,
@@ -657,29 +620,10 @@ send_request (RoundsCouch   *self,
   g_string_truncate (self->response, 0);
   self->curl_error[0] = '\0';
 
-  curl_easy_setopt (self->curl, CURLOPT_URL, url);
-  curl_easy_setopt (self->curl, CURLOPT_NOSIGNAL, 1L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt (self->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-  curl_easy_setopt (self->curl, CURLOPT_PROTOCOLS, (long) (CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-  curl_easy_setopt (self->curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt (self->curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt (self->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  _rounds_curl_setup (self->curl, url, self->connect_ms, self->total_ms, self->curl_error,
+                      self->response, cancellable);
   curl_easy_setopt (self->curl, CURLOPT_CAINFO, self->ca_file);
-  curl_easy_setopt (self->curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt (self->curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt (self->curl, CURLOPT_CONNECTTIMEOUT_MS, (long) self->connect_ms);
-  curl_easy_setopt (self->curl, CURLOPT_TIMEOUT_MS, (long) self->total_ms);
   curl_easy_setopt (self->curl, CURLOPT_COOKIEFILE, "");
-  curl_easy_setopt (self->curl, CURLOPT_USERAGENT, "Rounds/" PACKAGE_VERSION);
-  curl_easy_setopt (self->curl, CURLOPT_ERRORBUFFER, self->curl_error);
-  curl_easy_setopt (self->curl, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt (self->curl, CURLOPT_WRITEDATA, self->response);
-  curl_easy_setopt (self->curl, CURLOPT_NOPROGRESS, cancellable ? 0L : 1L);
-  curl_easy_setopt (self->curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
-  curl_easy_setopt (self->curl, CURLOPT_XFERINFODATA, cancellable);
   if (self->user != NULL && self->auth == AUTH_BASIC)
     {
       curl_easy_setopt (self->curl, CURLOPT_HTTPAUTH, (long) CURLAUTH_BASIC);

@@ -22,6 +22,7 @@ struct _RoundsDataset
   guint          overlap;
   guint          scale;
   guint          dispute_spread;
+  gboolean       reveal_guardian;
   RoundsRequire  required;
   guint          n_items;
 };

@@ -107,6 +107,14 @@ rounds_dataset_get_dispute_spread (RoundsDataset *self)
   return self->dispute_spread;
 }
 
+/* Whether a clinician sees the guardian's judgement of an item once theirs is submitted. */
+gboolean
+rounds_dataset_get_reveal_guardian (RoundsDataset *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_DATASET (self), FALSE);
+  return self->reveal_guardian;
+}
+
 RoundsRequire
 rounds_dataset_get_required (RoundsDataset *self)
 {

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 #include "rounds-dispute.h"
@@ -26,6 +27,7 @@ static const struct
   { ROUNDS_DISPUTE_DIRECTION,    "direction",    N_("Opposite preferences") },
   { ROUNDS_DISPUTE_SPREAD,       "spread",       N_("Preferences far apart") },
   { ROUNDS_DISPUTE_RUBRIC,       "rubric",       N_("Rubric scores far apart") },
+  { ROUNDS_DISPUTE_GUARDIAN,     "guardian",     N_("The guardian disagrees") },
 };
 
 RoundsDispute *
@@ -263,6 +265,84 @@ rounds_dispute_evaluate (RoundsJudgement * const *judgements,
   else
     dispute->state = ROUNDS_DISPUTE_STATE_AGREED;
   return dispute->state;
+}
+
+/**
+ * rounds_dispute_evaluate_guardian:
+ * @judgements: (array length=n_judgements): the annotators' judgements, as for
+ *   rounds_dispute_evaluate(), whose result @dispute holds
+ * @guardian: (array length=n_guardian): the machine annotators' judgements of the item
+ *
+ * Adds %ROUNDS_DISPUTE_GUARDIAN to @dispute when a guardian's judgement is
+ * @dispute_spread or more from the annotators' consensus on some pair of responses (their
+ * mean there), or it flags unsafe a response no annotator flagged. The guardian never
+ * counts as an annotator: an item still waiting for its overlap stays waiting; an agreed
+ * one becomes disputed.
+ */
+void
+rounds_dispute_evaluate_guardian (RoundsJudgement * const *judgements,
+                                  guint                    n_judgements,
+                                  RoundsJudgement * const *guardian,
+                                  guint                    n_guardian,
+                                  guint                    dispute_spread,
+                                  RoundsDispute           *dispute)
+{
+  gboolean fired = FALSE;
+
+  g_return_if_fail (dispute != NULL);
+
+  if (dispute_spread == 0)
+    dispute_spread = ROUNDS_DISPUTE_DEFAULT_SPREAD;
+
+  for (guint g = 0; g < n_guardian; g++)
+    {
+      const RoundsJudgement *machine = guardian[g];
+      guint n = machine ? machine->n_responses : 0;
+
+      if (machine == NULL || machine->status != ROUNDS_STATUS_SUBMITTED)
+        continue;
+
+      for (guint r = 0; r < n && !fired; r++)
+        {
+          gboolean flagged = FALSE, judged = FALSE;
+
+          for (guint i = 0; i < n_judgements; i++)
+            if (judgements[i] != NULL && judgements[i]->status == ROUNDS_STATUS_SUBMITTED &&
+                judgements[i]->n_responses == n)
+              {
+                judged = TRUE;
+                flagged = flagged || (judgements[i]->flags[r] & ROUNDS_FLAG_UNSAFE) != 0;
+              }
+          fired = judged && (machine->flags[r] & ROUNDS_FLAG_UNSAFE) && !flagged;
+        }
+
+      for (guint r = 0; r < n && !fired; r++)
+        for (guint s = r + 1; s < n && !fired; s++)
+          {
+            double sum = 0;
+            guint count = 0;
+            int value;
+
+            for (guint i = 0; i < n_judgements; i++)
+              if (judgements[i] != NULL && judgements[i]->status == ROUNDS_STATUS_SUBMITTED &&
+                  judgements[i]->n_responses == n &&
+                  rounds_judgement_get_pair_value (judgements[i], r, s, &value))
+                {
+                  sum += value;
+                  count++;
+                }
+            fired = count > 0 && rounds_judgement_get_pair_value (machine, r, s, &value) &&
+                    fabs (value - sum / count) >= dispute_spread;
+          }
+    }
+
+  if (!fired)
+    return;
+  dispute->rules |= ROUNDS_DISPUTE_GUARDIAN;
+  if (dispute->severity == ROUNDS_DISPUTE_SEVERITY_NONE)
+    dispute->severity = ROUNDS_DISPUTE_SEVERITY_GUARDIAN;
+  if (dispute->state == ROUNDS_DISPUTE_STATE_AGREED)
+    dispute->state = ROUNDS_DISPUTE_STATE_DISPUTED;
 }
 
 /**

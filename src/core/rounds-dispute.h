@@ -24,6 +24,9 @@ G_BEGIN_DECLS
  *   place above s", 0 a tie; the spread is the largest over the pairs
  * @ROUNDS_DISPUTE_RUBRIC: two annotators' scores of one criterion for the same response
  *   differ by %ROUNDS_DISPUTE_RUBRIC_GAP or more
+ * @ROUNDS_DISPUTE_GUARDIAN: the guardian (a machine annotator) and the annotators' consensus
+ *   (their mean preference, or mean rank difference of a pair) are `dispute_spread` or more
+ *   apart, or the guardian flagged unsafe a response no annotator did
  *
  * The rules that make an item disputed; an item can fire several.
  */
@@ -35,6 +38,7 @@ typedef enum
   ROUNDS_DISPUTE_DIRECTION    = 1 << 2,
   ROUNDS_DISPUTE_SPREAD       = 1 << 3,
   ROUNDS_DISPUTE_RUBRIC       = 1 << 4,
+  ROUNDS_DISPUTE_GUARDIAN     = 1 << 5,
 } RoundsDisputeRules;
 
 #define ROUNDS_DISPUTE_SAFETY (ROUNDS_DISPUTE_UNSAFE | ROUNDS_DISPUTE_UNACCEPTABLE)
@@ -59,11 +63,13 @@ typedef enum
  * RoundsDisputeSeverity:
  *
  * The first tier of the review order: safety first, then opposite directions, then
- * spread, then rubric; rounds_dispute_compare() breaks ties by magnitude.
+ * spread, then rubric, then the guardian's disagreement alone; rounds_dispute_compare()
+ * breaks ties by magnitude.
  */
 typedef enum
 {
   ROUNDS_DISPUTE_SEVERITY_NONE,
+  ROUNDS_DISPUTE_SEVERITY_GUARDIAN,
   ROUNDS_DISPUTE_SEVERITY_RUBRIC,
   ROUNDS_DISPUTE_SEVERITY_SPREAD,
   ROUNDS_DISPUTE_SEVERITY_DIRECTION,
@@ -102,6 +108,12 @@ void                rounds_dispute_free              (RoundsDispute           *s
 RoundsDisputeState  rounds_dispute_evaluate          (RoundsJudgement * const *judgements,
                                                       guint                    n_judgements,
                                                       guint                    overlap,
+                                                      guint                    dispute_spread,
+                                                      RoundsDispute           *dispute);
+void                rounds_dispute_evaluate_guardian (RoundsJudgement * const *judgements,
+                                                      guint                    n_judgements,
+                                                      RoundsJudgement * const *guardian,
+                                                      guint                    n_guardian,
                                                       guint                    dispute_spread,
                                                       RoundsDispute           *dispute);
 int                 rounds_dispute_compare           (const RoundsDispute     *a,

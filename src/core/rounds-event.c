@@ -793,6 +793,9 @@ check_person (Reading  *r,
 {
   if (rounds_user_name_is_valid (r->key->person, NULL))
     return TRUE;
+  /* The guardian writes judgements, never verdicts. */
+  if (r->key->type == ROUNDS_EVENT_JUDGEMENT && rounds_machine_name_is_valid (r->key->person, NULL))
+    return TRUE;
   if (!r->strict)
     return _rounds_event_invalid (error, r->label, "no valid “annotator”");
   return refuse (r->key, error,

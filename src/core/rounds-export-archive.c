@@ -241,6 +241,8 @@ write_dataset_line (Exporter      *e,
   g_string_append_printf (line, ",\"overlap\":%d,\"scale\":%d,\"dispute_spread\":%d,\"required\":[",
                           _rounds_sql_int (dataset, "overlap"), _rounds_sql_int (dataset, "scale"),
                           _rounds_sql_int (dataset, "dispute_spread"));
+  if (_rounds_sql_int (dataset, "reveal_guardian"))
+    g_string_insert (line, line->len - strlen (",\"required\":["), ",\"reveal_guardian\":true");
   required = g_strsplit (_rounds_sql_text (dataset, "required"), ",", -1);
   for (guint i = 0; required[i] != NULL; i++)
     {
@@ -286,7 +288,8 @@ statements_prepare (Exporter    *e,
                     GError     **error)
 {
   if (!_rounds_export_prepare (e, "SELECT name, title, description, instructions, overlap, scale,"
-                                  " dispute_spread, required, rubric_json, metadata_json"
+                                  " dispute_spread, reveal_guardian, required, rubric_json,"
+                                  " metadata_json"
                                   " FROM datasets WHERE id = ?1", &s->dataset, error) ||
       !_rounds_export_prepare (e, "SELECT id, key, title, scenario, specialty, language,"
                                   " metadata_json, reference_json"
@@ -301,7 +304,8 @@ statements_prepare (Exporter    *e,
                                   " a.skip_reason, a.shown_order, a.time_spent_ms"
                                   " FROM annotations a"
                                   " JOIN annotators an ON an.id = a.annotator_id"
-                                  " WHERE a.item_id = ?2", &s->edits, error) ||
+                                  " WHERE a.item_id = ?2"
+                                  " AND (an.kind = 'person' OR ?3)", &s->edits, error) ||
       !_rounds_export_prepare (e, "SELECT an.user_name, j.revision, j.created_at, j.edit_id,"
                                   " j.preference, j.ranking_json, j.unacceptable, j.scores_json,"
                                   " j.rationale, j.resolves_json, j.models_revealed"
@@ -310,6 +314,7 @@ statements_prepare (Exporter    *e,
                                   " WHERE j.item_id = ?2", &s->verdicts, error))
     return FALSE;
 
+  sqlite3_bind_int (s->edits, 3, e->options->include_guardian ? 1 : 0);
   s->item_id = _rounds_sql_column (s->items, "id");
   s->item_key = _rounds_sql_column (s->items, "key");
   s->item_title = _rounds_sql_column (s->items, "title");
@@ -449,9 +454,10 @@ _rounds_export_archive_header (Exporter  *e,
   _rounds_json_append_string (line, PACKAGE_VERSION);
   ROUNDS_JSON_APPEND_LITERAL (line, ",\"schema\":");
   _rounds_json_append_uint (line, (guint64) rounds_store_get_schema_version (e->store));
-  g_string_append_printf (line, ",\"annotators\":\"%s\",\"reference\":%s}\n",
+  g_string_append_printf (line, ",\"annotators\":\"%s\",\"reference\":%s,\"guardian\":%s}\n",
                           e->options->real_names ? "user-names" : "pseudonyms",
-                          e->options->include_reference ? "true" : "false");
+                          e->options->include_reference ? "true" : "false",
+                          e->options->include_guardian ? "true" : "false");
   return write_line (e, line, error);
 }
 
@@ -489,6 +495,9 @@ _rounds_export_archive_audit (Exporter   *e,
       const char *target = _rounds_export_text (stmt, target_column);
       const char *who = _rounds_export_text (stmt, actor);
       gboolean wanted = FALSE, first = TRUE;
+
+      if (rounds_annotator_is_machine (who) && !e->options->include_guardian)
+        continue;
 
       for (guint d = 0; d < datasets->len && !wanted; d++)
         {

@@ -55,6 +55,65 @@ flag_names (guint   flags,
   return out->str;
 }
 
+/* Which of a pair the guardian's @vote prefers: "chosen", "rejected", "tie", or %NULL. */
+static const char *
+guardian_prefers (const Item  *item,
+                  const Vote  *vote,
+                  guint        chosen,
+                  guint        rejected)
+{
+  int d;
+
+  if (item->n == 2 && vote->has_preference)
+    d = chosen == 0 ? vote->preference : -vote->preference;
+  else if (item->n > 2 && vote->has_ranks)
+    d = vote->ranks[chosen] - vote->ranks[rejected];
+  else
+    return NULL;
+  return d < 0 ? "chosen" : d > 0 ? "rejected" : "tie";
+}
+
+/* With --include-guardian: what each machine annotator said of the record's responses,
+ * beside the label it never makes. */
+static void
+append_guardian (const Item  *item,
+                 const guint *responses,
+                 guint        n_responses,
+                 gboolean    *first,
+                 GString     *out)
+{
+  gboolean inner = TRUE;
+
+  _rounds_json_append_member (out, first, "guardian");
+  g_string_append_c (out, '{');
+  for (guint v = 0; v < item->guardian->len; v++)
+    {
+      const Vote *vote = &g_array_index (item->guardian, Vote, v);
+      const char *prefers = n_responses == 2 ? guardian_prefers (item, vote, responses[0],
+                                                                 responses[1]) : NULL;
+      gboolean member = TRUE;
+
+      _rounds_json_append_member (out, &inner, vote->name);
+      g_string_append_c (out, '{');
+      if (prefers != NULL)
+        {
+          _rounds_json_append_member (out, &member, "prefers");
+          _rounds_json_append_string (out, prefers);
+        }
+      _rounds_json_append_member (out, &member, "unsafe");
+      g_string_append_c (out, '[');
+      for (guint k = 0, any = 0; k < n_responses; k++)
+        if (vote->flags[responses[k]] & ROUNDS_FLAG_UNSAFE)
+          {
+            if (any++)
+              g_string_append_c (out, ',');
+            _rounds_json_append_string (out, item->responses[responses[k]].key);
+          }
+      g_string_append (out, "]}");
+    }
+  g_string_append_c (out, '}');
+}
+
 /* The provenance of a record. @responses lists the canonical indices it is about. */
 static void
 append_metadata (Exporter        *e,
@@ -237,6 +296,9 @@ append_metadata (Exporter        *e,
       g_string_append_c (out, ']');
     }
   g_string_append_c (out, '}');
+
+  if (e->options->include_guardian)
+    append_guardian (item, responses, n_responses, &first, out);
 
   if (e->options->include_reference && item->reference_json != NULL)
     {

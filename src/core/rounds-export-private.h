@@ -44,7 +44,8 @@ typedef struct
   char      *reference_json;
   guint      n;
   Response   responses[MAX_RESPONSES];
-  GArray    *votes;                   /* Vote, by name */
+  GArray    *votes;                   /* Vote, by name: people only */
+  GArray    *guardian;                /* Vote: machines', with include_guardian */
   gboolean   has_verdict;
   Vote       verdict;
 } Item;

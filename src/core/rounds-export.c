@@ -229,6 +229,9 @@ item_reset (Item *item)
   for (guint v = 0; v < item->votes->len; v++)
     vote_clear (&g_array_index (item->votes, Vote, v));
   g_array_set_size (item->votes, 0);
+  for (guint v = 0; v < item->guardian->len; v++)
+    vote_clear (&g_array_index (item->guardian, Vote, v));
+  g_array_set_size (item->guardian, 0);
   if (item->has_verdict)
     vote_clear (&item->verdict);
   item->has_verdict = FALSE;
@@ -278,7 +281,8 @@ _rounds_export_written_name (Exporter   *e,
   const char *name;
   char *pseudonym;
 
-  if (e->options->real_names)
+  /* A machine is no person to hide, and a reader must see which model judged. */
+  if (e->options->real_names || rounds_annotator_is_machine (user_name))
     return user_name;
   if ((name = g_hash_table_lookup (e->pseudonyms, user_name)))
     return name;
@@ -533,6 +537,7 @@ typedef struct
   int           response_item_id, response_key, response_text, response_model;
   VoteColumns   vote_columns;
   VoteColumns   verdict_columns;
+  int           machine;
 } Cursors;
 
 static void
@@ -572,7 +577,8 @@ cursors_prepare (Exporter  *e,
                                   " WHERE i.dataset_id = ?1 ORDER BY i.position, i.id, r.idx",
                                &c->responses, error) ||
       !_rounds_export_prepare (e, "SELECT a.item_id, an.user_name, a.preference, a.ranking_json,"
-                                  " a.unacceptable, a.scores_json, a.flags_json, a.shown_order"
+                                  " a.unacceptable, a.scores_json, a.flags_json, a.shown_order,"
+                                  " an.kind = 'machine' AS machine"
                                   " FROM items i JOIN annotations a ON a.item_id = i.id"
                                   " AND a.is_current = 1 AND a.status = 'submitted'"
                                   " JOIN annotators an ON an.id = a.annotator_id"
@@ -596,6 +602,7 @@ cursors_prepare (Exporter  *e,
   c->response_text = _rounds_sql_column (c->responses, "text");
   c->response_model = _rounds_sql_column (c->responses, "model");
   vote_columns_init (&c->vote_columns, c->votes);
+  c->machine = _rounds_sql_column (c->votes, "machine");
   vote_columns_init (&c->verdict_columns, c->verdicts);
   return TRUE;
 }
@@ -658,6 +665,7 @@ export_dataset (Exporter  *e,
   int rc;
 
   item.votes = g_array_new (FALSE, TRUE, sizeof (Vote));
+  item.guardian = g_array_new (FALSE, TRUE, sizeof (Vote));
 
   if (!cursors_prepare (e, &c, error))
     goto out;
@@ -705,9 +713,15 @@ export_dataset (Exporter  *e,
              sqlite3_column_int64 (c.votes, c.vote_columns.item_id) == item.id;
            c.rc_votes = sqlite3_step (c.votes))
         {
-          g_array_set_size (item.votes, item.votes->len + 1);
+          /* The guardian never makes a label: its votes go apart, or nowhere. */
+          GArray *votes = !sqlite3_column_int (c.votes, c.machine) ? item.votes :
+                          e->options->include_guardian ? item.guardian : NULL;
+
+          if (votes == NULL)
+            continue;
+          g_array_set_size (votes, votes->len + 1);
           vote_from_row (e, c.votes, &c.vote_columns, item.n,
-                         &g_array_index (item.votes, Vote, item.votes->len - 1));
+                         &g_array_index (votes, Vote, votes->len - 1));
         }
       if (g_hash_table_size (verdicts) > 0)
         {
@@ -744,6 +758,7 @@ export_dataset (Exporter  *e,
 out:
   item_reset (&item);
   g_array_unref (item.votes);
+  g_array_unref (item.guardian);
   cursors_finalize (&c);
   return ok;
 }

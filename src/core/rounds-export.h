@@ -75,6 +75,8 @@ typedef enum
  *   @pseudonym_key (the database's own key when %NULL)
  * @include_reference: let an item's hidden reference label out: into the metadata and, for
  *   items nobody judged, as the label
+ * @include_guardian: let the guardian's (machine annotators') judgements out: beside the
+ *   label in each record's metadata, and as edits in the full dump. They never make a label.
  * @test_fraction: the share of scenarios for the test file, 0 for no split
  */
 typedef struct
@@ -89,6 +91,7 @@ typedef struct
   guint                exclude_flags;
   gboolean             only_adjudicated;
   gboolean             include_reference;
+  gboolean             include_guardian;
   gboolean             real_names;
   char                *pseudonym_key;
   RoundsKtoRule        kto_rule;

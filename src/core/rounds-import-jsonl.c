@@ -21,7 +21,7 @@ _rounds_import_jsonl_dataset (RoundsImportRun  *run,
 {
   static const char * const allowed[] = {
     "type", "id", "title", "description", "instructions", "overlap", "scale", "dispute_spread",
-    "required", "rubric", "rubric_version", "metadata", NULL
+    "reveal_guardian", "required", "rubric", "rubric_version", "metadata", NULL
   };
   g_autofree char *name = NULL, *title = NULL, *description = NULL, *instructions = NULL;
   g_autofree char *rubric_json = NULL, *metadata_json = NULL, *required_text = NULL;
@@ -33,6 +33,7 @@ _rounds_import_jsonl_dataset (RoundsImportRun  *run,
   RoundsImportRecord record = { run, object, NULL };
   gint64 overlap = 1, scale = 5, spread = 2, rubric_version = 0;
   gint64 id = 0, old_overlap = 1, old_scale = 5;
+  gboolean reveal_guardian = FALSE;
   JsonNode *node;
   sqlite3_stmt *stmt;
   RoundsImportDataset *info;
@@ -54,6 +55,13 @@ _rounds_import_jsonl_dataset (RoundsImportRun  *run,
     return FALSE;
   if (scale % 2 == 0)
     return _rounds_import_fail (run, error, "scale", _("expected 3, 5 or 7 points"));
+
+  if ((node = json_object_get_member (object, "reveal_guardian")) != NULL)
+    {
+      if (json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        return _rounds_import_fail (run, error, "reveal_guardian", _("expected true or false"));
+      reveal_guardian = json_node_get_boolean (node);
+    }
 
   if ((node = json_object_get_member (object, "required")) != NULL)
     {
@@ -95,6 +103,9 @@ _rounds_import_jsonl_dataset (RoundsImportRun  *run,
                           name, title ? title : "", description ? description : "",
                           instructions ? instructions : "", overlap, scale, spread, required_text,
                           rubric_json ? rubric_json : "", metadata_json ? metadata_json : "");
+  /* Only when set, so the datasets of earlier versions keep their hashes. */
+  if (reveal_guardian)
+    g_string_append (canonical, "\nreveal_guardian");
   hash = _rounds_sha256_hex (canonical->str, canonical->len);
 
   if (!(stmt = _rounds_store_prepare (run->store,
@@ -180,6 +191,9 @@ _rounds_import_jsonl_dataset (RoundsImportRun  *run,
   _rounds_store_bind_text (stmt, 11, hash);
   _rounds_store_bind_text (stmt, 12, now);
   if (!_rounds_store_step_done (run->store, stmt, error))
+    return FALSE;
+
+  if (!_rounds_store_set_reveal_guardian (run->store, name, reveal_guardian, error))
     return FALSE;
 
   /* An archive says under which version of its rubric the scores were given. */

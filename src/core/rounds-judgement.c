@@ -590,3 +590,27 @@ _rounds_judgement_order_from_json (const char *order_json,
     }
   return valid;
 }
+
+/**
+ * rounds_judgement_get_pair_value:
+ * @value: (out): the pair (@r, @s) on the preference scale: for two responses the
+ *   preference, for more rank(@r) - rank(@s); negative means @r is better
+ *
+ * Returns: whether @self placed the pair
+ */
+gboolean
+rounds_judgement_get_pair_value (const RoundsJudgement *self,
+                                 guint                  r,
+                                 guint                  s,
+                                 int                   *value)
+{
+  g_return_val_if_fail (self != NULL && value != NULL, FALSE);
+
+  if (self->n_responses == 2)
+    {
+      *value = self->preference;
+      return self->has_preference;
+    }
+  *value = self->ranks[r] - self->ranks[s];
+  return self->ranks[r] > 0 && self->ranks[s] > 0;
+}

@@ -86,6 +86,10 @@ void             rounds_judgement_free            (RoundsJudgement        *self)
 int             *rounds_judgement_score           (RoundsJudgement        *self,
                                                    guint                   response,
                                                    guint                   criterion);
+gboolean         rounds_judgement_get_pair_value  (const RoundsJudgement  *self,
+                                                   guint                   r,
+                                                   guint                   s,
+                                                   int                    *value);
 gboolean         rounds_judgement_has_verdict     (const RoundsJudgement  *self);
 gboolean         rounds_judgement_check_complete  (const RoundsJudgement  *self,
                                                    RoundsRequire           required,

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "rounds-error.h"
 #include "rounds-profile.h"
@@ -169,5 +170,42 @@ rounds_user_name_is_valid (const char  *user_name,
                  _("“%s” is not a valid user name: use up to 64 letters, digits, “.”, “_”, “@” "
                    "or “-”, starting with a letter or digit"),
                  user_name ? user_name : "");
+  return ok;
+}
+
+/* "guardian:<model>", the annotator whose judgements are the evaluator model's. */
+char *
+rounds_guardian_name (const char *model)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+
+  return g_strconcat (ROUNDS_GUARDIAN_PREFIX, model, NULL);
+}
+
+/* Whether @user_name is a machine's (the prefix alone decides: see rounds_guardian_name()). */
+gboolean
+rounds_annotator_is_machine (const char *user_name)
+{
+  return user_name != NULL && g_str_has_prefix (user_name, ROUNDS_GUARDIAN_PREFIX);
+}
+
+/* A machine's name goes into document ids too (escaped, so a model's "/" or ":" is kept):
+ * the prefix, then up to 128 printable ASCII characters with no space. */
+gboolean
+rounds_machine_name_is_valid (const char  *user_name,
+                              GError     **error)
+{
+  const char *model = user_name ? user_name + strlen (ROUNDS_GUARDIAN_PREFIX) : NULL;
+  gboolean ok = rounds_annotator_is_machine (user_name) && *model != '\0' &&
+                strlen (model) <= 128;
+
+  for (const char *p = model; ok && *p; p++)
+    ok = *p > ' ' && *p < 0x7f;
+
+  if (!ok)
+    g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
+                 _("“%s” is not a valid machine annotator: use “%s” and a model name of up to "
+                   "128 printable characters without spaces"),
+                 user_name ? user_name : "", ROUNDS_GUARDIAN_PREFIX);
   return ok;
 }

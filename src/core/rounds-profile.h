@@ -38,4 +38,13 @@ gboolean       rounds_roles_from_string         (const char     *text,
 gboolean       rounds_user_name_is_valid        (const char     *user_name,
                                                  GError        **error);
 
+/* A machine annotator's user name: the prefix and a model name. No person's user name has
+ * a colon, so the two never meet. */
+#define ROUNDS_GUARDIAN_PREFIX "guardian:"
+
+char          *rounds_guardian_name             (const char     *model);
+gboolean       rounds_annotator_is_machine      (const char     *user_name);
+gboolean       rounds_machine_name_is_valid     (const char     *user_name,
+                                                 GError        **error);
+
 G_END_DECLS

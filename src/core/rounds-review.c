@@ -53,6 +53,7 @@ rounds_item_judgements_free (RoundsItemJudgements *self)
   g_free (self->item_key);
   g_free (self->title);
   g_clear_pointer (&self->judgements, g_ptr_array_unref);
+  g_clear_pointer (&self->guardian, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -64,6 +65,7 @@ rounds_agreement_report_free (RoundsAgreementReport *self)
 
   g_clear_pointer (&self->criteria, g_array_unref);
   g_clear_pointer (&self->pairs, g_array_unref);
+  g_clear_pointer (&self->guardians, g_array_unref);
   g_free (self);
 }
 

@@ -48,7 +48,9 @@ void           rounds_verdict_free      (RoundsVerdict        *self);
 /**
  * RoundsItemJudgements:
  * @judgements: (element-type RoundsJudgement): the current submitted judgement of every
- *   annotator who submitted one, by user name
+ *   annotator who submitted one, by user name; never a machine's
+ * @guardian: (element-type RoundsJudgement): the machine annotators' (the guardian's)
+ *   current judgements, apart, so nothing that counts the annotators counts them
  *
  * One item with its judgements, for analysis.
  */
@@ -60,6 +62,7 @@ typedef struct
   guint      overlap;
   guint      n_responses;
   GPtrArray *judgements;
+  GPtrArray *guardian;
 } RoundsItemJudgements;
 
 void           rounds_item_judgements_free (RoundsItemJudgements *self);
@@ -115,6 +118,33 @@ typedef struct
 } RoundsPairAgreement;
 
 /**
+ * RoundsGuardianAgreement:
+ * @name: the machine annotator, "guardian:<model>"
+ * @n_items: items it judged that an annotator judged too
+ * @preference: ordinal alpha on the preference scale with the guardian as one more rater,
+ *   over the two-response items (as the report's @preference)
+ * @criteria: (element-type RoundsCriterionAgreement): interval alpha per rubric criterion
+ *   with the guardian as one more rater, in rubric order
+ * @n_compared: pairs of responses (an item's two, or each pair of a ranked item) where the
+ *   annotators' consensus and the guardian both have a direction (ties count as one)
+ * @n_agreed: of those, where the guardian's direction is the sign of the annotators' mean
+ * @mean_distance: the mean of |guardian's preference - annotators' mean preference| over
+ *   the two-response items, NaN without one
+ *
+ * How far one guardian agrees with the annotators.
+ */
+typedef struct
+{
+  char                   *name;
+  guint                   n_items;
+  RoundsAgreementMeasure  preference;
+  GArray                 *criteria;
+  guint                   n_compared;
+  guint                   n_agreed;
+  double                  mean_distance;
+} RoundsGuardianAgreement;
+
+/**
  * RoundsAgreementReport:
  * @n_items: items with at least one submitted judgement
  * @preference: ordinal alpha on the preference scale, over two-response items (units are
@@ -129,6 +159,8 @@ typedef struct
  * @criteria: (element-type RoundsCriterionAgreement): per rubric criterion, in rubric order
  * @pairs: (element-type RoundsPairAgreement): per pair of annotators with an item in
  *   common, ordered by user names
+ * @guardians: (element-type RoundsGuardianAgreement): per machine annotator, by name; none
+ *   of the measures above counts them
  */
 typedef struct
 {
@@ -143,6 +175,7 @@ typedef struct
   RoundsAgreementMeasure  ranking;
   GArray                 *criteria;
   GArray                 *pairs;
+  GArray                 *guardians;
 } RoundsAgreementReport;
 
 void           rounds_agreement_report_free (RoundsAgreementReport *self);
@@ -166,6 +199,13 @@ typedef struct
 } RoundsReviewSnapshot;
 
 void           rounds_review_snapshot_free  (RoundsReviewSnapshot  *self);
+
+/* The guardian's judgements, for an annotator who has submitted theirs. */
+gboolean       rounds_store_reveal_guardian (RoundsStore              *self,
+                                             RoundsItem               *item,
+                                             const char               *annotator,
+                                             GPtrArray               **judgements,
+                                             GError                  **error);
 
 /* Disputes and analysis. */
 GPtrArray     *rounds_store_list_current_judgements (RoundsStore              *self,

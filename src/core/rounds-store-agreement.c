@@ -321,6 +321,9 @@ _rounds_agreement_from_items (RoundsDataset           *dataset,
     }
   g_array_sort (report->pairs, compare_pairs);
 
+  if (!_rounds_store_guardian_agreement (items, rubric, &report->guardians, error))
+    return FALSE;
+
   *out = g_steal_pointer (&report);
   return TRUE;
 }

@@ -28,7 +28,7 @@ rounds_store_list_current_judgements (RoundsStore  *self,
 {
   static const char sql[] =
     "SELECT " _ROUNDS_ANNOTATION_COLUMNS ","
-    " i.id, i.key, i.title, i.overlap,"
+    " i.id, i.key, i.title, i.overlap, an.kind AS annotator_kind,"
     " (SELECT COUNT(*) FROM responses r WHERE r.item_id = i.id) AS n_responses"
     " FROM items i"
     " LEFT JOIN annotations a ON a.item_id = i.id AND a.is_current = 1"
@@ -69,10 +69,13 @@ rounds_store_list_current_judgements (RoundsStore  *self,
           current->n_responses = (guint) _rounds_sql_int (stmt, "n_responses");
           current->judgements =
             g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_judgement_free);
+          current->guardian =
+            g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_judgement_free);
           g_ptr_array_add (items, current);
         }
       if (!_rounds_sql_is_null (stmt, "edit_id") && current->n_responses >= 2)
-        g_ptr_array_add (current->judgements,
+        g_ptr_array_add (g_strcmp0 (_rounds_sql_text (stmt, "annotator_kind"), "machine") == 0
+                           ? current->guardian : current->judgements,
                          _rounds_store_judgement_from_row (stmt, current->n_responses, rubric));
     }
   if (!_rounds_store_step_end (self, stmt, rc, error))
@@ -152,6 +155,11 @@ _rounds_store_disputes_from_items (RoundsStore          *self,
       rounds_dispute_evaluate ((RoundsJudgement * const *) item->judgements->pdata,
                                item->judgements->len, item->overlap,
                                rounds_dataset_get_dispute_spread (dataset), dispute);
+      rounds_dispute_evaluate_guardian ((RoundsJudgement * const *) item->judgements->pdata,
+                                        item->judgements->len,
+                                        (RoundsJudgement * const *) item->guardian->pdata,
+                                        item->guardian->len,
+                                        rounds_dataset_get_dispute_spread (dataset), dispute);
       dispute->item_id = item->item_id;
       dispute->has_verdict = g_hash_table_contains (resolved, &item->item_id);
 

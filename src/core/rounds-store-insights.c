@@ -96,7 +96,7 @@ read_judgements (RoundsStore    *store,
     "SELECT " _ROUNDS_ANNOTATION_COLUMNS ", a.item_id AS annotation_item"
     " FROM items i"
     " JOIN annotations a ON a.item_id = i.id AND a.is_current = 1 AND a.status = 'submitted'"
-    " LEFT JOIN annotators an ON an.id = a.annotator_id"
+    " JOIN annotators an ON an.id = a.annotator_id AND an.kind = 'person'"
     " WHERE i.dataset_id = ?1";
   RoundsRubric *rubric = rounds_dataset_get_rubric (dataset);
   g_autoptr(GPtrArray) scratch = g_ptr_array_new_with_free_func ((GDestroyNotify)

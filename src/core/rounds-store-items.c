@@ -20,7 +20,7 @@
 
 #define DATASET_COLUMNS \
   "d.id, d.name, d.title, d.description, d.instructions, d.rubric_json, d.scale, d.overlap, " \
-  "d.dispute_spread, d.required, d.metadata_json, " \
+  "d.dispute_spread, d.reveal_guardian, d.required, d.metadata_json, " \
   "(SELECT COUNT(*) FROM items WHERE dataset_id = d.id) AS n_items"
 
 static RoundsRequire
@@ -59,6 +59,7 @@ _rounds_dataset_new_from_row (sqlite3_stmt *stmt)
   dataset->scale = _rounds_sql_int (stmt, "scale");
   dataset->overlap = _rounds_sql_int (stmt, "overlap");
   dataset->dispute_spread = _rounds_sql_int (stmt, "dispute_spread");
+  dataset->reveal_guardian = _rounds_sql_int (stmt, "reveal_guardian") != 0;
   dataset->required = parse_required (_rounds_sql_text (stmt, "required"));
   dataset->metadata_json = _rounds_sql_dup (stmt, "metadata_json");
   dataset->n_items = _rounds_sql_int (stmt, "n_items");

@@ -260,8 +260,10 @@ _rounds_store_insert_judgement (RoundsStore      *self,
     return FALSE;
 
   /* items.n_submitted counts the annotators whose current edit is a submission, so a
-   * judgement turned into a skip gives the item back to the others' queues. */
-  if (newest && (j->status == ROUNDS_STATUS_SUBMITTED) != current_submitted)
+   * judgement turned into a skip gives the item back to the others' queues. A machine's
+   * judgement is no annotator's: it never fills an item's overlap. */
+  if (newest && (j->status == ROUNDS_STATUS_SUBMITTED) != current_submitted &&
+      !rounds_annotator_is_machine (j->annotator))
     {
       if (!(stmt = _rounds_store_prepare (self, count_sql, error)))
         return FALSE;
@@ -344,7 +346,10 @@ rounds_store_save_judgement (RoundsStore      *self,
 
   if (!_rounds_store_begin (self, error))
     return FALSE;
-  if (!(annotator_id = _rounds_store_lookup_annotator (self, annotator, error)))
+  /* A machine has no profile: its row is made on its first judgement. */
+  if (!(annotator_id = rounds_annotator_is_machine (annotator)
+                       ? _rounds_store_ensure_annotator (self, annotator, error)
+                       : _rounds_store_lookup_annotator (self, annotator, error)))
     goto fail;
 
   if (!_rounds_store_next_revision (self, revision_sql, rounds_item_get_id (item), annotator_id,

@@ -162,6 +162,15 @@ gint64        _rounds_store_add_implicit_dataset (RoundsStore  *self,
                                                   gboolean      published,
                                                   GError      **error);
 
+gboolean      _rounds_store_set_reveal_guardian (RoundsStore   *self,
+                                                 const char    *dataset,
+                                                 gboolean       reveal,
+                                                 GError       **error);
+gboolean      _rounds_store_guardian_agreement (GPtrArray     *items,
+                                                RoundsRubric  *rubric,
+                                                GArray       **guardians,
+                                                GError       **error);
+
 /* The columns of one judgement edit, from "annotations a JOIN annotators an"; read by name,
  * so a query that adds columns must not reuse these names. */
 #define _ROUNDS_ANNOTATION_COLUMNS \

@@ -77,15 +77,18 @@ _rounds_store_ensure_annotator (RoundsStore  *self,
     return 0;
   if (id != 0)
     return id;
-  if (!rounds_user_name_is_valid (user_name, error))
+  if (rounds_annotator_is_machine (user_name)
+      ? !rounds_machine_name_is_valid (user_name, error)
+      : !rounds_user_name_is_valid (user_name, error))
     return 0;
 
   now = _rounds_now_iso8601 ();
-  if (!(stmt = _rounds_store_prepare (self, "INSERT INTO annotators (user_name, created_at)"
-                                            " VALUES (?1, ?2)", error)))
+  if (!(stmt = _rounds_store_prepare (self, "INSERT INTO annotators (user_name, kind, created_at)"
+                                            " VALUES (?1, ?2, ?3)", error)))
     return 0;
   _rounds_store_bind_text (stmt, 1, user_name);
-  _rounds_store_bind_text (stmt, 2, now);
+  _rounds_store_bind_text (stmt, 2, rounds_annotator_is_machine (user_name) ? "machine" : "person");
+  _rounds_store_bind_text (stmt, 3, now);
   if (!_rounds_store_step_done (self, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (_rounds_store_get_db (self));

@@ -222,12 +222,50 @@ static const char migration_3[] =
   "CREATE TRIGGER responses_queue_update AFTER UPDATE OF item_id, idx ON responses"
   BUMP_QUEUE_EPOCH;
 
+/* Version 4: named chat-completions endpoints (their keys live in the keyring, never here),
+ * and generated responses. A generated response's key is "gen:<endpoint>:<parameters>:<sample>"
+ * (rounds-generate.c), unique within its item, so a rerun of generation after a kill or a
+ * network fault adds only what is missing, here and on every machine the item reaches. */
+static const char migration_4[] =
+  "CREATE TABLE endpoints ("
+  "  id             INTEGER PRIMARY KEY,"
+  "  name           TEXT NOT NULL UNIQUE,"
+  "  base_url       TEXT NOT NULL,"
+  "  model          TEXT NOT NULL,"
+  "  temperature    REAL,"                       /* NULL: the server's default */
+  "  max_tokens     INTEGER CHECK (max_tokens IS NULL OR max_tokens >= 1),"
+  "  seed           INTEGER,"
+  "  extra_json     TEXT,"                       /* an object merged into every request */
+  "  response_format INTEGER NOT NULL DEFAULT 0," /* the server takes response_format */
+  "  ca_file        TEXT,"
+  "  created_at     TEXT NOT NULL,"
+  "  updated_at     TEXT NOT NULL"
+  ");"
+  "CREATE UNIQUE INDEX responses_generated ON responses (item_id, key)"
+  " WHERE key GLOB 'gen:*';";
+
+/* Version 5: machine annotators (the guardian, "guardian:<model>", which no person's user name
+ * can be, having a colon) and the dataset's choice to show a clinician the guardian's
+ * judgement of an item once their own is submitted. A machine's judgement never counts
+ * towards an item's overlap, so items.n_submitted is counted again without them. */
+static const char migration_5[] =
+  "ALTER TABLE annotators ADD COLUMN kind TEXT NOT NULL DEFAULT 'person'"
+  " CHECK (kind IN ('person', 'machine'));"
+  "UPDATE annotators SET kind = 'machine' WHERE user_name GLOB 'guardian:*';"
+  "ALTER TABLE datasets ADD COLUMN reveal_guardian INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE items SET n_submitted = (SELECT COUNT(*) FROM annotations a"
+  " JOIN annotators an ON an.id = a.annotator_id"
+  " WHERE a.item_id = items.id AND a.is_current = 1 AND a.status = 'submitted'"
+  " AND an.kind = 'person');";
+
 /* A new version adds its migration here and a dump of a database of the version before it
  * as tests/fixtures/schema-vN.sql (see tests/test-migrations.c). */
 static const char * const migrations[] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
+  migration_5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == ROUNDS_SCHEMA_VERSION);

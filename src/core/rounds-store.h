@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-#define ROUNDS_SCHEMA_VERSION 3
+#define ROUNDS_SCHEMA_VERSION 5
 
 #define ROUNDS_TYPE_STORE (rounds_store_get_type ())
 

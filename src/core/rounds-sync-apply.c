@@ -348,6 +348,8 @@ apply_dataset (Run         *run,
   const char *rev = _rounds_event_get_string (doc, "_rev");
   JsonArray *required_array = _rounds_event_get_array (doc, "required");
   JsonNode *rubric_node = json_object_get_member (doc, "rubric");
+  JsonNode *reveal_node;
+  gboolean reveal_guardian = FALSE;
   gint64 overlap = 1, scale = 5, spread = 2, old_overlap = 1;
   sqlite3_stmt *stmt;
   LocalState state;
@@ -367,6 +369,12 @@ apply_dataset (Run         *run,
   if (json_object_has_member (doc, "dispute_spread") &&
       (!_rounds_event_get_int (doc, "dispute_spread", &spread) || spread < 1))
     return _rounds_event_invalid (error, doc_id, "“dispute_spread” must be 1 or more");
+  if ((reveal_node = json_object_get_member (doc, "reveal_guardian")) != NULL)
+    {
+      if (json_node_get_value_type (reveal_node) != G_TYPE_BOOLEAN)
+        return _rounds_event_invalid (error, doc_id, "“reveal_guardian” must be true or false");
+      reveal_guardian = json_node_get_boolean (reveal_node);
+    }
   for (guint i = 0; required_array && i < json_array_get_length (required_array); i++)
     {
       JsonNode *element = json_array_get_element (required_array, i);
@@ -453,6 +461,9 @@ apply_dataset (Run         *run,
   _rounds_store_bind_text (stmt, 12, rev);
   _rounds_store_bind_text (stmt, 13, now);
   if (!_rounds_store_step_done (run->store, stmt, error))
+    return FALSE;
+
+  if (!_rounds_store_set_reveal_guardian (run->store, name, reveal_guardian, error))
     return FALSE;
 
   /* Items follow the dataset's overlap, except those a reviewer sent back for more. */

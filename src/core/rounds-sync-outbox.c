@@ -37,7 +37,8 @@ rounds_sync_count_waiting (RoundsStore  *store,
                                       "SELECT (SELECT COUNT(*) FROM annotations a"
                                       "         JOIN annotators an ON an.id = a.annotator_id"
                                       "         WHERE a.synced = 0 AND a.origin = 'local'"
-                                      "         AND (?1 IS NULL OR an.user_name = ?1))"
+                                      "         AND (?1 IS NULL OR an.user_name = ?1"
+                                      "              OR an.kind = 'machine'))"
                                       " + (SELECT COUNT(*) FROM adjudications j"
                                       "    JOIN annotators an ON an.id = j.reviewer_id"
                                       "    WHERE j.synced = 0 AND j.origin = 'local'"
@@ -193,6 +194,8 @@ dataset_from_row (Run           *run,
   json_object_set_int_member (doc, "scale", _rounds_sql_int (stmt, "scale"));
   json_object_set_int_member (doc, "overlap", _rounds_sql_int (stmt, "overlap"));
   json_object_set_int_member (doc, "dispute_spread", _rounds_sql_int (stmt, "dispute_spread"));
+  if (_rounds_sql_int (stmt, "reveal_guardian"))
+    json_object_set_boolean_member (doc, "reveal_guardian", TRUE);
   json_object_set_array_member (doc, "required",
                                 names_to_array (_rounds_sql_text (stmt, "required")));
   set_json (doc, "metadata", _rounds_sql_text (stmt, "metadata_json"));
@@ -279,7 +282,7 @@ static const struct
 } outboxes[N_KINDS] = {
   [KIND_DATASET] = {
     "SELECT id, name, title, description, instructions,"
-    " rubric_json, scale, overlap, dispute_spread, required,"
+    " rubric_json, scale, overlap, dispute_spread, reveal_guardian, required,"
     " metadata_json, content_hash, remote_rev"
     " FROM datasets WHERE published = 0 AND id > ?1"
     " ORDER BY id LIMIT ?2",
@@ -308,7 +311,9 @@ static const struct
     " JOIN items i ON i.id = a.item_id"
     " JOIN datasets d ON d.id = i.dataset_id"
     " WHERE a.synced = 0 AND a.origin = 'local' AND a.id > ?1"
-    " AND an.user_name = ?3"
+    /* A machine's judgements (the guardian's) go with whoever syncs: the store lets only a
+     * curator write them, and keeps the rest in the outbox, named. */
+    " AND (an.user_name = ?3 OR an.kind = 'machine')"
     " ORDER BY a.id LIMIT ?2",
     event_from_row,
     "UPDATE annotations SET synced = 1 WHERE id = ?1" },

@@ -1,0 +1,152 @@
+/* rounds-test-chat.c: the test chat-completions server (tests/chat/serve) for the tests
+ *
+ * build-aux/test starts one server and exports ROUNDS_TEST_CHAT_URL (its base URL,
+ * http://127.0.0.1:PORT/v1). Without it a test starts its own. The server counts requests
+ * per model name, so tests that share it use model names of their own
+ * (rounds_test_chat_model()).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <curl/curl.h>
+#include <gio/gio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rounds-test-chat.h"
+
+static char *server_url;
+static GSubprocess *server_process;
+
+static void
+stop_server (void)
+{
+  if (server_process != NULL)
+    {
+      g_subprocess_send_signal (server_process, SIGTERM);
+      g_subprocess_wait (server_process, NULL, NULL);
+      g_clear_object (&server_process);
+    }
+}
+
+static char *
+start_server (void)
+{
+  const char *source_dir = g_getenv ("ROUNDS_SOURCE_DIR");
+  g_autofree char *serve = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  if (source_dir == NULL)
+    g_error ("ROUNDS_SOURCE_DIR is not set: run the tests with “meson test”");
+  serve = g_build_filename (source_dir, "tests", "chat", "serve", NULL);
+  server_process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                     &error, serve, "--exit-with-stdin", NULL);
+  if (server_process == NULL)
+    g_error ("Cannot start %s (it needs node): %s", serve, error->message);
+  atexit (stop_server);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server_process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  if (line == NULL)
+    g_error ("%s did not start%s%s", serve, error ? ": " : "", error ? error->message : "");
+  return line;
+}
+
+/* The base URL of the server, http://127.0.0.1:PORT/v1. */
+const char *
+rounds_test_chat_url (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      const char *from_env = g_getenv ("ROUNDS_TEST_CHAT_URL");
+
+      server_url = from_env != NULL && *from_env != '\0' ? g_strdup (from_env)
+                                                         : start_server ();
+      g_strstrip (server_url);
+      g_once_init_leave (&done, 1);
+    }
+  return server_url;
+}
+
+/* A model name unique to this process and @name, followed by the server's @words
+ * ("429x2+slow-100"; see tests/chat/serve), or none. */
+char *
+rounds_test_chat_model (const char *name,
+                        const char *words)
+{
+  static guint counter;
+
+  return g_strdup_printf ("%s-%d-%u%s%s", name, (int) getpid (),
+                          g_atomic_int_add (&counter, 1),
+                          words && *words ? "+" : "", words ? words : "");
+}
+
+/* An endpoint @name for @model on the test server, with quick retries. */
+RoundsEndpoint *
+rounds_test_chat_endpoint (const char *name,
+                           const char *model)
+{
+  return rounds_endpoint_new (name, rounds_test_chat_url (), model);
+}
+
+static size_t
+write_cb (char   *data,
+          size_t  size,
+          size_t  n,
+          void   *user_data)
+{
+  g_string_append_len (user_data, data, size * n);
+  return size * n;
+}
+
+/* GETs /control/WHAT?model=MODEL and parses the answer, which must be an object. */
+static JsonObject *
+control (const char *what,
+         const char *model,
+         gboolean    may_be_missing)
+{
+  g_autofree char *root = g_strndup (rounds_test_chat_url (),
+                                     strlen (rounds_test_chat_url ()) - strlen ("/v1"));
+  g_autofree char *escaped = g_uri_escape_string (model, NULL, FALSE);
+  g_autofree char *url = g_strdup_printf ("%s/control/%s?model=%s", root, what, escaped);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(JsonNode) node = NULL;
+  CURL *curl = curl_easy_init ();
+  long status = 0;
+
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, body);
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup (curl);
+  if (status == 404 && may_be_missing)
+    return NULL;
+  g_assert_cmpint (status, ==, 200);
+  node = json_from_string (body->str, NULL);
+  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* How many requests the server has had for @model. */
+guint
+rounds_test_chat_count (const char *model)
+{
+  g_autoptr(JsonObject) answer = control ("count", model, FALSE);
+
+  return (guint) json_object_get_int_member (answer, "requests");
+}
+
+/* The last request for @model: {"body": …, "authorization": …}, or NULL if none came. */
+JsonObject *
+rounds_test_chat_last (const char *model)
+{
+  return control ("last", model, TRUE);
+}
