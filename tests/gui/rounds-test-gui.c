@@ -334,3 +334,23 @@ rounds_test_is_dropdown_named (GtkWidget     *widget,
 {
   return GTK_IS_DROP_DOWN (widget) && rounds_test_is_named (widget, name);
 }
+
+char *
+rounds_test_text_of (GtkWidget *view)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_assert_true (GTK_IS_TEXT_VIEW (view));
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+void
+rounds_test_set_text (GtkWidget  *view,
+                      const char *text)
+{
+  g_assert_true (GTK_IS_TEXT_VIEW (view));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+}
