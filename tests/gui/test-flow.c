@@ -167,7 +167,12 @@ first_start (Fixture *fixture)
   rounds_test_wait_frames (GTK_WIDGET (fixture->window));   /* the list drawn, open */
   press (fixture, "Down");
   press (fixture, "Return");
-  press (fixture, "alt+t");   /* S_tart */
+  rounds_test_wait_frames (GTK_WIDGET (fixture->window));   /* the list closed */
+  /* S_tart. Under Xvfb the first key after the list closes is sometimes lost (as after a
+   * dialog: no window manager gives the focus back), so it is pressed again if need be. */
+  for (guint i = 0; i < 2 && g_str_equal (rounds_window_get_page (fixture->window), "profile");
+       i++)
+    press (fixture, "alt+t");
   name = rounds_test_window_query (fixture, "SELECT display_name FROM annotators"
                                             " WHERE user_name = ?1", "dr-flow");
   g_assert_cmpstr (name, ==, "Dr Flow");
