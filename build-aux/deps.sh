@@ -6,7 +6,7 @@
 
 ROUNDS_BUILD_PACKAGES="meson ninja-build gcc pkg-config gettext itstool
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libsqlite3-dev
-  libcurl4-openssl-dev libjson-glib-dev libsecret-1-dev sqlite3
+  libcurl4-openssl-dev libjson-glib-dev libsecret-1-dev libcmark-dev sqlite3
   desktop-file-utils appstream"
 ROUNDS_RUN_PACKAGES="fonts-noto-cjk gnome-keyring dbus dbus-x11"
 ROUNDS_TEST_PACKAGES="xvfb xauth xdotool imagemagick python3 python3-jsonschema time

@@ -92,6 +92,15 @@ rounds_application_activate (GApplication *app)
 
           if (*preferred != '\0')
             self->dataset = g_steal_pointer (&preferred);
+          /* Else the dataset that was open when Rounds last closed or was stopped: its
+           * queue starts at the item with the draft. */
+          else if (self->review == NULL && self->insights == NULL)
+            {
+              g_autofree char *open = g_settings_get_string (settings, "open-dataset");
+
+              if (*open != '\0')
+                self->dataset = g_steal_pointer (&open);
+            }
         }
       if (self->store != NULL && self->dataset != NULL)
         {

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-compare-page.h"
+#include "rounds-markdown.h"
 #include "rounds-preference-scale.h"
 #include "rounds-response-card.h"
 #include "rounds-rubric-grid.h"
@@ -26,12 +27,15 @@ struct _RoundsComparePage
   GtkScrolledWindow     *compare_scroller;
   GtkLabel              *item_title;
   GtkLabel              *item_meta;
-  GtkLabel              *scenario;
+  GtkLabel              *progress_label;
+  GtkMenuButton         *instructions_button;
+  RoundsMarkdownView    *instructions_view;
+  RoundsMarkdownView    *scenario;
   GtkBox                *responses_box;
   RoundsPreferenceScale *preference_scale;
   GtkLabel              *rubric_heading;
   RoundsRubricGrid      *rubric_grid;
-  GtkEntry              *comment_entry;
+  GtkTextView           *comment_view;
   GtkLabel              *status_label;
   GtkWidget             *guardian_box;
   GtkLabel              *guardian_title;
@@ -43,9 +47,19 @@ struct _RoundsComparePage
   RoundsJudgement       *judgement;
   guint                 *order;      /* screen position → canonical response */
   GPtrArray             *cards;      /* RoundsResponseCard, screen order */
+  char                  *comment;    /* as typed */
+  guint                  current;    /* the screen position the response keys act on */
+  gboolean               showing;    /* while an item is put on the page: no "changed" */
 };
 
 G_DEFINE_FINAL_TYPE (RoundsComparePage, rounds_compare_page, GTK_TYPE_WIDGET)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static int
 screen_to_canonical_preference (RoundsComparePage *self,
@@ -56,18 +70,75 @@ screen_to_canonical_preference (RoundsComparePage *self,
   return self->order[0] == 0 ? screen : -screen;
 }
 
+static gboolean
+is_blank (const char *text)
+{
+  for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return FALSE;
+  return TRUE;
+}
+
+/* What is missing, as the clinician sees it: a criterion by its name, a response by its
+ * label on screen (the judgement's own message knows only ids and the canonical order). */
+static char *
+describe_missing (RoundsComparePage *self,
+                  RoundsRequire      required)
+{
+  RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
+  guint n = rounds_item_get_n_responses (self->item);
+
+  if ((required & ROUNDS_REQUIRE_PREFERENCE) && !rounds_judgement_has_verdict (self->judgement))
+    return NULL;
+  if (required & ROUNDS_REQUIRE_RUBRIC)
+    for (guint c = 0; c < self->judgement->n_criteria; c++)
+      for (guint position = 0; position < n; position++)
+        if (*rounds_judgement_score (self->judgement, self->order[position], c) < 0)
+          {
+            g_autofree char *response = _rounds_response_label (position);
+
+            /* TRANSLATORS: the first %s is a rubric criterion, the second "Response A"… */
+            return g_strdup_printf (_("Score every rubric criterion for every response "
+                                      "(“%s” of %s is missing)"),
+                                    rounds_rubric_get_criterion (rubric, c)->name, response);
+          }
+  if ((required & ROUNDS_REQUIRE_COMMENT) && is_blank (self->comment))
+    return NULL;
+  if (required & ROUNDS_REQUIRE_NOTES)
+    for (guint position = 0; position < n; position++)
+      {
+        const char *note = self->judgement->notes[self->order[position]];
+
+        if (note == NULL || *note == '\0')
+          {
+            g_autofree char *response = _rounds_response_label (position);
+
+            /* TRANSLATORS: %s is "Response A"… */
+            return g_strdup_printf (_("Write a note on %s"), response);
+          }
+      }
+  return NULL;
+}
+
 static void
 update_status (RoundsComparePage *self)
 {
   g_autoptr(GError) error = NULL;
+  RoundsRequire required;
 
   if (self->judgement == NULL)
     return;
-  if (rounds_judgement_check_complete (self->judgement, rounds_dataset_get_required (self->dataset),
-                                       &error))
+  required = rounds_dataset_get_required (self->dataset);
+  if (rounds_judgement_check_complete (self->judgement, required, &error))
     gtk_label_set_text (self->status_label, _("Ready to submit (Ctrl+Enter)"));
   else
-    gtk_label_set_text (self->status_label, error->message);
+    {
+      g_autofree char *missing = describe_missing (self, required);
+
+      gtk_label_set_text (self->status_label, missing ? missing : error->message);
+    }
+  if (!self->showing)
+    g_signal_emit (self, signals[CHANGED], 0);
 }
 
 static void
@@ -145,6 +216,52 @@ on_card_changed (RoundsResponseCard *card,
   update_status (self);
 }
 
+static void
+on_comment_changed (RoundsComparePage *self)
+{
+  g_free (self->comment);
+  self->comment = _rounds_text_view_get_text (self->comment_view);
+  if (self->judgement == NULL)
+    return;
+  g_free (self->judgement->comment);
+  self->judgement->comment = *self->comment ? g_strdup (self->comment) : NULL;
+  update_status (self);
+}
+
+/* The response that the response keys (flags, R) act on, marked on screen. */
+static void
+set_current (RoundsComparePage *self,
+             guint              position)
+{
+  if (position >= self->cards->len)
+    return;
+  self->current = position;
+  for (guint i = 0; i < self->cards->len; i++)
+    rounds_response_card_set_current (self->cards->pdata[i], i == position);
+}
+
+/* Where the focus is decides the current response: in a card, or on a score of its column. */
+static gboolean
+on_key_capture (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                RoundsComparePage     *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  guint position, criterion;
+
+  if (focus == NULL)
+    return GDK_EVENT_PROPAGATE;
+  if (rounds_rubric_grid_get_focus_cell (self->rubric_grid, &position, &criterion))
+    set_current (self, position);
+  for (guint i = 0; i < self->cards->len; i++)
+    if (gtk_widget_is_ancestor (focus, self->cards->pdata[i]))
+      set_current (self, i);
+  return GDK_EVENT_PROPAGATE;
+}
+
 void
 rounds_compare_page_clear (RoundsComparePage *self)
 {
@@ -158,9 +275,11 @@ rounds_compare_page_clear (RoundsComparePage *self)
   _rounds_widget_remove_children (GTK_WIDGET (self->responses_box));
   rounds_preference_scale_clear (self->preference_scale);
   rounds_rubric_grid_clear (self->rubric_grid);
-  gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
+  _rounds_text_view_set_text (self->comment_view, NULL);
   gtk_label_set_text (self->status_label, "");
   rounds_compare_page_set_guardian (self, NULL);
+  gtk_label_set_text (self->progress_label, "");
+  self->current = 0;
 }
 
 static void
@@ -245,6 +364,7 @@ rounds_compare_page_show (RoundsComparePage *self,
   g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
 
   rounds_compare_page_clear (self);
+  self->showing = TRUE;
   self->dataset = g_object_ref (dataset);
   self->item = g_object_ref (item);
   self->order = g_memdup2 (order, n * sizeof (guint));
@@ -259,13 +379,49 @@ rounds_compare_page_show (RoundsComparePage *self,
                     rounds_item_get_language (item) ? rounds_item_get_language (item) : "",
                     rounds_item_get_key (item), NULL);
   gtk_label_set_text (self->item_meta, meta);
-  gtk_label_set_text (self->scenario, rounds_item_get_scenario (item));
+  rounds_markdown_view_set_markdown (self->scenario, rounds_item_get_scenario (item));
+  rounds_markdown_view_set_markdown (self->instructions_view,
+                                     rounds_dataset_get_instructions (dataset));
+  gtk_widget_set_visible (GTK_WIDGET (self->instructions_button),
+                          rounds_dataset_get_instructions (dataset) != NULL &&
+                          *rounds_dataset_get_instructions (dataset) != '\0');
   build_responses (self);
+  set_current (self, 0);
   build_preference (self);
   build_rubric (self);
-  if (self->judgement->comment)
-    gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), self->judgement->comment);
+  /* The comment field tells the judgement as it changes; this one is the judgement's own. */
+  {
+    g_autofree char *comment = g_strdup (self->judgement->comment);
+
+    _rounds_text_view_set_text (self->comment_view, comment);
+  }
   update_status (self);
+  self->showing = FALSE;
+}
+
+/* "Item @n of @total": this annotator's place in the dataset. */
+void
+rounds_compare_page_set_progress (RoundsComparePage *self,
+                                  guint              n,
+                                  guint              total)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  if (total > 0)
+    /* TRANSLATORS: the annotator's progress on the compare page */
+    text = g_strdup_printf (_("Item %u of %u"), n, total);
+  gtk_label_set_text (self->progress_label, text ? text : "");
+}
+
+gboolean
+rounds_compare_page_get_instructions_shown (RoundsComparePage *self)
+{
+  GtkPopover *popover;
+
+  g_return_val_if_fail (ROUNDS_IS_COMPARE_PAGE (self), FALSE);
+  popover = gtk_menu_button_get_popover (self->instructions_button);
+  return popover != NULL && gtk_widget_get_visible (GTK_WIDGET (popover));
 }
 
 /* One guardian judgement as this annotator sees the item: responses by their screen
@@ -387,7 +543,7 @@ rounds_compare_page_focus_scenario (RoundsComparePage *self)
   g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->compare_scroller), 0);
-  _rounds_label_focus_quietly (self->scenario);
+  gtk_widget_grab_focus (GTK_WIDGET (self->scenario));
 }
 
 RoundsItem *
@@ -408,7 +564,7 @@ const char *
 rounds_compare_page_get_comment (RoundsComparePage *self)
 {
   g_return_val_if_fail (ROUNDS_IS_COMPARE_PAGE (self), NULL);
-  return gtk_editable_get_text (GTK_EDITABLE (self->comment_entry));
+  return self->comment ? self->comment : "";
 }
 
 void
@@ -445,7 +601,21 @@ rounds_compare_page_prefer (RoundsComparePage *self,
   int k;
 
   g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
-  if (self->item == NULL || !rounds_preference_scale_is_pair (self->preference_scale))
+  if (self->item == NULL)
+    return;
+  /* More than two responses: the digit is the rank of the current response, and the next
+   * response becomes current, so that "2 1 3" ranks A, B and C. */
+  if (rounds_preference_scale_is_ranking (self->preference_scale))
+    {
+      guint n = rounds_item_get_n_responses (self->item);
+
+      if (key < 1 || (guint) key > n)
+        return;
+      rounds_compare_page_rank (self, (int) self->current, key);
+      set_current (self, (self->current + 1) % n);
+      return;
+    }
+  if (!rounds_preference_scale_is_pair (self->preference_scale))
     return;
   k = rounds_dataset_get_scale_k (self->dataset);
   if (key < 1 || key > 2 * k + 1)
@@ -524,6 +694,41 @@ rounds_compare_page_toggle_flag (RoundsComparePage *self,
   update_status (self);
 }
 
+/* The response the response keys act on, by screen position (A is 0). */
+void
+rounds_compare_page_select_response (RoundsComparePage *self,
+                                     int                position)
+{
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  if (self->item != NULL && position >= 0)
+    set_current (self, (guint) position);
+}
+
+int
+rounds_compare_page_get_current_response (RoundsComparePage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_COMPARE_PAGE (self), -1);
+  return self->item != NULL ? (int) self->current : -1;
+}
+
+/* A flag of the current response. */
+void
+rounds_compare_page_toggle_current_flag (RoundsComparePage *self,
+                                         const char        *flag_name)
+{
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  rounds_compare_page_toggle_flag (self, (int) self->current, flag_name);
+}
+
+/* The focus on the rubric: the current response's first criterion not yet scored. */
+void
+rounds_compare_page_focus_rubric (RoundsComparePage *self)
+{
+  g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
+  if (self->item != NULL)
+    rounds_rubric_grid_focus_cell (self->rubric_grid, self->current, -1);
+}
+
 static void
 rounds_compare_page_dispose (GObject *object)
 {
@@ -543,6 +748,7 @@ rounds_compare_page_finalize (GObject *object)
   RoundsComparePage *self = ROUNDS_COMPARE_PAGE (object);
 
   g_clear_pointer (&self->cards, g_ptr_array_unref);
+  g_clear_pointer (&self->comment, g_free);
 
   G_OBJECT_CLASS (rounds_compare_page_parent_class)->finalize (object);
 }
@@ -555,18 +761,30 @@ rounds_compare_page_class_init (RoundsComparePageClass *klass)
 
   g_type_ensure (ROUNDS_TYPE_PREFERENCE_SCALE);
   g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
+  g_type_ensure (ROUNDS_TYPE_MARKDOWN_VIEW);
   _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-compare-page.ui");
   object_class->dispose = rounds_compare_page_dispose;
   object_class->finalize = rounds_compare_page_finalize;
+
+  /**
+   * RoundsComparePage::changed:
+   *
+   * The judgement on the page changed (a choice, a score, a flag, a note or the comment).
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, compare_scroller);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, item_title);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, item_meta);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, instructions_button);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, instructions_view);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, scenario);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, responses_box);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, preference_scale);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, rubric_heading);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, rubric_grid);
-  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, comment_entry);
+  gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, comment_view);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, status_label);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, guardian_box);
   gtk_widget_class_bind_template_child (widget_class, RoundsComparePage, guardian_title);
@@ -582,5 +800,16 @@ rounds_compare_page_init (RoundsComparePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cards = g_ptr_array_new ();
-  _rounds_page_leave_text_on_escape (GTK_WIDGET (self), GTK_WIDGET (self->scenario));
+  gtk_label_set_max_width_chars (rounds_markdown_view_get_label (self->scenario), 90);
+  _rounds_page_leave_text_on_escape (GTK_WIDGET (self),
+                                     GTK_WIDGET (rounds_markdown_view_get_label (self->scenario)));
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->comment_view), "changed",
+                            G_CALLBACK (on_comment_changed), self);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_capture), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
 }

@@ -32,6 +32,10 @@ void             rounds_compare_page_set_status     (RoundsComparePage *self,
 void             rounds_compare_page_set_stacked    (RoundsComparePage *self,
                                                      gboolean           stacked);
 gboolean         rounds_compare_page_get_stacked    (RoundsComparePage *self);
+void             rounds_compare_page_set_progress   (RoundsComparePage *self,
+                                                     guint              n,
+                                                     guint              total);
+gboolean         rounds_compare_page_get_instructions_shown (RoundsComparePage *self);
 
 /* What the keyboard does, in screen positions. */
 void             rounds_compare_page_prefer         (RoundsComparePage *self,
@@ -47,5 +51,11 @@ void             rounds_compare_page_rank           (RoundsComparePage *self,
 void             rounds_compare_page_toggle_flag    (RoundsComparePage *self,
                                                      int                position,
                                                      const char        *flag_name);
+void             rounds_compare_page_select_response (RoundsComparePage *self,
+                                                      int                position);
+int              rounds_compare_page_get_current_response (RoundsComparePage *self);
+void             rounds_compare_page_toggle_current_flag (RoundsComparePage *self,
+                                                          const char        *flag_name);
+void             rounds_compare_page_focus_rubric   (RoundsComparePage *self);
 
 G_END_DECLS

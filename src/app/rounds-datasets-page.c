@@ -19,6 +19,8 @@ struct _RoundsDatasetsPage
 
   /* Template widgets */
   GtkListBox *datasets_list;
+
+  guint       focus_idle_id;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsDatasetsPage, rounds_datasets_page, GTK_TYPE_WIDGET)
@@ -30,6 +32,26 @@ focus_first_row (RoundsDatasetsPage *self)
 
   if (first != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     gtk_widget_grab_focus (GTK_WIDGET (first));
+}
+
+static gboolean
+focus_first_row_later (gpointer user_data)
+{
+  RoundsDatasetsPage *self = user_data;
+
+  self->focus_idle_id = 0;
+  focus_first_row (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the page is on screen and settled: the stack's switch, which maps the page, may move
+ * the focus after the page's own map handler has run. */
+static void
+on_map (RoundsDatasetsPage *self)
+{
+  focus_first_row (self);
+  if (self->focus_idle_id == 0)
+    self->focus_idle_id = g_idle_add (focus_first_row_later, self);
 }
 
 /* A row per dataset, with the progress of @profile; a Review button where @profile reviews,
@@ -66,11 +88,23 @@ rounds_datasets_page_load (RoundsDatasetsPage  *self,
 }
 
 static void
+rounds_datasets_page_dispose (GObject *object)
+{
+  RoundsDatasetsPage *self = ROUNDS_DATASETS_PAGE (object);
+
+  g_clear_handle_id (&self->focus_idle_id, g_source_remove);
+  _rounds_widget_dispose_template (GTK_WIDGET (self), ROUNDS_TYPE_DATASETS_PAGE);
+
+  G_OBJECT_CLASS (rounds_datasets_page_parent_class)->dispose (object);
+}
+
+static void
 rounds_datasets_page_class_init (RoundsDatasetsPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-datasets-page.ui");
+  G_OBJECT_CLASS (klass)->dispose = rounds_datasets_page_dispose;
   gtk_widget_class_bind_template_child (widget_class, RoundsDatasetsPage, datasets_list);
 }
 
@@ -78,5 +112,5 @@ static void
 rounds_datasets_page_init (RoundsDatasetsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect (self, "map", G_CALLBACK (focus_first_row), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }

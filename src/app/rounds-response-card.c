@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-judgement.h"
+#include "rounds-markdown.h"
 #include "rounds-response-card.h"
 #include "rounds-widget-util-private.h"
 
@@ -17,14 +18,15 @@ struct _RoundsResponseCard
   GtkFrame        parent_instance;
 
   /* Template widgets */
-  GtkLabel       *title;
-  GtkLabel       *text;
-  GtkFlowBox     *flags_box;
-  GtkEntry       *note_entry;
+  GtkLabel           *title;
+  RoundsMarkdownView *text;
+  GtkFlowBox         *flags_box;
+  GtkTextView        *note_view;
 
   /* Owned */
-  GPtrArray      *toggles;    /* GtkToggleButton, one per flag, in flag order */
-  guint           flags;      /* RoundsFlags */
+  GPtrArray          *toggles;    /* GtkToggleButton, one per flag, in flag order */
+  guint               flags;      /* RoundsFlags */
+  char               *note;       /* as typed */
 };
 
 G_DEFINE_FINAL_TYPE (RoundsResponseCard, rounds_response_card, GTK_TYPE_FRAME)
@@ -52,6 +54,8 @@ on_flag_toggled (GtkToggleButton    *toggle,
 static void
 on_note_changed (RoundsResponseCard *self)
 {
+  g_free (self->note);
+  self->note = _rounds_text_view_get_text (self->note_view);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -67,14 +71,19 @@ rounds_response_card_new (guint       position,
   g_autofree char *note_label = g_strdup_printf (_("Note on %s"), label);
 
   gtk_label_set_text (self->title, label);
-  gtk_label_set_text (self->text, text);
+  rounds_markdown_view_set_markdown (self->text, text);
+  gtk_label_set_max_width_chars (rounds_markdown_view_get_label (self->text), 70);
   for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
     {
       RoundsFlags flag = 1u << f;
       GtkWidget *toggle = gtk_toggle_button_new_with_label (rounds_flag_get_label (flag));
       g_autofree char *accessible = g_strdup_printf ("%s: %s", label, rounds_flag_get_label (flag));
+      /* TRANSLATORS: the tooltip of a flag: its key, on the response the keys act on */
+      g_autofree char *tooltip = g_strdup_printf (_("Ctrl+%u on the chosen response"), f + 1);
 
       gtk_widget_add_css_class (toggle, "flag");
+      gtk_widget_add_css_class (toggle, rounds_flag_to_string (flag));
+      gtk_widget_set_tooltip_text (toggle, tooltip);
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), (flags & flag) != 0);
       gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       accessible, -1);
@@ -85,11 +94,12 @@ rounds_response_card_new (guint       position,
     }
   self->flags = flags;
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->note_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   note_label, -1);
-  if (note != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->note_entry), note);
-  g_signal_connect_swapped (self->note_entry, "changed", G_CALLBACK (on_note_changed), self);
+  _rounds_text_view_set_text (self->note_view, note);
+  self->note = g_strdup (note ? note : "");
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->note_view), "changed",
+                            G_CALLBACK (on_note_changed), self);
   return GTK_WIDGET (self);
 }
 
@@ -116,7 +126,20 @@ const char *
 rounds_response_card_get_note (RoundsResponseCard *self)
 {
   g_return_val_if_fail (ROUNDS_IS_RESPONSE_CARD (self), NULL);
-  return gtk_editable_get_text (GTK_EDITABLE (self->note_entry));
+  return self->note;
+}
+
+/* Marks the card as the one the response keys act on. */
+void
+rounds_response_card_set_current (RoundsResponseCard *self,
+                                  gboolean            current)
+{
+  g_return_if_fail (ROUNDS_IS_RESPONSE_CARD (self));
+
+  if (current)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "current-response");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "current-response");
 }
 
 static void
@@ -136,6 +159,7 @@ rounds_response_card_finalize (GObject *object)
   RoundsResponseCard *self = ROUNDS_RESPONSE_CARD (object);
 
   g_clear_pointer (&self->toggles, g_ptr_array_unref);
+  g_clear_pointer (&self->note, g_free);
 
   G_OBJECT_CLASS (rounds_response_card_parent_class)->finalize (object);
 }
@@ -146,6 +170,7 @@ rounds_response_card_class_init (RoundsResponseCardClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (ROUNDS_TYPE_MARKDOWN_VIEW);
   object_class->dispose = rounds_response_card_dispose;
   object_class->finalize = rounds_response_card_finalize;
 
@@ -163,7 +188,7 @@ rounds_response_card_class_init (RoundsResponseCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsResponseCard, title);
   gtk_widget_class_bind_template_child (widget_class, RoundsResponseCard, text);
   gtk_widget_class_bind_template_child (widget_class, RoundsResponseCard, flags_box);
-  gtk_widget_class_bind_template_child (widget_class, RoundsResponseCard, note_entry);
+  gtk_widget_class_bind_template_child (widget_class, RoundsResponseCard, note_view);
 }
 
 static void

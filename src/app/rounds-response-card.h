@@ -20,5 +20,7 @@ guint       rounds_response_card_get_flags (RoundsResponseCard *self);
 void        rounds_response_card_set_flags (RoundsResponseCard *self,
                                             guint               flags);
 const char *rounds_response_card_get_note  (RoundsResponseCard *self);
+void        rounds_response_card_set_current (RoundsResponseCard *self,
+                                              gboolean            current);
 
 G_END_DECLS

@@ -2,7 +2,8 @@
  *
  * One drop-down per response and criterion, offering "–" (not scored) and the criterion's
  * own min..max, so that a 0–10 rubric is scored 0–10. Responses are given in canonical
- * order; the columns follow the order on screen. A digit typed on a drop-down is its score.
+ * order; the columns follow the order on screen. A digit typed on a drop-down is its score
+ * (two in a row make 10); the arrow keys move between criteria (up, down) and responses.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +21,7 @@ struct _RoundsRubricGrid
   /* Owned */
   RoundsRubric  *rubric;
   guint          n_responses;
+  guint         *order;         /* screen position → canonical response */
   GPtrArray     *dropdowns;     /* GtkDropDown, canonical response × criterion */
   gboolean       dim_headings;
 };
@@ -64,6 +66,107 @@ on_score_selected (GtkDropDown      *dropdown,
                  rounds_rubric_grid_get_score (self, index / n_criteria, index % n_criteria));
 }
 
+/* The cell (screen position, criterion) that has the focus; %FALSE when none has. */
+gboolean
+rounds_rubric_grid_get_focus_cell (RoundsRubricGrid *self,
+                                   guint            *position,
+                                   guint            *criterion)
+{
+  GtkRoot *root;
+  GtkWidget *focus;
+  guint n_criteria;
+
+  g_return_val_if_fail (ROUNDS_IS_RUBRIC_GRID (self), FALSE);
+
+  if (self->rubric == NULL || (root = gtk_widget_get_root (GTK_WIDGET (self))) == NULL ||
+      (focus = gtk_root_get_focus (root)) == NULL)
+    return FALSE;
+  n_criteria = rounds_rubric_get_n_criteria (self->rubric);
+  for (guint p = 0; p < self->n_responses; p++)
+    for (guint c = 0; c < n_criteria; c++)
+      if (gtk_widget_is_ancestor (focus, self->dropdowns->pdata[self->order[p] * n_criteria + c]))
+        {
+          *position = p;
+          *criterion = c;
+          return TRUE;
+        }
+  return FALSE;
+}
+
+/* Gives the focus to the score of the response at screen @position on @criterion; with
+ * @criterion -1, on its first criterion not yet scored (or the first). */
+gboolean
+rounds_rubric_grid_focus_cell (RoundsRubricGrid *self,
+                               guint             position,
+                               int               criterion)
+{
+  guint n_criteria;
+
+  g_return_val_if_fail (ROUNDS_IS_RUBRIC_GRID (self), FALSE);
+
+  if (self->rubric == NULL || position >= self->n_responses ||
+      (n_criteria = rounds_rubric_get_n_criteria (self->rubric)) == 0 ||
+      criterion >= (int) n_criteria)
+    return FALSE;
+  if (criterion < 0)
+    {
+      criterion = 0;
+      for (guint c = 0; c < n_criteria; c++)
+        if (rounds_rubric_grid_get_score (self, self->order[position], c) < 0)
+          {
+            criterion = (int) c;
+            break;
+          }
+    }
+  return gtk_widget_grab_focus (self->dropdowns->pdata[self->order[position] * n_criteria +
+                                                       (guint) criterion]);
+}
+
+/* Up and Down: the criterion before or after, of the same response; Left and Right: the
+ * response beside, on the same criterion. At an edge the key goes on (to the window's move). */
+static gboolean
+on_arrow_pressed (GtkEventControllerKey *controller,
+                  guint                  keyval,
+                  guint                  keycode,
+                  GdkModifierType        state,
+                  RoundsRubricGrid      *self)
+{
+  guint position, criterion;
+  int p, c;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) != 0 ||
+      !rounds_rubric_grid_get_focus_cell (self, &position, &criterion))
+    return GDK_EVENT_PROPAGATE;
+  p = (int) position;
+  c = (int) criterion;
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      c--;
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      c++;
+      break;
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      p--;
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      p++;
+      break;
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+  if (p < 0 || c < 0 || (guint) p >= self->n_responses ||
+      (guint) c >= rounds_rubric_get_n_criteria (self->rubric))
+    return GDK_EVENT_PROPAGATE;
+  rounds_rubric_grid_focus_cell (self, (guint) p, c);
+  return GDK_EVENT_STOP;
+}
+
 void
 rounds_rubric_grid_clear (RoundsRubricGrid *self)
 {
@@ -75,6 +178,7 @@ rounds_rubric_grid_clear (RoundsRubricGrid *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_grid_remove (GTK_GRID (self), child);
   g_clear_pointer (&self->rubric, rounds_rubric_unref);
+  g_clear_pointer (&self->order, g_free);
   self->n_responses = 0;
 }
 
@@ -94,6 +198,9 @@ rounds_rubric_grid_set_rubric (RoundsRubricGrid *self,
   rounds_rubric_grid_clear (self);
   self->rubric = rounds_rubric_ref (rubric);
   self->n_responses = n_responses;
+  self->order = g_new (guint, n_responses);
+  for (guint position = 0; position < n_responses; position++)
+    self->order[position] = order != NULL ? order[position] : position;
   n_criteria = rounds_rubric_get_n_criteria (rubric);
 
   for (guint position = 0; position < n_responses; position++)
@@ -134,6 +241,12 @@ rounds_rubric_grid_set_rubric (RoundsRubricGrid *self,
                                           accessible, -1);
           g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_score_selected), self);
           _rounds_drop_down_take_digits (dropdown);
+          {
+            GtkEventController *keys = gtk_event_controller_key_new ();
+
+            g_signal_connect (keys, "key-pressed", G_CALLBACK (on_arrow_pressed), self);
+            gtk_widget_add_controller (dropdown, keys);
+          }
           gtk_grid_attach (GTK_GRID (self), dropdown, position + 1, c + 1, 1, 1);
           g_ptr_array_index (self->dropdowns, index * n_criteria + c) = dropdown;
         }

@@ -26,6 +26,12 @@ void     rounds_rubric_grid_set_score        (RoundsRubricGrid *self,
                                               guint             response,
                                               guint             criterion,
                                               int               score);
+gboolean rounds_rubric_grid_get_focus_cell   (RoundsRubricGrid *self,
+                                              guint            *position,
+                                              guint            *criterion);
+gboolean rounds_rubric_grid_focus_cell       (RoundsRubricGrid *self,
+                                              guint             position,
+                                              int               criterion);
 gboolean rounds_rubric_grid_get_dim_headings (RoundsRubricGrid *self);
 void     rounds_rubric_grid_set_dim_headings (RoundsRubricGrid *self,
                                               gboolean          dim_headings);

@@ -137,6 +137,31 @@ _rounds_entry_dialog_new (GtkWindow  *parent,
   return dialog;
 }
 
+/* The string of @model's item @i, or "" */
+static const char *
+drop_down_string (GListModel *model,
+                  guint       i)
+{
+  if (!GTK_IS_STRING_LIST (model) || i >= g_list_model_get_n_items (model))
+    return "";
+  return gtk_string_list_get_string (GTK_STRING_LIST (model), i);
+}
+
+static gboolean
+select_drop_down_string (GtkDropDown *dropdown,
+                         const char  *text)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_str_equal (drop_down_string (model, i), text))
+      {
+        gtk_drop_down_set_selected (dropdown, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
 static gboolean
 on_drop_down_key_pressed (GtkEventControllerKey *controller,
                           guint                  keyval,
@@ -145,25 +170,40 @@ on_drop_down_key_pressed (GtkEventControllerKey *controller,
                           GtkDropDown           *dropdown)
 {
   GListModel *model = gtk_drop_down_get_model (dropdown);
+  const char *shown = drop_down_string (model, gtk_drop_down_get_selected (dropdown));
+  const char *typed = g_object_get_data (G_OBJECT (dropdown), "rounds-typed");
   gunichar c = gdk_keyval_to_unicode (keyval);
   char digit[2] = { 0 };
+  g_autofree char *longer = NULL;
 
-  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0 || c < '0' || c > '9')
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return GDK_EVENT_PROPAGATE;
+  if (keyval == GDK_KEY_BackSpace || keyval == GDK_KEY_Delete)
+    {
+      /* Item 0 is "–", nothing chosen. */
+      gtk_drop_down_set_selected (dropdown, 0);
+      return GDK_EVENT_STOP;
+    }
+  if (c < '0' || c > '9')
     return GDK_EVENT_PROPAGATE;
   digit[0] = (char) c;
-  for (guint i = 0; GTK_IS_STRING_LIST (model) && i < g_list_model_get_n_items (model); i++)
-    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), digit))
-      {
-        gtk_drop_down_set_selected (dropdown, i);
-        break;
-      }
+  /* Digits typed one after the other make one number when the drop-down has it ("1" then "0"
+   * is 10 on a 0–10 scale); otherwise the digit starts again. */
+  if (typed != NULL && g_str_equal (typed, shown))
+    longer = g_strconcat (typed, digit, NULL);
+  if (longer != NULL && select_drop_down_string (dropdown, longer))
+    g_object_set_data_full (G_OBJECT (dropdown), "rounds-typed", g_steal_pointer (&longer), g_free);
+  else if (select_drop_down_string (dropdown, digit))
+    g_object_set_data_full (G_OBJECT (dropdown), "rounds-typed", g_strdup (digit), g_free);
   /* A digit the drop-down does not offer is ignored: it must not reach the window, where
    * digits mean the preference. */
   return GDK_EVENT_STOP;
 }
 
 /* A digit typed while @dropdown (of strings) has the focus chooses the item that is that
- * digit, as a person who looks at a score means; it never goes on to the window's keys. */
+ * digit, as a person who looks at a score means, and digits typed in a row the item that is
+ * that number (10); Backspace or Delete chooses the first item ("–", none). A digit never
+ * goes on to the window's keys. */
 void
 _rounds_drop_down_take_digits (GtkWidget *dropdown)
 {
@@ -303,4 +343,21 @@ _rounds_combo_row_show_whole (AdwComboRow *row)
   adw_combo_row_set_expression (row, string);
   adw_combo_row_set_factory (row, factory);
   adw_combo_row_set_list_factory (row, list_factory);
+/* The whole text of a multi-line field. */
+char *
+_rounds_text_view_get_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* @text: or %NULL for none */
+void
+_rounds_text_view_set_text (GtkTextView *view,
+                            const char  *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text ? text : "", -1);
 }

@@ -179,6 +179,7 @@ submit_activated (GtkWidget  *widget,
       _rounds_window_toast (self, error->message);
       return;
     }
+  _rounds_window_count_done (self);
   _rounds_window_toast (self, _("Judgement saved"));
   _rounds_window_update_sync_status (self);
   _rounds_window_show_next (self);
@@ -211,6 +212,7 @@ skip_with_reason (RoundsWindow *self,
       _rounds_window_toast (self, error->message);
       return;
     }
+  _rounds_window_count_done (self);
   _rounds_window_toast (self, _("Skipped"));
   _rounds_window_update_sync_status (self);
   _rounds_window_show_next (self);
@@ -480,6 +482,36 @@ toggle_flag_activated (GtkWidget  *widget,
   rounds_compare_page_toggle_flag (ROUNDS_WINDOW (widget)->compare_page, position, name);
 }
 
+/* win.select-response (position): the response the flag keys and R act on (A, B… keys). */
+static void
+select_response_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  rounds_compare_page_select_response (ROUNDS_WINDOW (widget)->compare_page,
+                                       g_variant_get_int32 (parameter));
+}
+
+/* win.toggle-current-flag (flag): a flag of the current response (Ctrl+1…5). */
+static void
+toggle_current_flag_activated (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  rounds_compare_page_toggle_current_flag (ROUNDS_WINDOW (widget)->compare_page,
+                                           g_variant_get_string (parameter, NULL));
+}
+
+/* win.score-rubric (R): the focus to the current response's first criterion not scored;
+ * there the arrows move between criteria and responses, and digits are the score. */
+static void
+score_rubric_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  rounds_compare_page_focus_rubric (ROUNDS_WINDOW (widget)->compare_page);
+}
+
 /* Sync ------------------------------------------------------------------------------- */
 
 static void
@@ -522,6 +554,9 @@ static const struct
   { "win.toggle-flag", "(is)", toggle_flag_activated, NULL },
   { "win.score", "(isi)", score_activated, NULL },
   { "win.rank", "(ii)", rank_activated, NULL },
+  { "win.select-response", "i", select_response_activated, NULL },
+  { "win.toggle-current-flag", "s", toggle_current_flag_activated, NULL },
+  { "win.score-rubric", NULL, score_rubric_activated, NULL },
   { "win.skip", NULL, skip_activated, NULL },
   { "win.skip-with-reason", "s", skip_with_reason_activated, NULL },
   { "win.history-back", NULL, history_back_activated, NULL },
@@ -578,4 +613,14 @@ _rounds_window_class_add_actions (GtkWidgetClass *widget_class)
     }
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "win.unacceptable", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, 0, "win.unacceptable", NULL);
+  /* A to G: the response the keys below act on; more than two responses are ranked with the
+   * digits, each the rank of the current response, which then moves on. */
+  for (int position = 0; position < 7; position++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a + position, 0,
+                                         "win.select-response", "i", position);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, 0, "win.score-rubric", NULL);
+  for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + f, GDK_CONTROL_MASK,
+                                         "win.toggle-current-flag", "s",
+                                         rounds_flag_to_string (1u << f));
 }

@@ -64,6 +64,9 @@ struct _RoundsWindow
   guint                 idle_check_id;
   GCancellable         *import_cancellable;
   char                 *last_import_error;
+  guint                 draft_timeout_id;   /* the draft kept soon after a change */
+  guint                 n_done;             /* items of the dataset I submitted or skipped */
+  guint                 n_total;            /* those and the ones in my queue */
 };
 
 /* rounds-window.c */
@@ -75,6 +78,7 @@ void     _rounds_window_show_next           (RoundsWindow       *self);
 void     _rounds_window_show_history_entry  (RoundsWindow       *self);
 void     _rounds_window_keep_draft          (RoundsWindow       *self);
 void     _rounds_window_update_role_actions (RoundsWindow       *self);
+void     _rounds_window_count_done          (RoundsWindow       *self);
 
 /* rounds-window-actions.c */
 void     _rounds_window_class_add_actions   (GtkWidgetClass     *widget_class);

@@ -34,6 +34,25 @@ _rounds_window_toast (RoundsWindow *self,
 
 /* Datasets ----------------------------------------------------------------------------- */
 
+/* The dataset open on the compare page is remembered at once, so that a restart, even after
+ * the app was killed, opens it again at the item with the draft (the queue starts there). */
+static void
+remember_open_dataset (RoundsWindow *self,
+                       const char   *name)
+{
+  g_autofree char *before = g_settings_get_string (self->settings, "open-dataset");
+
+  if (!g_str_equal (before, name))
+    g_settings_set_string (self->settings, "open-dataset", name);
+}
+
+static void
+left_compare_page (RoundsWindow *self)
+{
+  g_clear_handle_id (&self->draft_timeout_id, g_source_remove);
+  remember_open_dataset (self, "");
+}
+
 void
 _rounds_window_show_datasets (RoundsWindow *self)
 {
@@ -43,6 +62,7 @@ _rounds_window_show_datasets (RoundsWindow *self)
   g_clear_handle_id (&self->datasets_idle_id, g_source_remove);
   rounds_compare_page_clear (self->compare_page);
   g_clear_object (&self->dataset);
+  left_compare_page (self);
   adw_window_title_set_subtitle (self->window_title,
                                  self->profile ? rounds_profile_get_display_name (self->profile)
                                                : NULL);
@@ -86,6 +106,7 @@ show_item (RoundsWindow    *self,
   guint n = rounds_item_get_n_responses (item);
   g_autofree guint *order = g_new0 (guint, n);
 
+  g_clear_handle_id (&self->draft_timeout_id, g_source_remove);
   if (!rounds_store_get_shown_order (self->store, item, user, order, &error))
     {
       _rounds_window_toast (self, error->message);
@@ -105,6 +126,10 @@ show_item (RoundsWindow    *self,
   if (!rounds_store_reveal_guardian (self->store, item, user, &guardian, &reveal_error))
     _rounds_window_toast (self, reveal_error->message);
   rounds_compare_page_set_guardian (self->compare_page, guardian);
+  if (revising == NULL)
+    rounds_compare_page_set_progress (self->compare_page, self->n_done + 1,
+                                      MAX (self->n_total, self->n_done + 1));
+  remember_open_dataset (self, rounds_dataset_get_name (self->dataset));
   update_layout (self);
 
   adw_window_title_set_subtitle (self->window_title, rounds_dataset_get_title (self->dataset));
@@ -135,6 +160,7 @@ _rounds_window_show_next (RoundsWindow *self)
     _rounds_window_toast (self, error->message);
 
   rounds_compare_page_clear (self->compare_page);
+  left_compare_page (self);
   adw_status_page_set_description (self->finished_page,
                                    _("There is nothing more for you in this dataset. Thank you."));
   gtk_stack_set_visible_child_name (self->stack, "finished");
@@ -156,7 +182,26 @@ rounds_window_open_dataset (RoundsWindow *self,
     }
   g_set_object (&self->dataset, dataset);
   g_object_unref (dataset);
+  {
+    RoundsProgress progress = { 0 };
+
+    /* Counted once; each item submitted or skipped from the queue adds one. */
+    if (!rounds_store_get_progress (self->store, rounds_dataset_get_id (dataset),
+                                    rounds_profile_get_user_name (self->profile), &progress,
+                                    &error))
+      g_debug ("No progress for %s: %s", name, error->message);
+    self->n_done = progress.n_mine + progress.n_mine_skipped;
+    self->n_total = self->n_done + progress.n_mine_open;
+  }
   _rounds_window_show_next (self);
+}
+
+/* An item of the queue was submitted or skipped. */
+void
+_rounds_window_count_done (RoundsWindow *self)
+{
+  if (self->history_pos < 0)
+    self->n_done++;
 }
 
 void
@@ -192,6 +237,7 @@ _rounds_window_show_profiles (RoundsWindow *self)
 
   _rounds_window_keep_draft (self);
   rounds_compare_page_clear (self->compare_page);
+  left_compare_page (self);
   rounds_profile_page_set_profiles (self->profile_page, profiles);
   gtk_widget_set_visible (self->back_button, self->profile != NULL);
   gtk_stack_set_visible_child_name (self->stack, "profile");
@@ -235,6 +281,7 @@ rounds_window_review_dataset (RoundsWindow  *self,
 
   _rounds_window_keep_draft (self);
   rounds_compare_page_clear (self->compare_page);
+  left_compare_page (self);
   /* TRANSLATORS: the window subtitle on the review page */
   adw_window_title_set_subtitle (self->window_title, _("Review of disagreements"));
   gtk_widget_set_visible (self->back_button, TRUE);
@@ -284,6 +331,7 @@ rounds_window_show_insights (RoundsWindow  *self,
 
   _rounds_window_keep_draft (self);
   rounds_compare_page_clear (self->compare_page);
+  left_compare_page (self);
   rounds_insights_page_load (ROUNDS_INSIGHTS_PAGE (self->insights_page), self->store,
                              datasets[0] != NULL ? datasets : NULL);
   /* TRANSLATORS: the window subtitle on the insights page */
@@ -308,6 +356,7 @@ _rounds_window_keep_draft (RoundsWindow *self)
   RoundsJudgement *judgement = rounds_compare_page_get_judgement (self->compare_page);
   g_autoptr(GError) error = NULL;
 
+  g_clear_handle_id (&self->draft_timeout_id, g_source_remove);
   if (item == NULL || judgement == NULL)
     return;
   g_free (judgement->comment);
@@ -317,6 +366,25 @@ _rounds_window_keep_draft (RoundsWindow *self)
   if (!rounds_store_save_draft (self->store, item, rounds_profile_get_user_name (self->profile),
                                 judgement, &error))
     g_warning ("Could not keep the draft: %s", error->message);
+}
+
+static gboolean
+keep_draft_now (gpointer user_data)
+{
+  RoundsWindow *self = user_data;
+
+  self->draft_timeout_id = 0;
+  _rounds_window_keep_draft (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Every change is kept as a draft a moment later, so that a killed app loses at most that
+ * moment's work and reopens on the item. */
+static void
+on_compare_page_changed (RoundsWindow *self)
+{
+  if (self->draft_timeout_id == 0)
+    self->draft_timeout_id = g_timeout_add (1000, keep_draft_now, self);
 }
 
 /* Zoom and style ---------------------------------------------------------------------- */
@@ -631,6 +699,7 @@ rounds_window_dispose (GObject *object)
   g_clear_handle_id (&self->sync_timeout_id, g_source_remove);
   g_clear_handle_id (&self->idle_check_id, g_source_remove);
   g_clear_handle_id (&self->datasets_idle_id, g_source_remove);
+  g_clear_handle_id (&self->draft_timeout_id, g_source_remove);
   g_clear_weak_pointer (&self->connect_dialog);
   g_clear_weak_pointer (&self->conflicts_dialog);
   g_clear_weak_pointer (&self->preferences);
@@ -741,6 +810,8 @@ rounds_window_init (RoundsWindow *self)
     self->last_input_us = g_get_monotonic_time ();
     self->idle_check_id = g_timeout_add_seconds (5, on_idle_check, self);
   }
+  g_signal_connect_swapped (self->compare_page, "changed", G_CALLBACK (on_compare_page_changed),
+                            self);
   g_signal_connect_swapped (self, "notify::default-width", G_CALLBACK (update_layout), self);
   g_signal_connect_swapped (self, "notify::maximized", G_CALLBACK (update_layout), self);
 }

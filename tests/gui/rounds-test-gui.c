@@ -365,4 +365,22 @@ rounds_test_assert_label_whole (GtkWidget  *root,
   g_assert_cmpint (x + logical.x + logical.width, <=, gtk_widget_get_width (label));
   /* A glyph's ink may overhang its advance by a pixel ("r", italics); no more. */
   g_assert_cmpint (x + ink.x + ink.width, <=, gtk_widget_get_width (label) + 1);
+char *
+rounds_test_text_of (GtkWidget *view)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  g_assert_true (GTK_IS_TEXT_VIEW (view));
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+void
+rounds_test_set_text (GtkWidget  *view,
+                      const char *text)
+{
+  g_assert_true (GTK_IS_TEXT_VIEW (view));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
 }

@@ -111,4 +111,9 @@ gboolean   rounds_test_is_named             (GtkWidget       *widget,
 gboolean   rounds_test_is_dropdown_named    (GtkWidget       *widget,
                                              gconstpointer    name);
 
+/* A multi-line field (GtkTextView): its whole text (free it), and set all of it. */
+char      *rounds_test_text_of              (GtkWidget       *view);
+void       rounds_test_set_text             (GtkWidget       *view,
+                                             const char      *text);
+
 G_END_DECLS

@@ -163,8 +163,8 @@ test_card_note_and_flag (Fixture       *fixture,
 
   entry = rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_named,
                                    "Note on Response B");
-  g_assert_true (GTK_IS_ENTRY (entry));
-  gtk_editable_set_text (GTK_EDITABLE (entry), "Too vague");
+  g_assert_true (GTK_IS_TEXT_VIEW (entry));
+  rounds_test_set_text (entry, "Too vague");
   toggle = rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_named,
                                     "Response B: Unsafe");
   g_assert_true (GTK_IS_TOGGLE_BUTTON (toggle));

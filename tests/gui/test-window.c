@@ -32,41 +32,22 @@ static void import_text (Fixture    *fixture,
                          const char *text);
 static const char disputed_jsonl[];
 
-/* The first widget of @type under @root (itself included) whose placeholder, for an
- * entry, is @placeholder when one is given. */
+/* The first widget of @type under @root (itself included). */
 static GtkWidget *
-find_widget_full (GtkWidget  *root,
-                  GType       type,
-                  const char *placeholder)
+find_widget (GtkWidget *root,
+             GType      type)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
-      (placeholder == NULL ||
-       (GTK_IS_ENTRY (root) &&
-        g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (root)), placeholder) == 0)))
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
     return root;
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_widget_full (child, type, placeholder);
+      GtkWidget *found = find_widget (child, type);
 
       if (found != NULL)
         return found;
     }
   return NULL;
-}
-
-static GtkWidget *
-find_entry (GtkWidget  *root,
-            const char *placeholder)
-{
-  return find_widget_full (root, GTK_TYPE_ENTRY, placeholder);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  return find_widget_full (root, type, NULL);
 }
 
 static void
@@ -262,10 +243,11 @@ test_five_items_by_keyboard (Fixture       *fixture,
       activate (fixture, "win.score", g_variant_new ("(isi)", 1, "clarity", 2));
 
       activate (fixture, "win.toggle-flag", g_variant_new ("(is)", 1, "outdated"));
-      comment = find_entry (GTK_WIDGET (fixture->window), "Comment for the reviewers (optional)");
-      g_assert_nonnull (comment);
+      comment = rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_named,
+                                         "Comment");
+      g_assert_true (GTK_IS_TEXT_VIEW (comment));
       g_usleep (5000);
-      gtk_editable_set_text (GTK_EDITABLE (comment), text);
+      rounds_test_set_text (comment, text);
       activate (fixture, "win.submit", NULL);
 
       preference = query (fixture, "SELECT a.preference FROM annotations a JOIN items i ON i.id = "
