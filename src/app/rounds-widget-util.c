@@ -343,6 +343,8 @@ _rounds_combo_row_show_whole (AdwComboRow *row)
   adw_combo_row_set_expression (row, string);
   adw_combo_row_set_factory (row, factory);
   adw_combo_row_set_list_factory (row, list_factory);
+}
+
 /* The whole text of a multi-line field. */
 char *
 _rounds_text_view_get_text (GtkTextView *view)

@@ -365,6 +365,8 @@ rounds_test_assert_label_whole (GtkWidget  *root,
   g_assert_cmpint (x + logical.x + logical.width, <=, gtk_widget_get_width (label));
   /* A glyph's ink may overhang its advance by a pixel ("r", italics); no more. */
   g_assert_cmpint (x + ink.x + ink.width, <=, gtk_widget_get_width (label) + 1);
+}
+
 char *
 rounds_test_text_of (GtkWidget *view)
 {
