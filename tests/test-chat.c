@@ -38,6 +38,7 @@ test_endpoint_store (Fixture       *fixture,
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *key_before = NULL;
+  g_autofree char *key_moved = NULL;
   g_autofree char *key_after = NULL;
 
   endpoint->has_temperature = TRUE;
@@ -68,7 +69,8 @@ test_endpoint_store (Fixture       *fixture,
   key_before = rounds_endpoint_get_params_key (read);
   g_free (read->base_url);
   read->base_url = g_strdup ("https://elsewhere.example.org/v1");
-  g_assert_cmpstr (rounds_endpoint_get_params_key (read), ==, key_before);
+  key_moved = rounds_endpoint_get_params_key (read);
+  g_assert_cmpstr (key_moved, ==, key_before);
   read->temperature = 0.2;
   key_after = rounds_endpoint_get_params_key (read);
   g_assert_cmpstr (key_after, !=, key_before);

@@ -86,37 +86,6 @@ struct _RoundsReviewPage
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
 
-/* This reviewer's order of @item's responses: sorted by a digest of the reviewer, the item
- * and the response, so the same each time the reviewer opens the item and unrelated to the
- * canonical order or to another reviewer's. */
-static guint *
-reviewer_order (const char *reviewer,
-                RoundsItem *item)
-{
-  guint n = rounds_item_get_n_responses (item);
-  guint *order = g_new (guint, n);
-  g_auto(GStrv) digests = g_new0 (char *, n + 1);
-
-  for (guint r = 0; r < n; r++)
-    {
-      g_autofree char *seed = g_strdup_printf ("%s\x1f%s\x1f%s\x1f%u", reviewer,
-                                               rounds_item_get_dataset_name (item),
-                                               rounds_item_get_key (item), r);
-
-      digests[r] = g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed, -1);
-      order[r] = r;
-    }
-  for (guint i = 1; i < n; i++)
-    for (guint j = i; j > 0 && strcmp (digests[order[j - 1]], digests[order[j]]) > 0; j--)
-      {
-        guint swap = order[j];
-
-        order[j] = order[j - 1];
-        order[j - 1] = swap;
-      }
-  return order;
-}
-
 /* The screen position of canonical response @r (@r itself when it is not one). */
 static guint
 position_of (RoundsReviewPage *self,
@@ -621,7 +590,8 @@ show_entry (RoundsReviewPage  *self,
       return;
     }
   g_free (self->order);
-  self->order = reviewer_order (rounds_profile_get_user_name (self->reviewer), self->item);
+  self->order = rounds_item_dup_reviewer_order (self->item,
+                                                rounds_profile_get_user_name (self->reviewer));
   if ((judged = g_hash_table_lookup (self->judgements_of, &dispute->item_id)) != NULL)
     {
       self->judgements = g_ptr_array_ref (judged->judgements);
@@ -713,33 +683,6 @@ unbind_row (GtkSignalListItemFactory *factory,
     g_signal_handlers_disconnect_by_func (entry, update_subtitle, gtk_widget_get_last_child (box));
 }
 
-/* Krippendorff's own reading of alpha (Content Analysis, 2004, §11.4.4). */
-static const char *
-alpha_reading (double alpha)
-{
-  if (alpha >= 0.8)
-    /* TRANSLATORS: Krippendorff's alpha of at least 0.8 */
-    return _("reliable");
-  if (alpha >= 0.667)
-    /* TRANSLATORS: Krippendorff's alpha from 0.667 to 0.8 */
-    return _("tentative");
-  /* TRANSLATORS: Krippendorff's alpha below 0.667 */
-  return _("doubtful");
-}
-
-static char *
-format_alpha (const RoundsAgreementMeasure *measure)
-{
-  if (measure->alpha.status == ROUNDS_ALPHA_OK)
-    /* TRANSLATORS: Krippendorff's alpha, how reliable that is ("reliable", "tentative",
-     * "doubtful") and the number of items behind it */
-    return g_strdup_printf (_("%.2f, %s (%u items)"), measure->alpha.alpha,
-                            alpha_reading (measure->alpha.alpha), measure->n_items);
-  if (measure->alpha.status == ROUNDS_ALPHA_NO_VARIATION)
-    return g_strdup (_("all agree"));
-  return g_strdup (_("not enough judgements"));
-}
-
 /* The agreement of the dataset, above the queue: the figures a reviewer reports, and how
  * many of the disputed items have a verdict. */
 static void
@@ -767,8 +710,8 @@ show_agreement (RoundsReviewPage *self)
       gtk_label_set_text (self->agreement_label, measuring);
       return;
     }
-  preference = format_alpha (&report->preference);
-  direction = format_alpha (&report->direction);
+  preference = rounds_agreement_measure_to_string (&report->preference);
+  direction = rounds_agreement_measure_to_string (&report->direction);
   text = g_strdup_printf (_("%u disputed of %u judged items, %u with a verdict\n"
                             "Krippendorff’s α, preference: %s\n"
                             "α, direction A/tie/B: %s"),

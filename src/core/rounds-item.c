@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "rounds-item-private.h"
 
 G_DEFINE_FINAL_TYPE (RoundsItem, rounds_item, G_TYPE_OBJECT)
@@ -192,4 +194,40 @@ rounds_item_find_response (RoundsItem *self,
     if (g_strcmp0 (g_array_index (self->responses, RoundsResponse, i).key, key) == 0)
       return (int) i;
   return -1;
+}
+
+/**
+ * rounds_item_dup_reviewer_order:
+ *
+ * Returns: (transfer full): @reviewer's order of @item's responses (screen position →
+ *   canonical index): sorted by a digest of the reviewer, the item
+ * and the response, so the same each time the reviewer opens the item and unrelated to the
+ * canonical order or to another reviewer's.
+ */
+guint *
+rounds_item_dup_reviewer_order (RoundsItem *item,
+                                const char *reviewer)
+{
+  guint n = rounds_item_get_n_responses (item);
+  guint *order = g_new (guint, n);
+  g_auto(GStrv) digests = g_new0 (char *, n + 1);
+
+  for (guint r = 0; r < n; r++)
+    {
+      g_autofree char *seed = g_strdup_printf ("%s\x1f%s\x1f%s\x1f%u", reviewer,
+                                               rounds_item_get_dataset_name (item),
+                                               rounds_item_get_key (item), r);
+
+      digests[r] = g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed, -1);
+      order[r] = r;
+    }
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && strcmp (digests[order[j - 1]], digests[order[j]]) > 0; j--)
+      {
+        guint swap = order[j];
+
+        order[j] = order[j - 1];
+        order[j - 1] = swap;
+      }
+  return order;
 }

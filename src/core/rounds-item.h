@@ -31,5 +31,7 @@ const char *rounds_item_get_response_model     (RoundsItem *self,
                                                 guint       index);
 int         rounds_item_find_response          (RoundsItem *self,
                                                 const char *key);
+guint      *rounds_item_dup_reviewer_order     (RoundsItem *self,
+                                                const char *reviewer);
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "rounds-review.h"
 #include "rounds-store-private.h"
 #include "rounds-worker-private.h"
@@ -470,4 +472,37 @@ rounds_review_save_verdict_finish (GAsyncResult  *result,
                                    GError       **error)
 {
   return _rounds_worker_finish (result, NULL, rounds_review_save_verdict_async, error) != NULL;
+}
+
+/* Krippendorff's own reading of alpha (Content Analysis, 2004, §11.4.4). */
+static const char *
+alpha_reading (double alpha)
+{
+  if (alpha >= 0.8)
+    /* TRANSLATORS: Krippendorff's alpha of at least 0.8 */
+    return _("reliable");
+  if (alpha >= 0.667)
+    /* TRANSLATORS: Krippendorff's alpha from 0.667 to 0.8 */
+    return _("tentative");
+  /* TRANSLATORS: Krippendorff's alpha below 0.667 */
+  return _("doubtful");
+}
+
+/**
+ * rounds_agreement_measure_to_string:
+ *
+ * Returns: (transfer full): @measure's alpha as a reviewer reads it ("0.71, tentative
+ *   (40 items)"), or why there is none
+ */
+char *
+rounds_agreement_measure_to_string (const RoundsAgreementMeasure *measure)
+{
+  if (measure->alpha.status == ROUNDS_ALPHA_OK)
+    /* TRANSLATORS: Krippendorff's alpha, how reliable that is ("reliable", "tentative",
+     * "doubtful") and the number of items behind it */
+    return g_strdup_printf (_("%.2f, %s (%u items)"), measure->alpha.alpha,
+                            alpha_reading (measure->alpha.alpha), measure->n_items);
+  if (measure->alpha.status == ROUNDS_ALPHA_NO_VARIATION)
+    return g_strdup (_("all agree"));
+  return g_strdup (_("not enough judgements"));
 }

@@ -286,6 +286,7 @@ void           rounds_review_save_verdict_async     (const char               *d
                                                      gpointer                  user_data);
 gboolean       rounds_review_save_verdict_finish    (GAsyncResult             *result,
                                                      GError                  **error);
+char          *rounds_agreement_measure_to_string   (const RoundsAgreementMeasure *measure);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsVerdict, rounds_verdict_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RoundsItemJudgements, rounds_item_judgements_free)

@@ -101,7 +101,12 @@ static gboolean
 is_reading_label (GtkWidget     *widget,
                   gconstpointer  data)
 {
-  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "reading");
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  /* The label itself, or the one a Markdown view draws its text with. */
+  return GTK_IS_LABEL (widget) &&
+         (gtk_widget_has_css_class (widget, "reading") ||
+          (parent != NULL && gtk_widget_has_css_class (parent, "reading")));
 }
 
 /* Every line of @label's layout ends inside the label's content, which is at least @padding
