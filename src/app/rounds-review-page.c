@@ -173,16 +173,27 @@ annotator_name (RoundsReviewPage      *self,
 }
 
 static GtkWidget *
-card_label (const char *text,
-            const char *css_class)
+table_label (const char *text,
+             float       xalign,
+             const char *css_class)
 {
   GtkWidget *label = gtk_label_new (text);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+/* A label of the card, wrapped as its text needs. */
+static GtkWidget *
+card_label (const char *text,
+            const char *css_class)
+{
+  GtkWidget *label = table_label (text, 0, css_class);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   return label;
 }
 
@@ -219,19 +230,6 @@ judgement_card_new (RoundsReviewPage      *self,
   return card;
 }
 
-static GtkWidget *
-table_label (const char *text,
-             float       xalign,
-             const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), xalign);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
 /* The rubric scores of every judgement, criteria down and annotators across (a column per
  * response under each annotator, in this reviewer's letters), so that a score that differs
  * stands out; NULL when nobody scored anything. */
@@ -241,12 +239,19 @@ criteria_table_new (RoundsReviewPage *self)
   RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
   guint n_criteria = rounds_rubric_get_n_criteria (rubric);
   guint n = rounds_item_get_n_responses (self->item);
+  /* The people, then the guardian, which the table labels as such (borrowed). */
+  g_autoptr(GPtrArray) columns = g_ptr_array_new ();
+  guint n_people = self->judgements != NULL ? self->judgements->len : 0;
   GtkWidget *grid;
   gboolean any = FALSE;
 
-  for (guint i = 0; self->judgements != NULL && i < self->judgements->len; i++)
+  if (self->judgements != NULL)
+    g_ptr_array_extend (columns, self->judgements, NULL, NULL);
+  if (self->guardian != NULL)
+    g_ptr_array_extend (columns, self->guardian, NULL, NULL);
+  for (guint i = 0; i < columns->len; i++)
     {
-      const RoundsJudgement *j = self->judgements->pdata[i];
+      const RoundsJudgement *j = columns->pdata[i];
 
       for (guint s = 0; j->scores != NULL && s < j->n_responses * j->n_criteria; s++)
         any |= j->scores[s] >= 0;
@@ -264,10 +269,11 @@ criteria_table_new (RoundsReviewPage *self)
     gtk_grid_attach (GTK_GRID (grid),
                      table_label (rounds_rubric_get_criterion (rubric, c)->name, 0, NULL),
                      0, (int) c + 2, 1, 1);
-  for (guint i = 0; i < self->judgements->len; i++)
+  for (guint i = 0; i < columns->len; i++)
     {
-      const RoundsJudgement *j = self->judgements->pdata[i];
-      g_autofree char *who = annotator_name (self, j, i);
+      const RoundsJudgement *j = columns->pdata[i];
+      /* TRANSLATORS: the column of the rubric table with the guardian's (a machine's) scores */
+      g_autofree char *who = i < n_people ? annotator_name (self, j, i) : g_strdup (_("Guardian"));
       int column = 1 + (int) (i * n);
 
       gtk_grid_attach (GTK_GRID (grid), table_label (who, 0.5, "heading"), column, 0, (int) n, 1);

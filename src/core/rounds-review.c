@@ -79,8 +79,6 @@ rounds_review_snapshot_free (RoundsReviewSnapshot *self)
 
   g_clear_pointer (&self->disputes, g_ptr_array_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
-  g_clear_pointer (&self->agreement, rounds_agreement_report_free);
-  g_clear_error (&self->agreement_error);
   g_free (self);
 }
 
@@ -90,7 +88,6 @@ typedef struct
 {
   gint64                 dataset_id;
   RoundsDisputeFilter    filter;
-  gboolean               without_agreement;
   GPtrArray             *disputes;
   RoundsAgreementReport *report;
   RoundsReviewSnapshot  *snapshot;
@@ -112,7 +109,6 @@ static void
 review_run (const char          *db_path,
             gint64               dataset_id,
             RoundsDisputeFilter  filter,
-            gboolean             without_agreement,
             RoundsWorkerFunc     func,
             gpointer             source_tag,
             GCancellable        *cancellable,
@@ -125,7 +121,6 @@ review_run (const char          *db_path,
   review = g_new0 (ReviewTask, 1);
   review->dataset_id = dataset_id;
   review->filter = filter;
-  review->without_agreement = without_agreement;
 
   task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_RETURN_ON_CANCEL, cancellable,
                              callback, user_data, source_tag);
@@ -161,7 +156,7 @@ rounds_review_list_disputes_async (const char          *db_path,
 {
   g_return_if_fail (db_path != NULL);
 
-  review_run (db_path, dataset_id, filter, FALSE, list_disputes_thread,
+  review_run (db_path, dataset_id, filter, list_disputes_thread,
               rounds_review_list_disputes_async, cancellable, callback, user_data);
 }
 
@@ -203,7 +198,7 @@ rounds_review_compute_agreement_async (const char          *db_path,
 {
   g_return_if_fail (db_path != NULL);
 
-  review_run (db_path, dataset_id, 0, FALSE, compute_agreement_thread,
+  review_run (db_path, dataset_id, 0, compute_agreement_thread,
               rounds_review_compute_agreement_async, cancellable, callback, user_data);
 }
 
@@ -229,9 +224,9 @@ load_snapshot_thread (GTask         *task,
 
   g_autoptr(RoundsDataset) dataset = NULL;
 
-  /* One read transaction, so the queue, the judgements and the figures agree with each
-   * other even while another connection writes; the judgements are read once, for all
-   * three (at 20 000 items, reading them is most of the time). */
+  /* One read transaction, so the queue and the judgements agree with each other even
+   * while another connection writes; the judgements are read once, for both (at 20 000
+   * items, reading them is most of the time). */
   if (!_rounds_store_begin_read (store, error))
     return FALSE;
   if (!(dataset = rounds_store_get_dataset_by_id (store, review->dataset_id, error)) ||
@@ -244,60 +239,19 @@ load_snapshot_thread (GTask         *task,
       return FALSE;
     }
   _rounds_store_rollback (store);
-  if (!review->without_agreement)
-    _rounds_agreement_from_items (dataset, snapshot->items, &snapshot->agreement,
-                                  &snapshot->agreement_error);
 
   review->snapshot = g_steal_pointer (&snapshot);
   return TRUE;
 }
 
 /**
- * rounds_review_load_snapshot_async:
- * @db_path: the store; the work opens a connection of its own in a thread
- * @filter: which items to list, as for rounds_store_list_disputes()
- *
- * Everything the review of @dataset_id shows, read at one moment off the main thread: the
- * disputes (rounds_store_list_disputes()), every item's current judgements
- * (rounds_store_list_current_judgements()) and the agreement
- * (rounds_store_compute_agreement()).
- */
-void
-rounds_review_load_snapshot_async (const char          *db_path,
-                                   gint64               dataset_id,
-                                   RoundsDisputeFilter  filter,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_return_if_fail (db_path != NULL);
-
-  review_run (db_path, dataset_id, filter, FALSE, load_snapshot_thread,
-              rounds_review_load_snapshot_async, cancellable, callback, user_data);
-}
-
-/**
- * rounds_review_load_snapshot_finish:
- *
- * Returns: (transfer full): the snapshot, or %NULL with @error set when the disputes or the
- *   judgements could not be read (an agreement that cannot be computed is in the snapshot)
- */
-RoundsReviewSnapshot *
-rounds_review_load_snapshot_finish (GAsyncResult  *result,
-                                    GError       **error)
-{
-  ReviewTask *review = _rounds_worker_finish (result, NULL, rounds_review_load_snapshot_async,
-                                              error);
-
-  return review != NULL ? g_steal_pointer (&review->snapshot) : NULL;
-}
-
-/**
  * rounds_review_load_queue_async:
  *
- * What rounds_review_load_snapshot_async() reads but the agreement, which the snapshot
- * leaves %NULL: so that a page can show its queue first, then measure the agreement on the
- * snapshot's items with rounds_review_measure_agreement_async().
+ * Everything the review of @dataset_id lists, read at one moment off the main thread: the
+ * disputes (rounds_store_list_disputes()) and every item's current judgements
+ * (rounds_store_list_current_judgements()). The agreement is measured afterwards on the
+ * snapshot's items, with rounds_review_measure_agreement_async(), so that a page can show
+ * its queue first.
  */
 void
 rounds_review_load_queue_async (const char          *db_path,
@@ -309,7 +263,7 @@ rounds_review_load_queue_async (const char          *db_path,
 {
   g_return_if_fail (db_path != NULL);
 
-  review_run (db_path, dataset_id, filter, TRUE, load_snapshot_thread,
+  review_run (db_path, dataset_id, filter, load_snapshot_thread,
               rounds_review_load_queue_async, cancellable, callback, user_data);
 }
 

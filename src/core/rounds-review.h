@@ -185,8 +185,6 @@ void           rounds_agreement_report_free (RoundsAgreementReport *self);
  * @disputes: (element-type RoundsDispute): the items the filter asks for, in review order
  * @items: (element-type RoundsItemJudgements): every item of the dataset with its current
  *   judgements
- * @agreement: (nullable): the dataset's agreement, or %NULL when it could not be computed
- * @agreement_error: (nullable): why it could not be
  *
  * What the review of a dataset shows, read at one moment.
  */
@@ -194,8 +192,6 @@ typedef struct
 {
   GPtrArray              *disputes;
   GPtrArray              *items;
-  RoundsAgreementReport  *agreement;
-  GError                 *agreement_error;
 } RoundsReviewSnapshot;
 
 void           rounds_review_snapshot_free  (RoundsReviewSnapshot  *self);
@@ -253,14 +249,6 @@ void           rounds_review_compute_agreement_async (const char              *d
                                                      GAsyncReadyCallback       callback,
                                                      gpointer                  user_data);
 RoundsAgreementReport *rounds_review_compute_agreement_finish (GAsyncResult       *result,
-                                                     GError                  **error);
-void           rounds_review_load_snapshot_async    (const char               *db_path,
-                                                     gint64                    dataset_id,
-                                                     RoundsDisputeFilter       filter,
-                                                     GCancellable             *cancellable,
-                                                     GAsyncReadyCallback       callback,
-                                                     gpointer                  user_data);
-RoundsReviewSnapshot *rounds_review_load_snapshot_finish (GAsyncResult        *result,
                                                      GError                  **error);
 void           rounds_review_load_queue_async       (const char               *db_path,
                                                      gint64                    dataset_id,
