@@ -247,6 +247,20 @@ rounds_test_db_query_text (sqlite3    *db,
   return value;
 }
 
+/* rounds_test_db_query_int() on a read-only connection of its own to the database at @path. */
+gint64
+rounds_test_db_path_query_int (const char *path,
+                               const char *sql)
+{
+  sqlite3 *db = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  n = rounds_test_db_query_int (db, sql);
+  sqlite3_close (db);
+  return n;
+}
+
 char *
 rounds_test_db_dump (const char *path)
 {

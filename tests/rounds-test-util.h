@@ -65,6 +65,8 @@ void         rounds_test_exec                  (RoundsStore     *store,
                                                 const char      *sql);
 gint64       rounds_test_db_query_int          (sqlite3         *db,
                                                 const char      *sql);
+gint64       rounds_test_db_path_query_int     (const char      *path,
+                                                const char      *sql);
 char        *rounds_test_db_query_text         (sqlite3         *db,
                                                 const char      *sql,
                                                 const char      *param);

@@ -3,7 +3,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "rounds-test-chat.h"
 #include "rounds-test-cli.h"
@@ -48,13 +47,7 @@ static gint64
 query_int (Fixture    *fixture,
            const char *sql)
 {
-  sqlite3 *db = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  n = rounds_test_db_query_int (db, sql);
-  sqlite3_close (db);
-  return n;
+  return rounds_test_db_path_query_int (fixture->db, sql);
 }
 
 /* A store with the dataset and an endpoint "judge" for a model of the test server that

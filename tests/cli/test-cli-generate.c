@@ -5,7 +5,6 @@
  */
 #include <json-glib/json-glib.h>
 #include <signal.h>
-#include <sqlite3.h>
 
 #include "rounds-test-chat.h"
 #include "rounds-test-cli.h"
@@ -64,13 +63,7 @@ static gint64
 query_int (Fixture    *fixture,
            const char *sql)
 {
-  sqlite3 *db = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  n = rounds_test_db_query_int (db, sql);
-  sqlite3_close (db);
-  return n;
+  return rounds_test_db_path_query_int (fixture->db, sql);
 }
 
 /* endpoint add, list (text and JSON), a refused add, remove. */

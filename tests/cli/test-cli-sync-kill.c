@@ -118,13 +118,7 @@ static gint64
 count (const char *db,
        const char *sql)
 {
-  sqlite3 *handle = NULL;
-  gint64 n;
-
-  g_assert_cmpint (sqlite3_open_v2 (db, &handle, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  n = rounds_test_db_query_int (handle, sql);
-  sqlite3_close (handle);
-  return n;
+  return rounds_test_db_path_query_int (db, sql);
 }
 
 static void

@@ -71,13 +71,8 @@ count_rows (Fixture    *fixture,
             const char *table)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
-  sqlite3 *db = NULL;
-  gint64 n;
 
-  g_assert_cmpint (sqlite3_open_v2 (fixture->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  n = rounds_test_db_query_int (db, sql);
-  sqlite3_close (db);
-  return n;
+  return rounds_test_db_path_query_int (fixture->db, sql);
 }
 
 static const char items_jsonl[] =
