@@ -21,7 +21,12 @@ on_progress (guint       done,
   gboolean quiet = GPOINTER_TO_INT (user_data);
 
   if (!quiet)
-    g_printerr (_("\rassessed %u of %u (%s)\033[K"), done, total, item_key);
+    {
+      /* The carriage return and the erase-line code are the terminal's, not words. */
+      g_printerr ("\r");
+      g_printerr (_("assessed %u of %u (%s)"), done, total, item_key);
+      g_printerr ("\033[K");
+    }
 }
 
 int

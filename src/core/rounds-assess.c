@@ -300,7 +300,12 @@ read_int (JsonNode    *node,
     return refuse (error, field, _("expected a whole number from %d to %d"), min, max);
   v = json_node_get_int (node);
   if (v < min || v > max)
-    return refuse (error, field, _("%" G_GINT64_FORMAT " is outside %d to %d"), v, min, max);
+    {
+      /* G_GINT64_FORMAT is not a string xgettext can read: the number goes in as text. */
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, v);
+
+      return refuse (error, field, _("%s is outside %d to %d"), number, min, max);
+    }
   *value = (int) v;
   return TRUE;
 }
