@@ -29,6 +29,20 @@ struct _RoundsMarkdownView
 
 G_DEFINE_FINAL_TYPE (RoundsMarkdownView, rounds_markdown_view, GTK_TYPE_WIDGET)
 
+/* Where the conversion is: the output, and for each list, list item and block quote being
+ * converted, where it began in the output (and for a list, the number of its next item). */
+typedef struct
+{
+  GString *out;
+  GArray  *open;
+} Converter;
+
+typedef struct
+{
+  gsize offset;
+  int   number;
+} OpenBlock;
+
 static void
 append_escaped (GString    *out,
                 const char *text)
@@ -36,6 +50,33 @@ append_escaped (GString    *out,
   g_autofree char *escaped = g_markup_escape_text (text ? text : "", -1);
 
   g_string_append (out, escaped);
+}
+
+/* Only web and mail links are links; anything else is its text. */
+static gboolean
+is_link (cmark_node *node)
+{
+  const char *url = cmark_node_get_url (node);
+
+  return url != NULL && (g_ascii_strncasecmp (url, "https://", 8) == 0 ||
+                         g_ascii_strncasecmp (url, "http://", 7) == 0 ||
+                         g_ascii_strncasecmp (url, "mailto:", 7) == 0);
+}
+
+static void
+trim_newline (GString *out)
+{
+  if (out->len > 0 && out->str[out->len - 1] == '\n')
+    g_string_truncate (out, out->len - 1);
+}
+
+/* A list item or a block quote starts on a line of its own, even where it is the first
+ * thing of the item it is in (a list in a list, an empty item). */
+static void
+begin_line (GString *out)
+{
+  if (out->len > 0 && out->str[out->len - 1] != '\n')
+    g_string_append_c (out, '\n');
 }
 
 /* Where a block ends: a blank line before the block after it, none inside a tight list. */
@@ -54,44 +95,104 @@ end_block (GString    *out,
   g_string_append (out, tight || cmark_node_next (node) == NULL ? "\n" : "\n\n");
 }
 
-/* The marker of a list item: a bullet, or its number, indented by its depth. */
+/* Puts @prefix at the start of every line from @offset on that has text: a list item's
+ * paragraphs, code and lists after its first line are indented under it, and each line
+ * of a block quote gets its bar, however deep the block that made the line. */
 static void
-begin_item (GString    *out,
+prefix_lines (GString    *out,
+              gsize       offset,
+              const char *prefix)
+{
+  g_autoptr(GString) lines = g_string_sized_new (out->len - offset + 64);
+
+  for (gsize i = offset; i < out->len; i++)
+    {
+      if ((i == offset || out->str[i - 1] == '\n') && out->str[i] != '\n')
+        g_string_append (lines, prefix);
+      g_string_append_c (lines, out->str[i]);
+    }
+  g_string_truncate (out, offset);
+  g_string_append_len (out, lines->str, lines->len);
+}
+
+static void
+open_block (Converter *self,
+            int        number)
+{
+  OpenBlock block = { self->out->len, number };
+
+  g_array_append_val (self->open, block);
+}
+
+static OpenBlock *
+innermost (Converter *self)
+{
+  g_assert (self->open->len > 0);
+  return &g_array_index (self->open, OpenBlock, self->open->len - 1);
+}
+
+/* The marker of a list item: a bullet, or its number. */
+static void
+begin_item (Converter  *self,
             cmark_node *item)
 {
   cmark_node *list = cmark_node_parent (item);
+  OpenBlock *list_block = innermost (self);
   guint depth = 0;
 
   for (cmark_node *n = list; n != NULL; n = cmark_node_parent (n))
     if (cmark_node_get_type (n) == CMARK_NODE_LIST)
       depth++;
-  for (guint d = 1; d < depth; d++)
-    g_string_append (out, "    ");
+  begin_line (self->out);
   if (cmark_node_get_list_type (list) == CMARK_ORDERED_LIST)
-    {
-      int number = cmark_node_get_list_start (list);
-
-      for (cmark_node *n = cmark_node_previous (item); n != NULL; n = cmark_node_previous (n))
-        number++;
-      g_string_append_printf (out, "%d. ", number);
-    }
+    g_string_append_printf (self->out, "%d. ", list_block->number++);
   else
-    g_string_append (out, depth % 2 == 1 ? "• " : "◦ ");
-}
-
-static gboolean
-in_block_quote (cmark_node *node)
-{
-  for (cmark_node *n = cmark_node_parent (node); n != NULL; n = cmark_node_parent (n))
-    if (cmark_node_get_type (n) == CMARK_NODE_BLOCK_QUOTE)
-      return TRUE;
-  return FALSE;
+    g_string_append (self->out, depth % 2 == 1 ? "• " : "◦ ");
+  open_block (self, 0);
 }
 
 static void
-enter_node (GString    *out,
+end_item (Converter  *self,
+          cmark_node *item)
+{
+  gsize offset = innermost (self)->offset;
+  const char *first_line_end = strchr (self->out->str + offset, '\n');
+  gsize rest = first_line_end != NULL ? (gsize) (first_line_end + 1 - self->out->str) : 0;
+
+  g_array_set_size (self->open, self->open->len - 1);
+  begin_line (self->out);
+  /* The marker is on the first line; the lines after it go under the item's text. */
+  if (rest > 0)
+    prefix_lines (self->out, rest, "    ");
+  if (!cmark_node_get_list_tight (cmark_node_parent (item)) && cmark_node_next (item) != NULL)
+    g_string_append_c (self->out, '\n');
+}
+
+static void
+end_block_quote (Converter  *self,
+                 cmark_node *node)
+{
+  gsize offset = innermost (self)->offset;
+
+  g_array_set_size (self->open, self->open->len - 1);
+  while (self->out->len > offset && self->out->str[self->out->len - 1] == '\n')
+    trim_newline (self->out);
+  if (self->out->len == offset)
+    return;
+  prefix_lines (self->out, offset, "▎ ");
+  g_string_insert (self->out, offset, "<span alpha=\"70%\"><i>");
+  g_string_append (self->out, "</i></span>\n");
+  /* Its last block ended without a blank line: the block after it gets one. */
+  if (cmark_node_next (node) != NULL)
+    g_string_append_c (self->out, '\n');
+}
+
+static void
+enter_node (Converter  *self,
             cmark_node *node)
 {
+  GString *out = self->out;
+
   switch (cmark_node_get_type (node))
     {
     case CMARK_NODE_HEADING:
@@ -99,27 +200,28 @@ enter_node (GString    *out,
                               cmark_node_get_heading_level (node) <= 1 ? "x-large"
                               : cmark_node_get_heading_level (node) == 2 ? "large" : "medium");
       break;
-    case CMARK_NODE_PARAGRAPH:
-      /* A paragraph of a list item follows its marker on the same line. */
-      if (in_block_quote (node))
-        g_string_append (out, "<span alpha=\"70%\">▎ <i>");
+    case CMARK_NODE_LIST:
+      begin_line (out);
+      open_block (self, cmark_node_get_list_start (node));
       break;
     case CMARK_NODE_ITEM:
-      begin_item (out, node);
+      begin_item (self, node);
+      break;
+    case CMARK_NODE_BLOCK_QUOTE:
+      begin_line (out);
+      open_block (self, 0);
       break;
     case CMARK_NODE_CODE_BLOCK:
       g_string_append (out, "<tt>");
       append_escaped (out, cmark_node_get_literal (node));
       /* The literal ends with its newline. */
-      if (out->len > 0 && out->str[out->len - 1] == '\n')
-        g_string_truncate (out, out->len - 1);
+      trim_newline (out);
       g_string_append (out, "</tt>");
       end_block (out, node);
       break;
     case CMARK_NODE_HTML_BLOCK:
       append_escaped (out, cmark_node_get_literal (node));
-      if (out->len > 0 && out->str[out->len - 1] == '\n')
-        g_string_truncate (out, out->len - 1);
+      trim_newline (out);
       end_block (out, node);
       break;
     case CMARK_NODE_THEMATIC_BREAK:
@@ -148,20 +250,14 @@ enter_node (GString    *out,
       g_string_append (out, "<b>");
       break;
     case CMARK_NODE_LINK:
-      {
-        const char *url = cmark_node_get_url (node);
+      if (is_link (node))
+        {
+          g_autofree char *href = g_markup_escape_text (cmark_node_get_url (node), -1);
 
-        /* Only web and mail links are links; anything else is its text. */
-        if (url != NULL && (g_str_has_prefix (url, "https://") ||
-                            g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "mailto:")))
-          {
-            g_autofree char *href = g_markup_escape_text (url, -1);
-
-            g_string_append_printf (out, "<a href=\"%s\">", href);
-          }
-        else
-          g_string_append (out, "<span>");
-      }
+          g_string_append_printf (out, "<a href=\"%s\">", href);
+        }
+      else
+        g_string_append (out, "<span>");
       break;
     case CMARK_NODE_IMAGE:
       /* An image is its description: nothing is fetched. */
@@ -173,9 +269,11 @@ enter_node (GString    *out,
 }
 
 static void
-exit_node (GString    *out,
+exit_node (Converter  *self,
            cmark_node *node)
 {
+  GString *out = self->out;
+
   switch (cmark_node_get_type (node))
     {
     case CMARK_NODE_HEADING:
@@ -183,15 +281,19 @@ exit_node (GString    *out,
       end_block (out, node);
       break;
     case CMARK_NODE_PARAGRAPH:
-      if (in_block_quote (node))
-        g_string_append (out, "</i></span>");
       end_block (out, node);
       break;
+    case CMARK_NODE_ITEM:
+      end_item (self, node);
+      break;
     case CMARK_NODE_LIST:
-    case CMARK_NODE_BLOCK_QUOTE:
-      /* Its last child ended without a blank line: the block after it gets one. */
+      g_array_set_size (self->open, self->open->len - 1);
+      /* Its last item ended without a blank line: the block after it gets one. */
       if (cmark_node_next (node) != NULL)
         g_string_append_c (out, '\n');
+      break;
+    case CMARK_NODE_BLOCK_QUOTE:
+      end_block_quote (self, node);
       break;
     case CMARK_NODE_EMPH:
     case CMARK_NODE_IMAGE:
@@ -201,14 +303,7 @@ exit_node (GString    *out,
       g_string_append (out, "</b>");
       break;
     case CMARK_NODE_LINK:
-      {
-        const char *url = cmark_node_get_url (node);
-
-        g_string_append (out, url != NULL && (g_str_has_prefix (url, "https://") ||
-                                              g_str_has_prefix (url, "http://") ||
-                                              g_str_has_prefix (url, "mailto:"))
-                              ? "</a>" : "</span>");
-      }
+      g_string_append (out, is_link (node) ? "</a>" : "</span>");
       break;
     default:
       break;
@@ -217,36 +312,45 @@ exit_node (GString    *out,
 
 /**
  * rounds_markdown_to_pango:
- * @markdown: CommonMark text, or %NULL
+ * @markdown: CommonMark text, or %NULL; text that is not valid UTF-8 has its faults
+ *   replaced by U+FFFD
  *
- * Returns: (transfer full): Pango markup for a GtkLabel, without a trailing newline
+ * Returns: (transfer full): markup for a GtkLabel (Pango markup and `<a href>` links),
+ *   without a trailing newline
  */
 char *
 rounds_markdown_to_pango (const char *markdown)
 {
+  g_autofree char *valid = NULL;
   cmark_node *document;
   cmark_iter *iter;
   cmark_event_type event;
-  GString *out = g_string_new (NULL);
+  Converter self = { g_string_new (NULL), g_array_new (FALSE, FALSE, sizeof (OpenBlock)) };
 
   if (markdown == NULL || *markdown == '\0')
-    return g_string_free (out, FALSE);
-  document = cmark_parse_document (markdown, strlen (markdown), CMARK_OPT_SAFE);
+    {
+      g_array_unref (self.open);
+      return g_string_free (self.out, FALSE);
+    }
+  valid = g_utf8_make_valid (markdown, -1);
+  document = cmark_parse_document (valid, strlen (valid), CMARK_OPT_SAFE);
   iter = cmark_iter_new (document);
   while ((event = cmark_iter_next (iter)) != CMARK_EVENT_DONE)
     {
       cmark_node *node = cmark_iter_get_node (iter);
 
       if (event == CMARK_EVENT_ENTER)
-        enter_node (out, node);
+        enter_node (&self, node);
       else if (event == CMARK_EVENT_EXIT)
-        exit_node (out, node);
+        exit_node (&self, node);
     }
   cmark_iter_free (iter);
   cmark_node_free (document);
-  while (out->len > 0 && out->str[out->len - 1] == '\n')
-    g_string_truncate (out, out->len - 1);
-  return g_string_free (out, FALSE);
+  g_assert (self.open->len == 0);
+  g_array_unref (self.open);
+  while (self.out->len > 0 && self.out->str[self.out->len - 1] == '\n')
+    trim_newline (self.out);
+  return g_string_free (self.out, FALSE);
 }
 
 /* The view ------------------------------------------------------------------------------ */
