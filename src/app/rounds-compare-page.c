@@ -575,7 +575,9 @@ rounds_compare_page_set_status (RoundsComparePage *self,
   gtk_label_set_text (self->status_label, status);
 }
 
-/* Responses one above the other (a narrow window), or side by side. */
+/* Responses one above the other (a narrow window), or side by side in columns of one width.
+ * Stacked, each is as tall as its own text: a homogeneous box would give a short response
+ * the height of the longest, a blank gap above its flags. */
 void
 rounds_compare_page_set_stacked (RoundsComparePage *self,
                                  gboolean           stacked)
@@ -583,6 +585,7 @@ rounds_compare_page_set_stacked (RoundsComparePage *self,
   g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->responses_box),
                                   stacked ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_homogeneous (self->responses_box, !stacked);
 }
 
 gboolean

@@ -8,6 +8,7 @@
 #include "rounds-application.h"
 #include "rounds-error.h"
 #include "rounds-importer.h"
+#include "rounds-response-card.h"
 #include "rounds-review-page.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"
@@ -316,11 +317,32 @@ test_rank_with_tie (Fixture       *fixture,
   g_assert_cmpstr (ranking, ==, expected);
 }
 
-/* Side by side in a wide window, stacked in a narrow one. */
+static void
+collect_cards (GtkWidget *widget,
+               GPtrArray *cards)
+{
+  if (ROUNDS_IS_RESPONSE_CARD (widget))
+    g_ptr_array_add (cards, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cards (child, cards);
+}
+
+/* Side by side in a wide window, stacked in a narrow one; stacked, a short response's card
+ * is as tall as its text, not as the longest response's. */
 static void
 test_narrow_stacks (Fixture       *fixture,
                     gconstpointer  data)
 {
+  g_autoptr(GString) uneven = g_string_new (
+    "{\"type\": \"dataset\", \"id\": \"uneven\", \"title\": \"Uneven\", \"overlap\": 1}\n"
+    "{\"id\": \"u1\", \"scenario\": \"Fever after surgery.\", \"responses\": [{\"text\": \"");
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+
+  for (guint i = 0; i < 12; i++)
+    g_string_append (uneven, "Check the wound, the chest, the urine and the lines. ");
+  g_string_append (uneven, "\"}, {\"text\": \"Paracetamol.\"}]}\n");
+  import_text (fixture, uneven->str);
   rounds_window_open_dataset (fixture->window, "pairs");
   rounds_test_spin ();
   g_assert_false (rounds_window_responses_are_stacked (fixture->window));
@@ -331,9 +353,24 @@ test_narrow_stacks (Fixture       *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 600, 800);
   gtk_window_present (GTK_WINDOW (fixture->window));
   rounds_test_spin ();
-  rounds_window_open_dataset (fixture->window, "pairs");
+  rounds_window_open_dataset (fixture->window, "uneven");
   rounds_test_spin ();
   g_assert_true (rounds_window_responses_are_stacked (fixture->window));
+  rounds_test_wait_frames (GTK_WIDGET (fixture->window));
+
+  collect_cards (GTK_WIDGET (fixture->window), cards);
+  g_assert_cmpuint (cards->len, ==, 2);
+  for (guint i = 0; i < cards->len; i++)
+    {
+      GtkWidget *card = cards->pdata[i];
+      int natural;
+
+      gtk_widget_measure (card, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (card),
+                          NULL, &natural, NULL, NULL);
+      g_test_message ("card %u: %d px tall, asks for %d", i, gtk_widget_get_height (card),
+                      natural);
+      g_assert_cmpint (gtk_widget_get_height (card), <=, natural);
+    }
 }
 
 /* The profile decides the queue and the pages: switching to a reviewer opens the review. */
