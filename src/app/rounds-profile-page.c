@@ -32,6 +32,24 @@ struct _RoundsProfilePage
 G_DEFINE_FINAL_TYPE (RoundsProfilePage, rounds_profile_page, GTK_TYPE_WIDGET)
 
 /* @profiles: RoundsProfile, or NULL for none */
+/* A profile's roles as a person reads them: "Annotator, Reviewer", not the ids the store
+ * keeps ("annotator,reviewer"). */
+static char *
+describe_roles (RoundsRoles roles)
+{
+  const char *names[4] = { NULL };
+  guint n = 0;
+
+  if (roles & ROUNDS_ROLE_ANNOTATOR)
+    names[n++] = _("Annotator");
+  if (roles & ROUNDS_ROLE_REVIEWER)
+    names[n++] = C_("role", "Reviewer");
+  if (roles & ROUNDS_ROLE_CURATOR)
+    names[n++] = _("Curator");
+  /* TRANSLATORS: between the roles of a profile, as in "Annotator, Reviewer" */
+  return g_strjoinv (C_("list of roles", ", "), (char **) names);
+}
+
 void
 rounds_profile_page_set_profiles (RoundsProfilePage *self,
                                   GListModel        *profiles)
@@ -45,7 +63,7 @@ rounds_profile_page_set_profiles (RoundsProfilePage *self,
     {
       g_autoptr(RoundsProfile) profile = g_list_model_get_item (profiles, i);
       const char *specialty = rounds_profile_get_specialty (profile);
-      g_autofree char *roles = rounds_roles_to_string (rounds_profile_get_roles (profile));
+      g_autofree char *roles = describe_roles (rounds_profile_get_roles (profile));
       g_autofree char *subtitle = g_strdup_printf ("%s · %s%s%s",
                                                    rounds_profile_get_user_name (profile), roles,
                                                    specialty ? " · " : "",

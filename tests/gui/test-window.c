@@ -373,6 +373,21 @@ test_narrow_stacks (Fixture       *fixture,
     }
 }
 
+/* Whether an action row under @widget has @subtitle. */
+static gboolean
+find_row_subtitle (GtkWidget  *widget,
+                   const char *subtitle)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)), subtitle) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (find_row_subtitle (child, subtitle))
+      return TRUE;
+  return FALSE;
+}
+
 /* The profile decides the queue and the pages: switching to a reviewer opens the review. */
 static void
 test_switch_profile (Fixture       *fixture,
@@ -391,6 +406,8 @@ test_switch_profile (Fixture       *fixture,
 
   activate (fixture, "win.switch-profile", NULL);
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "profile");
+  /* The roles as words, not the store's ids. */
+  g_assert_true (find_row_subtitle (GTK_WIDGET (fixture->window), "dr-rev · Annotator, Reviewer"));
   activate (fixture, "win.use-profile", g_variant_new_string ("dr-rev"));
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
   current = rounds_store_get_current_profile (fixture->store);
