@@ -227,12 +227,16 @@ on_page_key_pressed (GtkEventControllerKey *controller,
   if (keyval != GDK_KEY_Escape || focus == NULL ||
       !(GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus)) || !gtk_widget_is_ancestor (focus, page))
     return GDK_EVENT_PROPAGATE;
-  _rounds_label_focus_quietly (GTK_LABEL (target));
+  if (GTK_IS_LABEL (target))
+    _rounds_label_focus_quietly (GTK_LABEL (target));
+  else
+    gtk_widget_grab_focus (target);
   return GDK_EVENT_STOP;
 }
 
-/* Escape in a text field of @page leaves it for @target, a selectable label of the page, so
- * that the page's own keys (digits, letters) work again. */
+/* Escape in a text field of @page leaves it for @target, a selectable label of the page (or a
+ * widget that takes the focus as quietly, such as a RoundsMarkdownView), so that the page's
+ * own keys (digits, letters) work again. */
 void
 _rounds_page_leave_text_on_escape (GtkWidget *page,
                                    GtkWidget *target)
@@ -241,6 +245,26 @@ _rounds_page_leave_text_on_escape (GtkWidget *page,
 
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_page_key_pressed), target);
   gtk_widget_add_controller (page, keys);
+}
+
+static void
+on_expander_expanded (GtkExpander *expander)
+{
+  GtkWidget *child = gtk_expander_get_child (expander);
+
+  if (child != NULL)
+    gtk_widget_set_can_focus (child, gtk_expander_get_expanded (expander));
+}
+
+/* Tab passes a collapsed @expander by. GTK 4.8's GtkExpander takes its child out of the widget
+ * tree when collapsed but still offers it the focus on Tab; the child, without a root, then
+ * asks gtk_window_get_focus() of no window (Gtk-CRITICAL, "GTK_IS_WINDOW (window)"). The child
+ * takes no focus while collapsed, so it is never asked. */
+void
+_rounds_expander_focus_child_when_expanded (GtkExpander *expander)
+{
+  g_signal_connect (expander, "notify::expanded", G_CALLBACK (on_expander_expanded), NULL);
+  on_expander_expanded (expander);
 }
 
 /* Gives @label (selectable) the focus without selecting its text, as a focused selectable
