@@ -21,6 +21,7 @@ void  _rounds_widget_toast            (GtkWidget      *widget,
                                        const char     *message);
 void  _rounds_label_show_message      (GtkLabel       *label,
                                        const char     *message);
+GtkWidget *_rounds_text_field_new     (void);
 GtkWidget *_rounds_entry_dialog_new   (GtkWindow      *parent,
                                        const char     *heading,
                                        const char     *body,

@@ -229,7 +229,7 @@ judge_pair (Fixture *fixture)
   g_assert_cmpstr (judgement->comment, ==, "B doubles the dose");
 }
 
-/* The next item of the pairs, skipped with Alt+S and a reason (last: Xvfb has no window
+/* The next item of the pairs, skipped with Alt+S and a reason, Ctrl+Enter (last: Xvfb has no window
  * manager to give the window the focus back from the dialog). */
 static void
 skip_item (Fixture *fixture)
@@ -252,7 +252,7 @@ skip_item (Fixture *fixture)
     }
   g_assert_nonnull (dialog);
   rounds_test_xdotool (dialog, "type", "Outside my specialty", NULL);
-  rounds_test_xdotool (dialog, "key", "Return", NULL);
+  rounds_test_xdotool (dialog, "key", "ctrl+Return", NULL);   /* Return is a new line */
   status = query_annotation (fixture, "status", "p2");
   g_assert_cmpstr (status, ==, "skipped");
   reason = query_annotation (fixture, "skip_reason", "p2");
