@@ -332,15 +332,6 @@ find_toplevel (GType type)
   return NULL;
 }
 
-static char *
-query_reason (Fixture    *fixture,
-              const char *key)
-{
-  return rounds_test_window_query (fixture, "SELECT a.skip_reason FROM annotations a JOIN items i"
-                                            " ON i.id = a.item_id WHERE i.key = ?1"
-                                            " AND a.is_current", key);
-}
-
 /* Alt+S is Skip, as the shortcuts window and the tooltip say, not the Submit button's
  * mnemonic: with a preference chosen it asks for a reason and saves nothing until given. The
  * reason is a multi-line field, as the comment: Enter starts a line, Ctrl+Enter skips, and
@@ -387,7 +378,9 @@ test_alt_s_skips (Fixture       *fixture,
   rounds_test_xdotool (GTK_WINDOW (dialog), "key", "ctrl+Return", NULL);
   status = query_status (fixture, "p1");
   g_assert_cmpstr (status, ==, "skipped");
-  reason = query_reason (fixture, "p1");
+  reason = rounds_test_window_query (fixture, "SELECT a.skip_reason FROM annotations a JOIN"
+                                              " items i ON i.id = a.item_id WHERE i.key = ?1"
+                                              " AND a.is_current", "p1");
   g_assert_cmpstr (reason, ==, "Outside my specialty\nask neurology");
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
 }
