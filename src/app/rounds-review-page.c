@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-error.h"
+#include "rounds-markdown.h"
 #include "rounds-review-entry.h"
 #include "rounds-review-page.h"
 #include "rounds-review.h"
@@ -43,7 +44,7 @@ struct _RoundsReviewPage
   GtkStack              *detail_stack;
   GtkLabel              *item_title;
   GtkLabel              *rules_label;
-  GtkLabel              *scenario;
+  RoundsMarkdownView    *scenario;
   GtkBox                *responses_box;
   GtkToggleButton       *names_toggle;
   GtkButton             *models_button;
@@ -309,7 +310,6 @@ show_judgements (RoundsReviewPage *self)
       GtkWidget *card = judgement_card_new (self, self->judgements->pdata[i], i, FALSE);
 
       gtk_flow_box_append (self->judgements_box, card);
-      gtk_widget_set_focusable (gtk_widget_get_parent (card), FALSE);
     }
   /* Beside the clinicians, never among them: labelled as the machine it is. */
   for (guint i = 0; self->guardian != NULL && i < self->guardian->len; i++)
@@ -317,7 +317,6 @@ show_judgements (RoundsReviewPage *self)
       GtkWidget *card = judgement_card_new (self, self->guardian->pdata[i], i, TRUE);
 
       gtk_flow_box_append (self->judgements_box, card);
-      gtk_widget_set_focusable (gtk_widget_get_parent (card), FALSE);
     }
   table = self->item != NULL ? criteria_table_new (self) : NULL;
   gtk_scrolled_window_set_child (self->scores_window, table);
@@ -339,15 +338,14 @@ show_responses (RoundsReviewPage *self)
                                    : g_strdup (name);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
       GtkWidget *title = gtk_label_new (heading);
-      GtkWidget *text = gtk_label_new (rounds_item_get_response_text (self->item, r));
+      GtkWidget *text = rounds_markdown_view_new ();
 
       gtk_widget_add_css_class (box, "card");
       gtk_widget_add_css_class (box, "response-card");
       gtk_widget_add_css_class (title, "heading");
       gtk_label_set_xalign (GTK_LABEL (title), 0);
-      gtk_label_set_xalign (GTK_LABEL (text), 0);
-      gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-      gtk_label_set_selectable (GTK_LABEL (text), TRUE);
+      rounds_markdown_view_set_markdown (ROUNDS_MARKDOWN_VIEW (text),
+                                         rounds_item_get_response_text (self->item, r));
       gtk_widget_add_css_class (text, "reading");
       gtk_box_append (GTK_BOX (box), title);
       gtk_box_append (GTK_BOX (box), text);
@@ -612,7 +610,7 @@ show_entry (RoundsReviewPage  *self,
                                           ? rounds_item_get_title (self->item)
                                           : rounds_item_get_key (self->item));
   gtk_label_set_text (self->rules_label, heading);
-  gtk_label_set_text (self->scenario, rounds_item_get_scenario (self->item));
+  rounds_markdown_view_set_markdown (self->scenario, rounds_item_get_scenario (self->item));
   show_responses (self);
   show_judgements (self);
   build_verdict_controls (self);
@@ -1143,6 +1141,7 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   g_type_ensure (ROUNDS_TYPE_RUBRIC_GRID);
+  g_type_ensure (ROUNDS_TYPE_MARKDOWN_VIEW);
   _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-review-page.ui");
   object_class->dispose = rounds_review_page_dispose;
 
@@ -1197,4 +1196,5 @@ rounds_review_page_init (RoundsReviewPage *self)
   g_signal_connect_swapped (self->rationale_entry, "activate", G_CALLBACK (on_rationale_activate),
                             self);
   _rounds_page_leave_text_on_escape (GTK_WIDGET (self), GTK_WIDGET (self->scenario));
+  _rounds_expander_focus_child_when_expanded (self->rubric_expander);
 }

@@ -21,6 +21,7 @@ void  _rounds_widget_toast            (GtkWidget      *widget,
                                        const char     *message);
 void  _rounds_label_show_message      (GtkLabel       *label,
                                        const char     *message);
+GtkWidget *_rounds_text_field_new     (void);
 GtkWidget *_rounds_entry_dialog_new   (GtkWindow      *parent,
                                        const char     *heading,
                                        const char     *body,
@@ -32,6 +33,7 @@ void  _rounds_drop_down_take_digits   (GtkWidget      *dropdown);
 void  _rounds_page_leave_text_on_escape (GtkWidget    *page,
                                          GtkWidget    *target);
 void  _rounds_label_focus_quietly     (GtkLabel       *label);
+void  _rounds_expander_focus_child_when_expanded (GtkExpander *expander);
 void  _rounds_combo_row_show_whole    (AdwComboRow    *row);
 char *_rounds_text_view_get_text      (GtkTextView    *view);
 void  _rounds_text_view_set_text      (GtkTextView    *view,

@@ -108,10 +108,39 @@ on_entry_dialog_activate (GtkWidget        *entry,
   adw_message_dialog_response (dialog, g_object_get_data (G_OBJECT (dialog), "rounds-response"));
 }
 
-/* A message dialog over @parent that asks for one line in @entry (@entry_label names it for
- * screen readers): Cancel, or @response (@response_label), the default. The entry has the
- * focus, so that a person types at once, and Enter in it answers @response (an entry's
- * activates-default does not reach the message dialog's default response). */
+/* Ctrl+Enter in a multi-line field, where Enter starts a new line */
+static gboolean
+on_text_dialog_key_pressed (GtkEventControllerKey *controller,
+                            guint                  keyval,
+                            guint                  keycode,
+                            GdkModifierType        state,
+                            AdwMessageDialog      *dialog)
+{
+  if ((keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter) ||
+      (state & GDK_CONTROL_MASK) == 0)
+    return GDK_EVENT_PROPAGATE;
+  on_entry_dialog_activate (NULL, dialog);
+  return GDK_EVENT_STOP;
+}
+
+/* A multi-line text field that looks like an entry and grows with its text, as the comment
+ * and the notes: Tab leaves it, as it leaves an entry. */
+GtkWidget *
+_rounds_text_field_new (void)
+{
+  GtkWidget *view = gtk_text_view_new ();
+
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
+  gtk_widget_add_css_class (view, "text-field");
+  return view;
+}
+
+/* A message dialog over @parent that asks for a text in @entry (@entry_label names it for
+ * screen readers): Cancel (or Escape), or @response (@response_label), the default. The entry
+ * has the focus, so that a person types at once. Enter in a one-line entry answers @response
+ * (an entry's activates-default does not reach the message dialog's default response);
+ * in a multi-line field (a GtkTextView) Enter starts a new line and Ctrl+Enter answers. */
 GtkWidget *
 _rounds_entry_dialog_new (GtkWindow  *parent,
                           const char *heading,
@@ -133,7 +162,19 @@ _rounds_entry_dialog_new (GtkWindow  *parent,
   g_signal_connect_object (dialog, "map", G_CALLBACK (gtk_widget_grab_focus), entry,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_object_set_data_full (G_OBJECT (dialog), "rounds-response", g_strdup (response), g_free);
-  g_signal_connect_object (entry, "activate", G_CALLBACK (on_entry_dialog_activate), dialog, 0);
+  if (GTK_IS_TEXT_VIEW (entry))
+    {
+      GtkEventController *keys = gtk_event_controller_key_new ();
+
+      /* before the field, which would take Ctrl+Enter for a new line */
+      gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+      g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_text_dialog_key_pressed),
+                               dialog, 0);
+      gtk_widget_add_controller (entry, keys);
+    }
+  else
+    g_signal_connect_object (entry, "activate", G_CALLBACK (on_entry_dialog_activate), dialog,
+                             0);
   return dialog;
 }
 
@@ -227,12 +268,16 @@ on_page_key_pressed (GtkEventControllerKey *controller,
   if (keyval != GDK_KEY_Escape || focus == NULL ||
       !(GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus)) || !gtk_widget_is_ancestor (focus, page))
     return GDK_EVENT_PROPAGATE;
-  _rounds_label_focus_quietly (GTK_LABEL (target));
+  if (GTK_IS_LABEL (target))
+    _rounds_label_focus_quietly (GTK_LABEL (target));
+  else
+    gtk_widget_grab_focus (target);
   return GDK_EVENT_STOP;
 }
 
-/* Escape in a text field of @page leaves it for @target, a selectable label of the page, so
- * that the page's own keys (digits, letters) work again. */
+/* Escape in a text field of @page leaves it for @target, a selectable label of the page (or a
+ * widget that takes the focus as quietly, such as a RoundsMarkdownView), so that the page's
+ * own keys (digits, letters) work again. */
 void
 _rounds_page_leave_text_on_escape (GtkWidget *page,
                                    GtkWidget *target)
@@ -241,6 +286,26 @@ _rounds_page_leave_text_on_escape (GtkWidget *page,
 
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_page_key_pressed), target);
   gtk_widget_add_controller (page, keys);
+}
+
+static void
+on_expander_expanded (GtkExpander *expander)
+{
+  GtkWidget *child = gtk_expander_get_child (expander);
+
+  if (child != NULL)
+    gtk_widget_set_can_focus (child, gtk_expander_get_expanded (expander));
+}
+
+/* Tab passes a collapsed @expander by. GTK 4.8's GtkExpander takes its child out of the widget
+ * tree when collapsed but still offers it the focus on Tab; the child, without a root, then
+ * asks gtk_window_get_focus() of no window (Gtk-CRITICAL, "GTK_IS_WINDOW (window)"). The child
+ * takes no focus while collapsed, so it is never asked. */
+void
+_rounds_expander_focus_child_when_expanded (GtkExpander *expander)
+{
+  g_signal_connect (expander, "notify::expanded", G_CALLBACK (on_expander_expanded), NULL);
+  on_expander_expanded (expander);
 }
 
 /* Gives @label (selectable) the focus without selecting its text, as a focused selectable

@@ -232,13 +232,15 @@ on_skip_response (AdwMessageDialog *dialog,
                   const char       *response,
                   RoundsWindow     *self)
 {
-  GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
+  GtkWidget *field = adw_message_dialog_get_extra_child (dialog);
+  g_autofree char *reason = _rounds_text_view_get_text (GTK_TEXT_VIEW (field));
 
   if (g_strcmp0 (response, "skip") == 0)
-    skip_with_reason (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+    skip_with_reason (self, reason);
 }
 
-/* win.skip (Alt+S): asks for the reason, then skips. */
+/* win.skip (Alt+S): asks for the reason, in a multi-line field as the comment's (Ctrl+Enter
+ * skips, Escape cancels), then skips. */
 static void
 skip_activated (GtkWidget  *widget,
                 const char *action_name,
@@ -246,15 +248,15 @@ skip_activated (GtkWidget  *widget,
 {
   RoundsWindow *self = ROUNDS_WINDOW (widget);
   GtkWidget *dialog;
-  GtkWidget *entry;
+  GtkWidget *field;
 
   if (rounds_compare_page_get_item (self->compare_page) == NULL)
     return;
-  entry = gtk_entry_new ();
+  field = _rounds_text_field_new ();
   dialog = _rounds_entry_dialog_new (GTK_WINDOW (self), _("Skip This Item?"),
                                      _("Say why, for the curators: for example outside your "
                                        "specialty, or the scenario is unclear."),
-                                     entry, _("Reason for skipping"), "skip", _("_Skip"));
+                                     field, _("Reason for skipping"), "skip", _("_Skip"));
   g_signal_connect (dialog, "response", G_CALLBACK (on_skip_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -229,7 +229,7 @@ judge_pair (Fixture *fixture)
   g_assert_cmpstr (judgement->comment, ==, "B doubles the dose");
 }
 
-/* The next item of the pairs, skipped with Alt+S and a reason (last: Xvfb has no window
+/* The next item of the pairs, skipped with Alt+S and a reason, Ctrl+Enter (last: Xvfb has no window
  * manager to give the window the focus back from the dialog). */
 static void
 skip_item (Fixture *fixture)
@@ -252,7 +252,7 @@ skip_item (Fixture *fixture)
     }
   g_assert_nonnull (dialog);
   rounds_test_xdotool (dialog, "type", "Outside my specialty", NULL);
-  rounds_test_xdotool (dialog, "key", "Return", NULL);
+  rounds_test_xdotool (dialog, "key", "ctrl+Return", NULL);   /* Return is a new line */
   status = query_annotation (fixture, "status", "p2");
   g_assert_cmpstr (status, ==, "skipped");
   reason = query_annotation (fixture, "skip_reason", "p2");
@@ -303,6 +303,26 @@ judge_triple (Fixture *fixture)
   g_assert_cmpstr (judgement->comment, ==, "C is wrong");
 }
 
+/* Tab until the focus is in @target, at most 20 times; no text block on the way may have its
+ * text selected by the focus (a selectable label selects all of it when it takes the focus). */
+static void
+tab_to (Fixture   *fixture,
+        GtkWidget *target)
+{
+  g_assert_nonnull (target);
+  for (guint i = 0; i < 20; i++)
+    {
+      GtkWidget *widget = focus (fixture);
+
+      if (widget != NULL && (widget == target || gtk_widget_is_ancestor (widget, target)))
+        return;
+      if (GTK_IS_LABEL (widget))
+        g_assert_false (gtk_label_get_selection_bounds (GTK_LABEL (widget), NULL, NULL));
+      press (fixture, "Tab");
+    }
+  g_error ("Tab never reached %s", G_OBJECT_TYPE_NAME (target));
+}
+
 /* The review of the ethics dataset, reached from its row; a verdict typed and recorded. */
 static void
 record_verdict (Fixture *fixture)
@@ -324,16 +344,23 @@ record_verdict (Fixture *fixture)
   rounds_test_window_wait_review (fixture);
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "review");
 
-  /* Tie, the fourth choice after "Choose…", and the focus in the rationale are set here, not
-   * by keys: under Xvfb, Tab through this page and the arrows in its drop-down's list gave
-   * Gtk-CRITICAL "gtk_window_get_focus: assertion 'GTK_IS_WINDOW (window)' failed" (GTK 4.8;
-   * the review page is being rebuilt on another branch). Typing and Ctrl+Enter are keys. */
+  /* Tab from the top of the item to the "Final preference" drop-down, past text blocks that
+   * take no focus and none selected by it; Space opens its list, Down three times is Tie (the
+   * fourth choice after "Choose…"), Return chooses it; Tab past the collapsed rubric to the
+   * rationale. */
   final = rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_dropdown_named,
                                    "Final preference");
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (final), 3);
-  g_assert_true (gtk_widget_grab_focus (rounds_test_find_widget (GTK_WIDGET (fixture->window),
-                                                                 rounds_test_is_named,
-                                                                 "Rationale")));
+  tab_to (fixture, final);
+  press (fixture, "space");
+  rounds_test_wait_frames (GTK_WIDGET (fixture->window));   /* the list drawn, open */
+  press (fixture, "Down");
+  press (fixture, "Down");
+  press (fixture, "Down");
+  press (fixture, "Return");
+  rounds_test_wait_frames (GTK_WIDGET (fixture->window));   /* the list closed */
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (final)), ==, 3);
+  tab_to (fixture, rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_named,
+                                            "Rationale"));
   type (fixture, "Both defensible; ask the father");
   press (fixture, "ctrl+Return");
   rounds_test_window_wait_review (fixture);

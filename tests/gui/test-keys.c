@@ -333,13 +333,18 @@ find_toplevel (GType type)
 }
 
 /* Alt+S is Skip, as the shortcuts window and the tooltip say, not the Submit button's
- * mnemonic: with a preference chosen it asks for a reason and saves nothing until given. */
+ * mnemonic: with a preference chosen it asks for a reason and saves nothing until given. The
+ * reason is a multi-line field, as the comment: Enter starts a line, Ctrl+Enter skips, and
+ * Escape cancels, saving nothing. */
 static void
 test_alt_s_skips (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autofree char *none = NULL;
+  g_autofree char *not_yet = NULL;
+  g_autofree char *cancelled = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *reason = NULL;
   RoundsJudgement *judgement;
   GtkWidget *dialog;
 
@@ -348,16 +353,35 @@ test_alt_s_skips (Fixture       *fixture,
   press (fixture, "2");
   judgement = rounds_compare_page_get_judgement (compare_page (fixture));
   g_assert_true (judgement->has_preference);
+
+  press (fixture, "alt+s");
+  dialog = g_object_ref (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));   /* kept past its close */
+  rounds_test_xdotool (GTK_WINDOW (dialog), "type", "Not sure", NULL);
+  rounds_test_xdotool (GTK_WINDOW (dialog), "key", "Escape", NULL);
+  g_object_unref (dialog);
+  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  cancelled = query_status (fixture, "p1");
+  g_assert_null (cancelled);
+
   press (fixture, "alt+s");
   none = query_status (fixture, "p1");
   g_assert_null (none);
   dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
-
+  g_assert_true (GTK_IS_TEXT_VIEW (adw_message_dialog_get_extra_child (
+                                     ADW_MESSAGE_DIALOG (dialog))));
   rounds_test_xdotool (GTK_WINDOW (dialog), "type", "Outside my specialty", NULL);
   rounds_test_xdotool (GTK_WINDOW (dialog), "key", "Return", NULL);
+  not_yet = query_status (fixture, "p1");
+  g_assert_null (not_yet);
+  rounds_test_xdotool (GTK_WINDOW (dialog), "type", "ask neurology", NULL);
+  rounds_test_xdotool (GTK_WINDOW (dialog), "key", "ctrl+Return", NULL);
   status = query_status (fixture, "p1");
   g_assert_cmpstr (status, ==, "skipped");
+  reason = rounds_test_window_query (fixture, "SELECT a.skip_reason FROM annotations a JOIN"
+                                              " items i ON i.id = a.item_id WHERE i.key = ?1"
+                                              " AND a.is_current", "p1");
+  g_assert_cmpstr (reason, ==, "Outside my specialty\nask neurology");
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
 }
 
