@@ -187,7 +187,9 @@ table_label (const char *text,
   return label;
 }
 
-/* A label of the card, wrapped as its text needs. */
+/* A label of the card, wrapped as its text needs, never narrower than 20 characters: the
+ * flow box measures its cards down to their minimum width, and a wrapped label at a width of
+ * one character is shaped once per line (half of a verdict's time at 20 000 items). */
 static GtkWidget *
 card_label (const char *text,
             const char *css_class)
@@ -196,6 +198,7 @@ card_label (const char *text,
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_width_chars (GTK_LABEL (label), 20);
   return label;
 }
 
