@@ -8,6 +8,7 @@
 
 #include "rounds-error.h"
 #include "rounds-importer.h"
+#include "rounds-judgement-private.h"
 #include "rounds-review.h"
 #include "rounds-store-private.h"
 #include "rounds-test-util.h"
@@ -700,6 +701,71 @@ test_disputes_current_edits (Fixture       *fixture,
   assert_keys (skipped, "item-5 item-4");    /* item 5 has a safety flag */
 }
 
+/* Rubric scores as the store writes them are read without json-glib (a review reads tens of
+ * thousands at once) and read as json-glib reads them; anything else is left to json-glib,
+ * untouched. */
+static void
+test_scores_from_json (void)
+{
+  static const struct
+  {
+    const char *json;
+    gboolean    fast;     /* read by the fast path */
+    gboolean    read;     /* read at all, by one or the other */
+    int         scores[4];    /* accuracy and safety of A, then of B; -1 unset */
+  } cases[] = {
+    { "[{\"accuracy\":4,\"safety\":2},{\"safety\":5}]", TRUE, TRUE, { 4, 2, -1, 5 } },
+    { " [ { \"accuracy\" : 3 , \"unknown\" : 1 } , { } ] ", TRUE, TRUE, { 3, -1, -1, -1 } },
+    { "[{\"accuracy\":1,\"accuracy\":2}]", TRUE, TRUE, { 2, -1, -1, -1 } },
+    { "[{\"accuracy\":-3},{\"safety\":3},{\"safety\":4}]", TRUE, TRUE, { -3, -1, -1, 3 } },
+    { "[{\"accuracy\":1},{\"ethics\":2}]", TRUE, TRUE, { 1, -1, -1, -1 } },
+    { "[]", TRUE, TRUE, { -1, -1, -1, -1 } },
+    /* json-glib's to read */
+    { "[{\"accuracy\":4.0}]", FALSE, TRUE, { 4, -1, -1, -1 } },
+    { "[{\"acc\\u0075racy\":4}]", FALSE, TRUE, { 4, -1, -1, -1 } },
+    { "[null,{\"safety\":2}]", FALSE, TRUE, { -1, -1, -1, 2 } },
+    /* Not JSON: nothing is read */
+    { "[{\"accuracy\":4,}]", FALSE, FALSE, { -1, -1, -1, -1 } },
+    { "[{\"accuracy\":4}", FALSE, FALSE, { -1, -1, -1, -1 } },
+    { "[{\"accuracy\":4} {\"safety\":1}]", FALSE, FALSE, { -1, -1, -1, -1 } },
+    { "[{\"accuracy\" 4}]", FALSE, FALSE, { -1, -1, -1, -1 } },
+    { "[{\"accuracy\":4}] x", FALSE, FALSE, { -1, -1, -1, -1 } },
+  };
+  g_autoptr(RoundsRubric) rubric = rounds_rubric_new_default ();
+  guint n_criteria = rounds_rubric_get_n_criteria (rubric);
+  int accuracy = rounds_rubric_find (rubric, "accuracy");
+  int safety = rounds_rubric_find (rubric, "safety");
+
+  g_assert_cmpint (accuracy, >=, 0);
+  g_assert_cmpint (safety, >=, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(RoundsJudgement) fast = rounds_judgement_new (2, rubric);
+      g_autoptr(RoundsJudgement) read = rounds_judgement_new (2, rubric);
+
+      g_test_message ("%s", cases[i].json);
+      g_assert_cmpint (_rounds_judgement_scores_from_json (fast, cases[i].json), ==,
+                       cases[i].fast);
+      _rounds_judgement_fill_from_json (read, NULL, cases[i].json, NULL, NULL, NULL);
+      for (guint r = 0; r < 2; r++)
+        {
+          int *scores = cases[i].fast ? fast->scores : read->scores;
+
+          g_assert_cmpint (scores[r * n_criteria + (guint) accuracy], ==,
+                           cases[i].scores[2 * r]);
+          g_assert_cmpint (scores[r * n_criteria + (guint) safety], ==,
+                           cases[i].scores[2 * r + 1]);
+        }
+      /* Refused: untouched; read: the same either way. */
+      for (guint s = 0; s < 2 * n_criteria; s++)
+        {
+          g_assert_cmpint (fast->scores[s], ==, cases[i].fast ? read->scores[s] : -1);
+          if (!cases[i].read)
+            g_assert_cmpint (read->scores[s], ==, -1);
+        }
+    }
+}
+
 static void
 test_current_judgements (Fixture       *fixture,
                          gconstpointer  data)
@@ -1026,6 +1092,7 @@ main (int   argc,
   ADD ("disputes/list", test_disputes_list);
   ADD ("disputes/current-edits-only", test_disputes_current_edits);
   ADD ("current-judgements", test_current_judgements);
+  g_test_add_func ("/rounds/review/scores-from-json", test_scores_from_json);
   ADD ("agreement/krippendorff-2011", test_agreement_krippendorff);
   ADD ("agreement/ranking", test_agreement_ranking);
   ADD ("agreement/empty", test_agreement_empty);

@@ -10,10 +10,11 @@
  *
  * At scale (20 000 items, 16 000 disputed) nothing waits on the main thread: the queue, the
  * judgements and the agreement are read in a thread, and a verdict is written in one;
- * rounds_review_page_get_loading() is %TRUE meanwhile. The queue is a GListModel shown by a
- * GtkListView, which makes rows only for what is on screen; a recorded verdict changes its
- * entry (and so its row) and the count of resolved items, and reads nothing again: the
- * agreement is the annotators', which a verdict does not change.
+ * rounds_review_page_get_loading() is %TRUE meanwhile. The queue (rounds-review-queue.c)
+ * makes an entry only when asked for one, and a GtkListView shows it, with rows only for what
+ * is on screen; a recorded verdict changes its entry (and so its row) and the count of
+ * resolved items, and reads nothing again: the agreement is the annotators', which a verdict
+ * does not change.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,6 +28,7 @@
 #include "rounds-markdown.h"
 #include "rounds-review-entry.h"
 #include "rounds-review-page.h"
+#include "rounds-review-queue.h"
 #include "rounds-review.h"
 #include "rounds-rubric-grid.h"
 #include "rounds-widget-util-private.h"
@@ -62,7 +64,7 @@ struct _RoundsReviewPage
   /* Owned */
   RoundsDataset         *dataset;
   RoundsProfile         *reviewer;
-  GListStore            *queue;            /* RoundsReviewEntry, queue order */
+  RoundsReviewQueue     *queue;            /* RoundsReviewEntry, queue order */
   GtkSingleSelection    *selection;
   RoundsItem            *item;
   RoundsReviewEntry     *entry;            /* of the item shown */
@@ -186,7 +188,9 @@ table_label (const char *text,
   return label;
 }
 
-/* A label of the card, wrapped as its text needs. */
+/* A label of the card, wrapped as its text needs, never narrower than 20 characters: the
+ * flow box measures its cards down to their minimum width, and a wrapped label at a width of
+ * one character is shaped once per line (half of a verdict's time at 20 000 items). */
 static GtkWidget *
 card_label (const char *text,
             const char *css_class)
@@ -195,6 +199,7 @@ card_label (const char *text,
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_width_chars (GTK_LABEL (label), 20);
   return label;
 }
 
@@ -744,7 +749,7 @@ clear_queue (RoundsReviewPage *self)
   g_clear_pointer (&self->judgements, g_ptr_array_unref);
   g_clear_pointer (&self->guardian, g_ptr_array_unref);
   if (self->queue != NULL)
-    g_list_store_remove_all (self->queue);
+    rounds_review_queue_set_disputes (self->queue, NULL);
   g_hash_table_remove_all (self->judgements_of);
   g_clear_pointer (&self->all_judgements, g_ptr_array_unref);
   g_clear_pointer (&self->agreement, rounds_agreement_report_free);
@@ -802,7 +807,6 @@ on_snapshot_loaded (GObject      *source,
   RoundsReviewPage *self = user_data;
   g_autoptr(RoundsReviewSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
   guint n;
 
   /* Cancelled when a newer load replaced this one or the page went away: then @self may be
@@ -828,18 +832,10 @@ on_snapshot_loaded (GObject      *source,
 
       g_hash_table_insert (self->judgements_of, &judged->item_id, judged);
     }
-  /* One splice: the list view makes the rows it shows, not one per entry. */
-  entries = g_ptr_array_new_full (snapshot->disputes->len, g_object_unref);
-  g_ptr_array_set_free_func (snapshot->disputes, NULL);
+  /* The list view makes the rows it shows, and the queue the entries they show. */
   for (guint i = 0; i < snapshot->disputes->len; i++)
-    {
-      RoundsDispute *dispute = snapshot->disputes->pdata[i];
-
-      self->n_resolved += dispute->has_verdict;
-      g_ptr_array_add (entries, rounds_review_entry_new (dispute));
-    }
-  g_ptr_array_set_size (snapshot->disputes, 0);
-  g_list_store_splice (self->queue, 0, 0, entries->pdata, entries->len);
+    self->n_resolved += ((RoundsDispute *) snapshot->disputes->pdata[i])->has_verdict;
+  rounds_review_queue_set_disputes (self->queue, g_steal_pointer (&snapshot->disputes));
   /* The queue first; the agreement, measured on the same judgements, follows. */
   self->agreement_cancellable = g_cancellable_new ();
   rounds_review_measure_agreement_async (self->dataset, self->all_judgements,
@@ -1178,7 +1174,7 @@ rounds_review_page_init (RoundsReviewPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rank_dropdowns = g_ptr_array_new ();
   self->judgements_of = g_hash_table_new (g_int64_hash, g_int64_equal);
-  self->queue = g_list_store_new (ROUNDS_TYPE_REVIEW_ENTRY);
+  self->queue = rounds_review_queue_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->queue)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

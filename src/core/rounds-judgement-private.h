@@ -27,6 +27,8 @@ gboolean  _rounds_judgement_order_from_json (const char             *order_json,
 int       _rounds_judgement_ints_from_json  (const char             *json,
                                              int                    *values,
                                              guint                   max);
+gboolean  _rounds_judgement_scores_from_json (RoundsJudgement       *judgement,
+                                              const char            *json);
 RoundsJudgement *_rounds_judgement_copy_packed (const RoundsJudgement *self,
                                                 RoundsArena           *arena,
                                                 char                 **criteria);

@@ -464,14 +464,14 @@ _rounds_judgement_notes_to_json (const RoundsJudgement *judgement)
   return column_to_json (judgement, COLUMN_NOTES);
 }
 
-/* Fills @j's arrays from the JSON columns; what is missing or unreadable stays unset. */
-void
-_rounds_judgement_fill_from_json (RoundsJudgement *j,
-                                  const char      *ranking_json,
-                                  const char      *scores_json,
-                                  const char      *flags_json,
-                                  const char      *notes_json,
-                                  const char      *order_json)
+/* _rounds_judgement_fill_from_json() with json-glib only. */
+static void
+fill_from_json_glib (RoundsJudgement *j,
+                     const char      *ranking_json,
+                     const char      *scores_json,
+                     const char      *flags_json,
+                     const char      *notes_json,
+                     const char      *order_json)
 {
   g_autoptr(JsonArray) ranking = _rounds_json_parse_array (ranking_json);
   g_autoptr(JsonArray) scores = _rounds_json_parse_array (scores_json);
@@ -522,6 +522,122 @@ _rounds_judgement_fill_from_json (RoundsJudgement *j,
   if (order && json_array_get_length (order) == n)
     for (guint r = 0; r < n; r++)
       j->shown_order[r] = (guint) json_array_get_int_element (order, r);
+}
+
+/* Reads rubric scores as _rounds_judgement_scores_to_json() writes them
+ * ([{"accuracy":4,…},…]; spaces allowed) into @j: %TRUE, or %FALSE, @j unchanged, when
+ * @json is anything else (an element that is not an object, a name with an escape or
+ * beyond ASCII, a value other than an integer of up to 9 digits, bad JSON), which the caller
+ * leaves to json-glib. A fast path for readers of many rows: what it accepts, json-glib
+ * reads the same (the last of two members of one name wins; unknown names are ignored). */
+gboolean
+_rounds_judgement_scores_from_json (RoundsJudgement *j,
+                                    const char      *json)
+{
+  guint n_scores = j->n_responses * j->n_criteria;
+  int stack[64];
+  g_autofree int *heap = n_scores > G_N_ELEMENTS (stack) ? g_new (int, n_scores) : NULL;
+  int *scores = heap != NULL ? heap : stack;
+  const char *p = json;
+  guint r = 0;
+
+  memcpy (scores, j->scores, n_scores * sizeof (int));
+#define SKIP_SPACE() while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++
+  SKIP_SPACE ();
+  if (*p++ != '[')
+    return FALSE;
+  SKIP_SPACE ();
+  while (*p != ']')
+    {
+      if (r > 0 && *p++ != ',')
+        return FALSE;
+      SKIP_SPACE ();
+      if (*p++ != '{')
+        return FALSE;
+      SKIP_SPACE ();
+      for (gboolean first = TRUE; *p != '}'; first = FALSE)
+        {
+          const char *name;
+          gsize length;
+          gboolean negative;
+          guint digits = 0;
+          int value = 0;
+
+          if (!first && *p++ != ',')
+            return FALSE;
+          SKIP_SPACE ();
+          if (*p++ != '"')
+            return FALSE;
+          for (name = p; *p != '"'; p++)
+            if (*p == '\\' || (guchar) *p < 0x20 || (guchar) *p >= 0x80)
+              return FALSE;
+          length = (gsize) (p++ - name);
+          SKIP_SPACE ();
+          if (*p++ != ':')
+            return FALSE;
+          SKIP_SPACE ();
+          if ((negative = *p == '-'))
+            p++;
+          if (*p == '0' && g_ascii_isdigit (p[1]))
+            return FALSE;
+          for (; g_ascii_isdigit (*p); p++, digits++)
+            value = value * 10 + (*p - '0');
+          if (digits == 0 || digits > 9)
+            return FALSE;
+          SKIP_SPACE ();
+          if (*p != ',' && *p != '}')
+            return FALSE;
+          for (guint c = 0; r < j->n_responses && c < j->n_criteria; c++)
+            if (strncmp (j->criteria[c], name, length) == 0 && j->criteria[c][length] == '\0')
+              scores[r * j->n_criteria + c] = negative ? -value : value;
+        }
+      p++;
+      r++;
+      SKIP_SPACE ();
+    }
+  p++;
+  SKIP_SPACE ();
+#undef SKIP_SPACE
+  if (*p != '\0')
+    return FALSE;
+  memcpy (j->scores, scores, n_scores * sizeof (int));
+  return TRUE;
+}
+
+/* Fills @j's arrays from the JSON columns; what is missing or unreadable stays unset. The
+ * columns as the store writes them are read without json-glib (a review reads 60 000
+ * judgements at once), anything else with it. */
+void
+_rounds_judgement_fill_from_json (RoundsJudgement *j,
+                                  const char      *ranking_json,
+                                  const char      *scores_json,
+                                  const char      *flags_json,
+                                  const char      *notes_json,
+                                  const char      *order_json)
+{
+  int values[16];
+  int n_values;
+
+  if (ranking_json != NULL &&
+      (n_values = _rounds_judgement_ints_from_json (ranking_json, values,
+                                                    G_N_ELEMENTS (values))) >= 0)
+    {
+      for (guint r = 0; r < MIN (j->n_responses, (guint) n_values); r++)
+        j->ranks[r] = values[r];
+      ranking_json = NULL;
+    }
+  if (order_json != NULL &&
+      (n_values = _rounds_judgement_ints_from_json (order_json, values,
+                                                    G_N_ELEMENTS (values))) >= 0)
+    {
+      if ((guint) n_values == j->n_responses)
+        for (guint r = 0; r < j->n_responses; r++)
+          j->shown_order[r] = (guint) values[r];
+      order_json = NULL;
+    }
+  if (scores_json != NULL && _rounds_judgement_scores_from_json (j, scores_json))
+    scores_json = NULL;
+  fill_from_json_glib (j, ranking_json, scores_json, flags_json, notes_json, order_json);
 }
 
 /* Reads a JSON array of small integers as _rounds_judgement_ints_to_json() writes it ("[2,1,3]";

@@ -224,6 +224,8 @@ load_snapshot_thread (GTask         *task,
 
   g_autoptr(RoundsDataset) dataset = NULL;
 
+  /* Closed without PRAGMA optimize, as after a verdict: the window's connection does it. */
+  _rounds_store_skip_optimize (store);
   /* One read transaction, so the queue and the judgements agree with each other even
    * while another connection writes; the judgements are read once, for both (at 20 000
    * items, reading them is most of the time). */

@@ -39,9 +39,10 @@ rounds_store_list_current_judgements (RoundsStore  *self,
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(RoundsDataset) dataset = NULL;
   RoundsItemJudgements *current = NULL;
+  RoundsJudgementColumns columns;
   RoundsRubric *rubric;
   sqlite3_stmt *stmt;
-  int id_column;
+  int id_column, kind_column;
   int rc;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), NULL);
@@ -54,6 +55,8 @@ rounds_store_list_current_judgements (RoundsStore  *self,
     return NULL;
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_item_judgements_free);
   id_column = _rounds_sql_column (stmt, "id");
+  kind_column = _rounds_sql_column (stmt, "annotator_kind");
+  _rounds_store_judgement_columns_init (&columns, stmt);
   sqlite3_bind_int64 (stmt, 1, dataset_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -73,10 +76,11 @@ rounds_store_list_current_judgements (RoundsStore  *self,
             g_ptr_array_new_with_free_func ((GDestroyNotify) rounds_judgement_free);
           g_ptr_array_add (items, current);
         }
-      if (!_rounds_sql_is_null (stmt, "edit_id") && current->n_responses >= 2)
-        g_ptr_array_add (g_strcmp0 (_rounds_sql_text (stmt, "annotator_kind"), "machine") == 0
-                           ? current->guardian : current->judgements,
-                         _rounds_store_judgement_from_row (stmt, current->n_responses, rubric));
+      if (sqlite3_column_type (stmt, columns.edit_id) != SQLITE_NULL && current->n_responses >= 2)
+        g_ptr_array_add (g_strcmp0 ((const char *) sqlite3_column_text (stmt, kind_column),
+                                    "machine") == 0 ? current->guardian : current->judgements,
+                         _rounds_store_judgement_read (stmt, &columns, current->n_responses,
+                                                       rubric));
     }
   if (!_rounds_store_step_end (self, stmt, rc, error))
     return NULL;

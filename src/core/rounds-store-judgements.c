@@ -20,40 +20,6 @@
 /* Rows -------------------------------------------------------------------------------- */
 
 /**
- * _rounds_store_judgement_from_row:
- *
- * Reads a row that has the columns of _ROUNDS_ANNOTATION_COLUMNS (more may follow, with
- * other names), for an item with @n_responses responses.
- */
-RoundsJudgement *
-_rounds_store_judgement_from_row (sqlite3_stmt *stmt,
-                                  guint         n_responses,
-                                  RoundsRubric *rubric)
-{
-  RoundsJudgement *j = rounds_judgement_new (n_responses, rubric);
-
-  j->edit_id = _rounds_sql_dup (stmt, "edit_id");
-  j->revision = _rounds_sql_int (stmt, "revision");
-  if (!rounds_status_from_string (_rounds_sql_text (stmt, "status"), &j->status))
-    j->status = ROUNDS_STATUS_SUBMITTED;
-  j->has_preference = !_rounds_sql_is_null (stmt, "preference");
-  j->preference = _rounds_sql_int (stmt, "preference");
-  j->unacceptable = _rounds_sql_int (stmt, "unacceptable") != 0;
-  _rounds_judgement_fill_from_json (j,
-                                    _rounds_sql_text (stmt, "ranking_json"),
-                                    _rounds_sql_text (stmt, "scores_json"),
-                                    _rounds_sql_text (stmt, "flags_json"),
-                                    _rounds_sql_text (stmt, "notes_json"),
-                                    _rounds_sql_text (stmt, "shown_order"));
-  j->comment = _rounds_sql_dup (stmt, "comment");
-  j->skip_reason = _rounds_sql_dup (stmt, "skip_reason");
-  j->time_spent_ms = _rounds_sql_int64 (stmt, "time_spent_ms");
-  j->created_at = _rounds_sql_dup (stmt, "created_at");
-  j->annotator = _rounds_sql_dup (stmt, "user_name");
-  return j;
-}
-
-/**
  * _rounds_store_judgement_columns_init:
  *
  * Looks up once where the columns of _ROUNDS_ANNOTATION_COLUMNS are in @stmt, for
@@ -80,6 +46,73 @@ _rounds_store_judgement_columns_init (RoundsJudgementColumns *columns,
   columns->user_name = _rounds_sql_column (stmt, "user_name");
 }
 
+static inline const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+/* What @j holds of the row other than strings: its numbers and its JSON columns. */
+static void
+fill_from_columns (RoundsJudgement              *j,
+                   sqlite3_stmt                 *stmt,
+                   const RoundsJudgementColumns *columns)
+{
+  j->revision = sqlite3_column_int (stmt, columns->revision);
+  if (!rounds_status_from_string (column_text (stmt, columns->status), &j->status))
+    j->status = ROUNDS_STATUS_SUBMITTED;
+  j->has_preference = sqlite3_column_type (stmt, columns->preference) != SQLITE_NULL;
+  j->preference = sqlite3_column_int (stmt, columns->preference);
+  j->unacceptable = sqlite3_column_int (stmt, columns->unacceptable) != 0;
+  _rounds_judgement_fill_from_json (j, column_text (stmt, columns->ranking_json),
+                                    column_text (stmt, columns->scores_json),
+                                    column_text (stmt, columns->flags_json),
+                                    column_text (stmt, columns->notes_json),
+                                    column_text (stmt, columns->shown_order));
+  j->time_spent_ms = sqlite3_column_int64 (stmt, columns->time_spent_ms);
+}
+
+/**
+ * _rounds_store_judgement_from_row:
+ *
+ * Reads a row that has the columns of _ROUNDS_ANNOTATION_COLUMNS (more may follow, with
+ * other names), for an item with @n_responses responses.
+ */
+RoundsJudgement *
+_rounds_store_judgement_from_row (sqlite3_stmt *stmt,
+                                  guint         n_responses,
+                                  RoundsRubric *rubric)
+{
+  RoundsJudgementColumns columns;
+
+  _rounds_store_judgement_columns_init (&columns, stmt);
+  return _rounds_store_judgement_read (stmt, &columns, n_responses, rubric);
+}
+
+/**
+ * _rounds_store_judgement_read:
+ *
+ * _rounds_store_judgement_from_row() with the columns where @columns found them, for
+ * readers of many rows.
+ */
+RoundsJudgement *
+_rounds_store_judgement_read (sqlite3_stmt                 *stmt,
+                              const RoundsJudgementColumns *columns,
+                              guint                         n_responses,
+                              RoundsRubric                 *rubric)
+{
+  RoundsJudgement *j = rounds_judgement_new (n_responses, rubric);
+
+  j->edit_id = g_strdup (column_text (stmt, columns->edit_id));
+  fill_from_columns (j, stmt, columns);
+  j->comment = g_strdup (column_text (stmt, columns->comment));
+  j->skip_reason = g_strdup (column_text (stmt, columns->skip_reason));
+  j->created_at = g_strdup (column_text (stmt, columns->created_at));
+  j->annotator = g_strdup (column_text (stmt, columns->user_name));
+  return j;
+}
+
 /**
  * _rounds_store_judgement_from_columns:
  * @scratch: a judgement of rounds_judgement_new() for the item's number of responses and
@@ -87,10 +120,8 @@ _rounds_store_judgement_columns_init (RoundsJudgementColumns *columns,
  * @arena: where the judgement goes
  * @criteria: (nullable): as for _rounds_judgement_copy_packed()
  *
- * _rounds_store_judgement_from_row() for readers of many rows: the same judgement, with the
- * columns where @columns found them, the integer arrays (ranking, shown order) read without
- * json-glib when they are as the store writes them, and the whole in one block of @arena
- * (_rounds_judgement_copy_packed(): it goes with the arena).
+ * _rounds_store_judgement_read() without a block per string: the same judgement, the whole
+ * in one block of @arena (_rounds_judgement_copy_packed(): it goes with the arena).
  */
 RoundsJudgement *
 _rounds_store_judgement_from_columns (sqlite3_stmt                 *stmt,
@@ -100,54 +131,20 @@ _rounds_store_judgement_from_columns (sqlite3_stmt                 *stmt,
                                       char                        **criteria)
 {
   RoundsJudgement *j = scratch;
-  const char *ranking = (const char *) sqlite3_column_text (stmt, columns->ranking_json);
-  const char *order = (const char *) sqlite3_column_text (stmt, columns->shown_order);
   RoundsJudgement *packed;
-  guint n_responses = j->n_responses;
-  int values[16];
-  int n;
 
   /* As rounds_judgement_new() left it. */
-  for (guint r = 0; r < n_responses; r++)
+  for (guint r = 0; r < j->n_responses; r++)
     {
       j->ranks[r] = 0;
       j->flags[r] = 0;
       j->shown_order[r] = r;
       g_clear_pointer (&j->notes[r], g_free);
     }
-  for (guint i = 0; i < n_responses * j->n_criteria; i++)
+  for (guint i = 0; i < j->n_responses * j->n_criteria; i++)
     j->scores[i] = -1;
 
-  j->revision = sqlite3_column_int (stmt, columns->revision);
-  if (!rounds_status_from_string ((const char *) sqlite3_column_text (stmt, columns->status),
-                                  &j->status))
-    j->status = ROUNDS_STATUS_SUBMITTED;
-  j->has_preference = sqlite3_column_type (stmt, columns->preference) != SQLITE_NULL;
-  j->preference = sqlite3_column_int (stmt, columns->preference);
-  j->unacceptable = sqlite3_column_int (stmt, columns->unacceptable) != 0;
-
-  /* What the fast path cannot read goes to json-glib, as in the shared reader. */
-  if (ranking != NULL && (n = _rounds_judgement_ints_from_json (ranking, values,
-                                                                G_N_ELEMENTS (values))) >= 0)
-    {
-      for (guint r = 0; r < MIN (n_responses, (guint) n); r++)
-        j->ranks[r] = values[r];
-      ranking = NULL;
-    }
-  if (order != NULL && (n = _rounds_judgement_ints_from_json (order, values,
-                                                              G_N_ELEMENTS (values))) >= 0)
-    {
-      if ((guint) n == n_responses)
-        for (guint r = 0; r < n_responses; r++)
-          j->shown_order[r] = (guint) values[r];
-      order = NULL;
-    }
-  _rounds_judgement_fill_from_json (j, ranking,
-                                    (const char *) sqlite3_column_text (stmt, columns->scores_json),
-                                    (const char *) sqlite3_column_text (stmt, columns->flags_json),
-                                    (const char *) sqlite3_column_text (stmt, columns->notes_json),
-                                    order);
-  j->time_spent_ms = sqlite3_column_int64 (stmt, columns->time_spent_ms);
+  fill_from_columns (j, stmt, columns);
 
   /* The strings are the row's, for as long as the copy takes. */
   j->comment = (char *) sqlite3_column_text (stmt, columns->comment);

@@ -192,6 +192,10 @@ typedef struct
 
 void             _rounds_store_judgement_columns_init (RoundsJudgementColumns       *columns,
                                                        sqlite3_stmt                 *stmt);
+RoundsJudgement *_rounds_store_judgement_read         (sqlite3_stmt                 *stmt,
+                                                       const RoundsJudgementColumns *columns,
+                                                       guint                         n_responses,
+                                                       RoundsRubric                 *rubric);
 RoundsJudgement *_rounds_store_judgement_from_columns (sqlite3_stmt                 *stmt,
                                                        const RoundsJudgementColumns *columns,
                                                        RoundsJudgement              *scratch,

@@ -1,0 +1,126 @@
+/* rounds-review-queue.c: the review queue, a list model that makes its entries when asked
+ *
+ * The queue of a large dataset has tens of thousands of disputed items, and a list view asks
+ * for the few on screen: an entry (a #RoundsReviewEntry) is made the first time it is asked
+ * for and kept, so that it stays the same object for as long as the queue holds it. Filling
+ * the queue is one items-changed, whatever its length, and nothing else on the main thread.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "rounds-review-queue"
+
+#include "config.h"
+
+#include "rounds-review-queue.h"
+
+struct _RoundsReviewQueue
+{
+  GObject    parent_instance;
+
+  GPtrArray *disputes;     /* RoundsDispute, queue order; NULL once given to its entry */
+  GPtrArray *entries;      /* RoundsReviewEntry or NULL, as many as disputes */
+};
+
+static void rounds_review_queue_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (RoundsReviewQueue, rounds_review_queue, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
+                                                      rounds_review_queue_model_init))
+
+/* An entry not made yet is NULL. */
+static void
+entry_free (gpointer entry)
+{
+  if (entry != NULL)
+    g_object_unref (entry);
+}
+
+static GType
+rounds_review_queue_get_item_type (GListModel *model)
+{
+  return ROUNDS_TYPE_REVIEW_ENTRY;
+}
+
+static guint
+rounds_review_queue_get_n_items (GListModel *model)
+{
+  return ROUNDS_REVIEW_QUEUE (model)->entries->len;
+}
+
+static gpointer
+rounds_review_queue_get_item (GListModel *model,
+                              guint       position)
+{
+  RoundsReviewQueue *self = ROUNDS_REVIEW_QUEUE (model);
+
+  if (position >= self->entries->len)
+    return NULL;
+  if (self->entries->pdata[position] == NULL)
+    self->entries->pdata[position] =
+      rounds_review_entry_new (g_steal_pointer (&self->disputes->pdata[position]));
+  return g_object_ref (self->entries->pdata[position]);
+}
+
+static void
+rounds_review_queue_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = rounds_review_queue_get_item_type;
+  iface->get_n_items = rounds_review_queue_get_n_items;
+  iface->get_item = rounds_review_queue_get_item;
+}
+
+/**
+ * rounds_review_queue_set_disputes:
+ * @disputes: (transfer full) (nullable) (element-type RoundsDispute): the queue in review
+ *   order, its free function rounds_dispute_free() or none; %NULL empties the queue
+ *
+ * Replaces what the queue holds.
+ */
+void
+rounds_review_queue_set_disputes (RoundsReviewQueue *self,
+                                  GPtrArray         *disputes)
+{
+  guint removed;
+
+  g_return_if_fail (ROUNDS_IS_REVIEW_QUEUE (self));
+
+  removed = self->entries->len;
+  g_ptr_array_unref (self->disputes);
+  g_ptr_array_unref (self->entries);
+  self->disputes = disputes != NULL ? disputes : g_ptr_array_new ();
+  g_ptr_array_set_free_func (self->disputes, (GDestroyNotify) rounds_dispute_free);
+  self->entries = g_ptr_array_new_full (self->disputes->len, entry_free);
+  g_ptr_array_set_size (self->entries, (int) self->disputes->len);
+  if (removed > 0 || self->entries->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->entries->len);
+}
+
+RoundsReviewQueue *
+rounds_review_queue_new (void)
+{
+  return g_object_new (ROUNDS_TYPE_REVIEW_QUEUE, NULL);
+}
+
+static void
+rounds_review_queue_finalize (GObject *object)
+{
+  RoundsReviewQueue *self = ROUNDS_REVIEW_QUEUE (object);
+
+  g_ptr_array_unref (self->disputes);
+  g_ptr_array_unref (self->entries);
+
+  G_OBJECT_CLASS (rounds_review_queue_parent_class)->finalize (object);
+}
+
+static void
+rounds_review_queue_class_init (RoundsReviewQueueClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = rounds_review_queue_finalize;
+}
+
+static void
+rounds_review_queue_init (RoundsReviewQueue *self)
+{
+  self->disputes = g_ptr_array_new ();
+  self->entries = g_ptr_array_new_with_free_func (entry_free);
+}
