@@ -27,8 +27,8 @@ struct _RoundsWindow
   RoundsProfilePage    *profile_page;
   RoundsDatasetsPage   *datasets_page;
   RoundsComparePage    *compare_page;
-  GtkWidget            *review_page;
-  GtkWidget            *insights_page;
+  GtkWidget            *review_page;        /* NULL until first shown */
+  GtkWidget            *insights_page;      /* NULL until first shown */
   AdwStatusPage        *finished_page;
   AdwStatusPage        *error_page;
 

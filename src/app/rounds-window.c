@@ -185,10 +185,11 @@ rounds_window_open_dataset (RoundsWindow *self,
   {
     RoundsProgress progress = { 0 };
 
-    /* Counted once; each item submitted or skipped from the queue adds one. */
-    if (!rounds_store_get_progress (self->store, rounds_dataset_get_id (dataset),
-                                    rounds_profile_get_user_name (self->profile), &progress,
-                                    &error))
+    /* Counted once; each item submitted or skipped from the queue adds one. Only mine:
+     * counting every item of the dataset would delay the first item. */
+    if (!rounds_store_get_my_progress (self->store, rounds_dataset_get_id (dataset),
+                                       rounds_profile_get_user_name (self->profile), &progress,
+                                       &error))
       g_debug ("No progress for %s: %s", name, error->message);
     self->n_done = progress.n_mine + progress.n_mine_skipped;
     self->n_total = self->n_done + progress.n_mine_open;
@@ -258,6 +259,30 @@ _rounds_window_update_role_actions (RoundsWindow *self)
                                  rounds_profile_has_role (self->profile, ROUNDS_ROLE_CURATOR));
 }
 
+/* The review and insights pages are built when first shown, not at start: most starts never
+ * show them, and the first frame need not wait for them. */
+static RoundsReviewPage *
+get_review_page (RoundsWindow *self)
+{
+  if (self->review_page == NULL)
+    {
+      self->review_page = rounds_review_page_new ();
+      gtk_stack_add_named (self->stack, self->review_page, "review");
+    }
+  return ROUNDS_REVIEW_PAGE (self->review_page);
+}
+
+static RoundsInsightsPage *
+get_insights_page (RoundsWindow *self)
+{
+  if (self->insights_page == NULL)
+    {
+      self->insights_page = rounds_insights_page_new ();
+      gtk_stack_add_named (self->stack, self->insights_page, "insights");
+    }
+  return ROUNDS_INSIGHTS_PAGE (self->insights_page);
+}
+
 gboolean
 rounds_window_review_dataset (RoundsWindow  *self,
                               const char    *name,
@@ -268,15 +293,16 @@ rounds_window_review_dataset (RoundsWindow  *self,
 
   g_return_val_if_fail (ROUNDS_IS_WINDOW (self), FALSE);
 
-  review_page = ROUNDS_REVIEW_PAGE (self->review_page);
   if (self->profile == NULL || !rounds_profile_has_role (self->profile, ROUNDS_ROLE_REVIEWER))
     {
       g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
                    _("Only a profile with the reviewer role can review disagreements"));
       return FALSE;
     }
-  if (!(dataset = rounds_store_get_dataset (self->store, name, error)) ||
-      !rounds_review_page_load (review_page, self->store, dataset, self->profile, error))
+  if (!(dataset = rounds_store_get_dataset (self->store, name, error)))
+    return FALSE;
+  review_page = get_review_page (self);
+  if (!rounds_review_page_load (review_page, self->store, dataset, self->profile, error))
     return FALSE;
 
   _rounds_window_keep_draft (self);
@@ -295,7 +321,7 @@ GtkWidget *
 rounds_window_get_review_page (RoundsWindow *self)
 {
   g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
-  return self->review_page;
+  return GTK_WIDGET (get_review_page (self));
 }
 
 /**
@@ -332,7 +358,7 @@ rounds_window_show_insights (RoundsWindow  *self,
   _rounds_window_keep_draft (self);
   rounds_compare_page_clear (self->compare_page);
   left_compare_page (self);
-  rounds_insights_page_load (ROUNDS_INSIGHTS_PAGE (self->insights_page), self->store,
+  rounds_insights_page_load (get_insights_page (self), self->store,
                              datasets[0] != NULL ? datasets : NULL);
   /* TRANSLATORS: the window subtitle on the insights page */
   adw_window_title_set_subtitle (self->window_title, _("Insights"));
@@ -345,7 +371,7 @@ GtkWidget *
 rounds_window_get_insights_page (RoundsWindow *self)
 {
   g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
-  return self->insights_page;
+  return GTK_WIDGET (get_insights_page (self));
 }
 
 /* Keeps what the clinician has done so far, so that nothing is lost on leaving. */
@@ -770,11 +796,6 @@ static void
 rounds_window_init (RoundsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->review_page = rounds_review_page_new ();
-  gtk_stack_add_named (self->stack, self->review_page, "review");
-  self->insights_page = rounds_insights_page_new ();
-  gtk_stack_add_named (self->stack, self->insights_page, "insights");
 
   self->timer = g_timer_new ();
   g_timer_stop (self->timer);

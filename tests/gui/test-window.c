@@ -8,6 +8,7 @@
 #include "rounds-application.h"
 #include "rounds-error.h"
 #include "rounds-importer.h"
+#include "rounds-insights-page.h"
 #include "rounds-review-page.h"
 #include "rounds-test-gui.h"
 #include "rounds-test-util.h"
@@ -502,6 +503,70 @@ test_review_verdict (Fixture       *fixture,
   g_assert_cmpstr (corrected, ==, "[{},{\"ethics\":1}]");
 }
 
+/* The review and insights pages and the shortcuts window are built when first shown, not
+ * with the window: the first frame does not wait for them. Each then works as before. */
+static void
+test_pages_built_when_shown (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
+                                                          ROUNDS_ROLE_ANNOTATOR |
+                                                          ROUNDS_ROLE_REVIEWER, NULL);
+  GtkApplicationWindow *window;
+  GtkShortcutsWindow *overlay;
+  g_autoptr(GError) error = NULL;
+
+  import_text (fixture, disputed_jsonl);
+  rounds_store_add_profile (fixture->store, reviewer, &error);
+  g_assert_no_error (error);
+  rounds_store_set_current_profile (fixture->store, "dr-rev", &error);
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  window = GTK_APPLICATION_WINDOW (fixture->window);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  rounds_test_spin ();
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
+  g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_REVIEW_PAGE));
+  g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_INSIGHTS_PAGE));
+  g_assert_null (gtk_application_window_get_help_overlay (window));
+
+  /* The shortcuts window (? or Ctrl+?), over this window; the same one the second time. */
+  activate (fixture, "win.show-help-overlay", NULL);
+  overlay = gtk_application_window_get_help_overlay (window);
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (overlay)) == GTK_WINDOW (window));
+  gtk_window_close (GTK_WINDOW (overlay));
+  rounds_test_spin ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  activate (fixture, "win.show-help-overlay", NULL);
+  g_assert_true (gtk_application_window_get_help_overlay (window) == overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  gtk_window_close (GTK_WINDOW (overlay));
+
+  activate (fixture, "win.review-dataset", g_variant_new_string ("ethics"));
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "review");
+  rounds_test_window_wait_review (fixture);
+  g_assert_true (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_REVIEW_PAGE) ==
+                 rounds_window_get_review_page (fixture->window));
+  g_assert_cmpuint (rounds_review_page_get_n_items (ROUNDS_REVIEW_PAGE
+                                                      (rounds_window_get_review_page
+                                                         (fixture->window))), ==, 1);
+  g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_INSIGHTS_PAGE));
+
+  activate (fixture, "win.show-insights", g_variant_new_string ("ethics"));
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "insights");
+  g_assert_true (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_INSIGHTS_PAGE) ==
+                 rounds_window_get_insights_page (fixture->window));
+  while (rounds_insights_page_get_loading (ROUNDS_INSIGHTS_PAGE
+                                             (rounds_window_get_insights_page (fixture->window))))
+    g_main_context_iteration (NULL, TRUE);
+  rounds_test_spin ();
+  activate (fixture, "win.show-datasets", NULL);
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
+}
+
 /* The preferences window changes GSettings, and the compare page and the style follow. */
 static void
 test_preferences (Fixture       *fixture,
@@ -798,6 +863,7 @@ main (int    argc,
   ADD ("/rounds/window/narrow-stacks", test_narrow_stacks);
   ADD ("/rounds/window/switch-profile", test_switch_profile);
   ADD ("/rounds/window/review-verdict", test_review_verdict);
+  ADD ("/rounds/window/pages-built-when-shown", test_pages_built_when_shown);
   ADD ("/rounds/window/preferences", test_preferences);
   ADD ("/rounds/window/import-from-app", test_import_from_app);
   ADD ("/rounds/window/accessible-names", test_accessible_names);
