@@ -436,14 +436,30 @@ import_text (Fixture    *fixture,
   g_assert_no_error (error);
 }
 
+/* dr-rev, an annotator and reviewer, becomes the current profile, in a new window. */
+static void
+reopen_as_reviewer (Fixture *fixture)
+{
+  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
+                                                          ROUNDS_ROLE_ANNOTATOR |
+                                                          ROUNDS_ROLE_REVIEWER, NULL);
+  g_autoptr(GError) error = NULL;
+
+  rounds_store_add_profile (fixture->store, reviewer, &error);
+  g_assert_no_error (error);
+  rounds_store_set_current_profile (fixture->store, "dr-rev", &error);
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  rounds_test_spin ();
+}
+
 /* Three annotators disagree; only a reviewer reaches the page, and a verdict needs a rationale. */
 static void
 test_review_verdict (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR |
-                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *count = NULL;
   g_autofree char *preference = NULL;
@@ -464,14 +480,7 @@ test_review_verdict (Fixture       *fixture,
                   g_strcmp0 (rounds_window_get_page (fixture->window), "review") == 0);
 
   /* A reviewer can. */
-  rounds_store_add_profile (fixture->store, reviewer, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (fixture->store, "dr-rev", &error);
-  g_assert_no_error (error);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
+  reopen_as_reviewer (fixture);
   activate (fixture, "win.review-dataset", g_variant_new_string ("ethics"));
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "review");
   rounds_test_window_wait_review (fixture);
@@ -509,23 +518,12 @@ static void
 test_pages_built_when_shown (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR |
-                                                          ROUNDS_ROLE_REVIEWER, NULL);
   GtkApplicationWindow *window;
   GtkShortcutsWindow *overlay;
-  g_autoptr(GError) error = NULL;
 
   import_text (fixture, disputed_jsonl);
-  rounds_store_add_profile (fixture->store, reviewer, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (fixture->store, "dr-rev", &error);
-  g_assert_no_error (error);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  reopen_as_reviewer (fixture);
   window = GTK_APPLICATION_WINDOW (fixture->window);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
   g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_REVIEW_PAGE));
   g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_INSIGHTS_PAGE));
@@ -743,9 +741,6 @@ static void
 test_accessible_names (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR |
-                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(GError) error = NULL;
 
   /* The datasets, a two-response item, a three-response item. */
@@ -762,14 +757,7 @@ test_accessible_names (Fixture       *fixture,
   assert_accessible_names (GTK_WIDGET (fixture->window));
 
   /* The review page. */
-  rounds_store_add_profile (fixture->store, reviewer, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (fixture->store, "dr-rev", &error);
-  g_assert_no_error (error);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
+  reopen_as_reviewer (fixture);
   assert_accessible_names (GTK_WIDGET (fixture->window));
   g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
   g_assert_no_error (error);
