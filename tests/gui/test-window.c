@@ -512,6 +512,31 @@ test_review_verdict (Fixture       *fixture,
   g_assert_cmpstr (corrected, ==, "[{},{\"ethics\":1}]");
 }
 
+/* "Item N of M" is counted once the first item is drawn, and each item done adds one. */
+static void
+test_progress_after_first_frame (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+
+  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "compare");
+  rounds_test_wait_frames (window);
+  g_assert_nonnull (rounds_test_find_widget (window, rounds_test_is_label_starting,
+                                             "Item 1 of 2"));
+  activate (fixture, "win.prefer", g_variant_new_int32 (2));
+  activate (fixture, "win.submit", NULL);
+  rounds_test_wait_frames (window);
+  g_assert_nonnull (rounds_test_find_widget (window, rounds_test_is_label_starting,
+                                             "Item 2 of 2"));
+  /* Opened again: counted again, from the database. */
+  activate (fixture, "win.show-datasets", NULL);
+  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  rounds_test_wait_frames (window);
+  g_assert_nonnull (rounds_test_find_widget (window, rounds_test_is_label_starting,
+                                             "Item 2 of 2"));
+}
+
 /* The review and insights pages and the shortcuts window are built when first shown, not
  * with the window: the first frame does not wait for them. Each then works as before. */
 static void
@@ -858,6 +883,7 @@ main (int    argc,
   ADD ("/rounds/window/switch-profile", test_switch_profile);
   ADD ("/rounds/window/review-verdict", test_review_verdict);
   ADD ("/rounds/window/pages-built-when-shown", test_pages_built_when_shown);
+  ADD ("/rounds/window/progress-after-first-frame", test_progress_after_first_frame);
   ADD ("/rounds/window/preferences", test_preferences);
   ADD ("/rounds/window/import-from-app", test_import_from_app);
   ADD ("/rounds/window/accessible-names", test_accessible_names);
