@@ -418,6 +418,22 @@ test_queue_skip (Fixture       *fixture,
   g_assert_cmpuint (progress.n_mine, ==, 0);
   g_assert_cmpuint (progress.n_mine_skipped, ==, 1);
   g_assert_cmpuint (progress.n_mine_open, ==, 2);
+
+  /* The compare page's count: the same for ann, and nothing of the dataset's totals. */
+  g_assert_true (rounds_store_get_my_progress (fixture->store, rounds_dataset_get_id (dataset),
+                                               "ann", &progress, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (progress.n_mine, ==, 0);
+  g_assert_cmpuint (progress.n_mine_skipped, ==, 1);
+  g_assert_cmpuint (progress.n_mine_open, ==, 2);
+  g_assert_cmpuint (progress.n_items, ==, 0);
+  save (fixture, first, "bob", ROUNDS_STATUS_SUBMITTED);
+  g_assert_true (rounds_store_get_my_progress (fixture->store, rounds_dataset_get_id (dataset),
+                                               "bob", &progress, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (progress.n_mine, ==, 1);
+  g_assert_cmpuint (progress.n_mine_skipped, ==, 0);
+  g_assert_cmpuint (progress.n_mine_open, ==, 2);
 }
 
 static void

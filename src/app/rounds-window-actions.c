@@ -325,6 +325,28 @@ zoom_activated (GtkWidget  *widget,
   g_settings_set_double (self->settings, "text-scale", scale);
 }
 
+/* win.show-help-overlay (? or Ctrl+?): the shortcuts window, built the first time it is
+ * asked for. It is not at gtk/help-overlay.ui under the resource base path, where
+ * GtkApplication would build it with every window, before the window's first frame. */
+static void
+show_help_overlay_activated (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (widget);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PREFIX
+                                                                     "/ui/help-overlay.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
 static void
 preferences_activated (GtkWidget  *widget,
                        const char *action_name,
@@ -571,6 +593,7 @@ static const struct
   { "win.switch-profile", NULL, switch_profile_activated, NULL },
   { "win.use-profile", "s", use_profile_activated, NULL },
   { "win.preferences", NULL, preferences_activated, NULL },
+  { "win.show-help-overlay", NULL, show_help_overlay_activated, NULL },
   { "win.import", NULL, import_activated, NULL },
   { "win.export", NULL, export_activated, NULL },
   { "win.generate-responses", "s", generate_responses_activated, NULL },

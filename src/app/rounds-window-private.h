@@ -27,8 +27,8 @@ struct _RoundsWindow
   RoundsProfilePage    *profile_page;
   RoundsDatasetsPage   *datasets_page;
   RoundsComparePage    *compare_page;
-  GtkWidget            *review_page;
-  GtkWidget            *insights_page;
+  GtkWidget            *review_page;        /* NULL until first shown */
+  GtkWidget            *insights_page;      /* NULL until first shown */
   AdwStatusPage        *finished_page;
   AdwStatusPage        *error_page;
 
@@ -67,6 +67,9 @@ struct _RoundsWindow
   guint                 draft_timeout_id;   /* the draft kept soon after a change */
   guint                 n_done;             /* items of the dataset I submitted or skipped */
   guint                 n_total;            /* those and the ones in my queue */
+  gboolean              progress_counted;   /* n_done and n_total, once the first item is drawn */
+  guint                 progress_tick_id;   /* on the compare page: its next frame */
+  guint                 progress_idle_id;   /* the count, after that frame */
 };
 
 /* rounds-window.c */

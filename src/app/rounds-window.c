@@ -92,6 +92,15 @@ show_datasets_at_start (gpointer user_data)
 
 /* The compare page -------------------------------------------------------------------- */
 
+/* "Item N of M" on the compare page, once counted. */
+static void
+show_progress (RoundsWindow *self)
+{
+  rounds_compare_page_set_progress (self->compare_page, self->n_done + 1,
+                                    self->progress_counted ? MAX (self->n_total,
+                                                                  self->n_done + 1) : 0);
+}
+
 /* @revising: a submitted judgement brought back from the history, to revise */
 static void
 show_item (RoundsWindow    *self,
@@ -127,8 +136,7 @@ show_item (RoundsWindow    *self,
     _rounds_window_toast (self, reveal_error->message);
   rounds_compare_page_set_guardian (self->compare_page, guardian);
   if (revising == NULL)
-    rounds_compare_page_set_progress (self->compare_page, self->n_done + 1,
-                                      MAX (self->n_total, self->n_done + 1));
+    show_progress (self);
   remember_open_dataset (self, rounds_dataset_get_name (self->dataset));
   update_layout (self);
 
@@ -166,6 +174,44 @@ _rounds_window_show_next (RoundsWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "finished");
 }
 
+/* The annotator's progress in the dataset open, counted after the frame that shows its first
+ * item: the count reads the whole queue, which the first item need not wait for. */
+static gboolean
+count_progress (gpointer user_data)
+{
+  RoundsWindow *self = user_data;
+  RoundsProgress progress = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  self->progress_idle_id = 0;
+  if (self->dataset == NULL)
+    return G_SOURCE_REMOVE;
+  if (!rounds_store_get_my_progress (self->store, rounds_dataset_get_id (self->dataset),
+                                     rounds_profile_get_user_name (self->profile), &progress,
+                                     &error))
+    g_debug ("No progress for %s: %s", rounds_dataset_get_name (self->dataset), error->message);
+  self->n_done = progress.n_mine + progress.n_mine_skipped;
+  self->n_total = self->n_done + progress.n_mine_open;
+  self->progress_counted = TRUE;
+  if (self->history_pos < 0 && rounds_compare_page_get_item (self->compare_page) != NULL)
+    show_progress (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Ticks come before a frame's layout and drawing; an idle added now runs after them. */
+static gboolean
+on_compare_page_tick (GtkWidget     *widget,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  RoundsWindow *self = user_data;
+
+  self->progress_tick_id = 0;
+  if (self->progress_idle_id == 0)
+    self->progress_idle_id = g_idle_add_full (G_PRIORITY_LOW, count_progress, self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 void
 rounds_window_open_dataset (RoundsWindow *self,
                             const char   *name)
@@ -182,17 +228,14 @@ rounds_window_open_dataset (RoundsWindow *self,
     }
   g_set_object (&self->dataset, dataset);
   g_object_unref (dataset);
-  {
-    RoundsProgress progress = { 0 };
-
-    /* Counted once; each item submitted or skipped from the queue adds one. */
-    if (!rounds_store_get_progress (self->store, rounds_dataset_get_id (dataset),
-                                    rounds_profile_get_user_name (self->profile), &progress,
-                                    &error))
-      g_debug ("No progress for %s: %s", name, error->message);
-    self->n_done = progress.n_mine + progress.n_mine_skipped;
-    self->n_total = self->n_done + progress.n_mine_open;
-  }
+  /* Counted once the first item is drawn; each item submitted or skipped from the queue then
+   * adds one. */
+  self->n_done = 0;
+  self->progress_counted = FALSE;
+  g_clear_handle_id (&self->progress_idle_id, g_source_remove);
+  if (self->progress_tick_id == 0)
+    self->progress_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->compare_page),
+                                                           on_compare_page_tick, self, NULL);
   _rounds_window_show_next (self);
 }
 
@@ -258,6 +301,30 @@ _rounds_window_update_role_actions (RoundsWindow *self)
                                  rounds_profile_has_role (self->profile, ROUNDS_ROLE_CURATOR));
 }
 
+/* The review and insights pages are built when first shown, not at start: most starts never
+ * show them, and the first frame need not wait for them. */
+static RoundsReviewPage *
+get_review_page (RoundsWindow *self)
+{
+  if (self->review_page == NULL)
+    {
+      self->review_page = rounds_review_page_new ();
+      gtk_stack_add_named (self->stack, self->review_page, "review");
+    }
+  return ROUNDS_REVIEW_PAGE (self->review_page);
+}
+
+static RoundsInsightsPage *
+get_insights_page (RoundsWindow *self)
+{
+  if (self->insights_page == NULL)
+    {
+      self->insights_page = rounds_insights_page_new ();
+      gtk_stack_add_named (self->stack, self->insights_page, "insights");
+    }
+  return ROUNDS_INSIGHTS_PAGE (self->insights_page);
+}
+
 gboolean
 rounds_window_review_dataset (RoundsWindow  *self,
                               const char    *name,
@@ -268,15 +335,16 @@ rounds_window_review_dataset (RoundsWindow  *self,
 
   g_return_val_if_fail (ROUNDS_IS_WINDOW (self), FALSE);
 
-  review_page = ROUNDS_REVIEW_PAGE (self->review_page);
   if (self->profile == NULL || !rounds_profile_has_role (self->profile, ROUNDS_ROLE_REVIEWER))
     {
       g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_INVALID_ARGUMENT,
                    _("Only a profile with the reviewer role can review disagreements"));
       return FALSE;
     }
-  if (!(dataset = rounds_store_get_dataset (self->store, name, error)) ||
-      !rounds_review_page_load (review_page, self->store, dataset, self->profile, error))
+  if (!(dataset = rounds_store_get_dataset (self->store, name, error)))
+    return FALSE;
+  review_page = get_review_page (self);
+  if (!rounds_review_page_load (review_page, self->store, dataset, self->profile, error))
     return FALSE;
 
   _rounds_window_keep_draft (self);
@@ -295,7 +363,7 @@ GtkWidget *
 rounds_window_get_review_page (RoundsWindow *self)
 {
   g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
-  return self->review_page;
+  return GTK_WIDGET (get_review_page (self));
 }
 
 /**
@@ -332,7 +400,7 @@ rounds_window_show_insights (RoundsWindow  *self,
   _rounds_window_keep_draft (self);
   rounds_compare_page_clear (self->compare_page);
   left_compare_page (self);
-  rounds_insights_page_load (ROUNDS_INSIGHTS_PAGE (self->insights_page), self->store,
+  rounds_insights_page_load (get_insights_page (self), self->store,
                              datasets[0] != NULL ? datasets : NULL);
   /* TRANSLATORS: the window subtitle on the insights page */
   adw_window_title_set_subtitle (self->window_title, _("Insights"));
@@ -345,7 +413,7 @@ GtkWidget *
 rounds_window_get_insights_page (RoundsWindow *self)
 {
   g_return_val_if_fail (ROUNDS_IS_WINDOW (self), NULL);
-  return self->insights_page;
+  return GTK_WIDGET (get_insights_page (self));
 }
 
 /* Keeps what the clinician has done so far, so that nothing is lost on leaving. */
@@ -700,6 +768,10 @@ rounds_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_check_id, g_source_remove);
   g_clear_handle_id (&self->datasets_idle_id, g_source_remove);
   g_clear_handle_id (&self->draft_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->progress_idle_id, g_source_remove);
+  if (self->progress_tick_id != 0 && self->compare_page != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->compare_page), self->progress_tick_id);
+  self->progress_tick_id = 0;
   g_clear_weak_pointer (&self->connect_dialog);
   g_clear_weak_pointer (&self->conflicts_dialog);
   g_clear_weak_pointer (&self->preferences);
@@ -770,11 +842,6 @@ static void
 rounds_window_init (RoundsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->review_page = rounds_review_page_new ();
-  gtk_stack_add_named (self->stack, self->review_page, "review");
-  self->insights_page = rounds_insights_page_new ();
-  gtk_stack_add_named (self->stack, self->insights_page, "insights");
 
   self->timer = g_timer_new ();
   g_timer_stop (self->timer);

@@ -499,12 +499,14 @@ rounds_store_get_shown_order (RoundsStore  *self,
 
 /* Progress ---------------------------------------------------------------------------- */
 
-gboolean
-rounds_store_get_progress (RoundsStore     *self,
-                           gint64           dataset_id,
-                           const char      *annotator,
-                           RoundsProgress  *progress,
-                           GError         **error)
+/* @annotator's fields of @progress: what they submitted and skipped, and what is left in
+ * their queue. */
+static gboolean
+get_my_progress (RoundsStore     *self,
+                 gint64           dataset_id,
+                 const char      *annotator,
+                 RoundsProgress  *progress,
+                 GError         **error)
 {
   static const char open_sql[] =
     "SELECT COUNT(*) AS n_mine_open FROM items i INDEXED BY items_open"
@@ -517,6 +519,43 @@ rounds_store_get_progress (RoundsStore     *self,
     " FROM annotations a JOIN items i ON i.id = a.item_id"
     " JOIN annotators an ON an.id = a.annotator_id"
     " WHERE an.user_name = ?2 AND a.is_current = 1 AND i.dataset_id = ?1";
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _rounds_store_prepare (self, mine_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  _rounds_store_bind_text (stmt, 2, annotator);
+  if (!_rounds_store_step_row (self, stmt, error))
+    return FALSE;
+  progress->n_mine = (guint) _rounds_sql_double (stmt, "n_mine");
+  progress->n_mine_skipped = (guint) _rounds_sql_double (stmt, "n_mine_skipped");
+  sqlite3_reset (stmt);
+
+  if (!(stmt = _rounds_store_prepare (self, open_sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dataset_id);
+  _rounds_store_bind_text (stmt, 2, annotator);
+  if (!_rounds_store_step_row (self, stmt, error))
+    return FALSE;
+  progress->n_mine_open = _rounds_sql_int (stmt, "n_mine_open");
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/**
+ * rounds_store_get_progress:
+ * @annotator: (nullable): whose fields to fill as well, or %NULL for the dataset's alone
+ *
+ * Counts every item of the dataset: for the dataset list and statistics. The compare page,
+ * which shows only where the annotator is, uses rounds_store_get_my_progress().
+ */
+gboolean
+rounds_store_get_progress (RoundsStore     *self,
+                           gint64           dataset_id,
+                           const char      *annotator,
+                           RoundsProgress  *progress,
+                           GError         **error)
+{
   static const char items_sql[] =
     "SELECT COUNT(*) AS n_items, TOTAL (n_submitted >= overlap) AS n_complete,"
     " TOTAL (CASE WHEN ready THEN overlap END) AS n_wanted,"
@@ -542,27 +581,28 @@ rounds_store_get_progress (RoundsStore     *self,
   progress->n_awaiting = (guint) _rounds_sql_double (stmt, "n_awaiting");
   sqlite3_reset (stmt);
 
-  if (annotator == NULL)
-    return TRUE;
+  return annotator == NULL || get_my_progress (self, dataset_id, annotator, progress, error);
+}
 
-  if (!(stmt = _rounds_store_prepare (self, mine_sql, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, dataset_id);
-  _rounds_store_bind_text (stmt, 2, annotator);
-  if (!_rounds_store_step_row (self, stmt, error))
-    return FALSE;
-  progress->n_mine = (guint) _rounds_sql_double (stmt, "n_mine");
-  progress->n_mine_skipped = (guint) _rounds_sql_double (stmt, "n_mine_skipped");
-  sqlite3_reset (stmt);
+/**
+ * rounds_store_get_my_progress:
+ *
+ * Only @annotator's fields of @progress (n_mine, n_mine_skipped, n_mine_open; the others are
+ * 0), without counting every item of the dataset: the compare page's "item N of M", before
+ * its first item is shown.
+ */
+gboolean
+rounds_store_get_my_progress (RoundsStore     *self,
+                              gint64           dataset_id,
+                              const char      *annotator,
+                              RoundsProgress  *progress,
+                              GError         **error)
+{
+  g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (annotator != NULL, FALSE);
+  g_return_val_if_fail (progress != NULL, FALSE);
 
-  if (!(stmt = _rounds_store_prepare (self, open_sql, error)))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, dataset_id);
-  _rounds_store_bind_text (stmt, 2, annotator);
-  if (!_rounds_store_step_row (self, stmt, error))
-    return FALSE;
-  progress->n_mine_open = _rounds_sql_int (stmt, "n_mine_open");
-  sqlite3_reset (stmt);
-  return TRUE;
+  memset (progress, 0, sizeof *progress);
+  return get_my_progress (self, dataset_id, annotator, progress, error);
 }
 

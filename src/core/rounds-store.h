@@ -145,6 +145,11 @@ gboolean          rounds_store_get_progress          (RoundsStore      *self,
                                                       const char       *annotator,
                                                       RoundsProgress   *progress,
                                                       GError          **error);
+gboolean          rounds_store_get_my_progress       (RoundsStore      *self,
+                                                      gint64            dataset_id,
+                                                      const char       *annotator,
+                                                      RoundsProgress   *progress,
+                                                      GError          **error);
 GArray           *rounds_store_list_annotator_stats  (RoundsStore      *self,
                                                       gint64            dataset_id,
                                                       GError          **error);

@@ -64,7 +64,7 @@ static void
 test_shortcuts_general (void)
 {
   g_autoptr(GtkBuilder) builder =
-    gtk_builder_new_from_resource ("/io/github/rounds/Rounds/gtk/help-overlay.ui");
+    gtk_builder_new_from_resource ("/io/github/rounds/Rounds/ui/help-overlay.ui");
   g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
   g_autofree char *titles = NULL;
   GString *all = g_string_new (NULL);

@@ -8,6 +8,7 @@
 #include "rounds-application.h"
 #include "rounds-error.h"
 #include "rounds-importer.h"
+#include "rounds-insights-page.h"
 #include "rounds-response-card.h"
 #include "rounds-review-page.h"
 #include "rounds-test-gui.h"
@@ -489,14 +490,30 @@ import_text (Fixture    *fixture,
   g_assert_no_error (error);
 }
 
+/* dr-rev, an annotator and reviewer, becomes the current profile, in a new window. */
+static void
+reopen_as_reviewer (Fixture *fixture)
+{
+  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
+                                                          ROUNDS_ROLE_ANNOTATOR |
+                                                          ROUNDS_ROLE_REVIEWER, NULL);
+  g_autoptr(GError) error = NULL;
+
+  rounds_store_add_profile (fixture->store, reviewer, &error);
+  g_assert_no_error (error);
+  rounds_store_set_current_profile (fixture->store, "dr-rev", &error);
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  rounds_test_spin ();
+}
+
 /* Three annotators disagree; only a reviewer reaches the page, and a verdict needs a rationale. */
 static void
 test_review_verdict (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR |
-                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *count = NULL;
   g_autofree char *preference = NULL;
@@ -517,14 +534,7 @@ test_review_verdict (Fixture       *fixture,
                   g_strcmp0 (rounds_window_get_page (fixture->window), "review") == 0);
 
   /* A reviewer can. */
-  rounds_store_add_profile (fixture->store, reviewer, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (fixture->store, "dr-rev", &error);
-  g_assert_no_error (error);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
+  reopen_as_reviewer (fixture);
   activate (fixture, "win.review-dataset", g_variant_new_string ("ethics"));
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "review");
   rounds_test_window_wait_review (fixture);
@@ -554,6 +564,90 @@ test_review_verdict (Fixture       *fixture,
   g_assert_cmpstr (audit, ==, "dr-rev");
   corrected = query (fixture, "SELECT scores_json FROM adjudications WHERE ?1 IS NOT NULL", "x");
   g_assert_cmpstr (corrected, ==, "[{},{\"ethics\":1}]");
+}
+
+/* "Item N of M" is counted once the first item is drawn, and each item done adds one. */
+static void
+test_progress_after_first_frame (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+
+  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "compare");
+  rounds_test_wait_frames (window);
+  g_assert_nonnull (rounds_test_find_widget (window, rounds_test_is_label_starting,
+                                             "Item 1 of 2"));
+  activate (fixture, "win.prefer", g_variant_new_int32 (2));
+  activate (fixture, "win.submit", NULL);
+  rounds_test_wait_frames (window);
+  g_assert_nonnull (rounds_test_find_widget (window, rounds_test_is_label_starting,
+                                             "Item 2 of 2"));
+  /* Opened again: counted again, from the database. */
+  activate (fixture, "win.show-datasets", NULL);
+  activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  rounds_test_wait_frames (window);
+  g_assert_nonnull (rounds_test_find_widget (window, rounds_test_is_label_starting,
+                                             "Item 2 of 2"));
+}
+
+/* The review and insights pages and the shortcuts window are built when first shown, not
+ * with the window: the first frame does not wait for them. Each then works as before. */
+static void
+test_pages_built_when_shown (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  GtkApplicationWindow *window;
+  GtkShortcutsWindow *overlay;
+  GLogLevelFlags fatal;
+
+  import_text (fixture, disputed_jsonl);
+  reopen_as_reviewer (fixture);
+  window = GTK_APPLICATION_WINDOW (fixture->window);
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
+  g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_REVIEW_PAGE));
+  g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_INSIGHTS_PAGE));
+  g_assert_null (gtk_application_window_get_help_overlay (window));
+
+  /* The shortcuts window (? or Ctrl+?), over this window; the same one the second time.
+   * GTK 4.8's own GtkShortcutsWindow warns, when it is measured, that a label of it
+   * "reported min width -3": a warning is not fatal while it is on screen. */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  activate (fixture, "win.show-help-overlay", NULL);
+  overlay = gtk_application_window_get_help_overlay (window);
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (overlay)) == GTK_WINDOW (window));
+  gtk_window_close (GTK_WINDOW (overlay));
+  rounds_test_spin ();
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  activate (fixture, "win.show-help-overlay", NULL);
+  g_assert_true (gtk_application_window_get_help_overlay (window) == overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  gtk_window_close (GTK_WINDOW (overlay));
+  rounds_test_spin ();
+  g_log_set_always_fatal (fatal);
+
+  activate (fixture, "win.review-dataset", g_variant_new_string ("ethics"));
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "review");
+  rounds_test_window_wait_review (fixture);
+  g_assert_true (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_REVIEW_PAGE) ==
+                 rounds_window_get_review_page (fixture->window));
+  g_assert_cmpuint (rounds_review_page_get_n_items (ROUNDS_REVIEW_PAGE
+                                                      (rounds_window_get_review_page
+                                                         (fixture->window))), ==, 1);
+  g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_INSIGHTS_PAGE));
+
+  activate (fixture, "win.show-insights", g_variant_new_string ("ethics"));
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "insights");
+  g_assert_true (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_INSIGHTS_PAGE) ==
+                 rounds_window_get_insights_page (fixture->window));
+  while (rounds_insights_page_get_loading (ROUNDS_INSIGHTS_PAGE
+                                             (rounds_window_get_insights_page (fixture->window))))
+    g_main_context_iteration (NULL, TRUE);
+  rounds_test_spin ();
+  activate (fixture, "win.show-datasets", NULL);
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
 }
 
 /* The preferences window changes GSettings, and the compare page and the style follow. */
@@ -732,9 +826,6 @@ static void
 test_accessible_names (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(RoundsProfile) reviewer = rounds_profile_new ("dr-rev", "Dr Reviewer",
-                                                          ROUNDS_ROLE_ANNOTATOR |
-                                                          ROUNDS_ROLE_REVIEWER, NULL);
   g_autoptr(GError) error = NULL;
 
   /* The datasets, a two-response item, a three-response item. */
@@ -751,14 +842,7 @@ test_accessible_names (Fixture       *fixture,
   assert_accessible_names (GTK_WIDGET (fixture->window));
 
   /* The review page. */
-  rounds_store_add_profile (fixture->store, reviewer, &error);
-  g_assert_no_error (error);
-  rounds_store_set_current_profile (fixture->store, "dr-rev", &error);
-  g_assert_no_error (error);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  rounds_test_spin ();
+  reopen_as_reviewer (fixture);
   assert_accessible_names (GTK_WIDGET (fixture->window));
   g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
   g_assert_no_error (error);
@@ -852,6 +936,8 @@ main (int    argc,
   ADD ("/rounds/window/narrow-stacks", test_narrow_stacks);
   ADD ("/rounds/window/switch-profile", test_switch_profile);
   ADD ("/rounds/window/review-verdict", test_review_verdict);
+  ADD ("/rounds/window/pages-built-when-shown", test_pages_built_when_shown);
+  ADD ("/rounds/window/progress-after-first-frame", test_progress_after_first_frame);
   ADD ("/rounds/window/preferences", test_preferences);
   ADD ("/rounds/window/import-from-app", test_import_from_app);
   ADD ("/rounds/window/accessible-names", test_accessible_names);
