@@ -55,6 +55,26 @@ print_ratings (GPtrArray *ratings,
     }
 }
 
+/* One line a period: a criterion or, with @weekly, a week, with its alpha and the judgements
+ * behind it. */
+static void
+print_periods (GPtrArray *periods,
+               gboolean   weekly)
+{
+  for (guint p = 0; p < periods->len; p++)
+    {
+      RoundsPeriodAgreement *period = g_ptr_array_index (periods, p);
+      g_autofree char *value = format_number (3, period->alpha);
+      g_autofree char *counted = rounds_format_counted (period->n, "%s judgement",
+                                                        "%s judgements");
+
+      if (weekly)
+        g_print (_("  week %-27s %7s  (%s)\n"), period->period, value, counted);
+      else
+        g_print (_("  %-32s %7s  (interval α, %s)\n"), period->period, value, counted);
+    }
+}
+
 static const char *
 annotator_name (const char *annotator)
 {
@@ -148,24 +168,8 @@ print_insights (const RoundsInsights *insights)
 
       g_print (_("  without %-24s %7s  (%s)\n"), agreement->annotator, without, theirs);
     }
-  for (guint c = 0; c < insights->criterion_alpha->len; c++)
-    {
-      RoundsPeriodAgreement *period = g_ptr_array_index (insights->criterion_alpha, c);
-      g_autofree char *value = format_number (3, period->alpha);
-      g_autofree char *counted = rounds_format_counted (period->n, "%s judgement",
-                                                        "%s judgements");
-
-      g_print (_("  %-32s %7s  (interval α, %s)\n"), period->period, value, counted);
-    }
-  for (guint w = 0; w < insights->weekly->len; w++)
-    {
-      RoundsPeriodAgreement *period = g_ptr_array_index (insights->weekly, w);
-      g_autofree char *value = format_number (3, period->alpha);
-      g_autofree char *counted = rounds_format_counted (period->n, "%s judgement",
-                                                        "%s judgements");
-
-      g_print (_("  week %-27s %7s  (%s)\n"), period->period, value, counted);
-    }
+  print_periods (insights->criterion_alpha, FALSE);
+  print_periods (insights->weekly, TRUE);
 }
 
 int

@@ -141,7 +141,6 @@ _rounds_import_archive_audit (RoundsImportRun  *run,
   g_autoptr(GDateTime) parsed = NULL;
   RoundsImportRecord record = { run, object, NULL };
   JsonNode *detail = NULL;
-  sqlite3_stmt *stmt;
 
   if (!_rounds_import_check_members (&record, allowed, error) ||
       !_rounds_import_get_string (&record, "at", TRUE, &at, error) ||
@@ -158,20 +157,8 @@ _rounds_import_archive_audit (RoundsImportRun  *run,
                                 _("expected an ISO 8601 time such as 2026-10-01T09:30:00Z"));
   time = _rounds_format_iso8601 (parsed);
 
-  if (!(stmt = _rounds_store_prepare (run->store,
-                                      "INSERT INTO audit_log"
-                                      " (at, actor, action, target, detail_json)"
-                                      " SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS"
-                                      " (SELECT 1 FROM audit_log"
-                                      "  WHERE at = ?1 AND actor IS ?2 AND action = ?3"
-                                      "  AND target IS ?4 AND detail_json IS ?5)", error)))
-    return FALSE;
-  _rounds_store_bind_text (stmt, 1, time);
-  _rounds_store_bind_text (stmt, 2, actor);
-  _rounds_store_bind_text (stmt, 3, action);
-  _rounds_store_bind_text (stmt, 4, target);
-  _rounds_store_bind_text (stmt, 5, detail_json);
-  if (!_rounds_store_step_done (run->store, stmt, error))
+  if (!_rounds_store_add_audit (run->store, time, actor, action, target, detail_json, TRUE,
+                                error))
     return FALSE;
   if (sqlite3_changes (_rounds_store_get_db (run->store)) > 0)
     run->result.n_audit_added++;

@@ -47,6 +47,19 @@ add_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* An array of the strings of @strings, as member @name. */
+static void
+add_strings (JsonBuilder *builder,
+             const char  *name,
+             GPtrArray   *strings)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint s = 0; s < strings->len; s++)
+    json_builder_add_string_value (builder, g_ptr_array_index (strings, s));
+  json_builder_end_array (builder);
+}
+
 /* Writes one element of an array into the object the caller began. */
 typedef void (*WriteFunc) (JsonBuilder   *builder,
                            gconstpointer  element,
@@ -151,11 +164,7 @@ write_time (JsonBuilder   *builder,
     json_builder_add_double_value (builder, g_array_index (time->seconds, double, s));
   json_builder_end_array (builder);
   add_uint (builder, "n_fast", time->n_fast);
-  json_builder_set_member_name (builder, "fast");
-  json_builder_begin_array (builder);
-  for (guint f = 0; f < time->fast->len; f++)
-    json_builder_add_string_value (builder, g_ptr_array_index (time->fast, f));
-  json_builder_end_array (builder);
+  add_strings (builder, "fast", time->fast);
 }
 
 static void
@@ -202,11 +211,7 @@ rounds_insights_to_json (const RoundsInsights *self)
   n = self->ratings->len;
   json_builder_begin_object (builder);
 
-  json_builder_set_member_name (builder, "datasets");
-  json_builder_begin_array (builder);
-  for (guint d = 0; d < self->datasets->len; d++)
-    json_builder_add_string_value (builder, g_ptr_array_index (self->datasets, d));
-  json_builder_end_array (builder);
+  add_strings (builder, "datasets", self->datasets);
   add_uint (builder, "rubric_version", self->rubric_version);
 
   json_builder_set_member_name (builder, "counts");

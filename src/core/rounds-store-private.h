@@ -89,6 +89,14 @@ gint64        _rounds_store_lookup_reviewer   (RoundsStore      *self,
                                                GError          **error);
 const char   *_rounds_origin_to_string        (RoundsOrigin      origin);
 char         *_rounds_store_item_target       (RoundsItem       *item);
+gboolean      _rounds_store_add_audit         (RoundsStore      *self,
+                                               const char       *at,
+                                               const char       *actor,
+                                               const char       *action,
+                                               const char       *target,
+                                               const char       *detail_json,
+                                               gboolean          once,
+                                               GError          **error);
 gboolean      _rounds_store_audit_edit        (RoundsStore      *self,
                                                RoundsItem       *item,
                                                const char       *actor,

@@ -438,6 +438,37 @@ rounds_store_check_integrity (RoundsStore  *self,
 
 /* Audit ------------------------------------------------------------------------------- */
 
+/* Adds a fact to the audit log at @at (UTC, with milliseconds); with @once, only where the
+ * same fact is not there already, as for an archive imported again. */
+gboolean
+_rounds_store_add_audit (RoundsStore  *self,
+                         const char   *at,
+                         const char   *actor,
+                         const char   *action,
+                         const char   *target,
+                         const char   *detail_json,
+                         gboolean      once,
+                         GError      **error)
+{
+  static const char sql[] =
+    "INSERT INTO audit_log (at, actor, action, target, detail_json) VALUES (?1, ?2, ?3, ?4, ?5)";
+  static const char sql_once[] =
+    "INSERT INTO audit_log (at, actor, action, target, detail_json)"
+    " SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS"
+    " (SELECT 1 FROM audit_log"
+    "  WHERE at = ?1 AND actor IS ?2 AND action = ?3 AND target IS ?4 AND detail_json IS ?5)";
+  sqlite3_stmt *stmt;
+
+  if (!(stmt = _rounds_store_prepare (self, once ? sql_once : sql, error)))
+    return FALSE;
+  _rounds_store_bind_text (stmt, 1, at);
+  _rounds_store_bind_text (stmt, 2, actor);
+  _rounds_store_bind_text (stmt, 3, action);
+  _rounds_store_bind_text (stmt, 4, target);
+  _rounds_store_bind_text (stmt, 5, detail_json);
+  return _rounds_store_step_done (self, stmt, error);
+}
+
 /**
  * rounds_store_audit:
  * @action: what happened, as "noun.verb": "judgement.submit", "import.file"
@@ -453,22 +484,12 @@ rounds_store_audit (RoundsStore  *self,
                     const char   *detail_json,
                     GError      **error)
 {
-  static const char sql[] =
-    "INSERT INTO audit_log (at, actor, action, target, detail_json) VALUES (?1, ?2, ?3, ?4, ?5)";
   g_autofree char *now = _rounds_now_iso8601 ();
-  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (ROUNDS_IS_STORE (self), FALSE);
   g_return_val_if_fail (action != NULL, FALSE);
 
-  if (!(stmt = _rounds_store_prepare (self, sql, error)))
-    return FALSE;
-  _rounds_store_bind_text (stmt, 1, now);
-  _rounds_store_bind_text (stmt, 2, actor);
-  _rounds_store_bind_text (stmt, 3, action);
-  _rounds_store_bind_text (stmt, 4, target);
-  _rounds_store_bind_text (stmt, 5, detail_json);
-  return _rounds_store_step_done (self, stmt, error);
+  return _rounds_store_add_audit (self, now, actor, action, target, detail_json, FALSE, error);
 }
 
 /* The audit target of anything about @item: "dataset/key". */
