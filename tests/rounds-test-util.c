@@ -111,6 +111,26 @@ rounds_test_store_tear_down (RoundsTestStore *fixture,
   g_free (fixture->dir);
 }
 
+void
+rounds_test_store_add (const char          *path,
+                       gconstpointer        data,
+                       RoundsTestStoreFunc  func)
+{
+  g_test_add_vtable (path, sizeof (RoundsTestStore), data,
+                     (GTestFixtureFunc) rounds_test_store_set_up, (GTestFixtureFunc) func,
+                     (GTestFixtureFunc) rounds_test_store_tear_down);
+}
+
+void
+rounds_test_store_add_unopened (const char          *path,
+                                gconstpointer        data,
+                                RoundsTestStoreFunc  func)
+{
+  g_test_add_vtable (path, sizeof (RoundsTestStore), data,
+                     (GTestFixtureFunc) rounds_test_store_set_up_unopened,
+                     (GTestFixtureFunc) func, (GTestFixtureFunc) rounds_test_store_tear_down);
+}
+
 /* Another, empty database in the fixture's folder. */
 RoundsStore *
 rounds_test_store_open_new (RoundsTestStore *fixture,

@@ -30,6 +30,19 @@ void         rounds_test_store_tear_down       (RoundsTestStore *fixture,
 RoundsStore *rounds_test_store_open_new        (RoundsTestStore *fixture,
                                                 const char      *name);
 
+/* Adds the test @path, which runs @func on a RoundsTestStore set up by
+ * rounds_test_store_set_up () (or, with _unopened, rounds_test_store_set_up_unopened ()),
+ * @data passed on, and torn down by rounds_test_store_tear_down (). */
+typedef void (*RoundsTestStoreFunc) (RoundsTestStore *fixture,
+                                     gconstpointer    data);
+
+void         rounds_test_store_add             (const char          *path,
+                                                gconstpointer        data,
+                                                RoundsTestStoreFunc  func);
+void         rounds_test_store_add_unopened    (const char          *path,
+                                                gconstpointer        data,
+                                                RoundsTestStoreFunc  func);
+
 /* Imports a file, or @text written to @name in @dir, failing the test on any error. */
 void         rounds_test_store_import          (RoundsStore     *store,
                                                 const char      *path);

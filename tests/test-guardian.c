@@ -528,9 +528,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/rounds/guardian/" path, Fixture, NULL, rounds_test_store_set_up, func, \
-              rounds_test_store_tear_down)
+#define ADD(path, func) rounds_test_store_add ("/rounds/guardian/" path, NULL, func)
 
   ADD ("overlap", test_overlap);
   ADD ("names", test_names);

@@ -1010,9 +1010,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/rounds/review/" path, Fixture, NULL, rounds_test_store_set_up, func, \
-              rounds_test_store_tear_down)
+#define ADD(path, func) rounds_test_store_add ("/rounds/review/" path, NULL, func)
 
   ADD ("verdict/save", test_verdict_save);
   ADD ("verdict/revise", test_verdict_revise);
