@@ -2,7 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <stdlib.h>
 
 #include "rounds-importer.h"
 #include "rounds-store-private.h"
@@ -76,6 +79,54 @@ rounds_test_count_files (const char *path)
   while (g_dir_read_name (dir) != NULL)
     n++;
   return n;
+}
+
+/* Servers ------------------------------------------------------------------------------ */
+
+static GPtrArray *servers;
+
+static void
+stop_servers (void)
+{
+  for (guint i = 0; i < servers->len; i++)
+    {
+      GSubprocess *server = g_ptr_array_index (servers, i);
+
+      g_subprocess_send_signal (server, SIGTERM);
+      g_subprocess_wait (server, NULL, NULL);
+    }
+  g_clear_pointer (&servers, g_ptr_array_unref);
+}
+
+char *
+rounds_test_start_server (const char *name)
+{
+  const char *source_dir = g_getenv ("ROUNDS_SOURCE_DIR");
+  g_autofree char *serve = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  if (source_dir == NULL)
+    g_error ("ROUNDS_SOURCE_DIR is not set: run the tests with “meson test”");
+  serve = g_build_filename (source_dir, "tests", name, "serve", NULL);
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                             &error, serve, "--exit-with-stdin", NULL);
+  if (server == NULL)
+    g_error ("Cannot start %s (it needs node): %s", serve, error->message);
+  if (servers == NULL)
+    {
+      servers = g_ptr_array_new_with_free_func (g_object_unref);
+      atexit (stop_servers);
+    }
+  g_ptr_array_add (servers, g_object_ref (server));
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  if (line == NULL)
+    g_error ("%s did not start%s%s", serve, error ? ": " : "", error ? error->message : "");
+  return line;
 }
 
 /* The fixture -------------------------------------------------------------------------- */

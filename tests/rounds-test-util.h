@@ -98,4 +98,8 @@ char        *rounds_test_write_file            (const char      *dir,
                                                 const char      *contents);
 guint        rounds_test_count_files           (const char      *dir);
 
+/* Starts the test server tests/@name/serve (node), which stops when the test program exits,
+ * and returns the first line it prints, its URL. Any failure ends the test program. */
+char        *rounds_test_start_server          (const char      *name);
+
 G_END_DECLS
