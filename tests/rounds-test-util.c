@@ -225,14 +225,20 @@ rounds_test_store_import_demo (RoundsStore *store)
 }
 
 void
-rounds_test_store_import_text (RoundsStore *store,
-                               const char  *dir,
-                               const char  *name,
-                               const char  *text)
+rounds_test_store_import_update (RoundsStore *store,
+                                 const char  *dir,
+                                 const char  *name,
+                                 const char  *text,
+                                 gboolean     update)
 {
   g_autofree char *path = rounds_test_write_file (dir, name, text);
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
 
-  rounds_test_store_import (store, path);
+  rounds_importer_set_update (importer, update);
+  rounds_importer_run (importer, store, file, NULL, NULL, &error);
+  g_assert_no_error (error);
 }
 
 void

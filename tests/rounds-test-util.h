@@ -47,10 +47,15 @@ void         rounds_test_store_add_unopened    (const char          *path,
 void         rounds_test_store_import          (RoundsStore     *store,
                                                 const char      *path);
 void         rounds_test_store_import_demo     (RoundsStore     *store);
-void         rounds_test_store_import_text     (RoundsStore     *store,
+/* @text written to @name in @dir, imported as an update (rounds_importer_set_update ()) when
+ * @update; rounds_test_store_import_text () never updates. */
+void         rounds_test_store_import_update   (RoundsStore     *store,
                                                 const char      *dir,
                                                 const char      *name,
-                                                const char      *text);
+                                                const char      *text,
+                                                gboolean         update);
+#define rounds_test_store_import_text(store, dir, name, text) \
+  rounds_test_store_import_update (store, dir, name, text, FALSE)
 void         rounds_test_store_add_profile     (RoundsStore     *store,
                                                 const char      *user_name,
                                                 const char      *display_name,

@@ -96,16 +96,7 @@ import_text (Fixture     *fixture,
              const char  *text,
              gboolean     update)
 {
-  g_autofree char *path = g_strdup_printf ("%s/import-%u.jsonl", fixture->dir, g_random_int ());
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-  rounds_importer_set_update (importer, update);
-  rounds_importer_run (importer, store, file, NULL, NULL, &error);
-  g_assert_no_error (error);
+  rounds_test_store_import_update (store, fixture->dir, "import.jsonl", text, update);
 }
 
 static RoundsItem *
