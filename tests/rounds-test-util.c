@@ -267,6 +267,26 @@ rounds_test_store_sign_in (RoundsStore *store,
   g_assert_no_error (error);
 }
 
+RoundsItem *
+rounds_test_store_find_item (RoundsStore *store,
+                             const char  *dataset,
+                             const char  *key_format,
+                             ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  RoundsItem *item;
+  va_list args;
+
+  va_start (args, key_format);
+  key = g_strdup_vprintf (key_format, args);
+  va_end (args);
+  item = rounds_store_find_item (store, dataset, key, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+  return item;
+}
+
 void
 rounds_test_store_judge (RoundsStore *store,
                          const char  *dataset_name,

@@ -65,6 +65,11 @@ void         rounds_test_store_sign_in         (RoundsStore     *store,
                                                 const char      *user_name,
                                                 const char      *display_name,
                                                 RoundsRoles      roles);
+/* The item of @dataset whose key is made from @key_format, which must be there. */
+RoundsItem  *rounds_test_store_find_item       (RoundsStore     *store,
+                                                const char      *dataset,
+                                                const char      *key_format,
+                                                ...) G_GNUC_PRINTF (3, 4);
 /* A submitted judgement of an item with two responses, saved as @user_name's. */
 void         rounds_test_store_judge           (RoundsStore     *store,
                                                 const char      *dataset,

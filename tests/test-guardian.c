@@ -52,18 +52,8 @@ add_dataset (Fixture  *fixture,
   rounds_test_store_add_profile (fixture->store, "ann2", NULL, ROUNDS_ROLE_ANNOTATOR);
 }
 
-static RoundsItem *
-find_item (Fixture *fixture,
-           guint    number)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = g_strdup_printf ("item-%u", number);
-  RoundsItem *item = rounds_store_find_item (fixture->store, "ds", key, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (item);
-  return item;
-}
+#define find_item(fixture, number) \
+  rounds_test_store_find_item ((fixture)->store, "ds", "item-%u", number)
 
 /* Saves rater @k's judgement of item @number (from 1) as the table has it. */
 static void

@@ -81,18 +81,8 @@ assert_counts_equal (const Counts *a,
   g_assert_cmpint (a->audit_log, ==, b->audit_log);
 }
 
-static RoundsItem *
-find_item (Fixture    *fixture,
-           const char *dataset,
-           const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  RoundsItem *item = rounds_store_find_item (fixture->store, dataset, key, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (item);
-  return item;
-}
+#define find_item(fixture, dataset, key) \
+  rounds_test_store_find_item ((fixture)->store, dataset, "%s", key)
 
 /* Rounds JSONL ------------------------------------------------------------------------ */
 

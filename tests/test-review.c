@@ -49,18 +49,8 @@ add_dataset (Fixture     *fixture,
   return dataset;
 }
 
-static RoundsItem *
-find_item (Fixture *fixture,
-           guint    number)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = g_strdup_printf ("item-%u", number);
-  RoundsItem *item = rounds_store_find_item (fixture->store, "ds", key, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (item);
-  return item;
-}
+#define find_item(fixture, number) \
+  rounds_test_store_find_item ((fixture)->store, "ds", "item-%u", number)
 
 static RoundsJudgement *
 new_judgement (Fixture    *fixture,

@@ -47,17 +47,7 @@ add_dataset (Fixture    *fixture,
   return dataset;
 }
 
-static RoundsItem *
-find_item (Fixture    *fixture,
-           const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  RoundsItem *item = rounds_store_find_item (fixture->store, "ds", key, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (item);
-  return item;
-}
+#define find_item(fixture, key) rounds_test_store_find_item ((fixture)->store, "ds", "%s", key)
 
 static RoundsJudgement *
 new_judgement (Fixture      *fixture,

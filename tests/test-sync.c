@@ -99,16 +99,7 @@ import_text (Fixture     *fixture,
   rounds_test_store_import_update (store, fixture->dir, "import.jsonl", text, update);
 }
 
-static RoundsItem *
-find_item (RoundsStore *store,
-           const char  *key)
-{
-  g_autoptr(GError) error = NULL;
-  RoundsItem *item = rounds_store_find_item (store, "ethics", key, &error);
-
-  g_assert_no_error (error);
-  return item;
-}
+#define find_item(store, key) rounds_test_store_find_item (store, "ethics", "%s", key)
 
 /* Saves a full judgement: preference or ranking, scores, a flag, a note, a comment. */
 static void
