@@ -8,53 +8,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <curl/curl.h>
-#include <gio/gio.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rounds-test-chat.h"
+#include "rounds-test-util.h"
 
 static char *server_url;
-static GSubprocess *server_process;
-
-static void
-stop_server (void)
-{
-  if (server_process != NULL)
-    {
-      g_subprocess_send_signal (server_process, SIGTERM);
-      g_subprocess_wait (server_process, NULL, NULL);
-      g_clear_object (&server_process);
-    }
-}
-
-static char *
-start_server (void)
-{
-  const char *source_dir = g_getenv ("ROUNDS_SOURCE_DIR");
-  g_autofree char *serve = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  char *line;
-
-  if (source_dir == NULL)
-    g_error ("ROUNDS_SOURCE_DIR is not set: run the tests with “meson test”");
-  serve = g_build_filename (source_dir, "tests", "chat", "serve", NULL);
-  server_process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                     &error, serve, "--exit-with-stdin", NULL);
-  if (server_process == NULL)
-    g_error ("Cannot start %s (it needs node): %s", serve, error->message);
-  atexit (stop_server);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server_process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  if (line == NULL)
-    g_error ("%s did not start%s%s", serve, error ? ": " : "", error ? error->message : "");
-  return line;
-}
 
 /* The base URL of the server, http://127.0.0.1:PORT/v1. */
 const char *
@@ -66,8 +26,10 @@ rounds_test_chat_url (void)
     {
       const char *from_env = g_getenv ("ROUNDS_TEST_CHAT_URL");
 
-      server_url = from_env != NULL && *from_env != '\0' ? g_strdup (from_env)
-                                                         : start_server ();
+      if (from_env != NULL && *from_env != '\0')
+        server_url = g_strdup (from_env);
+      else
+        server_url = rounds_test_start_server ("chat");
       g_strstrip (server_url);
       g_once_init_leave (&done, 1);
     }

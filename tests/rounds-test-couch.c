@@ -16,20 +16,19 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <gio/gio.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rounds-couch-setup.h"
 #include "rounds-test-couch.h"
+#include "rounds-test-util.h"
 
 static char *server_admin_url;      /* http://admin:secret@127.0.0.1:PORT/ */
 static char *server_root;           /* http://127.0.0.1:PORT/ */
 static char *admin_user;
 static char *admin_password;
 static gboolean server_is_couchdb;
-static GSubprocess *server_process;
 
 static const struct { const char *name; const char *roles[3]; } users[] = {
   { TEST_ANNOTATOR,   { "annotator", NULL } },
@@ -39,31 +38,15 @@ static const struct { const char *name; const char *roles[3]; } users[] = {
   { TEST_OUTSIDER,    { NULL } },
 };
 
-static void
-stop_server (void)
-{
-  if (server_process != NULL)
-    {
-      g_subprocess_send_signal (server_process, SIGTERM);
-      g_subprocess_wait (server_process, NULL, NULL);
-      g_clear_object (&server_process);
-    }
-}
-
 /* Starts tests/pouchdb/serve and reads the URL it prints. */
 static char *
 start_server (void)
 {
   const char *source_dir = g_getenv ("ROUNDS_SOURCE_DIR");
-  g_autofree char *serve = NULL;
   g_autofree char *modules = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  char *line;
 
   if (source_dir == NULL)
     g_error ("ROUNDS_SOURCE_DIR is not set: run the tests with “meson test”");
-  serve = g_build_filename (source_dir, "tests", "pouchdb", "serve", NULL);
   modules = g_build_filename (source_dir, "tests", "pouchdb", "node_modules",
                               "pouchdb-server", NULL);
   if (!g_file_test (modules, G_FILE_TEST_IS_DIR))
@@ -71,20 +54,7 @@ start_server (void)
              "pouchdb-server is not "
              "installed. Run build-aux/test, or “npm ci” in tests/pouchdb so "
              "the tests can start it.");
-
-  server_process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                     &error,
-                                     serve, "--exit-with-stdin", NULL);
-  if (server_process == NULL)
-    g_error ("Cannot start %s: %s", serve, error->message);
-  atexit (stop_server);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server_process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  if (line == NULL)
-    g_error ("%s did not start pouchdb-server%s%s", serve, error ? ": " : "",
-             error ? error->message : "");
-  return line;
+  return rounds_test_start_server ("pouchdb");
 }
 
 static void

@@ -2,7 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <stdlib.h>
 
 #include "rounds-importer.h"
 #include "rounds-store-private.h"
@@ -78,6 +81,54 @@ rounds_test_count_files (const char *path)
   return n;
 }
 
+/* Servers ------------------------------------------------------------------------------ */
+
+static GPtrArray *servers;
+
+static void
+stop_servers (void)
+{
+  for (guint i = 0; i < servers->len; i++)
+    {
+      GSubprocess *server = g_ptr_array_index (servers, i);
+
+      g_subprocess_send_signal (server, SIGTERM);
+      g_subprocess_wait (server, NULL, NULL);
+    }
+  g_clear_pointer (&servers, g_ptr_array_unref);
+}
+
+char *
+rounds_test_start_server (const char *name)
+{
+  const char *source_dir = g_getenv ("ROUNDS_SOURCE_DIR");
+  g_autofree char *serve = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  if (source_dir == NULL)
+    g_error ("ROUNDS_SOURCE_DIR is not set: run the tests with “meson test”");
+  serve = g_build_filename (source_dir, "tests", name, "serve", NULL);
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                             &error, serve, "--exit-with-stdin", NULL);
+  if (server == NULL)
+    g_error ("Cannot start %s (it needs node): %s", serve, error->message);
+  if (servers == NULL)
+    {
+      servers = g_ptr_array_new_with_free_func (g_object_unref);
+      atexit (stop_servers);
+    }
+  g_ptr_array_add (servers, g_object_ref (server));
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  if (line == NULL)
+    g_error ("%s did not start%s%s", serve, error ? ": " : "", error ? error->message : "");
+  return line;
+}
+
 /* The fixture -------------------------------------------------------------------------- */
 
 void
@@ -109,6 +160,26 @@ rounds_test_store_tear_down (RoundsTestStore *fixture,
   rounds_test_remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
+}
+
+void
+rounds_test_store_add (const char          *path,
+                       gconstpointer        data,
+                       RoundsTestStoreFunc  func)
+{
+  g_test_add_vtable (path, sizeof (RoundsTestStore), data,
+                     (GTestFixtureFunc) rounds_test_store_set_up, (GTestFixtureFunc) func,
+                     (GTestFixtureFunc) rounds_test_store_tear_down);
+}
+
+void
+rounds_test_store_add_unopened (const char          *path,
+                                gconstpointer        data,
+                                RoundsTestStoreFunc  func)
+{
+  g_test_add_vtable (path, sizeof (RoundsTestStore), data,
+                     (GTestFixtureFunc) rounds_test_store_set_up_unopened,
+                     (GTestFixtureFunc) func, (GTestFixtureFunc) rounds_test_store_tear_down);
 }
 
 /* Another, empty database in the fixture's folder. */
@@ -154,14 +225,20 @@ rounds_test_store_import_demo (RoundsStore *store)
 }
 
 void
-rounds_test_store_import_text (RoundsStore *store,
-                               const char  *dir,
-                               const char  *name,
-                               const char  *text)
+rounds_test_store_import_update (RoundsStore *store,
+                                 const char  *dir,
+                                 const char  *name,
+                                 const char  *text,
+                                 gboolean     update)
 {
   g_autofree char *path = rounds_test_write_file (dir, name, text);
+  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
 
-  rounds_test_store_import (store, path);
+  rounds_importer_set_update (importer, update);
+  rounds_importer_run (importer, store, file, NULL, NULL, &error);
+  g_assert_no_error (error);
 }
 
 void
@@ -188,6 +265,26 @@ rounds_test_store_sign_in (RoundsStore *store,
   rounds_test_store_add_profile (store, user_name, display_name, roles);
   rounds_store_set_current_profile (store, user_name, &error);
   g_assert_no_error (error);
+}
+
+RoundsItem *
+rounds_test_store_find_item (RoundsStore *store,
+                             const char  *dataset,
+                             const char  *key_format,
+                             ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  RoundsItem *item;
+  va_list args;
+
+  va_start (args, key_format);
+  key = g_strdup_vprintf (key_format, args);
+  va_end (args);
+  item = rounds_store_find_item (store, dataset, key, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+  return item;
 }
 
 void

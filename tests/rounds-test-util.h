@@ -30,14 +30,32 @@ void         rounds_test_store_tear_down       (RoundsTestStore *fixture,
 RoundsStore *rounds_test_store_open_new        (RoundsTestStore *fixture,
                                                 const char      *name);
 
+/* Adds the test @path, which runs @func on a RoundsTestStore set up by
+ * rounds_test_store_set_up () (or, with _unopened, rounds_test_store_set_up_unopened ()),
+ * @data passed on, and torn down by rounds_test_store_tear_down (). */
+typedef void (*RoundsTestStoreFunc) (RoundsTestStore *fixture,
+                                     gconstpointer    data);
+
+void         rounds_test_store_add             (const char          *path,
+                                                gconstpointer        data,
+                                                RoundsTestStoreFunc  func);
+void         rounds_test_store_add_unopened    (const char          *path,
+                                                gconstpointer        data,
+                                                RoundsTestStoreFunc  func);
+
 /* Imports a file, or @text written to @name in @dir, failing the test on any error. */
 void         rounds_test_store_import          (RoundsStore     *store,
                                                 const char      *path);
 void         rounds_test_store_import_demo     (RoundsStore     *store);
-void         rounds_test_store_import_text     (RoundsStore     *store,
+/* @text written to @name in @dir, imported as an update (rounds_importer_set_update ()) when
+ * @update; rounds_test_store_import_text () never updates. */
+void         rounds_test_store_import_update   (RoundsStore     *store,
                                                 const char      *dir,
                                                 const char      *name,
-                                                const char      *text);
+                                                const char      *text,
+                                                gboolean         update);
+#define rounds_test_store_import_text(store, dir, name, text) \
+  rounds_test_store_import_update (store, dir, name, text, FALSE)
 void         rounds_test_store_add_profile     (RoundsStore     *store,
                                                 const char      *user_name,
                                                 const char      *display_name,
@@ -47,6 +65,11 @@ void         rounds_test_store_sign_in         (RoundsStore     *store,
                                                 const char      *user_name,
                                                 const char      *display_name,
                                                 RoundsRoles      roles);
+/* The item of @dataset whose key is made from @key_format, which must be there. */
+RoundsItem  *rounds_test_store_find_item       (RoundsStore     *store,
+                                                const char      *dataset,
+                                                const char      *key_format,
+                                                ...) G_GNUC_PRINTF (3, 4);
 /* A submitted judgement of an item with two responses, saved as @user_name's. */
 void         rounds_test_store_judge           (RoundsStore     *store,
                                                 const char      *dataset,
@@ -84,5 +107,9 @@ char        *rounds_test_write_file            (const char      *dir,
                                                 const char      *name,
                                                 const char      *contents);
 guint        rounds_test_count_files           (const char      *dir);
+
+/* Starts the test server tests/@name/serve (node), which stops when the test program exits,
+ * and returns the first line it prints, its URL. Any failure ends the test program. */
+char        *rounds_test_start_server          (const char      *name);
 
 G_END_DECLS

@@ -405,10 +405,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/rounds/chat/endpoint/store", Fixture, NULL, rounds_test_store_set_up,
-              test_endpoint_store, rounds_test_store_tear_down);
-  g_test_add ("/rounds/chat/endpoint/invalid", Fixture, NULL, rounds_test_store_set_up,
-              test_endpoint_invalid, rounds_test_store_tear_down);
+  rounds_test_store_add ("/rounds/chat/endpoint/store", NULL, test_endpoint_store);
+  rounds_test_store_add ("/rounds/chat/endpoint/invalid", NULL, test_endpoint_invalid);
   g_test_add_func ("/rounds/chat/endpoint/key-env", test_endpoint_key_env);
   g_test_add_func ("/rounds/chat/request", test_chat_request);
   g_test_add_func ("/rounds/chat/schema", test_chat_schema);

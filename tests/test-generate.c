@@ -285,12 +285,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/rounds/generate/keys-and-metadata", Fixture, NULL, rounds_test_store_set_up,
-              test_keys_and_metadata, rounds_test_store_tear_down);
-  g_test_add ("/rounds/generate/skips", Fixture, NULL, rounds_test_store_set_up, test_skips,
-              rounds_test_store_tear_down);
-  g_test_add ("/rounds/generate/through-store", Fixture, NULL, rounds_test_store_set_up,
-              test_through_store, rounds_test_store_tear_down);
+  rounds_test_store_add ("/rounds/generate/keys-and-metadata", NULL, test_keys_and_metadata);
+  rounds_test_store_add ("/rounds/generate/skips", NULL, test_skips);
+  rounds_test_store_add ("/rounds/generate/through-store", NULL, test_through_store);
 
   return g_test_run ();
 }

@@ -52,18 +52,8 @@ add_dataset (Fixture  *fixture,
   rounds_test_store_add_profile (fixture->store, "ann2", NULL, ROUNDS_ROLE_ANNOTATOR);
 }
 
-static RoundsItem *
-find_item (Fixture *fixture,
-           guint    number)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = g_strdup_printf ("item-%u", number);
-  RoundsItem *item = rounds_store_find_item (fixture->store, "ds", key, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (item);
-  return item;
-}
+#define find_item(fixture, number) \
+  rounds_test_store_find_item ((fixture)->store, "ds", "item-%u", number)
 
 /* Saves rater @k's judgement of item @number (from 1) as the table has it. */
 static void
@@ -528,9 +518,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/rounds/guardian/" path, Fixture, NULL, rounds_test_store_set_up, func, \
-              rounds_test_store_tear_down)
+#define ADD(path, func) rounds_test_store_add ("/rounds/guardian/" path, NULL, func)
 
   ADD ("overlap", test_overlap);
   ADD ("names", test_names);

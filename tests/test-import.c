@@ -81,18 +81,8 @@ assert_counts_equal (const Counts *a,
   g_assert_cmpint (a->audit_log, ==, b->audit_log);
 }
 
-static RoundsItem *
-find_item (Fixture    *fixture,
-           const char *dataset,
-           const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  RoundsItem *item = rounds_store_find_item (fixture->store, dataset, key, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (item);
-  return item;
-}
+#define find_item(fixture, dataset, key) \
+  rounds_test_store_find_item ((fixture)->store, dataset, "%s", key)
 
 /* Rounds JSONL ------------------------------------------------------------------------ */
 
@@ -1932,9 +1922,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/rounds/import/" path, Fixture, NULL, rounds_test_store_set_up, func, \
-              rounds_test_store_tear_down)
+#define ADD(path, func) rounds_test_store_add ("/rounds/import/" path, NULL, func)
 
   ADD ("rounds-jsonl", test_rounds_jsonl);
   ADD ("default-dataset", test_default_dataset);
@@ -1952,16 +1940,14 @@ main (int   argc,
   ADD ("async/cancelled", test_async_cancelled);
   ADD ("awaiting-responses", test_awaiting);
   ADD ("awaiting-responses/csv", test_awaiting_csv);
-  g_test_add ("/rounds/import/labels/old-trl-ids", Fixture, NULL,
-              rounds_test_store_set_up_unopened, test_old_ids, rounds_test_store_tear_down);
+  rounds_test_store_add_unopened ("/rounds/import/labels/old-trl-ids", NULL, test_old_ids);
   for (int layout = 0; layout < N_LAYOUTS; layout++)
     {
       static const char * const names[N_LAYOUTS] = { "trl", "chosen-rejected", "reference" };
       g_autofree char *path = g_strdup_printf ("/rounds/import/labels/independent/%s",
                                                names[layout]);
 
-      g_test_add (path, Fixture, GINT_TO_POINTER (layout), rounds_test_store_set_up,
-                  test_label_independent, rounds_test_store_tear_down);
+      rounds_test_store_add (path, GINT_TO_POINTER (layout), test_label_independent);
     }
   g_test_add_func ("/rounds/import/map-specs", test_map_specs);
   g_test_add_func ("/rounds/import/map-specs/together", test_map_pairs);
@@ -1970,8 +1956,7 @@ main (int   argc,
     {
       g_autofree char *path = g_strdup_printf ("/rounds/import/trl/%s", trl_cases[i].name);
 
-      g_test_add (path, Fixture, GINT_TO_POINTER (trl_cases[i].form), rounds_test_store_set_up,
-                  test_trl, rounds_test_store_tear_down);
+      rounds_test_store_add (path, GINT_TO_POINTER (trl_cases[i].form), test_trl);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (pipe_cases); i++)
@@ -1980,16 +1965,14 @@ main (int   argc,
                                                pipe_cases[i].before,
                                                pipe_cases[i].before + pipe_cases[i].after);
 
-      g_test_add (path, Fixture, &pipe_cases[i], rounds_test_store_set_up,
-                  test_async_cancelled_pipe, rounds_test_store_tear_down);
+      rounds_test_store_add (path, &pipe_cases[i], test_async_cancelled_pipe);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/rounds/import/bad-input/%s", bad_cases[i].name);
 
-      g_test_add (path, Fixture, &bad_cases[i], rounds_test_store_set_up, test_bad_input,
-                  rounds_test_store_tear_down);
+      rounds_test_store_add (path, &bad_cases[i], test_bad_input);
     }
 
   return g_test_run ();

@@ -1062,9 +1062,7 @@ main (int   argc,
   g_test_add_func ("/rounds/insights/bradley-terry/seed", test_bt_seed);
   g_test_add_func ("/rounds/insights/bradley-terry/coverage", test_bt_coverage);
   g_test_add_func ("/rounds/insights/binomial", test_binomial);
-#define ADD(path, func) \
-  g_test_add ("/rounds/insights/" path, Fixture, NULL, rounds_test_store_set_up, func, \
-              rounds_test_store_tear_down)
+#define ADD(path, func) rounds_test_store_add ("/rounds/insights/" path, NULL, func)
   ADD ("position-bias", test_position_bias);
   ADD ("time-on-task", test_time_on_task);
   ADD ("agreement", test_agreement);

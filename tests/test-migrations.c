@@ -446,16 +446,12 @@ main (int   argc,
 
       *strrchr (base, '.') = '\0';
       test_path = g_strdup_printf ("/rounds/migrations/fixtures/%s", base);
-      g_test_add (test_path, Fixture, path, rounds_test_store_set_up_unopened, test_fixture,
-                  rounds_test_store_tear_down);
+      rounds_test_store_add_unopened (test_path, path, test_fixture);
     }
   g_test_add_func ("/rounds/migrations/fixtures/complete", test_fixtures_complete);
-  g_test_add ("/rounds/migrations/too-new", Fixture, NULL, rounds_test_store_set_up_unopened,
-              test_too_new, rounds_test_store_tear_down);
-  g_test_add ("/rounds/migrations/not-a-database", Fixture, NULL, rounds_test_store_set_up_unopened,
-              test_not_a_database, rounds_test_store_tear_down);
-  g_test_add ("/rounds/migrations/empty-file", Fixture, NULL, rounds_test_store_set_up_unopened,
-              test_empty_file, rounds_test_store_tear_down);
+  rounds_test_store_add_unopened ("/rounds/migrations/too-new", NULL, test_too_new);
+  rounds_test_store_add_unopened ("/rounds/migrations/not-a-database", NULL, test_not_a_database);
+  rounds_test_store_add_unopened ("/rounds/migrations/empty-file", NULL, test_empty_file);
 
   return g_test_run ();
 }

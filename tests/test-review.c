@@ -50,18 +50,8 @@ add_dataset (Fixture     *fixture,
   return dataset;
 }
 
-static RoundsItem *
-find_item (Fixture *fixture,
-           guint    number)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = g_strdup_printf ("item-%u", number);
-  RoundsItem *item = rounds_store_find_item (fixture->store, "ds", key, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (item);
-  return item;
-}
+#define find_item(fixture, number) \
+  rounds_test_store_find_item ((fixture)->store, "ds", "item-%u", number)
 
 static RoundsJudgement *
 new_judgement (Fixture    *fixture,
@@ -1076,9 +1066,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/rounds/review/" path, Fixture, NULL, rounds_test_store_set_up, func, \
-              rounds_test_store_tear_down)
+#define ADD(path, func) rounds_test_store_add ("/rounds/review/" path, NULL, func)
 
   ADD ("verdict/save", test_verdict_save);
   ADD ("verdict/revise", test_verdict_revise);

@@ -47,17 +47,7 @@ add_dataset (Fixture    *fixture,
   return dataset;
 }
 
-static RoundsItem *
-find_item (Fixture    *fixture,
-           const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  RoundsItem *item = rounds_store_find_item (fixture->store, "ds", key, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (item);
-  return item;
-}
+#define find_item(fixture, key) rounds_test_store_find_item ((fixture)->store, "ds", "%s", key)
 
 static RoundsJudgement *
 new_judgement (Fixture      *fixture,
@@ -1224,9 +1214,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/rounds/store/" path, Fixture, NULL, rounds_test_store_set_up, func, \
-              rounds_test_store_tear_down)
+#define ADD(path, func) rounds_test_store_add ("/rounds/store/" path, NULL, func)
 
   ADD ("open", test_open);
   ADD ("open/creates-folder", test_open_creates_folder);
@@ -1253,8 +1241,7 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/rounds/store/append-only/%s",
                                                append_only_cases[i].name);
 
-      g_test_add (path, Fixture, &append_only_cases[i], rounds_test_store_set_up, test_append_only,
-                  rounds_test_store_tear_down);
+      rounds_test_store_add (path, &append_only_cases[i], test_append_only);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (complete_cases); i++)
@@ -1272,8 +1259,7 @@ main (int   argc,
                                                counterbalance_cases[i].n_responses,
                                                counterbalance_cases[i].n_annotators);
 
-      g_test_add (path, Fixture, &counterbalance_cases[i], rounds_test_store_set_up,
-                  test_shown_order_counterbalanced, rounds_test_store_tear_down);
+      rounds_test_store_add (path, &counterbalance_cases[i], test_shown_order_counterbalanced);
     }
 
   return g_test_run ();

@@ -96,28 +96,10 @@ import_text (Fixture     *fixture,
              const char  *text,
              gboolean     update)
 {
-  g_autofree char *path = g_strdup_printf ("%s/import-%u.jsonl", fixture->dir, g_random_int ());
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-  rounds_importer_set_update (importer, update);
-  rounds_importer_run (importer, store, file, NULL, NULL, &error);
-  g_assert_no_error (error);
+  rounds_test_store_import_update (store, fixture->dir, "import.jsonl", text, update);
 }
 
-static RoundsItem *
-find_item (RoundsStore *store,
-           const char  *key)
-{
-  g_autoptr(GError) error = NULL;
-  RoundsItem *item = rounds_store_find_item (store, "ethics", key, &error);
-
-  g_assert_no_error (error);
-  return item;
-}
+#define find_item(store, key) rounds_test_store_find_item (store, "ethics", "%s", key)
 
 /* Saves a full judgement: preference or ranking, scores, a flag, a note, a comment. */
 static void

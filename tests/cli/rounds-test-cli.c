@@ -2,7 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <unistd.h>
+
 #include "rounds-test-cli.h"
+#include "rounds-test-util.h"
 
 void
 rounds_test_cli_run_clear (RoundsTestCliRun *run)
@@ -43,4 +46,58 @@ rounds_test_cli_runv (RoundsTestCliRun    *run,
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (process);
   g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
+}
+
+void
+rounds_test_cli_set_up (RoundsTestCliFixture *fixture,
+                        gconstpointer         data)
+{
+  fixture->dir = rounds_test_make_dir ();
+  fixture->db = g_build_filename (fixture->dir, "rounds.db", NULL);
+}
+
+void
+rounds_test_cli_tear_down (RoundsTestCliFixture *fixture,
+                           gconstpointer         data)
+{
+  rounds_test_remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+  g_clear_pointer (&fixture->db, g_free);
+}
+
+static void
+detach_terminal (gpointer data)
+{
+  setsid ();
+}
+
+void
+rounds_test_cli_run (RoundsTestCliFixture *fixture,
+                     RoundsTestCliRun     *run,
+                     const char           *env_name,
+                     const char           *env_value,
+                     const char           *first,
+                     ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  const char * const before[] = { "--db", fixture->db, NULL };
+  va_list args;
+
+  if (env_name != NULL && env_value != NULL)
+    g_subprocess_launcher_setenv (launcher, env_name, env_value, TRUE);
+  else if (env_name != NULL)
+    g_subprocess_launcher_unsetenv (launcher, env_name);
+  g_subprocess_launcher_set_child_setup (launcher, detach_terminal, NULL, NULL);
+  va_start (args, first);
+  rounds_test_cli_runv (run, launcher, fixture->dir, before, first, args);
+  va_end (args);
+}
+
+gint64
+rounds_test_cli_query_int (RoundsTestCliFixture *fixture,
+                           const char           *sql)
+{
+  return rounds_test_db_path_query_int (fixture->db, sql);
 }

@@ -10,9 +10,8 @@
 
 typedef struct
 {
-  char *dir;
-  char *db;
-  char *model;
+  RoundsTestCliFixture cli;
+  char                *model;
 } Fixture;
 
 static const char dataset[] =
@@ -27,28 +26,9 @@ static const char dataset[] =
   " \"responses\": [{\"text\": \"A3\"}, {\"text\": \"B3\"}]}\n"
   "{\"type\": \"item\", \"id\": \"item-4\", \"scenario\": \"Awaiting its responses\"}\n";
 
-static void
-run_cli (Fixture          *fixture,
-         RoundsTestCliRun *run,
-         const char       *first,
-         ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  const char *before[] = { "--db", fixture->db, NULL };
-  va_list args;
-
-  va_start (args, first);
-  rounds_test_cli_runv (run, launcher, fixture->dir, before, first, args);
-  va_end (args);
-}
-
-static gint64
-query_int (Fixture    *fixture,
-           const char *sql)
-{
-  return rounds_test_db_path_query_int (fixture->db, sql);
-}
+#define run_cli(fixture, run, ...) \
+  rounds_test_cli_run (&(fixture)->cli, run, NULL, NULL, __VA_ARGS__)
+#define query_int(fixture, sql) rounds_test_cli_query_int (&(fixture)->cli, sql)
 
 /* A store with the dataset and an endpoint "judge" for a model of the test server that
  * answers @words (see tests/chat/serve). */
@@ -61,10 +41,9 @@ fixture_set_up (Fixture       *fixture,
   g_auto(RoundsTestCliRun) import = { 0 };
   g_auto(RoundsTestCliRun) add = { 0 };
 
-  fixture->dir = rounds_test_make_dir ();
-  fixture->db = g_build_filename (fixture->dir, "rounds.db", NULL);
+  rounds_test_cli_set_up (&fixture->cli, data);
   fixture->model = rounds_test_chat_model ("assess", words);
-  path = g_build_filename (fixture->dir, "ds.jsonl", NULL);
+  path = g_build_filename (fixture->cli.dir, "ds.jsonl", NULL);
   g_assert_true (g_file_set_contents (path, dataset, -1, NULL));
   run_cli (fixture, &import, "import", path, NULL);
   g_assert_cmpint (import.status, ==, 0);
@@ -77,9 +56,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->db);
+  rounds_test_cli_tear_down (&fixture->cli, data);
   g_free (fixture->model);
 }
 

@@ -10,61 +10,10 @@
 #include "rounds-test-cli.h"
 #include "rounds-test-util.h"
 
-typedef struct
-{
-  char *dir;
-  char *db;
-} Fixture;
+typedef RoundsTestCliFixture Fixture;
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->dir = rounds_test_make_dir ();
-  fixture->db = g_build_filename (fixture->dir, "rounds.db", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->db);
-}
-
-/* Runs rounds-cli --db DB with the arguments, NULL-terminated, and @env (NAME=VALUE or NULL). */
-static void
-run_cli_env (Fixture          *fixture,
-             RoundsTestCliRun *run,
-             const char       *env,
-             const char       *first,
-             ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  const char *before[] = { "--db", fixture->db, NULL };
-  va_list args;
-
-  if (env != NULL)
-    {
-      g_auto(GStrv) pair = g_strsplit (env, "=", 2);
-
-      g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
-    }
-  va_start (args, first);
-  rounds_test_cli_runv (run, launcher, fixture->dir, before, first, args);
-  va_end (args);
-}
-
-#define run_cli(fixture, run, ...) run_cli_env (fixture, run, NULL, __VA_ARGS__)
-
-static gint64
-query_int (Fixture    *fixture,
-           const char *sql)
-{
-  return rounds_test_db_path_query_int (fixture->db, sql);
-}
+#define run_cli(fixture, run, ...) rounds_test_cli_run (fixture, run, NULL, NULL, __VA_ARGS__)
+#define query_int(fixture, sql) rounds_test_cli_query_int (fixture, sql)
 
 /* endpoint add, list (text and JSON), a refused add, remove. */
 static void
@@ -312,8 +261,8 @@ test_key (Fixture       *fixture,
   g_assert_cmpuint (rounds_test_chat_count (model), ==, 1);
   g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM responses"), ==, 0);
 
-  run_cli_env (fixture, &with, "ROUNDS_ENDPOINT_KEY_WARD_GPT=sk-ward", "generate",
-               "--dataset", "bench", "--endpoint", "ward.gpt", "--n", "2", NULL);
+  rounds_test_cli_run (fixture, &with, "ROUNDS_ENDPOINT_KEY_WARD_GPT", "sk-ward", "generate",
+                       "--dataset", "bench", "--endpoint", "ward.gpt", "--n", "2", NULL);
   g_assert_cmpint (with.status, ==, 0);
   g_assert_cmpint (query_int (fixture, "SELECT COUNT(*) FROM responses"), ==, 18);
   g_assert_cmpint (query_int (fixture, "SELECT COUNT(DISTINCT json_extract (metadata_json,"
@@ -326,7 +275,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, rounds_test_cli_set_up, func, rounds_test_cli_tear_down)
   ADD ("/rounds/cli/endpoint", test_endpoint);
   ADD ("/rounds/cli/generate/retries", test_retries);
   ADD ("/rounds/cli/generate/resume-after-kill", test_resume_after_kill);

@@ -6,7 +6,6 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rounds-importer.h"
 #include "rounds-store-private.h"
@@ -18,41 +17,13 @@
 
 typedef struct
 {
-  char *dir;
-  char *db;
-  char *db_url;
+  RoundsTestCliFixture cli;
+  char                *db_url;
 } Fixture;
 
-/* No controlling terminal: rounds-cli cannot ask for a password, as under cron. */
-static void
-detach_terminal (gpointer data)
-{
-  setsid ();
-}
-
 /* Runs rounds-cli with ROUNDS_STORE_PASSWORD set to @password (unset when NULL). */
-static void
-run_cli (Fixture          *fixture,
-         RoundsTestCliRun *run,
-         const char       *password,
-         const char       *first,
-         ...)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  const char * const before[] = { "--db", fixture->db, NULL };
-  va_list args;
-
-  if (password != NULL)
-    g_subprocess_launcher_setenv (launcher, "ROUNDS_STORE_PASSWORD", password, TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "ROUNDS_STORE_PASSWORD");
-  g_subprocess_launcher_set_child_setup (launcher, detach_terminal, NULL, NULL);
-  va_start (args, first);
-  rounds_test_cli_runv (run, launcher, fixture->dir, before, first, args);
-  va_end (args);
-}
+#define run_cli(fixture, run, password, ...) \
+  rounds_test_cli_run (&(fixture)->cli, run, "ROUNDS_STORE_PASSWORD", password, __VA_ARGS__)
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -60,8 +31,7 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autofree char *made = rounds_test_couch_new_db ("cli", GPOINTER_TO_INT (data));
 
-  fixture->dir = rounds_test_make_dir ();
-  fixture->db = g_build_filename (fixture->dir, "rounds.db", NULL);
+  rounds_test_cli_set_up (&fixture->cli, data);
   if (GPOINTER_TO_INT (data))
     fixture->db_url = g_steal_pointer (&made);
   else
@@ -77,9 +47,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   rounds_test_couch_drop_db (fixture->db_url);
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->db);
+  rounds_test_cli_tear_down (&fixture->cli, data);
   g_free (fixture->db_url);
 }
 
@@ -199,12 +167,12 @@ static void
 prepare_store (Fixture     *fixture,
                RoundsRoles  roles)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "items.jsonl", NULL);
+  g_autofree char *path = g_build_filename (fixture->cli.dir, "items.jsonl", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(RoundsImporter) importer = rounds_importer_new ();
   g_autoptr(RoundsProfile) profile = rounds_profile_new (TEST_ANNOTATOR, "Dr Lin", roles, NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(RoundsStore) store = rounds_store_open (fixture->db, &error);
+  g_autoptr(RoundsStore) store = rounds_store_open (fixture->cli.db, &error);
 
   g_assert_no_error (error);
   rounds_store_add_profile (store, profile, &error);

@@ -11,11 +11,7 @@
 #include "rounds-test-cli.h"
 #include "rounds-test-util.h"
 
-typedef struct
-{
-  char *dir;
-  char *db;
-} Fixture;
+typedef RoundsTestCliFixture Fixture;
 
 static void
 run_cli_valist (Fixture            *fixture,
@@ -72,7 +68,7 @@ count_rows (Fixture    *fixture,
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
 
-  return rounds_test_db_path_query_int (fixture->db, sql);
+  return rounds_test_cli_query_int (fixture, sql);
 }
 
 static const char items_jsonl[] =
@@ -86,18 +82,8 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->dir = rounds_test_make_dir ();
-  fixture->db = g_build_filename (fixture->dir, "rounds.db", NULL);
+  rounds_test_cli_set_up (fixture, data);
   write_file (fixture, "items.jsonl", items_jsonl);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  rounds_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->db);
 }
 
 static void
@@ -1437,7 +1423,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, rounds_test_cli_tear_down)
   ADD ("/rounds/cli/help", test_help);
   ADD ("/rounds/cli/db-anywhere", test_db_anywhere);
   ADD ("/rounds/cli/bad-input", test_bad_input);

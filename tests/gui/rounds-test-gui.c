@@ -250,6 +250,31 @@ rounds_test_window_wait_review (RoundsTestWindow *fixture)
   rounds_test_spin ();
 }
 
+void
+rounds_test_wait_until (RoundsTestCondition condition,
+                        gpointer            data,
+                        guint               seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!condition (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (condition (data));
+}
+
+static gboolean
+window_synced (gpointer window)
+{
+  return !rounds_window_is_syncing (window);
+}
+
+void
+rounds_test_wait_synced (RoundsWindow *window)
+{
+  rounds_test_wait_until (window_synced, window, 60);
+  rounds_test_spin ();
+}
+
 /* Runs what is pending in the main loop, without waiting. */
 void
 rounds_test_spin (void)

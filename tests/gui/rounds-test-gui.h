@@ -83,6 +83,16 @@ GtkWidget         *rounds_test_focus                (GtkWindow        *window);
 void               rounds_test_assert_label_whole   (GtkWidget        *root,
                                                      const char       *text);
 
+/* Runs the main loop until @condition (@data) holds, @seconds at most, and fails the test if
+ * it does not hold then. */
+typedef gboolean (*RoundsTestCondition) (gpointer data);
+
+void               rounds_test_wait_until           (RoundsTestCondition  condition,
+                                                     gpointer             data,
+                                                     guint                seconds);
+/* The same until @window has finished syncing (60 s at most), then runs what is pending. */
+void               rounds_test_wait_synced          (RoundsWindow        *window);
+
 /* Runs the main loop until the review page has loaded what it shows. */
 void               rounds_test_window_wait_review   (RoundsTestWindow *fixture);
 

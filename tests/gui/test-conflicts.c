@@ -34,7 +34,6 @@ import_version (Fixture     *fixture,
                 const char  *title,
                 gboolean     update)
 {
-  g_autofree char *path = g_strdup_printf ("%s/import-%u.jsonl", fixture->dir, g_random_int ());
   g_autofree char *text = g_strdup_printf ("{\"type\": \"dataset\", \"id\": \"ward\", \"title\": "
                                            "\"%s\", \"overlap\": 2}\n"
                                            "{\"id\": \"w1\", \"scenario\": \"Is 8 g of "
@@ -42,16 +41,8 @@ import_version (Fixture     *fixture,
                                            " \"responses\": [{\"id\": \"a\", \"text\": "
                                            "\"No: 4 g.\"},"
                                            " {\"id\": \"b\", \"text\": \"Yes.\"}]}\n", title);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(RoundsImporter) importer = rounds_importer_new ();
-  g_autoptr(GError) error = NULL;
 
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-  rounds_importer_set_update (importer, update);
-  rounds_importer_run (importer, store, file, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_unlink (path);
+  rounds_test_store_import_update (store, fixture->dir, "import.jsonl", text, update);
 }
 
 static char *
@@ -88,17 +79,6 @@ sync_theirs (Fixture *fixture)
   return result;
 }
 
-static void
-wait_for_sync (Fixture *fixture)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (rounds_window_is_syncing (fixture->window) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (rounds_window_is_syncing (fixture->window));
-  rounds_test_spin ();
-}
-
 static RoundsConflictsDialog *
 listed_conflicts (void)
 {
@@ -120,7 +100,7 @@ sync_window (Fixture *fixture)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sync", NULL));
   g_assert_true (rounds_window_is_syncing (fixture->window));
-  wait_for_sync (fixture);
+  rounds_test_wait_synced (fixture->window);
 }
 
 static void
@@ -288,7 +268,7 @@ test_take_theirs (Fixture       *fixture,
   g_assert_true (rounds_window_is_syncing (fixture->window));
   g_assert_null (rounds_conflicts_dialog_find_button (fixture->dialog, "dataset:ward",
                                                       ROUNDS_SYNC_TAKE_THEIRS));
-  wait_for_sync (fixture);
+  rounds_test_wait_synced (fixture->window);
 
   g_assert_cmpstr (rounds_window_get_sync_status (fixture->window), ==, "Synced");
   title = local_title (fixture->mine);
@@ -330,7 +310,7 @@ test_keep_mine (Fixture       *fixture,
                                              "win.resolve-conflict", "(ss)",
                                              "dataset:ward", "keep-mine"));
   g_assert_true (rounds_window_is_syncing (fixture->window));
-  wait_for_sync (fixture);
+  rounds_test_wait_synced (fixture->window);
 
   g_assert_cmpstr (rounds_window_get_sync_status (fixture->window), ==, "Synced");
   title = store_title (fixture);

@@ -19,19 +19,6 @@ typedef struct
   RoundsExportDialog *dialog;    /* weak */
 } Fixture;
 
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static void
-wait_until (Fixture   *fixture,
-            Condition  condition)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!condition (fixture) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (condition (fixture));
-}
-
 static gboolean
 counted (Fixture *fixture)
 {
@@ -64,7 +51,7 @@ fixture_tear_down (Fixture       *fixture,
   if (fixture->dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->dialog));
   /* The dialog is freed once its last count or export has come back. */
-  wait_until (fixture, dialog_gone);
+  rounds_test_wait_until ((RoundsTestCondition) dialog_gone, fixture, 30);
   rounds_test_window_tear_down (&fixture->base, data);
 }
 
@@ -88,7 +75,7 @@ open_dialog (Fixture *fixture)
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) ==
                  GTK_WINDOW (fixture->base.window));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (fixture->dialog)));
-  wait_until (fixture, counted);
+  rounds_test_wait_until ((RoundsTestCondition) counted, fixture, 30);
 }
 
 static GtkWidget *
@@ -107,7 +94,7 @@ export (Fixture *fixture)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "export.run", NULL));
   g_assert_true (rounds_export_dialog_is_exporting (fixture->dialog));
-  wait_until (fixture, exported);
+  rounds_test_wait_until ((RoundsTestCondition) exported, fixture, 30);
   rounds_test_spin ();
 }
 
@@ -185,7 +172,7 @@ test_current_dataset_and_live_count (Fixture       *fixture,
                                                                                "agreement")));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (agreement), 1.0);
   g_assert_cmpint (rounds_export_dialog_get_n_records (fixture->dialog), ==, -1);
-  wait_until (fixture, counted);
+  rounds_test_wait_until ((RoundsTestCondition) counted, fixture, 30);
   strict = rounds_export_dialog_get_n_records (fixture->dialog);
   g_test_message ("all %" G_GINT64_FORMAT ", full agreement %" G_GINT64_FORMAT, all, strict);
   g_assert_cmpint (strict, <, all);
@@ -208,7 +195,7 @@ test_split (Fixture       *fixture,
   open_dialog (fixture);
   share = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (find_row (fixture, "Test share")));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (share), 0.5);
-  wait_until (fixture, counted);
+  rounds_test_wait_until ((RoundsTestCondition) counted, fixture, 30);
   n = rounds_export_dialog_get_n_records (fixture->dialog);
   g_assert_cmpint (n, >, 0);
 
@@ -271,7 +258,7 @@ test_cancel_writes_nothing (Fixture       *fixture,
   rounds_export_dialog_set_path (fixture->dialog, path);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "export.run", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "export.cancel", NULL));
-  wait_until (fixture, exported);
+  rounds_test_wait_until ((RoundsTestCondition) exported, fixture, 30);
   rounds_test_spin ();
   g_assert_null (rounds_export_dialog_get_error (fixture->dialog));
   g_assert_null (rounds_export_dialog_get_summary (fixture->dialog));
@@ -378,7 +365,7 @@ test_two_annotators_by_default (Fixture       *fixture,
   g_assert_cmpint (ROUNDS_EXPORT_DEFAULT_MIN_ANNOTATORS, ==, 2);
   by_default = rounds_export_dialog_get_n_records (fixture->dialog);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (annotators), 1);
-  wait_until (fixture, counted);
+  rounds_test_wait_until ((RoundsTestCondition) counted, fixture, 30);
   with_one = rounds_export_dialog_get_n_records (fixture->dialog);
   g_test_message ("two annotators: %" G_GINT64_FORMAT " records, one: %" G_GINT64_FORMAT,
                   by_default, with_one);

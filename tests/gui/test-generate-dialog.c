@@ -24,19 +24,6 @@ typedef struct
   RoundsGenerateDialog *dialog;    /* weak */
 } Fixture;
 
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static void
-wait_until (Fixture   *fixture,
-            Condition  condition)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!condition (fixture) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (condition (fixture));
-}
-
 static gboolean
 has_run (Fixture *fixture)
 {
@@ -69,7 +56,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   if (fixture->dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->dialog));
-  wait_until (fixture, dialog_gone);
+  rounds_test_wait_until ((RoundsTestCondition) dialog_gone, fixture, 60);
   rounds_test_spin ();
   rounds_test_window_tear_down (&fixture->base, data);
 }
@@ -153,7 +140,7 @@ test_generate (Fixture       *fixture,
   g_assert_true (rounds_generate_dialog_is_running (fixture->dialog));
   /* The main loop is free while the requests are out. */
   g_assert_false (rounds_generate_dialog_has_run (fixture->dialog));
-  wait_until (fixture, has_run);
+  rounds_test_wait_until ((RoundsTestCondition) has_run, fixture, 60);
 
   progress = rounds_generate_dialog_get_progress (fixture->dialog);
   g_assert_cmpuint (progress->n_planned, ==, 3);
@@ -172,7 +159,7 @@ test_generate (Fixture       *fixture,
   /* Again: nothing is missing, nothing is asked for. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "generate.run",
                                              NULL));
-  wait_until (fixture, has_run);
+  rounds_test_wait_until ((RoundsTestCondition) has_run, fixture, 60);
   while (rounds_generate_dialog_is_running (fixture->dialog))
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (rounds_generate_dialog_get_progress (fixture->dialog)->n_present, ==, 3);
@@ -197,7 +184,7 @@ test_cancel (Fixture       *fixture,
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "generate.cancel",
                                              NULL));
-  wait_until (fixture, has_run);
+  rounds_test_wait_until ((RoundsTestCondition) has_run, fixture, 60);
   g_assert_false (rounds_generate_dialog_is_running (fixture->dialog));
   g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->dialog),
                                              rounds_test_is_label_starting, "Cancelled."));
@@ -207,7 +194,7 @@ test_cancel (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "generate.cancel",
                                              NULL));
-  wait_until (fixture, dialog_gone);
+  rounds_test_wait_until ((RoundsTestCondition) dialog_gone, fixture, 60);
 }
 
 /* An annotator is offered no generation: no button, and the action does nothing. */

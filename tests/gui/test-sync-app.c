@@ -93,17 +93,6 @@ row_text (RoundsConnectDialog *dialog,
 }
 
 static void
-wait_until_synced (RoundsWindow *window)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (rounds_window_is_syncing (window) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (rounds_window_is_syncing (window));
-  rounds_test_spin ();
-}
-
-static void
 on_looked_up (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -400,7 +389,7 @@ test_refused_shown (Fixture       *fixture,
   rounds_test_spin ();
 
   sync_and_wait (window);
-  wait_until_synced (window);
+  rounds_test_wait_synced (window);
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Sync error");
   detail = rounds_window_get_sync_detail (window);
   g_test_message ("%s", detail);
@@ -435,7 +424,7 @@ test_wrong_password (Fixture       *fixture,
   window = fixture->window;
 
   sync_and_wait (window);
-  wait_until_synced (window);
+  rounds_test_wait_synced (window);
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Not signed in");
   g_assert_true (rounds_window_is_asking_password (window));
   g_assert_cmpuint (rounds_test_proxy_count_passwords (proxy), ==, 1);
@@ -460,7 +449,7 @@ test_wrong_password (Fixture       *fixture,
   g_assert_true (rounds_window_answer_password (window, password));
   g_assert_false (rounds_window_is_asking_password (window));
   wait_for_status (window, "Syncing…");
-  wait_until_synced (window);
+  rounds_test_wait_synced (window);
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
   g_assert_cmpuint (rounds_test_proxy_count_passwords (proxy), ==, 2);
 }
@@ -531,7 +520,7 @@ test_first_run (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (dialog);
   g_assert_true (rounds_window_is_syncing (window));
-  wait_until_synced (window);
+  rounds_test_wait_synced (window);
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
   /* The sync ran as the profile: its profile document is on the store. */
   g_assert_cmpuint (rounds_test_couch_count_docs (db_url, "annotator:" TEST_ANNOTATOR), ==, 1);
@@ -574,7 +563,7 @@ test_sign_out (Fixture       *fixture,
   open_window (fixture);
   window = fixture->window;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync", NULL));
-  wait_until_synced (window);
+  rounds_test_wait_synced (window);
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
   g_assert_null (connect_dialog ());
 
@@ -620,7 +609,7 @@ test_sign_out (Fixture       *fixture,
   while (dialog != NULL && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_null (dialog);
-  wait_until_synced (window);
+  rounds_test_wait_synced (window);
   g_assert_cmpstr (rounds_window_get_sync_status (window), ==, "Synced");
   kept = keyring_password (db_url, TEST_ANNOTATOR);
   g_assert_cmpstr (kept, ==, password);
