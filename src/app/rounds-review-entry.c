@@ -1,6 +1,6 @@
 /* rounds-review-entry.c: one disputed item in the review queue, as a list model's item
  *
- * The queue of a large dataset holds tens of thousands of these in a GListStore; a row widget
+ * The queue (#RoundsReviewQueue) makes one of these only when a row asks for it; a row widget
  * is made only for those on screen, and follows "has-verdict", so recording a verdict changes
  * one entry and the one row that shows it, not the queue.
  *
