@@ -2,7 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <sqlite3.h>
 
 #include "rounds-application.h"
@@ -918,6 +922,140 @@ test_roles_whole (Fixture       *fixture,
   rounds_test_wait_frames (GTK_WIDGET (role_row));
 }
 
+
+static gboolean
+is_shortcuts_group (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_SHORTCUTS_GROUP (widget);
+}
+
+static guint
+count_shortcuts (GtkWidget *root)
+{
+  guint n = GTK_IS_SHORTCUTS_SHORTCUT (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_shortcuts (child);
+  return n;
+}
+
+/* Adds the action name and the accelerators of every shortcut under @root to @listed. */
+static void
+list_shortcuts (GtkWidget  *root,
+                GHashTable *listed)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (root))
+    {
+      g_autofree char *action_name = NULL;
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) accels = NULL;
+
+      g_object_get (root, "action-name", &action_name, "accelerator", &accelerator, NULL);
+      if (action_name != NULL)
+        g_hash_table_add (listed, g_steal_pointer (&action_name));
+      accels = g_strsplit (accelerator ? accelerator : "", " ", -1);
+      for (guint i = 0; accels[i] != NULL; i++)
+        g_hash_table_add (listed, g_strdup (accels[i]));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    list_shortcuts (child, listed);
+}
+
+/* The shortcuts window (? or Ctrl+?) fits a 1 280 × 800 screen, in English and in Chinese,
+ * as it first opens (its natural size) and as it is drawn, with every shortcut of
+ * ui/gtk/help-overlay.ui in it. */
+static void
+test_shortcuts_fit (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const struct
+  {
+    const char *locale;
+    const char *first_group;
+  } languages[] = {
+    { "C.UTF-8", "Judging" },
+    { "zh_CN.UTF-8", "评判" },
+  };
+  g_autofree char *locale_before = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *domain_before = g_strdup (textdomain (NULL));
+  g_autoptr(GBytes) ui = g_resources_lookup_data ("/io/github/rounds/Rounds/ui/help-overlay.ui",
+                                                  0, NULL);
+  g_auto(GStrv) parts = g_strsplit (g_bytes_get_data (ui, NULL), "class=\"GtkShortcutsShortcut\"",
+                                    -1);
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION
+                                                                      (fixture->app));
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GLogLevelFlags fatal;
+
+  g_assert_nonnull (ui);
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ROUNDS_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  /* GTK 4.8's GtkShortcutsWindow warns that a label of its own "reported min width -3". */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      RoundsWindow *window;
+      GtkWidget *overlay;
+      g_autofree char *group_title = NULL;
+      int min_width, width, min_height, height;
+
+      g_assert_nonnull (setlocale (LC_ALL, languages[i].locale));
+      window = rounds_test_gui_open_window (fixture->store);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay",
+                                                 NULL));
+      overlay = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW
+                                                                       (window)));
+      g_assert_nonnull (overlay);
+      rounds_test_wait_frames (overlay);
+
+      g_object_get (rounds_test_find_widget (overlay, is_shortcuts_group, NULL), "title",
+                    &group_title, NULL);
+      g_assert_cmpstr (group_title, ==, languages[i].first_group);
+      /* In the section: the search page has copies of them. */
+      g_assert_cmpuint (count_shortcuts (find_widget (overlay, GTK_TYPE_SHORTCUTS_SECTION)), ==,
+                        g_strv_length (parts) - 1);
+      /* Every accelerator of the application is there, by its action or its keys. */
+      list_shortcuts (overlay, listed);
+      for (guint a = 0; actions[a] != NULL; a++)
+        {
+          g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION
+                                                                          (fixture->app),
+                                                                        actions[a]);
+
+          if (!g_hash_table_contains (listed, actions[a]))
+            {
+              g_test_message ("%s: %s", actions[a], accels[0]);
+              g_assert_true (g_hash_table_contains (listed, accels[0]));
+            }
+        }
+
+      gtk_widget_measure (overlay, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &width,
+                          NULL, NULL);
+      gtk_widget_measure (overlay, GTK_ORIENTATION_VERTICAL, width, &min_height, &height,
+                          NULL, NULL);
+      g_test_message ("%s: %u shortcuts; natural %d × %d px, drawn %d × %d px",
+                      languages[i].locale, g_strv_length (parts) - 1, width, height,
+                      gtk_widget_get_width (overlay), gtk_widget_get_height (overlay));
+      g_assert_cmpint (width, <=, 1280);
+      g_assert_cmpint (height, <=, 800);
+      g_assert_cmpint (gtk_widget_get_width (overlay), <=, 1280);
+      g_assert_cmpint (gtk_widget_get_height (overlay), <=, 800);
+
+      gtk_window_destroy (GTK_WINDOW (overlay));
+      gtk_window_destroy (GTK_WINDOW (window));
+      rounds_test_spin ();
+    }
+
+  g_log_set_always_fatal (fatal);
+  setlocale (LC_ALL, locale_before);
+  textdomain (domain_before);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -944,6 +1082,7 @@ main (int    argc,
   ADD ("/rounds/window/sync-status", test_sync_status);
   ADD ("/rounds/window/keys-reach-widgets", test_keys_reach_widgets);
   ADD ("/rounds/window/roles-whole", test_roles_whole);
+  ADD ("/rounds/window/shortcuts-fit", test_shortcuts_fit);
 #undef ADD
 
   return rounds_test_gui_run ();
