@@ -1056,6 +1056,39 @@ test_shortcuts_fit (Fixture       *fixture,
   textdomain (domain_before);
 }
 
+
+/* The about window shows the app's icon when Rounds runs from the build tree, not installed:
+ * the icon is in the resources, whose icons/ folder GtkApplication gives the icon theme. */
+static void
+test_about_icon (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *about = NULL;
+  GtkIconTheme *theme;
+  const char *icon;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "about", NULL);
+  rounds_test_spin ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_ABOUT_WINDOW (window))
+        about = window;
+    }
+  g_assert_nonnull (about);
+  rounds_test_wait_frames (about);
+
+  icon = adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about));
+  theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (about));
+  g_test_message ("icon %s", icon);
+  g_assert_cmpstr (icon, ==, "io.github.rounds.Rounds");
+  g_assert_true (gtk_icon_theme_has_icon (theme, icon));
+  gtk_window_destroy (GTK_WINDOW (about));
+  rounds_test_spin ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1083,6 +1116,7 @@ main (int    argc,
   ADD ("/rounds/window/keys-reach-widgets", test_keys_reach_widgets);
   ADD ("/rounds/window/roles-whole", test_roles_whole);
   ADD ("/rounds/window/shortcuts-fit", test_shortcuts_fit);
+  ADD ("/rounds/window/about-icon", test_about_icon);
 #undef ADD
 
   return rounds_test_gui_run ();
