@@ -983,14 +983,15 @@ test_shortcuts_fit (Fixture       *fixture,
   g_autofree char *domain_before = g_strdup (textdomain (NULL));
   g_autoptr(GBytes) ui = g_resources_lookup_data ("/io/github/rounds/Rounds/ui/help-overlay.ui",
                                                   0, NULL);
-  g_auto(GStrv) parts = g_strsplit (g_bytes_get_data (ui, NULL), "class=\"GtkShortcutsShortcut\"",
-                                    -1);
+  g_auto(GStrv) parts = NULL;
   g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION
                                                                       (fixture->app));
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GLogLevelFlags fatal;
 
   g_assert_nonnull (ui);
+  /* The resource's data ends in a NUL. */
+  parts = g_strsplit (g_bytes_get_data (ui, NULL), "class=\"GtkShortcutsShortcut\"", -1);
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ROUNDS_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
