@@ -87,8 +87,12 @@ details_text (const RoundsReviewShown *self,
           g_string_append_printf (line, " ⚑ %s", rounds_flag_get_label (1u << f));
       if (j->notes != NULL && j->notes[r] != NULL && *j->notes[r] != '\0')
         g_string_append_printf (line, " — %s", j->notes[r]);
-      if (line->len > 0)
-        g_string_append_printf (text, "\n%c:%s", 'A' + p, line->str);
+      if (line->len == 0)
+        continue;
+      g_string_append_c (text, '\n');
+      /* TRANSLATORS: a response's letter, then what an annotator flagged and noted of it,
+       * e.g. "A: ⚑ Unsafe — the dose is wrong" */
+      g_string_append_printf (text, _("%c: %s"), 'A' + p, line->str + 1);
     }
   if (j->comment != NULL && *j->comment != '\0')
     g_string_append_printf (text, "\n“%s”", j->comment);
