@@ -6,7 +6,9 @@
  * imported preference data) and every current judgement re-expressed in that order, with the
  * order its annotator saw; names are hidden until asked for, and model names are revealed only
  * on request, which the audit log records. No verdict is chosen in advance: the annotators'
- * consensus is shown beside the choice, and the store refuses a verdict without one.
+ * consensus is shown beside the choice, and the store refuses a verdict without one. In a
+ * narrow window the responses stack, by the compare page's rule (rounds-widget-util.c); the
+ * judgement cards and the criteria table are made in rounds-review-cards.c.
  *
  * At scale (20 000 items, 16 000 disputed) nothing waits on the main thread: the queue, the
  * judgements and the agreement are read in a thread, and a verdict is written in one;
