@@ -18,8 +18,8 @@
 typedef RoundsTestWindow Fixture;
 
 /* N_PAIRS disputed pairs (dr-amara: A much better, dr-lin: B better, both canonical, with
- * rubric scores; dr-lin with a long comment on e08) and a disputed triple; the reviewer dr-rev signed in, on the review page of
- * "ethics". */
+ * rubric scores; dr-lin with a long comment on e08) and a disputed triple; the reviewer
+ * dr-rev signed in, on the review page of "ethics". */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
