@@ -448,13 +448,17 @@ append_guardian (RoundsComparePage     *self,
     }
   else if (n > 2)
     {
-      g_string_append (text, _("Ranking:"));
+      g_autoptr(GString) ranks = g_string_new (NULL);
+
       for (guint position = 0; position < n; position++)
         {
           g_autofree char *name = _rounds_response_label (position);
 
-          g_string_append_printf (text, " %s %d", name, j->ranks[self->order[position]]);
+          g_string_append_printf (ranks, "%s%s %d", position > 0 ? " " : "", name,
+                                  j->ranks[self->order[position]]);
         }
+      /* TRANSLATORS: %s is each response's rank, e.g. "Response A 2 Response B 1" */
+      g_string_append_printf (text, _("Ranking: %s"), ranks->str);
     }
   g_string_append_c (text, '\n');
 
@@ -575,25 +579,21 @@ rounds_compare_page_set_status (RoundsComparePage *self,
   gtk_label_set_text (self->status_label, status);
 }
 
-/* Responses one above the other (a narrow window), or side by side in columns of one width.
- * Stacked, each is as tall as its own text: a homogeneous box would give a short response
- * the height of the longest, a blank gap above its flags. */
+/* Responses one above the other (a narrow window), or side by side (see
+ * _rounds_responses_set_stacked()). */
 void
 rounds_compare_page_set_stacked (RoundsComparePage *self,
                                  gboolean           stacked)
 {
   g_return_if_fail (ROUNDS_IS_COMPARE_PAGE (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->responses_box),
-                                  stacked ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
-  gtk_box_set_homogeneous (self->responses_box, !stacked);
+  _rounds_responses_set_stacked (self->responses_box, stacked);
 }
 
 gboolean
 rounds_compare_page_get_stacked (RoundsComparePage *self)
 {
   g_return_val_if_fail (ROUNDS_IS_COMPARE_PAGE (self), FALSE);
-  return gtk_orientable_get_orientation (GTK_ORIENTABLE (self->responses_box)) ==
-         GTK_ORIENTATION_VERTICAL;
+  return _rounds_responses_get_stacked (self->responses_box);
 }
 
 /* @key: 1 to 2k + 1, as on the keyboard, for two responses. */

@@ -133,15 +133,18 @@ describe_groups (const RoundsInsights *insights,
                          : g_str_equal (group->group, "language") ? _("Language")
                          : group->group;
 
-      /* TRANSLATORS: a group's leaderboard: "Specialty cardiology:" then its models */
-      g_string_append_printf (text, _("%s %s:"), kind, group->value);
+      g_autoptr(GString) models = g_string_new (NULL);
+
       for (guint r = 0; r < group->ratings->len; r++)
         {
           const RoundsModelRating *rating = group->ratings->pdata[r];
 
-          g_string_append_printf (text, "%s %u. %s %.0f", r > 0 ? "," : "", rating->rank,
+          g_string_append_printf (models, "%s%u. %s %.0f", r > 0 ? ", " : "", rating->rank,
                                   rating->model, rating->rating);
         }
+      /* TRANSLATORS: a group's leaderboard: "Specialty cardiology: 1. model-a 1523, 2. …",
+       * the kind of group, its value, then its models */
+      g_string_append_printf (text, _("%s %s: %s"), kind, group->value, models->str);
       g_string_append_c (text, '\n');
     }
 }

@@ -6,7 +6,9 @@
  * imported preference data) and every current judgement re-expressed in that order, with the
  * order its annotator saw; names are hidden until asked for, and model names are revealed only
  * on request, which the audit log records. No verdict is chosen in advance: the annotators'
- * consensus is shown beside the choice, and the store refuses a verdict without one.
+ * consensus is shown beside the choice, and the store refuses a verdict without one. In a
+ * narrow window the responses stack, by the compare page's rule (rounds-widget-util.c); the
+ * judgement cards and the criteria table are made in rounds-review-cards.c.
  *
  * At scale (20 000 items, 16 000 disputed) nothing waits on the main thread: the queue, the
  * judgements and the agreement are read in a thread, and a verdict is written in one;
@@ -26,6 +28,7 @@
 
 #include "rounds-error.h"
 #include "rounds-markdown.h"
+#include "rounds-review-cards-private.h"
 #include "rounds-review-entry.h"
 #include "rounds-review-page.h"
 #include "rounds-review-queue.h"
@@ -38,6 +41,7 @@ struct _RoundsReviewPage
   GtkWidget              parent_instance;
 
   /* Template widgets */
+  GtkWidget             *queue_column;
   GtkListView           *queue_view;
   GtkStack              *queue_stack;
   GtkSpinner            *loading_spinner;
@@ -56,7 +60,7 @@ struct _RoundsReviewPage
   GtkBox                *verdict_box;
   GtkExpander           *rubric_expander;
   RoundsRubricGrid      *rubric_grid;
-  GtkEntry              *rationale_entry;
+  GtkTextView           *rationale_view;
 
   /* Borrowed */
   RoundsStore           *store;
@@ -89,249 +93,80 @@ struct _RoundsReviewPage
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
 
-/* The screen position of canonical response @r (@r itself when it is not one). */
-static guint
-position_of (RoundsReviewPage *self,
-             guint             r)
-{
-  for (guint p = 0; p < rounds_item_get_n_responses (self->item); p++)
-    if (self->order[p] == r)
-      return p;
-  return r;
-}
-
-/* A two-response preference, canonical, as seen on this reviewer's screen, or back: negative
- * is the first response better either way, and the mapping is its own inverse. */
+/* A two-response preference, canonical, as seen on this reviewer's screen, or back. */
 static int
 screen_preference (RoundsReviewPage *self,
                    int               preference)
 {
-  return self->order[0] == 0 ? preference : -preference;
+  return _rounds_review_screen_preference (self->order, preference);
 }
 
-/* What @j chose, in this reviewer's letters: A is the response on the left of this page. */
-static char *
-choice_text (RoundsReviewPage      *self,
-             const RoundsJudgement *j)
+/* What the cards and the criteria table show of the item on screen (borrowed). */
+static RoundsReviewShown
+shown (RoundsReviewPage *self)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  int k = rounds_dataset_get_scale_k (self->dataset);
+  RoundsReviewShown shown = {
+    self->dataset, self->item, self->order, self->judgements, self->guardian,
+    gtk_toggle_button_get_active (self->names_toggle)
+  };
 
-  if (j->unacceptable)
-    g_string_append (text, _("All unacceptable"));
-  else if (j->has_preference)
-    g_string_append (text, rounds_preference_get_label (screen_preference (self, j->preference),
-                                                        k));
-  else if (j->ranks != NULL)
-    {
-      g_string_append (text, _("Ranks:"));
-      for (guint p = 0; p < j->n_responses; p++)
-        g_string_append_printf (text, " %c=%d", 'A' + p, j->ranks[self->order[p]]);
-    }
-  else
-    g_string_append (text, _("No choice"));
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-/* The order @j's annotator saw the responses in and the time taken; then, per response, its
- * flags and notes, and the comment: what the criteria table does not show. */
-static char *
-details_text (RoundsReviewPage      *self,
-              const RoundsJudgement *j)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  g_string_append (text, _("Saw:"));
-  for (guint q = 0; q < j->n_responses && j->shown_order != NULL; q++)
-    g_string_append_printf (text, " %c", 'A' + position_of (self, j->shown_order[q]));
-  g_string_append_printf (text, _(" · %.1f min"), j->time_spent_ms / 60000.0);
-
-  for (guint p = 0; p < j->n_responses; p++)
-    {
-      guint r = self->order[p];
-      g_autoptr(GString) line = g_string_new (NULL);
-
-      for (guint f = 0; f < ROUNDS_N_FLAGS; f++)
-        if (j->flags != NULL && (j->flags[r] & (1u << f)))
-          g_string_append_printf (line, " ⚑ %s", rounds_flag_get_label (1u << f));
-      if (j->notes != NULL && j->notes[r] != NULL && *j->notes[r] != '\0')
-        g_string_append_printf (line, " — %s", j->notes[r]);
-      if (line->len > 0)
-        g_string_append_printf (text, "\n%c:%s", 'A' + p, line->str);
-    }
-  if (j->comment != NULL && *j->comment != '\0')
-    g_string_append_printf (text, "\n“%s”", j->comment);
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-/* Who made the @i-th judgement, as this page names them. */
-static char *
-annotator_name (RoundsReviewPage      *self,
-                const RoundsJudgement *j,
-                guint                  i)
-{
-  return gtk_toggle_button_get_active (self->names_toggle) ? g_strdup (j->annotator)
-                                                           : g_strdup_printf (_("Annotator %u"),
-                                                                              i + 1);
-}
-
-static GtkWidget *
-table_label (const char *text,
-             float       xalign,
-             const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), xalign);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
-/* A label of the card, wrapped as its text needs, never narrower than 20 characters: the
- * flow box measures its cards down to their minimum width, and a wrapped label at a width of
- * one character is shaped once per line (half of a verdict's time at 20 000 items). */
-static GtkWidget *
-card_label (const char *text,
-            const char *css_class)
-{
-  GtkWidget *label = table_label (text, 0, css_class);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_width_chars (GTK_LABEL (label), 20);
-  return label;
-}
-
-/* One annotator's judgement of the item, as a padded card: who, what they chose, and what
- * the criteria table leaves out. Every part of a card is made here, and only here. */
-static GtkWidget *
-judgement_card_new (RoundsReviewPage      *self,
-                    const RoundsJudgement *j,
-                    guint                  i,
-                    gboolean               machine)
-{
-  g_autofree char *who = NULL;
-  g_autofree char *choice = choice_text (self, j);
-  g_autofree char *details = details_text (self, j);
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *name;
-
-  if (machine)
-    /* TRANSLATORS: %s is "guardian:<model>", a machine evaluator's judgement */
-    who = g_strdup_printf (_("The guardian (%s, a machine; not counted)"), j->annotator);
-  else
-    who = annotator_name (self, j, i);
-  name = card_label (who, "heading");
-  gtk_widget_add_css_class (card, "card");
-  gtk_widget_add_css_class (card, "judgement-card");
-  if (machine)
-    gtk_widget_add_css_class (card, "guardian");
-  gtk_widget_set_hexpand (name, TRUE);
-  gtk_box_append (GTK_BOX (header), name);
-  gtk_box_append (GTK_BOX (card), header);
-  gtk_box_append (GTK_BOX (card), card_label (choice, NULL));
-  gtk_box_append (GTK_BOX (card), card_label (details, "dim-label"));
-  return card;
-}
-
-/* The rubric scores of every judgement, criteria down and annotators across (a column per
- * response under each annotator, in this reviewer's letters), so that a score that differs
- * stands out; NULL when nobody scored anything. */
-static GtkWidget *
-criteria_table_new (RoundsReviewPage *self)
-{
-  RoundsRubric *rubric = rounds_dataset_get_rubric (self->dataset);
-  guint n_criteria = rounds_rubric_get_n_criteria (rubric);
-  guint n = rounds_item_get_n_responses (self->item);
-  /* The people, then the guardian, which the table labels as such (borrowed). */
-  g_autoptr(GPtrArray) columns = g_ptr_array_new ();
-  guint n_people = self->judgements != NULL ? self->judgements->len : 0;
-  GtkWidget *grid;
-  gboolean any = FALSE;
-
-  if (self->judgements != NULL)
-    g_ptr_array_extend (columns, self->judgements, NULL, NULL);
-  if (self->guardian != NULL)
-    g_ptr_array_extend (columns, self->guardian, NULL, NULL);
-  for (guint i = 0; i < columns->len; i++)
-    {
-      const RoundsJudgement *j = columns->pdata[i];
-
-      for (guint s = 0; j->scores != NULL && s < j->n_responses * j->n_criteria; s++)
-        any |= j->scores[s] >= 0;
-    }
-  if (!any)
-    return NULL;
-
-  grid = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  gtk_widget_add_css_class (grid, "criteria-table");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Rubric scores by criterion and annotator"), -1);
-  for (guint c = 0; c < n_criteria; c++)
-    gtk_grid_attach (GTK_GRID (grid),
-                     table_label (rounds_rubric_get_criterion (rubric, c)->name, 0, NULL),
-                     0, (int) c + 2, 1, 1);
-  for (guint i = 0; i < columns->len; i++)
-    {
-      const RoundsJudgement *j = columns->pdata[i];
-      /* TRANSLATORS: the column of the rubric table with the guardian's (a machine's) scores */
-      g_autofree char *who = i < n_people ? annotator_name (self, j, i) : g_strdup (_("Guardian"));
-      int column = 1 + (int) (i * n);
-
-      gtk_grid_attach (GTK_GRID (grid), table_label (who, 0.5, "heading"), column, 0, (int) n, 1);
-      for (guint p = 0; p < n; p++)
-        {
-          g_autofree char *letter = g_strdup_printf ("%c", 'A' + p);
-          guint r = self->order[p];
-
-          gtk_grid_attach (GTK_GRID (grid), table_label (letter, 0.5, "dim-label"),
-                           column + (int) p, 1, 1, 1);
-          for (guint c = 0; c < n_criteria; c++)
-            {
-              int score = c < j->n_criteria && r < j->n_responses
-                            ? j->scores[r * j->n_criteria + c] : -1;
-              g_autofree char *text = score >= 0 ? g_strdup_printf ("%d", score) : g_strdup ("–");
-
-              gtk_grid_attach (GTK_GRID (grid), table_label (text, 0.5, "numeric"),
-                               column + (int) p, (int) c + 2, 1, 1);
-            }
-        }
-    }
-  return grid;
+  return shown;
 }
 
 static void
 show_judgements (RoundsReviewPage *self)
 {
+  RoundsReviewShown sides = shown (self);
   GtkWidget *table;
 
   _rounds_widget_remove_children (GTK_WIDGET (self->judgements_box));
   for (guint i = 0; self->judgements != NULL && i < self->judgements->len; i++)
-    {
-      GtkWidget *card = judgement_card_new (self, self->judgements->pdata[i], i, FALSE);
-
-      gtk_flow_box_append (self->judgements_box, card);
-    }
+    gtk_flow_box_append (self->judgements_box,
+                         _rounds_review_judgement_card_new (&sides, self->judgements->pdata[i],
+                                                            i, FALSE));
   /* Beside the clinicians, never among them: labelled as the machine it is. */
   for (guint i = 0; self->guardian != NULL && i < self->guardian->len; i++)
-    {
-      GtkWidget *card = judgement_card_new (self, self->guardian->pdata[i], i, TRUE);
-
-      gtk_flow_box_append (self->judgements_box, card);
-    }
-  table = self->item != NULL ? criteria_table_new (self) : NULL;
+    gtk_flow_box_append (self->judgements_box,
+                         _rounds_review_judgement_card_new (&sides, self->guardian->pdata[i],
+                                                            i, TRUE));
+  table = self->item != NULL ? _rounds_review_criteria_table_new (&sides) : NULL;
   gtk_scrolled_window_set_child (self->scores_window, table);
   gtk_widget_set_visible (self->scores_heading, table != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->scores_window), table != NULL);
 }
 
+/* The responses one above the other when the detail beside the queue is too narrow for them
+ * side by side, as on the compare page: GTK 4.8 has no breakpoints, so the width of the
+ * window, less the queue's, decides. */
+static void
+update_layout (RoundsReviewPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  guint n = self->item != NULL ? rounds_item_get_n_responses (self->item) : 2;
+  int queue_width = 0;
+
+  if (!GTK_IS_WINDOW (root))
+    return;
+  gtk_widget_get_size_request (self->queue_column, &queue_width, NULL);
+  queue_width = MAX (queue_width, gtk_widget_get_width (self->queue_column));
+  _rounds_responses_set_stacked (self->responses_box,
+                                 _rounds_responses_should_stack (_rounds_window_width
+                                                                   (GTK_WINDOW (root)) -
+                                                                 queue_width, n));
+}
+
+/* Whether the responses are one above the other (a narrow window). */
+gboolean
+rounds_review_page_get_stacked (RoundsReviewPage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
+  return _rounds_responses_get_stacked (self->responses_box);
+}
+
 static void
 show_responses (RoundsReviewPage *self)
 {
+  update_layout (self);
   _rounds_widget_remove_children (GTK_WIDGET (self->responses_box));
   for (guint p = 0; p < rounds_item_get_n_responses (self->item); p++)
     {
@@ -521,8 +356,7 @@ build_verdict_controls (RoundsReviewPage *self)
   self->stored_scores = current != NULL ? g_strdup (current->scores_json) : NULL;
   self->rubric_built = FALSE;
   on_rubric_expanded (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->rationale_entry),
-                         current != NULL && current->rationale ? current->rationale : "");
+  _rounds_text_view_set_text (self->rationale_view, current != NULL ? current->rationale : NULL);
 
   if (n == 2)
     {
@@ -947,7 +781,7 @@ rounds_review_page_set_verdict (RoundsReviewPage *self,
     gtk_drop_down_set_selected (GTK_DROP_DOWN (self->preference_dropdown),
                                 (guint) (screen_preference (self, preference) +
                                          rounds_dataset_get_scale_k (self->dataset) + 1));
-  gtk_editable_set_text (GTK_EDITABLE (self->rationale_entry), rationale);
+  _rounds_text_view_set_text (self->rationale_view, rationale);
 }
 
 static void
@@ -1004,7 +838,7 @@ save_verdict_activated (GtkWidget  *widget,
     return;
   n = rounds_item_get_n_responses (self->item);
   verdict = rounds_verdict_new (n);
-  verdict->rationale = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->rationale_entry)));
+  verdict->rationale = _rounds_text_view_get_text (self->rationale_view);
   verdict->models_revealed = self->models_shown;
   verdict->scores_json = corrected_rubric_json (self);
   if (self->preference_dropdown != NULL)
@@ -1082,13 +916,6 @@ on_models_clicked (RoundsReviewPage *self)
   show_responses (self);
 }
 
-/* Enter in the rationale records the verdict (as Ctrl+Enter does anywhere on the page). */
-static void
-on_rationale_activate (RoundsReviewPage *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "review.save-verdict", NULL);
-}
-
 /* This reviewer's order of the responses on screen: position → canonical response; NULL
  * when no item is shown. */
 const guint *
@@ -1130,6 +957,32 @@ rounds_review_page_dispose (GObject *object)
   G_OBJECT_CLASS (rounds_review_page_parent_class)->dispose (object);
 }
 
+/* The layout follows the window's width. */
+static void
+rounds_review_page_root (GtkWidget *widget)
+{
+  RoundsReviewPage *self = ROUNDS_REVIEW_PAGE (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (rounds_review_page_parent_class)->root (widget);
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    {
+      g_signal_connect_object (root, "notify::default-width", G_CALLBACK (update_layout), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (root, "notify::maximized", G_CALLBACK (update_layout), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update_layout (self);
+}
+
+static void
+rounds_review_page_unroot (GtkWidget *widget)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_root (widget), update_layout, widget);
+  GTK_WIDGET_CLASS (rounds_review_page_parent_class)->unroot (widget);
+}
+
 static void
 rounds_review_page_class_init (RoundsReviewPageClass *klass)
 {
@@ -1140,7 +993,10 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   g_type_ensure (ROUNDS_TYPE_MARKDOWN_VIEW);
   _rounds_page_class_init (widget_class, RESOURCE_PREFIX "/ui/rounds-review-page.ui");
   object_class->dispose = rounds_review_page_dispose;
+  widget_class->root = rounds_review_page_root;
+  widget_class->unroot = rounds_review_page_unroot;
 
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_column);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_view);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_stack);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, loading_spinner);
@@ -1159,7 +1015,7 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, verdict_box);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rubric_expander);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rubric_grid);
-  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rationale_entry);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, rationale_view);
 
   gtk_widget_class_install_action (widget_class, "review.save-verdict", NULL,
                                    save_verdict_activated);
@@ -1189,8 +1045,6 @@ rounds_review_page_init (RoundsReviewPage *self)
                             G_CALLBACK (on_rubric_expanded), self);
   g_signal_connect_swapped (self->names_toggle, "toggled", G_CALLBACK (on_names_toggled), self);
   g_signal_connect_swapped (self->models_button, "clicked", G_CALLBACK (on_models_clicked), self);
-  g_signal_connect_swapped (self->rationale_entry, "activate", G_CALLBACK (on_rationale_activate),
-                            self);
   _rounds_page_leave_text_on_escape (GTK_WIDGET (self), GTK_WIDGET (self->scenario));
   _rounds_expander_focus_child_when_expanded (self->rubric_expander);
 }

@@ -25,6 +25,7 @@ guint       rounds_review_page_get_n_items  (RoundsReviewPage  *self);
 GListModel *rounds_review_page_get_queue    (RoundsReviewPage  *self);
 RoundsItem *rounds_review_page_get_item     (RoundsReviewPage  *self);
 const guint *rounds_review_page_get_order   (RoundsReviewPage  *self);
+gboolean    rounds_review_page_get_stacked  (RoundsReviewPage  *self);
 RoundsDataset *rounds_review_page_get_dataset (RoundsReviewPage *self);
 gboolean    rounds_review_page_select       (RoundsReviewPage  *self,
                                              guint              position);

@@ -11,6 +11,12 @@
 G_BEGIN_DECLS
 
 char *_rounds_response_label          (guint           position);
+int   _rounds_window_width            (GtkWindow      *window);
+gboolean _rounds_responses_should_stack (int          width,
+                                         guint        n_responses);
+void  _rounds_responses_set_stacked   (GtkBox         *responses,
+                                       gboolean        stacked);
+gboolean _rounds_responses_get_stacked (GtkBox        *responses);
 void  _rounds_widget_remove_children  (GtkWidget      *parent);
 void  _rounds_widget_dispose_template (GtkWidget      *widget,
                                        GType           widget_type);

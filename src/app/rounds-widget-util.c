@@ -18,6 +18,48 @@ _rounds_response_label (guint position)
   return g_strdup_printf (_("Response %c"), 'A' + position);
 }
 
+/* The width of @window: its allocation once it has one, its default width before (a window
+ * is sized from outside; GTK 4.8 has no breakpoints, so the pages follow this). */
+int
+_rounds_window_width (GtkWindow *window)
+{
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (window, &width, &height);
+  if (gtk_widget_get_width (GTK_WIDGET (window)) > 0)
+    width = gtk_widget_get_width (GTK_WIDGET (window));
+  return width;
+}
+
+/* Whether @n_responses responses in a row @width pixels wide (0: not known yet) are stacked,
+ * one above the other: side by side each needs a comfortable measure, about 360 px, and the
+ * row its margins. */
+gboolean
+_rounds_responses_should_stack (int   width,
+                                guint n_responses)
+{
+  return width > 0 && width < (int) (360 * n_responses + 80);
+}
+
+/* @responses (a box of response cards): one above the other, or side by side in columns of
+ * one width. Stacked, each is as tall as its own text: a homogeneous box would give a short
+ * response the height of the longest, a blank gap below its text. The compare page and the
+ * review page both lay their responses out by this. */
+void
+_rounds_responses_set_stacked (GtkBox   *responses,
+                               gboolean  stacked)
+{
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (responses),
+                                  stacked ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  gtk_box_set_homogeneous (responses, !stacked);
+}
+
+gboolean
+_rounds_responses_get_stacked (GtkBox *responses)
+{
+  return gtk_orientable_get_orientation (GTK_ORIENTABLE (responses)) == GTK_ORIENTATION_VERTICAL;
+}
+
 /* Empties @parent: a list box, a flow box or a box through its own remove, any other
  * widget by unparenting its children. */
 void

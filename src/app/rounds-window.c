@@ -622,18 +622,17 @@ on_settings_changed (RoundsWindow *self,
 }
 
 /* Responses side by side when there is room for a comfortable measure each, stacked when
- * the window is narrow. GTK 4.8 has no breakpoints, so the window's width decides. */
+ * the window is narrow. GTK 4.8 has no breakpoints, so the window's width decides. (The
+ * review page follows the window's width itself.) */
 static void
 update_layout (RoundsWindow *self)
 {
-  int width = 0, height = 0;
   RoundsItem *item = rounds_compare_page_get_item (self->compare_page);
   guint n = item ? rounds_item_get_n_responses (item) : 2;
 
-  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  if (gtk_widget_get_width (GTK_WIDGET (self)) > 0)
-    width = gtk_widget_get_width (GTK_WIDGET (self));
-  rounds_compare_page_set_stacked (self->compare_page, width > 0 && width < (int) (360 * n + 80));
+  rounds_compare_page_set_stacked (self->compare_page,
+                                   _rounds_responses_should_stack (_rounds_window_width
+                                                                     (GTK_WINDOW (self)), n));
 }
 
 gboolean

@@ -162,14 +162,11 @@ rounds_export_summary_to_string (const RoundsExportSummary *summary,
     }
   for (guint pass = 0; pass < 2; pass++)
     {
-      gboolean first = TRUE;
+      g_autoptr(GString) list = NULL;
 
       if ((pass == 0 ? items : records) == 0)
         continue;
-      g_string_append_c (str, '\n');
-      g_string_append (str, pass == 0 ? _("Items left out:") :
-                            options->format == ROUNDS_EXPORT_KTO ? _("Responses left out:")
-                                                                 : _("Pairs left out:"));
+      list = g_string_new (NULL);
       for (guint s = 0; s < ROUNDS_EXPORT_N_SKIPS; s++)
         {
           g_autofree char *n = NULL;
@@ -177,10 +174,16 @@ rounds_export_summary_to_string (const RoundsExportSummary *summary,
           if (rounds_export_skip_counts_items (s) != (pass == 0) || summary->n_skipped[s] == 0)
             continue;
           n = rounds_format_count (summary->n_skipped[s]);
-          g_string_append_printf (str, "%s %s %s", first ? "" : ",", n,
+          g_string_append_printf (list, "%s%s %s", list->len > 0 ? ", " : "", n,
                                   rounds_export_skip_get_label (s));
-          first = FALSE;
         }
+      g_string_append_c (str, '\n');
+      /* TRANSLATORS: %s lists how many were left out and why, e.g. "3 with too few
+       * judgements, 1 disputed" */
+      g_string_append_printf (str, pass == 0 ? _("Items left out: %s") :
+                                   options->format == ROUNDS_EXPORT_KTO
+                                     ? _("Responses left out: %s") : _("Pairs left out: %s"),
+                              list->str);
     }
   if (items == 0 && records == 0)
     g_string_append_printf (str, "\n%s", _("Nothing left out"));

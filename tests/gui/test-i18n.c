@@ -98,6 +98,26 @@ test_counts (void)
   g_assert_cmpstr (one, ==, "1 项裁定");
 }
 
+/* A label and its value are one string in Chinese, with the full-width colon and no space
+ * after it: "名次：A=1", not "名次： A=1" (a colon and a space appended to the label). */
+#define ASSERT_COLON(msgid, expected, ...) G_STMT_START { \
+    g_autofree char *text = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, msgid), __VA_ARGS__); \
+    g_assert_cmpstr (text, ==, expected); \
+  } G_STMT_END
+
+static void
+test_colons (void)
+{
+  ASSERT_COLON ("Ranks: %s", "名次：X", "X");
+  ASSERT_COLON ("Saw: %s", "所见顺序：X", "X");
+  ASSERT_COLON ("Ranking: %s", "排名：X", "X");
+  ASSERT_COLON ("Items left out: %s", "排除的条目：X", "X");
+  ASSERT_COLON ("Responses left out: %s", "排除的回答：X", "X");
+  ASSERT_COLON ("Pairs left out: %s", "排除的偏好对：X", "X");
+  ASSERT_COLON ("%s %s: %s", "专科 心内科：X", "专科", "心内科", "X");
+  ASSERT_COLON ("%c: %s", "A：X", 'A', "X");
+}
+
 static gboolean
 is_reading_label (GtkWidget     *widget,
                   gconstpointer  data)
@@ -190,6 +210,7 @@ main (int    argc,
   g_test_add_func ("/rounds/i18n/cli-help", test_cli_help);
   g_test_add_func ("/rounds/i18n/shortcuts-general", test_shortcuts_general);
   g_test_add_func ("/rounds/i18n/counts", test_counts);
+  g_test_add_func ("/rounds/i18n/colons", test_colons);
   g_test_add_func ("/rounds/i18n/cjk-line-ends", test_cjk_line_ends);
   g_test_add ("/rounds/i18n/window", RoundsTestStore, NULL,
               rounds_test_store_set_up, test_window, rounds_test_store_tear_down);

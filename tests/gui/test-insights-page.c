@@ -306,6 +306,55 @@ test_annotator (Fixture       *fixture,
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
 }
 
+static gboolean
+is_expander (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return GTK_IS_EXPANDER (widget);
+}
+
+/* Tab from Show Names goes through the page and on, with "Every Figure as Text" open: it
+ * stops on no text block (the summary, the figures as text), and so selects none of their
+ * text, is never stuck (a selectable label that may not take the focus kept it where it
+ * was) and goes past the expander: real key presses. */
+static void
+test_tab_past_text (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkWindow *window = GTK_WINDOW (fixture->window);
+  GtkWidget *page = GTK_WIDGET (insights_page (fixture));
+  GtkWidget *expander;
+  gboolean reached_expander = FALSE, left_expander = FALSE;
+  GtkWidget *before;
+
+  rounds_test_window_activate (fixture, "win.show-insights", g_variant_new_string (DEMO_DATASET));
+  wait_insights (fixture);
+  expander = rounds_test_find_widget (page, is_expander, NULL);
+  g_assert_nonnull (expander);
+  gtk_expander_set_expanded (GTK_EXPANDER (expander), TRUE);
+  rounds_test_wait_frames (expander);
+  before = rounds_test_find_widget (page, rounds_test_is_button_labelled, "Show _Names");
+  g_assert_true (gtk_widget_grab_focus (before));
+  for (guint i = 0; i < 30 && !left_expander; i++)
+    {
+      GtkWidget *focus;
+
+      rounds_test_xdotool (window, "key", "Tab", NULL);
+      focus = rounds_test_focus (window);
+      g_test_message ("Tab %u: %s %s", i + 1, focus ? G_OBJECT_TYPE_NAME (focus) : "nothing",
+                      GTK_IS_BUTTON (focus) && gtk_button_get_label (GTK_BUTTON (focus))
+                        ? gtk_button_get_label (GTK_BUTTON (focus)) : "");
+      g_assert_nonnull (focus);
+      g_assert_false (GTK_IS_LABEL (focus));
+      if (focus == expander || gtk_widget_is_ancestor (focus, expander))
+        reached_expander = TRUE;
+      else if (reached_expander)
+        left_expander = TRUE;
+    }
+  g_assert_true (reached_expander);
+  g_assert_true (left_expander);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -322,6 +371,9 @@ main (int    argc,
               fixture_set_up, test_unjudged, rounds_test_window_tear_down);
   g_test_add ("/rounds/insights-page/annotator", Fixture,
               GUINT_TO_POINTER (ROUNDS_ROLE_ANNOTATOR), fixture_set_up, test_annotator,
+              rounds_test_window_tear_down);
+  g_test_add ("/rounds/insights-page/tab-past-text", Fixture,
+              GUINT_TO_POINTER (ROUNDS_ROLE_REVIEWER), fixture_set_up, test_tab_past_text,
               rounds_test_window_tear_down);
   return rounds_test_gui_run ();
 }

@@ -10,12 +10,16 @@
 #include "rounds-window.h"
 
 #define N_PAIRS 12
+/* dr-lin's comment on e08, which makes that card taller than dr-amara's */
+#define LONG_COMMENT ", \"comment\": \"The first answer skips the capacity assessment, " \
+  "which the guidance puts before any disclosure; the second asks for it, names who may " \
+  "be told, and says what to record in the notes afterwards.\""
 
 typedef RoundsTestWindow Fixture;
 
 /* N_PAIRS disputed pairs (dr-amara: A much better, dr-lin: B better, both canonical, with
- * rubric scores) and a disputed triple; the reviewer dr-rev signed in, on the review page of
- * "ethics". */
+ * rubric scores; dr-lin with a long comment on e08) and a disputed triple; the reviewer
+ * dr-rev signed in, on the review page of "ethics". */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -36,8 +40,8 @@ fixture_set_up (Fixture       *fixture,
                             "{\"type\": \"judgement\", \"dataset\": \"ethics\", \"item\": "
                             "\"e%02u\", \"annotator\": \"dr-lin\", \"preference\": 1, "
                             "\"scores\": {\"a\": {\"accuracy\": 3}, "
-                            "\"b\": {\"accuracy\": 1, \"safety\": 2}}}\n",
-                            i, i, i, i, i, i);
+                            "\"b\": {\"accuracy\": 1, \"safety\": 2}}%s}\n",
+                            i, i, i, i, i, i, i == 8 ? LONG_COMMENT : "");
   g_string_append (jsonl,
                    "{\"id\": \"t1\", \"scenario\": \"Three answers\", \"responses\": "
                    "[{\"text\": \"a\"}, {\"text\": \"b\"}, {\"text\": \"c\"}]}\n"
@@ -102,14 +106,15 @@ dropdown (Fixture    *fixture,
   return GTK_DROP_DOWN (found);
 }
 
-static GtkEditable *
+/* The rationale: a multi-line field. */
+static GtkWidget *
 rationale (Fixture *fixture)
 {
-  GtkWidget *entry = rounds_test_find_widget (GTK_WIDGET (page (fixture)), rounds_test_is_named,
-                                              "Rationale");
+  GtkWidget *view = rounds_test_find_widget (GTK_WIDGET (page (fixture)), rounds_test_is_named,
+                                             "Rationale");
 
-  g_assert_true (GTK_IS_EDITABLE (entry));
-  return GTK_EDITABLE (entry);
+  g_assert_true (GTK_IS_TEXT_VIEW (view));
+  return view;
 }
 
 /* The position of item @key in the queue. */
@@ -172,7 +177,7 @@ test_nothing_preselected (Fixture       *fixture,
   g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (fixture, "Final preference")), ==, 0);
   g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
                                              rounds_test_is_label_starting, "Annotators: "));
-  gtk_editable_set_text (rationale (fixture), "Consent first.");
+  rounds_test_set_text (rationale (fixture), "Consent first.");
   save_verdict (fixture);
   none = query_verdict (fixture, "count(*)", "e00");
   g_assert_cmpstr (none, ==, "0");
@@ -183,7 +188,7 @@ test_nothing_preselected (Fixture       *fixture,
   /* Both annotators: mean rank 2 for the middle response, in any order. */
   g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
                                              rounds_test_is_label_containing, "mean rank"));
-  gtk_editable_set_text (rationale (fixture), "The order of safety.");
+  rounds_test_set_text (rationale (fixture), "The order of safety.");
   gtk_drop_down_set_selected (dropdown (fixture, "Response A"), 1);
   gtk_drop_down_set_selected (dropdown (fixture, "Response B"), 2);
   save_verdict (fixture);
@@ -260,7 +265,7 @@ test_reviewer_order (Fixture       *fixture,
 
         select_item (fixture, key);
         gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 2);   /* A better */
-        gtk_editable_set_text (rationale (fixture), "A is better.");
+        rounds_test_set_text (rationale (fixture), "A is better.");
         save_verdict (fixture);
         preference = query_verdict (fixture, "a.preference", key);
         g_assert_cmpstr (preference, ==, "1");
@@ -291,16 +296,19 @@ static void
 test_reopen_shows_verdict (Fixture       *fixture,
                            gconstpointer  data)
 {
+  g_autofree char *text = NULL;
   const guint *order;
   guint selected;
 
   select_item (fixture, "e03");
   gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 6);   /* both unacceptable */
-  gtk_editable_set_text (rationale (fixture), "Neither asks for consent.");
+  rounds_test_set_text (rationale (fixture), "Neither asks for consent.");
   save_verdict (fixture);
   select_item (fixture, "e03");
   g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (fixture, "Final preference")), ==, 6);
-  g_assert_cmpstr (gtk_editable_get_text (rationale (fixture)), ==, "Neither asks for consent.");
+  text = rounds_test_text_of (rationale (fixture));
+  g_assert_cmpstr (text, ==, "Neither asks for consent.");
+  g_clear_pointer (&text, g_free);
 
   select_item (fixture, "e04");
   order = rounds_review_page_get_order (page (fixture));
@@ -312,39 +320,61 @@ test_reopen_shows_verdict (Fixture       *fixture,
   select_item (fixture, "e04");
   g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (fixture, "Final preference")), ==,
                     selected);
-  g_assert_cmpstr (gtk_editable_get_text (rationale (fixture)), ==, "The first is safe.");
+  text = rounds_test_text_of (rationale (fixture));
+  g_assert_cmpstr (text, ==, "The first is safe.");
 }
 
-/* Enter in the rationale records the verdict, and so does Ctrl+Enter; Escape leaves the
- * rationale for the scenario, with nothing selected: real key presses. */
+/* The rationale is a multi-line field: Enter starts a line, Ctrl+Enter records the verdict
+ * when it is complete (a choice and a rationale), Escape leaves the field for the scenario,
+ * with nothing selected: real key presses. */
 static void
 test_enter_records (Fixture       *fixture,
                     gconstpointer  data)
 {
   GtkWindow *window = GTK_WINDOW (fixture->window);
+  g_autofree char *text = NULL;
+  g_autofree char *none = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   GtkWidget *focus;
 
   select_item (fixture, "e05");
   gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 3);   /* Tie */
-  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (rationale (fixture))));
-  rounds_test_xdotool (window, "type", "Equal in substance", NULL);
+  g_assert_true (gtk_widget_grab_focus (rationale (fixture)));
+  rounds_test_xdotool (window, "type", "Equal in substance.", NULL);
   rounds_test_xdotool (window, "key", "Return", NULL);
+  rounds_test_xdotool (window, "type", "Both ask first.", NULL);
+  rounds_test_window_wait_review (fixture);
+  none = query_verdict (fixture, "count(*)", "e05");
+  g_assert_cmpstr (none, ==, "0");
+  text = rounds_test_text_of (rationale (fixture));
+  g_assert_cmpstr (text, ==, "Equal in substance.\nBoth ask first.");
+  g_assert_true (gtk_widget_is_ancestor (rounds_test_focus (window), rationale (fixture)) ||
+                 rounds_test_focus (window) == rationale (fixture));
+  rounds_test_xdotool (window, "key", "ctrl+Return", NULL);
   rounds_test_window_wait_review (fixture);
   first = query_verdict (fixture, "a.rationale", "e05");
-  g_assert_cmpstr (first, ==, "Equal in substance");
+  g_assert_cmpstr (first, ==, "Equal in substance.\nBoth ask first.");
 
+  /* Without a choice, Ctrl+Enter records nothing; Escape, then the choice, then Ctrl+Enter
+   * from the page. */
   select_item (fixture, "e06");
-  gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 3);
-  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (rationale (fixture))));
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (fixture, "Final preference")), ==, 0);
+  g_assert_true (gtk_widget_grab_focus (rationale (fixture)));
   rounds_test_xdotool (window, "type", "Both are fine", NULL);
+  rounds_test_xdotool (window, "key", "ctrl+Return", NULL);
+  rounds_test_window_wait_review (fixture);
+  g_clear_pointer (&none, g_free);
+  none = query_verdict (fixture, "count(*)", "e06");
+  g_assert_cmpstr (none, ==, "0");
+  g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (page (fixture))), ==, "e06");
   rounds_test_xdotool (window, "key", "Escape", NULL);
   /* to the scenario, none of whose text the focus selects */
   focus = rounds_test_focus (window);
   g_assert_true (GTK_IS_LABEL (focus));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (focus)), ==, "Scenario 6");
   g_assert_false (gtk_label_get_selection_bounds (GTK_LABEL (focus), NULL, NULL));
+  gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 3);
   rounds_test_xdotool (window, "key", "ctrl+Return", NULL);
   rounds_test_window_wait_review (fixture);
   second = query_verdict (fixture, "a.rationale", "e06");
@@ -421,7 +451,7 @@ test_verdict_updates_row (Fixture       *fixture,
 
   select_item (fixture, "e02");
   gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 1);
-  gtk_editable_set_text (rationale (fixture), "Safer.");
+  rounds_test_set_text (rationale (fixture), "Safer.");
   save_verdict (fixture);
 
   g_signal_handlers_disconnect_by_func (queue, count_changes, &n_changes);
@@ -494,6 +524,155 @@ test_criteria_table (Fixture       *fixture,
   g_assert_cmpstr (cell (table, 3, 0), ==, "dr-lin");
 }
 
+/* The widgets under @widget, on screen, with the style class @css_class, in order. */
+static void
+collect_class (GtkWidget  *widget,
+               const char *css_class,
+               GPtrArray  *found)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (gtk_widget_has_css_class (widget, css_class))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_class (child, css_class, found);
+}
+
+static graphene_rect_t
+bounds_in (GtkWidget *widget,
+           GtkWidget *target)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, target, &bounds));
+  return bounds;
+}
+
+/* The window again, @width wide (Xvfb has no window manager to resize one), on the review
+ * page of "ethics". */
+static void
+reopen_at_width (Fixture *fixture,
+                 int      width)
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = rounds_window_new (fixture->app, fixture->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, 800);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  rounds_test_spin ();
+  g_assert_true (rounds_window_review_dataset (fixture->window, "ethics", &error));
+  g_assert_no_error (error);
+  rounds_test_window_wait_review (fixture);
+}
+
+/* Item @key's responses as they are on screen: one above the other when @stacked, else side
+ * by side; and the whole page, Record Verdict included, inside the window. */
+static void
+assert_responses_laid_out (Fixture    *fixture,
+                           const char *key,
+                           gboolean    stacked)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  guint n;
+  GtkWidget *record;
+  graphene_rect_t bounds;
+  int min_width;
+
+  select_item (fixture, key);
+  rounds_test_wait_frames (window);
+  n = rounds_item_get_n_responses (rounds_review_page_get_item (page (fixture)));
+  g_test_message ("%s in a window %d px wide: %u responses %s", key,
+                  gtk_widget_get_width (window), n, stacked ? "stacked" : "side by side");
+  g_assert_true (rounds_review_page_get_stacked (page (fixture)) == stacked);
+  collect_class (GTK_WIDGET (page (fixture)), "response-card", cards);
+  g_assert_cmpuint (cards->len, ==, n);
+  for (guint i = 1; i < cards->len; i++)
+    {
+      graphene_rect_t before = bounds_in (cards->pdata[i - 1], window);
+      graphene_rect_t card = bounds_in (cards->pdata[i], window);
+
+      if (stacked)
+        {
+          g_assert_cmpfloat (card.origin.y, >=, before.origin.y + before.size.height);
+          g_assert_cmpfloat_with_epsilon (card.origin.x, before.origin.x, 0.5);
+        }
+      else
+        {
+          g_assert_cmpfloat (card.origin.x, >=, before.origin.x + before.size.width);
+          g_assert_cmpfloat_with_epsilon (card.origin.y, before.origin.y, 0.5);
+        }
+    }
+
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, gtk_widget_get_width (window));
+  record = rounds_test_find_widget (GTK_WIDGET (page (fixture)),
+                                    rounds_test_is_button_for_action, "review.save-verdict");
+  g_assert_nonnull (record);
+  bounds = bounds_in (record, window);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (window));
+}
+
+/* At 900 px the responses are one above the other, as on the compare page (the queue takes
+ * 300 of them); at 1 920 (or as wide as the screen allows) side by side, two or three. */
+static void
+test_narrow_stacks (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  reopen_at_width (fixture, 900);
+  /* the window less its shadow */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 900);
+  assert_responses_laid_out (fixture, "e01", TRUE);
+  assert_responses_laid_out (fixture, "t1", TRUE);
+
+  reopen_at_width (fixture, 1920);
+  /* as wide as the screen allows: the test's Xvfb screen may be narrower (1 600 px) */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), >=, 1500);
+  assert_responses_laid_out (fixture, "e01", FALSE);
+  assert_responses_laid_out (fixture, "t1", FALSE);
+}
+
+/* The judgement cards are padded and as tall as their own text: on e08 dr-lin's comment
+ * makes that card taller, and dr-amara's beside it in the same row keeps its own height
+ * (the flow box gives each place of a row the tallest card's height). */
+static void
+test_cards_natural_height (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  GtkWidget *root = GTK_WIDGET (page (fixture));
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  graphene_rect_t first, second;
+
+  select_item (fixture, "e08");
+  rounds_test_wait_frames (root);
+  collect_class (root, "judgement-card", cards);
+  g_assert_cmpuint (cards->len, ==, 2);
+  first = bounds_in (cards->pdata[0], root);
+  second = bounds_in (cards->pdata[1], root);
+  g_test_message ("cards %.0f×%.0f and %.0f×%.0f", first.size.width, first.size.height,
+                  second.size.width, second.size.height);
+  /* one row */
+  g_assert_cmpfloat_with_epsilon (first.origin.y, second.origin.y, 0.5);
+  g_assert_cmpfloat (second.size.height, >, first.size.height + 20);
+
+  for (guint i = 0; i < cards->len; i++)
+    {
+      GtkWidget *card = cards->pdata[i];
+      graphene_rect_t bounds = bounds_in (card, root);
+      graphene_rect_t name = bounds_in (gtk_widget_get_first_child (card), root);
+      int natural;
+
+      gtk_widget_measure (card, GTK_ORIENTATION_VERTICAL, (int) bounds.size.width, NULL,
+                          &natural, NULL, NULL);
+      g_assert_cmpfloat_with_epsilon (bounds.size.height, natural, 0.5);
+      /* padded: the text keeps off the card's edges */
+      g_assert_cmpfloat (name.origin.x - bounds.origin.x, >=, 12);
+      g_assert_cmpfloat (name.origin.y - bounds.origin.y, >=, 12);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -509,6 +688,8 @@ main (int    argc,
   ADD ("/rounds/review-page/loads-async", test_loads_async);
   ADD ("/rounds/review-page/verdict-updates-row", test_verdict_updates_row);
   ADD ("/rounds/review-page/criteria-table", test_criteria_table);
+  ADD ("/rounds/review-page/narrow-stacks", test_narrow_stacks);
+  ADD ("/rounds/review-page/cards-natural-height", test_cards_natural_height);
 #undef ADD
 
   return rounds_test_gui_run ();
