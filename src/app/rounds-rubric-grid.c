@@ -213,8 +213,11 @@ new_cell (RoundsRubricGrid      *self,
   GtkWidget *label = gtk_label_new ("–");
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
+  /* The label takes the width the column gives, the arrow at the end, as in a drop-down;
+   * the button itself does not ask the grid for more. */
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_hexpand (button, FALSE);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("pan-down-symbolic"));
   gtk_button_set_child (GTK_BUTTON (button), box);
