@@ -3,7 +3,8 @@
  * What build-aux/bench workstation compares Rounds' cold start and peak memory with: an
  * AdwApplication (non-unique, as Rounds is) whose AdwApplicationWindow, of Rounds' default
  * size, holds a header bar and a label. It prints the monotonic time of its first painted
- * frame, as Rounds does with ROUNDS_BENCH_FIRST_FRAME, and quits.
+ * frame and the renderer that painted it, as Rounds does with ROUNDS_BENCH_FIRST_FRAME, and
+ * quits.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,7 +15,8 @@ on_after_paint (GdkFrameClock *clock,
                 GtkWindow     *window)
 {
   g_signal_handlers_disconnect_by_func (clock, on_after_paint, window);
-  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_print ("first-frame %" G_GINT64_FORMAT "\nrenderer %s\n", g_get_monotonic_time (),
+           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   g_application_quit (G_APPLICATION (gtk_window_get_application (window)));
 }
 

@@ -17,6 +17,10 @@
  *      workstation`, against bench-minimal-window; goal ≤ 1.2× the minimal window;
  *  (c) peak resident memory of both (wait4's ru_maxrss); goal ≤ the minimal window + 40 MB.
  * Each start is run once to warm the caches, then RUNS times each, alternately; medians.
+ * Both are measured alike: the same environment (this one's, printed), and the same renderer
+ * (each prints the one that painted its first frame; should the minimal window's differ from
+ * Rounds', as when Rounds chose one of its own, the minimal window is started again with
+ * GSK_RENDERER set to Rounds' one, and the output says so).
  *
  * Usage: bench-workstation CACHE WORK ROUNDS MINIMAL [RUNS]. Run it with
  * `build-aux/bench workstation`, which gives it a display.
@@ -28,6 +32,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -206,13 +211,16 @@ print_next_times (const char *who,
 
 typedef struct
 {
-  double start_ms;  /* fork to the first frame */
-  double rss_mb;    /* peak resident set, in 10^6 bytes */
+  double start_ms;     /* fork to the first frame */
+  double rss_mb;       /* peak resident set, in 10^6 bytes */
+  char   renderer[64]; /* the GskRenderer's type that painted it */
 } Start;
 
-/* Runs @argv, which prints "first-frame TIME" and exits; FALSE if it did not. */
+/* Runs @argv in @envp (NULL: this environment), which prints "first-frame TIME" and
+ * "renderer NAME" and exits; FALSE if it did not. */
 static gboolean
 run_start (char  **argv,
+           char  **envp,
            Start  *result)
 {
   g_autoptr(GError) error = NULL;
@@ -226,7 +234,7 @@ run_start (char  **argv,
   char buf[512];
 
   start = g_get_monotonic_time ();
-  if (!g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+  if (!g_spawn_async_with_pipes (NULL, argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
                                  NULL, &out_fd, NULL, &error))
     g_error ("%s: %s", argv[0], error->message);
   fd.fd = out_fd;
@@ -257,7 +265,35 @@ run_start (char  **argv,
     }
   result->start_ms = (frame - start) / 1e3;
   result->rss_mb = usage.ru_maxrss * 1024.0 / 1e6;
+  result->renderer[0] = '\0';
+  if ((line = strstr (out->str, "renderer ")) != NULL)
+    sscanf (line + strlen ("renderer "), "%63s", result->renderer);
   return TRUE;
+}
+
+static const char *
+env_or_unset (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  return value != NULL ? value : "(unset)";
+}
+
+/* GSK_RENDERER's name for the renderer type @type, or NULL. */
+static const char *
+renderer_env_name (const char *type)
+{
+  static const char * const names[][2] = {
+    { "GskGLRenderer", "gl" },
+    { "GskNglRenderer", "ngl" },
+    { "GskCairoRenderer", "cairo" },
+    { "GskVulkanRenderer", "vulkan" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (type, names[i][0]))
+      return names[i][1];
+  return NULL;
 }
 
 static double
@@ -278,6 +314,9 @@ main (int   argc,
   g_autoptr(GArray) app_mb = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) min_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) min_mb = g_array_new (FALSE, FALSE, sizeof (double));
+  g_auto(GStrv) min_env = NULL;   /* NULL: this environment */
+  g_autofree char *app_renderer = NULL;
+  g_autofree char *min_renderer = NULL;
   guint runs;
   double app_start, min_start, app_rss, min_rss;
   char *app_argv[] = { NULL, "--db", NULL, "--dataset", "workstation", NULL };
@@ -314,17 +353,43 @@ main (int   argc,
     next_items (store, "dr-new", N_NEXT_NEW, &new_times);
   }
 
-  /* (b) and (c): warm once, then alternately. */
+  /* (b) and (c): warm once, then alternately, alike. */
   g_setenv ("ROUNDS_BENCH_FIRST_FRAME", "1", TRUE);
+  g_print ("both started alike, in this environment: DISPLAY=%s GDK_BACKEND=%s GSK_RENDERER=%s"
+           " LIBGL_ALWAYS_SOFTWARE=%s GDK_DEBUG=%s\n", env_or_unset ("DISPLAY"),
+           env_or_unset ("GDK_BACKEND"), env_or_unset ("GSK_RENDERER"),
+           env_or_unset ("LIBGL_ALWAYS_SOFTWARE"), env_or_unset ("GDK_DEBUG"));
   for (guint i = 0; i <= runs; i++)
     {
       Start app, minimal;
 
-      if (!run_start (app_argv, &app) || !run_start (min_argv, &minimal))
+      if (!run_start (app_argv, NULL, &app) || !run_start (min_argv, min_env, &minimal))
         return 1;
-      g_print ("start %u%s: rounds %.0f ms, %.0f MB; minimal window %.0f ms, %.0f MB\n", i,
-               i == 0 ? " (warm-up, not counted)" : "", app.start_ms, app.rss_mb,
-               minimal.start_ms, minimal.rss_mb);
+      if (i == 0 && min_env == NULL && !g_str_equal (app.renderer, minimal.renderer) &&
+          renderer_env_name (app.renderer) != NULL)
+        {
+          /* Measured alike: the minimal window with Rounds' renderer from now on. */
+          min_env = g_environ_setenv (g_get_environ (), "GSK_RENDERER",
+                                      renderer_env_name (app.renderer), TRUE);
+          g_print ("the minimal window drew with %s and Rounds with %s: the minimal window is"
+                   " started with GSK_RENDERER=%s from now on\n", minimal.renderer,
+                   app.renderer, renderer_env_name (app.renderer));
+          if (!run_start (min_argv, min_env, &minimal))
+            return 1;
+        }
+      g_print ("start %u%s: rounds %.0f ms, %.0f MB, %s; minimal window %.0f ms, %.0f MB, %s\n",
+               i, i == 0 ? " (warm-up, not counted)" : "", app.start_ms, app.rss_mb,
+               app.renderer, minimal.start_ms, minimal.rss_mb, minimal.renderer);
+      if (!g_str_equal (app.renderer, minimal.renderer))
+        {
+          g_printerr ("Rounds drew with %s, the minimal window with %s: not measured alike\n",
+                      app.renderer, minimal.renderer);
+          return 1;
+        }
+      g_free (app_renderer);
+      app_renderer = g_strdup (app.renderer);
+      g_free (min_renderer);
+      min_renderer = g_strdup (minimal.renderer);
       if (i == 0)
         continue;
       g_array_append_val (app_ms, app.start_ms);
@@ -342,6 +407,10 @@ main (int   argc,
   g_print ("| measure | figure | goal | |\n| --- | --- | --- | --- |\n");
   print_next_times ("dr-bench (10 000 open items judged before)", N_NEXT, &bench_times);
   print_next_times ("dr-new (nothing judged)", N_NEXT_NEW, &new_times);
+  g_print ("| renderer of the first frame: rounds / minimal window | %s / %s%s | the same |"
+           " %s |\n", app_renderer, min_renderer,
+           min_env != NULL ? " (GSK_RENDERER set for it)" : "",
+           rounds_bench_verdict (g_str_equal (app_renderer, min_renderer)));
   g_print ("| start to the first frame with the item: rounds / minimal window |"
            " %.0f ms / %.0f ms = %.2fx | <= %.1fx | %s |\n", app_start, min_start,
            app_start / min_start, GOAL_START_RATIO,

@@ -267,6 +267,19 @@ rounds_test_store_sign_in (RoundsStore *store,
   g_assert_no_error (error);
 }
 
+guint
+rounds_test_store_count_items (RoundsStore   *store,
+                               RoundsDataset *dataset)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_items = G_MAXUINT;
+
+  g_assert_true (rounds_store_count_items (store, rounds_dataset_get_id (dataset), &n_items,
+                                           &error));
+  g_assert_no_error (error);
+  return n_items;
+}
+
 RoundsItem *
 rounds_test_store_find_item (RoundsStore *store,
                              const char  *dataset,

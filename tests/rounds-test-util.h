@@ -70,6 +70,9 @@ RoundsItem  *rounds_test_store_find_item       (RoundsStore     *store,
                                                 const char      *dataset,
                                                 const char      *key_format,
                                                 ...) G_GNUC_PRINTF (3, 4);
+/* rounds_store_count_items () of @dataset, which must not fail. */
+guint        rounds_test_store_count_items     (RoundsStore     *store,
+                                                RoundsDataset   *dataset);
 /* A submitted judgement of an item with two responses, saved as @user_name's. */
 void         rounds_test_store_judge           (RoundsStore     *store,
                                                 const char      *dataset,

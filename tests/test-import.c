@@ -155,7 +155,7 @@ test_rounds_jsonl (Fixture       *fixture,
   g_assert_cmpuint (rounds_dataset_get_dispute_spread (dataset), ==, 3);
   g_assert_cmpuint (rounds_dataset_get_required (dataset), ==,
                     ROUNDS_REQUIRE_PREFERENCE | ROUNDS_REQUIRE_COMMENT);
-  g_assert_cmpuint (rounds_dataset_get_n_items (dataset), ==, 2);
+  g_assert_cmpuint (rounds_test_store_count_items (fixture->store, dataset), ==, 2);
   rubric = rounds_dataset_get_rubric (dataset);
   g_assert_cmpuint (rounds_rubric_get_n_criteria (rubric), ==, 2);
   g_assert_cmpstr (rounds_rubric_get_criterion (rubric, 1)->name, ==, "安全");
@@ -306,7 +306,7 @@ test_trl (Fixture       *fixture,
   g_assert_cmpuint (result.n_items_added, ==, N_PAIRS);
   dataset = rounds_store_get_dataset (fixture->store, "pairs", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (rounds_dataset_get_n_items (dataset), ==, N_PAIRS);
+  g_assert_cmpuint (rounds_test_store_count_items (fixture->store, dataset), ==, N_PAIRS);
 
   g_assert_cmpint (sqlite3_prepare_v2 (_rounds_store_get_db (fixture->store),
                                        "SELECT i.id, i.reference_json, COALESCE (i.metadata_json, "

@@ -147,7 +147,7 @@ check_fixture_data (RoundsStore *store)
   dataset = rounds_store_get_dataset (store, "fixture", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (rounds_dataset_get_title (dataset), ==, "Fixture data");
-  g_assert_cmpuint (rounds_dataset_get_n_items (dataset), ==, 3);
+  g_assert_cmpuint (rounds_test_store_count_items (store, dataset), ==, 3);
   g_assert_cmpuint (rounds_dataset_get_overlap (dataset), ==, 2);
   g_assert_cmpuint (rounds_dataset_get_scale (dataset), ==, 5);
   g_assert_cmpuint (rounds_dataset_get_required (dataset), ==, ROUNDS_REQUIRE_PREFERENCE);

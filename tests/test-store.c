@@ -43,7 +43,7 @@ add_dataset (Fixture    *fixture,
 
   dataset = rounds_store_get_dataset (fixture->store, "ds", &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (rounds_dataset_get_n_items (dataset), ==, n_items);
+  g_assert_cmpuint (rounds_test_store_count_items (fixture->store, dataset), ==, n_items);
   return dataset;
 }
 
@@ -104,6 +104,33 @@ next_key (Fixture       *fixture,
 }
 
 /* Opening ----------------------------------------------------------------------------- */
+
+/* Each dataset counts its own items only; a dataset read from the store no longer counts
+ * them (rounds_store_count_items does, where wanted). */
+static void
+test_count_items (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(RoundsDataset) ds = add_dataset (fixture, 5, 2, 1, NULL);
+  g_autoptr(RoundsDataset) other = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_items = G_MAXUINT;
+
+  rounds_test_store_import_text (fixture->store, fixture->dir, "other.jsonl",
+                                 "{\"type\": \"dataset\", \"id\": \"other\"}\n"
+                                 "{\"type\": \"item\", \"id\": \"x-1\", \"scenario\": \"S\","
+                                 " \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n"
+                                 "{\"type\": \"item\", \"id\": \"x-2\", \"scenario\": \"S\","
+                                 " \"responses\": [{\"text\": \"A\"}, {\"text\": \"B\"}]}\n");
+  other = rounds_store_get_dataset (fixture->store, "other", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rounds_test_store_count_items (fixture->store, ds), ==, 5);
+  g_assert_cmpuint (rounds_test_store_count_items (fixture->store, other), ==, 2);
+
+  g_assert_true (rounds_store_count_items (fixture->store, 9999, &n_items, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_items, ==, 0);
+}
 
 static void
 test_open (Fixture       *fixture,
@@ -1218,6 +1245,7 @@ main (int   argc,
 
   ADD ("open", test_open);
   ADD ("open/creates-folder", test_open_creates_folder);
+  ADD ("datasets/count-items", test_count_items);
   ADD ("profiles", test_profiles);
   ADD ("profiles/user-names", test_profile_names);
   ADD ("queue/overlap-one", test_queue_overlap_one);

@@ -55,7 +55,8 @@ rounds_application_handle_local_options (GApplication *app,
 }
 
 /* For build-aux/bench workstation: with ROUNDS_BENCH_FIRST_FRAME set, the monotonic time of
- * the first frame painted with an item on the compare page goes to standard output, and the
+ * the first frame painted with an item on the compare page goes to standard output, with the
+ * renderer that painted it (the bench checks the minimal window's was the same), and the
  * app quits. */
 static void
 on_bench_after_paint (GdkFrameClock *clock,
@@ -64,7 +65,8 @@ on_bench_after_paint (GdkFrameClock *clock,
   if (g_strcmp0 (rounds_window_get_page (window), "compare") != 0)
     return;
   g_signal_handlers_disconnect_by_func (clock, on_bench_after_paint, window);
-  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_print ("first-frame %" G_GINT64_FORMAT "\nrenderer %s\n", g_get_monotonic_time (),
+           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (window))));
 }
 

@@ -128,6 +128,12 @@ on_map (RoundsProfilePage *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->display_name_row));
 }
 
+GtkWidget *
+rounds_profile_page_new (void)
+{
+  return g_object_new (ROUNDS_TYPE_PROFILE_PAGE, NULL);
+}
+
 static void
 rounds_profile_page_class_init (RoundsProfilePageClass *klass)
 {

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (RoundsProfilePage, rounds_profile_page, ROUNDS, PROFILE_PAGE, GtkWidget)
 
+GtkWidget     *rounds_profile_page_new          (void);
 void           rounds_profile_page_set_profiles (RoundsProfilePage  *self,
                                                  GListModel         *profiles);
 RoundsProfile *rounds_profile_page_new_profile  (RoundsProfilePage  *self,

@@ -5,6 +5,11 @@
  * order; the columns follow the order on screen. A digit typed on a drop-down is its score
  * (two in a row make 10); the arrow keys move between criteria (up, down) and responses.
  *
+ * A GtkDropDown is costly to build (its popover, list view and factory: about 2.5 ms each, a
+ * dozen per item), and most are never opened, so each score starts as a plain button drawn
+ * as the drop-down it becomes (.score-cell in style.css) and becomes one when it is first
+ * used: given the focus (Tab, the rubric keys) or clicked, which opens its list at once.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "rounds-rubric-grid"
@@ -22,7 +27,11 @@ struct _RoundsRubricGrid
   RoundsRubric  *rubric;
   guint          n_responses;
   guint         *order;         /* screen position → canonical response */
-  GPtrArray     *dropdowns;     /* GtkDropDown, canonical response × criterion */
+  GPtrArray     *cells;         /* canonical response × criterion: a GtkDropDown once used,
+                                 * until then a button drawn as one */
+  guint         *selected;      /* the same: the item chosen in a cell still a button */
+  GtkWidget     *focused_cell;  /* a button given the focus, to become a drop-down */
+  guint          use_idle_id;
   gboolean       dim_headings;
 };
 
@@ -60,10 +69,169 @@ on_score_selected (GtkDropDown      *dropdown,
   guint n_criteria = rounds_rubric_get_n_criteria (self->rubric);
   guint index;
 
-  if (!g_ptr_array_find (self->dropdowns, dropdown, &index))
+  if (!g_ptr_array_find (self->cells, dropdown, &index))
     return;
   g_signal_emit (self, signals[SCORE_CHANGED], 0, index / n_criteria, index % n_criteria,
                  rounds_rubric_grid_get_score (self, index / n_criteria, index % n_criteria));
+}
+
+static gboolean on_arrow_pressed (GtkEventControllerKey *controller,
+                                  guint                  keyval,
+                                  guint                  keycode,
+                                  GdkModifierType        state,
+                                  RoundsRubricGrid      *self);
+
+/* What a criterion's drop-down offers: "–" (not scored), then min..max. */
+static GStrv
+score_strings (const RoundsCriterion *criterion)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_strv_builder_add (builder, "–");
+  for (int v = criterion->min; v <= criterion->max; v++)
+    {
+      g_autofree char *value = g_strdup_printf ("%d", v);
+
+      g_strv_builder_add (builder, value);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static const RoundsCriterion *
+cell_criterion (RoundsRubricGrid *self,
+                guint             index)
+{
+  return rounds_rubric_get_criterion (self->rubric,
+                                      index % rounds_rubric_get_n_criteria (self->rubric));
+}
+
+/* The text of item @selected of a cell still a button: what the drop-down would show. */
+static void
+set_button_selected (GtkWidget             *button,
+                     const RoundsCriterion *criterion,
+                     guint                  selected)
+{
+  GtkWidget *label = gtk_widget_get_first_child (gtk_button_get_child (GTK_BUTTON (button)));
+  g_autofree char *text = NULL;
+
+  if (selected == 0)
+    gtk_label_set_text (GTK_LABEL (label), "–");
+  else
+    {
+      text = g_strdup_printf ("%d", criterion->min + (int) selected - 1);
+      gtk_label_set_text (GTK_LABEL (label), text);
+    }
+}
+
+/* Cell @index as a drop-down, made from its button the first time (the focus, if the button
+ * had it, goes with it). */
+static GtkWidget *
+use_cell (RoundsRubricGrid *self,
+          guint             index)
+{
+  GtkWidget *button = self->cells->pdata[index];
+  g_auto(GStrv) values = NULL;
+  GtkWidget *dropdown;
+  GtkEventController *keys;
+  int column, row, width, height;
+
+  if (GTK_IS_DROP_DOWN (button))
+    return button;
+
+  values = score_strings (cell_criterion (self, index));
+  dropdown = gtk_drop_down_new_from_strings ((const char * const *) values);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), self->selected[index]);
+  gtk_widget_set_tooltip_text (dropdown, gtk_widget_get_tooltip_text (button));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  g_object_get_data (G_OBJECT (button), "rounds-name"), -1);
+  g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_score_selected), self);
+  _rounds_drop_down_take_digits (dropdown);
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_arrow_pressed), self);
+  gtk_widget_add_controller (dropdown, keys);
+
+  gtk_grid_query_child (GTK_GRID (self), button, &column, &row, &width, &height);
+  gtk_grid_attach (GTK_GRID (self), dropdown, column, row, width, height);
+  self->cells->pdata[index] = dropdown;
+  if (gtk_widget_has_focus (button))
+    gtk_widget_grab_focus (dropdown);
+  gtk_grid_remove (GTK_GRID (self), button);
+  return dropdown;
+}
+
+static gboolean
+use_focused_cell (gpointer user_data)
+{
+  RoundsRubricGrid *self = user_data;
+  guint index;
+
+  self->use_idle_id = 0;
+  /* The focus may only have passed by, as when the page is built again. */
+  if (g_ptr_array_find (self->cells, self->focused_cell, &index) &&
+      gtk_widget_has_focus (self->focused_cell))
+    use_cell (self, index);
+  self->focused_cell = NULL;
+  return G_SOURCE_REMOVE;
+}
+
+/* Not at once: GTK is still handing the focus over, to the button, which must stay until it
+ * is done. At a high priority, before the next key press is handled. */
+static void
+on_cell_focus_enter (GtkEventControllerFocus *controller,
+                     RoundsRubricGrid        *self)
+{
+  self->focused_cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  if (self->use_idle_id == 0)
+    self->use_idle_id = g_idle_add_full (G_PRIORITY_HIGH, use_focused_cell, self, NULL);
+}
+
+/* A click opens the drop-down's list, as it would have on the drop-down. */
+static void
+on_cell_clicked (GtkButton        *button,
+                 RoundsRubricGrid *self)
+{
+  GtkWidget *dropdown, *toggle;
+  guint index;
+
+  if (!g_ptr_array_find (self->cells, button, &index))
+    return;
+  dropdown = use_cell (self, index);
+  gtk_widget_grab_focus (dropdown);
+  if (GTK_IS_TOGGLE_BUTTON (toggle = gtk_widget_get_first_child (dropdown)))
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
+}
+
+/* A score not used yet: a button with the drop-down's look (.score-cell), its label the item
+ * chosen and its arrow. */
+static GtkWidget *
+new_cell (RoundsRubricGrid      *self,
+          const RoundsCriterion *criterion,
+          const char            *accessible)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new ("–");
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  /* The label takes the width the column gives, the arrow at the end, as in a drop-down;
+   * the button itself does not ask the grid for more. */
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_hexpand (button, FALSE);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("pan-down-symbolic"));
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "score-cell");
+  /* The click itself makes the drop-down and gives it the focus. */
+  gtk_widget_set_focus_on_click (button, FALSE);
+  gtk_widget_set_tooltip_text (button, criterion->description);
+  g_object_set_data_full (G_OBJECT (button), "rounds-name", g_strdup (accessible), g_free);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_cell_clicked), self);
+  g_signal_connect (focus, "enter", G_CALLBACK (on_cell_focus_enter), self);
+  gtk_widget_add_controller (button, focus);
+  return button;
 }
 
 /* The cell (screen position, criterion) that has the focus; %FALSE when none has. */
@@ -84,7 +252,7 @@ rounds_rubric_grid_get_focus_cell (RoundsRubricGrid *self,
   n_criteria = rounds_rubric_get_n_criteria (self->rubric);
   for (guint p = 0; p < self->n_responses; p++)
     for (guint c = 0; c < n_criteria; c++)
-      if (gtk_widget_is_ancestor (focus, self->dropdowns->pdata[self->order[p] * n_criteria + c]))
+      if (gtk_widget_is_ancestor (focus, self->cells->pdata[self->order[p] * n_criteria + c]))
         {
           *position = p;
           *criterion = c;
@@ -118,8 +286,8 @@ rounds_rubric_grid_focus_cell (RoundsRubricGrid *self,
             break;
           }
     }
-  return gtk_widget_grab_focus (self->dropdowns->pdata[self->order[position] * n_criteria +
-                                                       (guint) criterion]);
+  return gtk_widget_grab_focus (use_cell (self, self->order[position] * n_criteria +
+                                                (guint) criterion));
 }
 
 /* Up and Down: the criterion before or after, of the same response; Left and Right: the
@@ -174,7 +342,10 @@ rounds_rubric_grid_clear (RoundsRubricGrid *self)
 
   g_return_if_fail (ROUNDS_IS_RUBRIC_GRID (self));
 
-  g_ptr_array_set_size (self->dropdowns, 0);
+  g_clear_handle_id (&self->use_idle_id, g_source_remove);
+  self->focused_cell = NULL;
+  g_ptr_array_set_size (self->cells, 0);
+  g_clear_pointer (&self->selected, g_free);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_grid_remove (GTK_GRID (self), child);
   g_clear_pointer (&self->rubric, rounds_rubric_unref);
@@ -213,42 +384,26 @@ rounds_rubric_grid_set_rubric (RoundsRubricGrid *self,
       gtk_grid_attach (GTK_GRID (self), heading, position + 1, 0, 1, 1);
     }
 
-  g_ptr_array_set_size (self->dropdowns, n_responses * n_criteria);
+  g_ptr_array_set_size (self->cells, n_responses * n_criteria);
+  self->selected = g_new0 (guint, n_responses * n_criteria);
   for (guint c = 0; c < n_criteria; c++)
     {
       const RoundsCriterion *criterion = rounds_rubric_get_criterion (rubric, c);
-      g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
       GtkWidget *name = gtk_label_new (criterion->name);
 
       gtk_label_set_xalign (GTK_LABEL (name), 0);
       gtk_widget_set_tooltip_text (name, criterion->description);
       gtk_grid_attach (GTK_GRID (self), name, 0, c + 1, 1, 1);
 
-      g_ptr_array_add (values, g_strdup ("–"));
-      for (int v = criterion->min; v <= criterion->max; v++)
-        g_ptr_array_add (values, g_strdup_printf ("%d", v));
-      g_ptr_array_add (values, NULL);
-
       for (guint position = 0; position < n_responses; position++)
         {
           guint index = order != NULL ? order[position] : position;
           g_autofree char *response = _rounds_response_label (position);
           g_autofree char *accessible = g_strdup_printf ("%s: %s", response, criterion->name);
-          GtkWidget *dropdown = gtk_drop_down_new_from_strings ((const char **) values->pdata);
+          GtkWidget *cell = new_cell (self, criterion, accessible);
 
-          gtk_widget_set_tooltip_text (dropdown, criterion->description);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          accessible, -1);
-          g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_score_selected), self);
-          _rounds_drop_down_take_digits (dropdown);
-          {
-            GtkEventController *keys = gtk_event_controller_key_new ();
-
-            g_signal_connect (keys, "key-pressed", G_CALLBACK (on_arrow_pressed), self);
-            gtk_widget_add_controller (dropdown, keys);
-          }
-          gtk_grid_attach (GTK_GRID (self), dropdown, position + 1, c + 1, 1, 1);
-          g_ptr_array_index (self->dropdowns, index * n_criteria + c) = dropdown;
+          gtk_grid_attach (GTK_GRID (self), cell, position + 1, c + 1, 1, 1);
+          g_ptr_array_index (self->cells, index * n_criteria + c) = cell;
         }
     }
 }
@@ -259,17 +414,20 @@ rounds_rubric_grid_get_score (RoundsRubricGrid *self,
                               guint             response,
                               guint             criterion)
 {
-  GtkDropDown *dropdown;
-  guint n_criteria;
+  GtkWidget *cell;
+  guint n_criteria, index;
 
   g_return_val_if_fail (ROUNDS_IS_RUBRIC_GRID (self), -1);
   g_return_val_if_fail (response < self->n_responses, -1);
 
   n_criteria = rounds_rubric_get_n_criteria (self->rubric);
   g_return_val_if_fail (criterion < n_criteria, -1);
-  dropdown = self->dropdowns->pdata[response * n_criteria + criterion];
+  index = response * n_criteria + criterion;
+  cell = self->cells->pdata[index];
   return score_of_selection (rounds_rubric_get_criterion (self->rubric, criterion),
-                             gtk_drop_down_get_selected (dropdown));
+                             GTK_IS_DROP_DOWN (cell)
+                               ? gtk_drop_down_get_selected (GTK_DROP_DOWN (cell))
+                               : self->selected[index]);
 }
 
 /* A score outside the criterion's range clears it. */
@@ -280,7 +438,8 @@ rounds_rubric_grid_set_score (RoundsRubricGrid *self,
                               int               score)
 {
   const RoundsCriterion *c;
-  guint n_criteria;
+  GtkWidget *cell;
+  guint n_criteria, index, selected;
 
   g_return_if_fail (ROUNDS_IS_RUBRIC_GRID (self));
   g_return_if_fail (response < self->n_responses);
@@ -288,8 +447,21 @@ rounds_rubric_grid_set_score (RoundsRubricGrid *self,
   n_criteria = rounds_rubric_get_n_criteria (self->rubric);
   g_return_if_fail (criterion < n_criteria);
   c = rounds_rubric_get_criterion (self->rubric, criterion);
-  gtk_drop_down_set_selected (self->dropdowns->pdata[response * n_criteria + criterion],
-                              score < c->min || score > c->max ? 0 : (guint) (score - c->min + 1));
+  selected = score < c->min || score > c->max ? 0 : (guint) (score - c->min + 1);
+  index = response * n_criteria + criterion;
+  cell = self->cells->pdata[index];
+  if (GTK_IS_DROP_DOWN (cell))
+    {
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (cell), selected);
+      return;
+    }
+  /* As the drop-down's notify::selected would: only a change is told. */
+  if (self->selected[index] == selected)
+    return;
+  self->selected[index] = selected;
+  set_button_selected (cell, c, selected);
+  g_signal_emit (self, signals[SCORE_CHANGED], 0, response, criterion,
+                 score_of_selection (c, selected));
 }
 
 gboolean
@@ -374,7 +546,7 @@ rounds_rubric_grid_finalize (GObject *object)
 {
   RoundsRubricGrid *self = ROUNDS_RUBRIC_GRID (object);
 
-  g_clear_pointer (&self->dropdowns, g_ptr_array_unref);
+  g_clear_pointer (&self->cells, g_ptr_array_unref);
 
   G_OBJECT_CLASS (rounds_rubric_grid_parent_class)->finalize (object);
 }
@@ -413,5 +585,5 @@ static void
 rounds_rubric_grid_init (RoundsRubricGrid *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->dropdowns = g_ptr_array_new ();
+  self->cells = g_ptr_array_new ();
 }

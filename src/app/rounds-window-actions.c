@@ -291,7 +291,8 @@ create_profile_activated (GtkWidget  *widget,
   g_autoptr(RoundsProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!(profile = rounds_profile_page_new_profile (self->profile_page, &error)))
+  if (!(profile = rounds_profile_page_new_profile (_rounds_window_get_profile_page (self),
+                                                     &error)))
     {
       _rounds_window_toast (self, error->message);
       return;

@@ -24,7 +24,7 @@ struct _RoundsWindow
   GtkImage             *sync_icon;
   GtkLabel             *sync_label;
   GtkStack             *stack;
-  RoundsProfilePage    *profile_page;
+  RoundsProfilePage    *profile_page;       /* NULL until first shown */
   RoundsDatasetsPage   *datasets_page;
   RoundsComparePage    *compare_page;
   GtkWidget            *review_page;        /* NULL until first shown */
@@ -77,6 +77,7 @@ void     _rounds_window_toast               (RoundsWindow       *self,
                                              const char         *message);
 void     _rounds_window_show_datasets       (RoundsWindow       *self);
 void     _rounds_window_show_profiles       (RoundsWindow       *self);
+RoundsProfilePage *_rounds_window_get_profile_page (RoundsWindow    *self);
 void     _rounds_window_show_next           (RoundsWindow       *self);
 void     _rounds_window_show_history_entry  (RoundsWindow       *self);
 void     _rounds_window_keep_draft          (RoundsWindow       *self);

@@ -272,6 +272,19 @@ _rounds_window_show_history_entry (RoundsWindow *self)
   rounds_compare_page_set_status (self->compare_page, status);
 }
 
+/* The profile page is built when first shown, as the review and insights pages are: a start
+ * with a profile, the most common, never shows it. */
+RoundsProfilePage *
+_rounds_window_get_profile_page (RoundsWindow *self)
+{
+  if (self->profile_page == NULL)
+    {
+      self->profile_page = ROUNDS_PROFILE_PAGE (rounds_profile_page_new ());
+      gtk_stack_add_named (self->stack, GTK_WIDGET (self->profile_page), "profile");
+    }
+  return self->profile_page;
+}
+
 /* Who is working: the profiles of this database to choose from, and a form for a new one. */
 void
 _rounds_window_show_profiles (RoundsWindow *self)
@@ -281,7 +294,7 @@ _rounds_window_show_profiles (RoundsWindow *self)
   _rounds_window_keep_draft (self);
   rounds_compare_page_clear (self->compare_page);
   left_compare_page (self);
-  rounds_profile_page_set_profiles (self->profile_page, profiles);
+  rounds_profile_page_set_profiles (_rounds_window_get_profile_page (self), profiles);
   gtk_widget_set_visible (self->back_button, self->profile != NULL);
   gtk_stack_set_visible_child_name (self->stack, "profile");
 }
@@ -743,6 +756,7 @@ rounds_window_new (RoundsApplication *app,
   if (self->profile == NULL)
     {
       gtk_widget_set_visible (self->back_button, FALSE);
+      _rounds_window_get_profile_page (self);
       gtk_stack_set_visible_child_name (self->stack, "profile");
     }
   else
@@ -816,7 +830,6 @@ rounds_window_class_init (RoundsWindowClass *klass)
   object_class->finalize = rounds_window_finalize;
   window_class->close_request = rounds_window_close_request;
 
-  g_type_ensure (ROUNDS_TYPE_PROFILE_PAGE);
   g_type_ensure (ROUNDS_TYPE_DATASETS_PAGE);
   g_type_ensure (ROUNDS_TYPE_COMPARE_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -828,7 +841,6 @@ rounds_window_class_init (RoundsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, RoundsWindow, profile_page);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, datasets_page);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, compare_page);
   gtk_widget_class_bind_template_child (widget_class, RoundsWindow, finished_page);

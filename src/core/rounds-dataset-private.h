@@ -24,7 +24,6 @@ struct _RoundsDataset
   guint          dispute_spread;
   gboolean       reveal_guardian;
   RoundsRequire  required;
-  guint          n_items;
 };
 
 G_END_DECLS

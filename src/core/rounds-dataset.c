@@ -133,9 +133,3 @@ rounds_dataset_get_rubric (RoundsDataset *self)
   return self->rubric;
 }
 
-guint
-rounds_dataset_get_n_items (RoundsDataset *self)
-{
-  g_return_val_if_fail (ROUNDS_IS_DATASET (self), 0);
-  return self->n_items;
-}

@@ -27,6 +27,5 @@ guint          rounds_dataset_get_dispute_spread (RoundsDataset *self);
 gboolean       rounds_dataset_get_reveal_guardian (RoundsDataset *self);
 RoundsRequire  rounds_dataset_get_required       (RoundsDataset *self);
 RoundsRubric  *rounds_dataset_get_rubric         (RoundsDataset *self);
-guint          rounds_dataset_get_n_items        (RoundsDataset *self);
 
 G_END_DECLS

@@ -874,8 +874,11 @@ run (Exporter    *e,
     {
       RoundsDataset *dataset = g_ptr_array_index (datasets, d);
       RoundsRubric *rubric = rounds_dataset_get_rubric (dataset);
+      guint n_items;
 
-      e->n_total_items += rounds_dataset_get_n_items (dataset);
+      if (!rounds_store_count_items (store, rounds_dataset_get_id (dataset), &n_items, error))
+        goto out;
+      e->n_total_items += n_items;
       for (guint c = 0; c < rounds_rubric_get_n_criteria (rubric); c++)
         {
           const char *id = rounds_rubric_get_criterion (rubric, c)->id;

@@ -88,6 +88,10 @@ GPtrArray        *rounds_store_get_datasets          (RoundsStore        *self,
 RoundsDataset    *rounds_store_get_dataset_by_id     (RoundsStore      *self,
                                                       gint64            dataset_id,
                                                       GError          **error);
+gboolean          rounds_store_count_items           (RoundsStore      *self,
+                                                      gint64            dataset_id,
+                                                      guint            *n_items,
+                                                      GError          **error);
 RoundsItem       *rounds_store_get_item              (RoundsStore      *self,
                                                       gint64            item_id,
                                                       GError          **error);

@@ -361,6 +361,32 @@ rounds_test_is_dropdown_named (GtkWidget     *widget,
 }
 
 static gboolean
+is_focusable_named (GtkWidget     *widget,
+                    gconstpointer  name)
+{
+  return gtk_widget_get_focusable (widget) && rounds_test_is_named (widget, name);
+}
+
+GtkWidget *
+rounds_test_focus_dropdown (GtkWidget  *root,
+                            const char *name)
+{
+  GtkWidget *widget = rounds_test_find_widget (root, is_focusable_named, name);
+  GtkWidget *dropdown;
+
+  if (widget == NULL)
+    widget = rounds_test_find_widget (root, rounds_test_is_dropdown_named, name);
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_grab_focus (widget));
+  rounds_test_spin ();
+  dropdown = rounds_test_find_widget (root, rounds_test_is_dropdown_named, name);
+  g_assert_nonnull (dropdown);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (root)),
+                                         dropdown));
+  return dropdown;
+}
+
+static gboolean
 is_label_mapped (GtkWidget     *widget,
                  gconstpointer  text)
 {

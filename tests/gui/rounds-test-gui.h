@@ -120,6 +120,11 @@ gboolean   rounds_test_is_named             (GtkWidget       *widget,
                                              gconstpointer    name);
 gboolean   rounds_test_is_dropdown_named    (GtkWidget       *widget,
                                              gconstpointer    name);
+/* Gives the focus to the widget named @name under @root, as Tab would, and returns the
+ * drop-down of that name that then has it: a rubric score not used yet is a button until it
+ * takes the focus. */
+GtkWidget *rounds_test_focus_dropdown       (GtkWidget       *root,
+                                             const char      *name);
 
 /* A multi-line field (GtkTextView): its whole text (free it), and set all of it. */
 char      *rounds_test_text_of              (GtkWidget       *view);

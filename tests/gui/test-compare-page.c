@@ -38,11 +38,10 @@ choose (Fixture    *fixture,
         const char *dropdown_name,
         const char *value)
 {
-  GtkWidget *dropdown = rounds_test_find_widget (GTK_WIDGET (fixture->window),
-                                                 rounds_test_is_dropdown_named, dropdown_name);
+  GtkWidget *dropdown = rounds_test_focus_dropdown (GTK_WIDGET (fixture->window),
+                                                     dropdown_name);
   GListModel *model;
 
-  g_assert_nonnull (dropdown);
   model = gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), value))

@@ -390,14 +390,7 @@ static GtkWidget *
 focus_dropdown (Fixture    *fixture,
                 const char *name)
 {
-  GtkWidget *dropdown = rounds_test_find_widget (GTK_WIDGET (fixture->window),
-                                                 rounds_test_is_dropdown_named, name);
-
-  g_assert_nonnull (dropdown);
-  g_assert_true (gtk_widget_grab_focus (dropdown));
-  g_assert_true (gtk_widget_is_ancestor (rounds_test_focus (GTK_WINDOW (fixture->window)),
-                                         dropdown));
-  return dropdown;
+  return rounds_test_focus_dropdown (GTK_WIDGET (fixture->window), name);
 }
 
 /* A digit on a focused score drop-down is that score ("4" means score 4), not the overall
@@ -440,6 +433,82 @@ test_digit_on_dropdown (Fixture       *fixture,
                                                rounds_window_get_item (fixture->window),
                                                "dr-rev", order, NULL));
   g_assert_cmpint (judgement->ranks[order[1]], ==, 3);
+}
+
+static GtkWidget *
+find_dropdown (Fixture    *fixture,
+               const char *name)
+{
+  return rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_dropdown_named,
+                                  name);
+}
+
+/* A rubric score is a plain button drawn as a drop-down until it is first used, since a
+ * GtkDropDown is slow to build: the focus (Tab, or an arrow key from the score beside) makes
+ * it the drop-down, which then takes digits as before; a click makes it one and opens its
+ * list; a score kept in a draft shows on the button. */
+static void
+test_score_dropdown_on_use (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  RoundsJudgement *judgement;
+  GtkWidget *cell, *dropdown, *toggle;
+  guint order[2];
+
+  rounds_test_window_activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  g_assert_true (rounds_store_get_shown_order (fixture->store,
+                                               rounds_window_get_item (fixture->window),
+                                               "dr-rev", order, NULL));
+  judgement = rounds_compare_page_get_judgement (compare_page (fixture));
+  g_assert_null (find_dropdown (fixture, "Response A: Accuracy"));
+  g_assert_null (find_dropdown (fixture, "Response B: Accuracy"));
+  cell = rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_named,
+                                  "Response A: Accuracy");
+  g_assert_true (GTK_IS_BUTTON (cell));
+
+  dropdown = focus_dropdown (fixture, "Response A: Accuracy");
+  g_assert_true (find_dropdown (fixture, "Response A: Accuracy") == dropdown);
+  press (fixture, "4");
+  g_assert_cmpint (*rounds_judgement_score (judgement, order[0], 0), ==, 4);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 4);
+  g_assert_null (find_dropdown (fixture, "Response B: Accuracy"));
+
+  /* Right, a real key: the score beside on the same criterion, now a drop-down too. */
+  press (fixture, "Right");
+  dropdown = find_dropdown (fixture, "Response B: Accuracy");
+  g_assert_nonnull (dropdown);
+  g_assert_true (gtk_widget_is_ancestor (rounds_test_focus (GTK_WINDOW (fixture->window)),
+                                         dropdown));
+  press (fixture, "2");
+  g_assert_cmpint (*rounds_judgement_score (judgement, order[1], 0), ==, 2);
+
+  /* Back on the item: its draft's scores on buttons again. */
+  rounds_test_window_activate (fixture, "win.show-datasets", NULL);
+  rounds_test_window_activate (fixture, "win.open-dataset", g_variant_new_string ("pairs"));
+  judgement = rounds_compare_page_get_judgement (compare_page (fixture));
+  g_assert_cmpint (*rounds_judgement_score (judgement, order[0], 0), ==, 4);
+  g_assert_null (find_dropdown (fixture, "Response A: Accuracy"));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->window),
+                                             rounds_test_is_label_starting, "4"));
+  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (fixture->window),
+                                             rounds_test_is_label_starting, "2"));
+
+  /* A click: the drop-down, focused, its list open, its score kept. */
+  cell = rounds_test_find_widget (GTK_WIDGET (fixture->window), rounds_test_is_named,
+                                  "Response A: Accuracy");
+  g_assert_true (GTK_IS_BUTTON (cell));
+  g_signal_emit_by_name (cell, "clicked");
+  dropdown = find_dropdown (fixture, "Response A: Accuracy");
+  g_assert_nonnull (dropdown);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 4);
+  g_assert_true (gtk_widget_is_ancestor (rounds_test_focus (GTK_WINDOW (fixture->window)),
+                                         dropdown));
+  toggle = gtk_widget_get_first_child (dropdown);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (toggle));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), FALSE);
+  rounds_test_spin ();
+  g_assert_cmpint (*rounds_judgement_score (judgement, order[0], 0), ==, 4);
 }
 
 static void
@@ -580,6 +649,7 @@ main (int    argc,
   ADD ("/rounds/keys/no-collisions", test_no_collisions, NULL);
   ADD ("/rounds/keys/alt-s-skips", test_alt_s_skips, NULL);
   ADD ("/rounds/keys/digit-on-dropdown", test_digit_on_dropdown, NULL);
+  ADD ("/rounds/keys/score-dropdown-on-use", test_score_dropdown_on_use, NULL);
   ADD ("/rounds/keys/focus-after-submit", test_focus_after_submit, NULL);
   ADD ("/rounds/keys/first-start", test_first_start, "first start");
 #undef ADD

@@ -13,6 +13,7 @@
 #include "rounds-error.h"
 #include "rounds-importer.h"
 #include "rounds-insights-page.h"
+#include "rounds-profile-page.h"
 #include "rounds-response-card.h"
 #include "rounds-review-page.h"
 #include "rounds-test-gui.h"
@@ -595,8 +596,9 @@ test_progress_after_first_frame (Fixture       *fixture,
                                              "Item 2 of 2"));
 }
 
-/* The review and insights pages and the shortcuts window are built when first shown, not
- * with the window: the first frame does not wait for them. Each then works as before. */
+/* The profile, review and insights pages and the shortcuts window are built when first
+ * shown, not with the window: the first frame does not wait for them. Each then works as
+ * before. */
 static void
 test_pages_built_when_shown (Fixture       *fixture,
                              gconstpointer  data)
@@ -609,6 +611,7 @@ test_pages_built_when_shown (Fixture       *fixture,
   reopen_as_reviewer (fixture);
   window = GTK_APPLICATION_WINDOW (fixture->window);
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
+  g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_PROFILE_PAGE));
   g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_REVIEW_PAGE));
   g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_INSIGHTS_PAGE));
   g_assert_null (gtk_application_window_get_help_overlay (window));
@@ -652,6 +655,20 @@ test_pages_built_when_shown (Fixture       *fixture,
   rounds_test_spin ();
   activate (fixture, "win.show-datasets", NULL);
   g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "datasets");
+  g_assert_null (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_PROFILE_PAGE));
+
+  /* The profile page, with this database's profiles to switch to; once built, kept. */
+  activate (fixture, "win.switch-profile", NULL);
+  g_assert_cmpstr (rounds_window_get_page (fixture->window), ==, "profile");
+  {
+    GtkWidget *page = find_widget (GTK_WIDGET (window), ROUNDS_TYPE_PROFILE_PAGE);
+
+    g_assert_nonnull (page);
+    g_assert_true (gtk_widget_get_mapped (page));
+    activate (fixture, "win.show-datasets", NULL);
+    activate (fixture, "win.switch-profile", NULL);
+    g_assert_true (find_widget (GTK_WIDGET (window), ROUNDS_TYPE_PROFILE_PAGE) == page);
+  }
 }
 
 /* The preferences window changes GSettings, and the compare page and the style follow. */
