@@ -1,4 +1,5 @@
-/* rounds-renderer-private.h: the cairo renderer where OpenGL is drawn in software
+/* rounds-renderer-private.h: the cairo renderer, and no animations, where OpenGL is drawn in
+ * software
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* rounds-renderer.c: the cairo renderer where OpenGL is drawn in software
+/* rounds-renderer.c: the cairo renderer, and no animations, where OpenGL is drawn in software
  *
  * GTK 4.8 draws with its GL renderer whenever OpenGL is there, even when that OpenGL is a
  * software rasteriser (Mesa's llvmpipe under Xvfb, in a virtual machine, over remote
@@ -8,8 +8,12 @@
  * renderer first on llvmpipe either (gsk/gskrenderer.c, gl_supported_platform(), since 4.14,
  * which then prefers Vulkan, a choice GTK 4.8 does not have). So when the person has not
  * chosen a renderer, the application asks for cairo on a software OpenGL before its first
- * window is realized: GTK 4.8 reads GSK_RENDERER once, when it makes its first renderer. A
- * GSK_RENDERER that is set, to anything, is always left as it is.
+ * window is realized: GTK 4.8 reads GSK_RENDERER once, when it makes its first renderer.
+ * There, too, it turns GTK's animations off, as GNOME Shell does where rendering is not
+ * hardware-accelerated (js/ui/main.js, AnimationsSettings): a cross-fade is a blend of two
+ * window-sized layers on the processor for every frame (about 100 ms per frame for the
+ * window's switch to the review page). A GSK_RENDERER that is set, to anything, is always
+ * left as it is, and then nothing is changed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -78,8 +82,8 @@ _rounds_renderer_dup_gl_name (GdkDisplay *display)
 /**
  * _rounds_renderer_init:
  *
- * Asks GTK for its cairo renderer when OpenGL on @display is drawn in software and the person
- * has not set GSK_RENDERER. Call it before any window is realized.
+ * Asks GTK for its cairo renderer and no animations when OpenGL on @display is drawn in
+ * software and the person has not set GSK_RENDERER. Call it before any window is realized.
  */
 void
 _rounds_renderer_init (GdkDisplay *display)
@@ -94,8 +98,13 @@ _rounds_renderer_init (GdkDisplay *display)
     return;
   gl_name = _rounds_renderer_dup_gl_name (display);
   if ((choice = _rounds_renderer_choose (NULL, gl_name)) != NULL)
-    /* At startup, before the application has started a thread that reads the environment. */
-    g_setenv ("GSK_RENDERER", choice, TRUE);
+    {
+      /* At startup, before the application has started a thread that reads the
+       * environment. */
+      g_setenv ("GSK_RENDERER", choice, TRUE);
+      g_object_set (gtk_settings_get_for_display (display), "gtk-enable-animations", FALSE,
+                    NULL);
+    }
   g_debug ("OpenGL “%s”: renderer %s, decided in %.1f ms", gl_name ? gl_name : "none",
            choice ? choice : "GTK’s own", (g_get_monotonic_time () - start) / 1e3);
 }

@@ -1,5 +1,5 @@
-/* test-renderer.c: GTK's cairo renderer where OpenGL is drawn in software, unless the person
- * chose a renderer
+/* test-renderer.c: GTK's cairo renderer and no animations where OpenGL is drawn in software,
+ * unless the person chose a renderer
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,32 +39,48 @@ test_choose (gconstpointer data)
   g_assert_cmpstr (_rounds_renderer_choose (c->user_choice, c->gl_renderer), ==, c->expected);
 }
 
-/* On this display, whatever its OpenGL: unset, GSK_RENDERER becomes what the policy says. */
-static void
-test_display_unset (void)
+static gboolean
+animations_enabled (void)
 {
-  GdkDisplay *display = gdk_display_get_default ();
-  g_autofree char *gl_name = _rounds_renderer_dup_gl_name (display);
+  gboolean enabled;
 
-  g_test_message ("GL_RENDERER: %s", gl_name ? gl_name : "(no OpenGL)");
-  g_unsetenv ("GSK_RENDERER");
-  _rounds_renderer_init (display);
-  g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, _rounds_renderer_choose (NULL, gl_name));
+  g_object_get (gtk_settings_get_default (), "gtk-enable-animations", &enabled, NULL);
+  return enabled;
 }
 
-/* Set, it is left as it is, on any display. */
+/* Set, GSK_RENDERER is left as it is on any display, and so are the animations. Runs first:
+ * afterwards the animations may be off. */
 static void
 test_display_user_choice (void)
 {
   const char *choices[] = { "gl", "ngl", "cairo", "" };
 
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
     {
       g_setenv ("GSK_RENDERER", choices[i], TRUE);
       _rounds_renderer_init (gdk_display_get_default ());
       g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, choices[i]);
+      g_assert_true (animations_enabled ());
     }
   g_unsetenv ("GSK_RENDERER");
+}
+
+/* On this display, whatever its OpenGL: unset, GSK_RENDERER becomes what the policy says,
+ * and the animations go with cairo. */
+static void
+test_display_unset (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autofree char *gl_name = _rounds_renderer_dup_gl_name (display);
+  const char *expected = _rounds_renderer_choose (NULL, gl_name);
+
+  g_test_message ("GL_RENDERER: %s", gl_name ? gl_name : "(no OpenGL)");
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  g_unsetenv ("GSK_RENDERER");
+  _rounds_renderer_init (display);
+  g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, expected);
+  g_assert_cmpint (animations_enabled (), ==, expected == NULL);
 }
 
 int
@@ -79,7 +95,7 @@ main (int   argc,
 
       g_test_add_data_func (path, &cases[i], test_choose);
     }
-  g_test_add_func ("/rounds/renderer/display/unset", test_display_unset);
   g_test_add_func ("/rounds/renderer/display/user-choice", test_display_user_choice);
+  g_test_add_func ("/rounds/renderer/display/unset", test_display_unset);
   return rounds_test_gui_run ();
 }
