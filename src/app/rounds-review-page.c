@@ -40,7 +40,6 @@ struct _RoundsReviewPage
   /* Template widgets */
   GtkListView           *queue_view;
   GtkStack              *queue_stack;
-  GtkSpinner            *loading_spinner;
   GtkLabel              *agreement_label;
   GtkLabel              *alpha_help;
   GtkStack              *detail_stack;
@@ -85,6 +84,8 @@ struct _RoundsReviewPage
   GCancellable          *save_cancellable; /* of the verdict being written, %NULL when none is */
   GCancellable          *agreement_cancellable; /* of the agreement being measured, or %NULL */
   guint                  select_when_loaded;
+  gboolean               first_item_waiting; /* for the frame that draws the queue */
+  guint                  first_item_idle;
 };
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
@@ -728,11 +729,13 @@ show_agreement (RoundsReviewPage *self)
   gtk_label_set_text (self->agreement_label, text);
 }
 
+/* Progress is static text, not a spinner: a spinner asks for a frame 60 times a second, and
+ * where drawing is slow (OpenGL in software) those frames took the main thread from the
+ * loaded queue. */
 static void
 set_loading (RoundsReviewPage *self,
              gboolean          loading)
 {
-  gtk_spinner_set_spinning (self->loading_spinner, loading);
   gtk_stack_set_visible_child_name (self->queue_stack, loading ? "loading" : "queue");
   if (loading)
     gtk_stack_set_visible_child_name (self->detail_stack, "loading");
@@ -742,6 +745,8 @@ set_loading (RoundsReviewPage *self,
 static void
 clear_queue (RoundsReviewPage *self)
 {
+  self->first_item_waiting = FALSE;
+  g_clear_handle_id (&self->first_item_idle, g_source_remove);
   g_cancellable_cancel (self->agreement_cancellable);
   g_clear_object (&self->agreement_cancellable);
   g_clear_object (&self->item);
@@ -799,6 +804,42 @@ on_agreement_measured (GObject      *source,
   show_agreement (self);
 }
 
+static gboolean
+show_first_item (gpointer data)
+{
+  RoundsReviewPage *self = data;
+  guint n = rounds_review_page_get_n_items (self);
+
+  self->first_item_idle = 0;
+  self->first_item_waiting = FALSE;
+  if (n > 0)
+    select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_queue_drawn (GdkFrameClock    *clock,
+                RoundsReviewPage *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_queue_drawn, self);
+  if (self->first_item_waiting && self->first_item_idle == 0)
+    self->first_item_idle = g_idle_add (show_first_item, self);
+}
+
+/* The first item is shown once a frame has drawn the queue, not in that frame: each is a
+ * frame's worth of work, and together they kept the main loop from everything else. */
+static void
+show_first_item_after_frame (RoundsReviewPage *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  self->first_item_waiting = TRUE;
+  if (clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_queue_drawn), self, 0);
+  else
+    self->first_item_idle = g_idle_add (show_first_item, self);
+}
+
 static void
 on_snapshot_loaded (GObject      *source,
                     GAsyncResult *result,
@@ -807,7 +848,6 @@ on_snapshot_loaded (GObject      *source,
   RoundsReviewPage *self = user_data;
   g_autoptr(RoundsReviewSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
-  guint n;
 
   /* Cancelled when a newer load replaced this one or the page went away: then @self may be
    * gone, so it is not touched. */
@@ -842,9 +882,10 @@ on_snapshot_loaded (GObject      *source,
                                          self->agreement_cancellable, on_agreement_measured,
                                          self);
   show_agreement (self);
-  gtk_stack_set_visible_child_name (self->detail_stack, "none");
-  if ((n = rounds_review_page_get_n_items (self)) > 0)
-    select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE);
+  if (rounds_review_page_get_n_items (self) > 0)
+    show_first_item_after_frame (self);
+  else
+    gtk_stack_set_visible_child_name (self->detail_stack, "none");
 }
 
 /**
@@ -895,7 +936,7 @@ rounds_review_page_get_loading (RoundsReviewPage *self)
 {
   g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
   return self->cancellable != NULL || self->agreement_cancellable != NULL ||
-         self->save_cancellable != NULL;
+         self->save_cancellable != NULL || self->first_item_waiting;
 }
 
 guint
@@ -1143,7 +1184,6 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
 
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_view);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_stack);
-  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, agreement_label);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, alpha_help);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, detail_stack);
