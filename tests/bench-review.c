@@ -102,10 +102,12 @@ typedef struct
   guint  n_frames;
   double layout_ms, layout_cpu, paint_ms, paint_cpu;
   double longest_frame_ms;
+  char   slow[512];          /* the frames over GOAL_BLOCKED_MS: when, layout + paint */
 } Breakdown;
 
 static Breakdown breakdown;
-static double phase_ms, phase_cpu, frame_start_ms;
+static double phase_ms, phase_cpu, frame_start_ms, frame_start_cpu, frame_layout_ms;
+static double step_start_ms;
 
 static double main_thread_cpu_ms (void);
 
@@ -120,7 +122,7 @@ on_before_paint (GdkFrameClock *clock,
                  gpointer       user_data)
 {
   phase_ms = frame_start_ms = now_ms ();
-  phase_cpu = main_thread_cpu_ms ();
+  phase_cpu = frame_start_cpu = main_thread_cpu_ms ();
 }
 
 /* Ends the phase that started at phase_ms, adding it to @ms and @cpu. */
@@ -141,6 +143,7 @@ on_layout (GdkFrameClock *clock,
            gpointer       user_data)
 {
   end_phase (&breakdown.layout_ms, &breakdown.layout_cpu);
+  frame_layout_ms = now_ms () - frame_start_ms;
 }
 
 static void
@@ -167,9 +170,18 @@ static void
 on_after_paint (GdkFrameClock *clock,
                 gpointer       user_data)
 {
+  double frame_ms;
+  gsize len = strlen (breakdown.slow);
+
   end_phase (&breakdown.paint_ms, &breakdown.paint_cpu);
+  frame_ms = now_ms () - frame_start_ms;
   breakdown.n_frames++;
-  breakdown.longest_frame_ms = MAX (breakdown.longest_frame_ms, now_ms () - frame_start_ms);
+  breakdown.longest_frame_ms = MAX (breakdown.longest_frame_ms, frame_ms);
+  if (frame_ms > GOAL_BLOCKED_MS && len + 60 < sizeof breakdown.slow)
+    g_snprintf (breakdown.slow + len, sizeof breakdown.slow - len,
+                " +%.0f: %.0f + %.0f (processor %.0f);", frame_start_ms - step_start_ms,
+                frame_layout_ms, frame_ms - frame_layout_ms,
+                main_thread_cpu_ms () - frame_start_cpu);
   painted = TRUE;
 }
 
@@ -179,6 +191,7 @@ reset_gap (void)
   last_tick = g_get_monotonic_time ();
   longest_gap = 0;
   memset (&breakdown, 0, sizeof breakdown);
+  step_start_ms = now_ms ();
 }
 
 /* The breakdown of a step that took @cpu ms of the main thread's processor time. */
@@ -190,6 +203,9 @@ print_breakdown (const Breakdown *b,
            " (processor %.0f ms); other work on the main thread: processor %.0f ms\n",
            b->n_frames, b->longest_frame_ms, b->layout_ms, b->layout_cpu, b->paint_ms,
            b->paint_cpu, MAX (0, cpu - b->layout_cpu - b->paint_cpu));
+  if (b->slow[0] != '\0')
+    g_print ("   frames over %.0f ms (from the step's start, ms: layout + paint):%s\n",
+             GOAL_BLOCKED_MS, b->slow);
 }
 
 static void
