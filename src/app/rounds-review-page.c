@@ -84,8 +84,7 @@ struct _RoundsReviewPage
   GCancellable          *save_cancellable; /* of the verdict being written, %NULL when none is */
   GCancellable          *agreement_cancellable; /* of the agreement being measured, or %NULL */
   guint                  select_when_loaded;
-  gboolean               first_item_waiting; /* for the frame that draws the queue */
-  guint                  first_item_idle;
+  guint                  load_tick;        /* a loaded queue's next step, after a frame */
 };
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
@@ -634,65 +633,6 @@ on_selected (RoundsReviewPage *self)
     show_entry (self, entry);
 }
 
-/* The queue's rows: made for the entries on screen only, and given to others as the list
- * scrolls. */
-static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_list_item_set_child (list_item, box);
-}
-
-static void
-update_subtitle (RoundsReviewEntry *entry,
-                 GParamSpec        *pspec,
-                 GtkLabel          *subtitle)
-{
-  g_autofree char *text = rounds_review_entry_dup_subtitle (entry);
-
-  gtk_label_set_text (subtitle, text);
-}
-
-static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *list_item)
-{
-  RoundsReviewEntry *entry = gtk_list_item_get_item (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *subtitle = gtk_widget_get_last_child (box);
-
-  gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (box)),
-                      rounds_review_entry_get_title (entry));
-  update_subtitle (entry, NULL, GTK_LABEL (subtitle));
-  g_signal_connect_object (entry, "notify::has-verdict", G_CALLBACK (update_subtitle), subtitle,
-                           0);
-}
-
-static void
-unbind_row (GtkSignalListItemFactory *factory,
-            GtkListItem              *list_item)
-{
-  RoundsReviewEntry *entry = gtk_list_item_get_item (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-
-  if (entry != NULL)
-    g_signal_handlers_disconnect_by_func (entry, update_subtitle, gtk_widget_get_last_child (box));
-}
-
 /* The agreement of the dataset, above the queue: the figures a reviewer reports, and how
  * many of the disputed items have a verdict. */
 static void
@@ -729,9 +669,8 @@ show_agreement (RoundsReviewPage *self)
   gtk_label_set_text (self->agreement_label, text);
 }
 
-/* Progress is static text, not a spinner: a spinner asks for a frame 60 times a second, and
- * where drawing is slow (OpenGL in software) those frames took the main thread from the
- * loaded queue. */
+/* Progress as text: a spinner asked for 60 frames a second, which a software OpenGL drew
+ * with the main thread's time. */
 static void
 set_loading (RoundsReviewPage *self,
              gboolean          loading)
@@ -745,8 +684,9 @@ set_loading (RoundsReviewPage *self,
 static void
 clear_queue (RoundsReviewPage *self)
 {
-  self->first_item_waiting = FALSE;
-  g_clear_handle_id (&self->first_item_idle, g_source_remove);
+  if (self->load_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->load_tick);
+  self->load_tick = 0;
   g_cancellable_cancel (self->agreement_cancellable);
   g_clear_object (&self->agreement_cancellable);
   g_clear_object (&self->item);
@@ -804,40 +744,31 @@ on_agreement_measured (GObject      *source,
   show_agreement (self);
 }
 
+/* After the frame that draws the first item, from which its thread would have taken a
+ * processor: the agreement, on the judgements the queue was read with. */
+static gboolean
+measure_agreement (gpointer data)
+{
+  RoundsReviewPage *self = data;
+
+  self->load_tick = 0;
+  rounds_review_measure_agreement_async (self->dataset, self->all_judgements,
+                                         self->agreement_cancellable, on_agreement_measured,
+                                         self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the frame that draws the queue: its first item, in a frame of its own. */
 static gboolean
 show_first_item (gpointer data)
 {
   RoundsReviewPage *self = data;
   guint n = rounds_review_page_get_n_items (self);
 
-  self->first_item_idle = 0;
-  self->first_item_waiting = FALSE;
-  if (n > 0)
-    select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE);
+  self->load_tick = 0;
+  select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE);
+  self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), measure_agreement, self);
   return G_SOURCE_REMOVE;
-}
-
-static void
-on_queue_drawn (GdkFrameClock    *clock,
-                RoundsReviewPage *self)
-{
-  g_signal_handlers_disconnect_by_func (clock, on_queue_drawn, self);
-  if (self->first_item_waiting && self->first_item_idle == 0)
-    self->first_item_idle = g_idle_add (show_first_item, self);
-}
-
-/* The first item is shown once a frame has drawn the queue, not in that frame: each is a
- * frame's worth of work, and together they kept the main loop from everything else. */
-static void
-show_first_item_after_frame (RoundsReviewPage *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  self->first_item_waiting = TRUE;
-  if (clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_queue_drawn), self, 0);
-  else
-    self->first_item_idle = g_idle_add (show_first_item, self);
 }
 
 static void
@@ -878,14 +809,14 @@ on_snapshot_loaded (GObject      *source,
   rounds_review_queue_set_disputes (self->queue, g_steal_pointer (&snapshot->disputes));
   /* The queue first; the agreement, measured on the same judgements, follows. */
   self->agreement_cancellable = g_cancellable_new ();
-  rounds_review_measure_agreement_async (self->dataset, self->all_judgements,
-                                         self->agreement_cancellable, on_agreement_measured,
-                                         self);
   show_agreement (self);
-  if (rounds_review_page_get_n_items (self) > 0)
-    show_first_item_after_frame (self);
+  if (rounds_review_page_get_n_items (self) == 0)
+    {
+      gtk_stack_set_visible_child_name (self->detail_stack, "none");
+      measure_agreement (self);
+    }
   else
-    gtk_stack_set_visible_child_name (self->detail_stack, "none");
+    self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), show_first_item, self);
 }
 
 /**
@@ -936,7 +867,7 @@ rounds_review_page_get_loading (RoundsReviewPage *self)
 {
   g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
   return self->cancellable != NULL || self->agreement_cancellable != NULL ||
-         self->save_cancellable != NULL || self->first_item_waiting;
+         self->save_cancellable != NULL;
 }
 
 guint
@@ -1209,7 +1140,7 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
 static void
 rounds_review_page_init (RoundsReviewPage *self)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkListItemFactory *factory = rounds_review_queue_row_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rank_dropdowns = g_ptr_array_new ();
@@ -1218,9 +1149,6 @@ rounds_review_page_init (RoundsReviewPage *self)
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->queue)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
   gtk_list_view_set_factory (self->queue_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->queue_view, GTK_SELECTION_MODEL (self->selection));
