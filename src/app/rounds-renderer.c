@@ -2,9 +2,9 @@
  *
  * GTK 4.8 draws with its GL renderer whenever OpenGL is there, even when that OpenGL is a
  * software rasteriser (Mesa's llvmpipe under Xvfb, in a virtual machine, over remote
- * desktops). There the GL renderer repaints the whole window for every frame, about 30 ms of
- * processor time for this window, so a page that animates or changes often starves the main
- * loop; GTK's cairo renderer repaints only what changed. Later GTK does not take its GL
+ * desktops). There the GL renderer repaints the whole window for every frame, 30–40 ms for
+ * this window (build-aux/bench review), so a page that animates or changes often starves the
+ * main loop; GTK's cairo renderer repaints only what changed. Later GTK does not take its GL
  * renderer first on llvmpipe either (gsk/gskrenderer.c, gl_supported_platform(), since 4.14,
  * which then prefers Vulkan, a choice GTK 4.8 does not have). So when the person has not
  * chosen a renderer, the application asks for cairo on a software OpenGL before its first

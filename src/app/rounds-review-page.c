@@ -8,13 +8,14 @@
  * on request, which the audit log records. No verdict is chosen in advance: the annotators'
  * consensus is shown beside the choice, and the store refuses a verdict without one.
  *
- * At scale (20 000 items, 16 000 disputed) nothing waits on the main thread: the queue, the
+ * At scale (20 000 items, all disputed) nothing waits on the main thread: the queue, the
  * judgements and the agreement are read in a thread, and a verdict is written in one;
- * rounds_review_page_get_loading() is %TRUE meanwhile. The queue (rounds-review-queue.c)
- * makes an entry only when asked for one, and a GtkListView shows it, with rows only for what
- * is on screen; a recorded verdict changes its entry (and so its row) and the count of
- * resolved items, and reads nothing again: the agreement is the annotators', which a verdict
- * does not change.
+ * rounds_review_page_get_loading() is %TRUE meanwhile. A loaded queue is applied a frame at
+ * a time: the queue, then its first item, then the agreement's thread is started. The queue
+ * (rounds-review-queue.c) makes an entry only when asked for one, and a GtkListView shows
+ * it, with rows only for what is on screen; a recorded verdict changes its entry (and so its
+ * row) and the count of resolved items, and reads nothing again: the agreement is the
+ * annotators', which a verdict does not change.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
