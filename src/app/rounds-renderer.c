@@ -11,9 +11,10 @@
  * window is realized: GTK 4.8 reads GSK_RENDERER once, when it makes its first renderer.
  * There, too, it turns GTK's animations off, as GNOME Shell does where rendering is not
  * hardware-accelerated (js/ui/main.js, AnimationsSettings): a cross-fade is a blend of two
- * window-sized layers on the processor for every frame (about 100 ms per frame for the
- * window's switch to the review page). A GSK_RENDERER that is set, to anything, is always
- * left as it is, and then nothing is changed.
+ * window-sized layers on the processor for every frame (about 100 ms of processor for the
+ * first frame of the window's switch to the review page, 30 ms without). Asking costs
+ * 11–15 ms at startup. A GSK_RENDERER that is set, to anything, is always left as it is, and
+ * then nothing is changed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
