@@ -15,6 +15,12 @@
  *      between two ticks of the window's frame clock, which a tick callback keeps running;
  *      goal ≤ 50 ms;
  *  (d) the peak resident memory of the process (getrusage).
+ * Where the time goes, for (a) and for each verdict of (b): the frames drawn, the main
+ * thread's time in their layout (update and layout phases) and paint (paint and after-paint,
+ * where the renderer draws), as wall and processor time (a software OpenGL draws in threads
+ * of its own, which the processor time of the main thread leaves out), and its other work;
+ * and, before the window opens, the store's reading of the queue alone, in a thread as the
+ * page does it. The renderer GTK chose is printed: the figures depend on it.
  *
  * Usage: bench-review CACHE WORK [N_VERDICTS]. Run it with `build-aux/bench review`, which
  * gives it a display.
@@ -22,10 +28,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
 #include "rounds-application.h"
+#include "rounds-review.h"
 #include "rounds-review-page.h"
 #include "rounds-bench-util.h"
 #include "rounds-store-private.h"
@@ -87,6 +95,64 @@ static gint64 last_tick;
 static gint64 longest_gap;
 static gboolean painted;
 
+/* Where the main thread's time went since the last reset: frames, and the wall and processor
+ * time of their layout and paint phases; each phase starts where the one before ended. */
+typedef struct
+{
+  guint  n_frames;
+  double layout_ms, layout_cpu, paint_ms, paint_cpu;
+  double longest_frame_ms;
+  char   slow[512];          /* the frames over GOAL_BLOCKED_MS: when, layout + paint */
+} Breakdown;
+
+static Breakdown breakdown;
+static double phase_ms, phase_cpu, frame_start_ms, frame_start_cpu, frame_layout_ms;
+static double step_start_ms;
+
+static double main_thread_cpu_ms (void);
+
+static double
+now_ms (void)
+{
+  return g_get_monotonic_time () / 1e3;
+}
+
+static void
+on_before_paint (GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  phase_ms = frame_start_ms = now_ms ();
+  phase_cpu = frame_start_cpu = main_thread_cpu_ms ();
+}
+
+/* Ends the phase that started at phase_ms, adding it to @ms and @cpu. */
+static void
+end_phase (double *ms,
+           double *cpu)
+{
+  double wall = now_ms (), thread = main_thread_cpu_ms ();
+
+  *ms += wall - phase_ms;
+  *cpu += thread - phase_cpu;
+  phase_ms = wall;
+  phase_cpu = thread;
+}
+
+static void
+on_layout (GdkFrameClock *clock,
+           gpointer       user_data)
+{
+  end_phase (&breakdown.layout_ms, &breakdown.layout_cpu);
+  frame_layout_ms = now_ms () - frame_start_ms;
+}
+
+static void
+on_paint (GdkFrameClock *clock,
+          gpointer       user_data)
+{
+  end_phase (&breakdown.paint_ms, &breakdown.paint_cpu);
+}
+
 static gboolean
 on_tick (GtkWidget     *widget,
          GdkFrameClock *clock,
@@ -104,6 +170,18 @@ static void
 on_after_paint (GdkFrameClock *clock,
                 gpointer       user_data)
 {
+  double frame_ms;
+  gsize len = strlen (breakdown.slow);
+
+  end_phase (&breakdown.paint_ms, &breakdown.paint_cpu);
+  frame_ms = now_ms () - frame_start_ms;
+  breakdown.n_frames++;
+  breakdown.longest_frame_ms = MAX (breakdown.longest_frame_ms, frame_ms);
+  if (frame_ms > GOAL_BLOCKED_MS && len + 60 < sizeof breakdown.slow)
+    g_snprintf (breakdown.slow + len, sizeof breakdown.slow - len,
+                " +%.0f: %.0f + %.0f (processor %.0f);", frame_start_ms - step_start_ms,
+                frame_layout_ms, frame_ms - frame_layout_ms,
+                main_thread_cpu_ms () - frame_start_cpu);
   painted = TRUE;
 }
 
@@ -112,6 +190,62 @@ reset_gap (void)
 {
   last_tick = g_get_monotonic_time ();
   longest_gap = 0;
+  memset (&breakdown, 0, sizeof breakdown);
+  step_start_ms = now_ms ();
+}
+
+/* The breakdown of a step that took @cpu ms of the main thread's processor time. */
+static void
+print_breakdown (const Breakdown *b,
+                 double           cpu)
+{
+  g_print ("   %u frames, the longest %.0f ms; layout %.0f ms (processor %.0f ms), paint %.0f ms"
+           " (processor %.0f ms); other work on the main thread: processor %.0f ms\n",
+           b->n_frames, b->longest_frame_ms, b->layout_ms, b->layout_cpu, b->paint_ms,
+           b->paint_cpu, MAX (0, cpu - b->layout_cpu - b->paint_cpu));
+  if (b->slow[0] != '\0')
+    g_print ("   frames over %.0f ms (from the step's start, ms: layout + paint):%s\n",
+             GOAL_BLOCKED_MS, b->slow);
+}
+
+static void
+on_queue_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  RoundsReviewSnapshot **snapshot = user_data;
+
+  if (!(*snapshot = rounds_review_load_queue_finish (result, &error)))
+    g_error ("%s", error->message);
+}
+
+/* The processor time of the whole process, in ms. */
+static double
+process_cpu_ms (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
+  return now.tv_sec * 1e3 + now.tv_nsec / 1e6;
+}
+
+/* The store's part of (a) alone: the queue and the judgements read in a thread, in ms; its
+ * processor time in @cpu. */
+static double
+time_queue_read (const char *path,
+                 double     *cpu)
+{
+  g_autoptr(RoundsReviewSnapshot) snapshot = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  *cpu = process_cpu_ms ();
+  rounds_review_load_queue_async (path, 1, ROUNDS_DISPUTE_FILTER_DISPUTED, NULL, on_queue_read,
+                                  &snapshot);
+  while (snapshot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  *cpu = process_cpu_ms () - *cpu;
+  return (g_get_monotonic_time () - start) / 1e3;
 }
 
 typedef gboolean (*Condition) (RoundsReviewPage *page,
@@ -197,6 +331,9 @@ main (int   argc,
   double first_ms, first_cpu, first_gap_ms, verdict_gap_ms = 0, median_ms, median_cpu;
   guint n_verdicts;
   gint64 start;
+  double read_ms, read_cpu;
+  Breakdown first_breakdown;
+  GdkFrameClock *clock;
 
   if (argc < 3)
     {
@@ -214,6 +351,10 @@ main (int   argc,
   if (!g_file_copy (cache, work, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
     g_error ("%s", error->message);
 
+  read_ms = time_queue_read (argv[2], &read_cpu);
+  g_print ("the queue read in a thread, no window: %.0f ms (processor %.0f ms)\n", read_ms,
+           read_cpu);
+
   gtk_init ();
   adw_init ();
   app = rounds_application_new ();
@@ -225,11 +366,17 @@ main (int   argc,
   gtk_window_present (GTK_WINDOW (window));
   page = ROUNDS_REVIEW_PAGE (rounds_window_get_review_page (window));
   gtk_widget_add_tick_callback (GTK_WIDGET (window), on_tick, NULL, NULL);
-  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
-                    G_CALLBACK (on_after_paint), NULL);
+  /* After GTK's own handlers of each phase, connected when the window was realized. */
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), NULL);
+  g_signal_connect (clock, "layout", G_CALLBACK (on_layout), NULL);
+  g_signal_connect (clock, "paint", G_CALLBACK (on_paint), NULL);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
   painted = FALSE;
   while (!painted)
     g_main_context_iteration (NULL, TRUE);
+  g_print ("renderer: %s\n",
+           G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
 
   /* (a) */
   reset_gap ();
@@ -239,12 +386,14 @@ main (int   argc,
     g_error ("%s", error->message);
   first_ms = wait_shown (page, start, item_shown, NULL);
   first_cpu = main_thread_cpu_ms () - first_cpu;
+  first_breakdown = breakdown;
   while (rounds_review_page_get_loading (page))
     g_main_context_iteration (NULL, TRUE);
   first_gap_ms = longest_gap / 1e3;
   g_print ("first item shown: %.0f ms (main thread busy %.0f ms); %u disputed items listed;"
            " main loop blocked at most %.0f ms\n", first_ms, first_cpu,
            rounds_review_page_get_n_items (page), first_gap_ms);
+  print_breakdown (&first_breakdown, first_cpu);
 
   /* (b) */
   for (guint i = 0; i < n_verdicts; i++)
@@ -265,6 +414,7 @@ main (int   argc,
       verdict_gap_ms = MAX (verdict_gap_ms, longest_gap / 1e3);
       g_print ("verdict %u: %.0f ms (main thread busy %.0f ms), main loop blocked at most"
                " %.0f ms\n", i + 1, ms, cpu, longest_gap / 1e3);
+      print_breakdown (&breakdown, cpu);
     }
   g_array_sort (verdict_ms, rounds_bench_compare_doubles);
   median_ms = g_array_index (verdict_ms, double, verdict_ms->len / 2);
@@ -283,6 +433,8 @@ main (int   argc,
            rounds_bench_verdict (median_ms <= GOAL_VERDICT_MS));
   g_print ("| - the main thread's processor time in these: first item / verdict | %.0f / %.0f ms |"
            " | |\n", first_cpu, median_cpu);
+  g_print ("| - the queue read in a thread, no window: wall / processor | %.0f / %.0f ms | | |\n",
+           read_ms, read_cpu);
   g_print ("| main loop blocked at most, loading | %.0f ms | <= %.0f ms | %s |\n", first_gap_ms,
            GOAL_BLOCKED_MS, rounds_bench_verdict (first_gap_ms <= GOAL_BLOCKED_MS));
   g_print ("| main loop blocked at most, recording | %.0f ms | <= %.0f ms | %s |\n",

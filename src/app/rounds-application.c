@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "rounds-application.h"
+#include "rounds-renderer-private.h"
 #include "rounds-window.h"
 
 struct _RoundsApplication
@@ -195,6 +196,10 @@ static void
 rounds_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (rounds_application_parent_class)->startup (app);
+
+  /* Before the first window is realized, which makes GTK choose its renderer. */
+  if (gdk_display_get_default () != NULL)
+    _rounds_renderer_init (gdk_display_get_default ());
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);

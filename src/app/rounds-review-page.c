@@ -10,13 +10,14 @@
  * narrow window the responses stack, by the compare page's rule (rounds-widget-util.c); the
  * judgement cards and the criteria table are made in rounds-review-cards.c.
  *
- * At scale (20 000 items, 16 000 disputed) nothing waits on the main thread: the queue, the
+ * At scale (20 000 items, all disputed) nothing waits on the main thread: the queue, the
  * judgements and the agreement are read in a thread, and a verdict is written in one;
- * rounds_review_page_get_loading() is %TRUE meanwhile. The queue (rounds-review-queue.c)
- * makes an entry only when asked for one, and a GtkListView shows it, with rows only for what
- * is on screen; a recorded verdict changes its entry (and so its row) and the count of
- * resolved items, and reads nothing again: the agreement is the annotators', which a verdict
- * does not change.
+ * rounds_review_page_get_loading() is %TRUE meanwhile. A loaded queue is applied a frame at
+ * a time: the queue, then its first item, then the agreement's thread is started. The queue
+ * (rounds-review-queue.c) makes an entry only when asked for one, and a GtkListView shows
+ * it, with rows only for what is on screen; a recorded verdict changes its entry (and so its
+ * row) and the count of resolved items, and reads nothing again: the agreement is the
+ * annotators', which a verdict does not change.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,7 +45,6 @@ struct _RoundsReviewPage
   GtkWidget             *queue_column;
   GtkListView           *queue_view;
   GtkStack              *queue_stack;
-  GtkSpinner            *loading_spinner;
   GtkLabel              *agreement_label;
   GtkLabel              *alpha_help;
   GtkStack              *detail_stack;
@@ -89,6 +89,7 @@ struct _RoundsReviewPage
   GCancellable          *save_cancellable; /* of the verdict being written, %NULL when none is */
   GCancellable          *agreement_cancellable; /* of the agreement being measured, or %NULL */
   guint                  select_when_loaded;
+  guint                  load_tick;        /* a loaded queue's next step, after a frame */
 };
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
@@ -467,65 +468,6 @@ on_selected (RoundsReviewPage *self)
     show_entry (self, entry);
 }
 
-/* The queue's rows: made for the entries on screen only, and given to others as the list
- * scrolls. */
-static void
-setup_row (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_list_item_set_child (list_item, box);
-}
-
-static void
-update_subtitle (RoundsReviewEntry *entry,
-                 GParamSpec        *pspec,
-                 GtkLabel          *subtitle)
-{
-  g_autofree char *text = rounds_review_entry_dup_subtitle (entry);
-
-  gtk_label_set_text (subtitle, text);
-}
-
-static void
-bind_row (GtkSignalListItemFactory *factory,
-          GtkListItem              *list_item)
-{
-  RoundsReviewEntry *entry = gtk_list_item_get_item (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *subtitle = gtk_widget_get_last_child (box);
-
-  gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (box)),
-                      rounds_review_entry_get_title (entry));
-  update_subtitle (entry, NULL, GTK_LABEL (subtitle));
-  g_signal_connect_object (entry, "notify::has-verdict", G_CALLBACK (update_subtitle), subtitle,
-                           0);
-}
-
-static void
-unbind_row (GtkSignalListItemFactory *factory,
-            GtkListItem              *list_item)
-{
-  RoundsReviewEntry *entry = gtk_list_item_get_item (list_item);
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-
-  if (entry != NULL)
-    g_signal_handlers_disconnect_by_func (entry, update_subtitle, gtk_widget_get_last_child (box));
-}
-
 /* The agreement of the dataset, above the queue: the figures a reviewer reports, and how
  * many of the disputed items have a verdict. */
 static void
@@ -562,11 +504,12 @@ show_agreement (RoundsReviewPage *self)
   gtk_label_set_text (self->agreement_label, text);
 }
 
+/* Progress as text: a spinner asked for 60 frames a second, which a software OpenGL drew
+ * with the main thread's time. */
 static void
 set_loading (RoundsReviewPage *self,
              gboolean          loading)
 {
-  gtk_spinner_set_spinning (self->loading_spinner, loading);
   gtk_stack_set_visible_child_name (self->queue_stack, loading ? "loading" : "queue");
   if (loading)
     gtk_stack_set_visible_child_name (self->detail_stack, "loading");
@@ -576,6 +519,9 @@ set_loading (RoundsReviewPage *self,
 static void
 clear_queue (RoundsReviewPage *self)
 {
+  if (self->load_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->load_tick);
+  self->load_tick = 0;
   g_cancellable_cancel (self->agreement_cancellable);
   g_clear_object (&self->agreement_cancellable);
   g_clear_object (&self->item);
@@ -633,6 +579,33 @@ on_agreement_measured (GObject      *source,
   show_agreement (self);
 }
 
+/* After the frame that draws the first item, from which its thread would have taken a
+ * processor: the agreement, on the judgements the queue was read with. */
+static gboolean
+measure_agreement (gpointer data)
+{
+  RoundsReviewPage *self = data;
+
+  self->load_tick = 0;
+  rounds_review_measure_agreement_async (self->dataset, self->all_judgements,
+                                         self->agreement_cancellable, on_agreement_measured,
+                                         self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the frame that draws the queue: its first item, in a frame of its own. */
+static gboolean
+show_first_item (gpointer data)
+{
+  RoundsReviewPage *self = data;
+  guint n = rounds_review_page_get_n_items (self);
+
+  self->load_tick = 0;
+  select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE);
+  self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), measure_agreement, self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_snapshot_loaded (GObject      *source,
                     GAsyncResult *result,
@@ -641,7 +614,6 @@ on_snapshot_loaded (GObject      *source,
   RoundsReviewPage *self = user_data;
   g_autoptr(RoundsReviewSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
-  guint n;
 
   /* Cancelled when a newer load replaced this one or the page went away: then @self may be
    * gone, so it is not touched. */
@@ -672,13 +644,14 @@ on_snapshot_loaded (GObject      *source,
   rounds_review_queue_set_disputes (self->queue, g_steal_pointer (&snapshot->disputes));
   /* The queue first; the agreement, measured on the same judgements, follows. */
   self->agreement_cancellable = g_cancellable_new ();
-  rounds_review_measure_agreement_async (self->dataset, self->all_judgements,
-                                         self->agreement_cancellable, on_agreement_measured,
-                                         self);
   show_agreement (self);
-  gtk_stack_set_visible_child_name (self->detail_stack, "none");
-  if ((n = rounds_review_page_get_n_items (self)) > 0)
-    select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE);
+  if (rounds_review_page_get_n_items (self) == 0)
+    {
+      gtk_stack_set_visible_child_name (self->detail_stack, "none");
+      measure_agreement (self);
+    }
+  else
+    self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), show_first_item, self);
 }
 
 /**
@@ -999,7 +972,6 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_column);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_view);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, queue_stack);
-  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, agreement_label);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, alpha_help);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, detail_stack);
@@ -1025,7 +997,7 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
 static void
 rounds_review_page_init (RoundsReviewPage *self)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkListItemFactory *factory = rounds_review_queue_row_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rank_dropdowns = g_ptr_array_new ();
@@ -1034,9 +1006,6 @@ rounds_review_page_init (RoundsReviewPage *self)
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->queue)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
   gtk_list_view_set_factory (self->queue_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->queue_view, GTK_SELECTION_MODEL (self->selection));

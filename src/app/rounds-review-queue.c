@@ -1,4 +1,5 @@
-/* rounds-review-queue.c: the review queue, a list model that makes its entries when asked
+/* rounds-review-queue.c: the review queue, a list model that makes its entries when asked,
+ * and its rows
  *
  * The queue of a large dataset has tens of thousands of disputed items, and a list view asks
  * for the few on screen: an entry (a #RoundsReviewEntry) is made the first time it is asked
@@ -123,4 +124,81 @@ rounds_review_queue_init (RoundsReviewQueue *self)
 {
   self->disputes = g_ptr_array_new ();
   self->entries = g_ptr_array_new_with_free_func (entry_free);
+}
+
+/* The queue's rows ------------------------------------------------------------------------ */
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+update_subtitle (RoundsReviewEntry *entry,
+                 GParamSpec        *pspec,
+                 GtkLabel          *subtitle)
+{
+  g_autofree char *text = rounds_review_entry_dup_subtitle (entry);
+
+  gtk_label_set_text (subtitle, text);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item)
+{
+  RoundsReviewEntry *entry = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *subtitle = gtk_widget_get_last_child (box);
+
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (box)),
+                      rounds_review_entry_get_title (entry));
+  update_subtitle (entry, NULL, GTK_LABEL (subtitle));
+  g_signal_connect_object (entry, "notify::has-verdict", G_CALLBACK (update_subtitle), subtitle,
+                           0);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item)
+{
+  RoundsReviewEntry *entry = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+
+  if (entry != NULL)
+    g_signal_handlers_disconnect_by_func (entry, update_subtitle, gtk_widget_get_last_child (box));
+}
+
+/**
+ * rounds_review_queue_row_factory_new:
+ *
+ * Returns: (transfer full): a factory of the queue's rows, a title and a subtitle that
+ *   follows the entry's verdict; a list view makes them for the entries on screen only, and
+ *   gives them to others as the list scrolls
+ */
+GtkListItemFactory *
+rounds_review_queue_row_factory_new (void)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  return factory;
 }

@@ -1,10 +1,11 @@
-/* rounds-review-queue.h: the review queue, a list model that makes its entries when asked
+/* rounds-review-queue.h: the review queue, a list model that makes its entries when asked,
+ * and its rows
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "rounds-review-entry.h"
 
@@ -14,8 +15,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (RoundsReviewQueue, rounds_review_queue, ROUNDS, REVIEW_QUEUE, GObject)
 
-RoundsReviewQueue *rounds_review_queue_new          (void);
-void               rounds_review_queue_set_disputes (RoundsReviewQueue *self,
-                                                     GPtrArray         *disputes);
+RoundsReviewQueue  *rounds_review_queue_new             (void);
+void                rounds_review_queue_set_disputes    (RoundsReviewQueue *self,
+                                                         GPtrArray         *disputes);
+GtkListItemFactory *rounds_review_queue_row_factory_new (void);
 
 G_END_DECLS

@@ -44,5 +44,8 @@ void  _rounds_combo_row_show_whole    (AdwComboRow    *row);
 char *_rounds_text_view_get_text      (GtkTextView    *view);
 void  _rounds_text_view_set_text      (GtkTextView    *view,
                                        const char     *text);
+guint _rounds_widget_after_frame      (GtkWidget      *widget,
+                                       GSourceFunc     func,
+                                       gpointer        data);
 
 G_END_DECLS

@@ -470,3 +470,56 @@ _rounds_text_view_set_text (GtkTextView *view,
 {
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text ? text : "", -1);
 }
+
+typedef struct
+{
+  GSourceFunc func;
+  gpointer    data;
+  gboolean    drawn;
+} AfterFrame;
+
+static gboolean
+after_frame_tick (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  AfterFrame *after = user_data;
+
+  /* The first tick is of the frame that draws what was changed before the wait. */
+  if (!after->drawn)
+    {
+      after->drawn = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+  after->func (after->data);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * _rounds_widget_after_frame:
+ *
+ * Calls @func with @data once the next frame of @widget has been drawn, so that what was
+ * changed before and what @func changes are drawn in frames of their own: two frames' work
+ * in one would keep the main loop from everything else twice as long. @func's return value
+ * is ignored.
+ *
+ * Returns: the tick callback's id, for gtk_widget_remove_tick_callback(); 0 when @widget is
+ *   not on screen, and then @func has been called already
+ */
+guint
+_rounds_widget_after_frame (GtkWidget   *widget,
+                            GSourceFunc  func,
+                            gpointer     data)
+{
+  AfterFrame *after;
+
+  if (!gtk_widget_get_mapped (widget))
+    {
+      func (data);
+      return 0;
+    }
+  after = g_new0 (AfterFrame, 1);
+  after->func = func;
+  after->data = data;
+  return gtk_widget_add_tick_callback (widget, after_frame_tick, after, g_free);
+}
