@@ -114,8 +114,8 @@ print_shown (RoundsWindow *window)
     {
       g_autofree char *name = g_strdup_printf ("Response A: %s", criteria[c]);
       g_autofree char *fact = g_strdup_printf ("score-a-%s", criteria[c]);
-      GtkWidget *dropdown = rounds_test_find_widget (GTK_WIDGET (window),
-                                                     rounds_test_is_dropdown_named, name);
+      /* A score not used yet is a button until it takes the focus (rounds-rubric-grid.c). */
+      GtkWidget *dropdown = rounds_test_focus_dropdown (GTK_WIDGET (window), name);
       GtkStringObject *selected = NULL;
 
       if (dropdown != NULL && gtk_widget_get_mapped (dropdown))
