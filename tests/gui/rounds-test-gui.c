@@ -119,13 +119,20 @@ rounds_test_window_tear_down (RoundsTestWindow *fixture,
 }
 
 void
+rounds_test_activate (RoundsWindow *window,
+                      const char   *action,
+                      GVariant     *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, parameter));
+  rounds_test_spin ();
+}
+
+void
 rounds_test_window_activate (RoundsTestWindow *fixture,
                              const char       *action,
                              GVariant         *parameter)
 {
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->window),
-                                                     action, parameter));
-  rounds_test_spin ();
+  rounds_test_activate (fixture->window, action, parameter);
 }
 
 char *

@@ -57,7 +57,11 @@ void               rounds_test_window_set_up_demo   (RoundsTestWindow *fixture,
                                                      RoundsRoles       roles);
 void               rounds_test_window_tear_down     (RoundsTestWindow *fixture,
                                                      gconstpointer     data);
-/* Activates a win.* action, which must exist and be enabled, and runs what it started. */
+/* Activates a win.* action of @window, which must exist and be enabled, and runs what it
+ * started; the second, on the fixture's window. */
+void               rounds_test_activate             (RoundsWindow     *window,
+                                                     const char       *action,
+                                                     GVariant         *parameter);
 void               rounds_test_window_activate      (RoundsTestWindow *fixture,
                                                      const char       *action,
                                                      GVariant         *parameter);

@@ -60,15 +60,6 @@ make_fixture (void)
 
 /* The child ------------------------------------------------------------------------------ */
 
-static void
-activate (RoundsWindow *window,
-          const char   *action,
-          GVariant     *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, parameter));
-  rounds_test_spin ();
-}
-
 /* A judgement of the item on screen, as a person gives it: the preference (keys 1 to 5) or
  * a rank for each response, then each response's scores. */
 static void
@@ -79,17 +70,20 @@ judge (RoundsWindow *window,
   guint n = rounds_item_get_n_responses (item);
 
   if (n == 2)
-    activate (window, "win.prefer", g_variant_new_int32 (g_rand_int_range (rand, 1, 6)));
+    rounds_test_activate (window, "win.prefer",
+                          g_variant_new_int32 (g_rand_int_range (rand, 1, 6)));
   else
     for (guint position = 0; position < n; position++)
-      activate (window, "win.rank", g_variant_new ("(ii)", position,
-                                                   g_rand_int_range (rand, 1, n + 1)));
+      rounds_test_activate (window, "win.rank",
+                            g_variant_new ("(ii)", position, g_rand_int_range (rand, 1, n + 1)));
   for (guint position = 0; position < n; position++)
     {
-      activate (window, "win.score", g_variant_new ("(isi)", position, "accuracy",
-                                                    g_rand_int_range (rand, 1, 6)));
-      activate (window, "win.score", g_variant_new ("(isi)", position, "safety",
-                                                    g_rand_int_range (rand, 1, 6)));
+      rounds_test_activate (window, "win.score",
+                            g_variant_new ("(isi)", position, "accuracy",
+                                           g_rand_int_range (rand, 1, 6)));
+      rounds_test_activate (window, "win.score",
+                            g_variant_new ("(isi)", position, "safety",
+                                           g_rand_int_range (rand, 1, 6)));
     }
 }
 
@@ -117,7 +111,7 @@ run_child (const char *db_path,
       g_autoptr(RoundsJudgement) judgement = NULL;
 
       judge (window, item, rand);
-      activate (window, "win.submit", NULL);
+      rounds_test_activate (window, "win.submit", NULL);
       /* Submit moved on only if it saved: else the window is still on this item. */
       g_assert_true (rounds_window_get_item (window) != item);
       judgement = rounds_store_get_judgement (store, item, ANNOTATOR, &error);

@@ -58,15 +58,6 @@ app_window (GApplication *app)
   return ROUNDS_WINDOW (windows->data);
 }
 
-static void
-activate (RoundsWindow *window,
-          const char   *action,
-          GVariant     *parameter)
-{
-  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), action, parameter));
-  rounds_test_spin ();
-}
-
 static gboolean
 is_active_toggle (GtkWidget     *widget,
                   gconstpointer  data)
@@ -162,21 +153,21 @@ judge (gpointer user_data)
 
   rounds_test_wait_until (is_on_compare_page, window, 10);
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (window)), ==, "s1");
-  activate (window, "win.prefer", g_variant_new_int32 (2));
+  rounds_test_activate (window, "win.prefer", g_variant_new_int32 (2));
   for (int position = 0; position < 2; position++)
     {
-      activate (window, "win.score", g_variant_new ("(isi)", position, "accuracy", 4));
-      activate (window, "win.score", g_variant_new ("(isi)", position, "safety", 5));
+      rounds_test_activate (window, "win.score", g_variant_new ("(isi)", position, "accuracy", 4));
+      rounds_test_activate (window, "win.score", g_variant_new ("(isi)", position, "safety", 5));
     }
-  activate (window, "win.submit", NULL);
+  rounds_test_activate (window, "win.submit", NULL);
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (window)), ==, "s2");
 
   /* The draft: a comment, "B better" (key 4) and Response A's accuracy, nothing submitted. */
   comment = rounds_test_find_widget (GTK_WIDGET (window), rounds_test_is_named, "Comment");
   g_assert_true (GTK_IS_TEXT_VIEW (comment));
   rounds_test_set_text (comment, COMMENT);
-  activate (window, "win.prefer", g_variant_new_int32 (4));
-  activate (window, "win.score", g_variant_new ("(isi)", 0, "accuracy", 3));
+  rounds_test_activate (window, "win.prefer", g_variant_new_int32 (4));
+  rounds_test_activate (window, "win.score", g_variant_new ("(isi)", 0, "accuracy", 3));
   print_shown (window);
 
   if (g_str_equal (end, "close"))
