@@ -12,8 +12,11 @@
  *
  * At scale (20 000 items, all disputed) nothing waits on the main thread: the queue, the
  * judgements and the agreement are read in a thread, and a verdict is written in one;
- * rounds_review_page_get_loading() is %TRUE meanwhile. A loaded queue is applied a frame at
- * a time: the queue, then its first item, then the agreement's thread is started. The queue
+ * rounds_review_page_get_loading() is %TRUE meanwhile. The reading starts after the frame
+ * that shows the page, and a loaded queue is applied a frame at a time: the queue, then its
+ * first item, then the agreement's thread is started; that item, and the next after each
+ * verdict, come a part a frame too (show_entry()): a frame with a whole page's new text
+ * takes 60–80 ms on a processor-drawn display (build-aux/bench review). The queue
  * (rounds-review-queue.c) makes an entry only when asked for one, and a GtkListView shows
  * it, with rows only for what is on screen; a recorded verdict changes its entry (and so its
  * row) and the count of resolved items, and reads nothing again: the agreement is the
@@ -54,6 +57,7 @@ struct _RoundsReviewPage
   GtkBox                *responses_box;
   GtkToggleButton       *names_toggle;
   GtkButton             *models_button;
+  GtkWidget             *sides_box;
   GtkFlowBox            *judgements_box;
   GtkWidget             *scores_heading;
   GtkScrolledWindow     *scores_window;
@@ -90,6 +94,7 @@ struct _RoundsReviewPage
   GCancellable          *agreement_cancellable; /* of the agreement being measured, or %NULL */
   guint                  select_when_loaded;
   guint                  load_tick;        /* a loaded queue's next step, after a frame */
+  guint                  sides_tick;       /* the item's judgements and verdict, after a frame */
 };
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
@@ -413,9 +418,41 @@ build_verdict_controls (RoundsReviewPage *self)
   gtk_box_append (self->verdict_box, consensus_label);
 }
 
+/* The lower half of an item: the annotators' judgements, the criteria table and the verdict
+ * controls. */
+static gboolean
+show_sides (gpointer data)
+{
+  RoundsReviewPage *self = data;
+
+  self->sides_tick = 0;
+  show_judgements (self);
+  build_verdict_controls (self);
+  gtk_widget_set_visible (self->sides_box, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* The responses, then the rest a frame later. */
+static gboolean
+show_responses_then (gpointer data)
+{
+  RoundsReviewPage *self = data;
+
+  self->sides_tick = 0;
+  show_responses (self);
+  self->sides_tick = _rounds_widget_after_frame (GTK_WIDGET (self), show_sides, self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows the item of @entry; @in_frames, a part a frame: the scenario, the responses
+ * (show_responses_then()), then the rest (show_sides()), where a first item or the next
+ * after a verdict would otherwise keep the main loop for the layout and drawing of a whole
+ * page (rounds_review_page_get_loading() is %TRUE meanwhile, and no verdict can be
+ * recorded). */
 static void
 show_entry (RoundsReviewPage  *self,
-            RoundsReviewEntry *entry)
+            RoundsReviewEntry *entry,
+            gboolean           in_frames)
 {
   const RoundsDispute *dispute = rounds_review_entry_get_dispute (entry);
   g_autoptr(GError) error = NULL;
@@ -451,10 +488,22 @@ show_entry (RoundsReviewPage  *self,
                                           : rounds_item_get_key (self->item));
   gtk_label_set_text (self->rules_label, heading);
   rounds_markdown_view_set_markdown (self->scenario, rounds_item_get_scenario (self->item));
-  show_responses (self);
-  show_judgements (self);
-  build_verdict_controls (self);
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
+  if (self->sides_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->sides_tick);
+  self->sides_tick = 0;
+  if (in_frames)
+    {
+      _rounds_widget_remove_children (GTK_WIDGET (self->responses_box));
+      gtk_widget_set_visible (self->sides_box, FALSE);
+      self->sides_tick = _rounds_widget_after_frame (GTK_WIDGET (self), show_responses_then,
+                                                     self);
+    }
+  else
+    {
+      show_responses (self);
+      show_sides (self);
+    }
 }
 
 static void
@@ -465,7 +514,7 @@ on_selected (RoundsReviewPage *self)
 
   if (position != GTK_INVALID_LIST_POSITION &&
       (entry = g_list_model_get_item (G_LIST_MODEL (self->queue), position)) != NULL)
-    show_entry (self, entry);
+    show_entry (self, entry, FALSE);
 }
 
 /* The agreement of the dataset, above the queue: the figures a reviewer reports, and how
@@ -522,6 +571,9 @@ clear_queue (RoundsReviewPage *self)
   if (self->load_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->load_tick);
   self->load_tick = 0;
+  if (self->sides_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->sides_tick);
+  self->sides_tick = 0;
   g_cancellable_cancel (self->agreement_cancellable);
   g_clear_object (&self->agreement_cancellable);
   g_clear_object (&self->item);
@@ -537,12 +589,14 @@ clear_queue (RoundsReviewPage *self)
   self->n_resolved = 0;
 }
 
-/* Selects the entry at @position, scrolls to it and shows its item; an item on screen
- * already is read again only when @again (the reviewer's unsaved choices stay otherwise). */
+/* Selects the entry at @position, scrolls to it and shows its item (@in_frames: see
+ * show_entry()); an item on screen already is read again only when @again (the reviewer's
+ * unsaved choices stay otherwise). */
 static gboolean
 select_entry (RoundsReviewPage *self,
               guint             position,
-              gboolean          again)
+              gboolean          again,
+              gboolean          in_frames)
 {
   g_autoptr(RoundsReviewEntry) entry = NULL;
 
@@ -555,7 +609,7 @@ select_entry (RoundsReviewPage *self,
   g_signal_handlers_unblock_by_func (self->selection, on_selected, self);
   gtk_widget_activate_action (GTK_WIDGET (self->queue_view), "list.scroll-to-item", "u",
                               position);
-  show_entry (self, entry);
+  show_entry (self, entry, in_frames);
   return TRUE;
 }
 
@@ -601,7 +655,7 @@ show_first_item (gpointer data)
   guint n = rounds_review_page_get_n_items (self);
 
   self->load_tick = 0;
-  select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE);
+  select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE, TRUE);
   self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), measure_agreement, self);
   return G_SOURCE_REMOVE;
 }
@@ -654,6 +708,22 @@ on_snapshot_loaded (GObject      *source,
     self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), show_first_item, self);
 }
 
+/* After the frame that draws the page with its progress: the thread, which takes a
+ * processor and much new memory, would otherwise slow that frame (a whole window's worth of
+ * new pixels) by as much again. */
+static gboolean
+read_queue (gpointer data)
+{
+  RoundsReviewPage *self = data;
+
+  self->load_tick = 0;
+  rounds_review_load_queue_async (rounds_store_get_path (self->store),
+                                  rounds_dataset_get_id (self->dataset),
+                                  ROUNDS_DISPUTE_FILTER_DISPUTED, self->cancellable,
+                                  on_snapshot_loaded, self);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * rounds_review_page_load:
  *
@@ -688,10 +758,7 @@ rounds_review_page_load (RoundsReviewPage  *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->select_when_loaded = 0;
-  rounds_review_load_queue_async (rounds_store_get_path (self->store),
-                                  rounds_dataset_get_id (self->dataset),
-                                  ROUNDS_DISPUTE_FILTER_DISPUTED, self->cancellable,
-                                  on_snapshot_loaded, self);
+  self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), read_queue, self);
   return TRUE;
 }
 
@@ -702,7 +769,7 @@ rounds_review_page_get_loading (RoundsReviewPage *self)
 {
   g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
   return self->cancellable != NULL || self->agreement_cancellable != NULL ||
-         self->save_cancellable != NULL;
+         self->save_cancellable != NULL || self->sides_tick != 0;
 }
 
 guint
@@ -727,6 +794,15 @@ rounds_review_page_get_item (RoundsReviewPage *self)
   return self->item;
 }
 
+/* Whether the item on screen is shown whole: after a load or a verdict its judgements and
+ * verdict controls follow its scenario and responses a frame later (show_entry()). */
+gboolean
+rounds_review_page_get_item_whole (RoundsReviewPage *self)
+{
+  g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
+  return self->item != NULL && self->sides_tick == 0;
+}
+
 RoundsDataset *
 rounds_review_page_get_dataset (RoundsReviewPage *self)
 {
@@ -739,7 +815,7 @@ rounds_review_page_select (RoundsReviewPage *self,
                            guint             position)
 {
   g_return_val_if_fail (ROUNDS_IS_REVIEW_PAGE (self), FALSE);
-  return select_entry (self, position, FALSE);
+  return select_entry (self, position, FALSE, FALSE);
 }
 
 /* For a two-response item: @preference on the dataset's scale, canonical. */
@@ -794,8 +870,8 @@ on_verdict_saved (GObject      *source,
   position = gtk_single_selection_get_selected (self->selection);
   if (position == GTK_INVALID_LIST_POSITION)
     return;
-  if (!select_entry (self, position + 1, TRUE))
-    select_entry (self, position, TRUE);
+  if (!select_entry (self, position + 1, TRUE, TRUE))
+    select_entry (self, position, TRUE, TRUE);
 }
 
 static void
@@ -807,7 +883,8 @@ save_verdict_activated (GtkWidget  *widget,
   RoundsVerdict *verdict;
   guint n;
 
-  if (self->item == NULL || self->save_cancellable != NULL)
+  /* The verdict controls are the previous item's until show_sides() has run. */
+  if (self->item == NULL || self->save_cancellable != NULL || self->sides_tick != 0)
     return;
   n = rounds_item_get_n_responses (self->item);
   verdict = rounds_verdict_new (n);
@@ -981,6 +1058,7 @@ rounds_review_page_class_init (RoundsReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, responses_box);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, names_toggle);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, models_button);
+  gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, sides_box);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, judgements_box);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, scores_heading);
   gtk_widget_class_bind_template_child (widget_class, RoundsReviewPage, scores_window);

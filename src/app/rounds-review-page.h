@@ -24,6 +24,7 @@ gboolean    rounds_review_page_get_loading  (RoundsReviewPage  *self);
 guint       rounds_review_page_get_n_items  (RoundsReviewPage  *self);
 GListModel *rounds_review_page_get_queue    (RoundsReviewPage  *self);
 RoundsItem *rounds_review_page_get_item     (RoundsReviewPage  *self);
+gboolean    rounds_review_page_get_item_whole (RoundsReviewPage *self);
 const guint *rounds_review_page_get_order   (RoundsReviewPage  *self);
 gboolean    rounds_review_page_get_stacked  (RoundsReviewPage  *self);
 RoundsDataset *rounds_review_page_get_dataset (RoundsReviewPage *self);

@@ -503,8 +503,11 @@ after_frame_tick (GtkWidget     *widget,
  * in one would keep the main loop from everything else twice as long. @func's return value
  * is ignored.
  *
+ * A widget realized but not shown yet (a page of a window on screen, about to be switched
+ * to) waits for the window's next frame all the same.
+ *
  * Returns: the tick callback's id, for gtk_widget_remove_tick_callback(); 0 when @widget is
- *   not on screen, and then @func has been called already
+ *   not realized (its window is not on screen), and then @func has been called already
  */
 guint
 _rounds_widget_after_frame (GtkWidget   *widget,
@@ -513,7 +516,7 @@ _rounds_widget_after_frame (GtkWidget   *widget,
 {
   AfterFrame *after;
 
-  if (!gtk_widget_get_mapped (widget))
+  if (!gtk_widget_get_realized (widget))
     {
       func (data);
       return 0;

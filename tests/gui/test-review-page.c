@@ -477,6 +477,53 @@ test_verdict_updates_row (Fixture       *fixture,
   g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (page (fixture))), !=, "e02");
 }
 
+/* The item after a verdict comes a part a frame (the scenario, the responses, then the
+ * judgements and the verdict controls): meanwhile the page is busy, the controls are not
+ * on screen, and Record Verdict records nothing, since its controls would still be the
+ * previous item's; then the item is whole, with nothing chosen for it. */
+static gboolean
+item_changed (gpointer data)
+{
+  Fixture *fixture = data;
+  RoundsItem *item = rounds_review_page_get_item (page (fixture));
+
+  return item != NULL && g_strcmp0 (rounds_item_get_key (item), "e02") != 0;
+}
+
+static void
+test_next_item_in_frames (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *text = NULL;
+
+  select_item (fixture, "e02");
+  g_assert_true (rounds_review_page_get_item_whole (page (fixture)));
+  gtk_drop_down_set_selected (dropdown (fixture, "Final preference"), 1);
+  rounds_test_set_text (rationale (fixture), "Safer.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "review.save-verdict",
+                                             NULL));
+  rounds_test_wait_until (item_changed, fixture, 30);
+  key = g_strdup (rounds_item_get_key (rounds_review_page_get_item (page (fixture))));
+
+  g_assert_false (rounds_review_page_get_item_whole (page (fixture)));
+  g_assert_true (rounds_review_page_get_loading (page (fixture)));
+  g_assert_false (gtk_widget_get_mapped (rationale (fixture)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page (fixture)), "review.save-verdict",
+                                             NULL));
+  rounds_test_window_wait_review (fixture);
+  none = query_verdict (fixture, "count(*)", key);
+  g_assert_cmpstr (none, ==, "0");
+
+  g_assert_true (rounds_review_page_get_item_whole (page (fixture)));
+  g_assert_true (gtk_widget_get_mapped (rationale (fixture)));
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (fixture, "Final preference")), ==, 0);
+  text = rounds_test_text_of (rationale (fixture));
+  g_assert_cmpstr (text, ==, "");
+  g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (page (fixture))), ==, key);
+}
+
 /* The text of the criteria table's cell at @column, @row. */
 static const char *
 cell (GtkWidget *table,
@@ -694,6 +741,7 @@ main (int    argc,
   ADD ("/rounds/review-page/enter-records", test_enter_records);
   ADD ("/rounds/review-page/loads-async", test_loads_async);
   ADD ("/rounds/review-page/verdict-updates-row", test_verdict_updates_row);
+  ADD ("/rounds/review-page/next-item-in-frames", test_next_item_in_frames);
   ADD ("/rounds/review-page/criteria-table", test_criteria_table);
   ADD ("/rounds/review-page/narrow-stacks", test_narrow_stacks);
   ADD ("/rounds/review-page/cards-natural-height", test_cards_natural_height);
