@@ -57,6 +57,19 @@ press (Fixture    *fixture,
   rounds_test_xdotool (GTK_WINDOW (fixture->window), "key", "--clearmodifiers", keys, NULL);
 }
 
+/* A button's mnemonic (Alt+letter): GTK clicks the button a quarter of a second after the key
+ * (ACTIVATE_TIMEOUT in gtkbutton.c, while it is drawn pressed), so the test waits, 10 s at
+ * most, for what the click does (@done on @data) before the next key. */
+static void
+press_mnemonic (Fixture             *fixture,
+                const char          *keys,
+                RoundsTestCondition  done,
+                gpointer             data)
+{
+  press (fixture, keys);
+  rounds_test_wait_until (done, data, 10);
+}
+
 static void
 type (Fixture    *fixture,
       const char *text)
@@ -151,6 +164,14 @@ query_annotation (Fixture    *fixture,
   return rounds_test_window_query (fixture, sql, key);
 }
 
+static gboolean
+left_profile_page (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return !g_str_equal (rounds_window_get_page (fixture->window), "profile");
+}
+
 static void
 first_start (Fixture *fixture)
 {
@@ -168,11 +189,7 @@ first_start (Fixture *fixture)
   press (fixture, "Down");
   press (fixture, "Return");
   rounds_test_wait_frames (GTK_WIDGET (fixture->window));   /* the list closed */
-  /* S_tart. Under Xvfb the first key after the list closes is sometimes lost (as after a
-   * dialog: no window manager gives the focus back), so it is pressed again if need be. */
-  for (guint i = 0; i < 2 && g_str_equal (rounds_window_get_page (fixture->window), "profile");
-       i++)
-    press (fixture, "alt+t");
+  press_mnemonic (fixture, "alt+t", left_profile_page, fixture);   /* S_tart */
   name = rounds_test_window_query (fixture, "SELECT display_name FROM annotators"
                                             " WHERE user_name = ?1", "dr-flow");
   g_assert_cmpstr (name, ==, "Dr Flow");
@@ -229,6 +246,28 @@ judge_pair (Fixture *fixture)
   g_assert_cmpstr (judgement->comment, ==, "B doubles the dose");
 }
 
+/* The skip dialog on screen, or %NULL. */
+static GtkWindow *
+skip_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (window))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+skip_dialog_shown (gpointer data)
+{
+  return skip_dialog () != NULL;
+}
+
 /* The next item of the pairs, skipped with Alt+S and a reason, Ctrl+Enter (last: Xvfb has no window
  * manager to give the window the focus back from the dialog). */
 static void
@@ -236,21 +275,13 @@ skip_item (Fixture *fixture)
 {
   g_autofree char *status = NULL;
   g_autofree char *reason = NULL;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWindow *dialog = NULL;
+  GtkWindow *dialog;
 
   go_to_dataset (fixture, "Pairs");
   press (fixture, "Return");
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
-  press (fixture, "alt+s");
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window))
-        dialog = GTK_WINDOW (window);
-    }
-  g_assert_nonnull (dialog);
+  press_mnemonic (fixture, "alt+s", skip_dialog_shown, NULL);
+  dialog = skip_dialog ();
   rounds_test_xdotool (dialog, "type", "Outside my specialty", NULL);
   rounds_test_xdotool (dialog, "key", "ctrl+Return", NULL);   /* Return is a new line */
   status = query_annotation (fixture, "status", "p2");
@@ -388,6 +419,9 @@ test_whole_flow (Fixture       *fixture,
 #else
   g_test_message ("built without optimisation: build-aux/run's build is debugoptimized");
 #endif
+  /* The app's own choice unless GSK_RENDERER is set: cairo on a software OpenGL. */
+  g_test_message ("renderer: %s",
+                  G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (fixture->window))));
   first_start (fixture);
   judge_pair (fixture);
   judge_triple (fixture);
