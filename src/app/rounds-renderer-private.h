@@ -13,6 +13,7 @@ gboolean    _rounds_renderer_is_software   (const char *gl_renderer);
 const char *_rounds_renderer_choose        (const char *user_choice,
                                             const char *gl_renderer);
 char       *_rounds_renderer_dup_gl_name   (GdkDisplay *display);
+char       *_rounds_renderer_dup_gl_name_from_context (GdkDisplay *display);
 void        _rounds_renderer_init          (GdkDisplay *display);
 
 G_END_DECLS

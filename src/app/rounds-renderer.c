@@ -12,9 +12,10 @@
  * There, too, it turns GTK's animations off, as GNOME Shell does where rendering is not
  * hardware-accelerated (js/ui/main.js, AnimationsSettings): a cross-fade is a blend of two
  * window-sized layers on the processor for every frame (about 100 ms of processor for the
- * first frame of the window's switch to the review page, 30 ms without). Asking costs
- * 11–15 ms at startup. A GSK_RENDERER that is set, to anything, is always left as it is, and
- * then nothing is changed.
+ * first frame of the window's switch to the review page, 30 ms without). Asking costs well
+ * under a millisecond where Mesa can tell without a context (GLX_MESA_query_renderer,
+ * EGL_MESA_query_driver), 11–15 ms elsewhere. A GSK_RENDERER that is set, to anything, is
+ * always left as it is, and then nothing is changed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,6 +26,18 @@
 #include <epoxy/gl.h>
 
 #include "rounds-renderer-private.h"
+
+/* After gtk.h, which says which of GDK's backends there are. */
+#ifdef GDK_WINDOWING_X11
+#include <epoxy/glx.h>
+#include <gdk/x11/gdkx.h>
+#endif
+#if defined(GDK_WINDOWING_X11) || defined(GDK_WINDOWING_WAYLAND)
+#include <epoxy/egl.h>
+#endif
+#ifdef GDK_WINDOWING_WAYLAND
+#include <gdk/wayland/gdkwayland.h>
+#endif
 
 /* The names Mesa and others give their software rasterisers in GL_RENDERER. */
 static const char * const software_names[] = {
@@ -55,10 +68,60 @@ _rounds_renderer_choose (const char *user_choice,
   return _rounds_renderer_is_software (gl_renderer) ? "cairo" : NULL;
 }
 
-/* GL_RENDERER of @display's OpenGL, from a context made and dropped for the question (a few
- * milliseconds: GDK has set up OpenGL for the display already); %NULL when there is none. */
+/* The name of @display's OpenGL renderer where Mesa tells it without a context, in well under
+ * a millisecond: GLX_MESA_query_renderer (GL_RENDERER's text, on X11, where GDK 4.8 draws with
+ * GLX) or EGL_MESA_query_driver (the driver's name, "swrast" for Mesa's software ones);
+ * %NULL where neither is there. */
+static char *
+dup_name_without_context (GdkDisplay *display)
+{
+  gpointer egl_display = NULL;
+
+#ifdef GDK_WINDOWING_X11
+  if (GDK_IS_X11_DISPLAY (display))
+    {
+      Display *xdisplay = gdk_x11_display_get_xdisplay (display);
+      int screen = DefaultScreen (xdisplay);
+
+      egl_display = gdk_x11_display_get_egl_display (display);
+      if (egl_display == NULL && epoxy_has_glx_extension (xdisplay, screen,
+                                                          "GLX_MESA_query_renderer"))
+        return g_strdup (glXQueryRendererStringMESA (xdisplay, screen, 0,
+                                                     GLX_RENDERER_DEVICE_ID_MESA));
+    }
+#endif
+#ifdef GDK_WINDOWING_WAYLAND
+  if (GDK_IS_WAYLAND_DISPLAY (display))
+    egl_display = gdk_wayland_display_get_egl_display (display);
+#endif
+#if defined(GDK_WINDOWING_X11) || defined(GDK_WINDOWING_WAYLAND)
+  if (egl_display != NULL && epoxy_has_egl_extension (egl_display, "EGL_MESA_query_driver"))
+    return g_strdup (eglGetDisplayDriverName (egl_display));
+#endif
+  return NULL;
+}
+
+/* What @display's OpenGL calls itself (GL_RENDERER, or what dup_name_without_context()
+ * finds), so that _rounds_renderer_is_software() can tell; %NULL when there is no OpenGL. */
 char *
 _rounds_renderer_dup_gl_name (GdkDisplay *display)
+{
+  char *name;
+
+  g_return_val_if_fail (GDK_IS_DISPLAY (display), NULL);
+
+  /* GDK has set up OpenGL for the display already, when it opened it. */
+  if (!gdk_display_prepare_gl (display, NULL))
+    return NULL;
+  if ((name = dup_name_without_context (display)) != NULL)
+    return name;
+  return _rounds_renderer_dup_gl_name_from_context (display);
+}
+
+/* GL_RENDERER of @display's OpenGL, from a context made and dropped for the question (about
+ * 11 ms with Mesa's llvmpipe); %NULL when there is none. */
+char *
+_rounds_renderer_dup_gl_name_from_context (GdkDisplay *display)
 {
   g_autoptr(GdkGLContext) context = NULL;
   g_autoptr(GError) error = NULL;

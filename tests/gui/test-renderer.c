@@ -83,6 +83,22 @@ test_display_unset (void)
   g_assert_cmpint (animations_enabled (), ==, expected == NULL);
 }
 
+/* Where Mesa names its renderer without a context, the policy reads it so, and it says the
+ * same as GL_RENDERER of a context: software or not. */
+static void
+test_display_name_without_context (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autofree char *quick = _rounds_renderer_dup_gl_name (display);
+  g_autofree char *from_context = _rounds_renderer_dup_gl_name_from_context (display);
+
+  g_test_message ("renderer named as %s; GL_RENDERER of a context: %s",
+                  quick ? quick : "(no OpenGL)", from_context ? from_context : "(no OpenGL)");
+  g_assert_true ((quick == NULL) == (from_context == NULL));
+  g_assert_cmpint (_rounds_renderer_is_software (quick), ==,
+                   _rounds_renderer_is_software (from_context));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -97,5 +113,7 @@ main (int   argc,
     }
   g_test_add_func ("/rounds/renderer/display/user-choice", test_display_user_choice);
   g_test_add_func ("/rounds/renderer/display/unset", test_display_unset);
+  g_test_add_func ("/rounds/renderer/display/name-without-context",
+                   test_display_name_without_context);
   return rounds_test_gui_run ();
 }
