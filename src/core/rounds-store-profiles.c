@@ -223,7 +223,7 @@ rounds_store_get_profile (RoundsStore  *self,
   static const char get_sql[] =
     "SELECT user_name, display_name, roles, specialty FROM annotators"
     " WHERE user_name = ?1 AND is_local = 1";
-  RoundsProfile *profile = NULL;
+  g_autoptr(RoundsProfile) profile = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -241,7 +241,7 @@ rounds_store_get_profile (RoundsStore  *self,
     g_set_error (error, ROUNDS_ERROR, ROUNDS_ERROR_NO_PROFILE,
                  _("No profile “%s” on this machine: add it with “rounds-cli profile add %s”"),
                  user_name, user_name);
-  return profile;
+  return g_steal_pointer (&profile);
 }
 
 gboolean
