@@ -5,11 +5,6 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <sqlite3.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include "rounds-error.h"
 #include "rounds-importer.h"
@@ -17,7 +12,6 @@
 #include "rounds-review.h"
 #include "rounds-store-private.h"
 #include "rounds-test-util.h"
-#include "rounds-worker-private.h"
 
 typedef RoundsTestStore Fixture;
 
@@ -1066,46 +1060,6 @@ test_async (Fixture       *fixture,
   g_assert_null (missing);
 }
 
-/* The review's loads and its agreement run behind the window, in a thread of lower
- * priority than the caller's; a cancel made meanwhile still reaches the caller. */
-static void
-report_priority (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      data,
-                 GCancellable *cancellable)
-{
-#ifdef __linux__
-  g_task_return_int (task, getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid)));
-#else
-  g_task_return_int (task, 0);
-#endif
-}
-
-static void
-test_background_priority (void)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) cancelled_result = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
-  GTask *task;
-  gssize nice;
-
-  task = g_task_new (NULL, NULL, got_result, &result);
-  _rounds_worker_run_in_background (task, report_priority);
-  nice = g_task_propagate_int (G_TASK (wait_for (&result)), &error);
-  g_assert_no_error (error);
-#ifdef __linux__
-  g_assert_cmpint (nice, ==, MIN (getpriority (PRIO_PROCESS, 0) + 10, 19));
-#endif
-
-  task = g_task_new (NULL, cancellable, got_result, &cancelled_result);
-  g_cancellable_cancel (cancellable);
-  _rounds_worker_run_in_background (task, report_priority);
-  g_task_propagate_int (G_TASK (wait_for (&cancelled_result)), &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1131,7 +1085,6 @@ main (int   argc,
   ADD ("agreement/ranking", test_agreement_ranking);
   ADD ("agreement/empty", test_agreement_empty);
   ADD ("async", test_async);
-  g_test_add_func ("/rounds/review/background-priority", test_background_priority);
 
   return g_test_run ();
 }

@@ -122,10 +122,8 @@ review_run (const char          *db_path,
   review->dataset_id = dataset_id;
   review->filter = filter;
 
-  /* Behind the review page, which stays smooth meanwhile; read-only, so a cancel drops the
-   * result when the reading stops. */
-  task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_BACKGROUND, cancellable, callback,
-                             user_data, source_tag);
+  task = _rounds_worker_new (NULL, db_path, ROUNDS_WORKER_RETURN_ON_CANCEL, cancellable,
+                             callback, user_data, source_tag);
   _rounds_worker_run (task, func, review, review_task_free);
 }
 
@@ -321,8 +319,7 @@ measure_thread (GTask        *task,
  * @items: (element-type RoundsItemJudgements): every item of @dataset with its current
  *   judgements, as a snapshot holds them; kept, and only read, until the work is done
  *
- * rounds_store_compute_agreement() in a thread of lower priority than the caller's
- * (_rounds_worker_run_in_background()), on judgements read already.
+ * rounds_store_compute_agreement() in a thread, on judgements read already.
  */
 void
 rounds_review_measure_agreement_async (RoundsDataset       *dataset,
@@ -343,8 +340,8 @@ rounds_review_measure_agreement_async (RoundsDataset       *dataset,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, rounds_review_measure_agreement_async);
   g_task_set_task_data (task, measure, measure_task_free);
-  /* Behind the page that shows its first item meanwhile. */
-  _rounds_worker_run_in_background (g_steal_pointer (&task), measure_thread);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, measure_thread);
 }
 
 /* Returns: (transfer full): the report, or %NULL with @error set */

@@ -28,11 +28,6 @@ typedef enum
    * delivered after a cancel: for work that reports very often (export). Without it every
    * report is delivered, in order. */
   ROUNDS_WORKER_LATEST_PROGRESS    = 1 << 2,
-  /* Work a person waits for behind a window that must stay smooth (a review's queue): it
-   * runs in a thread of its own at a lower scheduling priority than the window's, which
-   * with the display server then comes first on the processors. A cancel then reaches the
-   * caller when the work stops (see _rounds_worker_run_in_background()). */
-  ROUNDS_WORKER_BACKGROUND         = 1 << 3,
 } RoundsWorkerFlags;
 
 /* Runs in the worker thread with its own @store. Results go into @data; %FALSE with @error
@@ -63,8 +58,6 @@ void      _rounds_worker_run          (GTask                    *task,
                                        RoundsWorkerFunc          func,
                                        gpointer                  data,
                                        GDestroyNotify            data_free);
-void      _rounds_worker_run_in_background (GTask           *task,
-                                            GTaskThreadFunc  func);
 void      _rounds_worker_report       (GTask                    *task,
                                        gconstpointer             report);
 gpointer  _rounds_worker_get_data     (GTask                    *task);

@@ -6,18 +6,9 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 #include "rounds-worker-private.h"
-
-/* How much lower than the caller's a background thread's priority is (a nice value). */
-#define BACKGROUND_NICE 10
 
 typedef struct
 {
@@ -89,8 +80,7 @@ _rounds_worker_new (gpointer             source_object,
   task = g_task_new (source_object, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, worker, worker_free);
-  g_task_set_return_on_cancel (task, (flags & ROUNDS_WORKER_RETURN_ON_CANCEL) != 0 &&
-                                     (flags & ROUNDS_WORKER_BACKGROUND) == 0);
+  g_task_set_return_on_cancel (task, (flags & ROUNDS_WORKER_RETURN_ON_CANCEL) != 0);
   g_task_set_check_cancellable (task, (flags & ROUNDS_WORKER_RESULT_OVER_CANCEL) == 0);
   return task;
 }
@@ -154,57 +144,8 @@ _rounds_worker_run (GTask            *task,
   worker->func = func;
   worker->data = data;
   worker->data_free = data_free;
-  if ((worker->flags & ROUNDS_WORKER_BACKGROUND) != 0)
-    {
-      _rounds_worker_run_in_background (task, worker_thread);
-      return;
-    }
   g_task_run_in_thread (task, worker_thread);
   g_object_unref (task);
-}
-
-typedef struct
-{
-  GTask           *task;
-  GTaskThreadFunc  func;
-} Background;
-
-static gpointer
-background_thread (gpointer data)
-{
-  Background *background = data;
-  GTask *task = background->task;
-
-#ifdef __linux__
-  /* On Linux a thread has a nice value of its own. */
-  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), BACKGROUND_NICE) != 0)
-    g_debug ("A background thread keeps its priority: %s", g_strerror (errno));
-#endif
-  background->func (task, g_task_get_source_object (task), g_task_get_task_data (task),
-                    g_task_get_cancellable (task));
-  g_object_unref (task);
-  g_free (background);
-  return NULL;
-}
-
-/**
- * _rounds_worker_run_in_background:
- * @task: (transfer full): a task that @func returns
- *
- * As g_task_run_in_thread(), in a thread of its own at a lower scheduling priority (nice
- * BACKGROUND_NICE on Linux; a thread of GLib's pool would keep it for other work). A task's
- * return-on-cancel has no effect: a cancel reaches the caller, as G_IO_ERROR_CANCELLED,
- * when @func has returned.
- */
-void
-_rounds_worker_run_in_background (GTask           *task,
-                                  GTaskThreadFunc  func)
-{
-  Background *background = g_new (Background, 1);
-
-  background->task = task;
-  background->func = func;
-  g_thread_unref (g_thread_new ("rounds-background", background_thread, background));
 }
 
 gpointer
