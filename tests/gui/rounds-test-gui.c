@@ -257,6 +257,21 @@ rounds_test_window_wait_review (RoundsTestWindow *fixture)
   rounds_test_spin ();
 }
 
+GtkWidget *
+rounds_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
 void
 rounds_test_wait_until (RoundsTestCondition condition,
                         gpointer            data,

@@ -104,6 +104,8 @@ typedef gboolean (*RoundsTestMatch) (GtkWidget     *widget,
                                      gconstpointer  data);
 
 void       rounds_test_spin                 (void);
+/* The first toplevel window of @type (a dialog, say) on screen, or %NULL. */
+GtkWidget *rounds_test_find_toplevel        (GType            type);
 GtkWidget *rounds_test_find_widget          (GtkWidget       *root,
                                              RoundsTestMatch  match,
                                              gconstpointer    data);

@@ -82,17 +82,8 @@ sync_theirs (Fixture *fixture)
 static RoundsConflictsDialog *
 listed_conflicts (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
-
   rounds_test_spin ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ROUNDS_IS_CONFLICTS_DIALOG (window))
-        return ROUNDS_CONFLICTS_DIALOG (window);
-    }
-  return NULL;
+  return (RoundsConflictsDialog *) rounds_test_find_toplevel (ROUNDS_TYPE_CONFLICTS_DIALOG);
 }
 
 static void

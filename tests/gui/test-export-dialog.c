@@ -59,17 +59,9 @@ fixture_tear_down (Fixture       *fixture,
 static void
 open_dialog (Fixture *fixture)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
-
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->base.window), "win.export",
                                              NULL));
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ROUNDS_IS_EXPORT_DIALOG (window))
-        fixture->dialog = ROUNDS_EXPORT_DIALOG (window);
-    }
+  fixture->dialog = (RoundsExportDialog *) rounds_test_find_toplevel (ROUNDS_TYPE_EXPORT_DIALOG);
   g_assert_nonnull (fixture->dialog);
   g_object_add_weak_pointer (G_OBJECT (fixture->dialog), (gpointer *) &fixture->dialog);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (fixture->dialog)) ==

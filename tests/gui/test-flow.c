@@ -246,26 +246,10 @@ judge_pair (Fixture *fixture)
   g_assert_cmpstr (judgement->comment, ==, "B doubles the dose");
 }
 
-/* The skip dialog on screen, or %NULL. */
-static GtkWindow *
-skip_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (window))
-        return GTK_WINDOW (window);
-    }
-  return NULL;
-}
-
 static gboolean
 skip_dialog_shown (gpointer data)
 {
-  return skip_dialog () != NULL;
+  return rounds_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
 /* The next item of the pairs, skipped with Alt+S and a reason, Ctrl+Enter (last: Xvfb has no window
@@ -281,7 +265,7 @@ skip_item (Fixture *fixture)
   press (fixture, "Return");
   g_assert_cmpstr (rounds_item_get_key (rounds_window_get_item (fixture->window)), ==, "p2");
   press_mnemonic (fixture, "alt+s", skip_dialog_shown, NULL);
-  dialog = skip_dialog ();
+  dialog = GTK_WINDOW (rounds_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   rounds_test_xdotool (dialog, "type", "Outside my specialty", NULL);
   rounds_test_xdotool (dialog, "key", "ctrl+Return", NULL);   /* Return is a new line */
   status = query_annotation (fixture, "status", "p2");

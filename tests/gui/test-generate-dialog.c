@@ -76,16 +76,7 @@ add_endpoint (Fixture    *fixture,
 static RoundsGenerateDialog *
 find_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ROUNDS_IS_GENERATE_DIALOG (window))
-        return ROUNDS_GENERATE_DIALOG (window);
-    }
-  return NULL;
+  return (RoundsGenerateDialog *) rounds_test_find_toplevel (ROUNDS_TYPE_GENERATE_DIALOG);
 }
 
 /* The dataset row's Generate button opens the dialog over the window. */

@@ -317,21 +317,6 @@ query_status (Fixture    *fixture,
                                             " AND a.is_current", key);
 }
 
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
-        return window;
-    }
-  return NULL;
-}
-
 /* Alt+S is Skip, as the shortcuts window and the tooltip say, not the Submit button's
  * mnemonic: with a preference chosen it asks for a reason and saves nothing until given. The
  * reason is a multi-line field, as the comment: Enter starts a line, Ctrl+Enter skips, and
@@ -355,18 +340,18 @@ test_alt_s_skips (Fixture       *fixture,
   g_assert_true (judgement->has_preference);
 
   press (fixture, "alt+s");
-  dialog = g_object_ref (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));   /* kept past its close */
+  dialog = g_object_ref (rounds_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));   /* kept past its close */
   rounds_test_xdotool (GTK_WINDOW (dialog), "type", "Not sure", NULL);
   rounds_test_xdotool (GTK_WINDOW (dialog), "key", "Escape", NULL);
   g_object_unref (dialog);
-  g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_null (rounds_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   cancelled = query_status (fixture, "p1");
   g_assert_null (cancelled);
 
   press (fixture, "alt+s");
   none = query_status (fixture, "p1");
   g_assert_null (none);
-  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  dialog = rounds_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (GTK_IS_TEXT_VIEW (adw_message_dialog_get_extra_child (
                                      ADW_MESSAGE_DIALOG (dialog))));

@@ -59,16 +59,7 @@ wait_for_status (RoundsWindow *window,
 static RoundsConnectDialog *
 connect_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ROUNDS_IS_CONNECT_DIALOG (window) && gtk_widget_get_visible (window))
-        return ROUNDS_CONNECT_DIALOG (window);
-    }
-  return NULL;
+  return (RoundsConnectDialog *) rounds_test_find_toplevel (ROUNDS_TYPE_CONNECT_DIALOG);
 }
 
 static void
@@ -546,8 +537,7 @@ test_sign_out (Fixture       *fixture,
   const char *db_url = fixture->db_url;
   const char *password = fixture->password;
   g_autofree char *kept = NULL;
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
-  GtkWidget *preferences = NULL;
+  GtkWidget *preferences;
   GtkWidget *button;
   RoundsConnectDialog *dialog;
   RoundsWindow *window;
@@ -569,13 +559,7 @@ test_sign_out (Fixture       *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.preferences", NULL));
   rounds_test_spin ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_PREFERENCES_WINDOW (toplevel))
-        preferences = toplevel;
-    }
+  preferences = rounds_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
   button = rounds_test_find_widget (preferences, rounds_test_is_button_labelled, "Sign _Out");
   g_assert_nonnull (button);

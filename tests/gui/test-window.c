@@ -677,20 +677,13 @@ test_preferences (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autoptr(GSettings) settings = g_settings_new ("io.github.rounds.Rounds");
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
-  GtkWidget *preferences = NULL;
+  GtkWidget *preferences;
   GtkWidget *scale;
   GtkWidget *style;
 
   rounds_window_open_dataset (fixture->window, "pairs");
   activate (fixture, "win.preferences", NULL);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_PREFERENCES_WINDOW (window))
-        preferences = window;
-    }
+  preferences = rounds_test_find_toplevel (ADW_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (preferences);
 
   scale = find_widget (preferences, GTK_TYPE_SPIN_BUTTON);
@@ -1081,20 +1074,13 @@ static void
 test_about_icon (Fixture       *fixture,
                  gconstpointer  data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWidget *about = NULL;
+  GtkWidget *about;
   GtkIconTheme *theme;
   const char *icon;
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "about", NULL);
   rounds_test_spin ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_ABOUT_WINDOW (window))
-        about = window;
-    }
+  about = rounds_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   rounds_test_wait_frames (about);
 
