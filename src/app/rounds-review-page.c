@@ -14,12 +14,12 @@
  * judgements and the agreement are read in a thread, and a verdict is written in one;
  * rounds_review_page_get_loading() is %TRUE meanwhile. The reading starts after the frame
  * that shows the page, and a loaded queue is applied a frame at a time: the queue, then its
- * first item, then the agreement's thread is started; that item, and the next after each
- * verdict, come a part a frame too (show_entry()): a frame with a whole page's new text
- * takes 60–80 ms on a processor-drawn display (build-aux/bench review). The queue
- * (rounds-review-queue.c) makes an entry only when asked for one, and a GtkListView shows
- * it, with rows only for what is on screen; a recorded verdict changes its entry (and so its
- * row) and the count of resolved items, and reads nothing again: the agreement is the
+ * first item, then, once it is drawn whole, the agreement's thread is started; that item,
+ * and the next after each verdict, come a part a frame (show_entry()): a frame with a whole
+ * page's new text takes 60–80 ms on a processor-drawn display (build-aux/bench review). The
+ * queue (rounds-review-queue.c) makes an entry only when asked for one, and a GtkListView
+ * shows it, with rows only for what is on screen; a recorded verdict changes its entry (and
+ * so its row) and the count of resolved items, and reads nothing again: the agreement is the
  * annotators', which a verdict does not change.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -95,9 +95,12 @@ struct _RoundsReviewPage
   guint                  select_when_loaded;
   guint                  load_tick;        /* a loaded queue's next step, after a frame */
   guint                  sides_tick;       /* the item's judgements and verdict, after a frame */
+  gboolean               measure_when_shown; /* the agreement once the first item is whole */
 };
 
 G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
+
+static gboolean measure_agreement (gpointer data);
 
 /* A two-response preference, canonical, as seen on this reviewer's screen, or back. */
 static int
@@ -429,6 +432,13 @@ show_sides (gpointer data)
   show_judgements (self);
   build_verdict_controls (self);
   gtk_widget_set_visible (self->sides_box, TRUE);
+  /* A load's agreement, after the frame that draws the first item whole: its thread would
+   * otherwise take a processor from the frames that draw the item. */
+  if (self->measure_when_shown)
+    {
+      self->measure_when_shown = FALSE;
+      self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), measure_agreement, self);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -574,6 +584,7 @@ clear_queue (RoundsReviewPage *self)
   if (self->sides_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->sides_tick);
   self->sides_tick = 0;
+  self->measure_when_shown = FALSE;
   g_cancellable_cancel (self->agreement_cancellable);
   g_clear_object (&self->agreement_cancellable);
   g_clear_object (&self->item);
@@ -633,8 +644,7 @@ on_agreement_measured (GObject      *source,
   show_agreement (self);
 }
 
-/* After the frame that draws the first item, from which its thread would have taken a
- * processor: the agreement, on the judgements the queue was read with. */
+/* The agreement, on the judgements the queue was read with. */
 static gboolean
 measure_agreement (gpointer data)
 {
@@ -655,8 +665,14 @@ show_first_item (gpointer data)
   guint n = rounds_review_page_get_n_items (self);
 
   self->load_tick = 0;
+  self->measure_when_shown = TRUE;   /* by show_sides() */
   select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE, TRUE);
-  self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), measure_agreement, self);
+  /* An item that could not be read shows no sides. */
+  if (self->measure_when_shown && self->sides_tick == 0)
+    {
+      self->measure_when_shown = FALSE;
+      self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), measure_agreement, self);
+    }
   return G_SOURCE_REMOVE;
 }
 

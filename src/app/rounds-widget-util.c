@@ -503,11 +503,10 @@ after_frame_tick (GtkWidget     *widget,
  * in one would keep the main loop from everything else twice as long. @func's return value
  * is ignored.
  *
- * A widget realized but not shown yet (a page of a window on screen, about to be switched
- * to) waits for the window's next frame all the same.
+ * A widget not shown yet (a page about to be switched to, or of a window not yet presented)
+ * waits for the first frame that draws it: its ticks start when it is realized.
  *
- * Returns: the tick callback's id, for gtk_widget_remove_tick_callback(); 0 when @widget is
- *   not realized (its window is not on screen), and then @func has been called already
+ * Returns: the tick callback's id, for gtk_widget_remove_tick_callback()
  */
 guint
 _rounds_widget_after_frame (GtkWidget   *widget,
@@ -516,11 +515,6 @@ _rounds_widget_after_frame (GtkWidget   *widget,
 {
   AfterFrame *after;
 
-  if (!gtk_widget_get_realized (widget))
-    {
-      func (data);
-      return 0;
-    }
   after = g_new0 (AfterFrame, 1);
   after->func = func;
   after->data = data;
