@@ -73,12 +73,17 @@ is_shown_label_containing (GtkWidget     *widget,
   return rounds_test_is_label_containing (widget, text) && gtk_widget_get_mapped (widget);
 }
 
+/* A label, or a line of a queue row (an inscription), on screen, that shows @text. */
 static gboolean
 is_shown_label_equal (GtkWidget     *widget,
                       gconstpointer  text)
 {
-  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+  const char *shown = GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget))
+                      : GTK_IS_INSCRIPTION (widget)
+                        ? gtk_inscription_get_text (GTK_INSCRIPTION (widget))
+                        : NULL;
+
+  return gtk_widget_get_mapped (widget) && g_strcmp0 (shown, text) == 0;
 }
 
 static gboolean
@@ -446,6 +451,7 @@ test_verdict_updates_row (Fixture       *fixture,
   g_autoptr(RoundsReviewEntry) entry = NULL;
   g_autoptr(RoundsReviewEntry) after = NULL;
   g_autofree char *subtitle = NULL;
+  GtkWidget *row_line;
   guint position = queue_position (fixture, "e02");
   guint n_changes = 0;
 
@@ -469,9 +475,13 @@ test_verdict_updates_row (Fixture       *fixture,
   g_clear_pointer (&subtitle, g_free);
   subtitle = rounds_review_entry_dup_subtitle (entry);
   g_assert_true (g_str_has_prefix (subtitle, "✓"));
-  /* The row on screen follows its entry. */
-  g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_shown_label_equal,
-                                             subtitle));
+  /* The row on screen follows its entry, and tells a screen reader. */
+  row_line = rounds_test_find_widget (GTK_WIDGET (page (fixture)), is_shown_label_equal,
+                                      subtitle);
+  g_assert_nonnull (row_line);
+  g_assert_null (gtk_test_accessible_check_property (
+                   GTK_ACCESSIBLE (gtk_widget_get_parent (row_line)),
+                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle));
   g_assert_nonnull (rounds_test_find_widget (GTK_WIDGET (page (fixture)),
                                              is_shown_label_containing, "1 with a verdict"));
   g_assert_cmpstr (rounds_item_get_key (rounds_review_page_get_item (page (fixture))), !=, "e02");
