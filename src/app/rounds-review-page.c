@@ -102,6 +102,16 @@ G_DEFINE_FINAL_TYPE (RoundsReviewPage, rounds_review_page, GTK_TYPE_WIDGET)
 
 static gboolean measure_agreement (gpointer data);
 
+/* Drops the pending step *@tick_id, if any (_rounds_widget_after_frame()). */
+static void
+clear_tick (RoundsReviewPage *self,
+            guint            *tick_id)
+{
+  if (*tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), *tick_id);
+  *tick_id = 0;
+}
+
 /* A two-response preference, canonical, as seen on this reviewer's screen, or back. */
 static int
 screen_preference (RoundsReviewPage *self,
@@ -421,6 +431,17 @@ build_verdict_controls (RoundsReviewPage *self)
   gtk_box_append (self->verdict_box, consensus_label);
 }
 
+/* A load's agreement, if it waits for the first item, after the frame that draws that item
+ * whole: its thread would otherwise take a processor from the frames that draw the item. */
+static void
+measure_when_asked (RoundsReviewPage *self)
+{
+  if (!self->measure_when_shown)
+    return;
+  self->measure_when_shown = FALSE;
+  self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), measure_agreement, self);
+}
+
 /* The lower half of an item: the annotators' judgements, the criteria table and the verdict
  * controls. */
 static gboolean
@@ -432,13 +453,7 @@ show_sides (gpointer data)
   show_judgements (self);
   build_verdict_controls (self);
   gtk_widget_set_visible (self->sides_box, TRUE);
-  /* A load's agreement, after the frame that draws the first item whole: its thread would
-   * otherwise take a processor from the frames that draw the item. */
-  if (self->measure_when_shown)
-    {
-      self->measure_when_shown = FALSE;
-      self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), measure_agreement, self);
-    }
+  measure_when_asked (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -499,9 +514,7 @@ show_entry (RoundsReviewPage  *self,
   gtk_label_set_text (self->rules_label, heading);
   rounds_markdown_view_set_markdown (self->scenario, rounds_item_get_scenario (self->item));
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
-  if (self->sides_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->sides_tick);
-  self->sides_tick = 0;
+  clear_tick (self, &self->sides_tick);
   if (in_frames)
     {
       _rounds_widget_remove_children (GTK_WIDGET (self->responses_box));
@@ -578,12 +591,8 @@ set_loading (RoundsReviewPage *self,
 static void
 clear_queue (RoundsReviewPage *self)
 {
-  if (self->load_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->load_tick);
-  self->load_tick = 0;
-  if (self->sides_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->sides_tick);
-  self->sides_tick = 0;
+  clear_tick (self, &self->load_tick);
+  clear_tick (self, &self->sides_tick);
   self->measure_when_shown = FALSE;
   g_cancellable_cancel (self->agreement_cancellable);
   g_clear_object (&self->agreement_cancellable);
@@ -668,11 +677,8 @@ show_first_item (gpointer data)
   self->measure_when_shown = TRUE;   /* by show_sides() */
   select_entry (self, MIN (self->select_when_loaded, n - 1), TRUE, TRUE);
   /* An item that could not be read shows no sides. */
-  if (self->measure_when_shown && self->sides_tick == 0)
-    {
-      self->measure_when_shown = FALSE;
-      self->load_tick = _rounds_widget_after_frame (GTK_WIDGET (self), measure_agreement, self);
-    }
+  if (self->sides_tick == 0)
+    measure_when_asked (self);
   return G_SOURCE_REMOVE;
 }
 

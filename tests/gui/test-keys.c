@@ -340,7 +340,8 @@ test_alt_s_skips (Fixture       *fixture,
   g_assert_true (judgement->has_preference);
 
   press (fixture, "alt+s");
-  dialog = g_object_ref (rounds_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));   /* kept past its close */
+  /* Kept past its close. */
+  dialog = g_object_ref (rounds_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   rounds_test_xdotool (GTK_WINDOW (dialog), "type", "Not sure", NULL);
   rounds_test_xdotool (GTK_WINDOW (dialog), "key", "Escape", NULL);
   g_object_unref (dialog);
